@@ -1,0 +1,126 @@
+package runner
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Hidden tests live under tests/hidden/, so their ids start with this.
+const hiddenPrefix = "tests.hidden."
+
+// Grading is the part of a Result decided from a run.
+type Grading struct {
+	Verdict Verdict
+	Reason  string
+	Passed  int
+	Total   int
+	Tests   []TestResult
+}
+
+// Grade decides the verdict of a run from what the worker can trust: the
+// limits Docker saw being hit, pytest's exit status, and the report checked
+// against the expected test ids. A run is passed only when every expected
+// test is in the report and passed, and pytest exited 0.
+func Grade(expected []string, run RunResult) Grading {
+	var g Grading
+	cases, parseErr := []ReportCase(nil), error(nil)
+	if run.Report != nil {
+		cases, parseErr = ParseJUnit(run.Report)
+	}
+	g.Tests, g.Passed, g.Total = match(expected, cases)
+	missing := 0
+	for _, t := range g.Tests {
+		if t.Outcome == OutcomeMissing {
+			missing++
+		}
+	}
+
+	switch {
+	case run.OOMKilled:
+		g.Verdict, g.Reason = VerdictMemoryLimit, "the run went over its memory limit and was killed"
+	case run.TimedOut:
+		g.Verdict, g.Reason = VerdictTimeout, "the run did not finish within its time limit"
+	case run.OutputLimit:
+		g.Verdict, g.Reason = VerdictOutputLimit, "the run wrote more output than allowed and was stopped"
+	case run.Report == nil:
+		g.Verdict, g.Reason = VerdictError, "no test report: "+noReportReason(run)
+	case parseErr != nil:
+		g.Verdict, g.Reason = VerdictError, "the test report is unreadable (was it overwritten?)"
+	case collectionError(cases) != "":
+		g.Verdict, g.Reason = VerdictError, "the tests could not be collected: "+collectionError(cases)
+	case run.ExitCode == 5 || g.Total == 0:
+		g.Verdict, g.Reason = VerdictError, "no tests ran"
+	case missing > 0:
+		g.Verdict, g.Reason = VerdictError, fmt.Sprintf("the report is incomplete: %d of %d expected tests are missing (did the run exit early?)", missing, g.Total)
+	case g.Passed < g.Total:
+		g.Verdict, g.Reason = VerdictFailed, fmt.Sprintf("%d of %d tests did not pass", g.Total-g.Passed, g.Total)
+	case run.ExitCode != 0:
+		g.Verdict, g.Reason = VerdictError, fmt.Sprintf("every test passed but pytest exited with status %d", run.ExitCode)
+	default:
+		g.Verdict, g.Reason = VerdictPassed, fmt.Sprintf("all %d tests passed", g.Total)
+	}
+	return g
+}
+
+// match lines the report up with the expected ids. With no expected ids
+// (a challenge being validated) the report's own tests count.
+func match(expected []string, cases []ReportCase) (tests []TestResult, passed, total int) {
+	byID := make(map[string]TestResult, len(cases))
+	for _, c := range cases {
+		if !c.Collection {
+			byID[c.ID] = c.TestResult
+		}
+	}
+	if len(expected) == 0 {
+		for _, c := range cases {
+			if !c.Collection {
+				expected = append(expected, c.ID)
+			}
+		}
+	}
+	for _, id := range expected {
+		t, ok := byID[id]
+		if !ok {
+			t = TestResult{ID: id, Outcome: OutcomeMissing}
+		}
+		t.Hidden = strings.HasPrefix(id, hiddenPrefix)
+		if t.Outcome == OutcomePassed {
+			passed++
+		}
+		tests = append(tests, t)
+	}
+	return tests, passed, len(expected)
+}
+
+func collectionError(cases []ReportCase) string {
+	for _, c := range cases {
+		if c.Collection {
+			return c.ID + ": " + lastErrorLine(c.Message)
+		}
+	}
+	return ""
+}
+
+func noReportReason(run RunResult) string {
+	switch {
+	case run.Problem != "" && run.Signal != 0:
+		return fmt.Sprintf("%s (pytest was killed by signal %d)", run.Problem, run.Signal)
+	case run.Problem != "" && run.ExitCode >= 0:
+		return fmt.Sprintf("%s (pytest exited with status %d)", run.Problem, run.ExitCode)
+	case run.Problem != "":
+		return run.Problem
+	}
+	return "the run ended before pytest wrote its report"
+}
+
+// lastErrorLine picks the exception line out of a pytest traceback: the
+// last line pytest marks with "E ".
+func lastErrorLine(msg string) string {
+	lines := strings.Split(strings.TrimSpace(msg), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if rest, ok := strings.CutPrefix(lines[i], "E "); ok && strings.TrimSpace(rest) != "" {
+			return strings.TrimSpace(rest)
+		}
+	}
+	return lines[0]
+}

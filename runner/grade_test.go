@@ -1,0 +1,84 @@
+package runner_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"assay/runner"
+)
+
+var expectedIDs = []string{
+	"tests.hidden.test_b::test_hidden_add",
+	"tests.visible.test_a::test_add",
+	"tests.visible.test_a.TestMore::test_neg",
+}
+
+func report(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name+".xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestGrade(t *testing.T) {
+	pass := report(t, "pass")
+	cases := []struct {
+		name     string
+		expected []string
+		run      runner.RunResult
+		verdict  runner.Verdict
+		passed   int
+		reason   string
+	}{
+		{"all pass", expectedIDs, runner.RunResult{Report: pass}, runner.VerdictPassed, 3, "all 3"},
+		{"fail", expectedIDs, runner.RunResult{ExitCode: 1, Report: report(t, "fail")}, runner.VerdictFailed, 0, "3 of 3"},
+		{"syntax error", expectedIDs, runner.RunResult{ExitCode: 2, Report: report(t, "syntax")}, runner.VerdictError, 0, "SyntaxError"},
+		{"skips never pass", expectedIDs, runner.RunResult{Report: report(t, "skip")}, runner.VerdictFailed, 0, "3 of 3"},
+		{"fixture error fails", []string{"tests.visible.test_a::test_add", "tests.visible.test_a::test_ok"},
+			runner.RunResult{ExitCode: 1, Report: report(t, "fixture_error")}, runner.VerdictFailed, 1, "1 of 2"},
+		{"missing expected test", append(expectedIDs, "tests.hidden.test_b::test_more"), runner.RunResult{Report: pass}, runner.VerdictError, 3, "1 of 4 expected tests are missing"},
+		{"exit 0 without report", expectedIDs, runner.RunResult{ExitCode: 0, Problem: "pytest wrote no report"}, runner.VerdictError, 0, "no test report"},
+		{"passed but nonzero exit", expectedIDs, runner.RunResult{ExitCode: 3, Report: pass}, runner.VerdictError, 3, "status 3"},
+		{"forged report", expectedIDs, runner.RunResult{Report: []byte("<testsuites><testsuite><testcase")}, runner.VerdictError, 0, "unreadable"},
+		{"empty report", expectedIDs, runner.RunResult{Report: []byte("<testsuites></testsuites>")}, runner.VerdictError, 0, "missing"},
+		{"timeout wins", expectedIDs, runner.RunResult{TimedOut: true, Report: pass}, runner.VerdictTimeout, 3, "time limit"},
+		{"oom wins", expectedIDs, runner.RunResult{OOMKilled: true, TimedOut: true}, runner.VerdictMemoryLimit, 0, "memory"},
+		{"output flood", expectedIDs, runner.RunResult{OutputLimit: true, Report: pass}, runner.VerdictOutputLimit, 3, "output"},
+		{"no expected ids: report counts", nil, runner.RunResult{Report: pass}, runner.VerdictPassed, 3, "all 3"},
+		{"no tests at all", nil, runner.RunResult{ExitCode: 5, Report: []byte("<testsuites><testsuite/></testsuites>")}, runner.VerdictError, 0, "no tests ran"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			g := runner.Grade(tc.expected, tc.run)
+			if g.Verdict != tc.verdict || g.Passed != tc.passed || !strings.Contains(g.Reason, tc.reason) {
+				t.Errorf("got %s %d/%d %q; want %s %d passed, reason containing %q", g.Verdict, g.Passed, g.Total, g.Reason, tc.verdict, tc.passed, tc.reason)
+			}
+		})
+	}
+}
+
+func TestGradeMarksHiddenAndKeepsMessages(t *testing.T) {
+	g := runner.Grade(expectedIDs, runner.RunResult{ExitCode: 1, Report: report(t, "fail")})
+	if len(g.Tests) != 3 {
+		t.Fatalf("%d tests", len(g.Tests))
+	}
+	for _, tr := range g.Tests {
+		if tr.Hidden != strings.HasPrefix(tr.ID, "tests.hidden.") {
+			t.Errorf("%s: hidden=%v", tr.ID, tr.Hidden)
+		}
+		if tr.Outcome != runner.OutcomeFailed || !strings.Contains(tr.Message, "assert") || tr.DurationMS <= 0 {
+			t.Errorf("%s: %s %q %.3fms", tr.ID, tr.Outcome, tr.Message, tr.DurationMS)
+		}
+	}
+}
+
+func TestParseJUnitSingleSuite(t *testing.T) {
+	cases, err := runner.ParseJUnit([]byte(`<testsuite><testcase classname="tests.visible.test_a" name="test_x" time="0.5"/></testsuite>`))
+	if err != nil || len(cases) != 1 || cases[0].ID != "tests.visible.test_a::test_x" || cases[0].DurationMS != 500 {
+		t.Fatalf("%+v %v", cases, err)
+	}
+}

@@ -1,0 +1,112 @@
+package runner
+
+import (
+	"context"
+	"time"
+)
+
+// Job is one delivery of a queued submission to a worker.
+type Job struct {
+	SubmissionID string
+	// Receipt identifies this delivery to the queue (a stream entry id).
+	Receipt string
+	// Attempt counts deliveries of this submission, starting at 1.
+	Attempt int
+}
+
+// Queue hands out submissions to run. A job stays claimed until Ack; a job
+// whose claim is not extended for the queue's lease time is handed to another
+// worker, so a worker that dies loses nothing.
+type Queue interface {
+	// Next blocks until a job is available or ctx ends.
+	Next(ctx context.Context, worker string) (Job, error)
+	// Extend renews the worker's claim on a job it is still running.
+	Extend(ctx context.Context, worker string, job Job) error
+	// Ack removes a finished job from the queue. Call it only after the
+	// result is stored.
+	Ack(ctx context.Context, job Job) error
+}
+
+// Store keeps submissions and their results.
+type Store interface {
+	Submission(ctx context.Context, id string) (Submission, error)
+	// MarkRunning records that worker started the submission at the given time.
+	MarkRunning(ctx context.Context, id, worker string, at time.Time) error
+	// SaveResult records a result unless one is already recorded, and
+	// reports whether this call recorded it.
+	SaveResult(ctx context.Context, r Result) (bool, error)
+}
+
+// Suite is what a submission is graded with: the challenge's tests, fixtures
+// and support files, the tests it must report, and its limits.
+type Suite struct {
+	Challenge string
+	Version   string
+	// Entry lists the file names a candidate submits.
+	Entry []string
+	// Files are placed in the sandbox's work directory, keyed by
+	// slash-separated relative path (tests/visible/test_x.py, fixtures/a.csv).
+	Files map[string][]byte
+	// Expected lists the test ids a complete report must contain. Empty
+	// means unknown (a challenge being validated): any report is complete.
+	Expected []string
+	Limits   Limits
+}
+
+// Suites finds the suite for a challenge version.
+type Suites interface {
+	Suite(ctx context.Context, challenge, version string) (Suite, error)
+}
+
+// Limits bound one run.
+type Limits struct {
+	Wall        time.Duration // whole run, enforced by the worker
+	TestTimeout time.Duration // per test, enforced by pytest-timeout
+	CPUs        float64
+	MemoryBytes int64 // memory and memory+swap
+	Pids        int64
+	NoFile      int64
+	FileSize    int64 // largest file a process may write
+	Scratch     int64 // size of the writable tmpfs
+	OutputBytes int64 // candidate output kept in the result
+}
+
+// File is one file placed in the sandbox.
+type File struct {
+	Path string // slash-separated, relative to the work directory
+	Data []byte
+}
+
+// RunSpec describes one sandboxed pytest run.
+type RunSpec struct {
+	// ID names the run in labels and logs (the submission id).
+	ID     string
+	Files  []File
+	Limits Limits
+}
+
+// RunResult describes how a sandboxed run ended. The candidate's failures
+// are values here; Sandbox.Run returns an error only when the system failed.
+type RunResult struct {
+	// ExitCode is pytest's exit status as seen by the harness, or -1 when
+	// the harness did not report one.
+	ExitCode int
+	// Signal is the signal that ended pytest, if any.
+	Signal int
+	// Report is pytest's JUnit XML, nil when none was written.
+	Report []byte
+	// Problem explains, for humans, why the harness has no clean report.
+	Problem string
+	// Output is the start of pytest's combined stdout and stderr.
+	Output          []byte
+	OutputTruncated bool
+	TimedOut        bool // the wall-clock deadline ended the run
+	OOMKilled       bool // the kernel's OOM killer fired in the container
+	OutputLimit     bool // output passed the hard cap and the run was stopped
+	Duration        time.Duration
+}
+
+// Sandbox runs a pytest suite in isolation.
+type Sandbox interface {
+	Run(ctx context.Context, spec RunSpec) (RunResult, error)
+}

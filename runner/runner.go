@@ -1,0 +1,101 @@
+// Package runner holds Assay's domain: submissions, their results and
+// verdicts, the small interfaces the worker needs (Queue, Store, Sandbox,
+// Suites), and the worker that ties them together. It depends on no other
+// Assay package; the Redis and Docker packages implement its interfaces.
+package runner
+
+import (
+	"errors"
+	"time"
+)
+
+// Verdict says how a finished run ended.
+type Verdict string
+
+// The verdicts. Only VerdictInternalError is the system's fault; every other
+// verdict is a statement about the candidate's code.
+const (
+	VerdictPassed        Verdict = "passed"         // every expected test passed
+	VerdictFailed        Verdict = "failed"         // some test failed or was skipped
+	VerdictError         Verdict = "error"          // collection/import/syntax error, crash, no complete report
+	VerdictTimeout       Verdict = "timeout"        // the wall-clock deadline was hit
+	VerdictMemoryLimit   Verdict = "memory_limit"   // the OOM killer fired in the sandbox
+	VerdictOutputLimit   Verdict = "output_limit"   // the run flooded its output past the hard cap
+	VerdictRejected      Verdict = "rejected"       // bad input found after queueing
+	VerdictInternalError Verdict = "internal_error" // the system failed; retried before it is recorded
+)
+
+// Status is where a submission is in its life.
+type Status string
+
+// The statuses, in order.
+const (
+	StatusQueued  Status = "queued"
+	StatusRunning Status = "running"
+	StatusDone    Status = "done"
+)
+
+// Submission is what a candidate sent. It is written once and never changed.
+type Submission struct {
+	ID               string            `json:"id"`
+	Challenge        string            `json:"challenge"`
+	ChallengeVersion string            `json:"challenge_version"`
+	Files            map[string]string `json:"files"`
+	Submitter        string            `json:"submitter,omitempty"`
+	CreatedAt        time.Time         `json:"created_at"`
+}
+
+// Outcome is how one test ended.
+type Outcome string
+
+// The outcomes of one test.
+const (
+	OutcomePassed  Outcome = "passed"
+	OutcomeFailed  Outcome = "failed"
+	OutcomeError   Outcome = "error"   // error in setup/teardown or collection
+	OutcomeSkipped Outcome = "skipped" // skipped or xfailed: never counts as passed
+	OutcomeMissing Outcome = "missing" // expected but absent from the report
+)
+
+// TestResult is one test's line in a result.
+type TestResult struct {
+	ID         string  `json:"id"`
+	Hidden     bool    `json:"hidden"`
+	Outcome    Outcome `json:"outcome"`
+	DurationMS float64 `json:"duration_ms"`
+	Message    string  `json:"message,omitempty"`
+}
+
+// Result is the record of one graded run. A worker writes it once.
+type Result struct {
+	SubmissionID     string       `json:"submission_id"`
+	Verdict          Verdict      `json:"verdict"`
+	Reason           string       `json:"reason"`
+	Passed           int          `json:"passed"`
+	Total            int          `json:"total"`
+	Tests            []TestResult `json:"tests"`
+	Output           string       `json:"output,omitempty"`
+	OutputTruncated  bool         `json:"output_truncated,omitempty"`
+	ChallengeVersion string       `json:"challenge_version"`
+	QueuedMS         int64        `json:"queued_ms"`
+	RunMS            int64        `json:"run_ms"`
+	StartedAt        time.Time    `json:"started_at"`
+	FinishedAt       time.Time    `json:"finished_at"`
+	Worker           string       `json:"worker"`
+	Attempt          int          `json:"attempt"`
+}
+
+// State is everything known about a submission right now.
+type State struct {
+	Submission Submission `json:"submission"`
+	Status     Status     `json:"status"`
+	StartedAt  *time.Time `json:"started_at,omitempty"`
+	Worker     string     `json:"worker,omitempty"`
+	Result     *Result    `json:"result,omitempty"`
+}
+
+// Sentinel errors that callers branch on.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("already exists")
+)

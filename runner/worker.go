@@ -1,0 +1,268 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+)
+
+// WorkerConfig configures a Worker. Zero values take the documented defaults.
+type WorkerConfig struct {
+	// ID names this worker to the queue; it must be unique among live workers.
+	ID string
+	// Concurrency is how many submissions run at once; default 1.
+	Concurrency int
+	// MaxAttempts bounds deliveries of one submission: a job that keeps
+	// failing the system (or killing workers) is recorded as internal_error
+	// after this many; default 3.
+	MaxAttempts int
+	// ExtendEvery is how often a running job's claim is renewed; default
+	// 5s. Keep it well under the queue's lease.
+	ExtendEvery time.Duration
+	// RetryDelay is the pause after a system failure before the next job,
+	// so a broken engine is not hammered; default 1s.
+	RetryDelay time.Duration
+
+	Queue   Queue
+	Store   Store
+	Suites  Suites
+	Sandbox Sandbox
+	Logger  *slog.Logger
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+func (c WorkerConfig) withDefaults() WorkerConfig {
+	if c.Concurrency <= 0 {
+		c.Concurrency = 1
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = 3
+	}
+	if c.ExtendEvery <= 0 {
+		c.ExtendEvery = 5 * time.Second
+	}
+	if c.RetryDelay <= 0 {
+		c.RetryDelay = time.Second
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
+}
+
+func (c WorkerConfig) validate() error {
+	switch {
+	case c.ID == "":
+		return errors.New("worker: ID is required")
+	case c.Queue == nil || c.Store == nil || c.Suites == nil || c.Sandbox == nil:
+		return errors.New("worker: Queue, Store, Suites and Sandbox are required")
+	}
+	return nil
+}
+
+// Worker takes submissions off the queue, runs them in the sandbox, and
+// records one result for each.
+type Worker struct {
+	cfg WorkerConfig
+	log *slog.Logger
+}
+
+// NewWorker checks cfg and returns a worker.
+func NewWorker(cfg WorkerConfig) (*Worker, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return &Worker{cfg: cfg, log: cfg.Logger.With(slog.String("worker", cfg.ID))}, nil
+}
+
+// Run processes jobs until ctx ends. A job interrupted by ctx is neither
+// recorded nor acknowledged, so the queue hands it to another worker.
+func (w *Worker) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for range w.cfg.Concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w.loop(ctx)
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+func (w *Worker) loop(ctx context.Context) {
+	for ctx.Err() == nil {
+		job, err := w.cfg.Queue.Next(ctx, w.cfg.ID)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			w.log.Error("take job", slog.Any("err", err))
+			sleep(ctx, w.cfg.RetryDelay)
+			continue
+		}
+		if err := w.Process(ctx, job); err != nil && ctx.Err() == nil {
+			w.log.Error("job failed; it will be retried", slog.String("submission", job.SubmissionID), slog.Int("attempt", job.Attempt), slog.Any("err", err))
+			sleep(ctx, w.cfg.RetryDelay)
+		}
+	}
+}
+
+// Process runs one job to a recorded result. An error means the system
+// failed and the job was left on the queue to be retried.
+func (w *Worker) Process(ctx context.Context, job Job) error {
+	log := w.log.With(slog.String("submission", job.SubmissionID), slog.Int("attempt", job.Attempt))
+	sub, err := w.cfg.Store.Submission(ctx, job.SubmissionID)
+	if errors.Is(err, ErrNotFound) {
+		log.Warn("job without a submission record; dropping it")
+		return w.ack(ctx, job)
+	}
+	if err != nil {
+		return fmt.Errorf("load submission: %w", err)
+	}
+	started := w.cfg.Now()
+	res := Result{
+		SubmissionID:     sub.ID,
+		ChallengeVersion: sub.ChallengeVersion,
+		StartedAt:        started,
+		QueuedMS:         started.Sub(sub.CreatedAt).Milliseconds(),
+		Worker:           w.cfg.ID,
+		Attempt:          job.Attempt,
+	}
+
+	if job.Attempt > w.cfg.MaxAttempts {
+		res.Verdict = VerdictInternalError
+		res.Reason = fmt.Sprintf("gave up after %d attempts: the system could not run this submission", job.Attempt-1)
+		return w.record(ctx, log, job, res)
+	}
+	suite, err := w.cfg.Suites.Suite(ctx, sub.Challenge, sub.ChallengeVersion)
+	if errors.Is(err, ErrNotFound) {
+		res.Verdict, res.Reason = VerdictRejected, fmt.Sprintf("challenge %s version %s is not available", sub.Challenge, sub.ChallengeVersion)
+		return w.record(ctx, log, job, res)
+	}
+	if err != nil {
+		return fmt.Errorf("load suite: %w", err)
+	}
+	files, err := SandboxFiles(suite, sub.Files)
+	if err != nil {
+		res.Verdict, res.Reason = VerdictRejected, err.Error()
+		return w.record(ctx, log, job, res)
+	}
+
+	if err := w.cfg.Store.MarkRunning(ctx, sub.ID, w.cfg.ID, started); err != nil {
+		return fmt.Errorf("mark running: %w", err)
+	}
+	log.Info("job running", slog.String("challenge", sub.Challenge), slog.Int64("queued_ms", res.QueuedMS))
+
+	runCtx, stopExtending := context.WithCancel(ctx)
+	extended := make(chan struct{})
+	go func() {
+		defer close(extended)
+		w.keepClaim(runCtx, log, job)
+	}()
+	run, err := w.cfg.Sandbox.Run(runCtx, RunSpec{ID: sub.ID, Files: files, Limits: suite.Limits})
+	stopExtending()
+	<-extended
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+
+	g := Grade(suite.Expected, run)
+	res.Verdict, res.Reason, res.Passed, res.Total, res.Tests = g.Verdict, g.Reason, g.Passed, g.Total, g.Tests
+	res.Output = string(run.Output)
+	res.OutputTruncated = run.OutputTruncated
+	res.RunMS = run.Duration.Milliseconds()
+	return w.record(ctx, log, job, res)
+}
+
+// record saves the result (once) and acknowledges the job. Both use a fresh
+// bounded context: a result in hand must not be lost to a cancelled job.
+func (w *Worker) record(ctx context.Context, log *slog.Logger, job Job, res Result) error {
+	res.FinishedAt = w.cfg.Now()
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	saved, err := w.cfg.Store.SaveResult(sctx, res)
+	if err != nil {
+		return fmt.Errorf("save result: %w", err)
+	}
+	if saved {
+		log.Info("job done", slog.String("verdict", string(res.Verdict)), slog.Int("passed", res.Passed), slog.Int("total", res.Total), slog.Int64("run_ms", res.RunMS))
+	} else {
+		log.Warn("job done again; the first result stands", slog.String("verdict", string(res.Verdict)))
+	}
+	return w.ack(sctx, job)
+}
+
+func (w *Worker) ack(ctx context.Context, job Job) error {
+	if err := w.cfg.Queue.Ack(ctx, job); err != nil {
+		return fmt.Errorf("ack: %w", err)
+	}
+	return nil
+}
+
+func (w *Worker) keepClaim(ctx context.Context, log *slog.Logger, job Job) {
+	t := time.NewTicker(w.cfg.ExtendEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := w.cfg.Queue.Extend(ctx, w.cfg.ID, job); err != nil && ctx.Err() == nil {
+				log.Warn("extend claim", slog.Any("err", err))
+			}
+		}
+	}
+}
+
+// SandboxFiles are the suite's files plus exactly the candidate's entry
+// files: nothing else of the candidate's reaches the sandbox.
+func SandboxFiles(suite Suite, candidate map[string]string) ([]File, error) {
+	if err := CheckFiles(suite.Entry, candidate); err != nil {
+		return nil, err
+	}
+	files := make([]File, 0, len(suite.Files)+len(candidate))
+	for p, b := range suite.Files {
+		files = append(files, File{Path: p, Data: b})
+	}
+	for _, name := range suite.Entry {
+		files = append(files, File{Path: name, Data: []byte(candidate[name])})
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	return files, nil
+}
+
+// CheckFiles reports whether files holds exactly the entry names.
+func CheckFiles(entry []string, files map[string]string) error {
+	want := make(map[string]bool, len(entry))
+	for _, e := range entry {
+		want[e] = true
+		if _, ok := files[e]; !ok {
+			return fmt.Errorf("file %s is missing (this challenge takes %v)", e, entry)
+		}
+	}
+	for name := range files {
+		if !want[name] {
+			return fmt.Errorf("file %q is not part of this challenge (it takes %v)", name, entry)
+		}
+	}
+	return nil
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}

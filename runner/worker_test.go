@@ -1,0 +1,178 @@
+package runner_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"assay/runner"
+)
+
+// fakes: small structs with function fields where behaviour varies.
+
+type memQueue struct {
+	mu    sync.Mutex
+	acked []string
+}
+
+func (q *memQueue) Next(ctx context.Context, _ string) (runner.Job, error) {
+	<-ctx.Done()
+	return runner.Job{}, ctx.Err()
+}
+func (q *memQueue) Extend(context.Context, string, runner.Job) error { return nil }
+func (q *memQueue) Ack(_ context.Context, j runner.Job) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.acked = append(q.acked, j.SubmissionID)
+	return nil
+}
+
+type memStore struct {
+	subs    map[string]runner.Submission
+	results map[string]runner.Result
+	saves   int
+}
+
+func (s *memStore) Submission(_ context.Context, id string) (runner.Submission, error) {
+	sub, ok := s.subs[id]
+	if !ok {
+		return sub, runner.ErrNotFound
+	}
+	return sub, nil
+}
+func (s *memStore) MarkRunning(context.Context, string, string, time.Time) error { return nil }
+func (s *memStore) SaveResult(_ context.Context, r runner.Result) (bool, error) {
+	s.saves++
+	if _, ok := s.results[r.SubmissionID]; ok {
+		return false, nil
+	}
+	s.results[r.SubmissionID] = r
+	return true, nil
+}
+
+type suitesFunc func(ctx context.Context, slug, version string) (runner.Suite, error)
+
+func (f suitesFunc) Suite(ctx context.Context, slug, version string) (runner.Suite, error) {
+	return f(ctx, slug, version)
+}
+
+type sandboxFunc func(ctx context.Context, spec runner.RunSpec) (runner.RunResult, error)
+
+func (f sandboxFunc) Run(ctx context.Context, spec runner.RunSpec) (runner.RunResult, error) {
+	return f(ctx, spec)
+}
+
+var (
+	_ runner.Queue   = (*memQueue)(nil)
+	_ runner.Store   = (*memStore)(nil)
+	_ runner.Suites  = suitesFunc(nil)
+	_ runner.Sandbox = sandboxFunc(nil)
+)
+
+func TestWorkerProcess(t *testing.T) {
+	created := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	suite := runner.Suite{Challenge: "add", Version: "v1", Entry: []string{"solution.py"},
+		Files: map[string][]byte{"tests/visible/test_a.py": []byte("...")}, Expected: expectedIDs}
+	passing := func(_ context.Context, spec runner.RunSpec) (runner.RunResult, error) {
+		if len(spec.Files) != 2 || spec.Files[0].Path != "solution.py" {
+			return runner.RunResult{}, errors.New("unexpected files")
+		}
+		return runner.RunResult{Report: report(t, "pass"), Duration: 300 * time.Millisecond}, nil
+	}
+	cases := []struct {
+		name    string
+		files   map[string]string
+		attempt int
+		suites  suitesFunc
+		sandbox sandboxFunc
+		verdict runner.Verdict // "" means no result and no ack
+	}{
+		{"pass", map[string]string{"solution.py": "x"}, 1, nil, passing, runner.VerdictPassed},
+		{"sandbox failure leaves the job queued", map[string]string{"solution.py": "x"}, 1, nil,
+			func(context.Context, runner.RunSpec) (runner.RunResult, error) {
+				return runner.RunResult{}, errors.New("engine down")
+			}, ""},
+		{"too many attempts", map[string]string{"solution.py": "x"}, 4, nil, passing, runner.VerdictInternalError},
+		{"unknown version", map[string]string{"solution.py": "x"}, 1,
+			func(context.Context, string, string) (runner.Suite, error) { return runner.Suite{}, runner.ErrNotFound }, passing, runner.VerdictRejected},
+		{"suite store down", map[string]string{"solution.py": "x"}, 1,
+			func(context.Context, string, string) (runner.Suite, error) { return runner.Suite{}, errors.New("io") }, passing, ""},
+		{"extra file", map[string]string{"solution.py": "x", "conftest.py": "y"}, 1, nil, passing, runner.VerdictRejected},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			q := &memQueue{}
+			st := &memStore{subs: map[string]runner.Submission{"s1": {ID: "s1", Challenge: "add", ChallengeVersion: "v1", Files: tc.files, CreatedAt: created}}, results: map[string]runner.Result{}}
+			suites := tc.suites
+			if suites == nil {
+				suites = func(context.Context, string, string) (runner.Suite, error) { return suite, nil }
+			}
+			w, err := runner.NewWorker(runner.WorkerConfig{ID: "w1", Queue: q, Store: st, Suites: suites, Sandbox: tc.sandbox,
+				Now: func() time.Time { return created.Add(2 * time.Second) }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = w.Process(context.Background(), runner.Job{SubmissionID: "s1", Receipt: "1-0", Attempt: tc.attempt})
+			r, recorded := st.results["s1"]
+			if tc.verdict == "" {
+				if err == nil || recorded || len(q.acked) != 0 {
+					t.Fatalf("err %v, recorded %v, acked %v: want an error and the job left alone", err, recorded, q.acked)
+				}
+				return
+			}
+			if err != nil || !recorded || len(q.acked) != 1 {
+				t.Fatalf("err %v, recorded %v, acked %v", err, recorded, q.acked)
+			}
+			if r.Verdict != tc.verdict || r.ChallengeVersion != "v1" || r.QueuedMS != 2000 || r.Worker != "w1" || r.Attempt != tc.attempt {
+				t.Errorf("result %+v", r)
+			}
+		})
+	}
+}
+
+func TestWorkerRecordsOnce(t *testing.T) {
+	st := &memStore{subs: map[string]runner.Submission{"s1": {ID: "s1", Challenge: "add", ChallengeVersion: "v1", Files: map[string]string{"solution.py": "x"}}},
+		results: map[string]runner.Result{"s1": {SubmissionID: "s1", Verdict: runner.VerdictFailed}}}
+	q := &memQueue{}
+	w, _ := runner.NewWorker(runner.WorkerConfig{ID: "w2", Queue: q, Store: st,
+		Suites: suitesFunc(func(context.Context, string, string) (runner.Suite, error) {
+			return runner.Suite{Entry: []string{"solution.py"}, Expected: expectedIDs}, nil
+		}),
+		Sandbox: sandboxFunc(func(context.Context, runner.RunSpec) (runner.RunResult, error) {
+			return runner.RunResult{Report: report(t, "pass")}, nil
+		})})
+	if err := w.Process(context.Background(), runner.Job{SubmissionID: "s1", Attempt: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if st.results["s1"].Verdict != runner.VerdictFailed || st.saves != 1 || len(q.acked) != 1 {
+		t.Errorf("first result replaced or job not acked: %+v saves=%d acked=%v", st.results["s1"], st.saves, q.acked)
+	}
+}
+
+func TestWorkerRunStopsWithContext(t *testing.T) {
+	w, err := runner.NewWorker(runner.WorkerConfig{ID: "w", Concurrency: 3, Queue: &memQueue{}, Store: &memStore{},
+		Suites: suitesFunc(nil), Sandbox: sandboxFunc(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- w.Run(ctx) }()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return after cancel")
+	}
+}
+
+func TestNewWorkerValidates(t *testing.T) {
+	if _, err := runner.NewWorker(runner.WorkerConfig{}); err == nil {
+		t.Fatal("want an error for an empty config")
+	}
+}
