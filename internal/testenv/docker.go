@@ -1,0 +1,47 @@
+package testenv
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/docker/docker/client"
+)
+
+// DefaultImage is the sandbox image tests use unless ASSAY_IMAGE names another.
+const DefaultImage = "assay/python:latest"
+
+// Docker checks that the Docker engine answers and the sandbox image exists,
+// and returns the image name. Outside CI a missing part skips the test.
+func Docker(t testing.TB) string {
+	t.Helper()
+	image := os.Getenv("ASSAY_IMAGE")
+	if image == "" {
+		image = DefaultImage
+	}
+	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
+	if err != nil {
+		Missing(t, "docker client: %v", err)
+	}
+	defer cli.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := cli.Ping(ctx); err != nil {
+		Missing(t, "the Docker engine is not reachable: %v", err)
+	}
+	if _, err := cli.ImageInspect(ctx, image); err != nil {
+		Missing(t, "sandbox image %s is missing (run `make image`): %v", image, err)
+	}
+	return image
+}
+
+// Missing stops a test that needs a part this machine lacks: a failure in
+// CI (CI set), where every part must be present, and a skip elsewhere.
+func Missing(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatalf(format, args...)
+	}
+	t.Skipf(format, args...)
+}

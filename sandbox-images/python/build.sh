@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds the Python sandbox image, tagged assay/python:<content hash> and
+# assay/python:latest. Does nothing when the image for this content exists.
+# Without a registry (no debian:bookworm-slim locally) it makes the base root
+# filesystem with debootstrap and imports it as assay/debian-base:bookworm.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+name=${ASSAY_IMAGE_NAME:-assay/python}
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+packages=python3,python3-pytest,python3-pytest-timeout,python3-openpyxl
+
+docker version --format '{{.Server.Version}}' >/dev/null 2>&1 || {
+  echo "build.sh: the Docker engine is not reachable (is dockerd running? DOCKER_HOST=${DOCKER_HOST:-unset})" >&2
+  exit 1
+}
+
+hash=$(cd "$here" && cat Dockerfile harness.py pytest.ini build.sh | sha256sum | cut -c1-12)
+if docker image inspect "$name:$hash" >/dev/null 2>&1; then
+  docker tag "$name:$hash" "$name:latest"
+  echo "$name:$hash is up to date"
+  exit 0
+fi
+
+base=${ASSAY_BASE_IMAGE:-}
+if [ -z "$base" ]; then
+  if docker image inspect debian:bookworm-slim >/dev/null 2>&1; then
+    base=debian:bookworm-slim
+  else
+    base=assay/debian-base:bookworm
+    if ! docker image inspect "$base" >/dev/null 2>&1; then
+      command -v debootstrap >/dev/null || { echo "build.sh: debootstrap is missing: apt-get install debootstrap" >&2; exit 1; }
+      root=$(mktemp -d /tmp/assay-rootfs.XXXXXX)
+      trap 'rm -rf "$root"' EXIT
+      echo "debootstrapping Debian bookworm into $root (a few minutes)"
+      debootstrap --variant=minbase --include="$packages" bookworm "$root" "$mirror" >"$root.log" 2>&1 || {
+        tail -20 "$root.log" >&2; echo "build.sh: debootstrap failed (log: $root.log)" >&2; exit 1; }
+      rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/archives/*.deb
+      tar -C "$root" -c . | docker import - "$base" >/dev/null
+      echo "imported $base"
+    fi
+  fi
+fi
+
+docker build -q --build-arg BASE="$base" -t "$name:$hash" -t "$name:latest" "$here" >/dev/null
+echo "built $name:$hash from $base"
