@@ -1,0 +1,341 @@
+// Package api is Assay's HTTP interface: the Gin router, its handlers, and
+// the mapping of domain errors to HTTP statuses.
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"assay/challenges"
+	"assay/runner"
+)
+
+// Submissions stores submissions and queues them for workers.
+type Submissions interface {
+	// Create stores the submission and queues it, atomically.
+	Create(ctx context.Context, s runner.Submission) error
+	Get(ctx context.Context, id string) (runner.State, error)
+	// Wait returns the state once the submission is done or ctx ends.
+	Wait(ctx context.Context, id string) (runner.State, error)
+}
+
+// Catalog lists the challenges candidates can take.
+type Catalog interface {
+	List() []*challenges.Challenge
+	Get(slug string) (*challenges.Challenge, error)
+}
+
+// Config configures the API. Zero values take the documented defaults.
+type Config struct {
+	Catalog     Catalog
+	Submissions Submissions
+	// Ready reports whether the server can take work (Redis, Docker...);
+	// nil means always ready.
+	Ready func(ctx context.Context) error
+	// MaxBodyBytes bounds a request body; default 1 MiB.
+	MaxBodyBytes int64
+	// MaxFileBytes bounds one submitted file; default 256 KiB.
+	MaxFileBytes int
+	// MaxWait bounds ?wait= on GET submission; default 60s.
+	MaxWait time.Duration
+	Logger  *slog.Logger
+	Now     func() time.Time
+}
+
+func (c Config) withDefaults() Config {
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = 1 << 20
+	}
+	if c.MaxFileBytes <= 0 {
+		c.MaxFileBytes = 256 << 10
+	}
+	if c.MaxWait <= 0 {
+		c.MaxWait = 60 * time.Second
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
+}
+
+type server struct {
+	cfg Config
+}
+
+// New returns the HTTP handler.
+func New(cfg Config) (http.Handler, error) {
+	cfg = cfg.withDefaults()
+	if cfg.Catalog == nil || cfg.Submissions == nil {
+		return nil, errors.New("api: Catalog and Submissions are required")
+	}
+	gin.SetMode(gin.ReleaseMode)
+	s := &server{cfg: cfg}
+	r := gin.New()
+	r.Use(s.logRequests, gin.CustomRecovery(func(c *gin.Context, rec any) {
+		s.cfg.Logger.Error("panic", slog.Any("panic", rec), slog.String("path", c.Request.URL.Path))
+		c.AbortWithStatusJSON(http.StatusInternalServerError, errorBody{Error: "internal error"})
+	}))
+	r.HandleMethodNotAllowed = true
+	r.NoRoute(func(c *gin.Context) {
+		writeError(c, s.cfg.Logger, errorf(http.StatusNotFound, "no such endpoint: %s", c.Request.URL.Path))
+	})
+	r.NoMethod(func(c *gin.Context) {
+		writeError(c, s.cfg.Logger, errorf(http.StatusMethodNotAllowed, "%s is not allowed on %s", c.Request.Method, c.Request.URL.Path))
+	})
+
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/readyz", s.ready)
+	v1 := r.Group("/api/v1")
+	v1.GET("/challenges", s.listChallenges)
+	v1.GET("/challenges/:slug", s.getChallenge)
+	v1.POST("/submissions", s.createSubmission)
+	v1.GET("/submissions/:id", s.getSubmission)
+	return r, nil
+}
+
+func (s *server) logRequests(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	s.cfg.Logger.Debug("http", slog.String("method", c.Request.Method), slog.String("path", c.Request.URL.Path),
+		slog.Int("status", c.Writer.Status()), slog.Duration("took", time.Since(start)))
+}
+
+func (s *server) ready(c *gin.Context) {
+	if s.cfg.Ready != nil {
+		if err := s.cfg.Ready(c.Request.Context()); err != nil {
+			s.cfg.Logger.Warn("not ready", slog.Any("err", err))
+			c.Header("Retry-After", "5")
+			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready", "error": err.Error()})
+			return
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+}
+
+// ChallengeSummary is one entry of the challenge list.
+type ChallengeSummary struct {
+	Slug    string   `json:"slug"`
+	Title   string   `json:"title"`
+	Summary string   `json:"summary"`
+	Version string   `json:"version"`
+	Files   []string `json:"files"`
+}
+
+// ChallengeView is what a candidate may see of a challenge: never the
+// hidden tests, the reference or the known-bad solutions.
+type ChallengeView struct {
+	ChallengeSummary
+	Prompt       string            `json:"prompt"`
+	Starter      map[string]string `json:"starter"`
+	Provided     map[string]string `json:"provided,omitempty"`
+	VisibleTests map[string]string `json:"visible_tests"`
+	HiddenTests  int               `json:"hidden_tests"`
+}
+
+func summary(ch *challenges.Challenge) ChallengeSummary {
+	return ChallengeSummary{Slug: ch.Slug, Title: ch.Title, Summary: ch.Summary, Version: ch.Version, Files: ch.Files}
+}
+
+func (s *server) listChallenges(c *gin.Context) {
+	list := s.cfg.Catalog.List()
+	out := make([]ChallengeSummary, 0, len(list))
+	for _, ch := range list {
+		out = append(out, summary(ch))
+	}
+	c.JSON(http.StatusOK, gin.H{"challenges": out})
+}
+
+func (s *server) getChallenge(c *gin.Context) {
+	ch, err := s.cfg.Catalog.Get(c.Param("slug"))
+	if err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	hidden := 0
+	if ch.Expected != nil {
+		for _, t := range ch.Expected.Tests {
+			if t.Hidden {
+				hidden++
+			}
+		}
+	}
+	c.JSON(http.StatusOK, ChallengeView{
+		ChallengeSummary: summary(ch),
+		Prompt:           ch.Prompt,
+		Starter:          texts(ch.Starter),
+		Provided:         texts(ch.Lib),
+		VisibleTests:     texts(ch.Visible()),
+		HiddenTests:      hidden,
+	})
+}
+
+func texts(m map[string][]byte) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = string(v)
+	}
+	return out
+}
+
+// SubmissionRequest is the body of POST /api/v1/submissions.
+type SubmissionRequest struct {
+	Challenge string            `json:"challenge"`
+	Files     map[string]string `json:"files"`
+	Submitter string            `json:"submitter,omitempty"`
+}
+
+// SubmissionAccepted is the 202 answer.
+type SubmissionAccepted struct {
+	ID               string        `json:"id"`
+	Status           runner.Status `json:"status"`
+	Challenge        string        `json:"challenge"`
+	ChallengeVersion string        `json:"challenge_version"`
+	Location         string        `json:"location"`
+}
+
+func (s *server) createSubmission(c *gin.Context) {
+	req, err := s.decodeSubmission(c)
+	if err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	ch, err := s.cfg.Catalog.Get(req.Challenge)
+	if err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	if err := runner.CheckFiles(ch.Files, req.Files); err != nil {
+		writeError(c, s.cfg.Logger, errorf(http.StatusBadRequest, "%s", err))
+		return
+	}
+	names := make([]string, 0, len(req.Files))
+	for name := range req.Files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		body := req.Files[name]
+		if len(body) > s.cfg.MaxFileBytes {
+			writeError(c, s.cfg.Logger, errorf(http.StatusRequestEntityTooLarge, "file %s is %d bytes; the limit is %d", name, len(body), s.cfg.MaxFileBytes))
+			return
+		}
+		if !utf8.ValidString(body) {
+			writeError(c, s.cfg.Logger, errorf(http.StatusBadRequest, "file %s is not valid UTF-8", name))
+			return
+		}
+	}
+	sub := runner.Submission{
+		ID:               uuid.NewString(),
+		Challenge:        ch.Slug,
+		ChallengeVersion: ch.Version,
+		Files:            req.Files,
+		Submitter:        req.Submitter,
+		CreatedAt:        s.cfg.Now().UTC(),
+	}
+	if err := s.cfg.Submissions.Create(c.Request.Context(), sub); err != nil {
+		writeError(c, s.cfg.Logger, unavailable(fmt.Errorf("create submission: %w", err)))
+		return
+	}
+	s.cfg.Logger.Info("job queued", slog.String("submission", sub.ID), slog.String("challenge", sub.Challenge))
+	loc := "/api/v1/submissions/" + sub.ID
+	c.Header("Location", loc)
+	c.JSON(http.StatusAccepted, SubmissionAccepted{ID: sub.ID, Status: runner.StatusQueued, Challenge: sub.Challenge, ChallengeVersion: sub.ChallengeVersion, Location: loc})
+}
+
+func (s *server) decodeSubmission(c *gin.Context) (SubmissionRequest, error) {
+	var req SubmissionRequest
+	if ct := c.ContentType(); ct != "" && ct != "application/json" {
+		return req, errorf(http.StatusUnsupportedMediaType, "send JSON (Content-Type: application/json), not %s", ct)
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return req, errorf(http.StatusRequestEntityTooLarge, "request body is larger than %d bytes", s.cfg.MaxBodyBytes)
+		}
+		return req, errorf(http.StatusBadRequest, "read request body: %s", err)
+	}
+	// encoding/json would silently replace invalid bytes with U+FFFD.
+	if !utf8.Valid(body) {
+		return req, errorf(http.StatusBadRequest, "request body is not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return req, errorf(http.StatusBadRequest, "request body is not valid JSON for a submission: %s", jsonProblem(err))
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return req, errorf(http.StatusBadRequest, "request body has more than one JSON value")
+	}
+	switch {
+	case strings.TrimSpace(req.Challenge) == "":
+		return req, errorf(http.StatusBadRequest, "challenge is required")
+	case len(req.Files) == 0:
+		return req, errorf(http.StatusBadRequest, "files is required: an object of file name to source text")
+	case len(req.Submitter) > 200:
+		return req, errorf(http.StatusBadRequest, "submitter is longer than 200 characters")
+	}
+	return req, nil
+}
+
+// jsonProblem describes a decode error without echoing the input.
+func jsonProblem(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("syntax error at byte %d", syn.Offset)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("field %q must be %s", typ.Field, typ.Type)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "the body is empty or cut short"
+	case strings.HasPrefix(err.Error(), "json: unknown field"):
+		return strings.TrimPrefix(err.Error(), "json: ")
+	}
+	return "malformed"
+}
+
+func (s *server) getSubmission(c *gin.Context) {
+	id := c.Param("id")
+	if _, err := uuid.Parse(id); err != nil {
+		writeError(c, s.cfg.Logger, errorf(http.StatusNotFound, "submission %q not found", id))
+		return
+	}
+	var (
+		st  runner.State
+		err error
+	)
+	if w := c.Query("wait"); w != "" {
+		d, perr := time.ParseDuration(w)
+		if perr != nil || d < 0 {
+			writeError(c, s.cfg.Logger, errorf(http.StatusBadRequest, "wait=%q: give a duration like 30s", w))
+			return
+		}
+		ctx, cancel := context.WithTimeout(c.Request.Context(), min(d, s.cfg.MaxWait))
+		defer cancel()
+		st, err = s.cfg.Submissions.Wait(ctx, id)
+	} else {
+		st, err = s.cfg.Submissions.Get(c.Request.Context(), id)
+	}
+	if err != nil {
+		writeError(c, s.cfg.Logger, unavailable(fmt.Errorf("get submission: %w", err)))
+		return
+	}
+	c.JSON(http.StatusOK, st)
+}

@@ -1,0 +1,212 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	"assay/api"
+	"assay/challenges"
+	"assay/runner"
+)
+
+type fakeCatalog struct{ ch *challenges.Challenge }
+
+func (f fakeCatalog) List() []*challenges.Challenge { return []*challenges.Challenge{f.ch} }
+func (f fakeCatalog) Get(slug string) (*challenges.Challenge, error) {
+	if slug != f.ch.Slug {
+		return nil, fmt.Errorf("challenge %q: %w", slug, runner.ErrNotFound)
+	}
+	return f.ch, nil
+}
+
+type fakeSubmissions struct {
+	mu      sync.Mutex
+	created []runner.Submission
+	err     error
+}
+
+func (f *fakeSubmissions) Create(_ context.Context, s runner.Submission) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return f.err
+	}
+	f.created = append(f.created, s)
+	return nil
+}
+
+func (f *fakeSubmissions) Get(_ context.Context, id string) (runner.State, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return runner.State{}, f.err
+	}
+	for _, s := range f.created {
+		if s.ID == id {
+			return runner.State{Submission: s, Status: runner.StatusQueued}, nil
+		}
+	}
+	return runner.State{}, fmt.Errorf("submission %s: %w", id, runner.ErrNotFound)
+}
+
+func (f *fakeSubmissions) Wait(ctx context.Context, id string) (runner.State, error) {
+	return f.Get(ctx, id)
+}
+
+var _ api.Submissions = (*fakeSubmissions)(nil)
+
+func testChallenge(t *testing.T) *challenges.Challenge {
+	t.Helper()
+	fsys := fstest.MapFS{
+		"add/challenge.yaml":              {Data: []byte("slug: add\ntitle: Add\nsummary: Add two numbers.\nfiles: [solution.py]\n")},
+		"add/prompt.md":                   {Data: []byte("# Add\nWrite add(a, b).")},
+		"add/starter/solution.py":         {Data: []byte("def add(a, b):\n    raise NotImplementedError\n")},
+		"add/reference/solution.py":       {Data: []byte("def add(a, b):\n    return a + b  # REFERENCE\n")},
+		"add/bad/minus/solution.py":       {Data: []byte("def add(a, b):\n    return a - b  # BAD\n")},
+		"add/tests/visible/test_add.py":   {Data: []byte("def test_visible(): pass\n")},
+		"add/tests/hidden/test_secret.py": {Data: []byte("def test_SECRET_HIDDEN(): pass\n")},
+		"add/expected.json":               {Data: []byte(`{"version":"x","tests":[{"id":"tests.hidden.test_secret::test_SECRET_HIDDEN","hidden":true}]}`)},
+	}
+	ch, err := challenges.Load(fsys, "add")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ch
+}
+
+func newServer(t *testing.T, subs *fakeSubmissions) http.Handler {
+	t.Helper()
+	h, err := api.New(api.Config{Catalog: fakeCatalog{testChallenge(t)}, Submissions: subs, MaxBodyBytes: 4096, MaxFileBytes: 1024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func do(h http.Handler, method, path, contentType, body string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+func TestChallengesHideWhatCandidatesMustNotSee(t *testing.T) {
+	h := newServer(t, &fakeSubmissions{})
+	rec := do(h, "GET", "/api/v1/challenges", "", "")
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"slug":"add"`) {
+		t.Fatalf("list: %d %s", rec.Code, rec.Body)
+	}
+	rec = do(h, "GET", "/api/v1/challenges/add", "", "")
+	body := rec.Body.String()
+	if rec.Code != 200 || !strings.Contains(body, "Write add(a, b)") || !strings.Contains(body, "NotImplementedError") || !strings.Contains(body, "test_visible") {
+		t.Fatalf("get: %d %s", rec.Code, body)
+	}
+	for _, secret := range []string{"SECRET_HIDDEN", "REFERENCE", "BAD"} {
+		if strings.Contains(body, secret) {
+			t.Errorf("challenge view leaks %s: %s", secret, body)
+		}
+	}
+	if !strings.Contains(body, `"hidden_tests":1`) {
+		t.Errorf("hidden test count missing: %s", body)
+	}
+	if rec := do(h, "GET", "/api/v1/challenges/nope", "", ""); rec.Code != 404 {
+		t.Errorf("unknown challenge: %d", rec.Code)
+	}
+}
+
+func TestCreateSubmission(t *testing.T) {
+	subs := &fakeSubmissions{}
+	h := newServer(t, subs)
+	rec := do(h, "POST", "/api/v1/submissions", "application/json", `{"challenge":"add","files":{"solution.py":"def add(a, b): return a + b\n"}}`)
+	if rec.Code != http.StatusAccepted {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+	var got api.SubmissionAccepted
+	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Header().Get("Location") != "/api/v1/submissions/"+got.ID || got.Status != runner.StatusQueued || len(subs.created) != 1 {
+		t.Fatalf("location %q, body %+v, created %d", rec.Header().Get("Location"), got, len(subs.created))
+	}
+	if s := subs.created[0]; s.ID != got.ID || s.ChallengeVersion == "" || s.CreatedAt.IsZero() {
+		t.Errorf("stored %+v", s)
+	}
+	rec = do(h, "GET", got.Location, "", "")
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"status":"queued"`) {
+		t.Errorf("get: %d %s", rec.Code, rec.Body)
+	}
+}
+
+func TestBadSubmissionsAreRefusedAndNothingIsQueued(t *testing.T) {
+	big := strings.Repeat("x", 5000)
+	cases := []struct {
+		name, contentType, body string
+		status                  int
+		msg                     string
+	}{
+		{"unknown challenge", "application/json", `{"challenge":"nope","files":{"solution.py":"x"}}`, 404, "nope"},
+		{"missing file", "application/json", `{"challenge":"add","files":{"other.py":"x"}}`, 400, "solution.py is missing"},
+		{"extra file", "application/json", `{"challenge":"add","files":{"solution.py":"x","conftest.py":"y"}}`, 400, "conftest.py"},
+		{"no files", "application/json", `{"challenge":"add"}`, 400, "files is required"},
+		{"no challenge", "application/json", `{"files":{"solution.py":"x"}}`, 400, "challenge is required"},
+		{"not JSON", "application/json", `challenge=add`, 400, "not valid JSON"},
+		{"empty body", "application/json", ``, 400, "empty"},
+		{"wrong type", "application/json", `{"challenge":"add","files":{"solution.py":1}}`, 400, "must be string"},
+		{"unknown field", "application/json", `{"challenge":"add","files":{"solution.py":"x"},"admin":true}`, 400, "unknown field"},
+		{"two values", "application/json", `{"challenge":"add","files":{"solution.py":"x"}}{}`, 400, "more than one"},
+		{"form post", "application/x-www-form-urlencoded", `challenge=add`, 415, "JSON"},
+		{"oversized body", "application/json", `{"challenge":"add","files":{"solution.py":"` + big + `"}}`, 413, "larger than"},
+		{"oversized file", "application/json", `{"challenge":"add","files":{"solution.py":"` + big[:2000] + `"}}`, 413, "limit is 1024"},
+		{"non-UTF-8", "application/json", "{\"challenge\":\"add\",\"files\":{\"solution.py\":\"\xff\xfe\"}}", 400, "UTF-8"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			subs := &fakeSubmissions{}
+			rec := do(newServer(t, subs), "POST", "/api/v1/submissions", tc.contentType, tc.body)
+			if rec.Code != tc.status || !strings.Contains(rec.Body.String(), tc.msg) {
+				t.Errorf("got %d %s; want %d with %q", rec.Code, rec.Body, tc.status, tc.msg)
+			}
+			if len(subs.created) != 0 {
+				t.Errorf("%d submissions queued", len(subs.created))
+			}
+		})
+	}
+}
+
+func TestStoreDownAnswers503(t *testing.T) {
+	h := newServer(t, &fakeSubmissions{err: errors.New("dial tcp: connection refused")})
+	rec := do(h, "POST", "/api/v1/submissions", "application/json", `{"challenge":"add","files":{"solution.py":"x"}}`)
+	if rec.Code != 503 || rec.Header().Get("Retry-After") == "" || strings.Contains(rec.Body.String(), "refused") {
+		t.Errorf("%d %q %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+	}
+}
+
+func TestGetSubmissionErrors(t *testing.T) {
+	h := newServer(t, &fakeSubmissions{})
+	for path, status := range map[string]int{
+		"/api/v1/submissions/not-a-uuid":                                   404,
+		"/api/v1/submissions/6f1c3c4e-2b6a-4a55-9c0e-1f0d7b0b8e11":         404,
+		"/api/v1/submissions/6f1c3c4e-2b6a-4a55-9c0e-1f0d7b0b8e11?wait=xx": 400,
+		"/nowhere": 404,
+		"/healthz": 200,
+		"/readyz":  200,
+	} {
+		if rec := do(h, "GET", path, "", ""); rec.Code != status {
+			t.Errorf("GET %s: %d %s; want %d", path, rec.Code, rec.Body, status)
+		}
+	}
+	if rec := do(h, "DELETE", "/api/v1/submissions/x", "", ""); rec.Code != 405 {
+		t.Errorf("DELETE: %d", rec.Code)
+	}
+}
