@@ -68,21 +68,24 @@ type TestResult struct {
 
 // Result is the record of one graded run. A worker writes it once.
 type Result struct {
-	SubmissionID     string       `json:"submission_id"`
-	Verdict          Verdict      `json:"verdict"`
-	Reason           string       `json:"reason"`
-	Passed           int          `json:"passed"`
-	Total            int          `json:"total"`
-	Tests            []TestResult `json:"tests"`
-	Output           string       `json:"output,omitempty"`
-	OutputTruncated  bool         `json:"output_truncated,omitempty"`
-	ChallengeVersion string       `json:"challenge_version"`
-	QueuedMS         int64        `json:"queued_ms"`
-	RunMS            int64        `json:"run_ms"`
-	StartedAt        time.Time    `json:"started_at"`
-	FinishedAt       time.Time    `json:"finished_at"`
-	Worker           string       `json:"worker"`
-	Attempt          int          `json:"attempt"`
+	SubmissionID string       `json:"submission_id"`
+	Verdict      Verdict      `json:"verdict"`
+	Reason       string       `json:"reason"`
+	Passed       int          `json:"passed"`
+	Total        int          `json:"total"`
+	Tests        []TestResult `json:"tests"`
+	// Output is pytest's output in the visible phase; HiddenOutput in the
+	// hidden phase, which only interviewers may see.
+	Output           string    `json:"output,omitempty"`
+	HiddenOutput     string    `json:"hidden_output,omitempty"`
+	OutputTruncated  bool      `json:"output_truncated,omitempty"`
+	ChallengeVersion string    `json:"challenge_version"`
+	QueuedMS         int64     `json:"queued_ms"`
+	RunMS            int64     `json:"run_ms"`
+	StartedAt        time.Time `json:"started_at"`
+	FinishedAt       time.Time `json:"finished_at"`
+	Worker           string    `json:"worker"`
+	Attempt          int       `json:"attempt"`
 }
 
 // State is everything known about a submission right now.
@@ -98,4 +101,7 @@ type State struct {
 var (
 	ErrNotFound = errors.New("not found")
 	ErrConflict = errors.New("already exists")
+	// ErrClaimLost is returned by Queue.Extend when the job belongs to
+	// another worker now (or was acked): the caller should stop running it.
+	ErrClaimLost = errors.New("claim lost")
 )

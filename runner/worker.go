@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 )
@@ -152,7 +153,7 @@ func (w *Worker) Process(ctx context.Context, job Job) error {
 	if err != nil {
 		return fmt.Errorf("load suite: %w", err)
 	}
-	files, err := SandboxFiles(suite, sub.Files)
+	files, hidden, err := SandboxFiles(suite, sub.Files)
 	if err != nil {
 		res.Verdict, res.Reason = VerdictRejected, err.Error()
 		return w.record(ctx, log, job, res)
@@ -163,23 +164,33 @@ func (w *Worker) Process(ctx context.Context, job Job) error {
 	}
 	log.Info("job running", slog.String("challenge", sub.Challenge), slog.Int64("queued_ms", res.QueuedMS))
 
-	runCtx, stopExtending := context.WithCancel(ctx)
+	runCtx, stopExtending := context.WithCancelCause(ctx)
 	extended := make(chan struct{})
 	go func() {
 		defer close(extended)
-		w.keepClaim(runCtx, log, job)
+		w.keepClaim(runCtx, stopExtending, log, job)
 	}()
-	run, err := w.cfg.Sandbox.Run(runCtx, RunSpec{ID: sub.ID, Files: files, Limits: suite.Limits})
-	stopExtending()
+	run, err := w.cfg.Sandbox.Run(runCtx, RunSpec{ID: sub.ID, Files: files, Hidden: hidden, Entry: suite.Entry, Limits: suite.Limits})
+	lost := context.Cause(runCtx)
+	stopExtending(nil)
 	<-extended
+	if errors.Is(lost, ErrClaimLost) {
+		return fmt.Errorf("stopped: %w", lost)
+	}
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}
 
 	g := Grade(suite.Expected, run)
 	res.Verdict, res.Reason, res.Passed, res.Total, res.Tests = g.Verdict, g.Reason, g.Passed, g.Total, g.Tests
-	res.Output = string(run.Output)
-	res.OutputTruncated = run.OutputTruncated
+	for _, ph := range run.Phases {
+		if ph.Name == PhaseHidden {
+			res.HiddenOutput = string(ph.Output)
+		} else {
+			res.Output = string(ph.Output)
+		}
+		res.OutputTruncated = res.OutputTruncated || ph.OutputTruncated
+	}
 	res.RunMS = run.Duration.Milliseconds()
 	return w.record(ctx, log, job, res)
 }
@@ -209,7 +220,9 @@ func (w *Worker) ack(ctx context.Context, job Job) error {
 	return nil
 }
 
-func (w *Worker) keepClaim(ctx context.Context, log *slog.Logger, job Job) {
+// keepClaim renews the claim on job until ctx ends; when the queue says
+// another worker owns the job now, it stops the run.
+func (w *Worker) keepClaim(ctx context.Context, stop context.CancelCauseFunc, log *slog.Logger, job Job) {
 	t := time.NewTicker(w.cfg.ExtendEvery)
 	defer t.Stop()
 	for {
@@ -217,28 +230,40 @@ func (w *Worker) keepClaim(ctx context.Context, log *slog.Logger, job Job) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := w.cfg.Queue.Extend(ctx, w.cfg.ID, job); err != nil && ctx.Err() == nil {
+			err := w.cfg.Queue.Extend(ctx, w.cfg.ID, job)
+			switch {
+			case errors.Is(err, ErrClaimLost):
+				log.Warn("another worker owns this job now; stopping it")
+				stop(err)
+				return
+			case err != nil && ctx.Err() == nil:
 				log.Warn("extend claim", slog.Any("err", err))
 			}
 		}
 	}
 }
 
-// SandboxFiles are the suite's files plus exactly the candidate's entry
-// files: nothing else of the candidate's reaches the sandbox.
-func SandboxFiles(suite Suite, candidate map[string]string) ([]File, error) {
+// SandboxFiles splits a run's files into those of every phase (the
+// suite's files but hidden tests, plus exactly the candidate's entry files:
+// nothing else of the candidate's reaches the sandbox) and the hidden tests.
+func SandboxFiles(suite Suite, candidate map[string]string) (files, hidden []File, err error) {
 	if err := CheckFiles(suite.Entry, candidate); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	files := make([]File, 0, len(suite.Files)+len(candidate))
 	for p, b := range suite.Files {
-		files = append(files, File{Path: p, Data: b})
+		if strings.HasPrefix(p, "tests/hidden/") {
+			hidden = append(hidden, File{Path: p, Data: b})
+		} else {
+			files = append(files, File{Path: p, Data: b})
+		}
 	}
 	for _, name := range suite.Entry {
 		files = append(files, File{Path: name, Data: []byte(candidate[name])})
 	}
-	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
-	return files, nil
+	byPath := func(f []File) { sort.Slice(f, func(i, j int) bool { return f[i].Path < f[j].Path }) }
+	byPath(files)
+	byPath(hidden)
+	return files, hidden, nil
 }
 
 // CheckFiles reports whether files holds exactly the entry names.

@@ -13,15 +13,16 @@ import (
 // fakes: small structs with function fields where behaviour varies.
 
 type memQueue struct {
-	mu    sync.Mutex
-	acked []string
+	mu        sync.Mutex
+	acked     []string
+	extendErr error
 }
 
 func (q *memQueue) Next(ctx context.Context, _ string) (runner.Job, error) {
 	<-ctx.Done()
 	return runner.Job{}, ctx.Err()
 }
-func (q *memQueue) Extend(context.Context, string, runner.Job) error { return nil }
+func (q *memQueue) Extend(context.Context, string, runner.Job) error { return q.extendErr }
 func (q *memQueue) Ack(_ context.Context, j runner.Job) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -74,12 +75,12 @@ var (
 func TestWorkerProcess(t *testing.T) {
 	created := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	suite := runner.Suite{Challenge: "add", Version: "v1", Entry: []string{"solution.py"},
-		Files: map[string][]byte{"tests/visible/test_a.py": []byte("...")}, Expected: expectedIDs}
+		Files: map[string][]byte{"tests/visible/test_a.py": []byte("..."), "tests/hidden/test_b.py": []byte("...")}, Expected: expectedIDs}
 	passing := func(_ context.Context, spec runner.RunSpec) (runner.RunResult, error) {
-		if len(spec.Files) != 2 || spec.Files[0].Path != "solution.py" {
+		if len(spec.Files) != 2 || spec.Files[0].Path != "solution.py" || len(spec.Hidden) != 1 || spec.Hidden[0].Path != "tests/hidden/test_b.py" {
 			return runner.RunResult{}, errors.New("unexpected files")
 		}
-		return runner.RunResult{Report: report(t, "pass"), Duration: 300 * time.Millisecond}, nil
+		return runner.RunResult{Phases: []runner.PhaseResult{{Report: report(t, "pass")}}, Duration: 300 * time.Millisecond}, nil
 	}
 	cases := []struct {
 		name    string
@@ -141,7 +142,7 @@ func TestWorkerRecordsOnce(t *testing.T) {
 			return runner.Suite{Entry: []string{"solution.py"}, Expected: expectedIDs}, nil
 		}),
 		Sandbox: sandboxFunc(func(context.Context, runner.RunSpec) (runner.RunResult, error) {
-			return runner.RunResult{Report: report(t, "pass")}, nil
+			return runner.RunResult{Phases: []runner.PhaseResult{{Report: report(t, "pass")}}}, nil
 		})})
 	if err := w.Process(context.Background(), runner.Job{SubmissionID: "s1", Attempt: 2}); err != nil {
 		t.Fatal(err)
@@ -174,5 +175,23 @@ func TestWorkerRunStopsWithContext(t *testing.T) {
 func TestNewWorkerValidates(t *testing.T) {
 	if _, err := runner.NewWorker(runner.WorkerConfig{}); err == nil {
 		t.Fatal("want an error for an empty config")
+	}
+}
+
+func TestWorkerStopsAJobItNoLongerOwns(t *testing.T) {
+	st := &memStore{subs: map[string]runner.Submission{"s1": {ID: "s1", Challenge: "add", ChallengeVersion: "v1", Files: map[string]string{"solution.py": "x"}}},
+		results: map[string]runner.Result{}}
+	q := &memQueue{extendErr: runner.ErrClaimLost}
+	w, _ := runner.NewWorker(runner.WorkerConfig{ID: "w", Queue: q, Store: st, ExtendEvery: 10 * time.Millisecond,
+		Suites: suitesFunc(func(context.Context, string, string) (runner.Suite, error) {
+			return runner.Suite{Entry: []string{"solution.py"}}, nil
+		}),
+		Sandbox: sandboxFunc(func(ctx context.Context, _ runner.RunSpec) (runner.RunResult, error) {
+			<-ctx.Done() // a long run, until the worker stops it
+			return runner.RunResult{}, ctx.Err()
+		})})
+	err := w.Process(context.Background(), runner.Job{SubmissionID: "s1", Attempt: 1})
+	if !errors.Is(err, runner.ErrClaimLost) || len(st.results) != 0 || len(q.acked) != 0 {
+		t.Fatalf("err %v, results %v, acked %v", err, st.results, q.acked)
 	}
 }

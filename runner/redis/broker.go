@@ -1,0 +1,238 @@
+// Package redis keeps Assay's submissions, their state and results in Redis
+// and queues them for the workers on a Redis stream. Its Broker implements
+// runner.Queue and runner.Store, and offers the HTTP API what it needs:
+// Create, Get, Wait, QueueLength and Ping.
+//
+// The queue is a stream with one consumer group, so each entry is delivered
+// to one worker and stays pending, owned by it, until Ack. A worker that
+// dies leaves its entry pending; once the entry has been idle longer than
+// the lease, the next worker to ask for a job claims it (XAUTOCLAIM). A
+// worker still running a job keeps it by calling Extend within the lease.
+// Delivery is therefore at least once; SaveResult's write-once result makes
+// the second run of a job harmless.
+//
+// Key layout: see keys.go.
+package redis
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"assay/runner"
+)
+
+// Defaults for Config's zero values.
+const (
+	DefaultPrefix = "assay"
+	DefaultLease  = 30 * time.Second
+	DefaultBlock  = 2 * time.Second
+)
+
+// Config says where Redis is and how the queue behaves.
+type Config struct {
+	URL    string // redis://[user:password@]host:port/db
+	Prefix string // key prefix; default "assay"
+	// Lease is how long a claimed job may go without Extend before another
+	// worker may take it over; default 30s. Workers must extend well within
+	// it (every Lease/3, say), and it bounds how long a dead worker's job
+	// waits before it is run again.
+	Lease time.Duration
+	// Block is how long one XREADGROUP waits for new entries; default 2s.
+	// Between blocks Next looks for jobs whose lease ran out, so Block also
+	// adds to how long a dead worker's job waits.
+	Block  time.Duration
+	Logger *slog.Logger // default: discard
+}
+
+// Broker is the Redis-backed queue and store. It is safe for concurrent use.
+type Broker struct {
+	rdb  *goredis.Client
+	cfg  Config
+	keys keys
+	log  *slog.Logger
+
+	// The scripts live on the Broker rather than in package variables so
+	// the package holds no state of its own.
+	createScript      *goredis.Script
+	markRunningScript *goredis.Script
+	saveResultScript  *goredis.Script
+	extendScript      *goredis.Script
+}
+
+// Compile-time checks that Broker is what the worker needs.
+var (
+	_ runner.Queue = (*Broker)(nil)
+	_ runner.Store = (*Broker)(nil)
+)
+
+// New connects to Redis, checks that it answers, and creates the queue's
+// consumer group if it does not exist yet.
+func New(ctx context.Context, cfg Config) (*Broker, error) {
+	if cfg.URL == "" {
+		return nil, errors.New("redis broker: empty URL")
+	}
+	if cfg.Lease < 0 || cfg.Block < 0 {
+		return nil, fmt.Errorf("redis broker: negative lease %v or block %v", cfg.Lease, cfg.Block)
+	}
+	if cfg.Prefix == "" {
+		cfg.Prefix = DefaultPrefix
+	}
+	if cfg.Lease == 0 {
+		cfg.Lease = DefaultLease
+	}
+	// Block must never be 0: to Redis, BLOCK 0 means wait forever.
+	if cfg.Block == 0 {
+		cfg.Block = DefaultBlock
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	opts, err := goredis.ParseURL(cfg.URL)
+	if err != nil {
+		return nil, fmt.Errorf("redis broker: parse URL: %w", err)
+	}
+	b := &Broker{
+		rdb:               goredis.NewClient(opts),
+		cfg:               cfg,
+		keys:              keys{prefix: cfg.Prefix},
+		log:               cfg.Logger,
+		createScript:      goredis.NewScript(createLua),
+		markRunningScript: goredis.NewScript(markRunningLua),
+		saveResultScript:  goredis.NewScript(saveResultLua),
+		extendScript:      goredis.NewScript(extendLua),
+	}
+	if err := b.Ping(ctx); err != nil {
+		b.rdb.Close()
+		return nil, fmt.Errorf("redis broker: %w", err)
+	}
+	if err := b.ensureGroup(ctx); err != nil {
+		b.rdb.Close()
+		return nil, fmt.Errorf("redis broker: %w", err)
+	}
+	return b, nil
+}
+
+// ensureGroup creates the stream and its consumer group unless they exist.
+// The group starts at id 0, not $, so that entries added before the group
+// existed (after a Redis restart that lost the group, say) are delivered.
+func (b *Broker) ensureGroup(ctx context.Context) error {
+	err := b.rdb.XGroupCreateMkStream(ctx, b.keys.queue(), group, "0").Err()
+	if err != nil && !goredis.HasErrorPrefix(err, "BUSYGROUP") {
+		return fmt.Errorf("create consumer group: %w", err)
+	}
+	return nil
+}
+
+// Close closes the connections to Redis.
+func (b *Broker) Close() error { return b.rdb.Close() }
+
+// Ping checks that Redis answers.
+func (b *Broker) Ping(ctx context.Context) error {
+	if err := b.rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("ping: %w", err)
+	}
+	return nil
+}
+
+// Create stores the submission and enqueues it in one atomic step, so that
+// no submission is stored but never run and no job lacks its record. It
+// returns an error wrapping runner.ErrConflict if the id is taken.
+func (b *Broker) Create(ctx context.Context, s runner.Submission) error {
+	if s.ID == "" {
+		return errors.New("enqueue: empty submission id")
+	}
+	data, err := json.Marshal(s)
+	if err != nil {
+		return fmt.Errorf("enqueue %s: %w", s.ID, err)
+	}
+	created, err := b.createScript.Run(ctx, b.rdb,
+		[]string{b.keys.submission(s.ID), b.keys.state(s.ID), b.keys.queue()},
+		data, s.ID, string(runner.StatusQueued),
+	).Int()
+	if err != nil {
+		return fmt.Errorf("enqueue %s: %w", s.ID, err)
+	}
+	if created == 0 {
+		return fmt.Errorf("enqueue %s: %w", s.ID, runner.ErrConflict)
+	}
+	return nil
+}
+
+// Get returns what is known about a submission, or an error wrapping
+// runner.ErrNotFound.
+func (b *Broker) Get(ctx context.Context, id string) (runner.State, error) {
+	// MULTI/EXEC reads the three keys at one instant, so a result saved
+	// between the reads cannot leave the state half updated.
+	var sub *goredis.StringCmd
+	var state *goredis.MapStringStringCmd
+	var res *goredis.StringCmd
+	_, err := b.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+		sub = p.Get(ctx, b.keys.submission(id))
+		state = p.HGetAll(ctx, b.keys.state(id))
+		res = p.Get(ctx, b.keys.result(id))
+		return nil
+	})
+	// A missing key makes its GET, and so the pipeline, report Nil; the
+	// individual commands say which one.
+	if err != nil && !errors.Is(err, goredis.Nil) {
+		return runner.State{}, fmt.Errorf("get %s: %w", id, err)
+	}
+	var st runner.State
+	if err := decode(sub, &st.Submission); err != nil {
+		return runner.State{}, fmt.Errorf("get %s: submission: %w", id, err)
+	}
+	fields := state.Val()
+	st.Status = runner.Status(fields[fieldStatus])
+	if st.Status == "" {
+		st.Status = runner.StatusQueued
+	}
+	st.Worker = fields[fieldWorker]
+	if v := fields[fieldStartedAt]; v != "" {
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			return runner.State{}, fmt.Errorf("get %s: started_at: %w", id, err)
+		}
+		st.StartedAt = &t
+	}
+	var r runner.Result
+	switch err := decode(res, &r); {
+	case err == nil:
+		// The result is the truth: it is written in the same script that
+		// sets status done, but it is the record that cannot be lost.
+		st.Status = runner.StatusDone
+		st.Result = &r
+	case errors.Is(err, runner.ErrNotFound):
+	default:
+		return runner.State{}, fmt.Errorf("get %s: result: %w", id, err)
+	}
+	return st, nil
+}
+
+// QueueLength returns how many jobs are queued or running: entries stay in
+// the stream until Ack deletes them, so XLEN counts both.
+func (b *Broker) QueueLength(ctx context.Context) (int64, error) {
+	n, err := b.rdb.XLen(ctx, b.keys.queue()).Result()
+	if err != nil {
+		return 0, fmt.Errorf("queue length: %w", err)
+	}
+	return n, nil
+}
+
+// decode unmarshals a GET's JSON into v, and turns a missing key into
+// runner.ErrNotFound.
+func decode(cmd *goredis.StringCmd, v any) error {
+	data, err := cmd.Bytes()
+	if errors.Is(err, goredis.Nil) {
+		return runner.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(data, v)
+}

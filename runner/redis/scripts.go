@@ -1,0 +1,88 @@
+package redis
+
+// The Lua scripts run atomically in Redis: no other command runs between
+// their steps, which is what makes check-then-write safe here.
+//
+// Each starts with the "#!lua" shebang so that Redis (7.0+) checks for
+// out-of-memory before running it rather than failing at the first write
+// halfway through: a script either runs all its writes or none.
+
+// createLua stores a submission and enqueues it, unless the id is taken.
+//
+//	KEYS: submission, state, queue
+//	ARGV: submission JSON, id, status "queued"
+//	returns 1 if created, 0 if the id exists
+const createLua = `#!lua
+if redis.call('EXISTS', KEYS[1]) == 1 then
+	return 0
+end
+redis.call('XADD', KEYS[3], '*', 'id', ARGV[2])
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('HSET', KEYS[2], 'status', ARGV[3])
+return 1
+`
+
+// markRunningLua records that a worker started a submission and tells the
+// waiters. A submission that already has a result stays done: a late or
+// repeated run must not make a finished submission look running again.
+//
+//	KEYS: submission, state, result
+//	ARGV: worker, started_at, events channel, status "running"
+//	returns 1 if marked, 0 if already done, -1 if there is no such submission
+const markRunningLua = `#!lua
+if redis.call('EXISTS', KEYS[1]) == 0 then
+	return -1
+end
+if redis.call('EXISTS', KEYS[3]) == 1 then
+	return 0
+end
+redis.call('HSET', KEYS[2], 'status', ARGV[4], 'worker', ARGV[1], 'started_at', ARGV[2])
+redis.call('PUBLISH', ARGV[3], ARGV[4])
+return 1
+`
+
+// saveResultLua writes a result once (SET NX), marks the submission done
+// with the worker and start time of the run that counts, and tells the
+// waiters. A second call changes nothing.
+//
+//	KEYS: submission, state, result
+//	ARGV: result JSON, worker, started_at ('' if unknown), events channel, status "done"
+//	returns 1 if saved, 0 if a result was already saved, -1 if there is no such submission
+const saveResultLua = `#!lua
+if redis.call('EXISTS', KEYS[1]) == 0 then
+	return -1
+end
+if not redis.call('SET', KEYS[3], ARGV[1], 'NX') then
+	return 0
+end
+redis.call('HSET', KEYS[2], 'status', ARGV[5])
+if ARGV[2] ~= '' then
+	redis.call('HSET', KEYS[2], 'worker', ARGV[2])
+end
+if ARGV[3] ~= '' then
+	redis.call('HSET', KEYS[2], 'started_at', ARGV[3])
+end
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+return 1
+`
+
+// extendLua renews a worker's claim on a stream entry by re-claiming it
+// for the same consumer with min-idle 0, which resets its idle time. It
+// first checks that the worker still owns the entry: a plain XCLAIM would
+// take the entry back from a worker that rightly took it over after the
+// lease ran out, and two workers would then think they own it.
+//
+//	KEYS: queue
+//	ARGV: group, worker, entry id
+//	returns 1 if renewed, 0 if the entry is no longer pending, -1 if another worker owns it
+const extendLua = `#!lua
+local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1)
+if #p == 0 then
+	return 0
+end
+if p[1][2] ~= ARGV[2] then
+	return -1
+end
+redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[3], 'JUSTID')
+return 1
+`

@@ -1,0 +1,75 @@
+package redis
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"assay/runner"
+)
+
+// Submission returns a stored submission, or an error wrapping
+// runner.ErrNotFound.
+func (b *Broker) Submission(ctx context.Context, id string) (runner.Submission, error) {
+	var s runner.Submission
+	if err := decode(b.rdb.Get(ctx, b.keys.submission(id)), &s); err != nil {
+		return runner.Submission{}, fmt.Errorf("submission %s: %w", id, err)
+	}
+	return s, nil
+}
+
+// MarkRunning records that worker started the submission at the given time
+// and publishes the change. It does nothing to a submission that already
+// has a result, and returns an error wrapping runner.ErrNotFound for an
+// unknown id.
+func (b *Broker) MarkRunning(ctx context.Context, id, worker string, at time.Time) error {
+	n, err := b.markRunningScript.Run(ctx, b.rdb,
+		[]string{b.keys.submission(id), b.keys.state(id), b.keys.result(id)},
+		worker, formatTime(at), b.keys.events(id), string(runner.StatusRunning),
+	).Int()
+	if err != nil {
+		return fmt.Errorf("mark %s running: %w", id, err)
+	}
+	if n < 0 {
+		return fmt.Errorf("mark %s running: %w", id, runner.ErrNotFound)
+	}
+	return nil
+}
+
+// SaveResult records r unless a result for its submission is already
+// recorded, marks the submission done and publishes the change. It reports
+// whether this call recorded the result; a second call returns false and
+// changes nothing, so a job run twice (after its lease ran out) keeps its
+// first result. A result for an unknown submission is refused with an error
+// wrapping runner.ErrNotFound rather than stored where nothing reaches it.
+func (b *Broker) SaveResult(ctx context.Context, r runner.Result) (bool, error) {
+	id := r.SubmissionID
+	if id == "" {
+		return false, errors.New("save result: empty submission id")
+	}
+	data, err := json.Marshal(r)
+	if err != nil {
+		return false, fmt.Errorf("save result %s: %w", id, err)
+	}
+	startedAt := ""
+	if !r.StartedAt.IsZero() {
+		startedAt = formatTime(r.StartedAt)
+	}
+	n, err := b.saveResultScript.Run(ctx, b.rdb,
+		[]string{b.keys.submission(id), b.keys.state(id), b.keys.result(id)},
+		data, r.Worker, startedAt, b.keys.events(id), string(runner.StatusDone),
+	).Int()
+	if err != nil {
+		return false, fmt.Errorf("save result %s: %w", id, err)
+	}
+	if n < 0 {
+		return false, fmt.Errorf("save result %s: %w", id, runner.ErrNotFound)
+	}
+	return n == 1, nil
+}
+
+// formatTime writes times in UTC with full precision, so they read back
+// equal to what was written.
+func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
