@@ -18,14 +18,36 @@ type Grading struct {
 }
 
 // Grade decides the verdict of a run from what the worker can trust: the
-// limits Docker saw being hit, pytest's exit status, and the report checked
-// against the expected test ids. A run is passed only when every expected
-// test is in the report and passed, and pytest exited 0.
+// limits Docker saw being hit, pytest's exit status in each phase, and the
+// reports checked against the expected test ids. A run is passed only when
+// every expected test is in a report and passed, and pytest exited 0.
 func Grade(expected []string, run RunResult) Grading {
 	var g Grading
-	cases, parseErr := []ReportCase(nil), error(nil)
-	if run.Report != nil {
-		cases, parseErr = ParseJUnit(run.Report)
+	var cases []ReportCase
+	var parseErr error
+	reportless, exitCode, tampered := "", 0, []string(nil)
+	for _, ph := range run.Phases {
+		tampered = append(tampered, ph.Tampered...)
+		if ph.ExitCode != 0 && exitCode == 0 {
+			exitCode = ph.ExitCode
+		}
+		if ph.Report == nil {
+			if reportless == "" {
+				reportless = noReportReason(ph)
+			}
+			continue
+		}
+		c, err := ParseJUnit(ph.Report)
+		if err != nil {
+			parseErr = err
+		}
+		cases = append(cases, c...)
+	}
+	if len(run.Phases) == 0 {
+		reportless = "the run ended before pytest wrote its report"
+		if run.Problem != "" {
+			reportless = run.Problem
+		}
 	}
 	g.Tests, g.Passed, g.Total = match(expected, cases)
 	missing := 0
@@ -42,20 +64,22 @@ func Grade(expected []string, run RunResult) Grading {
 		g.Verdict, g.Reason = VerdictTimeout, "the run did not finish within its time limit"
 	case run.OutputLimit:
 		g.Verdict, g.Reason = VerdictOutputLimit, "the run wrote more output than allowed and was stopped"
-	case run.Report == nil:
-		g.Verdict, g.Reason = VerdictError, "no test report: "+noReportReason(run)
+	case len(tampered) > 0:
+		g.Verdict, g.Reason = VerdictError, "the run changed the test files or the report: "+strings.Join(tampered, "; ")
+	case reportless != "":
+		g.Verdict, g.Reason = VerdictError, "no test report: "+reportless
 	case parseErr != nil:
 		g.Verdict, g.Reason = VerdictError, "the test report is unreadable (was it overwritten?)"
 	case collectionError(cases) != "":
 		g.Verdict, g.Reason = VerdictError, "the tests could not be collected: "+collectionError(cases)
-	case run.ExitCode == 5 || g.Total == 0:
+	case exitCode == 5 || g.Total == 0:
 		g.Verdict, g.Reason = VerdictError, "no tests ran"
 	case missing > 0:
 		g.Verdict, g.Reason = VerdictError, fmt.Sprintf("the report is incomplete: %d of %d expected tests are missing (did the run exit early?)", missing, g.Total)
 	case g.Passed < g.Total:
 		g.Verdict, g.Reason = VerdictFailed, fmt.Sprintf("%d of %d tests did not pass", g.Total-g.Passed, g.Total)
-	case run.ExitCode != 0:
-		g.Verdict, g.Reason = VerdictError, fmt.Sprintf("every test passed but pytest exited with status %d", run.ExitCode)
+	case exitCode != 0:
+		g.Verdict, g.Reason = VerdictError, fmt.Sprintf("every test passed but pytest exited with status %d", exitCode)
 	default:
 		g.Verdict, g.Reason = VerdictPassed, fmt.Sprintf("all %d tests passed", g.Total)
 	}
@@ -101,16 +125,18 @@ func collectionError(cases []ReportCase) string {
 	return ""
 }
 
-func noReportReason(run RunResult) string {
-	switch {
-	case run.Problem != "" && run.Signal != 0:
-		return fmt.Sprintf("%s (pytest was killed by signal %d)", run.Problem, run.Signal)
-	case run.Problem != "" && run.ExitCode >= 0:
-		return fmt.Sprintf("%s (pytest exited with status %d)", run.Problem, run.ExitCode)
-	case run.Problem != "":
-		return run.Problem
+func noReportReason(ph PhaseResult) string {
+	problem := ph.Problem
+	if problem == "" {
+		problem = "pytest wrote no report"
 	}
-	return "the run ended before pytest wrote its report"
+	switch {
+	case ph.Signal != 0:
+		return fmt.Sprintf("%s (pytest was killed by signal %d)", problem, ph.Signal)
+	case ph.ExitCode >= 0:
+		return fmt.Sprintf("%s (pytest exited with status %d)", problem, ph.ExitCode)
+	}
+	return problem
 }
 
 // lastErrorLine picks the exception line out of a pytest traceback: the

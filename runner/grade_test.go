@@ -15,6 +15,10 @@ var expectedIDs = []string{
 	"tests.visible.test_a.TestMore::test_neg",
 }
 
+func one(p runner.PhaseResult) runner.RunResult {
+	return runner.RunResult{Phases: []runner.PhaseResult{p}}
+}
+
 func report(t *testing.T, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name+".xml"))
@@ -34,22 +38,25 @@ func TestGrade(t *testing.T) {
 		passed   int
 		reason   string
 	}{
-		{"all pass", expectedIDs, runner.RunResult{Report: pass}, runner.VerdictPassed, 3, "all 3"},
-		{"fail", expectedIDs, runner.RunResult{ExitCode: 1, Report: report(t, "fail")}, runner.VerdictFailed, 0, "3 of 3"},
-		{"syntax error", expectedIDs, runner.RunResult{ExitCode: 2, Report: report(t, "syntax")}, runner.VerdictError, 0, "SyntaxError"},
-		{"skips never pass", expectedIDs, runner.RunResult{Report: report(t, "skip")}, runner.VerdictFailed, 0, "3 of 3"},
+		{"all pass", expectedIDs, one(runner.PhaseResult{Report: pass}), runner.VerdictPassed, 3, "all 3"},
+		{"fail", expectedIDs, one(runner.PhaseResult{ExitCode: 1, Report: report(t, "fail")}), runner.VerdictFailed, 0, "3 of 3"},
+		{"syntax error", expectedIDs, one(runner.PhaseResult{ExitCode: 2, Report: report(t, "syntax")}), runner.VerdictError, 0, "SyntaxError"},
+		{"skips never pass", expectedIDs, one(runner.PhaseResult{Report: report(t, "skip")}), runner.VerdictFailed, 0, "3 of 3"},
 		{"fixture error fails", []string{"tests.visible.test_a::test_add", "tests.visible.test_a::test_ok"},
-			runner.RunResult{ExitCode: 1, Report: report(t, "fixture_error")}, runner.VerdictFailed, 1, "1 of 2"},
-		{"missing expected test", append(expectedIDs, "tests.hidden.test_b::test_more"), runner.RunResult{Report: pass}, runner.VerdictError, 3, "1 of 4 expected tests are missing"},
-		{"exit 0 without report", expectedIDs, runner.RunResult{ExitCode: 0, Problem: "pytest wrote no report"}, runner.VerdictError, 0, "no test report"},
-		{"passed but nonzero exit", expectedIDs, runner.RunResult{ExitCode: 3, Report: pass}, runner.VerdictError, 3, "status 3"},
-		{"forged report", expectedIDs, runner.RunResult{Report: []byte("<testsuites><testsuite><testcase")}, runner.VerdictError, 0, "unreadable"},
-		{"empty report", expectedIDs, runner.RunResult{Report: []byte("<testsuites></testsuites>")}, runner.VerdictError, 0, "missing"},
-		{"timeout wins", expectedIDs, runner.RunResult{TimedOut: true, Report: pass}, runner.VerdictTimeout, 3, "time limit"},
+			one(runner.PhaseResult{ExitCode: 1, Report: report(t, "fixture_error")}), runner.VerdictFailed, 1, "1 of 2"},
+		{"missing expected test", append(expectedIDs, "tests.hidden.test_b::test_more"), one(runner.PhaseResult{Report: pass}), runner.VerdictError, 3, "1 of 4 expected tests are missing"},
+		{"exit 0 without report", expectedIDs, one(runner.PhaseResult{ExitCode: 0, Problem: "pytest wrote no report"}), runner.VerdictError, 0, "no test report"},
+		{"passed but nonzero exit", expectedIDs, one(runner.PhaseResult{ExitCode: 3, Report: pass}), runner.VerdictError, 3, "status 3"},
+		{"forged report", expectedIDs, one(runner.PhaseResult{Report: []byte("<testsuites><testsuite><testcase")}), runner.VerdictError, 0, "unreadable"},
+		{"empty report", expectedIDs, one(runner.PhaseResult{Report: []byte("<testsuites></testsuites>")}), runner.VerdictError, 0, "missing"},
+		{"timeout wins", expectedIDs, runner.RunResult{TimedOut: true, Phases: []runner.PhaseResult{{Report: pass}}}, runner.VerdictTimeout, 3, "time limit"},
 		{"oom wins", expectedIDs, runner.RunResult{OOMKilled: true, TimedOut: true}, runner.VerdictMemoryLimit, 0, "memory"},
-		{"output flood", expectedIDs, runner.RunResult{OutputLimit: true, Report: pass}, runner.VerdictOutputLimit, 3, "output"},
-		{"no expected ids: report counts", nil, runner.RunResult{Report: pass}, runner.VerdictPassed, 3, "all 3"},
-		{"no tests at all", nil, runner.RunResult{ExitCode: 5, Report: []byte("<testsuites><testsuite/></testsuites>")}, runner.VerdictError, 0, "no tests ran"},
+		{"output flood", expectedIDs, runner.RunResult{OutputLimit: true, Phases: []runner.PhaseResult{{Report: pass}}}, runner.VerdictOutputLimit, 3, "output"},
+		{"no expected ids: report counts", nil, one(runner.PhaseResult{Report: pass}), runner.VerdictPassed, 3, "all 3"},
+		{"harness silent", expectedIDs, runner.RunResult{Problem: "the harness sent no result"}, runner.VerdictError, 0, "harness sent no result"},
+		{"tampered", expectedIDs, runner.RunResult{Phases: []runner.PhaseResult{{Report: pass, Tampered: []string{"created tests/visible/conftest.py"}}}}, runner.VerdictError, 3, "conftest.py"},
+		{"hidden phase lost its report", expectedIDs, runner.RunResult{Phases: []runner.PhaseResult{{Report: pass}, {Name: "hidden", ExitCode: -1, Signal: 9}}}, runner.VerdictError, 3, "signal 9"},
+		{"no tests at all", nil, one(runner.PhaseResult{ExitCode: 5, Report: []byte("<testsuites><testsuite/></testsuites>")}), runner.VerdictError, 0, "no tests ran"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -62,7 +69,7 @@ func TestGrade(t *testing.T) {
 }
 
 func TestGradeMarksHiddenAndKeepsMessages(t *testing.T) {
-	g := runner.Grade(expectedIDs, runner.RunResult{ExitCode: 1, Report: report(t, "fail")})
+	g := runner.Grade(expectedIDs, one(runner.PhaseResult{ExitCode: 1, Report: report(t, "fail")}))
 	if len(g.Tests) != 3 {
 		t.Fatalf("%d tests", len(g.Tests))
 	}

@@ -77,33 +77,56 @@ type File struct {
 	Data []byte
 }
 
-// RunSpec describes one sandboxed pytest run.
+// RunSpec describes one sandboxed pytest run. It has up to two phases: the
+// visible phase runs with Files only; the hidden phase, when Hidden is not
+// empty, runs tests/hidden after every process of the first phase is
+// killed and the work directory is written afresh with Files and Hidden.
+// So hidden tests are never on disk while output the candidate sees is made.
 type RunSpec struct {
 	// ID names the run in labels and logs (the submission id).
 	ID     string
 	Files  []File
+	Hidden []File
+	// Entry names the candidate's files among Files; every other file is
+	// the challenge's and must not change during the run.
+	Entry  []string
 	Limits Limits
+}
+
+// Phase names.
+const (
+	PhaseVisible = "visible"
+	PhaseHidden  = "hidden"
+)
+
+// PhaseResult is how one pytest invocation ended.
+type PhaseResult struct {
+	Name string
+	// ExitCode is pytest's exit status as seen by the harness, or -1 when
+	// it was killed by a signal.
+	ExitCode int
+	Signal   int
+	// Report is pytest's JUnit XML, nil when none was written.
+	Report []byte
+	// Problem explains, for humans, why the phase has no clean report.
+	Problem string
+	// Output is pytest's combined stdout and stderr (head and tail kept).
+	Output          []byte
+	OutputTruncated bool
+	// Tampered lists changes made to the test files while pytest ran.
+	Tampered []string
 }
 
 // RunResult describes how a sandboxed run ended. The candidate's failures
 // are values here; Sandbox.Run returns an error only when the system failed.
 type RunResult struct {
-	// ExitCode is pytest's exit status as seen by the harness, or -1 when
-	// the harness did not report one.
-	ExitCode int
-	// Signal is the signal that ended pytest, if any.
-	Signal int
-	// Report is pytest's JUnit XML, nil when none was written.
-	Report []byte
-	// Problem explains, for humans, why the harness has no clean report.
-	Problem string
-	// Output is the start of pytest's combined stdout and stderr.
-	Output          []byte
-	OutputTruncated bool
-	TimedOut        bool // the wall-clock deadline ended the run
-	OOMKilled       bool // the kernel's OOM killer fired in the container
-	OutputLimit     bool // output passed the hard cap and the run was stopped
-	Duration        time.Duration
+	Phases []PhaseResult
+	// Problem explains a run whose harness reported nothing.
+	Problem     string
+	TimedOut    bool // the wall-clock deadline ended the run
+	OOMKilled   bool // the kernel's OOM killer fired in the container
+	OutputLimit bool // output passed the hard cap and the run was stopped
+	Duration    time.Duration
 }
 
 // Sandbox runs a pytest suite in isolation.

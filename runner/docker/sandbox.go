@@ -115,6 +115,8 @@ func (s *Sandbox) Ping(ctx context.Context) error {
 type request struct {
 	Nonce       string            `json:"nonce"`
 	Files       map[string]string `json:"files"`
+	Hidden      map[string]string `json:"hidden,omitempty"`
+	Entry       []string          `json:"entry"`
 	Wall        float64           `json:"wall"`
 	TestTimeout float64           `json:"test_timeout"`
 	OutputKeep  int64             `json:"output_keep"`
@@ -123,16 +125,26 @@ type request struct {
 
 // reply is the harness's framed result.
 type reply struct {
-	Exit            *int    `json:"exit"`
-	Signal          *int    `json:"signal"`
-	Report          *string `json:"report"`
-	Problem         string  `json:"problem"`
-	Output          string  `json:"output"`
-	OutputBytes     int64   `json:"output_bytes"`
-	OutputTruncated bool    `json:"output_truncated"`
-	OutputLimit     bool    `json:"output_limit"`
-	TimedOut        bool    `json:"timed_out"`
-	Duration        float64 `json:"duration"`
+	Phases []struct {
+		Name            string   `json:"name"`
+		Exit            int      `json:"exit"`
+		Signal          int      `json:"signal"`
+		Report          *string  `json:"report"`
+		Problem         string   `json:"problem"`
+		Output          string   `json:"output"`
+		OutputTruncated bool     `json:"output_truncated"`
+		Tampered        []string `json:"tampered"`
+	} `json:"phases"`
+	OutputLimit bool `json:"output_limit"`
+	TimedOut    bool `json:"timed_out"`
+}
+
+func encode(files []runner.File) map[string]string {
+	out := make(map[string]string, len(files))
+	for _, f := range files {
+		out[f.Path] = base64.StdEncoding.EncodeToString(f.Data)
+	}
+	return out
 }
 
 // Run runs spec in a fresh container and removes the container afterwards.
@@ -143,14 +155,13 @@ func (s *Sandbox) Run(ctx context.Context, spec runner.RunSpec) (runner.RunResul
 	}
 	req := request{
 		Nonce:       nonce,
-		Files:       make(map[string]string, len(spec.Files)),
+		Files:       encode(spec.Files),
+		Hidden:      encode(spec.Hidden),
+		Entry:       spec.Entry,
 		Wall:        spec.Limits.Wall.Seconds(),
 		TestTimeout: spec.Limits.TestTimeout.Seconds(),
 		OutputKeep:  spec.Limits.OutputBytes,
 		OutputCap:   8 << 20,
-	}
-	for _, f := range spec.Files {
-		req.Files[f.Path] = base64.StdEncoding.EncodeToString(f.Data)
 	}
 	input, err := json.Marshal(req)
 	if err != nil {
@@ -290,7 +301,6 @@ func (s *Sandbox) run(ctx context.Context, id string, spec runner.RunSpec, input
 	if info.State != nil {
 		res.OOMKilled = info.State.OOMKilled
 	}
-	res.ExitCode = -1
 	s.readReply(&res, stdout.Bytes(), nonce)
 	return res, nil
 }
@@ -317,18 +327,15 @@ func (s *Sandbox) readReply(res *runner.RunResult, out []byte, nonce string) {
 		res.Problem = "the harness's result is unreadable"
 		return
 	}
-	if r.Exit != nil {
-		res.ExitCode = *r.Exit
+	for _, p := range r.Phases {
+		ph := runner.PhaseResult{Name: p.Name, ExitCode: p.Exit, Signal: p.Signal, Problem: p.Problem,
+			OutputTruncated: p.OutputTruncated, Tampered: p.Tampered}
+		if p.Report != nil {
+			ph.Report = []byte(*p.Report)
+		}
+		ph.Output, _ = base64.StdEncoding.DecodeString(p.Output)
+		res.Phases = append(res.Phases, ph)
 	}
-	if r.Signal != nil {
-		res.Signal = *r.Signal
-	}
-	if r.Report != nil {
-		res.Report = []byte(*r.Report)
-	}
-	res.Problem = r.Problem
-	res.Output, _ = base64.StdEncoding.DecodeString(r.Output)
-	res.OutputTruncated = r.OutputTruncated
 	res.OutputLimit = res.OutputLimit || r.OutputLimit
 	res.TimedOut = res.TimedOut || r.TimedOut
 }

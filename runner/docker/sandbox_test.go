@@ -40,8 +40,24 @@ func spec(id, solution string, l runner.Limits) runner.RunSpec {
 			{Path: "solution.py", Data: []byte(solution)},
 			{Path: "tests/visible/test_add.py", Data: []byte("from solution import add\n\ndef test_add():\n    assert add(1, 2) == 3\n\ndef test_add_neg():\n    assert add(-1, 1) == 0\n")},
 		},
+		Hidden: []runner.File{
+			{Path: "tests/hidden/test_add.py", Data: []byte("from solution import add\n\ndef test_hidden_big():\n    assert add(10**6, 1) == 10**6 + 1\n")},
+		},
+		Entry:  []string{"solution.py"},
 		Limits: l,
 	}
+}
+
+// phase returns the named phase of a run, failing the test when it is absent.
+func phase(t *testing.T, r runner.RunResult, name string) runner.PhaseResult {
+	t.Helper()
+	for _, p := range r.Phases {
+		if p.Name == name {
+			return p
+		}
+	}
+	t.Fatalf("no %s phase in %+v", name, r)
+	return runner.PhaseResult{}
 }
 
 // assertGone fails when any container labelled for this run still exists.
@@ -64,20 +80,54 @@ func TestRunOutcomes(t *testing.T) {
 	short.Wall = 3 * time.Second
 	small := limits()
 	small.MemoryBytes = 64 << 20
+	const add = "def add(a, b):\n    return a + b\n"
 	cases := []struct {
 		name     string
 		solution string
 		limits   runner.Limits
 		check    func(t *testing.T, r runner.RunResult)
 	}{
-		{"pass", "def add(a, b):\n    return a + b\n", limits(), func(t *testing.T, r runner.RunResult) {
-			if r.ExitCode != 0 || !strings.Contains(string(r.Report), `name="test_add_neg"`) {
-				t.Errorf("exit %d, report %q, output %q, problem %q", r.ExitCode, r.Report, r.Output, r.Problem)
+		{"pass", add, limits(), func(t *testing.T, r runner.RunResult) {
+			v, h := phase(t, r, runner.PhaseVisible), phase(t, r, runner.PhaseHidden)
+			if v.ExitCode != 0 || !strings.Contains(string(v.Report), `name="test_add_neg"`) || strings.Contains(string(v.Report), "hidden") {
+				t.Errorf("visible: exit %d, report %q, output %q, problem %q", v.ExitCode, v.Report, v.Output, v.Problem)
+			}
+			if h.ExitCode != 0 || !strings.Contains(string(h.Report), `name="test_hidden_big"`) || strings.Contains(string(h.Report), "test_add_neg") {
+				t.Errorf("hidden: exit %d, report %q, output %q", h.ExitCode, h.Report, h.Output)
+			}
+			if len(v.Tampered)+len(h.Tampered) > 0 {
+				t.Errorf("tampering reported for an honest run: %v %v", v.Tampered, h.Tampered)
 			}
 		}},
 		{"fail", "def add(a, b):\n    return a - b\n", limits(), func(t *testing.T, r runner.RunResult) {
-			if r.ExitCode != 1 || !strings.Contains(string(r.Report), "<failure") {
-				t.Errorf("exit %d, report %q", r.ExitCode, r.Report)
+			if v := phase(t, r, runner.PhaseVisible); v.ExitCode != 1 || !strings.Contains(string(v.Report), "<failure") {
+				t.Errorf("exit %d, report %q", v.ExitCode, v.Report)
+			}
+		}},
+		{"hidden tests are absent in the visible phase", "import os\ndef add(a, b):\n    return 0 if os.path.exists('tests/hidden') else a + b\n", limits(), func(t *testing.T, r runner.RunResult) {
+			v, h := phase(t, r, runner.PhaseVisible), phase(t, r, runner.PhaseHidden)
+			if v.ExitCode != 0 || h.ExitCode != 1 {
+				t.Errorf("visible exit %d (want 0), hidden exit %d (want 1)", v.ExitCode, h.ExitCode)
+			}
+		}},
+		{"planting a conftest is tampering", add + "open('tests/visible/conftest.py', 'w').write('')\n", limits(), func(t *testing.T, r runner.RunResult) {
+			if v := phase(t, r, runner.PhaseVisible); !strings.Contains(strings.Join(v.Tampered, ";"), "conftest.py") {
+				t.Errorf("tampered %v", v.Tampered)
+			}
+		}},
+		{"forging the report is tampering", add + "import atexit, glob\ndef forge():\n    for p in glob.glob('/tmp/.assay-*/junit.xml'):\n        open(p, 'w').write('<testsuites/>')\natexit.register(forge)\n", limits(), func(t *testing.T, r runner.RunResult) {
+			if v := phase(t, r, runner.PhaseVisible); !strings.Contains(strings.Join(v.Tampered, ";"), "report") {
+				t.Errorf("tampered %v", v.Tampered)
+			}
+		}},
+		{"a daemon from the visible phase does not reach the hidden phase", add + "import os, time\nif os.fork() == 0:\n    os.setsid()\n    while True:\n        try:\n            open('/work/tests/hidden/conftest.py', 'x').write('')\n        except OSError:\n            pass\n        time.sleep(0.01)\n", limits(), func(t *testing.T, r runner.RunResult) {
+			h := phase(t, r, runner.PhaseHidden)
+			if !strings.Contains(strings.Join(h.Tampered, ";"), "conftest.py") {
+				// Planted in the hidden phase by its own import: caught as tampering.
+				t.Logf("hidden phase: tampered %v", h.Tampered)
+			}
+			if h.ExitCode != 0 && len(h.Tampered) == 0 {
+				t.Errorf("hidden phase failed without a reason: %q", h.Output)
 			}
 		}},
 		{"infinite loop", "while True:\n    pass\n", short, func(t *testing.T, r runner.RunResult) {
@@ -90,12 +140,12 @@ func TestRunOutcomes(t *testing.T) {
 		}},
 		{"memory bomb", "x = []\nwhile True:\n    x.append(bytearray(1 << 20))\n", small, func(t *testing.T, r runner.RunResult) {
 			if !r.OOMKilled {
-				t.Errorf("not OOM killed: exit %d signal %d problem %q", r.ExitCode, r.Signal, r.Problem)
+				t.Errorf("not OOM killed: %+v", r)
 			}
 		}},
 		{"exit at import", "import os\nos._exit(0)\n", limits(), func(t *testing.T, r runner.RunResult) {
-			if r.Report != nil || r.ExitCode != 0 {
-				t.Errorf("exit %d report %q", r.ExitCode, r.Report)
+			if v := phase(t, r, runner.PhaseVisible); v.Report != nil || v.ExitCode != 0 {
+				t.Errorf("exit %d report %q", v.ExitCode, v.Report)
 			}
 		}},
 	}

@@ -1,8 +1,18 @@
 """Assay's in-container harness.
 
-Reads one JSON run request on stdin, writes the files into the work
-directory, runs pytest in a child process with Assay's own configuration,
-and writes one framed result line to stdout:
+Reads one JSON run request on stdin and runs pytest in up to two phases:
+
+1. visible: the candidate's files, provided modules, fixtures and every test
+   but the hidden ones are written to /work, and pytest runs `tests`;
+2. hidden (when the request has hidden files): every other process is
+   killed, /work, /tmp and /dev/shm are emptied, everything is written
+   afresh with the hidden tests added, and pytest runs `tests/hidden`.
+
+So the hidden tests are never on disk while the output a candidate may see
+is made. While pytest runs, inotify watches the test files, fixtures,
+provided modules and the report: any change is reported as tampering.
+
+The harness writes one framed result line to stdout:
 
     <nonce> <base64 of a JSON object>\n
 
@@ -12,14 +22,14 @@ or open its file descriptors through /proc. Candidate output never reaches
 this process's stdout: pytest's stdout and stderr go to a pipe read here.
 
 The request:
-    {"nonce": str, "files": {relpath: base64}, "wall": seconds,
-     "test_timeout": seconds, "output_keep": bytes, "output_cap": bytes}
+    {"nonce": str, "files": {relpath: base64}, "hidden": {relpath: base64},
+     "entry": [candidate file names], "wall": seconds, "test_timeout": seconds,
+     "output_keep": bytes, "output_cap": bytes}
 
 The result:
-    {"exit": int|null, "signal": int|null, "report": str|null,
-     "problem": str, "output": base64, "output_bytes": int,
-     "output_truncated": bool, "output_limit": bool, "timed_out": bool,
-     "duration": seconds}
+    {"phases": [{"name", "exit", "signal", "report", "problem", "output",
+                 "output_bytes", "output_truncated", "tampered"}],
+     "output_limit": bool, "timed_out": bool, "duration": seconds}
 """
 
 import base64
@@ -28,22 +38,33 @@ import json
 import os
 import selectors
 import signal
+import shutil
 import stat
+import struct
 import subprocess
 import sys
 import time
 
 WORK = "/work"
-REPORT_DIR = "/tmp/.assay-report"
+SCRATCH = ("/work", "/tmp", "/dev/shm")
 REPORT_MAX = 8 << 20
 PR_SET_DUMPABLE = 4
 
+LIBC = ctypes.CDLL(None, use_errno=True)
+
+# inotify event bits (linux/inotify.h).
+IN_MODIFY, IN_ATTRIB, IN_CLOSE_WRITE = 0x2, 0x4, 0x8
+IN_MOVED_FROM, IN_MOVED_TO, IN_CREATE, IN_DELETE = 0x40, 0x80, 0x100, 0x200
+IN_DELETE_SELF, IN_MOVE_SELF, IN_Q_OVERFLOW = 0x400, 0x800, 0x4000
+WATCH = (IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO
+         | IN_CREATE | IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF)
+CHANGES = [(IN_CREATE, "created"), (IN_DELETE, "deleted"), (IN_MOVED_FROM, "moved away"),
+           (IN_MOVED_TO, "moved in"), (IN_MODIFY, "modified"), (IN_ATTRIB, "changed the mode of"),
+           (IN_DELETE_SELF, "deleted"), (IN_MOVE_SELF, "moved")]
+
 
 def no_dumping():
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
-    except OSError:
-        pass
+    LIBC.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
 
 
 def write_files(files):
@@ -55,6 +76,125 @@ def write_files(files):
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as f:
             f.write(base64.b64decode(data))
+
+
+def kill_others():
+    """Kills every process but this one and init, and waits until they are gone."""
+    me = os.getpid()
+    for _ in range(500):
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        try:
+            while os.waitpid(-1, os.WNOHANG)[0] > 0:
+                pass
+        except ChildProcessError:
+            pass
+        others = [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me)]
+        if not others:
+            return
+        time.sleep(0.005)
+    raise RuntimeError("processes survived SIGKILL")
+
+
+def empty_dir(top):
+    def fix(func, path, _):
+        # A directory the candidate made unwritable: the owner may fix it.
+        os.chmod(os.path.dirname(path), 0o700)
+        func(path)
+
+    for name in os.listdir(top):
+        path = os.path.join(top, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            os.chmod(path, 0o700)
+            shutil.rmtree(path, onerror=fix)
+        else:
+            os.unlink(path)
+
+
+class Watch:
+    """Reports changes to watched files and directories through inotify."""
+
+    def __init__(self):
+        self.fd = LIBC.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+        if self.fd < 0:
+            raise OSError(ctypes.get_errno(), "inotify_init1")
+        self.paths = {}
+
+    def add(self, path):
+        wd = LIBC.inotify_add_watch(self.fd, path.encode(), WATCH)
+        if wd < 0:
+            raise OSError(ctypes.get_errno(), "inotify_add_watch " + path)
+        self.paths[wd] = path
+
+    def add_tree(self, top):
+        for d, _, files in os.walk(top):
+            self.add(d)
+            for f in files:
+                self.add(os.path.join(d, f))
+
+    def events(self):
+        data = b""
+        while True:
+            try:
+                chunk = os.read(self.fd, 1 << 16)
+            except BlockingIOError:
+                break
+            if not chunk:
+                break
+            data += chunk
+        out, i = [], 0
+        while i + 16 <= len(data):
+            wd, mask, _, n = struct.unpack_from("iIII", data, i)
+            name = data[i + 16:i + 16 + n].rstrip(b"\0").decode("utf-8", "replace")
+            i += 16 + n
+            if mask & IN_Q_OVERFLOW:
+                out.append((mask, "too many changes to list"))
+                continue
+            path = self.paths.get(wd, "?")
+            if name:
+                path = os.path.join(path, name)
+            out.append((mask, path))
+        return out
+
+    def close(self):
+        os.close(self.fd)
+
+
+def tampering(events, report, lib):
+    """Turns inotify events into human descriptions of forbidden changes.
+
+    The test tree and fixtures must not change at all. The provided modules
+    at the top of /work must not change. The report directory may see only
+    pytest writing the report once."""
+    found, report_writes = [], 0
+    for mask, path in events:
+        rel = os.path.relpath(path, WORK) if path.startswith(WORK) else path
+        if path.startswith(os.path.dirname(report)):
+            if mask & IN_CLOSE_WRITE and path == report:
+                report_writes += 1
+            if mask & (IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF) \
+                    or (path != report and mask & IN_CREATE):
+                found.append("touched the report directory (%s)" % path)
+            continue
+        if os.path.dirname(path) == WORK and os.path.basename(path) not in lib:
+            continue  # the candidate's own scratch files at the top
+        if mask & IN_CLOSE_WRITE and not mask & ~IN_CLOSE_WRITE:
+            found.append("wrote " + rel)
+            continue
+        for bit, verb in CHANGES:
+            if mask & bit:
+                found.append("%s %s" % (verb, rel))
+                break
+    if report_writes > 1:
+        found.append("the report was written %d times" % report_writes)
+    seen, unique = set(), []
+    for f in found:
+        if f not in seen:
+            seen.add(f)
+            unique.append(f)
+    return unique[:20]
 
 
 def read_report(path):
@@ -77,8 +217,7 @@ def read_report(path):
             if not b:
                 break
             chunks.append(b)
-        data = b"".join(chunks)[:REPORT_MAX]
-        return data.decode("utf-8", "replace"), ""
+        return b"".join(chunks)[:REPORT_MAX].decode("utf-8", "replace"), ""
     finally:
         os.close(fd)
 
@@ -119,90 +258,128 @@ def killpg(pid):
         pass
 
 
-def run(req):
-    os.makedirs(REPORT_DIR, mode=0o700, exist_ok=True)
-    report = os.path.join(REPORT_DIR, "junit.xml")
-    cmd = [
-        sys.executable, "-m", "pytest",
-        "-c", "/opt/assay/pytest.ini", "--rootdir", WORK,
-        "-p", "no:cacheprovider", "-p", "pytest_timeout",
-        "--timeout", str(max(1, int(req.get("test_timeout", 10)))),
-        "--import-mode=importlib", "--junitxml", report,
-        "-q", "--tb=short", "-rfE", "--color=no",
-        "tests",
-    ]
-    env = dict(os.environ)
-    env["PYTHONPATH"] = WORK
-    wall = float(req.get("wall", 30))
-    out = Output(int(req.get("output_keep", 64 << 10)))
-    cap = int(req.get("output_cap", 8 << 20))
-    timed_out = output_limit = False
+class Run:
+    def __init__(self, req):
+        self.req = req
+        self.start = time.monotonic()
+        self.wall = float(req.get("wall", 30))
+        self.cap = int(req.get("output_cap", 8 << 20))
+        self.keep = int(req.get("output_keep", 64 << 10))
+        # Top-level files that are the challenge's, not the candidate's.
+        entry = set(req.get("entry", []))
+        self.lib = {p for p in req.get("files", {}) if "/" not in p and p not in entry}
+        self.total_output = 0
+        self.timed_out = self.output_limit = False
 
-    start = time.monotonic()
-    child = subprocess.Popen(
-        cmd, cwd=WORK, env=env, stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    sel = selectors.DefaultSelector()
-    sel.register(child.stdout, selectors.EVENT_READ)
-    interrupted_at = exited_at = None
-    fd = child.stdout.fileno()
-    while True:
-        now = time.monotonic()
-        if not timed_out and now - start > wall:
-            # SIGINT lets pytest write the report for the tests that ran.
-            timed_out = True
-            interrupted_at = now
-            try:
-                child.send_signal(signal.SIGINT)
-            except ProcessLookupError:
-                pass
-        if interrupted_at is not None and now - interrupted_at > 1.0:
-            killpg(child.pid)
-        if exited_at is None and child.poll() is not None:
-            # A process that escaped pytest's session may hold the pipe open:
-            # drain briefly, then stop listening.
-            exited_at = now
-            killpg(child.pid)
-        if exited_at is not None and now - exited_at > 0.5:
-            break
-        if sel.select(timeout=0.05):
-            b = os.read(fd, 1 << 16)
-            if not b:
-                break
-            out.add(b)
-            if out.total > cap:
-                output_limit = True
+    def phase(self, name, paths):
+        report_dir = "/tmp/.assay-%s" % name
+        os.makedirs(report_dir, mode=0o700)
+        report = os.path.join(report_dir, "junit.xml")
+        watch = Watch()
+        for top in ("tests", "fixtures"):
+            if os.path.isdir(os.path.join(WORK, top)):
+                watch.add_tree(os.path.join(WORK, top))
+        for name_ in self.lib:
+            watch.add(os.path.join(WORK, name_))
+        watch.add(WORK)
+        watch.add(report_dir)
+
+        cmd = [
+            sys.executable, "-m", "pytest",
+            "-c", "/opt/assay/pytest.ini", "--rootdir", WORK,
+            "-p", "no:cacheprovider", "-p", "pytest_timeout",
+            "--timeout", str(max(1, int(self.req.get("test_timeout", 10)))),
+            "--import-mode=importlib", "--junitxml", report,
+            "-q", "--tb=short", "-rfE", "--color=no",
+        ] + paths
+        env = dict(os.environ)
+        env["PYTHONPATH"] = WORK
+        out = Output(self.keep)
+        child = subprocess.Popen(
+            cmd, cwd=WORK, env=env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        sel = selectors.DefaultSelector()
+        sel.register(child.stdout, selectors.EVENT_READ)
+        fd = child.stdout.fileno()
+        interrupted_at = exited_at = None
+        while True:
+            now = time.monotonic()
+            if not self.timed_out and now - self.start > self.wall:
+                # SIGINT lets pytest write the report for the tests that ran.
+                self.timed_out = True
+                interrupted_at = now
+                try:
+                    child.send_signal(signal.SIGINT)
+                except ProcessLookupError:
+                    pass
+            if interrupted_at is not None and now - interrupted_at > 1.0:
                 killpg(child.pid)
-    sel.close()
-    # Stop what pytest left behind in its session.
-    killpg(child.pid)
-    code = child.wait()
-    duration = time.monotonic() - start
+            if exited_at is None and child.poll() is not None:
+                # A process that escaped pytest's session may hold the pipe
+                # open: drain briefly, then stop listening.
+                exited_at = now
+                killpg(child.pid)
+            if exited_at is not None and now - exited_at > 0.5:
+                break
+            if sel.select(timeout=0.05):
+                b = os.read(fd, 1 << 16)
+                if not b:
+                    break
+                out.add(b)
+                self.total_output += len(b)
+                if self.total_output > self.cap:
+                    self.output_limit = True
+                    killpg(child.pid)
+        sel.close()
+        killpg(child.pid)
+        code = child.wait()
+        child.stdout.close()
 
-    text, problem = read_report(report)
-    output, truncated = out.value()
-    return {
-        "exit": code if code >= 0 else None,
-        "signal": -code if code < 0 else None,
-        "report": text,
-        "problem": problem,
-        "output": base64.b64encode(output).decode(),
-        "output_bytes": out.total,
-        "output_truncated": truncated,
-        "output_limit": output_limit,
-        "timed_out": timed_out,
-        "duration": duration,
-    }
+        text, problem = read_report(report)
+        tampered = tampering(watch.events(), report, self.lib)
+        watch.close()
+        output, truncated = out.value()
+        return {
+            "name": name,
+            "exit": code if code >= 0 else -1,
+            "signal": -code if code < 0 else 0,
+            "report": text,
+            "problem": problem,
+            "output": base64.b64encode(output).decode(),
+            "output_bytes": out.total,
+            "output_truncated": truncated,
+            "tampered": tampered,
+        }
+
+    def run(self):
+        files, hidden = self.req.get("files", {}), self.req.get("hidden", {})
+        phases = []
+        write_files(files)
+        phases.append(self.phase("visible", ["tests"]))
+        if hidden and not (self.timed_out or self.output_limit):
+            kill_others()
+            for top in SCRATCH:
+                if os.path.isdir(top):
+                    empty_dir(top)
+            write_files(files)
+            write_files(hidden)
+            phases.append(self.phase("hidden", ["tests/hidden"]))
+        kill_others()
+        return {
+            "phases": phases,
+            "output_limit": self.output_limit,
+            "timed_out": self.timed_out,
+            "duration": time.monotonic() - self.start,
+        }
 
 
 def main():
     no_dumping()
     req = json.loads(sys.stdin.buffer.read())
     nonce = req["nonce"]
-    write_files(req.get("files", {}))
-    result = run(req)
+    result = Run(req).run()
     line = nonce.encode() + b" " + base64.b64encode(json.dumps(result).encode()) + b"\n"
     sys.stdout.buffer.write(b"\n" + line)
     sys.stdout.buffer.flush()
