@@ -45,6 +45,9 @@ type Config struct {
 	// Ready reports whether the server can take work (Redis, Docker...);
 	// nil means always ready.
 	Ready func(ctx context.Context) error
+	// AdminToken unlocks the full view of results (hidden tests' names,
+	// messages and output). Empty means nobody gets the full view.
+	AdminToken string
 	// MaxBodyBytes bounds a request body; default 1 MiB.
 	MaxBodyBytes int64
 	// MaxFileBytes bounds one submitted file; default 256 KiB.
@@ -337,5 +340,9 @@ func (s *server) getSubmission(c *gin.Context) {
 		writeError(c, s.cfg.Logger, unavailable(fmt.Errorf("get submission: %w", err)))
 		return
 	}
-	c.JSON(http.StatusOK, st)
+	if s.isAdmin(c) {
+		c.JSON(http.StatusOK, st)
+		return
+	}
+	c.JSON(http.StatusOK, candidateView(st))
 }

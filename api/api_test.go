@@ -210,3 +210,60 @@ func TestGetSubmissionErrors(t *testing.T) {
 		t.Errorf("DELETE: %d", rec.Code)
 	}
 }
+
+type doneSubmissions struct {
+	fakeSubmissions
+	state runner.State
+}
+
+func (d *doneSubmissions) Get(context.Context, string) (runner.State, error) { return d.state, nil }
+func (d *doneSubmissions) Wait(context.Context, string) (runner.State, error) {
+	return d.state, nil
+}
+
+func TestCandidatesNeverSeeHiddenTests(t *testing.T) {
+	id := "6f1c3c4e-2b6a-4a55-9c0e-1f0d7b0b8e11"
+	subs := &doneSubmissions{state: runner.State{
+		Submission: runner.Submission{ID: id, Challenge: "add"},
+		Status:     runner.StatusDone,
+		Result: &runner.Result{
+			Verdict: runner.VerdictError, Reason: "the tests could not be collected: tests.hidden.test_secret: NameError",
+			Passed: 1, Total: 3, Output: "visible output", HiddenOutput: "SECRET_OUTPUT",
+			Tests: []runner.TestResult{
+				{ID: "tests.visible.test_add::test_visible", Outcome: runner.OutcomeFailed, Message: "assert 1 == 2"},
+				{ID: "tests.hidden.test_secret::test_SECRET_NAME", Hidden: true, Outcome: runner.OutcomeFailed, Message: "SECRET_MESSAGE"},
+				{ID: "tests.hidden.test_secret::test_other", Hidden: true, Outcome: runner.OutcomePassed},
+			},
+		},
+	}}
+	h, err := api.New(api.Config{Catalog: fakeCatalog{testChallenge(t)}, Submissions: subs, AdminToken: "s3cret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, auth := range []string{"", "Bearer wrong", "s3cret"} {
+		req := httptest.NewRequest("GET", "/api/v1/submissions/"+id+"?wait=1s", nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		body := rec.Body.String()
+		for _, secret := range []string{"SECRET", "tests.hidden"} {
+			if strings.Contains(body, secret) {
+				t.Errorf("auth %q: candidate view leaks %s: %s", auth, secret, body)
+			}
+		}
+		if !strings.Contains(body, `"hidden":{"passed":1,"total":2}`) || !strings.Contains(body, "assert 1 == 2") || !strings.Contains(body, "visible output") {
+			t.Errorf("auth %q: candidate view lacks counts or visible details: %s", auth, body)
+		}
+	}
+	req := httptest.NewRequest("GET", "/api/v1/submissions/"+id, nil)
+	req.Header.Set("Authorization", "Bearer s3cret")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	for _, want := range []string{"SECRET_NAME", "SECRET_MESSAGE", "SECRET_OUTPUT"} {
+		if !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("full view lacks %s: %s", want, rec.Body)
+		}
+	}
+}

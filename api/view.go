@@ -1,0 +1,94 @@
+package api
+
+import (
+	"crypto/subtle"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"assay/runner"
+)
+
+// CandidateResult is what a candidate may see of a result: the visible
+// tests in full, the hidden tests only as counts, and the output of the
+// visible phase (made while no hidden test was on disk).
+type CandidateResult struct {
+	Verdict          runner.Verdict      `json:"verdict"`
+	Reason           string              `json:"reason"`
+	Passed           int                 `json:"passed"`
+	Total            int                 `json:"total"`
+	Tests            []runner.TestResult `json:"tests"`
+	Hidden           HiddenCounts        `json:"hidden"`
+	Output           string              `json:"output,omitempty"`
+	OutputTruncated  bool                `json:"output_truncated,omitempty"`
+	ChallengeVersion string              `json:"challenge_version"`
+	QueuedMS         int64               `json:"queued_ms"`
+	RunMS            int64               `json:"run_ms"`
+	FinishedAt       time.Time           `json:"finished_at"`
+}
+
+// HiddenCounts summarises the hidden tests for a candidate.
+type HiddenCounts struct {
+	Passed int `json:"passed"`
+	Total  int `json:"total"`
+}
+
+// CandidateState is a submission's state as a candidate sees it.
+type CandidateState struct {
+	Submission runner.Submission `json:"submission"`
+	Status     runner.Status     `json:"status"`
+	StartedAt  *time.Time        `json:"started_at,omitempty"`
+	Result     *CandidateResult  `json:"result,omitempty"`
+}
+
+func candidateView(st runner.State) CandidateState {
+	out := CandidateState{Submission: st.Submission, Status: st.Status, StartedAt: st.StartedAt}
+	r := st.Result
+	if r == nil {
+		return out
+	}
+	cr := &CandidateResult{
+		Verdict: r.Verdict, Reason: redactHidden(r.Reason), Passed: r.Passed, Total: r.Total,
+		Tests: []runner.TestResult{}, Output: r.Output, OutputTruncated: r.OutputTruncated,
+		ChallengeVersion: r.ChallengeVersion, QueuedMS: r.QueuedMS, RunMS: r.RunMS, FinishedAt: r.FinishedAt,
+	}
+	for _, t := range r.Tests {
+		if t.Hidden {
+			cr.Hidden.Total++
+			if t.Outcome == runner.OutcomePassed {
+				cr.Hidden.Passed++
+			}
+			continue
+		}
+		cr.Tests = append(cr.Tests, t)
+	}
+	out.Result = cr
+	return out
+}
+
+// redactHidden keeps hidden test names out of a reason shown to candidates.
+func redactHidden(reason string) string {
+	words := strings.Fields(reason)
+	changed := false
+	for i, w := range words {
+		if strings.Contains(w, "tests.hidden.") || strings.Contains(w, "tests/hidden/") {
+			words[i] = "(a hidden test)"
+			changed = true
+		}
+	}
+	if !changed {
+		return reason
+	}
+	return strings.Join(words, " ")
+}
+
+// isAdmin reports whether the request carries the admin token. Until roles
+// exist, the admin token is what unlocks the interviewer's full view.
+func (s *server) isAdmin(c *gin.Context) bool {
+	if s.cfg.AdminToken == "" {
+		return false
+	}
+	got, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.AdminToken)) == 1
+}
