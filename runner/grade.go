@@ -130,6 +130,11 @@ func noReportReason(ph PhaseResult) string {
 	if problem == "" {
 		problem = "pytest wrote no report"
 	}
+	// pytest stops before writing a report when a conftest cannot import
+	// the candidate's code: its output names the exception.
+	if e := lastErrorLine(string(ph.Output)); strings.Contains(string(ph.Output), "\nE ") && e != "" {
+		problem += ": " + e
+	}
 	switch {
 	case ph.Signal != 0:
 		return fmt.Sprintf("%s (pytest was killed by signal %d)", problem, ph.Signal)

@@ -53,6 +53,7 @@ func TestGrade(t *testing.T) {
 		{"oom wins", expectedIDs, runner.RunResult{OOMKilled: true, TimedOut: true}, runner.VerdictMemoryLimit, 0, "memory"},
 		{"output flood", expectedIDs, runner.RunResult{OutputLimit: true, Phases: []runner.PhaseResult{{Report: pass}}}, runner.VerdictOutputLimit, 3, "output"},
 		{"no expected ids: report counts", nil, one(runner.PhaseResult{Report: pass}), runner.VerdictPassed, 3, "all 3"},
+		{"conftest import error", expectedIDs, one(runner.PhaseResult{ExitCode: 4, Output: []byte("ImportError while loading conftest\ntests/conftest.py:5: in <module>\nE   SyntaxError: invalid syntax\n")}), runner.VerdictError, 0, "SyntaxError: invalid syntax"},
 		{"harness silent", expectedIDs, runner.RunResult{Problem: "the harness sent no result"}, runner.VerdictError, 0, "harness sent no result"},
 		{"tampered", expectedIDs, runner.RunResult{Phases: []runner.PhaseResult{{Report: pass, Tampered: []string{"created tests/visible/conftest.py"}}}}, runner.VerdictError, 3, "conftest.py"},
 		{"hidden phase lost its report", expectedIDs, runner.RunResult{Phases: []runner.PhaseResult{{Report: pass}, {Name: "hidden", ExitCode: -1, Signal: 9}}}, runner.VerdictError, 3, "signal 9"},

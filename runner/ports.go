@@ -122,7 +122,9 @@ type PhaseResult struct {
 type RunResult struct {
 	Phases []PhaseResult
 	// Problem explains a run whose harness reported nothing.
-	Problem     string
+	Problem string
+	// Diagnostics is the start of the harness's stderr, for operators.
+	Diagnostics string
 	TimedOut    bool // the wall-clock deadline ended the run
 	OOMKilled   bool // the kernel's OOM killer fired in the container
 	OutputLimit bool // output passed the hard cap and the run was stopped

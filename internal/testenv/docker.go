@@ -45,3 +45,37 @@ func Missing(t testing.TB, format string, args ...any) {
 	}
 	t.Skipf(format, args...)
 }
+
+// Runtimes lists the container runtimes tests must cover: the engine's
+// default, and gVisor's runsc (registered by scripts/gvisor.sh). Outside CI
+// a missing runsc only narrows the list; in CI it fails the test.
+func Runtimes(t testing.TB) []string {
+	t.Helper()
+	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
+	if err != nil {
+		Missing(t, "docker client: %v", err)
+	}
+	defer cli.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	info, err := cli.Info(ctx)
+	if err != nil {
+		Missing(t, "the Docker engine is not reachable: %v", err)
+	}
+	if _, ok := info.Runtimes["runsc"]; ok {
+		return []string{"", "runsc"}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("gVisor (runsc) is not registered with Docker: run scripts/gvisor.sh")
+	}
+	t.Logf("runsc is not registered; testing the default runtime only (scripts/gvisor.sh registers it)")
+	return []string{""}
+}
+
+// RuntimeName names a runtime for subtest names.
+func RuntimeName(rt string) string {
+	if rt == "" {
+		return "default"
+	}
+	return rt
+}

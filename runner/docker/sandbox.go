@@ -13,7 +13,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"strconv"
 	"sync"
@@ -34,6 +33,9 @@ const (
 
 // Sandbox uid inside the image (see sandbox-images/python/Dockerfile).
 const sandboxUser = "10001:10001"
+
+// gvisorThreads is the pids headroom for gVisor's own host threads.
+const gvisorThreads = 256
 
 // ErrEngine marks failures to reach or use the Docker engine.
 var ErrEngine = errors.New("docker engine")
@@ -187,6 +189,20 @@ func (s *Sandbox) create(ctx context.Context, spec runner.RunSpec) (string, erro
 	l := spec.Limits
 	yes := true
 	pids := l.Pids
+	ulimits := []*container.Ulimit{
+		{Name: "nofile", Soft: l.NoFile, Hard: l.NoFile},
+		{Name: "fsize", Soft: l.FileSize, Hard: l.FileSize},
+		{Name: "core", Soft: 0, Hard: 0},
+	}
+	if s.cfg.Runtime == "runsc" {
+		// Under gVisor the pids cgroup also counts the gVisor kernel's own
+		// host threads, so it gets headroom; gVisor enforces RLIMIT_NPROC
+		// inside its own kernel, which bounds the candidate's processes.
+		// (Under runc, RLIMIT_NPROC would count every sandbox's processes
+		// together, as they share one uid: there the cgroup bounds them.)
+		pids += gvisorThreads
+		ulimits = append(ulimits, &container.Ulimit{Name: "nproc", Soft: l.Pids, Hard: l.Pids})
+	}
 	cfg := &container.Config{
 		Image:           s.cfg.Image,
 		User:            sandboxUser,
@@ -217,11 +233,7 @@ func (s *Sandbox) create(ctx context.Context, spec runner.RunSpec) (string, erro
 			MemorySwap: l.MemoryBytes,
 			NanoCPUs:   int64(l.CPUs * 1e9),
 			PidsLimit:  &pids,
-			Ulimits: []*container.Ulimit{
-				{Name: "nofile", Soft: l.NoFile, Hard: l.NoFile},
-				{Name: "fsize", Soft: l.FileSize, Hard: l.FileSize},
-				{Name: "core", Soft: 0, Hard: 0},
-			},
+			Ulimits:    ulimits,
 		},
 	}
 	resp, err := s.cli.ContainerCreate(ctx, cfg, host, nil, nil, "")
@@ -244,9 +256,10 @@ func (s *Sandbox) run(ctx context.Context, id string, spec runner.RunSpec, input
 	waitC, waitErrC := s.cli.ContainerWait(waitCtx, id, container.WaitConditionNextExit)
 
 	stdout := &capped{max: s.cfg.StreamCap, over: make(chan struct{})}
+	stderr := &capped{max: 16 << 10, over: make(chan struct{})}
 	copied := make(chan error, 1)
 	go func() {
-		_, err := stdcopy.StdCopy(stdout, io.Discard, att.Reader)
+		_, err := stdcopy.StdCopy(stdout, stderr, att.Reader)
 		copied <- err
 	}()
 
@@ -302,6 +315,10 @@ func (s *Sandbox) run(ctx context.Context, id string, spec runner.RunSpec, input
 		res.OOMKilled = info.State.OOMKilled
 	}
 	s.readReply(&res, stdout.Bytes(), nonce)
+	res.Diagnostics = string(stderr.Bytes())
+	if len(res.Phases) == 0 {
+		s.cfg.Logger.Warn("harness sent no result", slog.String("submission", spec.ID), slog.String("stderr", res.Diagnostics))
+	}
 	return res, nil
 }
 

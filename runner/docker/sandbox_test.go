@@ -22,10 +22,10 @@ func limits() runner.Limits {
 	}
 }
 
-func newSandbox(t *testing.T) *docker.Sandbox {
+func newSandbox(t *testing.T, runtime string) *docker.Sandbox {
 	t.Helper()
 	image := testenv.Docker(t)
-	sb, err := docker.New(context.Background(), docker.Config{Image: image, Worker: "test-" + t.Name()})
+	sb, err := docker.New(context.Background(), docker.Config{Image: image, Runtime: runtime, Worker: "test-" + t.Name()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func phase(t *testing.T, r runner.RunResult, name string) runner.PhaseResult {
 			return p
 		}
 	}
-	t.Fatalf("no %s phase in %+v", name, r)
+	t.Fatalf("no %s phase in %+v\nharness stderr: %s", name, r, r.Diagnostics)
 	return runner.PhaseResult{}
 }
 
@@ -75,7 +75,12 @@ func assertGone(t *testing.T, sb *docker.Sandbox, id string) {
 }
 
 func TestRunOutcomes(t *testing.T) {
-	sb := newSandbox(t)
+	for _, rt := range testenv.Runtimes(t) {
+		t.Run(testenv.RuntimeName(rt), func(t *testing.T) { testRunOutcomes(t, newSandbox(t, rt)) })
+	}
+}
+
+func testRunOutcomes(t *testing.T, sb *docker.Sandbox) {
 	short := limits()
 	short.Wall = 3 * time.Second
 	small := limits()
