@@ -1,0 +1,51 @@
+package challenges_test
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"assay/challenges"
+)
+
+func TestEveryFolderIsEmbedded(t *testing.T) {
+	onDisk, err := filepath.Glob(filepath.Join("*", challenges.ManifestFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	embedded, err := fs.Glob(challenges.Builtin(), "*/"+challenges.ManifestFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(onDisk) == 0 || len(onDisk) != len(embedded) {
+		t.Fatalf("on disk %v, embedded %v: add the folder to the go:embed line in builtin.go", onDisk, embedded)
+	}
+}
+
+func TestBuiltinChallengesLoadAndAreFresh(t *testing.T) {
+	list, err := challenges.LoadAll(challenges.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range list {
+		if !ch.Fresh() {
+			t.Errorf("%s: expected.json is missing or stale: run `bin/assay challenges check --write challenges/%s`", ch.Slug, ch.Slug)
+			continue
+		}
+		visible, hidden := 0, 0
+		for _, tc := range ch.Expected.Tests {
+			if tc.Hidden {
+				hidden++
+			} else {
+				visible++
+			}
+		}
+		if visible < 8 || hidden < 8 || len(ch.Bad) < 2 {
+			t.Errorf("%s: %d visible tests, %d hidden, %d known-bad solutions; want at least 8, 8 and 2", ch.Slug, visible, hidden, len(ch.Bad))
+		}
+		if _, err := os.Stat(filepath.Join(ch.Slug, "tests", "visible")); err != nil {
+			t.Errorf("%s: %v", ch.Slug, err)
+		}
+	}
+}

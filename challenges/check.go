@@ -1,0 +1,168 @@
+package challenges
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"assay/runner"
+)
+
+// ErrCheckFailed marks a challenge that does not behave as its folder claims.
+var ErrCheckFailed = errors.New("challenge check failed")
+
+// SolutionCheck is how one solution of a challenge did.
+type SolutionCheck struct {
+	Name    string // reference, starter, bad/<name>
+	Verdict runner.Verdict
+	Reason  string
+	Passed  int
+	Total   int
+	// NotPassed lists the tests that did not pass.
+	NotPassed []string
+	Problem   string // what is wrong with this solution's behaviour, if anything
+}
+
+// CheckReport is the outcome of checking one challenge in the sandbox.
+type CheckReport struct {
+	Slug      string
+	Version   string
+	Expected  Expected
+	Solutions []SolutionCheck
+	// Stale says the folder's expected.json does not match what was recorded.
+	Stale bool
+}
+
+// OK reports whether every solution behaved as it should.
+func (r CheckReport) OK() bool {
+	for _, s := range r.Solutions {
+		if s.Problem != "" {
+			return false
+		}
+	}
+	return len(r.Expected.Tests) > 0
+}
+
+// Check runs the challenge's solutions in the sandbox: the reference must
+// pass every test (its tests become the expected ids, with its runtimes),
+// and the starter and every known-bad solution must fail at least one. The
+// returned error is a system failure; a misbehaving challenge is a report
+// that is not OK.
+func Check(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceiling runner.Limits) (CheckReport, error) {
+	rep := CheckReport{Slug: ch.Slug, Version: ch.Version}
+	suite := SuiteOf(ch, defaults, ceiling)
+	suite.Expected = nil // what the reference reports is what we expect
+
+	ref, g, err := runSolution(ctx, sb, suite, "reference", ch.Reference)
+	if err != nil {
+		return rep, err
+	}
+	if g.Verdict != runner.VerdictPassed {
+		ref.Problem = fmt.Sprintf("the reference solution must pass every test, but: %s%s", g.Reason, listFailures(ref.NotPassed))
+	}
+	rep.Solutions = append(rep.Solutions, ref)
+	rep.Expected = Expected{Version: ch.Version}
+	for _, t := range g.Tests {
+		rep.Expected.Tests = append(rep.Expected.Tests, ExpectedTest{ID: t.ID, Hidden: t.Hidden, ReferenceMS: roundMS(t.DurationMS)})
+	}
+	sort.Slice(rep.Expected.Tests, func(i, j int) bool { return rep.Expected.Tests[i].ID < rep.Expected.Tests[j].ID })
+	if ref.Problem != "" {
+		return rep, nil
+	}
+	suite.Expected = nil
+	for _, t := range rep.Expected.Tests {
+		suite.Expected = append(suite.Expected, t.ID)
+	}
+
+	others := []string{"starter"}
+	bad := make([]string, 0, len(ch.Bad))
+	for name := range ch.Bad {
+		bad = append(bad, name)
+	}
+	sort.Strings(bad)
+	for _, name := range bad {
+		others = append(others, "bad/"+name)
+	}
+	for _, name := range others {
+		files := ch.Starter
+		if b, ok := strings.CutPrefix(name, "bad/"); ok {
+			files = ch.Bad[b]
+		}
+		sc, g, err := runSolution(ctx, sb, suite, name, files)
+		if err != nil {
+			return rep, err
+		}
+		if g.Verdict == runner.VerdictPassed {
+			sc.Problem = "must fail at least one test, but passed them all"
+		}
+		rep.Solutions = append(rep.Solutions, sc)
+	}
+	rep.Stale = !ch.Fresh() || !sameTests(ch.Expected, rep.Expected.Tests)
+	return rep, nil
+}
+
+func runSolution(ctx context.Context, sb runner.Sandbox, suite runner.Suite, name string, solution map[string][]byte) (SolutionCheck, runner.Grading, error) {
+	candidate := make(map[string]string, len(solution))
+	for k, v := range solution {
+		candidate[k] = string(v)
+	}
+	sc := SolutionCheck{Name: name}
+	files, hidden, err := runner.SandboxFiles(suite, candidate)
+	if err != nil {
+		sc.Problem = err.Error()
+		return sc, runner.Grading{}, nil
+	}
+	run, err := sb.Run(ctx, runner.RunSpec{ID: "check-" + suite.Challenge + "-" + strings.ReplaceAll(name, "/", "-"), Files: files, Hidden: hidden, Entry: suite.Entry, Limits: suite.Limits})
+	if err != nil {
+		return sc, runner.Grading{}, fmt.Errorf("run %s of %s: %w", name, suite.Challenge, err)
+	}
+	g := runner.Grade(suite.Expected, run)
+	sc.Verdict, sc.Reason, sc.Passed, sc.Total = g.Verdict, g.Reason, g.Passed, g.Total
+	for _, t := range g.Tests {
+		if t.Outcome != runner.OutcomePassed {
+			sc.NotPassed = append(sc.NotPassed, t.ID)
+		}
+	}
+	if g.Verdict == runner.VerdictError {
+		for _, ph := range run.Phases {
+			if len(ph.Output) > 0 {
+				sc.Reason += "\n[" + ph.Name + "] " + tail(string(ph.Output), 2000)
+			}
+		}
+	}
+	return sc, g, nil
+}
+
+func sameTests(a *Expected, b []ExpectedTest) bool {
+	if a == nil {
+		return false
+	}
+	ids := func(ts []ExpectedTest) []string {
+		out := make([]string, 0, len(ts))
+		for _, t := range ts {
+			out = append(out, t.ID)
+		}
+		sort.Strings(out)
+		return out
+	}
+	return slices.Equal(ids(a.Tests), ids(b))
+}
+
+func listFailures(ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	return " (not passed: " + strings.Join(ids, ", ") + ")"
+}
+
+func roundMS(ms float64) float64 { return float64(int64(ms*1000+0.5)) / 1000 }
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "..." + s[len(s)-n:]
+}

@@ -1,0 +1,35 @@
+"""Known-bad: copies __name__ and __doc__ by hand instead of using functools.wraps."""
+
+import functools
+import time
+
+
+def retry(exceptions=(Exception,), attempts=3, delay=0.0, backoff=2.0, on_retry=None):
+    """Return a decorator that retries the decorated function."""
+    if attempts < 1:
+        raise ValueError("attempts must be at least 1, got %r" % (attempts,))
+    if delay < 0:
+        raise ValueError("delay must not be negative, got %r" % (delay,))
+    if backoff < 1:
+        raise ValueError("backoff must be at least 1, got %r" % (backoff,))
+
+    def decorator(func):
+        def wrapper(*args, **kwargs):
+            for attempt in range(1, attempts + 1):
+                try:
+                    return func(*args, **kwargs)
+                except exceptions as exc:
+                    if attempt == attempts:
+                        raise
+                    wait = delay * backoff ** (attempt - 1)
+                    if on_retry is not None:
+                        on_retry(attempt, exc, wait)
+                    if wait > 0:
+                        time.sleep(wait)
+            raise AssertionError("unreachable")  # pragma: no cover
+
+        wrapper.__name__ = func.__name__
+        wrapper.__doc__ = func.__doc__
+        return wrapper
+
+    return decorator
