@@ -14,7 +14,7 @@ docker version --format '{{.Server.Version}}' >/dev/null 2>&1 || {
   exit 1
 }
 
-hash=$(cd "$here" && cat Dockerfile harness.py pytest.ini build.sh | sha256sum | cut -c1-12)
+hash=$(cd "$here" && cat Dockerfile harness.py assay_guard.py pytest.ini build.sh | sha256sum | cut -c1-12)
 if docker image inspect "$name:$hash" >/dev/null 2>&1; then
   docker tag "$name:$hash" "$name:latest"
   echo "$name:$hash is up to date"

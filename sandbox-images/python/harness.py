@@ -197,6 +197,29 @@ def tampering(events, report, lib):
     return unique[:20]
 
 
+def guard_findings(raw, token, code, report):
+    """Reads the guard plugin's message; an honest run has exactly one."""
+    msgs = []
+    for line in raw.splitlines():
+        try:
+            msg = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(msg, dict) and msg.get("token") == token:
+            msgs.append(msg)
+    if not msgs:
+        if code in (0, 1) and report is not None:
+            return ["pytest ended without its guard's report (was pytest's exit path changed?)"]
+        return []
+    if len(msgs) > 1:
+        return ["the guard's report came more than once"]
+    found = [str(f) for f in msgs[0].get("findings", [])]
+    tally = msgs[0].get("tally", {})
+    if report is not None and tally.get("failed", 0) > 0 and "<failure" not in report and "<error" not in report:
+        found.append("the report hides %d failed test(s)" % tally["failed"])
+    return found
+
+
 def read_report(path):
     """Reads the report without following links, regular files only, capped."""
     try:
@@ -290,18 +313,32 @@ class Run:
             "-p", "no:cacheprovider", "-p", "pytest_timeout",
             "--timeout", str(max(1, int(self.req.get("test_timeout", 10)))),
             "--import-mode=importlib", "--junitxml", report,
-            "-q", "--tb=short", "-rfE", "--color=no",
+            "-q", "--tb=short", "-rfE", "--color=no", "--capture=no",
         ] + paths
+        # The guard plugin gets a token on one pipe and reports on another.
+        token = os.urandom(16).hex()
+        token_r, token_w = os.pipe()
+        os.write(token_w, token.encode())
+        os.close(token_w)
+        guard_r, guard_w = os.pipe()
+        os.set_blocking(guard_r, False)
+        cmd[3:3] = ["-p", "assay_guard"]
         env = dict(os.environ)
-        env["PYTHONPATH"] = WORK
+        env["PYTHONPATH"] = "/opt/assay:" + WORK
+        env["ASSAY_GUARD_TOKEN_FD"] = str(token_r)
+        env["ASSAY_GUARD_OUT_FD"] = str(guard_w)
         out = Output(self.keep)
         child = subprocess.Popen(
             cmd, cwd=WORK, env=env, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            start_new_session=True,
+            start_new_session=True, pass_fds=(token_r, guard_w),
         )
+        os.close(token_r)
+        os.close(guard_w)
+        guard = bytearray()
         sel = selectors.DefaultSelector()
         sel.register(child.stdout, selectors.EVENT_READ)
+        sel.register(guard_r, selectors.EVENT_READ)
         fd = child.stdout.fileno()
         interrupted_at = exited_at = None
         while True:
@@ -323,7 +360,14 @@ class Run:
                 killpg(child.pid)
             if exited_at is not None and now - exited_at > 0.5:
                 break
-            if sel.select(timeout=0.05):
+            ready = [key.fileobj for key, _ in sel.select(timeout=0.05)]
+            if guard_r in ready:
+                b = os.read(guard_r, 1 << 16)
+                if not b:
+                    sel.unregister(guard_r)
+                elif len(guard) < (1 << 20):
+                    guard += b
+            if child.stdout in ready:
                 b = os.read(fd, 1 << 16)
                 if not b:
                     break
@@ -333,12 +377,19 @@ class Run:
                     self.output_limit = True
                     killpg(child.pid)
         sel.close()
+        try:
+            guard += os.read(guard_r, 1 << 16)
+        except BlockingIOError:
+            pass
+        os.close(guard_r)
         killpg(child.pid)
         code = child.wait()
         child.stdout.close()
 
         text, problem = read_report(report)
         tampered = tampering(watch.events(), report, self.lib)
+        if not (self.timed_out or self.output_limit):
+            tampered += guard_findings(bytes(guard), token, code, text)
         watch.close()
         output, truncated = out.value()
         return {

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"assay/api"
+	"assay/challenges"
+	"assay/runner"
+	"assay/runner/docker"
+	"assay/runner/redis"
+)
+
+// mode says which halves of Assay a process runs.
+type mode struct{ api, worker bool }
+
+var (
+	modeServe  = mode{api: true, worker: true}
+	modeAPI    = mode{api: true}
+	modeWorker = mode{worker: true}
+)
+
+// App is one running Assay process, wired from its Config.
+type App struct {
+	cfg     Config
+	mode    mode
+	log     *slog.Logger
+	broker  *redis.Broker
+	sandbox *docker.Sandbox
+	catalog *challenges.Catalog
+	handler http.Handler
+	worker  *runner.Worker
+}
+
+// NewApp connects to Redis (and Docker, for workers) and loads the catalog.
+func NewApp(ctx context.Context, cfg Config, m mode, log *slog.Logger) (*App, error) {
+	a := &App{cfg: cfg, mode: m, log: log}
+	catalog, err := loadCatalog(cfg.ChallengesDir, cfg.MaxTime, log)
+	if err != nil {
+		return nil, err
+	}
+	a.catalog = catalog
+
+	broker, err := redis.New(ctx, redis.Config{URL: cfg.RedisURL, Lease: cfg.Lease, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("connect to Redis at %s: %w", redactURL(cfg.RedisURL), err)
+	}
+	a.broker = broker
+
+	if m.worker {
+		sb, err := docker.New(ctx, docker.Config{Image: cfg.Image, Runtime: cfg.Runtime, Worker: cfg.WorkerID, Logger: log})
+		if err != nil {
+			a.Close()
+			return nil, fmt.Errorf("docker: %w", err)
+		}
+		a.sandbox = sb
+		w, err := runner.NewWorker(runner.WorkerConfig{
+			ID: cfg.WorkerID, Concurrency: cfg.Workers, MaxAttempts: cfg.MaxAttempts,
+			ExtendEvery: max(cfg.Lease/4, 250*time.Millisecond),
+			Queue:       broker, Store: broker, Suites: catalog, Sandbox: sb, Logger: log,
+		})
+		if err != nil {
+			a.Close()
+			return nil, err
+		}
+		a.worker = w
+	}
+	if m.api {
+		h, err := api.New(api.Config{Catalog: catalog, Submissions: broker, Ready: a.ready, AdminToken: cfg.AdminToken, Logger: log})
+		if err != nil {
+			a.Close()
+			return nil, err
+		}
+		a.handler = h
+	}
+	return a, nil
+}
+
+func loadCatalog(dir string, maxTime time.Duration, log *slog.Logger) (*challenges.Catalog, error) {
+	list, err := challenges.LoadAll(challenges.Builtin())
+	if err != nil {
+		return nil, fmt.Errorf("built-in challenges: %w", err)
+	}
+	if dir != "" {
+		extra, err := challenges.LoadAll(os.DirFS(dir))
+		if err != nil {
+			// One broken folder should not take the others down; say so loudly.
+			log.Error("some challenges were not loaded", slog.String("dir", dir), slog.Any("err", err))
+		}
+		list = append(list, extra...)
+	}
+	defaults, ceiling := defaultLimits(maxTime)
+	cat, err := challenges.NewCatalog(list, defaults, ceiling)
+	if err != nil {
+		log.Error("some challenges are not served", slog.Any("err", err))
+	}
+	if len(cat.List()) == 0 {
+		return nil, errors.New("no challenges to serve")
+	}
+	return cat, nil
+}
+
+func (a *App) ready(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := a.broker.Ping(ctx); err != nil {
+		return fmt.Errorf("redis: %w", err)
+	}
+	if a.sandbox != nil {
+		if err := a.sandbox.Ping(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Run serves HTTP on ln (when the process has the API) and runs the worker
+// (when it has one) until ctx ends, then shuts down.
+func (a *App) Run(ctx context.Context, ln net.Listener) error {
+	errc := make(chan error, 2)
+	running := 0
+	if a.worker != nil {
+		running++
+		go func() { errc <- a.worker.Run(ctx) }()
+	}
+	var srv *http.Server
+	if a.handler != nil && ln != nil {
+		running++
+		srv = &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			err := srv.Serve(ln)
+			if errors.Is(err, http.ErrServerClosed) {
+				err = nil
+			}
+			errc <- err
+		}()
+	}
+	var first error
+	select {
+	case <-ctx.Done():
+	case first = <-errc:
+		running--
+	}
+	if srv != nil {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil {
+			a.log.Warn("http shutdown", slog.Any("err", err))
+		}
+	}
+	for ; running > 0; running-- {
+		if err := <-errc; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// Close releases the connections.
+func (a *App) Close() {
+	if a.broker != nil {
+		a.broker.Close()
+	}
+	if a.sandbox != nil {
+		a.sandbox.Close()
+	}
+}
+
+// redactURL drops the password from a Redis URL for messages.
+func redactURL(u string) string {
+	if i, j := strings.Index(u, "://"), strings.LastIndex(u, "@"); i >= 0 && j > i {
+		return u[:i+3] + "***" + u[j:]
+	}
+	return u
+}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"assay/challenges"
+	"assay/runner/docker"
+)
+
+// checkCommand is `assay challenges check [--write] DIR...`.
+func checkCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("assay challenges check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	write := fs.Bool("write", false, "record the reference's tests in each folder's expected.json")
+	image := fs.String("image", envOr(getenv, "ASSAY_IMAGE", "assay/python:latest"), "sandbox image ($ASSAY_IMAGE)")
+	rt := fs.String("runtime", getenv("ASSAY_RUNTIME"), "container runtime ($ASSAY_RUNTIME)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return errors.New("usage: assay challenges check [--write] DIR...")
+	}
+	sb, err := docker.New(ctx, docker.Config{Image: *image, Runtime: *rt, Worker: "check"})
+	if err != nil {
+		return err
+	}
+	defer sb.Close()
+	defaults, ceiling := defaultLimits(2 * time.Minute)
+
+	failed := 0
+	for _, dir := range fs.Args() {
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			return err
+		}
+		ch, err := challenges.Load(os.DirFS(filepath.Dir(abs)), filepath.Base(abs))
+		if err != nil {
+			fmt.Fprintf(stdout, "FAIL %s\n  %v\n", dir, err)
+			failed++
+			continue
+		}
+		rep, err := challenges.Check(ctx, ch, sb, defaults, ceiling)
+		if err != nil {
+			return fmt.Errorf("check %s: %w", dir, err)
+		}
+		printCheck(stdout, dir, rep)
+		switch {
+		case !rep.OK():
+			failed++
+		case *write:
+			b, _ := json.MarshalIndent(rep.Expected, "", "  ")
+			if err := os.WriteFile(filepath.Join(abs, challenges.ExpectedFile), append(b, '\n'), 0o644); err != nil {
+				return fmt.Errorf("write %s: %w", challenges.ExpectedFile, err)
+			}
+			fmt.Fprintf(stdout, "  wrote %s\n", filepath.Join(dir, challenges.ExpectedFile))
+		case rep.Stale:
+			fmt.Fprintf(stdout, "  %s is missing or stale for version %s: run `assay challenges check --write %s`\n", challenges.ExpectedFile, rep.Version, dir)
+			failed++
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d challenges failed the check", failed, fs.NArg())
+	}
+	return nil
+}
+
+func printCheck(w io.Writer, dir string, rep challenges.CheckReport) {
+	status := "ok  "
+	if !rep.OK() {
+		status = "FAIL"
+	}
+	hidden := 0
+	for _, t := range rep.Expected.Tests {
+		if t.Hidden {
+			hidden++
+		}
+	}
+	fmt.Fprintf(w, "%s %s (%s, version %s): %d tests, %d hidden\n", status, dir, rep.Slug, rep.Version, len(rep.Expected.Tests), hidden)
+	for _, s := range rep.Solutions {
+		mark := "ok"
+		if s.Problem != "" {
+			mark = "PROBLEM: " + s.Problem
+		}
+		fmt.Fprintf(w, "  %-34s %-13s %3d/%-3d %s\n", s.Name, s.Verdict, s.Passed, s.Total, mark)
+		if s.Problem != "" && s.Reason != "" {
+			fmt.Fprintf(w, "    %s\n", strings.ReplaceAll(s.Reason, "\n", "\n    "))
+		}
+	}
+}
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}

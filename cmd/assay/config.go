@@ -1,0 +1,180 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime"
+	"strconv"
+	"time"
+
+	"assay/runner"
+)
+
+// Config is the configuration of every subcommand that serves. Each field
+// has a flag and an environment variable; a flag given on the command line
+// wins over the environment, which wins over the default.
+type Config struct {
+	Addr          string
+	RedisURL      string
+	Workers       int
+	WorkerID      string
+	ChallengesDir string
+	Runtime       string
+	Image         string
+	Lease         time.Duration
+	MaxAttempts   int
+	MaxTime       time.Duration
+	AdminToken    string
+	LogFormat     string
+	LogLevel      string
+}
+
+type setting struct {
+	env, flag, def, help string
+	set                  func(c *Config, v string) error
+}
+
+func settings() []setting {
+	str := func(dst func(*Config) *string) func(*Config, string) error {
+		return func(c *Config, v string) error { *dst(c) = v; return nil }
+	}
+	return []setting{
+		{"ASSAY_ADDR", "addr", "127.0.0.1:8080", "HTTP listen address", str(func(c *Config) *string { return &c.Addr })},
+		{"REDIS_URL", "redis", "redis://127.0.0.1:6379/0", "Redis URL (make run starts a local redis-server when unset)", str(func(c *Config) *string { return &c.RedisURL })},
+		{"ASSAY_WORKERS", "workers", strconv.Itoa(max(1, runtime.NumCPU())), "concurrent runs per worker process", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 256 {
+				return fmt.Errorf("%q is not a number from 1 to 256", v)
+			}
+			c.Workers = n
+			return nil
+		}},
+		{"ASSAY_WORKER_ID", "worker-id", "", "this worker's name in the queue (default host-pid)", str(func(c *Config) *string { return &c.WorkerID })},
+		{"ASSAY_CHALLENGES_DIR", "challenges", "", "a directory of challenge folders served beside (and over) the built-in ones", str(func(c *Config) *string { return &c.ChallengesDir })},
+		{"ASSAY_RUNTIME", "runtime", "", "container runtime: runc, runsc (gVisor); empty is the engine's default", func(c *Config, v string) error {
+			if v != "" && v != "runc" && v != "runsc" {
+				return fmt.Errorf("%q is not runc or runsc", v)
+			}
+			c.Runtime = v
+			return nil
+		}},
+		{"ASSAY_IMAGE", "image", "assay/python:latest", "sandbox image (built by make image)", str(func(c *Config) *string { return &c.Image })},
+		{"ASSAY_LEASE", "lease", "30s", "a running job whose worker stops renewing its claim for this long is run by another worker", func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Second {
+				return fmt.Errorf("%q is not a duration of at least 1s", v)
+			}
+			c.Lease = d
+			return nil
+		}},
+		{"ASSAY_MAX_ATTEMPTS", "max-attempts", "3", "deliveries of one submission before it is recorded as internal_error", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return fmt.Errorf("%q is not a positive number", v)
+			}
+			c.MaxAttempts = n
+			return nil
+		}},
+		{"ASSAY_MAX_TIME", "max-time", "2m", "ceiling on any challenge's wall-clock time limit", func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Second {
+				return fmt.Errorf("%q is not a duration of at least 1s", v)
+			}
+			c.MaxTime = d
+			return nil
+		}},
+		{"ASSAY_ADMIN_TOKEN", "admin-token", "", "bearer token for the full (interviewer) view of results; make run makes one", func(c *Config, v string) error {
+			if v != "" && len(v) < 16 {
+				return fmt.Errorf("use at least 16 characters")
+			}
+			c.AdminToken = v
+			return nil
+		}},
+		{"ASSAY_LOG_FORMAT", "log-format", "json", "log format: json or text", func(c *Config, v string) error {
+			if v != "json" && v != "text" {
+				return fmt.Errorf("%q is not json or text", v)
+			}
+			c.LogFormat = v
+			return nil
+		}},
+		{"ASSAY_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn, error", func(c *Config, v string) error {
+			var l slog.Level
+			if err := l.UnmarshalText([]byte(v)); err != nil {
+				return fmt.Errorf("%q is not debug, info, warn or error", v)
+			}
+			c.LogLevel = v
+			return nil
+		}},
+	}
+}
+
+// parseConfig reads defaults, then the environment, then flags.
+func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (Config, []string, error) {
+	var c Config
+	fs := flag.NewFlagSet("assay "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	vals := map[string]*string{}
+	for _, s := range settings() {
+		v := s.def
+		if e := getenv(s.env); e != "" {
+			v = e
+		}
+		vals[s.flag] = fs.String(s.flag, v, s.help+" ($"+s.env+")")
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, nil, err
+	}
+	for _, s := range settings() {
+		if err := s.set(&c, *vals[s.flag]); err != nil {
+			return c, nil, fmt.Errorf("-%s / %s: %w", s.flag, s.env, err)
+		}
+	}
+	if c.WorkerID == "" {
+		host, _ := os.Hostname()
+		c.WorkerID = fmt.Sprintf("%s-%d", host, os.Getpid())
+	}
+	return c, fs.Args(), nil
+}
+
+func (c Config) logger(w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(c.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if c.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// helpSettings lists every setting for `assay help`.
+func helpSettings(w io.Writer) {
+	for _, s := range settings() {
+		def := s.def
+		if s.env == "ASSAY_WORKERS" {
+			def = "number of CPUs"
+		}
+		if def == "" {
+			def = "unset"
+		}
+		fmt.Fprintf(w, "  -%-13s %-21s %s (default %s)\n", s.flag, s.env, s.help, def)
+	}
+}
+
+// Limits every run gets unless its challenge sets its own, and the ceiling
+// no challenge can exceed.
+func defaultLimits(maxTime time.Duration) (defaults, ceiling runner.Limits) {
+	defaults = runner.Limits{
+		Wall: 30 * time.Second, TestTimeout: 10 * time.Second, CPUs: 1,
+		MemoryBytes: 256 << 20, Pids: 64, NoFile: 256, FileSize: 16 << 20,
+		Scratch: 64 << 20, OutputBytes: 64 << 10,
+	}
+	ceiling = runner.Limits{
+		Wall: maxTime, TestTimeout: time.Minute, CPUs: float64(max(1, runtime.NumCPU())),
+		MemoryBytes: 1 << 30, Pids: 256, NoFile: 1024, FileSize: 64 << 20,
+		Scratch: 256 << 20, OutputBytes: 1 << 20,
+	}
+	return defaults, ceiling
+}

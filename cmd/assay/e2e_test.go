@@ -1,0 +1,461 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/filters"
+	"github.com/docker/docker/client"
+
+	"assay/challenges"
+	"assay/internal/testenv"
+	"assay/runner"
+	"assay/runner/docker"
+	"assay/runner/redis"
+)
+
+// testApp is a whole Assay server (API and workers) on a free port, wired
+// to a real Redis and the real Docker engine.
+type testApp struct {
+	base  string
+	redis string
+	cfg   Config
+}
+
+func startApp(t *testing.T, redisURL string, env map[string]string) *testApp {
+	t.Helper()
+	image := testenv.Docker(t)
+	if redisURL == "" {
+		redisURL = testenv.Redis(t)
+	}
+	vars := map[string]string{
+		"REDIS_URL": redisURL, "ASSAY_IMAGE": image, "ASSAY_ADDR": "127.0.0.1:0",
+		"ASSAY_WORKERS": "2", "ASSAY_LEASE": "2s", "ASSAY_WORKER_ID": "e2e-" + t.Name(),
+		"ASSAY_ADMIN_TOKEN": testAdminToken,
+	}
+	for k, v := range env {
+		vars[k] = v
+	}
+	cfg, _, err := parseConfig("serve", nil, func(k string) string { return vars[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := cfg.logger(testWriter{t})
+	ctx, cancel := context.WithCancel(context.Background())
+	app, err := NewApp(ctx, cfg, modeServe, log)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- app.Run(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("app.Run: %v", err)
+		}
+		app.Close()
+	})
+	return &testApp{base: "http://" + ln.Addr().String(), redis: redisURL, cfg: cfg}
+}
+
+const testAdminToken = "test-admin-token-0123456789"
+
+// getFull fetches a path with the admin token: the interviewer's full view.
+func getFull(t *testing.T, url string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+testAdminToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+// testWriter sends server logs to the test log, shown on failure.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+func (a *testApp) submit(t *testing.T, challenge string, files map[string]string) string {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"challenge": challenge, "files": files})
+	resp, err := http.Post(a.base+"/api/v1/submissions", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var acc struct {
+		ID string `json:"id"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&acc); err != nil || resp.StatusCode != http.StatusAccepted || acc.ID == "" {
+		t.Fatalf("submit %s: %d %v", challenge, resp.StatusCode, err)
+	}
+	if loc := resp.Header.Get("Location"); loc != "/api/v1/submissions/"+acc.ID {
+		t.Fatalf("Location %q", loc)
+	}
+	return acc.ID
+}
+
+// result long-polls until the submission is done.
+func (a *testApp) result(t *testing.T, id string, within time.Duration) runner.State {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		resp := getFull(t, a.base+"/api/v1/submissions/"+id+"?wait=20s")
+		var st runner.State
+		err := json.NewDecoder(resp.Body).Decode(&st)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("get %s: %d %v", id, resp.StatusCode, err)
+		}
+		if st.Status == runner.StatusDone {
+			if st.Result == nil {
+				t.Fatalf("%s done without a result", id)
+			}
+			return st
+		}
+	}
+	t.Fatalf("%s not done within %v", id, within)
+	return runner.State{}
+}
+
+func texts(m map[string][]byte) map[string]string {
+	out := map[string]string{}
+	for k, v := range m {
+		out[k] = string(v)
+	}
+	return out
+}
+
+// assertNoContainers fails when containers labelled with worker are left.
+func assertNoContainers(t *testing.T, worker string) {
+	t.Helper()
+	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	list, err := cli.ContainerList(context.Background(), container.ListOptions{All: true, Filters: filters.NewArgs(filters.Arg("label", docker.LabelWorker+"="+worker))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) > 0 {
+		t.Errorf("%d containers of worker %s left behind", len(list), worker)
+	}
+}
+
+// TestBuiltinChallengesEndToEnd sends every built-in challenge's reference,
+// starter and known-bad solutions through HTTP, Redis and Docker.
+func TestBuiltinChallengesEndToEnd(t *testing.T) {
+	app := startApp(t, "", nil)
+	list, err := challenges.LoadAll(challenges.Builtin())
+	if err != nil || len(list) < 3 {
+		t.Fatalf("built-in challenges: %d, %v", len(list), err)
+	}
+	type sent struct {
+		ch   *challenges.Challenge
+		name string
+		id   string
+	}
+	var all []sent
+	for _, ch := range list {
+		all = append(all, sent{ch, "reference", app.submit(t, ch.Slug, texts(ch.Reference))})
+		all = append(all, sent{ch, "starter", app.submit(t, ch.Slug, texts(ch.Starter))})
+		for name, files := range ch.Bad {
+			all = append(all, sent{ch, "bad/" + name, app.submit(t, ch.Slug, texts(files))})
+		}
+	}
+	for _, s := range all {
+		st := app.result(t, s.id, 3*time.Minute)
+		r := st.Result
+		t.Logf("%s %s: %s %d/%d in %dms (queued %dms): %s", s.ch.Slug, s.name, r.Verdict, r.Passed, r.Total, r.RunMS, r.QueuedMS, r.Reason)
+		if r.ChallengeVersion != s.ch.Version || r.Total != len(s.ch.Expected.Tests) || len(r.Tests) != r.Total {
+			t.Errorf("%s %s: version %s total %d tests %d; want version %s and %d tests", s.ch.Slug, s.name, r.ChallengeVersion, r.Total, len(r.Tests), s.ch.Version, len(s.ch.Expected.Tests))
+		}
+		if s.name == "reference" {
+			if r.Verdict != runner.VerdictPassed || r.Passed != r.Total {
+				t.Errorf("%s reference: %s %s\n%s", s.ch.Slug, r.Verdict, r.Reason, r.Output)
+			}
+			// JUnit keeps milliseconds, so one fast test may show 0; the suite may not.
+			total := 0.0
+			for _, tr := range r.Tests {
+				total += tr.DurationMS
+				if tr.Outcome != runner.OutcomePassed || tr.DurationMS < 0 {
+					t.Errorf("%s reference: test %s %s %.3fms", s.ch.Slug, tr.ID, tr.Outcome, tr.DurationMS)
+				}
+			}
+			if total <= 0 {
+				t.Errorf("%s reference: no test duration recorded", s.ch.Slug)
+			}
+			if r.RunMS <= 0 || st.StartedAt == nil {
+				t.Errorf("%s reference: run %dms, started %v", s.ch.Slug, r.RunMS, st.StartedAt)
+			}
+			continue
+		}
+		if r.Verdict == runner.VerdictPassed || r.Verdict == runner.VerdictInternalError {
+			t.Errorf("%s %s: %s (%s); a broken solution must fail", s.ch.Slug, s.name, r.Verdict, r.Reason)
+		}
+		failing := 0
+		for _, tr := range r.Tests {
+			if tr.Outcome != runner.OutcomePassed {
+				failing++
+				if tr.Message == "" && tr.Outcome != runner.OutcomeMissing {
+					t.Errorf("%s %s: %s %s has no message", s.ch.Slug, s.name, tr.ID, tr.Outcome)
+				}
+			}
+		}
+		if failing == 0 && r.Verdict == runner.VerdictFailed {
+			t.Errorf("%s %s: failed with no failing test", s.ch.Slug, s.name)
+		}
+	}
+	assertNoContainers(t, app.cfg.WorkerID)
+}
+
+// TestVerdictsForBrokenCode checks the verdicts of code that cannot pass,
+// with a short time ceiling so a hang ends quickly.
+func TestVerdictsForBrokenCode(t *testing.T) {
+	app := startApp(t, "", map[string]string{"ASSAY_MAX_TIME": "4s"})
+	ref := texts(mustChallenge(t, "decorators").Reference)["solution.py"]
+	cases := []struct {
+		name    string
+		source  string
+		verdict runner.Verdict
+		reason  string
+		within  time.Duration
+	}{
+		{"syntax error", "def retry(:\n", runner.VerdictError, "SyntaxError", time.Minute},
+		{"infinite loop", "while True:\n    pass\n", runner.VerdictTimeout, "time limit", 4*time.Second + 8*time.Second},
+		{"sleep forever in a test", ref + "\nimport time\n_real = retry\ndef retry(*a, **k):\n    time.sleep(3600)\n", runner.VerdictTimeout, "time limit", 12 * time.Second},
+		{"exit 0 at import", "import os\nos._exit(0)\n", runner.VerdictError, "no test report", time.Minute},
+		{"sys.exit at import", "import sys\nsys.exit(0)\n", runner.VerdictError, "", time.Minute},
+		{"memory bomb", "x = []\nwhile True:\n    x.append(bytearray(10 << 20))\n", runner.VerdictMemoryLimit, "memory", time.Minute},
+		{"reference still passes", ref, runner.VerdictPassed, "all", time.Minute},
+	}
+	ids := make([]string, len(cases))
+	starts := make([]time.Time, len(cases))
+	for i, tc := range cases {
+		starts[i] = time.Now()
+		ids[i] = app.submit(t, "decorators", map[string]string{"solution.py": tc.source})
+	}
+	for i, tc := range cases {
+		st := app.result(t, ids[i], 2*time.Minute)
+		r := st.Result
+		if r.Verdict != tc.verdict || !strings.Contains(r.Reason, tc.reason) {
+			t.Errorf("%s: %s %q; want %s mentioning %q\n%s", tc.name, r.Verdict, r.Reason, tc.verdict, tc.reason, r.Output)
+		}
+		if r.RunMS > tc.within.Milliseconds() {
+			t.Errorf("%s: ran %dms; want within %v", tc.name, r.RunMS, tc.within)
+		}
+	}
+	assertNoContainers(t, app.cfg.WorkerID)
+}
+
+func mustChallenge(t *testing.T, slug string) *challenges.Challenge {
+	t.Helper()
+	list, err := challenges.LoadAll(challenges.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range list {
+		if ch.Slug == slug {
+			return ch
+		}
+	}
+	t.Fatalf("no built-in challenge %s", slug)
+	return nil
+}
+
+// TestKilledWorkerLosesNothing runs a real worker process, kills it with
+// SIGKILL while it runs a submission, and shows another worker reclaims the
+// job after the lease and records one result.
+func TestKilledWorkerLosesNothing(t *testing.T) {
+	image := testenv.Docker(t)
+	redisURL := testenv.Redis(t)
+	bin := buildAssay(t)
+	ref := texts(mustChallenge(t, "decorators").Reference)["solution.py"]
+
+	// The API alone first, so only the doomed worker takes the job.
+	api := startAPIOnly(t, redisURL)
+	id := api.submit(t, "decorators", map[string]string{"solution.py": "import time\ntime.sleep(4)\n" + ref})
+
+	doomed := exec.Command(bin, "worker")
+	doomed.Env = append(os.Environ(), "REDIS_URL="+redisURL, "ASSAY_IMAGE="+image, "ASSAY_LEASE=2s", "ASSAY_WORKER_ID=doomed", "ASSAY_WORKERS=1")
+	var logs syncBuffer
+	doomed.Stdout, doomed.Stderr = &logs, &logs
+	if err := doomed.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = doomed.Process.Kill(); _ = doomed.Wait(); removeContainers(t, "doomed") })
+
+	// Wait until the doomed worker is running the submission.
+	deadline := time.Now().Add(time.Minute)
+	for {
+		st := api.get(t, id)
+		if st.Status == runner.StatusRunning && st.Worker == "doomed" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the worker never started the job (status %s); its log:\n%s", st.Status, logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := doomed.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = doomed.Wait()
+
+	rescuer := startApp(t, redisURL, map[string]string{"ASSAY_WORKER_ID": "rescuer"})
+	st := rescuer.result(t, id, 2*time.Minute)
+	if st.Result.Verdict != runner.VerdictPassed || st.Result.Worker != "rescuer" || st.Result.Attempt != 2 {
+		t.Fatalf("result %+v", st.Result)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func (a *testApp) get(t *testing.T, id string) runner.State {
+	t.Helper()
+	resp := getFull(t, a.base+"/api/v1/submissions/"+id)
+	defer resp.Body.Close()
+	var st runner.State
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func startAPIOnly(t *testing.T, redisURL string) *testApp {
+	t.Helper()
+	vars := map[string]string{"REDIS_URL": redisURL, "ASSAY_ADDR": "127.0.0.1:0", "ASSAY_ADMIN_TOKEN": testAdminToken}
+	cfg, _, err := parseConfig("api", nil, func(k string) string { return vars[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	app, err := NewApp(ctx, cfg, modeAPI, cfg.logger(testWriter{t}))
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- app.Run(ctx, ln) }()
+	t.Cleanup(func() { cancel(); <-done; app.Close() })
+	return &testApp{base: "http://" + ln.Addr().String(), redis: redisURL, cfg: cfg}
+}
+
+func buildAssay(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "assay")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// removeContainers cleans up after a worker that was killed on purpose:
+// its container outlives it (finding such orphans is the worker's job).
+func removeContainers(t *testing.T, worker string) {
+	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
+	if err != nil {
+		return
+	}
+	defer cli.Close()
+	ctx := context.Background()
+	list, _ := cli.ContainerList(ctx, container.ListOptions{All: true, Filters: filters.NewArgs(filters.Arg("label", docker.LabelWorker+"="+worker))})
+	for _, c := range list {
+		_ = cli.ContainerRemove(ctx, c.ID, container.RemoveOptions{Force: true})
+	}
+}
+
+func TestBadRequestQueuesNothing(t *testing.T) {
+	app := startApp(t, "", nil)
+	for _, body := range []string{`{"challenge":"nope","files":{"solution.py":"x"}}`, `{"challenge":"decorators","files":{"conftest.py":"x"}}`, `not json`} {
+		resp, err := http.Post(app.base+"/api/v1/submissions", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode < 400 || resp.StatusCode >= 500 || !strings.Contains(string(msg), `"error"`) {
+			t.Errorf("%s: %d %s", body, resp.StatusCode, msg)
+		}
+	}
+	resp, err := http.Get(app.base + "/api/v1/challenges")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list struct {
+		Challenges []struct{ Slug string } `json:"challenges"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&list)
+	resp.Body.Close()
+	if len(list.Challenges) < 3 {
+		t.Errorf("challenges: %+v", list)
+	}
+	assertQueueEmpty(t, app.redis)
+}
+
+func assertQueueEmpty(t *testing.T, redisURL string) {
+	t.Helper()
+	n, err := queueLength(context.Background(), redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("%d entries queued", n)
+	}
+}
+
+func queueLength(ctx context.Context, redisURL string) (int64, error) {
+	b, err := redis.New(ctx, redis.Config{URL: redisURL})
+	if err != nil {
+		return 0, err
+	}
+	defer b.Close()
+	return b.QueueLength(ctx)
+}

@@ -1,0 +1,99 @@
+// Command assay is Assay's one binary: the server (API and workers), each
+// half alone for scaling out, and the challenge checker.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `assay: a hands-on coding assessment runner
+
+Usage:
+  assay serve   [flags]             API and workers in one process (single machine)
+  assay api     [flags]             the HTTP API only
+  assay worker  [flags]             a worker only (many may share one Redis)
+  assay challenges check [--write] [--image IMG] DIR...
+                                    validate challenge folders in the sandbox;
+                                    --write records expected.json
+  assay help                        this text
+
+Flags and environment (a flag wins over its variable):
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "assay:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		printHelp(stderr)
+		return errors.New("name a command")
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "serve":
+		return serve(ctx, cmd, modeServe, rest, getenv, stdout, stderr)
+	case "api":
+		return serve(ctx, cmd, modeAPI, rest, getenv, stdout, stderr)
+	case "worker":
+		return serve(ctx, cmd, modeWorker, rest, getenv, stdout, stderr)
+	case "challenges":
+		if len(rest) == 0 || rest[0] != "check" {
+			return errors.New("usage: assay challenges check [--write] DIR...")
+		}
+		return checkCommand(ctx, rest[1:], getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		printHelp(stdout)
+		return nil
+	default:
+		printHelp(stderr)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprint(w, usage)
+	helpSettings(w)
+}
+
+func serve(ctx context.Context, name string, m mode, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, rest, err := parseConfig(name, args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return fmt.Errorf("%s takes no arguments, got %q", name, rest)
+	}
+	log := cfg.logger(stderr)
+	app, err := NewApp(ctx, cfg, m, log)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	var ln net.Listener
+	if m.api {
+		ln, err = net.Listen("tcp", cfg.Addr)
+		if err != nil {
+			return fmt.Errorf("listen: %w", err)
+		}
+		fmt.Fprintf(stdout, "assay %s listening on http://%s\n", name, ln.Addr())
+	}
+	log.Info("started", "mode", name, "worker", cfg.WorkerID, "workers", cfg.Workers)
+	err = app.Run(ctx, ln)
+	log.Info("stopped", "mode", name)
+	return err
+}

@@ -1,0 +1,123 @@
+"""Assay's pytest guard plugin, loaded with -p before any test or candidate code.
+
+Code that runs in the same interpreter as pytest can change how pytest
+reports: this plugin cannot prevent that, but it detects the direct ways.
+At load it records the identity of the functions pytest's outcome and report
+depend on, and at the end of the session it checks that none was replaced
+and that no plugin was registered besides the challenge's own conftest
+files. It reports to the harness over an inherited pipe, with a token the
+harness sent over another pipe that is read and closed here before any
+candidate code runs.
+"""
+
+import json
+import os
+import sys
+
+import _pytest.junitxml
+import _pytest.main
+import _pytest.outcomes
+import _pytest.python
+import _pytest.reports
+import _pytest.runner
+import _pytest.skipping
+import _pytest.terminal
+import pluggy
+import pytest
+
+_token_fd = int(os.environ.pop("ASSAY_GUARD_TOKEN_FD"))
+_out_fd = int(os.environ.pop("ASSAY_GUARD_OUT_FD"))
+_TOKEN = os.read(_token_fd, 256).decode()
+os.close(_token_fd)
+
+# (owner, attribute) pairs whose replacement changes what pytest reports.
+_WATCHED = [
+    (_pytest.runner, "call_and_report"),
+    (_pytest.runner, "runtestprotocol"),
+    (_pytest.runner, "call_runtest_hook"),
+    (_pytest.runner, "pytest_runtest_makereport"),
+    (_pytest.runner, "check_interactive_exception"),
+    (_pytest.runner.CallInfo, "from_call"),
+    (_pytest.reports.TestReport, "from_item_and_call"),
+    (_pytest.reports.TestReport, "__init__"),
+    (_pytest.reports.BaseReport, "passed"),
+    (_pytest.reports.BaseReport, "failed"),
+    (_pytest.reports.BaseReport, "skipped"),
+    (_pytest.junitxml.LogXML, "pytest_runtest_logreport"),
+    (_pytest.junitxml.LogXML, "pytest_sessionfinish"),
+    (_pytest.junitxml.LogXML, "finalize"),
+    (_pytest.junitxml._NodeReporter, "append_failure"),
+    (_pytest.junitxml._NodeReporter, "append_error"),
+    (_pytest.junitxml._NodeReporter, "append_skipped"),
+    (_pytest.junitxml._NodeReporter, "to_xml"),
+    (_pytest.junitxml._NodeReporter, "_add_simple"),
+    (_pytest.python, "pytest_pyfunc_call"),
+    (_pytest.python.Function, "runtest"),
+    (_pytest.main, "pytest_runtestloop"),
+    (_pytest.main.Session, "perform_collect"),
+    (_pytest.skipping, "pytest_runtest_makereport"),
+    (_pytest.terminal.TerminalReporter, "pytest_runtest_logreport"),
+    (_pytest.outcomes, "skip"),
+    (_pytest.outcomes, "fail"),
+    (_pytest.outcomes, "xfail"),
+    (pytest, "skip"),
+    (pytest, "fail"),
+    (pluggy.PluginManager, "register"),
+    (pluggy.PluginManager, "_hookexec"),
+    (sys, "excepthook"),
+]
+
+
+def _identity():
+    out = {}
+    for owner, name in _WATCHED:
+        out["%s.%s" % (getattr(owner, "__name__", owner), name)] = id(owner.__dict__.get(name, getattr(owner, name, None)))
+    return out
+
+
+_BASE = _identity()
+_MODULES = {name: id(mod) for name, mod in sys.modules.items() if name.startswith(("_pytest", "pytest", "pluggy"))}
+_start_plugins = None
+_tally = {"passed": 0, "failed": 0, "skipped": 0}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session):
+    # trylast: after pytest's own plugins have registered theirs.
+    global _start_plugins
+    _start_plugins = {id(p) for p in session.config.pluginmanager.get_plugins()}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_logreport(report):
+    if report.when == "call" or report.outcome != "passed":
+        _tally[report.outcome] = _tally.get(report.outcome, 0) + 1
+
+
+def _findings(config):
+    found = []
+    now = _identity()
+    for name, ident in _BASE.items():
+        if now.get(name) != ident:
+            found.append("pytest's %s was replaced" % name)
+    for name, ident in _MODULES.items():
+        if id(sys.modules.get(name)) != ident:
+            found.append("module %s was replaced" % name)
+    if _start_plugins is not None:
+        for p in config.pluginmanager.get_plugins():
+            if id(p) in _start_plugins:
+                continue
+            path = getattr(p, "__file__", "") or ""
+            if path.startswith("/work/tests/") and os.path.basename(path) == "conftest.py":
+                continue  # the challenge's own conftest files
+            found.append("a plugin was registered during the run (%s)" % (getattr(p, "__name__", None) or type(p).__name__))
+    return found
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    msg = {"token": _TOKEN, "findings": _findings(config)[:20], "tally": _tally}
+    try:
+        os.write(_out_fd, (json.dumps(msg) + "\n").encode())
+    except OSError:
+        pass
