@@ -135,6 +135,23 @@ func testRunOutcomes(t *testing.T, sb *docker.Sandbox) {
 				t.Errorf("hidden phase failed without a reason: %q", h.Output)
 			}
 		}},
+		{"patching pytest's reports is tampering", "def add(a, b):\n    return a - b\n" +
+			"import _pytest.reports as r\n_orig = r.TestReport.from_item_and_call\n" +
+			"def _forged(item, call):\n    rep = _orig(item, call)\n    rep.outcome = 'passed'\n    rep.longrepr = None\n    return rep\n" +
+			"r.TestReport.from_item_and_call = staticmethod(_forged)\n", limits(), func(t *testing.T, r runner.RunResult) {
+			v := phase(t, r, runner.PhaseVisible)
+			if !strings.Contains(strings.Join(v.Tampered, ";"), "from_item_and_call") {
+				t.Errorf("tampered %v, report %q", v.Tampered, v.Report)
+			}
+		}},
+		{"registering a plugin is tampering", "def add(a, b):\n    return a - b\n" +
+			"import gc, _pytest.config\nclass P:\n    def pytest_report_teststatus(self, report, config):\n        return None\n" +
+			"for o in gc.get_objects():\n    if isinstance(o, _pytest.config.Config):\n        o.pluginmanager.register(P(), 'sneaky')\n        break\n", limits(), func(t *testing.T, r runner.RunResult) {
+			v := phase(t, r, runner.PhaseVisible)
+			if !strings.Contains(strings.Join(v.Tampered, ";"), "plugin was registered") {
+				t.Errorf("tampered %v", v.Tampered)
+			}
+		}},
 		{"infinite loop", "while True:\n    pass\n", short, func(t *testing.T, r runner.RunResult) {
 			if !r.TimedOut {
 				t.Errorf("not timed out: %+v", r)
