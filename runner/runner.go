@@ -76,8 +76,11 @@ type Result struct {
 	Tests        []TestResult `json:"tests"`
 	// Output is pytest's output in the visible phase; HiddenOutput in the
 	// hidden phase, which only interviewers may see.
-	Output           string    `json:"output,omitempty"`
-	HiddenOutput     string    `json:"hidden_output,omitempty"`
+	Output       string `json:"output,omitempty"`
+	HiddenOutput string `json:"hidden_output,omitempty"`
+	// Flags point interviewers at source that reaches for pytest's
+	// internals or the sandbox (see Flags); they never change the verdict.
+	Flags            []string  `json:"flags,omitempty"`
 	OutputTruncated  bool      `json:"output_truncated,omitempty"`
 	ChallengeVersion string    `json:"challenge_version"`
 	QueuedMS         int64     `json:"queued_ms"`

@@ -181,6 +181,7 @@ func (w *Worker) Process(ctx context.Context, job Job) error {
 		return fmt.Errorf("sandbox: %w", err)
 	}
 
+	res.Flags = Flags(sub.Files)
 	g := Grade(suite.Expected, run)
 	res.Verdict, res.Reason, res.Passed, res.Total, res.Tests = g.Verdict, g.Reason, g.Passed, g.Total, g.Tests
 	for _, ph := range run.Phases {

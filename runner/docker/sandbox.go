@@ -291,7 +291,10 @@ func (s *Sandbox) run(ctx context.Context, id string, spec runner.RunSpec, input
 		return res, fmt.Errorf("run %s: %w", spec.ID, ctx.Err())
 	}
 	if res.TimedOut || res.OutputLimit {
-		if err := s.cli.ContainerKill(context.WithoutCancel(ctx), id, "KILL"); err != nil {
+		kctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		err := s.cli.ContainerKill(kctx, id, "KILL")
+		cancel()
+		if err != nil {
 			s.cfg.Logger.Warn("kill container", slog.String("container", id), slog.Any("err", err))
 		}
 	}
@@ -357,7 +360,9 @@ func (s *Sandbox) readReply(res *runner.RunResult, out []byte, nonce string) {
 	res.TimedOut = res.TimedOut || r.TimedOut
 }
 
-// capped keeps up to max bytes and signals once when more arrive.
+// capped keeps up to max bytes and signals once when more arrive. It never
+// refuses a write: the attach stream must be drained to the end, or dockerd
+// blocks on the container's full pipe and even a kill waits behind it.
 type capped struct {
 	mu   sync.Mutex
 	buf  bytes.Buffer
@@ -375,7 +380,7 @@ func (c *capped) Write(p []byte) (int, error) {
 			c.shut = true
 			close(c.over)
 		}
-		return 0, errors.New("output cap reached")
+		return len(p), nil
 	}
 	return c.buf.Write(p)
 }

@@ -152,6 +152,11 @@ func testRunOutcomes(t *testing.T, sb *docker.Sandbox) {
 				t.Errorf("tampered %v", v.Tampered)
 			}
 		}},
+		{"flooding init's stdout is stopped at the stream cap", "f = open('/proc/1/fd/1', 'w')\nwhile True:\n    f.write('y' * 65536)\n", limits(), func(t *testing.T, r runner.RunResult) {
+			if !r.OutputLimit || r.TimedOut {
+				t.Errorf("output limit %v, timed out %v", r.OutputLimit, r.TimedOut)
+			}
+		}},
 		{"infinite loop", "while True:\n    pass\n", short, func(t *testing.T, r runner.RunResult) {
 			if !r.TimedOut {
 				t.Errorf("not timed out: %+v", r)

@@ -1,0 +1,3 @@
+# verdict: timeout
+while True:
+    pass

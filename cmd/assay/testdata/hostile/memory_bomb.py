@@ -1,0 +1,4 @@
+# verdict: memory_limit
+x = []
+while True:
+    x.append(bytearray(16 << 20))
