@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -27,7 +28,11 @@ func Grade(expected []string, run RunResult) Grading {
 	var parseErr error
 	reportless, exitCode, tampered := "", 0, []string(nil)
 	for _, ph := range run.Phases {
-		tampered = append(tampered, ph.Tampered...)
+		for _, t := range ph.Tampered {
+			if !slices.Contains(tampered, t) {
+				tampered = append(tampered, t)
+			}
+		}
 		if ph.ExitCode != 0 && exitCode == 0 {
 			exitCode = ph.ExitCode
 		}
@@ -60,12 +65,13 @@ func Grade(expected []string, run RunResult) Grading {
 	switch {
 	case run.OOMKilled:
 		g.Verdict, g.Reason = VerdictMemoryLimit, "the run went over its memory limit and was killed"
+	case len(tampered) > 0:
+		// Evidence of tampering outranks how the run then ended.
+		g.Verdict, g.Reason = VerdictError, "the run changed the test files or the report: "+strings.Join(tampered, "; ")
 	case run.TimedOut:
 		g.Verdict, g.Reason = VerdictTimeout, "the run did not finish within its time limit"
 	case run.OutputLimit:
 		g.Verdict, g.Reason = VerdictOutputLimit, "the run wrote more output than allowed and was stopped"
-	case len(tampered) > 0:
-		g.Verdict, g.Reason = VerdictError, "the run changed the test files or the report: "+strings.Join(tampered, "; ")
 	case reportless != "":
 		g.Verdict, g.Reason = VerdictError, "no test report: "+reportless
 	case parseErr != nil:

@@ -56,6 +56,7 @@ func TestGrade(t *testing.T) {
 		{"conftest import error", expectedIDs, one(runner.PhaseResult{ExitCode: 4, Output: []byte("ImportError while loading conftest\ntests/conftest.py:5: in <module>\nE   SyntaxError: invalid syntax\n")}), runner.VerdictError, 0, "SyntaxError: invalid syntax"},
 		{"harness silent", expectedIDs, runner.RunResult{Problem: "the harness sent no result"}, runner.VerdictError, 0, "harness sent no result"},
 		{"tampered", expectedIDs, runner.RunResult{Phases: []runner.PhaseResult{{Report: pass, Tampered: []string{"created tests/visible/conftest.py"}}}}, runner.VerdictError, 3, "conftest.py"},
+		{"tampering outranks a timeout", expectedIDs, runner.RunResult{TimedOut: true, Phases: []runner.PhaseResult{{Report: pass, Tampered: []string{"wrote tests/conftest.py"}}}}, runner.VerdictError, 3, "conftest.py"},
 		{"hidden phase lost its report", expectedIDs, runner.RunResult{Phases: []runner.PhaseResult{{Report: pass}, {Name: "hidden", ExitCode: -1, Signal: 9}}}, runner.VerdictError, 3, "signal 9"},
 		{"no tests at all", nil, one(runner.PhaseResult{ExitCode: 5, Report: []byte("<testsuites><testsuite/></testsuites>")}), runner.VerdictError, 0, "no tests ran"},
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"assay/challenges"
@@ -36,29 +37,57 @@ func checkCommand(ctx context.Context, args []string, getenv func(string) string
 	defer sb.Close()
 	defaults, ceiling := defaultLimits(2 * time.Minute)
 
+	// Challenges are checked two at a time; reports print in order.
+	type outcome struct {
+		ch  *challenges.Challenge
+		rep challenges.CheckReport
+		err error
+	}
+	dirs := fs.Args()
+	outcomes := make([]outcome, len(dirs))
+	sem := make(chan struct{}, 2)
+	var wg sync.WaitGroup
+	for i, dir := range dirs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			abs, err := filepath.Abs(dir)
+			if err != nil {
+				outcomes[i].err = err
+				return
+			}
+			ch, err := challenges.Load(os.DirFS(filepath.Dir(abs)), filepath.Base(abs))
+			if err != nil {
+				outcomes[i].err = err
+				return
+			}
+			rep, err := challenges.Check(ctx, ch, sb, defaults, ceiling)
+			outcomes[i] = outcome{ch: ch, rep: rep, err: err}
+		}()
+	}
+	wg.Wait()
+
 	failed := 0
-	for _, dir := range fs.Args() {
-		abs, err := filepath.Abs(dir)
-		if err != nil {
-			return err
+	for i, dir := range dirs {
+		o := outcomes[i]
+		if o.err != nil && o.ch != nil {
+			return fmt.Errorf("check %s: %w", dir, o.err)
 		}
-		ch, err := challenges.Load(os.DirFS(filepath.Dir(abs)), filepath.Base(abs))
-		if err != nil {
-			fmt.Fprintf(stdout, "FAIL %s\n  %v\n", dir, err)
+		if o.err != nil {
+			fmt.Fprintf(stdout, "FAIL %s\n  %v\n", dir, o.err)
 			failed++
 			continue
 		}
-		rep, err := challenges.Check(ctx, ch, sb, defaults, ceiling)
-		if err != nil {
-			return fmt.Errorf("check %s: %w", dir, err)
-		}
+		rep := o.rep
 		printCheck(stdout, dir, rep)
 		switch {
 		case !rep.OK():
 			failed++
 		case *write:
 			b, _ := json.MarshalIndent(rep.Expected, "", "  ")
-			if err := os.WriteFile(filepath.Join(abs, challenges.ExpectedFile), append(b, '\n'), 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(dir, challenges.ExpectedFile), append(b, '\n'), 0o644); err != nil {
 				return fmt.Errorf("write %s: %w", challenges.ExpectedFile, err)
 			}
 			fmt.Fprintf(stdout, "  wrote %s\n", filepath.Join(dir, challenges.ExpectedFile))

@@ -97,7 +97,7 @@ func TestHostileCorpus(t *testing.T) {
 	for _, rt := range testenv.Runtimes(t) {
 		t.Run(testenv.RuntimeName(rt), func(t *testing.T) {
 			t.Parallel()
-			app := startApp(t, "", map[string]string{"ASSAY_MAX_TIME": "10s", "ASSAY_RUNTIME": rt})
+			app := startApp(t, "", map[string]string{"ASSAY_MAX_TIME": "8s", "ASSAY_RUNTIME": rt, "ASSAY_WORKERS": "1"})
 			ids := make([]string, len(corpus))
 			for i, c := range corpus {
 				ids[i] = app.submit(t, "decorators", map[string]string{"solution.py": c.source})
