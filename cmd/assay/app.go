@@ -42,7 +42,7 @@ type App struct {
 // NewApp connects to Redis (and Docker, for workers) and loads the catalog.
 func NewApp(ctx context.Context, cfg Config, m mode, log *slog.Logger) (*App, error) {
 	a := &App{cfg: cfg, mode: m, log: log}
-	catalog, err := loadCatalog(cfg.ChallengesDir, cfg.MaxTime, log)
+	catalog, err := loadCatalog(cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -83,12 +83,12 @@ func NewApp(ctx context.Context, cfg Config, m mode, log *slog.Logger) (*App, er
 	return a, nil
 }
 
-func loadCatalog(dir string, maxTime time.Duration, log *slog.Logger) (*challenges.Catalog, error) {
+func loadCatalog(cfg Config, log *slog.Logger) (*challenges.Catalog, error) {
 	list, err := challenges.LoadAll(challenges.Builtin())
 	if err != nil {
 		return nil, fmt.Errorf("built-in challenges: %w", err)
 	}
-	if dir != "" {
+	if dir := cfg.ChallengesDir; dir != "" {
 		extra, err := challenges.LoadAll(os.DirFS(dir))
 		if err != nil {
 			// One broken folder should not take the others down; say so loudly.
@@ -96,7 +96,7 @@ func loadCatalog(dir string, maxTime time.Duration, log *slog.Logger) (*challeng
 		}
 		list = append(list, extra...)
 	}
-	defaults, ceiling := defaultLimits(maxTime)
+	defaults, ceiling := cfg.limits()
 	cat, err := challenges.NewCatalog(list, defaults, ceiling)
 	if err != nil {
 		log.Error("some challenges are not served", slog.Any("err", err))

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"time"
 
 	"assay/challenges"
 	"assay/runner/docker"
@@ -35,7 +34,12 @@ func checkCommand(ctx context.Context, args []string, getenv func(string) string
 		return err
 	}
 	defer sb.Close()
-	defaults, ceiling := defaultLimits(2 * time.Minute)
+	// The checker holds challenges to the server's default ceilings.
+	cfg, _, err := parseConfig("check", nil, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		return err
+	}
+	defaults, ceiling := cfg.limits()
 
 	// Challenges are checked two at a time; reports print in order.
 	type outcome struct {

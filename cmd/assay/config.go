@@ -27,6 +27,9 @@ type Config struct {
 	Lease         time.Duration
 	MaxAttempts   int
 	MaxTime       time.Duration
+	MaxMemoryMB   int64
+	MaxCPUs       float64
+	MaxPids       int64
 	AdminToken    string
 	LogFormat     string
 	LogLevel      string
@@ -40,6 +43,16 @@ type setting struct {
 func settings() []setting {
 	str := func(dst func(*Config) *string) func(*Config, string) error {
 		return func(c *Config, v string) error { *dst(c) = v; return nil }
+	}
+	duration := func(dst func(*Config) *time.Duration) func(*Config, string) error {
+		return func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Second {
+				return fmt.Errorf("%q is not a duration of at least 1s", v)
+			}
+			*dst(c) = d
+			return nil
+		}
 	}
 	return []setting{
 		{"ASSAY_ADDR", "addr", "127.0.0.1:8080", "HTTP listen address", str(func(c *Config) *string { return &c.Addr })},
@@ -62,14 +75,7 @@ func settings() []setting {
 			return nil
 		}},
 		{"ASSAY_IMAGE", "image", "assay/python:latest", "sandbox image (built by make image)", str(func(c *Config) *string { return &c.Image })},
-		{"ASSAY_LEASE", "lease", "30s", "a running job whose worker stops renewing its claim for this long is run by another worker", func(c *Config, v string) error {
-			d, err := time.ParseDuration(v)
-			if err != nil || d < time.Second {
-				return fmt.Errorf("%q is not a duration of at least 1s", v)
-			}
-			c.Lease = d
-			return nil
-		}},
+		{"ASSAY_LEASE", "lease", "30s", "a running job whose worker stops renewing its claim for this long is run by another worker", duration(func(c *Config) *time.Duration { return &c.Lease })},
 		{"ASSAY_MAX_ATTEMPTS", "max-attempts", "3", "deliveries of one submission before it is recorded as internal_error", func(c *Config, v string) error {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 {
@@ -78,12 +84,29 @@ func settings() []setting {
 			c.MaxAttempts = n
 			return nil
 		}},
-		{"ASSAY_MAX_TIME", "max-time", "2m", "ceiling on any challenge's wall-clock time limit", func(c *Config, v string) error {
-			d, err := time.ParseDuration(v)
-			if err != nil || d < time.Second {
-				return fmt.Errorf("%q is not a duration of at least 1s", v)
+		{"ASSAY_MAX_TIME", "max-time", "2m", "ceiling on any challenge's wall-clock time limit", duration(func(c *Config) *time.Duration { return &c.MaxTime })},
+		{"ASSAY_MAX_MEMORY_MB", "max-memory-mb", "1024", "ceiling on any challenge's memory limit, in MiB", func(c *Config, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 32 {
+				return fmt.Errorf("%q is not a number of at least 32", v)
 			}
-			c.MaxTime = d
+			c.MaxMemoryMB = n
+			return nil
+		}},
+		{"ASSAY_MAX_CPUS", "max-cpus", strconv.Itoa(max(1, runtime.NumCPU())), "ceiling on any challenge's CPU quota", func(c *Config, v string) error {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f < 0.1 || f > 256 {
+				return fmt.Errorf("%q is not a number from 0.1 to 256", v)
+			}
+			c.MaxCPUs = f
+			return nil
+		}},
+		{"ASSAY_MAX_PIDS", "max-pids", "256", "ceiling on any challenge's process and thread count", func(c *Config, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 8 {
+				return fmt.Errorf("%q is not a number of at least 8", v)
+			}
+			c.MaxPids = n
 			return nil
 		}},
 		{"ASSAY_ADMIN_TOKEN", "admin-token", "", "bearer token for the full (interviewer) view of results; make run makes one", func(c *Config, v string) error {
@@ -153,7 +176,7 @@ func (c Config) logger(w io.Writer) *slog.Logger {
 func helpSettings(w io.Writer) {
 	for _, s := range settings() {
 		def := s.def
-		if s.env == "ASSAY_WORKERS" {
+		if s.env == "ASSAY_WORKERS" || s.env == "ASSAY_MAX_CPUS" {
 			def = "number of CPUs"
 		}
 		if def == "" {
@@ -163,17 +186,17 @@ func helpSettings(w io.Writer) {
 	}
 }
 
-// Limits every run gets unless its challenge sets its own, and the ceiling
-// no challenge can exceed.
-func defaultLimits(maxTime time.Duration) (defaults, ceiling runner.Limits) {
+// limits returns what every run gets unless its challenge sets its own,
+// and the ceiling no challenge can exceed (the ASSAY_MAX_* settings).
+func (c Config) limits() (defaults, ceiling runner.Limits) {
 	defaults = runner.Limits{
 		Wall: 30 * time.Second, TestTimeout: 10 * time.Second, CPUs: 1,
 		MemoryBytes: 256 << 20, Pids: 64, NoFile: 256, FileSize: 16 << 20,
 		Scratch: 64 << 20, OutputBytes: 64 << 10,
 	}
 	ceiling = runner.Limits{
-		Wall: maxTime, TestTimeout: time.Minute, CPUs: float64(max(1, runtime.NumCPU())),
-		MemoryBytes: 1 << 30, Pids: 256, NoFile: 1024, FileSize: 64 << 20,
+		Wall: c.MaxTime, TestTimeout: time.Minute, CPUs: c.MaxCPUs,
+		MemoryBytes: c.MaxMemoryMB << 20, Pids: c.MaxPids, NoFile: 1024, FileSize: 64 << 20,
 		Scratch: 256 << 20, OutputBytes: 1 << 20,
 	}
 	return defaults, ceiling

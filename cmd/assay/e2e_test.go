@@ -49,13 +49,18 @@ func startApp(t *testing.T, redisURL string, env map[string]string) *testApp {
 	for k, v := range env {
 		vars[k] = v
 	}
-	cfg, _, err := parseConfig("serve", nil, func(k string) string { return vars[k] }, io.Discard)
+	return runApp(t, "serve", modeServe, vars)
+}
+
+// runApp starts an App of the given mode on a free port until the test ends.
+func runApp(t *testing.T, name string, m mode, vars map[string]string) *testApp {
+	t.Helper()
+	cfg, _, err := parseConfig(name, nil, func(k string) string { return vars[k] }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := cfg.logger(testWriter{t})
 	ctx, cancel := context.WithCancel(context.Background())
-	app, err := NewApp(ctx, cfg, modeServe, log)
+	app, err := NewApp(ctx, cfg, m, cfg.logger(testWriter{t}))
 	if err != nil {
 		cancel()
 		t.Fatal(err)
@@ -73,7 +78,7 @@ func startApp(t *testing.T, redisURL string, env map[string]string) *testApp {
 		}
 		app.Close()
 	})
-	return &testApp{base: "http://" + ln.Addr().String(), redis: redisURL, cfg: cfg}
+	return &testApp{base: "http://" + ln.Addr().String(), redis: cfg.RedisURL, cfg: cfg}
 }
 
 const testAdminToken = "test-admin-token-0123456789"
@@ -366,25 +371,7 @@ func (a *testApp) get(t *testing.T, id string) runner.State {
 
 func startAPIOnly(t *testing.T, redisURL string) *testApp {
 	t.Helper()
-	vars := map[string]string{"REDIS_URL": redisURL, "ASSAY_ADDR": "127.0.0.1:0", "ASSAY_ADMIN_TOKEN": testAdminToken}
-	cfg, _, err := parseConfig("api", nil, func(k string) string { return vars[k] }, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	app, err := NewApp(ctx, cfg, modeAPI, cfg.logger(testWriter{t}))
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- app.Run(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-done; app.Close() })
-	return &testApp{base: "http://" + ln.Addr().String(), redis: redisURL, cfg: cfg}
+	return runApp(t, "api", modeAPI, map[string]string{"REDIS_URL": redisURL, "ASSAY_ADDR": "127.0.0.1:0", "ASSAY_ADMIN_TOKEN": testAdminToken})
 }
 
 func buildAssay(t *testing.T) string {

@@ -20,20 +20,28 @@ func Docker(t testing.TB) string {
 	if image == "" {
 		image = DefaultImage
 	}
-	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
-	if err != nil {
-		Missing(t, "docker client: %v", err)
-	}
-	defer cli.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if _, err := cli.Ping(ctx); err != nil {
-		Missing(t, "the Docker engine is not reachable: %v", err)
-	}
+	cli, ctx := engine(t)
 	if _, err := cli.ImageInspect(ctx, image); err != nil {
 		Missing(t, "sandbox image %s is missing (run `make image`): %v", image, err)
 	}
 	return image
+}
+
+// engine returns a client of an engine that answers, closed when the test
+// ends, and a context bounding the calls made with it.
+func engine(t testing.TB) (*client.Client, context.Context) {
+	t.Helper()
+	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
+	if err != nil {
+		Missing(t, "docker client: %v", err)
+	}
+	t.Cleanup(func() { cli.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	if _, err := cli.Ping(ctx); err != nil {
+		Missing(t, "the Docker engine is not reachable: %v", err)
+	}
+	return cli, ctx
 }
 
 // Missing stops a test that needs a part this machine lacks: a failure in
@@ -51,13 +59,7 @@ func Missing(t testing.TB, format string, args ...any) {
 // a missing runsc only narrows the list; in CI it fails the test.
 func Runtimes(t testing.TB) []string {
 	t.Helper()
-	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
-	if err != nil {
-		Missing(t, "docker client: %v", err)
-	}
-	defer cli.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	cli, ctx := engine(t)
 	info, err := cli.Info(ctx)
 	if err != nil {
 		Missing(t, "the Docker engine is not reachable: %v", err)

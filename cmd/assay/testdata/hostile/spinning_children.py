@@ -1,9 +1,14 @@
-# verdict: passed
+# verdict: timeout
 # append: reference
-# Eight children spin the CPU forever; the tests still run and everything is stopped after.
+# Up to 32 children spin the CPU forever. The CPU quota keeps them inside
+# this run's share, so only this run starves (and times out); the corpus
+# test checks that an ordinary submission afterwards still passes.
 import os
-for _ in range(8):
-    if os.fork() == 0:
-        os.setsid()
-        while True:
-            pass
+for _ in range(32):
+    try:
+        if os.fork() == 0:
+            os.setsid()
+            while True:
+                pass
+    except OSError:
+        break
