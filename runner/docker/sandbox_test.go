@@ -189,3 +189,30 @@ func testRunOutcomes(t *testing.T, sb *docker.Sandbox) {
 		})
 	}
 }
+
+// TestPerTestTimeout shows that one hanging test fails on its own (through
+// pytest-timeout) while the others still report, inside the wall time.
+func TestPerTestTimeout(t *testing.T) {
+	sb := newSandbox(t, "")
+	l := limits()
+	l.TestTimeout = time.Second
+	r, err := sb.Run(context.Background(), runner.RunSpec{
+		ID: "sandbox-test-per-test-timeout",
+		Files: []runner.File{
+			{Path: "solution.py", Data: []byte("import time\ndef add(a, b):\n    if a == 99:\n        time.sleep(3600)\n    return a + b\n")},
+			{Path: "tests/visible/test_add.py", Data: []byte("from solution import add\n\ndef test_hangs():\n    add(99, 1)\n\ndef test_fine():\n    assert add(1, 2) == 3\n")},
+		},
+		Entry:  []string{"solution.py"},
+		Limits: l,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := runner.Grade([]string{"tests.visible.test_add::test_hangs", "tests.visible.test_add::test_fine"}, r)
+	if r.TimedOut || g.Verdict != runner.VerdictFailed || g.Passed != 1 {
+		t.Fatalf("timed out %v, verdict %s %d/%d (%s)", r.TimedOut, g.Verdict, g.Passed, g.Total, g.Reason)
+	}
+	if !strings.Contains(g.Tests[0].Message, "Timeout") {
+		t.Errorf("the hanging test's message does not say it timed out: %q", g.Tests[0].Message)
+	}
+}
