@@ -1,4 +1,4 @@
-# verdict: timeout
+# verdict: timeout | memory_limit
 # append: reference
 # Up to 32 children spin the CPU forever. The CPU quota keeps them inside
 # this run's share, so only this run starves (and times out); the corpus
