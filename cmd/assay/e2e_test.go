@@ -19,6 +19,7 @@ import (
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/client"
+	"github.com/google/uuid"
 
 	"assay/challenges"
 	"assay/internal/testenv"
@@ -43,7 +44,7 @@ func startApp(t *testing.T, redisURL string, env map[string]string) *testApp {
 	}
 	vars := map[string]string{
 		"REDIS_URL": redisURL, "ASSAY_IMAGE": image, "ASSAY_ADDR": "127.0.0.1:0",
-		"ASSAY_WORKERS": "2", "ASSAY_LEASE": "2s", "ASSAY_WORKER_ID": "e2e-" + t.Name(),
+		"ASSAY_WORKERS": "2", "ASSAY_LEASE": "2s", "ASSAY_WORKER_ID": "e2e-" + t.Name() + "-" + uuid.NewString()[:8],
 		"ASSAY_ADMIN_TOKEN": testAdminToken,
 	}
 	for k, v := range env {
@@ -308,20 +309,22 @@ func TestKilledWorkerLosesNothing(t *testing.T) {
 	api := startAPIOnly(t, redisURL)
 	id := api.submit(t, "decorators", map[string]string{"solution.py": "import time\ntime.sleep(4)\n" + ref})
 
+	suffix := uuid.NewString()[:8]
+	doomedID, rescuerID := "doomed-"+suffix, "rescuer-"+suffix
 	doomed := exec.Command(bin, "worker")
-	doomed.Env = append(os.Environ(), "REDIS_URL="+redisURL, "ASSAY_IMAGE="+image, "ASSAY_LEASE=2s", "ASSAY_WORKER_ID=doomed", "ASSAY_WORKERS=1")
+	doomed.Env = append(os.Environ(), "REDIS_URL="+redisURL, "ASSAY_IMAGE="+image, "ASSAY_LEASE=2s", "ASSAY_WORKER_ID="+doomedID, "ASSAY_WORKERS=1")
 	var logs syncBuffer
 	doomed.Stdout, doomed.Stderr = &logs, &logs
 	if err := doomed.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = doomed.Process.Kill(); _ = doomed.Wait(); removeContainers(t, "doomed") })
+	t.Cleanup(func() { _ = doomed.Process.Kill(); _ = doomed.Wait(); removeContainers(t, doomedID) })
 
 	// Wait until the doomed worker is running the submission.
 	deadline := time.Now().Add(time.Minute)
 	for {
 		st := api.get(t, id)
-		if st.Status == runner.StatusRunning && st.Worker == "doomed" {
+		if st.Status == runner.StatusRunning && st.Worker == doomedID {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -334,9 +337,9 @@ func TestKilledWorkerLosesNothing(t *testing.T) {
 	}
 	_ = doomed.Wait()
 
-	rescuer := startApp(t, redisURL, map[string]string{"ASSAY_WORKER_ID": "rescuer"})
+	rescuer := startApp(t, redisURL, map[string]string{"ASSAY_WORKER_ID": rescuerID})
 	st := rescuer.result(t, id, 2*time.Minute)
-	if st.Result.Verdict != runner.VerdictPassed || st.Result.Worker != "rescuer" || st.Result.Attempt != 2 {
+	if st.Result.Verdict != runner.VerdictPassed || st.Result.Worker != rescuerID || st.Result.Attempt != 2 {
 		t.Fatalf("result %+v", st.Result)
 	}
 }
