@@ -24,6 +24,10 @@ type WorkerConfig struct {
 	// ExtendEvery is how often a running job's claim is renewed; default
 	// 5s. Keep it well under the queue's lease.
 	ExtendEvery time.Duration
+	// DrainTimeout is how long running jobs may go on after Run's context
+	// ends (shutdown) before they are cancelled and left to the queue;
+	// default 30s. New jobs are not taken meanwhile.
+	DrainTimeout time.Duration
 	// RetryDelay is the pause after a system failure before the next job,
 	// so a broken engine is not hammered; default 1s.
 	RetryDelay time.Duration
@@ -49,6 +53,9 @@ func (c WorkerConfig) withDefaults() WorkerConfig {
 	}
 	if c.RetryDelay <= 0 {
 		c.RetryDelay = time.Second
+	}
+	if c.DrainTimeout <= 0 {
+		c.DrainTimeout = 30 * time.Second
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -85,22 +92,31 @@ func NewWorker(cfg WorkerConfig) (*Worker, error) {
 	return &Worker{cfg: cfg, log: cfg.Logger.With(slog.String("worker", cfg.ID))}, nil
 }
 
-// Run processes jobs until ctx ends. A job interrupted by ctx is neither
-// recorded nor acknowledged, so the queue hands it to another worker.
+// Run processes jobs until ctx ends, then stops taking jobs and lets the
+// running ones finish for up to DrainTimeout. A job still running after
+// that is cancelled, neither recorded nor acknowledged, so the queue hands
+// it to another worker.
 func (w *Worker) Run(ctx context.Context) error {
+	jobCtx, cancelJobs := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelJobs()
+	stopDrain := context.AfterFunc(ctx, func() {
+		w.log.Info("draining: no new jobs", slog.Duration("drain_timeout", w.cfg.DrainTimeout))
+		time.AfterFunc(w.cfg.DrainTimeout, cancelJobs)
+	})
+	defer stopDrain()
 	var wg sync.WaitGroup
 	for range w.cfg.Concurrency {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w.loop(ctx)
+			w.loop(ctx, jobCtx)
 		}()
 	}
 	wg.Wait()
 	return nil
 }
 
-func (w *Worker) loop(ctx context.Context) {
+func (w *Worker) loop(ctx, jobCtx context.Context) {
 	for ctx.Err() == nil {
 		job, err := w.cfg.Queue.Next(ctx, w.cfg.ID)
 		if err != nil {
@@ -111,7 +127,7 @@ func (w *Worker) loop(ctx context.Context) {
 			sleep(ctx, w.cfg.RetryDelay)
 			continue
 		}
-		if err := w.Process(ctx, job); err != nil && ctx.Err() == nil {
+		if err := w.Process(jobCtx, job); err != nil && jobCtx.Err() == nil {
 			w.log.Error("job failed; it will be retried", slog.String("submission", job.SubmissionID), slog.Int("attempt", job.Attempt), slog.Any("err", err))
 			sleep(ctx, w.cfg.RetryDelay)
 		}

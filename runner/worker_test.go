@@ -195,3 +195,65 @@ func TestWorkerStopsAJobItNoLongerOwns(t *testing.T) {
 		t.Fatalf("err %v, results %v, acked %v", err, st.results, q.acked)
 	}
 }
+
+// oneJobQueue hands out one job, then blocks until ctx ends.
+type oneJobQueue struct {
+	memQueue
+	given chan struct{}
+}
+
+func (q *oneJobQueue) Next(ctx context.Context, _ string) (runner.Job, error) {
+	select {
+	case <-q.given:
+		<-ctx.Done()
+		return runner.Job{}, ctx.Err()
+	default:
+		close(q.given)
+		return runner.Job{SubmissionID: "s1", Attempt: 1}, nil
+	}
+}
+
+func TestWorkerDrainsRunningJobsOnShutdown(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		drain    time.Duration
+		recorded bool
+	}{
+		{"finishes within the drain timeout", 10 * time.Second, true},
+		{"hands the job back after it", 10 * time.Millisecond, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := &memStore{subs: map[string]runner.Submission{"s1": {ID: "s1", Challenge: "add", ChallengeVersion: "v1", Files: map[string]string{"solution.py": "x"}}},
+				results: map[string]runner.Result{}}
+			q := &oneJobQueue{given: make(chan struct{})}
+			started := make(chan struct{})
+			ctx, cancel := context.WithCancel(context.Background())
+			w, _ := runner.NewWorker(runner.WorkerConfig{ID: "w", Queue: q, Store: st, DrainTimeout: tc.drain,
+				Suites: suitesFunc(func(context.Context, string, string) (runner.Suite, error) {
+					return runner.Suite{Entry: []string{"solution.py"}, Expected: expectedIDs}, nil
+				}),
+				Sandbox: sandboxFunc(func(runCtx context.Context, _ runner.RunSpec) (runner.RunResult, error) {
+					close(started)
+					cancel() // shutdown arrives while the job runs
+					select {
+					case <-time.After(300 * time.Millisecond):
+						return runner.RunResult{Phases: []runner.PhaseResult{{Report: report(t, "pass")}}}, nil
+					case <-runCtx.Done():
+						return runner.RunResult{}, runCtx.Err()
+					}
+				})})
+			done := make(chan error)
+			go func() { done <- w.Run(ctx) }()
+			<-started
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("Run did not return")
+			}
+			_, recorded := st.results["s1"]
+			if recorded != tc.recorded || (len(q.acked) == 1) != tc.recorded {
+				t.Errorf("recorded %v, acked %v; want recorded %v", recorded, q.acked, tc.recorded)
+			}
+		})
+	}
+}

@@ -62,7 +62,7 @@ func NewApp(ctx context.Context, cfg Config, m mode, log *slog.Logger) (*App, er
 		}
 		a.sandbox = sb
 		w, err := runner.NewWorker(runner.WorkerConfig{
-			ID: cfg.WorkerID, Concurrency: cfg.Workers, MaxAttempts: cfg.MaxAttempts,
+			ID: cfg.WorkerID, Concurrency: cfg.Workers, MaxAttempts: cfg.MaxAttempts, DrainTimeout: cfg.DrainTimeout,
 			ExtendEvery: max(cfg.Lease/4, 250*time.Millisecond),
 			Queue:       broker, Store: broker, Suites: catalog, Sandbox: sb, Logger: log,
 		})

@@ -26,6 +26,7 @@ type Config struct {
 	Image         string
 	Lease         time.Duration
 	MaxAttempts   int
+	DrainTimeout  time.Duration
 	MaxTime       time.Duration
 	MaxMemoryMB   int64
 	MaxCPUs       float64
@@ -76,6 +77,7 @@ func settings() []setting {
 		}},
 		{"ASSAY_IMAGE", "image", "assay/python:latest", "sandbox image (built by make image)", str(func(c *Config) *string { return &c.Image })},
 		{"ASSAY_LEASE", "lease", "30s", "a running job whose worker stops renewing its claim for this long is run by another worker", duration(func(c *Config) *time.Duration { return &c.Lease })},
+		{"ASSAY_DRAIN_TIMEOUT", "drain-timeout", "30s", "on SIGTERM, how long running jobs may finish before they are handed back to the queue", duration(func(c *Config) *time.Duration { return &c.DrainTimeout })},
 		{"ASSAY_MAX_ATTEMPTS", "max-attempts", "3", "deliveries of one submission before it is recorded as internal_error", func(c *Config, v string) error {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 {

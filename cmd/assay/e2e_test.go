@@ -45,7 +45,7 @@ func startApp(t *testing.T, redisURL string, env map[string]string) *testApp {
 	vars := map[string]string{
 		"REDIS_URL": redisURL, "ASSAY_IMAGE": image, "ASSAY_ADDR": "127.0.0.1:0",
 		"ASSAY_WORKERS": "2", "ASSAY_LEASE": "2s", "ASSAY_WORKER_ID": "e2e-" + t.Name() + "-" + uuid.NewString()[:8],
-		"ASSAY_ADMIN_TOKEN": testAdminToken,
+		"ASSAY_ADMIN_TOKEN": testAdminToken, "ASSAY_DRAIN_TIMEOUT": "2s",
 	}
 	for k, v := range env {
 		vars[k] = v
@@ -448,4 +448,70 @@ func queueLength(ctx context.Context, redisURL string) (int64, error) {
 	}
 	defer b.Close()
 	return b.QueueLength(ctx)
+}
+
+// TestSIGTERMDrains sends SIGTERM to a real `assay serve` while it runs a
+// submission: it stops accepting, finishes the run, records the result and
+// exits 0.
+func TestSIGTERMDrains(t *testing.T) {
+	image := testenv.Docker(t)
+	redisURL := testenv.Redis(t)
+	bin := buildAssay(t)
+	ref := texts(mustChallenge(t, "decorators").Reference)["solution.py"]
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	id := "drain-" + uuid.NewString()[:8]
+	srv := exec.Command(bin, "serve")
+	srv.Env = append(os.Environ(), "REDIS_URL="+redisURL, "ASSAY_IMAGE="+image, "ASSAY_ADDR="+addr,
+		"ASSAY_WORKER_ID="+id, "ASSAY_WORKERS=1", "ASSAY_ADMIN_TOKEN="+testAdminToken, "ASSAY_DRAIN_TIMEOUT=60s")
+	var logs syncBuffer
+	srv.Stdout, srv.Stderr = &logs, &logs
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- srv.Wait() }()
+	t.Cleanup(func() { _ = srv.Process.Kill(); removeContainers(t, id) })
+	app := &testApp{base: "http://" + addr, redis: redisURL}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if resp, err := http.Get(app.base + "/healthz"); err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server did not come up:\n%s", logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	sub := app.submit(t, "decorators", map[string]string{"solution.py": "import time\ntime.sleep(3)\n" + ref})
+	for app.get(t, sub).Status != runner.StatusRunning {
+		if time.Now().After(deadline) {
+			t.Fatalf("never started:\n%s", logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := srv.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("exit: %v\n%s", err, logs.String())
+		}
+	case <-time.After(90 * time.Second):
+		t.Fatalf("did not exit after SIGTERM:\n%s", logs.String())
+	}
+	st := startAPIOnly(t, redisURL).get(t, sub)
+	if st.Status != runner.StatusDone || st.Result.Verdict != runner.VerdictPassed || st.Result.Worker != id || st.Result.Attempt != 1 {
+		t.Fatalf("after drain: %s %+v\n%s", st.Status, st.Result, logs.String())
+	}
+	n, err := queueLength(context.Background(), redisURL)
+	if err != nil || n != 0 {
+		t.Errorf("queue length %d, %v", n, err)
+	}
 }
