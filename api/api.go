@@ -30,6 +30,8 @@ type Submissions interface {
 	Get(ctx context.Context, id string) (runner.State, error)
 	// Wait returns the state once the submission is done or ctx ends.
 	Wait(ctx context.Context, id string) (runner.State, error)
+	// QueueLength counts submissions queued or running.
+	QueueLength(ctx context.Context) (int64, error)
 }
 
 // Catalog lists the challenges candidates can take.
@@ -52,6 +54,10 @@ type Config struct {
 	MaxBodyBytes int64
 	// MaxFileBytes bounds one submitted file; default 256 KiB.
 	MaxFileBytes int
+	// QueueLimit refuses new submissions with 503 and Retry-After while
+	// this many are queued or running; 0 means no limit. The check and the
+	// enqueue are not one step, so concurrent requests can pass it by a few.
+	QueueLimit int64
 	// MaxWait bounds ?wait= on GET submission; default 60s.
 	MaxWait time.Duration
 	Logger  *slog.Logger
@@ -240,6 +246,19 @@ func (s *server) createSubmission(c *gin.Context) {
 		}
 		if !utf8.ValidString(body) {
 			writeError(c, s.cfg.Logger, errorf(http.StatusBadRequest, "file %s is not valid UTF-8", name))
+			return
+		}
+	}
+	if s.cfg.QueueLimit > 0 {
+		n, err := s.cfg.Submissions.QueueLength(c.Request.Context())
+		if err != nil {
+			writeError(c, s.cfg.Logger, unavailable(fmt.Errorf("queue length: %w", err)))
+			return
+		}
+		if n >= s.cfg.QueueLimit {
+			s.cfg.Logger.Warn("queue full; submission refused", slog.Int64("queued", n), slog.Int64("limit", s.cfg.QueueLimit))
+			c.Header("Retry-After", "10")
+			c.AbortWithStatusJSON(http.StatusServiceUnavailable, errorBody{Error: fmt.Sprintf("the queue is full (%d submissions waiting); try again shortly", n)})
 			return
 		}
 	}

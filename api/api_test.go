@@ -61,6 +61,12 @@ func (f *fakeSubmissions) Wait(ctx context.Context, id string) (runner.State, er
 	return f.Get(ctx, id)
 }
 
+func (f *fakeSubmissions) QueueLength(context.Context) (int64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return int64(len(f.created)), f.err
+}
+
 var _ api.Submissions = (*fakeSubmissions)(nil)
 
 func testChallenge(t *testing.T) *challenges.Challenge {
@@ -265,5 +271,26 @@ func TestCandidatesNeverSeeHiddenTests(t *testing.T) {
 		if !strings.Contains(rec.Body.String(), want) {
 			t.Errorf("full view lacks %s: %s", want, rec.Body)
 		}
+	}
+}
+
+func TestQueueLimitAnswers503(t *testing.T) {
+	subs := &fakeSubmissions{}
+	h, err := api.New(api.Config{Catalog: fakeCatalog{testChallenge(t)}, Submissions: subs, QueueLimit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := `{"challenge":"add","files":{"solution.py":"x"}}`
+	for i, want := range []int{202, 202, 503, 503} {
+		rec := do(h, "POST", "/api/v1/submissions", "application/json", body)
+		if rec.Code != want {
+			t.Fatalf("request %d: %d %s; want %d", i, rec.Code, rec.Body, want)
+		}
+		if want == 503 && (rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), "queue is full")) {
+			t.Errorf("503 without Retry-After or reason: %v %s", rec.Header(), rec.Body)
+		}
+	}
+	if len(subs.created) != 2 {
+		t.Errorf("%d queued; want 2", len(subs.created))
 	}
 }

@@ -73,7 +73,7 @@ func NewApp(ctx context.Context, cfg Config, m mode, log *slog.Logger) (*App, er
 		a.worker = w
 	}
 	if m.api {
-		h, err := api.New(api.Config{Catalog: catalog, Submissions: broker, Ready: a.ready, AdminToken: cfg.AdminToken, Logger: log})
+		h, err := api.New(api.Config{Catalog: catalog, Submissions: broker, Ready: a.ready, AdminToken: cfg.AdminToken, QueueLimit: cfg.QueueLimit, Logger: log})
 		if err != nil {
 			a.Close()
 			return nil, err

@@ -27,6 +27,7 @@ type Config struct {
 	Lease         time.Duration
 	MaxAttempts   int
 	DrainTimeout  time.Duration
+	QueueLimit    int64
 	MaxTime       time.Duration
 	MaxMemoryMB   int64
 	MaxCPUs       float64
@@ -78,6 +79,14 @@ func settings() []setting {
 		{"ASSAY_IMAGE", "image", "assay/python:latest", "sandbox image (built by make image)", str(func(c *Config) *string { return &c.Image })},
 		{"ASSAY_LEASE", "lease", "30s", "a running job whose worker stops renewing its claim for this long is run by another worker", duration(func(c *Config) *time.Duration { return &c.Lease })},
 		{"ASSAY_DRAIN_TIMEOUT", "drain-timeout", "30s", "on SIGTERM, how long running jobs may finish before they are handed back to the queue", duration(func(c *Config) *time.Duration { return &c.DrainTimeout })},
+		{"ASSAY_QUEUE_LIMIT", "queue-limit", "10000", "refuse new submissions (503, Retry-After) while this many are queued or running; 0 = no limit", func(c *Config, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 {
+				return fmt.Errorf("%q is not a number of at least 0", v)
+			}
+			c.QueueLimit = n
+			return nil
+		}},
 		{"ASSAY_MAX_ATTEMPTS", "max-attempts", "3", "deliveries of one submission before it is recorded as internal_error", func(c *Config, v string) error {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 {
