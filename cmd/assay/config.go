@@ -56,6 +56,16 @@ func settings() []setting {
 			return nil
 		}
 	}
+	atLeast := func(least int64, dst func(*Config) *int64) func(*Config, string) error {
+		return func(c *Config, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < least {
+				return fmt.Errorf("%q is not a number of at least %d", v, least)
+			}
+			*dst(c) = n
+			return nil
+		}
+	}
 	return []setting{
 		{"ASSAY_ADDR", "addr", "127.0.0.1:8080", "HTTP listen address", str(func(c *Config) *string { return &c.Addr })},
 		{"REDIS_URL", "redis", "redis://127.0.0.1:6379/0", "Redis URL (make run starts a local redis-server when unset)", str(func(c *Config) *string { return &c.RedisURL })},
@@ -79,14 +89,7 @@ func settings() []setting {
 		{"ASSAY_IMAGE", "image", "assay/python:latest", "sandbox image (built by make image)", str(func(c *Config) *string { return &c.Image })},
 		{"ASSAY_LEASE", "lease", "30s", "a running job whose worker stops renewing its claim for this long is run by another worker", duration(func(c *Config) *time.Duration { return &c.Lease })},
 		{"ASSAY_DRAIN_TIMEOUT", "drain-timeout", "30s", "on SIGTERM, how long running jobs may finish before they are handed back to the queue", duration(func(c *Config) *time.Duration { return &c.DrainTimeout })},
-		{"ASSAY_QUEUE_LIMIT", "queue-limit", "10000", "refuse new submissions (503, Retry-After) while this many are queued or running; 0 = no limit", func(c *Config, v string) error {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil || n < 0 {
-				return fmt.Errorf("%q is not a number of at least 0", v)
-			}
-			c.QueueLimit = n
-			return nil
-		}},
+		{"ASSAY_QUEUE_LIMIT", "queue-limit", "10000", "refuse new submissions (503, Retry-After) while this many are queued or running; 0 = no limit", atLeast(0, func(c *Config) *int64 { return &c.QueueLimit })},
 		{"ASSAY_MAX_ATTEMPTS", "max-attempts", "3", "deliveries of one submission before it is recorded as internal_error", func(c *Config, v string) error {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 {
@@ -96,14 +99,7 @@ func settings() []setting {
 			return nil
 		}},
 		{"ASSAY_MAX_TIME", "max-time", "2m", "ceiling on any challenge's wall-clock time limit", duration(func(c *Config) *time.Duration { return &c.MaxTime })},
-		{"ASSAY_MAX_MEMORY_MB", "max-memory-mb", "1024", "ceiling on any challenge's memory limit, in MiB", func(c *Config, v string) error {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil || n < 32 {
-				return fmt.Errorf("%q is not a number of at least 32", v)
-			}
-			c.MaxMemoryMB = n
-			return nil
-		}},
+		{"ASSAY_MAX_MEMORY_MB", "max-memory-mb", "1024", "ceiling on any challenge's memory limit, in MiB", atLeast(32, func(c *Config) *int64 { return &c.MaxMemoryMB })},
 		{"ASSAY_MAX_CPUS", "max-cpus", strconv.Itoa(max(1, runtime.NumCPU())), "ceiling on any challenge's CPU quota", func(c *Config, v string) error {
 			f, err := strconv.ParseFloat(v, 64)
 			if err != nil || f < 0.1 || f > 256 {
@@ -112,14 +108,7 @@ func settings() []setting {
 			c.MaxCPUs = f
 			return nil
 		}},
-		{"ASSAY_MAX_PIDS", "max-pids", "256", "ceiling on any challenge's process and thread count", func(c *Config, v string) error {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil || n < 8 {
-				return fmt.Errorf("%q is not a number of at least 8", v)
-			}
-			c.MaxPids = n
-			return nil
-		}},
+		{"ASSAY_MAX_PIDS", "max-pids", "256", "ceiling on any challenge's process and thread count", atLeast(8, func(c *Config) *int64 { return &c.MaxPids })},
 		{"ASSAY_ADMIN_TOKEN", "admin-token", "", "bearer token for the full (interviewer) view of results; make run makes one", func(c *Config, v string) error {
 			if v != "" && len(v) < 16 {
 				return fmt.Errorf("use at least 16 characters")
