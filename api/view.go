@@ -72,7 +72,7 @@ func redactHidden(reason string) string {
 	words := strings.Fields(reason)
 	changed := false
 	for i, w := range words {
-		if strings.Contains(w, "tests.hidden.") || strings.Contains(w, "tests/hidden/") {
+		if strings.Contains(w, runner.HiddenIDPrefix) || strings.Contains(w, runner.HiddenDir) {
 			words[i] = "(a hidden test)"
 			changed = true
 		}

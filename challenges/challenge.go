@@ -128,9 +128,6 @@ func (c *Challenge) Visible() map[string][]byte {
 	return out
 }
 
-// Hidden reports whether a test id names a hidden test.
-func Hidden(testID string) bool { return strings.HasPrefix(testID, "tests.hidden.") }
-
 // SandboxFiles are the files every run of this challenge gets besides the
 // candidate's: provided modules, tests and fixtures.
 func (c *Challenge) SandboxFiles() map[string][]byte {

@@ -6,8 +6,12 @@ import (
 	"strings"
 )
 
-// Hidden tests live under tests/hidden/, so their ids start with this.
-const hiddenPrefix = "tests.hidden."
+// Hidden tests live under tests/hidden/: their files have the path prefix
+// HiddenDir, and their ids (pytest's dotted class names) HiddenIDPrefix.
+const (
+	HiddenDir      = "tests/hidden/"
+	HiddenIDPrefix = "tests.hidden."
+)
 
 // Grading is the part of a Result decided from a run.
 type Grading struct {
@@ -62,6 +66,7 @@ func Grade(expected []string, run RunResult) Grading {
 		}
 	}
 
+	collection := collectionError(cases)
 	switch {
 	case run.OOMKilled:
 		g.Verdict, g.Reason = VerdictMemoryLimit, "the run went over its memory limit and was killed"
@@ -76,8 +81,8 @@ func Grade(expected []string, run RunResult) Grading {
 		g.Verdict, g.Reason = VerdictError, "no test report: "+reportless
 	case parseErr != nil:
 		g.Verdict, g.Reason = VerdictError, "the test report is unreadable (was it overwritten?)"
-	case collectionError(cases) != "":
-		g.Verdict, g.Reason = VerdictError, "the tests could not be collected: "+collectionError(cases)
+	case collection != "":
+		g.Verdict, g.Reason = VerdictError, "the tests could not be collected: "+collection
 	case exitCode == 5 || g.Total == 0:
 		g.Verdict, g.Reason = VerdictError, "no tests ran"
 	case missing > 0:
@@ -113,7 +118,7 @@ func match(expected []string, cases []ReportCase) (tests []TestResult, passed, t
 		if !ok {
 			t = TestResult{ID: id, Outcome: OutcomeMissing}
 		}
-		t.Hidden = strings.HasPrefix(id, hiddenPrefix)
+		t.Hidden = strings.HasPrefix(id, HiddenIDPrefix)
 		if t.Outcome == OutcomePassed {
 			passed++
 		}

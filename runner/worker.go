@@ -268,7 +268,7 @@ func SandboxFiles(suite Suite, candidate map[string]string) (files, hidden []Fil
 		return nil, nil, err
 	}
 	for p, b := range suite.Files {
-		if strings.HasPrefix(p, "tests/hidden/") {
+		if strings.HasPrefix(p, HiddenDir) {
 			hidden = append(hidden, File{Path: p, Data: b})
 		} else {
 			files = append(files, File{Path: p, Data: b})

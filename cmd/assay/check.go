@@ -43,9 +43,9 @@ func checkCommand(ctx context.Context, args []string, getenv func(string) string
 
 	// Challenges are checked two at a time; reports print in order.
 	type outcome struct {
-		ch  *challenges.Challenge
-		rep challenges.CheckReport
-		err error
+		rep     challenges.CheckReport
+		loadErr error // the folder is not a valid challenge: a failed check
+		runErr  error // the sandbox failed: the command fails
 	}
 	dirs := fs.Args()
 	outcomes := make([]outcome, len(dirs))
@@ -59,16 +59,15 @@ func checkCommand(ctx context.Context, args []string, getenv func(string) string
 			defer func() { <-sem }()
 			abs, err := filepath.Abs(dir)
 			if err != nil {
-				outcomes[i].err = err
+				outcomes[i].loadErr = err
 				return
 			}
 			ch, err := challenges.Load(os.DirFS(filepath.Dir(abs)), filepath.Base(abs))
 			if err != nil {
-				outcomes[i].err = err
+				outcomes[i].loadErr = err
 				return
 			}
-			rep, err := challenges.Check(ctx, ch, sb, defaults, ceiling)
-			outcomes[i] = outcome{ch: ch, rep: rep, err: err}
+			outcomes[i].rep, outcomes[i].runErr = challenges.Check(ctx, ch, sb, defaults, ceiling)
 		}()
 	}
 	wg.Wait()
@@ -76,11 +75,11 @@ func checkCommand(ctx context.Context, args []string, getenv func(string) string
 	failed := 0
 	for i, dir := range dirs {
 		o := outcomes[i]
-		if o.err != nil && o.ch != nil {
-			return fmt.Errorf("check %s: %w", dir, o.err)
+		if o.runErr != nil {
+			return fmt.Errorf("check %s: %w", dir, o.runErr)
 		}
-		if o.err != nil {
-			fmt.Fprintf(stdout, "FAIL %s\n  %v\n", dir, o.err)
+		if o.loadErr != nil {
+			fmt.Fprintf(stdout, "FAIL %s\n  %v\n", dir, o.loadErr)
 			failed++
 			continue
 		}
