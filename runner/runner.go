@@ -89,6 +89,9 @@ type Result struct {
 	FinishedAt       time.Time `json:"finished_at"`
 	Worker           string    `json:"worker"`
 	Attempt          int       `json:"attempt"`
+	// DeadLettered marks a job given up on after too many attempts; its
+	// id is also kept on the store's dead-letter list.
+	DeadLettered bool `json:"dead_lettered,omitempty"`
 }
 
 // State is everything known about a submission right now.
@@ -107,4 +110,7 @@ var (
 	// ErrClaimLost is returned by Queue.Extend when the job belongs to
 	// another worker now (or was acked): the caller should stop running it.
 	ErrClaimLost = errors.New("claim lost")
+	// ErrKeyReused is returned when an idempotency key comes back with a
+	// different request than the one it was first sent with.
+	ErrKeyReused = errors.New("idempotency key reused with a different request")
 )

@@ -36,7 +36,13 @@ type WorkerConfig struct {
 	Store   Store
 	Suites  Suites
 	Sandbox Sandbox
-	Logger  *slog.Logger
+	// Ready says whether the sandbox's engine can run jobs now; while it
+	// errs the worker takes no jobs (they stay queued for a healthy
+	// worker) and asks again every RetryDelay. Nil means always ready.
+	Ready func(ctx context.Context) error
+	// Observer is told about jobs, for metrics; default none.
+	Observer Observer
+	Logger   *slog.Logger
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 }
@@ -60,6 +66,12 @@ func (c WorkerConfig) withDefaults() WorkerConfig {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	if c.Observer == nil {
+		c.Observer = nopObserver{}
+	}
+	if c.Ready == nil {
+		c.Ready = func(context.Context) error { return nil }
+	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -81,6 +93,10 @@ func (c WorkerConfig) validate() error {
 type Worker struct {
 	cfg WorkerConfig
 	log *slog.Logger
+
+	mu      sync.Mutex
+	running map[string]int // submission id -> jobs of it running here
+	health  health
 }
 
 // NewWorker checks cfg and returns a worker.
@@ -89,7 +105,24 @@ func NewWorker(cfg WorkerConfig) (*Worker, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return &Worker{cfg: cfg, log: cfg.Logger.With(slog.String("worker", cfg.ID))}, nil
+	log := cfg.Logger.With(slog.String("worker", cfg.ID))
+	return &Worker{cfg: cfg, log: log, running: map[string]int{}, health: health{log: log}}, nil
+}
+
+// Running reports whether this worker is running a job of the submission
+// now. Its sandbox containers for other submissions are leftovers.
+func (w *Worker) Running(submissionID string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.running[submissionID] > 0
+}
+
+func (w *Worker) track(id string, delta int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.running[id] += delta; w.running[id] <= 0 {
+		delete(w.running, id)
+	}
 }
 
 // Run processes jobs until ctx ends, then stops taking jobs and lets the
@@ -118,15 +151,25 @@ func (w *Worker) Run(ctx context.Context) error {
 
 func (w *Worker) loop(ctx, jobCtx context.Context) {
 	for ctx.Err() == nil {
+		if err := w.cfg.Ready(ctx); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			w.health.set("sandbox", err)
+			sleep(ctx, w.cfg.RetryDelay)
+			continue
+		}
+		w.health.set("sandbox", nil)
 		job, err := w.cfg.Queue.Next(ctx, w.cfg.ID)
 		if err != nil {
 			if ctx.Err() != nil {
 				return
 			}
-			w.log.Error("take job", slog.Any("err", err))
+			w.health.set("queue", err)
 			sleep(ctx, w.cfg.RetryDelay)
 			continue
 		}
+		w.health.set("queue", nil)
 		if err := w.Process(jobCtx, job); err != nil && jobCtx.Err() == nil {
 			w.log.Error("job failed; it will be retried", slog.String("submission", job.SubmissionID), slog.Int("attempt", job.Attempt), slog.Any("err", err))
 			sleep(ctx, w.cfg.RetryDelay)
@@ -138,6 +181,13 @@ func (w *Worker) loop(ctx, jobCtx context.Context) {
 // failed and the job was left on the queue to be retried.
 func (w *Worker) Process(ctx context.Context, job Job) error {
 	log := w.log.With(slog.String("submission", job.SubmissionID), slog.Int("attempt", job.Attempt))
+	w.track(job.SubmissionID, 1)
+	defer w.track(job.SubmissionID, -1)
+	w.cfg.Observer.JobStarted()
+	defer w.cfg.Observer.JobEnded()
+	if job.Attempt > 1 {
+		w.cfg.Observer.Reclaimed()
+	}
 	sub, err := w.cfg.Store.Submission(ctx, job.SubmissionID)
 	if errors.Is(err, ErrNotFound) {
 		log.Warn("job without a submission record; dropping it")
@@ -159,12 +209,13 @@ func (w *Worker) Process(ctx context.Context, job Job) error {
 	if job.Attempt > w.cfg.MaxAttempts {
 		res.Verdict = VerdictInternalError
 		res.Reason = fmt.Sprintf("gave up after %d attempts: the system could not run this submission", job.Attempt-1)
-		return w.record(ctx, log, job, res)
+		res.DeadLettered = true
+		return w.record(ctx, log, job, sub.Challenge, res)
 	}
 	suite, err := w.cfg.Suites.Suite(ctx, sub.Challenge, sub.ChallengeVersion)
 	if errors.Is(err, ErrNotFound) {
 		res.Verdict, res.Reason = VerdictRejected, fmt.Sprintf("challenge %s version %s is not available", sub.Challenge, sub.ChallengeVersion)
-		return w.record(ctx, log, job, res)
+		return w.record(ctx, log, job, sub.Challenge, res)
 	}
 	if err != nil {
 		return fmt.Errorf("load suite: %w", err)
@@ -172,7 +223,7 @@ func (w *Worker) Process(ctx context.Context, job Job) error {
 	files, hidden, err := SandboxFiles(suite, sub.Files)
 	if err != nil {
 		res.Verdict, res.Reason = VerdictRejected, err.Error()
-		return w.record(ctx, log, job, res)
+		return w.record(ctx, log, job, sub.Challenge, res)
 	}
 
 	if err := w.cfg.Store.MarkRunning(ctx, sub.ID, w.cfg.ID, started); err != nil {
@@ -209,12 +260,12 @@ func (w *Worker) Process(ctx context.Context, job Job) error {
 		res.OutputTruncated = res.OutputTruncated || ph.OutputTruncated
 	}
 	res.RunMS = run.Duration.Milliseconds()
-	return w.record(ctx, log, job, res)
+	return w.record(ctx, log, job, sub.Challenge, res)
 }
 
 // record saves the result (once) and acknowledges the job. Both use a fresh
 // bounded context: a result in hand must not be lost to a cancelled job.
-func (w *Worker) record(ctx context.Context, log *slog.Logger, job Job, res Result) error {
+func (w *Worker) record(ctx context.Context, log *slog.Logger, job Job, challenge string, res Result) error {
 	res.FinishedAt = w.cfg.Now()
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
@@ -223,6 +274,10 @@ func (w *Worker) record(ctx context.Context, log *slog.Logger, job Job, res Resu
 		return fmt.Errorf("save result: %w", err)
 	}
 	if saved {
+		w.cfg.Observer.Recorded(challenge, res.Verdict, time.Duration(res.RunMS)*time.Millisecond)
+		if res.DeadLettered {
+			w.cfg.Observer.DeadLettered()
+		}
 		log.Info("job done", slog.String("verdict", string(res.Verdict)), slog.Int("passed", res.Passed), slog.Int("total", res.Total), slog.Int64("run_ms", res.RunMS))
 	} else {
 		log.Warn("job done again; the first result stands", slog.String("verdict", string(res.Verdict)))
@@ -298,6 +353,30 @@ func CheckFiles(entry []string, files map[string]string) error {
 		}
 	}
 	return nil
+}
+
+// health logs a dependency's failures once when they start and once when
+// they end, rather than once per retry.
+type health struct {
+	log  *slog.Logger
+	mu   sync.Mutex
+	down map[string]bool
+}
+
+func (h *health) set(what string, err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.down == nil {
+		h.down = map[string]bool{}
+	}
+	switch {
+	case err != nil && !h.down[what]:
+		h.down[what] = true
+		h.log.Error(what+" unavailable; not taking jobs until it is back", slog.Any("err", err))
+	case err == nil && h.down[what]:
+		h.down[what] = false
+		h.log.Info(what + " is back; taking jobs again")
+	}
 }
 
 func sleep(ctx context.Context, d time.Duration) {

@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -144,24 +145,59 @@ func (b *Broker) Ping(ctx context.Context) error {
 // no submission is stored but never run and no job lacks its record. It
 // returns an error wrapping runner.ErrConflict if the id is taken.
 func (b *Broker) Create(ctx context.Context, s runner.Submission) error {
+	_, err := b.create(ctx, s, "", "")
+	return err
+}
+
+// IdempotencyTTL is how long an idempotency key names its submission.
+const IdempotencyTTL = 24 * time.Hour
+
+// CreateIdempotent is Create for a request that carries an idempotency
+// key: the first request with the key creates s and returns its id; a
+// later one with the same key and fingerprint (a hash of what was asked)
+// creates nothing and returns the first submission's id; one with the same
+// key but another fingerprint gets an error wrapping runner.ErrKeyReused.
+// The check and the create are one atomic step, so two concurrent retries
+// cannot both create.
+func (b *Broker) CreateIdempotent(ctx context.Context, s runner.Submission, key, fingerprint string) (string, error) {
+	if key == "" || strings.ContainsAny(fingerprint, " ") || fingerprint == "" {
+		return "", errors.New("enqueue: idempotency key and a fingerprint without spaces are required")
+	}
+	return b.create(ctx, s, key, fingerprint)
+}
+
+func (b *Broker) create(ctx context.Context, s runner.Submission, key, fingerprint string) (string, error) {
 	if s.ID == "" {
-		return errors.New("enqueue: empty submission id")
+		return "", errors.New("enqueue: empty submission id")
 	}
 	data, err := json.Marshal(s)
 	if err != nil {
-		return fmt.Errorf("enqueue %s: %w", s.ID, err)
+		return "", fmt.Errorf("enqueue %s: %w", s.ID, err)
 	}
-	created, err := b.createScript.Run(ctx, b.rdb,
-		[]string{b.keys.submission(s.ID), b.keys.state(s.ID), b.keys.queue()},
-		data, s.ID, string(runner.StatusQueued),
-	).Int()
+	idemKey := ""
+	if key != "" {
+		idemKey = b.keys.idempotency(key)
+	}
+	reply, err := b.createScript.Run(ctx, b.rdb,
+		[]string{b.keys.submission(s.ID), b.keys.state(s.ID), b.keys.queue(), idemKey},
+		data, s.ID, string(runner.StatusQueued), fingerprint+" "+s.ID, int64(IdempotencyTTL/time.Second),
+	).Slice()
 	if err != nil {
-		return fmt.Errorf("enqueue %s: %w", s.ID, err)
+		return "", fmt.Errorf("enqueue %s: %w", s.ID, err)
 	}
-	if created == 0 {
-		return fmt.Errorf("enqueue %s: %w", s.ID, runner.ErrConflict)
+	code, _ := reply[0].(int64)
+	switch code {
+	case 1:
+		return s.ID, nil
+	case 2:
+		rec, _ := reply[1].(string)
+		prevPrint, prevID, _ := strings.Cut(rec, " ")
+		if prevPrint != fingerprint {
+			return "", fmt.Errorf("enqueue: idempotency key %q: %w", key, runner.ErrKeyReused)
+		}
+		return prevID, nil
 	}
-	return nil
+	return "", fmt.Errorf("enqueue %s: %w", s.ID, runner.ErrConflict)
 }
 
 // Get returns what is known about a submission, or an error wrapping

@@ -12,10 +12,14 @@ package redis
 //	{prefix}:state:{id}         hash     status (queued|running|done), worker, started_at
 //	                                     (RFC 3339, UTC); written by Create, MarkRunning, SaveResult.
 //	{prefix}:result:{id}        string   JSON of runner.Result; written once (SET NX) by SaveResult.
+//	{prefix}:deadletter         list     the id of each submission given up on
+//	                                     after too many attempts (its result says internal_error).
+//	{prefix}:idempotency:{key}  string   "<sha256 of the request> <submission id>" for a POST sent
+//	                                     with an Idempotency-Key; expires after IdempotencyTTL.
 //	{prefix}:events:{id}        channel  pub/sub, not a key: the new status ("running" or "done")
 //	                                     is published when MarkRunning or SaveResult changes it.
 //
-// Nothing expires: records are kept until an operator removes them.
+// Nothing else expires: records are kept until an operator removes them.
 
 // group is the one consumer group on the queue stream: all workers share it,
 // so each entry goes to exactly one worker at a time.
@@ -37,3 +41,7 @@ func (k keys) submission(id string) string { return k.prefix + ":submission:" + 
 func (k keys) state(id string) string      { return k.prefix + ":state:" + id }
 func (k keys) result(id string) string     { return k.prefix + ":result:" + id }
 func (k keys) events(id string) string     { return k.prefix + ":events:" + id }
+func (k keys) deadLetter() string          { return k.prefix + ":deadletter" }
+func (k keys) idempotency(key string) string {
+	return k.prefix + ":idempotency:" + key
+}

@@ -7,19 +7,31 @@ package redis
 // out-of-memory before running it rather than failing at the first write
 // halfway through: a script either runs all its writes or none.
 
-// createLua stores a submission and enqueues it, unless the id is taken.
+// createLua stores a submission and enqueues it, unless the id is taken
+// or the request's idempotency key was seen before.
 //
-//	KEYS: submission, state, queue
-//	ARGV: submission JSON, id, status "queued"
-//	returns 1 if created, 0 if the id exists
+//	KEYS: submission, state, queue, idempotency key ('' key name when none)
+//	ARGV: submission JSON, id, status "queued", idempotency record
+//	      ("<fingerprint> <id>"), its time to live in seconds
+//	returns {1} if created, {0} if the id exists,
+//	        {2, record} if the idempotency key already names a submission
 const createLua = `#!lua
+if KEYS[4] ~= '' then
+	local prev = redis.call('GET', KEYS[4])
+	if prev then
+		return {2, prev}
+	end
+end
 if redis.call('EXISTS', KEYS[1]) == 1 then
-	return 0
+	return {0}
 end
 redis.call('XADD', KEYS[3], '*', 'id', ARGV[2])
 redis.call('SET', KEYS[1], ARGV[1])
 redis.call('HSET', KEYS[2], 'status', ARGV[3])
-return 1
+if KEYS[4] ~= '' then
+	redis.call('SET', KEYS[4], ARGV[4], 'EX', ARGV[5])
+end
+return {1}
 `
 
 // markRunningLua records that a worker started a submission and tells the
@@ -45,8 +57,9 @@ return 1
 // with the worker and start time of the run that counts, and tells the
 // waiters. A second call changes nothing.
 //
-//	KEYS: submission, state, result
-//	ARGV: result JSON, worker, started_at ('' if unknown), events channel, status "done"
+//	KEYS: submission, state, result, dead-letter list
+//	ARGV: result JSON, worker, started_at ('' if unknown), events channel, status "done",
+//	      "1" if the job was given up on (its id goes on the dead-letter list), id
 //	returns 1 if saved, 0 if a result was already saved, -1 if there is no such submission
 const saveResultLua = `#!lua
 if redis.call('EXISTS', KEYS[1]) == 0 then
@@ -61,6 +74,9 @@ if ARGV[2] ~= '' then
 end
 if ARGV[3] ~= '' then
 	redis.call('HSET', KEYS[2], 'started_at', ARGV[3])
+end
+if ARGV[6] == '1' then
+	redis.call('RPUSH', KEYS[4], ARGV[7])
 end
 redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1

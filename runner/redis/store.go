@@ -57,9 +57,13 @@ func (b *Broker) SaveResult(ctx context.Context, r runner.Result) (bool, error) 
 	if !r.StartedAt.IsZero() {
 		startedAt = formatTime(r.StartedAt)
 	}
+	dead := "0"
+	if r.DeadLettered {
+		dead = "1"
+	}
 	n, err := b.saveResultScript.Run(ctx, b.rdb,
-		[]string{b.keys.submission(id), b.keys.state(id), b.keys.result(id)},
-		data, r.Worker, startedAt, b.keys.events(id), string(runner.StatusDone),
+		[]string{b.keys.submission(id), b.keys.state(id), b.keys.result(id), b.keys.deadLetter()},
+		data, r.Worker, startedAt, b.keys.events(id), string(runner.StatusDone), dead, id,
 	).Int()
 	if err != nil {
 		return false, fmt.Errorf("save result %s: %w", id, err)
@@ -73,3 +77,13 @@ func (b *Broker) SaveResult(ctx context.Context, r runner.Result) (bool, error) 
 // formatTime writes times in UTC with full precision, so they read back
 // equal to what was written.
 func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// DeadLetters returns the ids of submissions given up on after too many
+// attempts, oldest first.
+func (b *Broker) DeadLetters(ctx context.Context) ([]string, error) {
+	ids, err := b.rdb.LRange(ctx, b.keys.deadLetter(), 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("dead letters: %w", err)
+	}
+	return ids, nil
+}
