@@ -5,6 +5,8 @@ package api
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,6 +29,11 @@ import (
 type Submissions interface {
 	// Create stores the submission and queues it, atomically.
 	Create(ctx context.Context, s runner.Submission) error
+	// CreateIdempotent is Create for a request with an Idempotency-Key: a
+	// retry (same key and fingerprint) returns the first submission's id
+	// and creates nothing; the same key with another fingerprint is an
+	// error wrapping runner.ErrKeyReused.
+	CreateIdempotent(ctx context.Context, s runner.Submission, key, fingerprint string) (string, error)
 	Get(ctx context.Context, id string) (runner.State, error)
 	// Wait returns the state once the submission is done or ctx ends.
 	Wait(ctx context.Context, id string) (runner.State, error)
@@ -60,8 +67,13 @@ type Config struct {
 	QueueLimit int64
 	// MaxWait bounds ?wait= on GET submission; default 60s.
 	MaxWait time.Duration
-	Logger  *slog.Logger
-	Now     func() time.Time
+	// Metrics, if set, is served at /metrics.
+	Metrics http.Handler
+	// OnRequest, if set, is told the route pattern and status of every
+	// answered request (for metrics).
+	OnRequest func(route string, status int)
+	Logger    *slog.Logger
+	Now       func() time.Time
 }
 
 func (c Config) withDefaults() Config {
@@ -110,6 +122,9 @@ func New(cfg Config) (http.Handler, error) {
 
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.ready)
+	if cfg.Metrics != nil {
+		r.GET("/metrics", gin.WrapH(cfg.Metrics))
+	}
 	v1 := r.Group("/api/v1")
 	v1.GET("/challenges", s.listChallenges)
 	v1.GET("/challenges/:slug", s.getChallenge)
@@ -121,6 +136,13 @@ func New(cfg Config) (http.Handler, error) {
 func (s *server) logRequests(c *gin.Context) {
 	start := time.Now()
 	c.Next()
+	if s.cfg.OnRequest != nil {
+		route := c.FullPath() // the pattern, so ids do not make new series
+		if route == "" {
+			route = "unmatched"
+		}
+		s.cfg.OnRequest(route, c.Writer.Status())
+	}
 	s.cfg.Logger.Debug("http", slog.String("method", c.Request.Method), slog.String("path", c.Request.URL.Path),
 		slog.Int("status", c.Writer.Status()), slog.Duration("took", time.Since(start)))
 }
@@ -219,6 +241,11 @@ type SubmissionAccepted struct {
 }
 
 func (s *server) createSubmission(c *gin.Context) {
+	key, err := idempotencyKey(c)
+	if err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
 	req, err := s.decodeSubmission(c)
 	if err != nil {
 		writeError(c, s.cfg.Logger, err)
@@ -270,14 +297,90 @@ func (s *server) createSubmission(c *gin.Context) {
 		Submitter:        req.Submitter,
 		CreatedAt:        s.cfg.Now().UTC(),
 	}
-	if err := s.cfg.Submissions.Create(c.Request.Context(), sub); err != nil {
-		writeError(c, s.cfg.Logger, unavailable(fmt.Errorf("create submission: %w", err)))
-		return
+	if key == "" {
+		if err := s.cfg.Submissions.Create(c.Request.Context(), sub); err != nil {
+			writeError(c, s.cfg.Logger, unavailable(fmt.Errorf("create submission: %w", err)))
+			return
+		}
+	} else {
+		id, err := s.cfg.Submissions.CreateIdempotent(c.Request.Context(), sub, key, fingerprint(req))
+		if errors.Is(err, runner.ErrKeyReused) {
+			writeError(c, s.cfg.Logger, errorf(http.StatusUnprocessableEntity, "Idempotency-Key %q was already used for a different request; use a new key for a new submission", key))
+			return
+		}
+		if err != nil {
+			writeError(c, s.cfg.Logger, unavailable(fmt.Errorf("create submission: %w", err)))
+			return
+		}
+		if id != sub.ID {
+			s.replay(c, id)
+			return
+		}
 	}
 	s.cfg.Logger.Info("job queued", slog.String("submission", sub.ID), slog.String("challenge", sub.Challenge))
+	s.accepted(c, sub, false)
+}
+
+func (s *server) accepted(c *gin.Context, sub runner.Submission, replayed bool) {
 	loc := "/api/v1/submissions/" + sub.ID
 	c.Header("Location", loc)
+	if replayed {
+		c.Header("Idempotent-Replayed", "true")
+	}
 	c.JSON(http.StatusAccepted, SubmissionAccepted{ID: sub.ID, Status: runner.StatusQueued, Challenge: sub.Challenge, ChallengeVersion: sub.ChallengeVersion, Location: loc})
+}
+
+// replay answers a retried request with the submission its key created
+// first, exactly as the first answer was (the status there is "queued" as
+// it was then; GET the Location for the current one).
+func (s *server) replay(c *gin.Context, id string) {
+	st, err := s.cfg.Submissions.Get(c.Request.Context(), id)
+	if err != nil {
+		writeError(c, s.cfg.Logger, unavailable(fmt.Errorf("idempotent replay of %s: %w", id, err)))
+		return
+	}
+	s.cfg.Logger.Info("idempotent retry; no new submission", slog.String("submission", id))
+	s.accepted(c, st.Submission, true)
+}
+
+// maxKeyLen bounds an Idempotency-Key.
+const maxKeyLen = 255
+
+// idempotencyKey returns the request's Idempotency-Key header ("" when
+// absent), or an error when it is malformed: printable ASCII without
+// spaces, 1 to 255 characters.
+func idempotencyKey(c *gin.Context) (string, error) {
+	vals := c.Request.Header.Values("Idempotency-Key")
+	if len(vals) == 0 {
+		return "", nil
+	}
+	k := vals[0]
+	if len(vals) > 1 || k == "" || len(k) > maxKeyLen {
+		return "", errorf(http.StatusBadRequest, "Idempotency-Key must be one value of 1 to %d characters", maxKeyLen)
+	}
+	for i := 0; i < len(k); i++ {
+		if k[i] <= ' ' || k[i] > '~' {
+			return "", errorf(http.StatusBadRequest, "Idempotency-Key must be printable ASCII without spaces")
+		}
+	}
+	return k, nil
+}
+
+// fingerprint identifies what a request asks for, so a key reused for a
+// different request is caught.
+func fingerprint(req SubmissionRequest) string {
+	h := sha256.New()
+	names := make([]string, 0, len(req.Files))
+	for name := range req.Files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	fmt.Fprintf(h, "%q\x00%q\x00", req.Challenge, req.Submitter)
+	for _, n := range names {
+		fmt.Fprintf(h, "%q\x00%d\x00", n, len(req.Files[n]))
+		io.WriteString(h, req.Files[n])
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 func (s *server) decodeSubmission(c *gin.Context) (SubmissionRequest, error) {

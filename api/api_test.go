@@ -31,6 +31,24 @@ type fakeSubmissions struct {
 	mu      sync.Mutex
 	created []runner.Submission
 	err     error
+	keys    map[string][2]string // idempotency key -> fingerprint, id
+}
+
+func (f *fakeSubmissions) CreateIdempotent(ctx context.Context, s runner.Submission, key, print string) (string, error) {
+	f.mu.Lock()
+	if prev, ok := f.keys[key]; ok {
+		f.mu.Unlock()
+		if prev[0] != print {
+			return "", runner.ErrKeyReused
+		}
+		return prev[1], nil
+	}
+	if f.keys == nil {
+		f.keys = map[string][2]string{}
+	}
+	f.keys[key] = [2]string{print, s.ID}
+	f.mu.Unlock()
+	return s.ID, f.Create(ctx, s)
 }
 
 func (f *fakeSubmissions) Create(_ context.Context, s runner.Submission) error {

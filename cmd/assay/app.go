@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,6 +14,7 @@ import (
 
 	"assay/api"
 	"assay/challenges"
+	"assay/metrics"
 	"assay/runner"
 	"assay/runner/docker"
 	"assay/runner/redis"
@@ -37,11 +39,12 @@ type App struct {
 	catalog *challenges.Catalog
 	handler http.Handler
 	worker  *runner.Worker
+	metrics *metrics.Metrics
 }
 
 // NewApp connects to Redis (and Docker, for workers) and loads the catalog.
 func NewApp(ctx context.Context, cfg Config, m mode, log *slog.Logger) (*App, error) {
-	a := &App{cfg: cfg, mode: m, log: log}
+	a := &App{cfg: cfg, mode: m, log: log, metrics: metrics.New()}
 	catalog, err := loadCatalog(cfg, log)
 	if err != nil {
 		return nil, err
@@ -53,9 +56,11 @@ func NewApp(ctx context.Context, cfg Config, m mode, log *slog.Logger) (*App, er
 		return nil, fmt.Errorf("connect to Redis at %s: %w", redactURL(cfg.RedisURL), err)
 	}
 	a.broker = broker
+	a.metrics.QueueLength(broker.QueueLength, log)
 
 	if m.worker {
-		sb, err := docker.New(ctx, docker.Config{Image: cfg.Image, Runtime: cfg.Runtime, Worker: cfg.WorkerID, Logger: log})
+		sb, err := docker.New(ctx, docker.Config{Image: cfg.Image, Runtime: cfg.Runtime, Worker: cfg.WorkerID, Logger: log,
+			OnStartFailure: a.metrics.ContainerStartFailed})
 		if err != nil {
 			a.Close()
 			return nil, fmt.Errorf("docker: %w", err)
@@ -64,7 +69,8 @@ func NewApp(ctx context.Context, cfg Config, m mode, log *slog.Logger) (*App, er
 		w, err := runner.NewWorker(runner.WorkerConfig{
 			ID: cfg.WorkerID, Concurrency: cfg.Workers, MaxAttempts: cfg.MaxAttempts, DrainTimeout: cfg.DrainTimeout,
 			ExtendEvery: max(cfg.Lease/4, 250*time.Millisecond),
-			Queue:       broker, Store: broker, Suites: catalog, Sandbox: sb, Logger: log,
+			Queue: broker, Store: broker, Suites: catalog, Sandbox: sb, Logger: log,
+			Ready: sb.Ping, Observer: a.metrics,
 		})
 		if err != nil {
 			a.Close()
@@ -73,7 +79,8 @@ func NewApp(ctx context.Context, cfg Config, m mode, log *slog.Logger) (*App, er
 		a.worker = w
 	}
 	if m.api {
-		h, err := api.New(api.Config{Catalog: catalog, Submissions: broker, Ready: a.ready, AdminToken: cfg.AdminToken, QueueLimit: cfg.QueueLimit, Logger: log})
+		h, err := api.New(api.Config{Catalog: catalog, Submissions: broker, Ready: a.ready, AdminToken: cfg.AdminToken, QueueLimit: cfg.QueueLimit, Logger: log,
+			Metrics: a.metrics.Handler(), OnRequest: a.metrics.Request})
 		if err != nil {
 			a.Close()
 			return nil, err
@@ -129,11 +136,16 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	if a.worker != nil {
 		running++
 		go func() { errc <- a.worker.Run(ctx) }()
+		go a.sweep(ctx)
 	}
 	var srv *http.Server
-	if a.handler != nil && ln != nil {
+	if ln != nil {
 		running++
-		srv = &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second}
+		h := a.handler
+		if h == nil {
+			h = a.probes()
+		}
+		srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 		go func() {
 			err := srv.Serve(ln)
 			if errors.Is(err, http.ErrServerClosed) {
@@ -161,6 +173,47 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 		}
 	}
 	return first
+}
+
+// sweep removes leftover sandbox containers at start and then every
+// SweepEvery, until ctx ends.
+func (a *App) sweep(ctx context.Context) {
+	t := time.NewTicker(a.cfg.SweepEvery)
+	defer t.Stop()
+	for {
+		n, err := a.sandbox.Sweep(ctx)
+		a.metrics.OrphansRemoved(n)
+		if err != nil && ctx.Err() == nil {
+			a.log.Warn("sweep leftover containers", slog.Any("err", err))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// probes is the HTTP handler of a worker-only process: health, readiness
+// and metrics, for its orchestrator and Prometheus.
+func (a *App) probes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintln(w, `{"status":"ok"}`)
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if err := a.ready(r.Context()); err != nil {
+			w.Header().Set("Retry-After", "5")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			json.NewEncoder(w).Encode(map[string]string{"status": "not ready", "error": err.Error()})
+			return
+		}
+		fmt.Fprintln(w, `{"status":"ready"}`)
+	})
+	mux.Handle("GET /metrics", a.metrics.Handler())
+	return mux
 }
 
 // Close releases the connections.

@@ -28,6 +28,8 @@ type Config struct {
 	MaxAttempts   int
 	DrainTimeout  time.Duration
 	QueueLimit    int64
+	SweepEvery    time.Duration
+	MetricsAddr   string
 	MaxTime       time.Duration
 	MaxMemoryMB   int64
 	MaxCPUs       float64
@@ -89,6 +91,8 @@ func settings() []setting {
 		{"ASSAY_IMAGE", "image", "assay/python:latest", "sandbox image (built by make image)", str(func(c *Config) *string { return &c.Image })},
 		{"ASSAY_LEASE", "lease", "30s", "a running job whose worker stops renewing its claim for this long is run by another worker", duration(func(c *Config) *time.Duration { return &c.Lease })},
 		{"ASSAY_DRAIN_TIMEOUT", "drain-timeout", "30s", "on SIGTERM, how long running jobs may finish before they are handed back to the queue", duration(func(c *Config) *time.Duration { return &c.DrainTimeout })},
+		{"ASSAY_SWEEP_EVERY", "sweep-every", "1m", "how often a worker removes leftover sandbox containers (also done at start)", duration(func(c *Config) *time.Duration { return &c.SweepEvery })},
+		{"ASSAY_METRICS_ADDR", "metrics-addr", "", "where `assay worker` serves /metrics, /healthz and /readyz; empty = not served (serve and api serve them on ASSAY_ADDR)", str(func(c *Config) *string { return &c.MetricsAddr })},
 		{"ASSAY_QUEUE_LIMIT", "queue-limit", "10000", "refuse new submissions (503, Retry-After) while this many are queued or running; 0 = no limit", atLeast(0, func(c *Config) *int64 { return &c.QueueLimit })},
 		{"ASSAY_MAX_ATTEMPTS", "max-attempts", "3", "deliveries of one submission before it is recorded as internal_error", func(c *Config, v string) error {
 			n, err := strconv.Atoi(v)

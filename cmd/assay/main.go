@@ -85,8 +85,12 @@ func serve(ctx context.Context, name string, m mode, args []string, getenv func(
 	}
 	defer app.Close()
 	var ln net.Listener
-	if m.api {
-		ln, err = net.Listen("tcp", cfg.Addr)
+	addr := cfg.Addr
+	if !m.api {
+		addr = cfg.MetricsAddr // a worker alone serves only probes and metrics, if asked
+	}
+	if addr != "" {
+		ln, err = net.Listen("tcp", addr)
 		if err != nil {
 			return fmt.Errorf("listen: %w", err)
 		}

@@ -29,7 +29,17 @@ import (
 const (
 	LabelSubmission = "assay.submission"
 	LabelWorker     = "assay.worker"
+	// LabelDeadline is when (Unix seconds) the container is past any use:
+	// its run's wall time and kill grace are over. The sweep removes such
+	// containers whoever made them, so a dead worker's leftovers go too.
+	LabelDeadline = "assay.deadline"
+	// LabelRun is a random id of the run, unique per container.
+	LabelRun = "assay.run"
 )
+
+// deadlineMargin is added to a container's deadline label, so the sweep
+// never races a run that is being cleaned up normally.
+const deadlineMargin = time.Minute
 
 // Sandbox uid inside the image (see sandbox-images/python/Dockerfile).
 const sandboxUser = "10001:10001"
@@ -54,7 +64,10 @@ type Config struct {
 	KillGrace time.Duration
 	// StreamCap caps the bytes read from the container's output; default 32 MiB.
 	StreamCap int64
-	Logger    *slog.Logger
+	// OnStartFailure is called when a container cannot be created or
+	// started (for metrics); default none.
+	OnStartFailure func()
+	Logger         *slog.Logger
 }
 
 func (c Config) withDefaults() Config {
@@ -70,6 +83,9 @@ func (c Config) withDefaults() Config {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	if c.OnStartFailure == nil {
+		c.OnStartFailure = func() {}
+	}
 	return c
 }
 
@@ -77,6 +93,9 @@ func (c Config) withDefaults() Config {
 type Sandbox struct {
 	cli *client.Client
 	cfg Config
+
+	mu      sync.Mutex
+	running map[string]bool // LabelRun values of this sandbox's live runs
 }
 
 var _ runner.Sandbox = (*Sandbox)(nil)
@@ -88,7 +107,7 @@ func New(ctx context.Context, cfg Config) (*Sandbox, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: new client: %w", ErrEngine, err)
 	}
-	s := &Sandbox{cli: cli, cfg: cfg.withDefaults()}
+	s := &Sandbox{cli: cli, cfg: cfg.withDefaults(), running: map[string]bool{}}
 	if err := s.Ping(ctx); err != nil {
 		cli.Close()
 		return nil, err
@@ -170,7 +189,17 @@ func (s *Sandbox) Run(ctx context.Context, spec runner.RunSpec) (runner.RunResul
 		return runner.RunResult{}, fmt.Errorf("encode request: %w", err)
 	}
 
-	id, err := s.create(ctx, spec)
+	// The run is live from before its container exists until after it is
+	// removed, so a concurrent Sweep can never take it for a leftover.
+	s.mu.Lock()
+	s.running[nonce] = true
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.running, nonce)
+		s.mu.Unlock()
+	}()
+	id, err := s.create(ctx, spec, nonce)
 	if err != nil {
 		return runner.RunResult{}, err
 	}
@@ -185,7 +214,7 @@ func (s *Sandbox) Run(ctx context.Context, spec runner.RunSpec) (runner.RunResul
 	return s.run(ctx, id, spec, input, nonce)
 }
 
-func (s *Sandbox) create(ctx context.Context, spec runner.RunSpec) (string, error) {
+func (s *Sandbox) create(ctx context.Context, spec runner.RunSpec, run string) (string, error) {
 	l := spec.Limits
 	yes := true
 	pids := l.Pids
@@ -214,7 +243,10 @@ func (s *Sandbox) create(ctx context.Context, spec runner.RunSpec) (string, erro
 		AttachStderr:    true,
 		NetworkDisabled: true,
 		Env:             []string{"PYTHONDONTWRITEBYTECODE=1", "HOME=/tmp", "PYTEST_DISABLE_PLUGIN_AUTOLOAD=1"},
-		Labels:          map[string]string{LabelSubmission: spec.ID, LabelWorker: s.cfg.Worker},
+		Labels: map[string]string{
+			LabelSubmission: spec.ID, LabelWorker: s.cfg.Worker, LabelRun: run,
+			LabelDeadline: strconv.FormatInt(time.Now().Add(l.Wall+s.cfg.KillGrace+deadlineMargin).Unix(), 10),
+		},
 	}
 	host := &container.HostConfig{
 		NetworkMode:    "none",
@@ -238,6 +270,7 @@ func (s *Sandbox) create(ctx context.Context, spec runner.RunSpec) (string, erro
 	}
 	resp, err := s.cli.ContainerCreate(ctx, cfg, host, nil, nil, "")
 	if err != nil {
+		s.cfg.OnStartFailure()
 		return "", fmt.Errorf("%w: create container: %w", ErrEngine, err)
 	}
 	return resp.ID, nil
@@ -265,6 +298,7 @@ func (s *Sandbox) run(ctx context.Context, id string, spec runner.RunSpec, input
 
 	start := time.Now()
 	if err := s.cli.ContainerStart(ctx, id, container.StartOptions{}); err != nil {
+		s.cfg.OnStartFailure()
 		return runner.RunResult{}, fmt.Errorf("%w: start container: %w", ErrEngine, err)
 	}
 	go func() {

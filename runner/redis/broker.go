@@ -98,6 +98,12 @@ func New(ctx context.Context, cfg Config) (*Broker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("redis broker: parse URL: %w", err)
 	}
+	// While Redis is unreachable, a request should fail fast (the API then
+	// answers 503) rather than wait out go-redis's default 5s dial three
+	// times. A dial_timeout in the URL wins.
+	if !strings.Contains(cfg.URL, "dial_timeout") {
+		opts.DialTimeout = 2 * time.Second
+	}
 	b := &Broker{
 		rdb:               goredis.NewClient(opts),
 		cfg:               cfg,

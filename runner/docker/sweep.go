@@ -1,0 +1,55 @@
+package docker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/filters"
+)
+
+// Sweep removes leftover sandbox containers: those labelled with this
+// sandbox's worker name that none of its live runs owns (left by an earlier
+// process of the same worker that was killed, or whose removal failed), and
+// any worker's containers past their deadline label (a worker that died
+// for good). It returns how many it removed. Containers without Assay's
+// labels are never touched. Worker names must be unique among live
+// workers on one engine, or workers would sweep each other's runs.
+func (s *Sandbox) Sweep(ctx context.Context) (int, error) {
+	list, err := s.cli.ContainerList(ctx, container.ListOptions{All: true, Filters: filters.NewArgs(filters.Arg("label", LabelWorker))})
+	if err != nil {
+		return 0, fmt.Errorf("%w: list containers: %w", ErrEngine, err)
+	}
+	now := time.Now()
+	removed := 0
+	var errs []error
+	for _, c := range list {
+		sub, owner := c.Labels[LabelSubmission], c.Labels[LabelWorker]
+		mine := owner == s.cfg.Worker && s.cfg.Worker != ""
+		expired := false
+		if d, err := strconv.ParseInt(c.Labels[LabelDeadline], 10, 64); err == nil {
+			expired = now.Unix() > d
+		}
+		s.mu.Lock()
+		live := s.running[c.Labels[LabelRun]]
+		s.mu.Unlock()
+		if live || (!mine && !expired) {
+			continue
+		}
+		if err := s.cli.ContainerRemove(ctx, c.ID, container.RemoveOptions{Force: true, RemoveVolumes: true}); err != nil {
+			errs = append(errs, fmt.Errorf("remove %s: %w", c.ID[:12], err))
+			continue
+		}
+		removed++
+		s.cfg.Logger.Warn("removed leftover sandbox container", slog.String("container", c.ID[:12]),
+			slog.String("submission", sub), slog.String("owner", owner), slog.Bool("expired", expired))
+	}
+	if len(errs) > 0 {
+		return removed, fmt.Errorf("%w: sweep: %w", ErrEngine, errors.Join(errs...))
+	}
+	return removed, nil
+}
