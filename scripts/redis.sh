@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Starts (or stops) the project's own Redis: Debian's redis-server on
-# loopback, AOF on, data under var/redis (git-ignored). Prints its URL.
+# loopback, AOF on and fsynced on every write (an accepted submission
+# survives even a crash of Redis), data under var/redis (git-ignored).
+# Prints its URL.
 #   scripts/redis.sh start | stop | url
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,7 +18,7 @@ start)
   if ping; then echo "$url"; exit 0; fi
   mkdir -p "$dir"
   redis-server --port "$port" --bind 127.0.0.1 --protected-mode yes \
-    --dir "$dir" --appendonly yes --appendfsync everysec --save '' \
+    --dir "$dir" --appendonly yes --appendfsync always --save '' \
     --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" >/dev/null
   for _ in $(seq 1 50); do ping && { echo "$url"; exit 0; }; sleep 0.1; done
   echo "redis-server did not answer on port $port; see $dir/redis.log" >&2

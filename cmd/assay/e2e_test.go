@@ -56,12 +56,18 @@ func startApp(t *testing.T, redisURL string, env map[string]string) *testApp {
 // runApp starts an App of the given mode on a free port until the test ends.
 func runApp(t *testing.T, name string, m mode, vars map[string]string) *testApp {
 	t.Helper()
+	return runAppLogging(t, name, m, vars, io.Discard)
+}
+
+// runAppLogging is runApp with the app's log also written to logs.
+func runAppLogging(t *testing.T, name string, m mode, vars map[string]string, logs io.Writer) *testApp {
+	t.Helper()
 	cfg, _, err := parseConfig(name, nil, func(k string) string { return vars[k] }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	app, err := NewApp(ctx, cfg, m, cfg.logger(testWriter{t}))
+	app, err := NewApp(ctx, cfg, m, cfg.logger(io.MultiWriter(testWriter{t}, logs)))
 	if err != nil {
 		cancel()
 		t.Fatal(err)

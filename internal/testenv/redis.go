@@ -150,6 +150,8 @@ func (p *RedisProcess) start() error {
 		"--bind", "127.0.0.1",
 		"--save", "",
 		"--appendonly", appendonly,
+		// As scripts/redis.sh: an accepted submission survives even a crash.
+		"--appendfsync", "always",
 		"--dir", p.dir,
 		"--logfile", logfile,
 		"--daemonize", "no",

@@ -1,0 +1,407 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/filters"
+	"github.com/docker/docker/client"
+	"github.com/google/uuid"
+
+	"assay/challenges"
+	"assay/internal/testenv"
+	"assay/runner"
+	"assay/runner/docker"
+)
+
+// tinySolution passes the tiny challenge after sleeping long enough that a
+// test can catch it running.
+const tinySolution = "import time\ntime.sleep(0.3)\n\ndef add(a, b):\n    return a + b\n"
+
+// tinyChallenge writes a minimal challenge (one visible and one hidden
+// test, the cheapest real sandbox run there is) with a fresh expected.json
+// into a directory of its own, for tests that need many runs.
+func tinyChallenge(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"challenge.yaml":                   "slug: tiny\ntitle: Tiny\nfiles: [solution.py]\nlimits:\n  time_limit: 20s\n",
+		"prompt.md":                        "Write add(a, b).\n",
+		"starter/solution.py":              "def add(a, b):\n    raise NotImplementedError\n",
+		"reference/solution.py":            "def add(a, b):\n    return a + b\n",
+		"tests/visible/test_tiny.py":       "from solution import add\n\ndef test_add():\n    assert add(1, 2) == 3\n",
+		"tests/hidden/test_tiny_hidden.py": "from solution import add\n\ndef test_big():\n    assert add(10**9, 1) == 10**9 + 1\n",
+		"bad/minus/solution.py":            "def add(a, b):\n    return a - b\n",
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, "tiny", name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ch, err := challenges.Load(os.DirFS(dir), "tiny")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp, _ := json.Marshal(challenges.Expected{Version: ch.Version, Tests: []challenges.ExpectedTest{
+		{ID: "tests.hidden.test_tiny_hidden::test_big", Hidden: true},
+		{ID: "tests.visible.test_tiny::test_add"},
+	}})
+	if err := os.WriteFile(filepath.Join(dir, "tiny", challenges.ExpectedFile), exp, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// process is a real assay process a test started.
+type process struct {
+	cmd  *exec.Cmd
+	logs *syncBuffer
+	done chan error
+}
+
+func startProcess(t *testing.T, bin string, args []string, env ...string) *process {
+	t.Helper()
+	p := &process{cmd: exec.Command(bin, args...), logs: &syncBuffer{}, done: make(chan error, 1)}
+	p.cmd.Env = append(os.Environ(), env...)
+	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.done <- p.cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = p.cmd.Process.Kill()
+		<-p.done
+		if t.Failed() {
+			t.Logf("%s log:\n%s", strings.Join(args, " "), p.logs.String())
+		}
+	})
+	return p
+}
+
+// doneLogs counts, per submission, the "job done" lines in JSON logs: one
+// per result a worker recorded (a repeated run logs "job done again").
+func doneLogs(logs ...string) map[string]int {
+	n := map[string]int{}
+	for _, l := range logs {
+		sc := bufio.NewScanner(strings.NewReader(l))
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			var line struct {
+				Msg        string `json:"msg"`
+				Submission string `json:"submission"`
+			}
+			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "job done" {
+				n[line.Submission]++
+			}
+		}
+	}
+	return n
+}
+
+func containersOf(t *testing.T, worker string) int {
+	t.Helper()
+	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	list, err := cli.ContainerList(context.Background(), container.ListOptions{All: true, Filters: filters.NewArgs(filters.Arg("label", docker.LabelWorker+"="+worker))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(list)
+}
+
+// waitFor polls cond every 50ms until it holds or the time is up.
+func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", within, what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestTwoWorkersFiftyJobsOneKilled: two worker processes share a queue of
+// 50 submissions; one is SIGKILLed in the middle of a run. Every submission
+// gets exactly one recorded result, the killed run is reclaimed by the
+// other worker, and the killed worker's leftover container is removed when
+// a worker of its name starts again.
+func TestTwoWorkersFiftyJobsOneKilled(t *testing.T) {
+	image := testenv.Docker(t)
+	redisURL := testenv.Redis(t)
+	dir := tinyChallenge(t)
+	bin := buildAssay(t)
+	api := runApp(t, "api", modeAPI, map[string]string{"REDIS_URL": redisURL, "ASSAY_ADDR": "127.0.0.1:0", "ASSAY_ADMIN_TOKEN": testAdminToken, "ASSAY_CHALLENGES_DIR": dir})
+
+	ids := make([]string, 50)
+	for i := range ids {
+		ids[i] = api.submit(t, "tiny", map[string]string{"solution.py": "def add(a, b):\n    return a + b\n"})
+	}
+	suffix := uuid.NewString()[:8]
+	doomedID, survivorID := "doomed-"+suffix, "survivor-"+suffix
+	env := func(id string) []string {
+		return []string{"REDIS_URL=" + redisURL, "ASSAY_IMAGE=" + image, "ASSAY_LEASE=2s", "ASSAY_WORKERS=1",
+			"ASSAY_CHALLENGES_DIR=" + dir, "ASSAY_WORKER_ID=" + id, "ASSAY_LOG_FORMAT=json"}
+	}
+	doomed := startProcess(t, bin, []string{"worker"}, env(doomedID)...)
+	survivor := startProcess(t, bin, []string{"worker"}, env(survivorID)...)
+	t.Cleanup(func() { removeContainers(t, doomedID) })
+
+	// Kill the doomed worker once it has done some jobs and has a sandbox
+	// container running, so a run is really cut off.
+	waitFor(t, 2*time.Minute, "the doomed worker to record 5 results", func() bool {
+		n := 0
+		for _, c := range doneLogs(doomed.logs.String()) {
+			n += c
+		}
+		return n >= 5
+	})
+	waitFor(t, time.Minute, "a container of the doomed worker", func() bool { return containersOf(t, doomedID) > 0 })
+	if err := doomed.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-doomed.done
+	doomed.done <- nil // for the cleanup's receive
+	cutOff := containersOf(t, doomedID)
+
+	reclaimed := 0
+	for _, id := range ids {
+		st := api.result(t, id, 3*time.Minute)
+		if st.Result.Verdict != runner.VerdictPassed {
+			t.Errorf("%s: %s (%s)", id, st.Result.Verdict, st.Result.Reason)
+		}
+		if st.Result.Attempt > 1 {
+			reclaimed++
+			if st.Result.Worker != survivorID {
+				t.Errorf("%s: reclaimed by %s, want %s", id, st.Result.Worker, survivorID)
+			}
+		}
+	}
+	counts := doneLogs(doomed.logs.String(), survivor.logs.String())
+	for _, id := range ids {
+		if counts[id] != 1 {
+			t.Errorf("%s: recorded %d times, want exactly once", id, counts[id])
+		}
+	}
+	if len(counts) != len(ids) {
+		t.Errorf("results recorded for %d submissions, want %d", len(counts), len(ids))
+	}
+	if reclaimed < 1 {
+		t.Errorf("no job was reclaimed after the kill")
+	}
+	assertQueueEmpty(t, redisURL)
+
+	// The cut-off run's container outlived its worker; a worker of the same
+	// name sweeps it at start.
+	if cutOff == 0 {
+		t.Fatal("the killed worker left no container: the kill did not cut a run off")
+	}
+	startProcess(t, bin, []string{"worker"}, env(doomedID)...)
+	waitFor(t, 30*time.Second, "the restarted worker to sweep its leftover container", func() bool { return containersOf(t, doomedID) == 0 })
+}
+
+// TestRedisCrashLosesNothing crashes Redis (SIGKILL) in the middle of a
+// batch. While it is down the API answers 503 with Retry-After at once;
+// when it is back, the API and the worker carry on by themselves and every
+// accepted submission gets its result.
+func TestRedisCrashLosesNothing(t *testing.T) {
+	testenv.Docker(t)
+	rp := testenv.RedisServer(t, t.TempDir(), true)
+	dir := tinyChallenge(t)
+	var logs syncBuffer
+	app := runAppLogging(t, "serve", modeServe, map[string]string{
+		"REDIS_URL": rp.URL(), "ASSAY_IMAGE": testenv.Docker(t), "ASSAY_ADDR": "127.0.0.1:0", "ASSAY_WORKERS": "1",
+		"ASSAY_LEASE": "2s", "ASSAY_WORKER_ID": "crash-" + uuid.NewString()[:8], "ASSAY_ADMIN_TOKEN": testAdminToken,
+		"ASSAY_CHALLENGES_DIR": dir, "ASSAY_DRAIN_TIMEOUT": "2s", "ASSAY_LOG_FORMAT": "json",
+	}, &logs)
+
+	var ids []string
+	for range 6 {
+		ids = append(ids, app.submit(t, "tiny", map[string]string{"solution.py": tinySolution}))
+	}
+	app.result(t, ids[0], 2*time.Minute)
+	rp.Kill()
+
+	body := `{"challenge":"tiny","files":{"solution.py":"x"}}`
+	client := &http.Client{Timeout: 10 * time.Second}
+	for _, r := range []struct{ method, path, body string }{
+		{"POST", "/api/v1/submissions", body},
+		{"GET", "/api/v1/submissions/" + ids[1], ""},
+		{"GET", "/readyz", ""},
+	} {
+		req, _ := http.NewRequest(r.method, app.base+r.path, strings.NewReader(r.body))
+		req.Header.Set("Content-Type", "application/json")
+		start := time.Now()
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("%s %s while Redis is down: %v", r.method, r.path, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+			t.Errorf("%s %s while Redis is down: %d, Retry-After %q; want 503 with Retry-After", r.method, r.path, resp.StatusCode, resp.Header.Get("Retry-After"))
+		}
+		if took := time.Since(start); took > 8*time.Second {
+			t.Errorf("%s %s took %v to answer while Redis is down", r.method, r.path, took)
+		}
+	}
+
+	rp.Start()
+	for range 2 {
+		ids = append(ids, app.submit(t, "tiny", map[string]string{"solution.py": tinySolution}))
+	}
+	for _, id := range ids {
+		if st := app.result(t, id, 2*time.Minute); st.Result.Verdict != runner.VerdictPassed {
+			t.Errorf("%s: %s (%s)", id, st.Result.Verdict, st.Result.Reason)
+		}
+	}
+	for _, msg := range []string{"queue unavailable; not taking jobs until it is back", "queue is back; taking jobs again"} {
+		if !strings.Contains(logs.String(), msg) {
+			t.Errorf("the worker did not log %q", msg)
+		}
+	}
+	assertQueueEmpty(t, rp.URL())
+}
+
+// TestBurst sends 500 submissions from 25 concurrent clients to a real
+// `assay serve` with a small queue limit: every request gets 202 or 503
+// (with Retry-After), every 202 gets exactly one result, and the server's
+// peak memory stays bounded.
+func TestBurst(t *testing.T) {
+	image := testenv.Docker(t)
+	redisURL := testenv.Redis(t)
+	dir := tinyChallenge(t)
+	bin := buildAssay(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	srv := startProcess(t, bin, []string{"serve"}, "REDIS_URL="+redisURL, "ASSAY_IMAGE="+image, "ASSAY_ADDR="+addr,
+		"ASSAY_WORKER_ID=burst-"+uuid.NewString()[:8], "ASSAY_WORKERS=2", "ASSAY_QUEUE_LIMIT=10", "ASSAY_CHALLENGES_DIR="+dir,
+		"ASSAY_ADMIN_TOKEN="+testAdminToken, "ASSAY_LOG_FORMAT=json")
+	app := &testApp{base: "http://" + addr, redis: redisURL}
+	waitFor(t, 30*time.Second, "the server to come up", func() bool {
+		resp, err := http.Get(app.base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err == nil
+	})
+
+	body, _ := json.Marshal(map[string]any{"challenge": "tiny", "files": map[string]string{"solution.py": "def add(a, b):\n    return a + b\n"}})
+	var (
+		mu       sync.Mutex
+		accepted []string
+		statuses = map[int]int{}
+		problems []string
+		wg       sync.WaitGroup
+	)
+	work := make(chan int)
+	client := &http.Client{Timeout: 30 * time.Second}
+	for range 25 {
+		wg.Go(func() {
+			for range work {
+				resp, err := client.Post(app.base+"/api/v1/submissions", "application/json", bytes.NewReader(body))
+				if err != nil {
+					mu.Lock()
+					problems = append(problems, err.Error())
+					mu.Unlock()
+					continue
+				}
+				var acc struct{ ID string }
+				_ = json.NewDecoder(resp.Body).Decode(&acc)
+				resp.Body.Close()
+				mu.Lock()
+				statuses[resp.StatusCode]++
+				switch resp.StatusCode {
+				case http.StatusAccepted:
+					accepted = append(accepted, acc.ID)
+				case http.StatusServiceUnavailable:
+					if resp.Header.Get("Retry-After") == "" {
+						problems = append(problems, "503 without Retry-After")
+					}
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	for i := range 500 {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	t.Logf("statuses: %v", statuses)
+	if len(problems) > 0 {
+		t.Fatalf("%d problems, first: %s", len(problems), problems[0])
+	}
+	if statuses[202]+statuses[503] != 500 || statuses[202] == 0 || statuses[503] == 0 {
+		t.Fatalf("statuses %v: want only 202 and 503, some of each, 500 in all", statuses)
+	}
+	for _, id := range accepted {
+		if st := app.result(t, id, 3*time.Minute); st.Result.Verdict != runner.VerdictPassed {
+			t.Errorf("%s: %s", id, st.Result.Verdict)
+		}
+	}
+	counts := doneLogs(srv.logs.String())
+	for _, id := range accepted {
+		if counts[id] != 1 {
+			t.Errorf("%s: recorded %d times", id, counts[id])
+		}
+	}
+	if len(counts) != len(accepted) {
+		t.Errorf("%d results recorded for %d accepted submissions", len(counts), len(accepted))
+	}
+	peak := peakRSS(t, srv.cmd.Process.Pid)
+	t.Logf("server peak RSS: %d MiB", peak>>20)
+	if peak > 300<<20 {
+		t.Errorf("server peak RSS %d MiB, want under 300 MiB", peak>>20)
+	}
+}
+
+// peakRSS reads a process's peak resident set size (VmHWM) from /proc.
+func peakRSS(t *testing.T, pid int) int64 {
+	t.Helper()
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return kb << 10
+		}
+	}
+	t.Fatal("no VmHWM in /proc status")
+	return 0
+}
+
+var _ io.Writer = (*syncBuffer)(nil)
