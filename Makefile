@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: help build image run test test-go check-challenges bench vet clean
+.PHONY: help build image run test test-go fuzz check-challenges bench vet clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-17s %s\n", $$1, $$2}'
@@ -21,10 +21,16 @@ vet: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); [ -z "$$out" ] || { echo "gofmt needed: $$out"; exit 1; }
 	$(GO) vet ./...
 
-test: vet image test-go check-challenges ## everything: unit tests, real Redis and Docker tests, challenge checks
+test: vet image test-go fuzz check-challenges ## everything: unit tests, real Redis and Docker tests, fuzzing, challenge checks
 
 test-go: ## go tests (real Redis and Docker included)
 	$(GO) test -race -count=1 -timeout 20m ./...
+
+FUZZTIME ?= 10s
+fuzz: ## a short fuzzing run of each fuzz target (corpora in testdata/fuzz); FUZZTIME=10m for a long one
+	$(GO) test -run '^$$' -fuzz '^FuzzCreateSubmission$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./api/
+	$(GO) test -run '^$$' -fuzz '^FuzzGetSubmission$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./api/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseJUnit$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./runner/
 
 check-challenges: build image ## validate every built-in challenge in the sandbox
 	bin/assay challenges check challenges/*/
