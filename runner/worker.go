@@ -40,6 +40,10 @@ type WorkerConfig struct {
 	// errs the worker takes no jobs (they stay queued for a healthy
 	// worker) and asks again every RetryDelay. Nil means always ready.
 	Ready func(ctx context.Context) error
+	// ReadyEvery bounds how long an idle worker waits for a job before it
+	// asks Ready again, so an engine that goes away while the worker is
+	// idle is noticed before the next job is taken; default 5s.
+	ReadyEvery time.Duration
 	// Observer is told about jobs, for metrics; default none.
 	Observer Observer
 	Logger   *slog.Logger
@@ -68,6 +72,9 @@ func (c WorkerConfig) withDefaults() WorkerConfig {
 	}
 	if c.Observer == nil {
 		c.Observer = nopObserver{}
+	}
+	if c.ReadyEvery <= 0 {
+		c.ReadyEvery = 5 * time.Second
 	}
 	if c.Ready == nil {
 		c.Ready = func(context.Context) error { return nil }
@@ -160,10 +167,15 @@ func (w *Worker) loop(ctx, jobCtx context.Context) {
 			continue
 		}
 		w.health.set("sandbox", nil)
-		job, err := w.cfg.Queue.Next(ctx, w.cfg.ID)
+		nctx, cancel := context.WithTimeout(ctx, w.cfg.ReadyEvery)
+		job, err := w.cfg.Queue.Next(nctx, w.cfg.ID)
+		cancel()
 		if err != nil {
 			if ctx.Err() != nil {
 				return
+			}
+			if errors.Is(err, context.DeadlineExceeded) {
+				continue // no job for a while: check readiness again
 			}
 			w.health.set("queue", err)
 			sleep(ctx, w.cfg.RetryDelay)
