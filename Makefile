@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: help build image run test test-go fuzz check-challenges bench vet clean
+.PHONY: help build image run compose test test-go fuzz check-challenges bench vet clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-17s %s\n", $$1, $$2}'
@@ -20,6 +20,11 @@ run: build image ## start Redis (unless REDIS_URL is set) and assay serve
 vet: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); [ -z "$$out" ] || { echo "gofmt needed: $$out"; exit 1; }
 	$(GO) vet ./...
+
+compose: image ## build Assay's own images locally and start Redis, the API and workers with docker-compose
+	CGO_ENABLED=0 $(GO) build -o bin/assay ./cmd/assay
+	docker-compose -f deploy/docker-compose.yml up -d --build
+	@echo "API on http://127.0.0.1:$${ASSAY_PORT:-8080}; logs: docker-compose -f deploy/docker-compose.yml logs -f"
 
 test: vet image test-go fuzz check-challenges ## everything: unit tests, real Redis and Docker tests, fuzzing, challenge checks
 
