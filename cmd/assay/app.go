@@ -138,6 +138,9 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 		go func() { errc <- a.worker.Run(ctx) }()
 		go a.sweep(ctx)
 	}
+	if a.handler != nil {
+		go a.watchRedis(ctx, 2*time.Second)
+	}
 	var srv *http.Server
 	if ln != nil {
 		running++
@@ -173,6 +176,35 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 		}
 	}
 	return first
+}
+
+// watchRedis pings Redis every interval and logs once when it goes away
+// and once when it is back (go-redis reconnects by itself; this only says
+// so), so an API process's log tells the story of an outage.
+func (a *App) watchRedis(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	down := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		pctx, cancel := context.WithTimeout(ctx, every)
+		err := a.broker.Ping(pctx)
+		cancel()
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil && !down:
+			down = true
+			a.log.Error("redis unavailable; the API answers 503 until it is back", slog.Any("err", err))
+		case err == nil && down:
+			down = false
+			a.log.Info("redis is back")
+		}
+	}
 }
 
 // sweep removes leftover sandbox containers at start and then every

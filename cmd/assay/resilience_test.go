@@ -277,9 +277,10 @@ func TestRedisCrashLosesNothing(t *testing.T) {
 			t.Errorf("%s: %s (%s)", id, st.Result.Verdict, st.Result.Reason)
 		}
 	}
-	for _, msg := range []string{"queue unavailable; not taking jobs until it is back", "queue is back; taking jobs again"} {
+	for _, msg := range []string{"queue unavailable; not taking jobs until it is back", "queue is back; taking jobs again",
+		"redis unavailable; the API answers 503 until it is back", "redis is back"} {
 		if !strings.Contains(logs.String(), msg) {
-			t.Errorf("the worker did not log %q", msg)
+			t.Errorf("the server did not log %q", msg)
 		}
 	}
 	assertQueueEmpty(t, rp.URL())
