@@ -28,6 +28,8 @@ type Metrics struct {
 	containerFailed prometheus.Counter
 	orphans         prometheus.Counter
 	requests        *prometheus.CounterVec
+	poolIdle        prometheus.Gauge
+	poolTakes       *prometheus.CounterVec
 }
 
 // Compile-time check: Metrics observes the worker.
@@ -51,7 +53,9 @@ func New() *Metrics {
 	m.containerFailed = prometheus.NewCounter(prometheus.CounterOpts{Name: "assay_container_start_failures_total", Help: "Sandbox containers that could not be created or started."})
 	m.orphans = prometheus.NewCounter(prometheus.CounterOpts{Name: "assay_orphan_containers_removed_total", Help: "Leftover sandbox containers removed by the sweep."})
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "assay_http_requests_total", Help: "HTTP requests answered, by route and status code."}, []string{"route", "code"})
-	for _, c := range []prometheus.Collector{m.inFlight, m.runs, m.reclaimed, m.deadLettered, m.containerFailed, m.orphans, m.requests} {
+	m.poolIdle = prometheus.NewGauge(prometheus.GaugeOpts{Name: "assay_pool_idle", Help: "Pre-started sandbox containers waiting for a run."})
+	m.poolTakes = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "assay_pool_takes_total", Help: "Runs by whether they got a pre-started container (warm) or started one (cold)."}, []string{"warm"})
+	for _, c := range []prometheus.Collector{m.inFlight, m.runs, m.reclaimed, m.deadLettered, m.containerFailed, m.orphans, m.requests, m.poolIdle, m.poolTakes} {
 		f(c)
 	}
 	return m
@@ -107,3 +111,9 @@ func (m *Metrics) OrphansRemoved(n int) { m.orphans.Add(float64(n)) }
 func (m *Metrics) Request(route string, code int) {
 	m.requests.WithLabelValues(route, strconv.Itoa(code)).Inc()
 }
+
+// PoolTaken counts a run that got a pre-started container (warm) or not.
+func (m *Metrics) PoolTaken(warm bool) { m.poolTakes.WithLabelValues(strconv.FormatBool(warm)).Inc() }
+
+// PoolIdle moves the count of waiting pre-started containers.
+func (m *Metrics) PoolIdle(delta int) { m.poolIdle.Add(float64(delta)) }

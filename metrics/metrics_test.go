@@ -38,6 +38,11 @@ func TestMetricsExposeWhatHappened(t *testing.T) {
 	m.ContainerStartFailed()
 	m.OrphansRemoved(2)
 	m.Request("/api/v1/submissions", 202)
+	m.PoolIdle(2)
+	m.PoolIdle(-1)
+	m.PoolTaken(true)
+	m.PoolTaken(false)
+	m.PoolTaken(false)
 	out := scrape(t, m)
 	for _, want := range []string{
 		"assay_queue_length 7",
@@ -49,6 +54,9 @@ func TestMetricsExposeWhatHappened(t *testing.T) {
 		"assay_container_start_failures_total 1",
 		"assay_orphan_containers_removed_total 2",
 		`assay_http_requests_total{code="202",route="/api/v1/submissions"} 1`,
+		"assay_pool_idle 1",
+		`assay_pool_takes_total{warm="false"} 2`,
+		`assay_pool_takes_total{warm="true"} 1`,
 		"go_goroutines",
 	} {
 		if !strings.Contains(out, want) {

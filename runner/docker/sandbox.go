@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/docker/docker/api/types"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/client"
 	"github.com/docker/docker/pkg/stdcopy"
@@ -67,7 +68,15 @@ type Config struct {
 	// OnStartFailure is called when a container cannot be created or
 	// started (for metrics); default none.
 	OnStartFailure func()
-	Logger         *slog.Logger
+	// PoolSize is how many pre-started containers are kept waiting for
+	// each set of limits passed to Warm (see pool.go); 0 means no pool.
+	PoolSize int
+	// PoolMaxAge is how long a pooled container may wait before it is
+	// replaced; default 5m.
+	PoolMaxAge time.Duration
+	// PoolObserver is told about the pool, for metrics; default none.
+	PoolObserver PoolObserver
+	Logger       *slog.Logger
 }
 
 func (c Config) withDefaults() Config {
@@ -86,6 +95,12 @@ func (c Config) withDefaults() Config {
 	if c.OnStartFailure == nil {
 		c.OnStartFailure = func() {}
 	}
+	if c.PoolMaxAge <= 0 {
+		c.PoolMaxAge = 5 * time.Minute
+	}
+	if c.PoolObserver == nil {
+		c.PoolObserver = nopPoolObserver{}
+	}
 	return c
 }
 
@@ -94,8 +109,10 @@ type Sandbox struct {
 	cli *client.Client
 	cfg Config
 
-	mu      sync.Mutex
-	running map[string]bool // LabelRun values of this sandbox's live runs
+	mu       sync.Mutex
+	running  map[string]bool // LabelRun values of this sandbox's live containers
+	removals sync.WaitGroup
+	pool     *pool
 }
 
 var _ runner.Sandbox = (*Sandbox)(nil)
@@ -108,6 +125,7 @@ func New(ctx context.Context, cfg Config) (*Sandbox, error) {
 		return nil, fmt.Errorf("%w: new client: %w", ErrEngine, err)
 	}
 	s := &Sandbox{cli: cli, cfg: cfg.withDefaults(), running: map[string]bool{}}
+	s.pool = newPool(s)
 	if err := s.Ping(ctx); err != nil {
 		cli.Close()
 		return nil, err
@@ -115,8 +133,13 @@ func New(ctx context.Context, cfg Config) (*Sandbox, error) {
 	return s, nil
 }
 
-// Close releases the client.
-func (s *Sandbox) Close() error { return s.cli.Close() }
+// Close drains the warm pool, waits for container removals in flight and
+// releases the client.
+func (s *Sandbox) Close() error {
+	s.pool.close()
+	s.removals.Wait()
+	return s.cli.Close()
+}
 
 // Client exposes the engine client, for tests and housekeeping.
 func (s *Sandbox) Client() *client.Client { return s.cli }
@@ -132,16 +155,20 @@ func (s *Sandbox) Ping(ctx context.Context) error {
 	return nil
 }
 
-// request is what the harness reads on stdin.
+// request is what the harness reads on stdin first; the hidden tests follow
+// as a second part that the harness reads only after the visible phase.
 type request struct {
 	Nonce       string            `json:"nonce"`
 	Files       map[string]string `json:"files"`
-	Hidden      map[string]string `json:"hidden,omitempty"`
 	Entry       []string          `json:"entry"`
 	Wall        float64           `json:"wall"`
 	TestTimeout float64           `json:"test_timeout"`
 	OutputKeep  int64             `json:"output_keep"`
 	OutputCap   int64             `json:"output_cap"`
+}
+
+type hiddenPart struct {
+	Hidden map[string]string `json:"hidden"`
 }
 
 // reply is the harness's framed result.
@@ -168,54 +195,165 @@ func encode(files []runner.File) map[string]string {
 	return out
 }
 
-// Run runs spec in a fresh container and removes the container afterwards.
-func (s *Sandbox) Run(ctx context.Context, spec runner.RunSpec) (runner.RunResult, error) {
-	nonce, err := randomHex(16)
-	if err != nil {
-		return runner.RunResult{}, err
-	}
-	req := request{
+// input is the harness's stdin for spec: "<length>\n", the request, then
+// the hidden part.
+func input(spec runner.RunSpec, nonce string) ([]byte, error) {
+	req, err := json.Marshal(request{
 		Nonce:       nonce,
 		Files:       encode(spec.Files),
-		Hidden:      encode(spec.Hidden),
 		Entry:       spec.Entry,
 		Wall:        spec.Limits.Wall.Seconds(),
 		TestTimeout: spec.Limits.TestTimeout.Seconds(),
 		OutputKeep:  spec.Limits.OutputBytes,
 		OutputCap:   8 << 20,
-	}
-	input, err := json.Marshal(req)
+	})
 	if err != nil {
-		return runner.RunResult{}, fmt.Errorf("encode request: %w", err)
+		return nil, fmt.Errorf("encode request: %w", err)
 	}
+	var hidden []byte
+	if len(spec.Hidden) > 0 {
+		if hidden, err = json.Marshal(hiddenPart{Hidden: encode(spec.Hidden)}); err != nil {
+			return nil, fmt.Errorf("encode hidden tests: %w", err)
+		}
+	}
+	out := make([]byte, 0, len(req)+len(hidden)+24)
+	out = strconv.AppendInt(out, int64(len(req)), 10)
+	out = append(out, '\n')
+	out = append(out, req...)
+	out = append(out, hidden...)
+	return out, nil
+}
 
-	// The run is live from before its container exists until after it is
-	// removed, so a concurrent Sweep can never take it for a leftover.
-	s.mu.Lock()
-	s.running[nonce] = true
-	s.mu.Unlock()
-	defer func() {
-		s.mu.Lock()
-		delete(s.running, nonce)
-		s.mu.Unlock()
-	}()
-	id, err := s.create(ctx, spec, nonce)
+// started is a sandbox container that runs the harness: attached, its exit
+// watched, the harness importing pytest or waiting for its request.
+type started struct {
+	id, run  string
+	limits   runner.Limits
+	att      types.HijackedResponse
+	stdout   *capped
+	stderr   *capped
+	copied   chan error
+	waitC    <-chan container.WaitResponse
+	waitErrC <-chan error
+	stopWait context.CancelFunc
+	at       time.Time
+}
+
+// exited reports whether the container has already ended (a pooled one
+// whose harness died is not used).
+func (c *started) exited() bool {
+	select {
+	case <-c.waitC:
+		return true
+	case <-c.waitErrC:
+		return true
+	default:
+		return false
+	}
+}
+
+// Run runs spec in a fresh container (a pre-started one from the warm pool
+// when there is one) and removes the container afterwards, off the
+// critical path (WaitRemoved waits for removals in flight).
+func (s *Sandbox) Run(ctx context.Context, spec runner.RunSpec) (runner.RunResult, error) {
+	nonce, err := randomHex(16)
 	if err != nil {
 		return runner.RunResult{}, err
 	}
-	// Removal must happen even when ctx is already cancelled.
-	defer func() {
-		rctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := s.cli.ContainerRemove(rctx, id, container.RemoveOptions{Force: true, RemoveVolumes: true}); err != nil {
-			s.cfg.Logger.Error("remove container", slog.String("container", id), slog.String("submission", spec.ID), slog.Any("err", err))
+	in, err := input(spec, nonce)
+	if err != nil {
+		return runner.RunResult{}, err
+	}
+	c := s.pool.take(spec.Limits)
+	if c == nil {
+		if c, err = s.start(ctx, spec.Limits, spec.ID, 0); err != nil {
+			return runner.RunResult{}, err
 		}
-	}()
-	return s.run(ctx, id, spec, input, nonce)
+	}
+	defer s.removeLater(c, spec.ID)
+	return s.execute(ctx, c, spec, in, nonce)
 }
 
-func (s *Sandbox) create(ctx context.Context, spec runner.RunSpec, run string) (string, error) {
-	l := spec.Limits
+// start creates, attaches and starts a sandbox container for runs with
+// limits l. The container is live (safe from Sweep) until removed; it may
+// wait up to idle for its request before its deadline label says it is a
+// leftover.
+func (s *Sandbox) start(ctx context.Context, l runner.Limits, submission string, idle time.Duration) (*started, error) {
+	run, err := randomHex(12)
+	if err != nil {
+		return nil, err
+	}
+	// The run is live from before its container exists until after it is
+	// removed, so a concurrent Sweep can never take it for a leftover.
+	s.setLive(run, true)
+	id, err := s.create(ctx, l, submission, run, idle)
+	if err != nil {
+		s.setLive(run, false)
+		return nil, err
+	}
+	c := &started{id: id, run: run, limits: l}
+	fail := func(err error) (*started, error) {
+		s.removeLater(c, submission)
+		return nil, err
+	}
+	c.att, err = s.cli.ContainerAttach(ctx, id, container.AttachOptions{Stream: true, Stdin: true, Stdout: true, Stderr: true})
+	if err != nil {
+		return fail(fmt.Errorf("%w: attach: %w", ErrEngine, err))
+	}
+	// Register for the exit before starting, so a fast exit is not missed.
+	waitCtx, stopWait := context.WithCancel(context.Background())
+	c.stopWait = stopWait
+	c.waitC, c.waitErrC = s.cli.ContainerWait(waitCtx, id, container.WaitConditionNextExit)
+	c.stdout = &capped{max: s.cfg.StreamCap, over: make(chan struct{})}
+	c.stderr = &capped{max: 16 << 10, over: make(chan struct{})}
+	c.copied = make(chan error, 1)
+	go func() {
+		_, err := stdcopy.StdCopy(c.stdout, c.stderr, c.att.Reader)
+		c.copied <- err
+	}()
+	if err := s.cli.ContainerStart(ctx, id, container.StartOptions{}); err != nil {
+		s.cfg.OnStartFailure()
+		return fail(fmt.Errorf("%w: start container: %w", ErrEngine, err))
+	}
+	c.at = time.Now()
+	return c, nil
+}
+
+func (s *Sandbox) setLive(run string, live bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if live {
+		s.running[run] = true
+	} else {
+		delete(s.running, run)
+	}
+}
+
+// removeLater removes the container in the background; WaitRemoved and
+// Close wait for it. Removal must happen even when the run's ctx is over.
+func (s *Sandbox) removeLater(c *started, submission string) {
+	s.removals.Add(1)
+	go func() {
+		defer s.removals.Done()
+		defer s.setLive(c.run, false)
+		if c.stopWait != nil {
+			defer c.stopWait()
+		}
+		if c.att.Conn != nil {
+			defer c.att.Close()
+		}
+		rctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := s.cli.ContainerRemove(rctx, c.id, container.RemoveOptions{Force: true, RemoveVolumes: true}); err != nil {
+			s.cfg.Logger.Error("remove container", slog.String("container", c.id), slog.String("submission", submission), slog.Any("err", err))
+		}
+	}()
+}
+
+// WaitRemoved waits until every container removal started so far is done.
+func (s *Sandbox) WaitRemoved() { s.removals.Wait() }
+
+func (s *Sandbox) create(ctx context.Context, l runner.Limits, submission, run string, idle time.Duration) (string, error) {
 	yes := true
 	pids := l.Pids
 	ulimits := []*container.Ulimit{
@@ -244,8 +382,8 @@ func (s *Sandbox) create(ctx context.Context, spec runner.RunSpec, run string) (
 		NetworkDisabled: true,
 		Env:             []string{"PYTHONDONTWRITEBYTECODE=1", "HOME=/tmp", "PYTEST_DISABLE_PLUGIN_AUTOLOAD=1"},
 		Labels: map[string]string{
-			LabelSubmission: spec.ID, LabelWorker: s.cfg.Worker, LabelRun: run,
-			LabelDeadline: strconv.FormatInt(time.Now().Add(l.Wall+s.cfg.KillGrace+deadlineMargin).Unix(), 10),
+			LabelSubmission: submission, LabelWorker: s.cfg.Worker, LabelRun: run,
+			LabelDeadline: strconv.FormatInt(time.Now().Add(idle+l.Wall+s.cfg.KillGrace+deadlineMargin).Unix(), 10),
 		},
 	}
 	host := &container.HostConfig{
@@ -276,83 +414,62 @@ func (s *Sandbox) create(ctx context.Context, spec runner.RunSpec, run string) (
 	return resp.ID, nil
 }
 
-func (s *Sandbox) run(ctx context.Context, id string, spec runner.RunSpec, input []byte, nonce string) (runner.RunResult, error) {
-	att, err := s.cli.ContainerAttach(ctx, id, container.AttachOptions{Stream: true, Stdin: true, Stdout: true, Stderr: true})
-	if err != nil {
-		return runner.RunResult{}, fmt.Errorf("%w: attach: %w", ErrEngine, err)
-	}
-	defer att.Close()
-
-	// Register for the exit before starting, so a fast exit is not missed.
-	waitCtx, stopWait := context.WithCancel(context.Background())
-	defer stopWait()
-	waitC, waitErrC := s.cli.ContainerWait(waitCtx, id, container.WaitConditionNextExit)
-
-	stdout := &capped{max: s.cfg.StreamCap, over: make(chan struct{})}
-	stderr := &capped{max: 16 << 10, over: make(chan struct{})}
-	copied := make(chan error, 1)
-	go func() {
-		_, err := stdcopy.StdCopy(stdout, stderr, att.Reader)
-		copied <- err
-	}()
-
+// execute sends the request to a started container's harness and collects
+// the result.
+func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, in []byte, nonce string) (runner.RunResult, error) {
 	start := time.Now()
-	if err := s.cli.ContainerStart(ctx, id, container.StartOptions{}); err != nil {
-		s.cfg.OnStartFailure()
-		return runner.RunResult{}, fmt.Errorf("%w: start container: %w", ErrEngine, err)
-	}
 	go func() {
 		// A failed write shows up as a missing report; the wait below decides.
-		_, _ = att.Conn.Write(input)
-		_ = att.CloseWrite()
+		_, _ = c.att.Conn.Write(in)
+		_ = c.att.CloseWrite()
 	}()
 
 	deadline := time.NewTimer(spec.Limits.Wall + s.cfg.KillGrace)
 	defer deadline.Stop()
 	var res runner.RunResult
 	select {
-	case w := <-waitC:
+	case w := <-c.waitC:
 		if w.Error != nil {
 			return res, fmt.Errorf("%w: wait: %s", ErrEngine, w.Error.Message)
 		}
-	case err := <-waitErrC:
+	case err := <-c.waitErrC:
 		return res, fmt.Errorf("%w: wait: %w", ErrEngine, err)
 	case <-deadline.C:
 		res.TimedOut = true
-	case <-stdout.over:
+	case <-c.stdout.over:
 		res.OutputLimit = true
 	case <-ctx.Done():
 		return res, fmt.Errorf("run %s: %w", spec.ID, ctx.Err())
 	}
 	if res.TimedOut || res.OutputLimit {
 		kctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		err := s.cli.ContainerKill(kctx, id, "KILL")
+		err := s.cli.ContainerKill(kctx, c.id, "KILL")
 		cancel()
 		if err != nil {
-			s.cfg.Logger.Warn("kill container", slog.String("container", id), slog.Any("err", err))
+			s.cfg.Logger.Warn("kill container", slog.String("container", c.id), slog.Any("err", err))
 		}
 	}
 	res.Duration = time.Since(start)
 
 	// The output stream ends when the container does; bound the wait anyway.
 	select {
-	case <-copied:
+	case <-c.copied:
 	case <-time.After(5 * time.Second):
-		att.Close()
-		<-copied
+		c.att.Close()
+		<-c.copied
 	}
 
 	ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	info, err := s.cli.ContainerInspect(ictx, id)
+	info, err := s.cli.ContainerInspect(ictx, c.id)
 	if err != nil {
 		return res, fmt.Errorf("%w: inspect: %w", ErrEngine, err)
 	}
 	if info.State != nil {
 		res.OOMKilled = info.State.OOMKilled
 	}
-	s.readReply(&res, stdout.Bytes(), nonce)
-	res.Diagnostics = string(stderr.Bytes())
+	s.readReply(&res, c.stdout.Bytes(), nonce)
+	res.Diagnostics = string(c.stderr.Bytes())
 	if len(res.Phases) == 0 {
 		s.cfg.Logger.Warn("harness sent no result", slog.String("submission", spec.ID), slog.String("stderr", res.Diagnostics))
 	}

@@ -63,6 +63,7 @@ func phase(t *testing.T, r runner.RunResult, name string) runner.PhaseResult {
 // assertGone fails when any container labelled for this run still exists.
 func assertGone(t *testing.T, sb *docker.Sandbox, id string) {
 	t.Helper()
+	sb.WaitRemoved() // removal happens after Run returns
 	list, err := sb.Client().ContainerList(context.Background(), container.ListOptions{
 		All: true, Filters: filters.NewArgs(filters.Arg("label", docker.LabelSubmission+"="+id)),
 	})

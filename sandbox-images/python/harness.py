@@ -1,6 +1,7 @@
 """Assay's in-container harness.
 
-Reads one JSON run request on stdin and runs pytest in up to two phases:
+Imports pytest and its plugins first, then waits for one JSON run request
+on stdin and runs pytest in up to two phases:
 
 1. visible: the candidate's files, provided modules, fixtures and every test
    but the hidden ones are written to /work, and pytest runs `tests`;
@@ -8,8 +9,15 @@ Reads one JSON run request on stdin and runs pytest in up to two phases:
    killed, /work, /tmp and /dev/shm are emptied, everything is written
    afresh with the hidden tests added, and pytest runs `tests/hidden`.
 
-So the hidden tests are never on disk while the output a candidate may see
-is made. While pytest runs, inotify watches the test files, fixtures,
+The hidden tests come on a second line of stdin that is read only after
+the visible phase has ended, so they are neither on disk nor in this
+process's memory (which each phase's pytest inherits) while the output a
+candidate may see is made.
+
+Each phase's pytest is a fork of this process, which imported pytest before
+the request came: a phase starts in milliseconds rather than paying for a
+new interpreter and pytest's imports, and a container started ahead of time
+(Assay's warm pool) has done that work before the submission arrives. While pytest runs, inotify watches the test files, fixtures,
 provided modules and the report: any change is reported as tampering.
 
 The harness writes one framed result line to stdout:
@@ -21,10 +29,13 @@ non-dumpable so that the candidate's code (same uid) cannot read its memory
 or open its file descriptors through /proc. Candidate output never reaches
 this process's stdout: pytest's stdout and stderr go to a pipe read here.
 
-The request:
-    {"nonce": str, "files": {relpath: base64}, "hidden": {relpath: base64},
-     "entry": [candidate file names], "wall": seconds, "test_timeout": seconds,
-     "output_keep": bytes, "output_cap": bytes}
+The request: a decimal length and a newline, then that many bytes of JSON,
+then (optionally, up to the end of stdin) a second JSON object:
+    {"nonce": str, "files": {relpath: base64}, "entry": [candidate file names],
+     "wall": seconds, "test_timeout": seconds, "output_keep": bytes, "output_cap": bytes}
+    {"hidden": {relpath: base64}}
+stdin is read with exact-size reads, never ahead: a buffered read could
+pull the hidden part into memory before the visible phase forks.
 
 The result:
     {"phases": [{"name", "exit", "signal", "report", "problem", "output",
@@ -34,6 +45,8 @@ The result:
 
 import base64
 import ctypes
+import importlib
+import io
 import json
 import os
 import selectors
@@ -41,9 +54,9 @@ import signal
 import shutil
 import stat
 import struct
-import subprocess
 import sys
 import time
+import traceback
 
 WORK = "/work"
 SCRATCH = ("/work", "/tmp", "/dev/shm")
@@ -61,6 +74,36 @@ WATCH = (IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO
 CHANGES = [(IN_CREATE, "created"), (IN_DELETE, "deleted"), (IN_MOVED_FROM, "moved away"),
            (IN_MOVED_TO, "moved in"), (IN_MODIFY, "modified"), (IN_ATTRIB, "changed the mode of"),
            (IN_DELETE_SELF, "deleted"), (IN_MOVE_SELF, "moved")]
+
+
+# Imported before the request arrives, so that every phase's fork has them.
+# assay_guard is not among them: it must load fresh in each phase, after
+# the harness has given it its pipes.
+PRELOAD = (
+    "pytest", "pytest_timeout", "_pytest.config", "_pytest.main", "_pytest.python",
+    "_pytest.runner", "_pytest.junitxml", "_pytest.terminal", "_pytest.fixtures",
+    "_pytest.assertion.rewrite", "_pytest.skipping", "_pytest.reports", "_pytest.outcomes",
+    "pluggy", "asyncio", "concurrent.futures", "logging", "decimal", "unittest.mock",
+    "dataclasses", "typing", "json", "csv", "xml.etree.ElementTree", "multiprocessing",
+    "openpyxl",
+)
+
+
+def preload():
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+    try:
+        import _pytest.config
+        for name in _pytest.config.default_plugins:
+            try:
+                importlib.import_module("_pytest." + name)
+            except ImportError:
+                pass
+    except ImportError:
+        pass
 
 
 def no_dumping():
@@ -281,6 +324,86 @@ def killpg(pid):
         pass
 
 
+def pytest_child(args, out_w, keep_fds, env):
+    """Runs in a fork of the harness: becomes one phase's pytest and never
+    returns. Only the output pipe and the guard's pipes stay open, so the
+    candidate's code has no way to the harness's stdin, stdout or inotify."""
+    try:
+        os.setsid()
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.dup2(out_w, 1)
+        os.dup2(out_w, 2)
+        keep = {0, 1, 2} | set(keep_fds)
+        for fd in [int(f) for f in os.listdir("/proc/self/fd")]:
+            if fd not in keep:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        os.chdir(WORK)
+        os.environ.update(env)
+        # What PYTHONDONTWRITEBYTECODE does for a new interpreter (the
+        # harness runs with -I, which ignores it): no __pycache__ in tests/.
+        sys.dont_write_bytecode = True
+        sys.path[:0] = ["/opt/assay", WORK]
+        sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False))
+        sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), write_through=True, errors="backslashreplace")
+        sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), write_through=True, errors="backslashreplace")
+        sys.argv = ["pytest"]
+        import atexit
+        import threading
+        import pytest
+        code = pytest.main(args)
+        # End as an interpreter does: wait for non-daemon threads, then run
+        # atexit handlers (never this process's own exit path, which
+        # belongs to the harness).
+        try:
+            threading._shutdown()
+        except Exception:
+            pass
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(int(code))
+    except BaseException:
+        try:
+            traceback.print_exc()
+            sys.stderr.flush()
+        finally:
+            os._exit(4)
+
+
+class Child:
+    """A forked pytest, with Popen's poll/wait/send_signal semantics."""
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.returncode = None
+
+    def _reap(self, flags):
+        if self.returncode is None:
+            try:
+                pid, status = os.waitpid(self.pid, flags)
+            except ChildProcessError:
+                self.returncode = -signal.SIGKILL
+                return
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+
+    def poll(self):
+        self._reap(os.WNOHANG)
+        return self.returncode
+
+    def wait(self):
+        self._reap(0)
+        return self.returncode
+
+    def send_signal(self, sig):
+        if self.returncode is None:
+            os.kill(self.pid, sig)
+
+
 class Run:
     def __init__(self, req):
         self.req = req
@@ -307,8 +430,8 @@ class Run:
         watch.add(WORK)
         watch.add(report_dir)
 
-        cmd = [
-            sys.executable, "-m", "pytest",
+        args = [
+            "-p", "assay_guard",
             "-c", "/opt/assay/pytest.ini", "--rootdir", WORK,
             "-p", "no:cacheprovider", "-p", "pytest_timeout",
             "--timeout", str(max(1, int(self.req.get("test_timeout", 10)))),
@@ -322,24 +445,28 @@ class Run:
         os.close(token_w)
         guard_r, guard_w = os.pipe()
         os.set_blocking(guard_r, False)
-        cmd[3:3] = ["-p", "assay_guard"]
-        env = dict(os.environ)
-        env["PYTHONPATH"] = "/opt/assay:" + WORK
-        env["ASSAY_GUARD_TOKEN_FD"] = str(token_r)
-        env["ASSAY_GUARD_OUT_FD"] = str(guard_w)
+        env = {
+            "PYTHONPATH": "/opt/assay:" + WORK,
+            "PYTHONUNBUFFERED": "1",
+            "ASSAY_GUARD_TOKEN_FD": str(token_r),
+            "ASSAY_GUARD_OUT_FD": str(guard_w),
+        }
         out = Output(self.keep)
-        child = subprocess.Popen(
-            cmd, cwd=WORK, env=env, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            start_new_session=True, pass_fds=(token_r, guard_w),
-        )
+        out_r, out_w = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            pytest_child(args, out_w, (token_r, guard_w), env)
+        child = Child(pid)
+        os.close(out_w)
         os.close(token_r)
         os.close(guard_w)
         guard = bytearray()
         sel = selectors.DefaultSelector()
-        sel.register(child.stdout, selectors.EVENT_READ)
+        sel.register(out_r, selectors.EVENT_READ)
         sel.register(guard_r, selectors.EVENT_READ)
-        fd = child.stdout.fileno()
+        fd = out_r
         interrupted_at = exited_at = None
         while True:
             now = time.monotonic()
@@ -367,7 +494,7 @@ class Run:
                     sel.unregister(guard_r)
                 elif len(guard) < (1 << 20):
                     guard += b
-            if child.stdout in ready:
+            if out_r in ready:
                 b = os.read(fd, 1 << 16)
                 if not b:
                     break
@@ -384,7 +511,7 @@ class Run:
         os.close(guard_r)
         killpg(child.pid)
         code = child.wait()
-        child.stdout.close()
+        os.close(out_r)
 
         text, problem = read_report(report)
         tampered = tampering(watch.events(), report, self.lib)
@@ -404,11 +531,14 @@ class Run:
             "tampered": tampered,
         }
 
-    def run(self):
-        files, hidden = self.req.get("files", {}), self.req.get("hidden", {})
+    def run(self, read_hidden):
+        files = self.req.get("files", {})
         phases = []
         write_files(files)
         phases.append(self.phase("visible", ["tests"]))
+        hidden = {}
+        if not (self.timed_out or self.output_limit):
+            hidden = read_hidden()
         if hidden and not (self.timed_out or self.output_limit):
             kill_others()
             for top in SCRATCH:
@@ -426,11 +556,44 @@ class Run:
         }
 
 
+def read_exact(n):
+    chunks = []
+    while n > 0:
+        b = os.read(0, min(n, 1 << 20))
+        if not b:
+            raise EOFError("stdin ended early")
+        chunks.append(b)
+        n -= len(b)
+    return b"".join(chunks)
+
+
+def read_request():
+    header = b""
+    while not header.endswith(b"\n"):
+        b = os.read(0, 1)
+        if not b or len(header) > 20:
+            raise EOFError("no request length on stdin")
+        header += b
+    return json.loads(read_exact(int(header)))
+
+
+def read_hidden():
+    chunks = []
+    while True:
+        b = os.read(0, 1 << 20)
+        if not b:
+            break
+        chunks.append(b)
+    raw = b"".join(chunks).strip()
+    return json.loads(raw).get("hidden", {}) if raw else {}
+
+
 def main():
     no_dumping()
-    req = json.loads(sys.stdin.buffer.read())
+    preload()
+    req = read_request()
     nonce = req["nonce"]
-    result = Run(req).run()
+    result = Run(req).run(read_hidden)
     line = nonce.encode() + b" " + base64.b64encode(json.dumps(result).encode()) + b"\n"
     sys.stdout.buffer.write(b"\n" + line)
     sys.stdout.buffer.flush()

@@ -1,0 +1,187 @@
+package docker
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"assay/runner"
+)
+
+// PoolObserver is told about the warm pool, for metrics.
+type PoolObserver interface {
+	// PoolTaken is called for every run: warm says whether it got a
+	// pre-started container.
+	PoolTaken(warm bool)
+	// PoolIdle is called with the change in waiting containers.
+	PoolIdle(delta int)
+}
+
+type nopPoolObserver struct{}
+
+func (nopPoolObserver) PoolTaken(bool) {}
+func (nopPoolObserver) PoolIdle(int)   {}
+
+// pool keeps pre-started sandbox containers, per set of limits (memory,
+// CPUs and pids are fixed when a container is created; a set of limits is
+// pooled from its first run, or from Warm), whose harness has
+// already imported pytest and waits for its request. Each container still
+// serves exactly one run and is removed after it: the pool only moves the
+// container's start and Python's imports off the critical path. Taking a
+// container starts a refill in the background.
+type pool struct {
+	s      *Sandbox
+	ctx    context.Context // ends on close: stops refills
+	cancel context.CancelFunc
+
+	mu     sync.Mutex
+	byKey  map[string]*warmSet
+	closed bool
+	fills  sync.WaitGroup
+}
+
+type warmSet struct {
+	limits  runner.Limits
+	idle    []*started
+	filling bool
+}
+
+func newPool(s *Sandbox) *pool {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &pool{s: s, ctx: ctx, cancel: cancel, byKey: map[string]*warmSet{}}
+}
+
+func limitsKey(l runner.Limits) string { return fmt.Sprintf("%+v", l) }
+
+// Warm keeps PoolSize containers ready for runs with limits l, from now
+// until Close. It returns at once; the containers start in the background.
+func (s *Sandbox) Warm(l runner.Limits) {
+	if s.cfg.PoolSize <= 0 {
+		return
+	}
+	p := s.pool
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return
+	}
+	k := limitsKey(l)
+	if p.byKey[k] == nil {
+		p.byKey[k] = &warmSet{limits: l}
+	}
+	p.refillLocked(k)
+}
+
+// take returns a pooled container for limits l, or nil when there is none
+// (then the caller starts one itself). A container that has died or waited
+// longer than PoolMaxAge is removed rather than returned.
+func (p *pool) take(l runner.Limits) *started {
+	if p.s.cfg.PoolSize <= 0 {
+		return nil
+	}
+	k := limitsKey(l)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		p.s.cfg.PoolObserver.PoolTaken(false)
+		return nil
+	}
+	set := p.byKey[k]
+	if set == nil {
+		// Limits not warmed yet: this run starts cold, later ones not.
+		set = &warmSet{limits: l}
+		p.byKey[k] = set
+	}
+	defer p.refillLocked(k)
+	for len(set.idle) > 0 {
+		c := set.idle[0]
+		set.idle = set.idle[1:]
+		p.s.cfg.PoolObserver.PoolIdle(-1)
+		if c.exited() || time.Since(c.at) > p.s.cfg.PoolMaxAge {
+			p.s.cfg.Logger.Info("pooled container dead or stale; replacing it", slog.String("container", c.id[:12]))
+			p.s.removeLater(c, "")
+			continue
+		}
+		p.s.cfg.PoolObserver.PoolTaken(true)
+		return c
+	}
+	p.s.cfg.PoolObserver.PoolTaken(false)
+	return nil
+}
+
+// refillLocked starts a background refill of key's set unless one runs.
+func (p *pool) refillLocked(k string) {
+	set := p.byKey[k]
+	if set.filling || p.closed || len(set.idle) >= p.s.cfg.PoolSize {
+		return
+	}
+	set.filling = true
+	p.fills.Add(1)
+	go func() {
+		defer p.fills.Done()
+		p.fill(k, set)
+	}()
+}
+
+func (p *pool) fill(k string, set *warmSet) {
+	defer func() {
+		p.mu.Lock()
+		set.filling = false
+		p.mu.Unlock()
+	}()
+	for {
+		p.mu.Lock()
+		n, closed := len(set.idle), p.closed
+		p.mu.Unlock()
+		if closed || n >= p.s.cfg.PoolSize {
+			return
+		}
+		c, err := p.s.start(p.ctx, set.limits, "", p.s.cfg.PoolMaxAge)
+		if err != nil {
+			// The next take tries again; a broken engine is not hammered.
+			if p.ctx.Err() == nil {
+				p.s.cfg.Logger.Warn("warm pool: start container", slog.Any("err", err))
+			}
+			return
+		}
+		p.mu.Lock()
+		if p.closed {
+			p.mu.Unlock()
+			p.s.removeLater(c, "")
+			return
+		}
+		set.idle = append(set.idle, c)
+		p.mu.Unlock()
+		p.s.cfg.PoolObserver.PoolIdle(1)
+	}
+}
+
+// close stops refills and removes every waiting container.
+func (p *pool) close() {
+	p.mu.Lock()
+	p.closed = true
+	p.cancel()
+	var idle []*started
+	for _, set := range p.byKey {
+		idle = append(idle, set.idle...)
+		set.idle = nil
+	}
+	p.mu.Unlock()
+	p.fills.Wait()
+	for _, c := range idle {
+		p.s.cfg.PoolObserver.PoolIdle(-1)
+		p.s.removeLater(c, "")
+	}
+}
+
+// Idle reports how many pooled containers wait for runs with limits l.
+func (s *Sandbox) Idle(l runner.Limits) int {
+	s.pool.mu.Lock()
+	defer s.pool.mu.Unlock()
+	if set := s.pool.byKey[limitsKey(l)]; set != nil {
+		return len(set.idle)
+	}
+	return 0
+}

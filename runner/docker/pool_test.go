@@ -1,0 +1,209 @@
+package docker_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/filters"
+
+	"assay/internal/testenv"
+	"assay/runner"
+	"assay/runner/docker"
+)
+
+type poolCounts struct {
+	mu         sync.Mutex
+	warm, cold int
+	idle       int
+}
+
+func (p *poolCounts) PoolTaken(warm bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if warm {
+		p.warm++
+	} else {
+		p.cold++
+	}
+}
+
+func (p *poolCounts) PoolIdle(d int) { p.mu.Lock(); p.idle += d; p.mu.Unlock() }
+
+func (p *poolCounts) get() (warm, cold, idle int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.warm, p.cold, p.idle
+}
+
+func pooledSandbox(t *testing.T, size int, maxAge time.Duration) (*docker.Sandbox, *poolCounts, string) {
+	t.Helper()
+	image := testenv.Docker(t)
+	obs := &poolCounts{}
+	worker := "test-" + strings.ReplaceAll(t.Name(), "/", "-")
+	sb, err := docker.New(context.Background(), docker.Config{Image: image, Worker: worker, PoolSize: size, PoolMaxAge: maxAge, PoolObserver: obs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	return sb, obs, worker
+}
+
+func containerIDs(t *testing.T, sb *docker.Sandbox, worker string) map[string]bool {
+	t.Helper()
+	list, err := sb.Client().ContainerList(context.Background(), container.ListOptions{All: true, Filters: filters.NewArgs(filters.Arg("label", docker.LabelWorker+"="+worker))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, c := range list {
+		ids[c.ID] = true
+	}
+	return ids
+}
+
+func waitIdle(t *testing.T, sb *docker.Sandbox, l runner.Limits, n int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for sb.Idle(l) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("the pool did not fill to %d (has %d)", n, sb.Idle(l))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+const addSolution = "def add(a, b):\n    return a + b\n"
+
+// Each run takes a pre-started container, which is used once and removed;
+// the pool refills behind it.
+func TestWarmPoolServesEachContainerOnce(t *testing.T) {
+	sb, obs, worker := pooledSandbox(t, 1, time.Minute)
+	l := limits()
+	sb.Warm(l)
+	waitIdle(t, sb, l, 1)
+	pooled := containerIDs(t, sb, worker)
+	if len(pooled) != 1 {
+		t.Fatalf("%d containers after warming, want 1", len(pooled))
+	}
+	for i := range 2 {
+		r, err := sb.Run(context.Background(), spec("pool-run", addSolution, l))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h := phase(t, r, runner.PhaseHidden); h.ExitCode != 0 {
+			t.Fatalf("run %d: hidden exit %d\n%s", i, h.ExitCode, h.Output)
+		}
+		sb.WaitRemoved()
+		waitIdle(t, sb, l, 1)
+		now := containerIDs(t, sb, worker)
+		for id := range pooled {
+			if now[id] {
+				t.Fatalf("run %d: container %s was used and is still there", i, id[:12])
+			}
+		}
+		pooled = now
+	}
+	if warm, cold, idle := obs.get(); warm != 2 || cold != 0 || idle != 1 {
+		t.Errorf("warm %d, cold %d, idle %d; want 2, 0, 1", warm, cold, idle)
+	}
+	sb.Close()
+	if left := containerIDs(t, sb, worker); len(left) != 0 {
+		t.Errorf("%d containers left after Close: the pool was not drained", len(left))
+	}
+}
+
+// A pooled container that died, or waited too long, is replaced, not used.
+func TestWarmPoolReplacesDeadAndStaleContainers(t *testing.T) {
+	sb, obs, worker := pooledSandbox(t, 1, time.Minute)
+	l := limits()
+	sb.Warm(l)
+	waitIdle(t, sb, l, 1)
+	for id := range containerIDs(t, sb, worker) {
+		if err := sb.Client().ContainerKill(context.Background(), id, "KILL"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := sb.Run(context.Background(), spec("pool-dead", addSolution, l))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := phase(t, r, runner.PhaseHidden); h.ExitCode != 0 {
+		t.Fatalf("hidden exit %d", h.ExitCode)
+	}
+	if warm, cold, _ := obs.get(); warm != 0 || cold != 1 {
+		t.Errorf("a dead pooled container was used: warm %d, cold %d", warm, cold)
+	}
+
+	stale, obs2, _ := pooledSandbox(t, 1, time.Nanosecond)
+	stale.Warm(l)
+	waitIdle(t, stale, l, 1)
+	if _, err := stale.Run(context.Background(), spec("pool-stale", addSolution, l)); err != nil {
+		t.Fatal(err)
+	}
+	if warm, cold, _ := obs2.get(); warm != 0 || cold != 1 {
+		t.Errorf("a stale pooled container was used: warm %d, cold %d", warm, cold)
+	}
+}
+
+// The hidden tests must not be anywhere the visible phase's code can reach:
+// not on disk and not in the memory that phase's pytest inherits from the
+// harness. The solution scans every object the interpreter holds, and the
+// harness's own stack frames, for a marker only the hidden test contains.
+func TestHiddenTestsAreNotInTheVisiblePhasesMemory(t *testing.T) {
+	// The markers are built at run time, so the probe's own code holds
+	// neither: the hidden test file as the request carries it (base64) and
+	// its test's name.
+	const probe = `import base64, gc, sys
+def _leaked():
+    body = "".join(["from solution import add\n\ndef test_hidden", "_big():\n    assert add(10**6, 1) == 10**6 + 1\n"])
+    marks = [base64.b64encode(body.encode()).decode()[8:40], "".join(["test_hidden", "_big"])]
+    for o in gc.get_objects():
+        if o is marks or not isinstance(o, (dict, list, tuple)):
+            continue
+        try:
+            r = repr(o)
+        except Exception:
+            continue
+        if any(m in r for m in marks):
+            return True
+    f = sys._getframe().f_back
+    while f:
+        if any(m in repr(f.f_locals) for m in marks):
+            return True
+        f = f.f_back
+    return False
+LEAKED = _leaked()
+def add(a, b):
+    return a + b
+`
+	visible := "from solution import LEAKED\n\ndef test_no_leak():\n    assert not LEAKED\n"
+	for _, pooled := range []bool{false, true} {
+		size := 0
+		if pooled {
+			size = 1
+		}
+		sb, _, _ := pooledSandbox(t, size, time.Minute)
+		l := limits()
+		if pooled {
+			sb.Warm(l)
+			waitIdle(t, sb, l, 1)
+		}
+		s := spec("leak", probe, l)
+		s.Files[1].Data = []byte(visible)
+		r, err := sb.Run(context.Background(), s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, h := phase(t, r, runner.PhaseVisible), phase(t, r, runner.PhaseHidden)
+		if v.ExitCode != 0 {
+			t.Errorf("pooled=%v: the visible phase found the hidden tests in memory (exit %d)\n%s", pooled, v.ExitCode, v.Output)
+		}
+		if h.ExitCode != 0 {
+			t.Errorf("pooled=%v: hidden phase exit %d\n%s", pooled, h.ExitCode, h.Output)
+		}
+	}
+}
