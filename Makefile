@@ -40,7 +40,11 @@ fuzz: ## a short fuzzing run of each fuzz target (corpora in testdata/fuzz); FUZ
 check-challenges: build image ## validate every built-in challenge in the sandbox
 	bin/assay challenges check challenges/*/
 
-bench: build image ## Go benchmarks
+bench: build image ## bare pytest vs Assay (latency, throughput, CPU; results in var/bench/) and Go benchmarks
+	@/usr/bin/python3 -c 'import pytest, pytest_timeout, openpyxl' 2>/dev/null || { \
+	  echo "installing Debian's python3-pytest for the bare baseline"; \
+	  apt-get install -y -qq --no-install-recommends python3-pytest python3-pytest-timeout python3-openpyxl >/dev/null; }
+	REDIS_URL=$$(scripts/redis.sh start | sed 's#/0$$#/15#') bin/assay bench $(BENCH_FLAGS)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 clean: ## remove build output and local data

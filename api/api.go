@@ -37,6 +37,9 @@ type Submissions interface {
 	Get(ctx context.Context, id string) (runner.State, error)
 	// Wait returns the state once the submission is done or ctx ends.
 	Wait(ctx context.Context, id string) (runner.State, error)
+	// Watch returns the state once its status is no longer from, or the
+	// current state when ctx ends.
+	Watch(ctx context.Context, id string, from runner.Status) (runner.State, error)
 	// QueueLength counts submissions queued or running.
 	QueueLength(ctx context.Context) (int64, error)
 }
@@ -54,9 +57,22 @@ type Config struct {
 	// Ready reports whether the server can take work (Redis, Docker...);
 	// nil means always ready.
 	Ready func(ctx context.Context) error
-	// AdminToken unlocks the full view of results (hidden tests' names,
-	// messages and output). Empty means nobody gets the full view.
+	// AdminToken is the admin's bearer token (see auth.go). Empty means
+	// there is no admin.
 	AdminToken string
+	// Accounts resolves interviewers' and candidates' tokens and keeps
+	// assessments and invitations; nil means only the admin is known.
+	Accounts Accounts
+	// RateLimit bounds each candidate's submissions; zero means none.
+	RateLimit RateLimit
+	// Publisher, if set, takes challenge uploads from the admin
+	// (POST /api/v1/challenges) and lists versions; nil answers 503.
+	Publisher Publisher
+	// MaxArchiveBytes bounds an uploaded challenge archive, compressed;
+	// default 8 MiB. Archive bounds what it inflates to (defaults in
+	// challenges.ArchiveLimits).
+	MaxArchiveBytes int64
+	Archive         challenges.ArchiveLimits
 	// MaxBodyBytes bounds a request body; default 1 MiB.
 	MaxBodyBytes int64
 	// MaxFileBytes bounds one submitted file; default 256 KiB.
@@ -67,6 +83,8 @@ type Config struct {
 	QueueLimit int64
 	// MaxWait bounds ?wait= on GET submission; default 60s.
 	MaxWait time.Duration
+	// Deliveries, if set, lists webhook delivery attempts for staff.
+	Deliveries Deliveries
 	// Metrics, if set, is served at /metrics.
 	Metrics http.Handler
 	// OnRequest, if set, is told the route pattern and status of every
@@ -96,7 +114,8 @@ func (c Config) withDefaults() Config {
 }
 
 type server struct {
-	cfg Config
+	cfg   Config
+	pages *pages
 }
 
 // New returns the HTTP handler.
@@ -128,8 +147,13 @@ func New(cfg Config) (http.Handler, error) {
 	v1 := r.Group("/api/v1")
 	v1.GET("/challenges", s.listChallenges)
 	v1.GET("/challenges/:slug", s.getChallenge)
-	v1.POST("/submissions", s.createSubmission)
-	v1.GET("/submissions/:id", s.getSubmission)
+	v1.POST("/challenges", s.adminOnly(), s.publishChallenge)
+	v1.GET("/challenges/:slug/versions", s.adminOnly(), s.challengeVersions)
+	v1.POST("/submissions", s.allow(everyone...), s.createSubmission)
+	v1.GET("/submissions/:id", s.allow(everyone...), s.getSubmission)
+	if err := s.accessRoutes(r, v1); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -256,6 +280,11 @@ func (s *server) createSubmission(c *gin.Context) {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
+	p := principalOf(c)
+	if err := s.admit(c, p, ch.Slug); err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
 	if err := runner.CheckFiles(ch.Files, req.Files); err != nil {
 		writeError(c, s.cfg.Logger, errorf(http.StatusBadRequest, "%s", err))
 		return
@@ -296,6 +325,10 @@ func (s *server) createSubmission(c *gin.Context) {
 		Files:            req.Files,
 		Submitter:        req.Submitter,
 		CreatedAt:        s.cfg.Now().UTC(),
+	}
+	stamp(&sub, p)
+	if key != "" {
+		key = string(p.Role) + ":" + p.ID + ":" + key // a key is the principal's own
 	}
 	if key == "" {
 		if err := s.cfg.Submissions.Create(c.Request.Context(), sub); err != nil {
@@ -442,29 +475,29 @@ func (s *server) getSubmission(c *gin.Context) {
 		writeError(c, s.cfg.Logger, errorf(http.StatusNotFound, "submission %q not found", id))
 		return
 	}
-	var (
-		st  runner.State
-		err error
-	)
+	var wait time.Duration
 	if w := c.Query("wait"); w != "" {
 		d, perr := time.ParseDuration(w)
 		if perr != nil || d < 0 {
 			writeError(c, s.cfg.Logger, errorf(http.StatusBadRequest, "wait=%q: give a duration like 30s", w))
 			return
 		}
-		ctx, cancel := context.WithTimeout(c.Request.Context(), min(d, s.cfg.MaxWait))
+		wait = d
+	}
+	// A principal may only wait for, or read, what it may see.
+	st, ok := s.readable(c, id)
+	if !ok {
+		return
+	}
+	var err error
+	if wait > 0 && st.Status != runner.StatusDone {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), min(wait, s.cfg.MaxWait))
 		defer cancel()
 		st, err = s.cfg.Submissions.Wait(ctx, id)
-	} else {
-		st, err = s.cfg.Submissions.Get(c.Request.Context(), id)
 	}
 	if err != nil {
 		writeError(c, s.cfg.Logger, unavailable(fmt.Errorf("get submission: %w", err)))
 		return
 	}
-	if s.isAdmin(c) {
-		c.JSON(http.StatusOK, st)
-		return
-	}
-	c.JSON(http.StatusOK, candidateView(st))
+	c.JSON(http.StatusOK, view(principalOf(c), st))
 }

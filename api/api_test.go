@@ -12,6 +12,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"assay/access"
 	"assay/api"
 	"assay/challenges"
 	"assay/runner"
@@ -79,6 +80,10 @@ func (f *fakeSubmissions) Wait(ctx context.Context, id string) (runner.State, er
 	return f.Get(ctx, id)
 }
 
+func (f *fakeSubmissions) Watch(ctx context.Context, id string, _ runner.Status) (runner.State, error) {
+	return f.Get(ctx, id)
+}
+
 func (f *fakeSubmissions) QueueLength(context.Context) (int64, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -108,11 +113,39 @@ func testChallenge(t *testing.T) *challenges.Challenge {
 
 func newServer(t *testing.T, subs *fakeSubmissions) http.Handler {
 	t.Helper()
-	h, err := api.New(api.Config{Catalog: fakeCatalog{testChallenge(t)}, Submissions: subs, MaxBodyBytes: 4096, MaxFileBytes: 1024})
+	h, err := api.New(api.Config{Catalog: fakeCatalog{testChallenge(t)}, Submissions: subs, MaxBodyBytes: 4096, MaxFileBytes: 1024, AdminToken: testAdminToken})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return h
+	return asAdmin(h)
+}
+
+const testAdminToken = "test-admin-token-0123456789"
+
+// asAdmin sends every request that carries no Authorization header with
+// the admin token: the tests written before roles existed act as the admin.
+func asAdmin(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") == "" {
+			r.Header.Set("Authorization", "Bearer "+testAdminToken)
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// oneCandidate is an Accounts that knows one candidate's token and
+// nothing else (its other methods are not called).
+type oneCandidate struct {
+	api.Accounts
+	token string
+	inv   access.Invitation
+}
+
+func (o oneCandidate) Resolve(_ context.Context, hash string) (access.Principal, error) {
+	if hash != access.HashToken(o.token) {
+		return access.Principal{}, runner.ErrNotFound
+	}
+	return access.Principal{Role: access.RoleCandidate, ID: o.inv.ID, Name: o.inv.Candidate, Invitation: &o.inv}, nil
 }
 
 func do(h http.Handler, method, path, contentType, body string) *httptest.ResponseRecorder {
@@ -260,11 +293,13 @@ func TestCandidatesNeverSeeHiddenTests(t *testing.T) {
 			},
 		},
 	}}
-	h, err := api.New(api.Config{Catalog: fakeCatalog{testChallenge(t)}, Submissions: subs, AdminToken: "s3cret"})
+	subs.state.Submission.Invitation = "inv-1"
+	cand := oneCandidate{token: "candidate-token", inv: access.Invitation{ID: "inv-1", Candidate: "Ada", Challenges: []string{"add"}}}
+	h, err := api.New(api.Config{Catalog: fakeCatalog{testChallenge(t)}, Submissions: subs, AdminToken: "s3cret", Accounts: cand})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, auth := range []string{"", "Bearer wrong", "s3cret"} {
+	for _, auth := range []string{"", "Bearer wrong", "s3cret", "Bearer candidate-token"} {
 		req := httptest.NewRequest("GET", "/api/v1/submissions/"+id+"?wait=1s", nil)
 		if auth != "" {
 			req.Header.Set("Authorization", auth)
@@ -276,6 +311,13 @@ func TestCandidatesNeverSeeHiddenTests(t *testing.T) {
 			if strings.Contains(body, secret) {
 				t.Errorf("auth %q: candidate view leaks %s: %s", auth, secret, body)
 			}
+		}
+		if auth != "Bearer candidate-token" {
+			// Without a valid token nothing is shown at all.
+			if rec.Code != http.StatusUnauthorized {
+				t.Errorf("auth %q: %d %s; want 401", auth, rec.Code, body)
+			}
+			continue
 		}
 		if !strings.Contains(body, `"hidden":{"passed":1,"total":2}`) || !strings.Contains(body, "assert 1 == 2") || !strings.Contains(body, "visible output") {
 			t.Errorf("auth %q: candidate view lacks counts or visible details: %s", auth, body)
@@ -294,13 +336,13 @@ func TestCandidatesNeverSeeHiddenTests(t *testing.T) {
 
 func TestQueueLimitAnswers503(t *testing.T) {
 	subs := &fakeSubmissions{}
-	h, err := api.New(api.Config{Catalog: fakeCatalog{testChallenge(t)}, Submissions: subs, QueueLimit: 2})
+	h, err := api.New(api.Config{Catalog: fakeCatalog{testChallenge(t)}, Submissions: subs, QueueLimit: 2, AdminToken: testAdminToken})
 	if err != nil {
 		t.Fatal(err)
 	}
 	body := `{"challenge":"add","files":{"solution.py":"x"}}`
 	for i, want := range []int{202, 202, 503, 503} {
-		rec := do(h, "POST", "/api/v1/submissions", "application/json", body)
+		rec := do(asAdmin(h), "POST", "/api/v1/submissions", "application/json", body)
 		if rec.Code != want {
 			t.Fatalf("request %d: %d %s; want %d", i, rec.Code, rec.Body, want)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"assay/access"
 	"assay/runner"
 )
 
@@ -40,6 +41,8 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 		c.AbortWithStatusJSON(http.StatusNotFound, errorBody{Error: err.Error()})
 	case errors.Is(err, runner.ErrConflict):
 		c.AbortWithStatusJSON(http.StatusConflict, errorBody{Error: err.Error()})
+	case errors.Is(err, access.ErrNoAttemptsLeft):
+		c.AbortWithStatusJSON(http.StatusForbidden, errorBody{Error: "you have used every attempt your invitation allows at this challenge"})
 	case errors.Is(err, errUnavailable):
 		log.Error("store unavailable", slog.String("method", c.Request.Method), slog.String("path", c.Request.URL.Path), slog.Any("err", err))
 		c.Header("Retry-After", "5")
@@ -56,7 +59,7 @@ var errUnavailable = errors.New("store unavailable")
 
 // unavailable wraps store errors that are not about the request itself.
 func unavailable(err error) error {
-	if errors.Is(err, runner.ErrNotFound) || errors.Is(err, runner.ErrConflict) {
+	if errors.Is(err, runner.ErrNotFound) || errors.Is(err, runner.ErrConflict) || errors.Is(err, access.ErrNoAttemptsLeft) {
 		return err
 	}
 	return fmt.Errorf("%w: %w", errUnavailable, err)

@@ -99,12 +99,13 @@ func TestBadIdempotencyKeysAreRefused(t *testing.T) {
 
 func TestMetricsRouteAndRequestCounting(t *testing.T) {
 	var routes []string
-	h, err := api.New(api.Config{Catalog: fakeCatalog{testChallenge(t)}, Submissions: &fakeSubmissions{},
+	h, err := api.New(api.Config{Catalog: fakeCatalog{testChallenge(t)}, Submissions: &fakeSubmissions{}, AdminToken: testAdminToken,
 		Metrics:   http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("assay_metric 1\n")) }),
 		OnRequest: func(route string, status int) { routes = append(routes, route+" "+http.StatusText(status)) }})
 	if err != nil {
 		t.Fatal(err)
 	}
+	h = asAdmin(h)
 	if rec := do(h, "GET", "/metrics", "", ""); rec.Code != 200 || !strings.Contains(rec.Body.String(), "assay_metric 1") {
 		t.Fatalf("/metrics: %d %s", rec.Code, rec.Body)
 	}

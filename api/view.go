@@ -1,11 +1,8 @@
 package api
 
 import (
-	"crypto/subtle"
 	"strings"
 	"time"
-
-	"github.com/gin-gonic/gin"
 
 	"assay/runner"
 )
@@ -81,14 +78,4 @@ func redactHidden(reason string) string {
 		return reason
 	}
 	return strings.Join(words, " ")
-}
-
-// isAdmin reports whether the request carries the admin token. Until roles
-// exist, the admin token is what unlocks the interviewer's full view.
-func (s *server) isAdmin(c *gin.Context) bool {
-	if s.cfg.AdminToken == "" {
-		return false
-	}
-	got, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
-	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.AdminToken)) == 1
 }

@@ -41,6 +41,13 @@ func TestBuiltinChallengesLoadAndAreFresh(t *testing.T) {
 				visible++
 			}
 		}
+		if ch.Kind == challenges.KindTests {
+			// One generated visible test; one hidden test per mutant.
+			if visible != 1 || hidden != len(ch.Mutants) || hidden < 4 || len(ch.Bad) < 2 {
+				t.Errorf("%s: %d visible tests, %d hidden for %d mutants, %d known-bad suites; want 1, one per mutant (at least 4) and 2", ch.Slug, visible, hidden, len(ch.Mutants), len(ch.Bad))
+			}
+			continue
+		}
 		if visible < 8 || hidden < 8 || len(ch.Bad) < 2 {
 			t.Errorf("%s: %d visible tests, %d hidden, %d known-bad solutions; want at least 8, 8 and 2", ch.Slug, visible, hidden, len(ch.Bad))
 		}

@@ -93,6 +93,7 @@ func SuiteOf(ch *Challenge, defaults, ceiling runner.Limits) runner.Suite {
 		Entry:     ch.Files,
 		Files:     ch.SandboxFiles(),
 		Limits:    ch.Limits(defaults, ceiling),
+		Image:     ch.Image,
 	}
 	if ch.Fresh() {
 		for _, t := range ch.Expected.Tests {

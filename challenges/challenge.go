@@ -44,6 +44,17 @@ var (
 	}
 )
 
+// KnownImage reports whether a manifest may name the sandbox package set
+// ("" and "python" are the default image). Each has an image of its own,
+// built by `make image`; see sandbox-images/.
+func KnownImage(name string) bool {
+	switch name {
+	case "", "python", "scientific":
+		return true
+	}
+	return false
+}
+
 // Duration is a time.Duration written as "30s" in YAML.
 type Duration time.Duration
 
@@ -59,11 +70,21 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 
 // Manifest is challenge.yaml.
 type Manifest struct {
-	Slug    string         `yaml:"slug" json:"slug"`
-	Title   string         `yaml:"title" json:"title"`
-	Summary string         `yaml:"summary" json:"summary"`
-	Files   []string       `yaml:"files" json:"files"`
-	Limits  ManifestLimits `yaml:"limits" json:"-"`
+	Slug    string   `yaml:"slug" json:"slug"`
+	Title   string   `yaml:"title" json:"title"`
+	Summary string   `yaml:"summary" json:"summary"`
+	Files   []string `yaml:"files" json:"files"`
+	// Kind is "solution" (the default: the candidate writes code that the
+	// challenge's tests check) or "tests" (the candidate writes tests that
+	// must pass against Module and catch its mutants; see kind_tests.go).
+	Kind string `yaml:"kind" json:"kind,omitempty"`
+	// Module names the module under test of a kind "tests" challenge: a
+	// file of lib/, mutated under mutants/<name>/.
+	Module string `yaml:"module" json:"module,omitempty"`
+	// Image names the sandbox image's package set: "python" (the default:
+	// Python, pytest, openpyxl) or "scientific" (with numpy and pandas).
+	Image  string         `yaml:"image" json:"image,omitempty"`
+	Limits ManifestLimits `yaml:"limits" json:"-"`
 }
 
 // ManifestLimits are a challenge's own limits; zero means the server default.
@@ -103,6 +124,9 @@ type Challenge struct {
 	Bad map[string]map[string][]byte
 	// Lib holds provided modules placed beside the candidate's files.
 	Lib map[string][]byte
+	// Mutants maps a mutant's name to its files (kind tests only): wrong
+	// versions of Module, placed only among the hidden files of a run.
+	Mutants map[string]map[string][]byte
 	// Tests holds everything under tests/ (keyed tests/...), Fixtures
 	// everything under fixtures/ (keyed fixtures/...).
 	Tests    map[string][]byte
@@ -135,6 +159,11 @@ func (c *Challenge) SandboxFiles() map[string][]byte {
 	for _, m := range []map[string][]byte{c.Lib, c.Tests, c.Fixtures} {
 		for p, b := range m {
 			out[p] = b
+		}
+	}
+	for name, files := range c.Mutants {
+		for f, b := range files {
+			out[MutantPath(name, f)] = b
 		}
 	}
 	return out
@@ -207,6 +236,7 @@ func load(fsys fs.FS, dir string) (*Challenge, error) {
 		Starter: map[string][]byte{}, Reference: map[string][]byte{},
 		Bad: map[string]map[string][]byte{}, Lib: map[string][]byte{},
 		Tests: map[string][]byte{}, Fixtures: map[string][]byte{},
+		Mutants: map[string]map[string][]byte{},
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	dec.KnownFields(true)
@@ -218,34 +248,18 @@ func load(fsys fs.FS, dir string) (*Challenge, error) {
 	}
 
 	hash := sha256.New()
-	var paths []string
-	err = fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel := strings.TrimPrefix(strings.TrimPrefix(p, dir), "/")
-		if d.IsDir() {
-			// Author tooling and Python's caches are not part of a challenge.
-			if rel == "tools" || d.Name() == "__pycache__" || d.Name() == ".pytest_cache" {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if !d.Type().IsRegular() {
-			return fmt.Errorf("%s: not a regular file", rel)
-		}
-		paths = append(paths, rel)
-		return nil
-	})
+	// Author tooling and Python's caches are not part of a challenge.
+	files, err := FolderFiles(fsys, dir)
 	if err != nil {
 		return nil, err
 	}
+	paths := make([]string, 0, len(files))
+	for rel := range files {
+		paths = append(paths, rel)
+	}
 	sort.Strings(paths)
 	for _, rel := range paths {
-		data, err := fs.ReadFile(fsys, path.Join(dir, rel))
-		if err != nil {
-			return nil, err
-		}
+		data := files[rel]
 		if rel == ExpectedFile {
 			var e Expected
 			if err := json.Unmarshal(data, &e); err != nil {
@@ -257,6 +271,13 @@ func load(fsys fs.FS, dir string) (*Challenge, error) {
 		fmt.Fprintf(hash, "%s\x00%d\x00", rel, len(data))
 		hash.Write(data)
 		if err := c.place(rel, data); err != nil {
+			return nil, err
+		}
+	}
+	if c.Kind == KindTests {
+		// The driver tests are generated, and part of the version: a
+		// change of the generator is a new version of the challenge.
+		if err := c.generateDriver(hash); err != nil {
 			return nil, err
 		}
 	}
@@ -287,6 +308,12 @@ func (c *Challenge) place(rel string, data []byte) error {
 		c.Tests[rel] = data
 	case first == "fixtures" && rest != "":
 		c.Fixtures[rel] = data
+	case first == MutantsDir && strings.Count(rest, "/") == 1:
+		name, file, _ := strings.Cut(rest, "/")
+		if c.Mutants[name] == nil {
+			c.Mutants[name] = map[string][]byte{}
+		}
+		c.Mutants[name][file] = data
 	default:
 		return fmt.Errorf("%s: not part of the challenge format (see docs/CHALLENGES.md)", rel)
 	}
@@ -304,9 +331,22 @@ func (m *Manifest) validate(dirName string) error {
 	case len(m.Files) == 0:
 		return errors.New("files: name at least one file the candidate submits")
 	}
+	if !KnownImage(m.Image) {
+		return fmt.Errorf("image %q: use one of python (the default) or scientific (numpy, pandas)", m.Image)
+	}
+	if m.Image == "python" {
+		m.Image = ""
+	}
+	if err := m.validateKind(); err != nil {
+		return err
+	}
 	seen := map[string]bool{}
 	for _, f := range m.Files {
-		if !entryRE.MatchString(f) || reservedEntries[f] || strings.HasPrefix(f, "test_") {
+		if m.Kind == KindTests {
+			if !entryRE.MatchString(f) || reservedEntries[f] {
+				return fmt.Errorf("files: %q is not allowed as a candidate file (a lower-case module name ending in .py, not a conftest or site file)", f)
+			}
+		} else if !entryRE.MatchString(f) || reservedEntries[f] || strings.HasPrefix(f, "test_") {
 			return fmt.Errorf("files: %q is not allowed as a candidate file (a lower-case module name ending in .py, not a test, conftest or site file)", f)
 		}
 		if seen[f] {
@@ -340,6 +380,12 @@ func (c *Challenge) validateFiles() error {
 		if _, ok := c.Lib[f]; ok {
 			return fmt.Errorf("lib/%s has the name of a candidate file", f)
 		}
+	}
+	if c.Kind == KindTests {
+		return c.validateTestsKind()
+	}
+	if len(c.Mutants) > 0 {
+		return fmt.Errorf("%s/ is only for challenges of kind tests (add `kind: tests` and `module:` to %s)", MutantsDir, ManifestFile)
 	}
 	if len(c.Visible()) == 0 {
 		return errors.New("tests/visible/ has no test files")

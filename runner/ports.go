@@ -51,6 +51,8 @@ type Suite struct {
 	// means unknown (a challenge being validated): any report is complete.
 	Expected []string
 	Limits   Limits
+	// Image names the sandbox package set ("" is the default image).
+	Image string
 }
 
 // Suites finds the suite for a challenge version.
@@ -91,6 +93,8 @@ type RunSpec struct {
 	// the challenge's and must not change during the run.
 	Entry  []string
 	Limits Limits
+	// Image names the sandbox package set the run needs ("" is the default).
+	Image string
 }
 
 // Phase names.

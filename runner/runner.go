@@ -42,7 +42,12 @@ type Submission struct {
 	ChallengeVersion string            `json:"challenge_version"`
 	Files            map[string]string `json:"files"`
 	Submitter        string            `json:"submitter,omitempty"`
-	CreatedAt        time.Time         `json:"created_at"`
+	// Who sent it: Invitation is the invitation id of a candidate's
+	// submission; Interviewer is the interviewer id, or "admin", of a
+	// staff member's.
+	Invitation  string    `json:"invitation,omitempty"`
+	Interviewer string    `json:"interviewer,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
 }
 
 // Outcome is how one test ended.
@@ -114,3 +119,23 @@ var (
 	// different request than the one it was first sent with.
 	ErrKeyReused = errors.New("idempotency key reused with a different request")
 )
+
+// Event is one recorded result waiting to be announced (webhooks).
+type Event struct {
+	// Receipt identifies the event to its stream (an entry id).
+	Receipt      string
+	SubmissionID string
+}
+
+// Delivery is one attempt to deliver a submission's webhook event.
+type Delivery struct {
+	SubmissionID string    `json:"submission_id"`
+	URL          string    `json:"url"`
+	Attempt      int       `json:"attempt"`
+	At           time.Time `json:"at"`
+	Status       int       `json:"status,omitempty"` // the receiver's HTTP status, 0 if none
+	Error        string    `json:"error,omitempty"`
+	DurationMS   int64     `json:"duration_ms"`
+	Delivered    bool      `json:"delivered"`
+	GaveUp       bool      `json:"gave_up,omitempty"`
+}

@@ -14,6 +14,6 @@ if [ -z "${ASSAY_ADMIN_TOKEN:-}" ]; then
   ASSAY_ADMIN_TOKEN=$(cat "$top/var/admin-token")
   export ASSAY_ADMIN_TOKEN
 fi
-echo "admin token: $ASSAY_ADMIN_TOKEN (in var/admin-token; send it as 'Authorization: Bearer TOKEN' for the full view)"
+echo "admin token: $ASSAY_ADMIN_TOKEN (in var/admin-token; send it as 'Authorization: Bearer TOKEN', or sign in at /review)"
 export ASSAY_LOG_FORMAT=${ASSAY_LOG_FORMAT:-text}
 exec "$top/bin/assay" serve "$@"

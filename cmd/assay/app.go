@@ -18,6 +18,7 @@ import (
 	"assay/runner"
 	"assay/runner/docker"
 	"assay/runner/redis"
+	"assay/webhook"
 )
 
 // mode says which halves of Assay a process runs.
@@ -31,15 +32,21 @@ var (
 
 // App is one running Assay process, wired from its Config.
 type App struct {
-	cfg     Config
-	mode    mode
-	log     *slog.Logger
-	broker  *redis.Broker
-	sandbox *docker.Sandbox
-	catalog *challenges.Catalog
-	handler http.Handler
-	worker  *runner.Worker
-	metrics *metrics.Metrics
+	cfg      Config
+	mode     mode
+	log      *slog.Logger
+	broker   *redis.Broker
+	sandbox  *docker.Sandbox
+	catalog  *challenges.Catalog
+	handler  http.Handler
+	worker   *runner.Worker
+	metrics  *metrics.Metrics
+	notifier *webhook.Notifier
+
+	// library serves every version of every challenge (library.go);
+	// publisher is an api-only process's sandbox for checking uploads.
+	library   *challenges.Library
+	publisher *docker.Sandbox
 }
 
 // NewApp connects to Redis (and Docker, for workers) and loads the catalog.
@@ -57,10 +64,14 @@ func NewApp(ctx context.Context, cfg Config, m mode, log *slog.Logger) (*App, er
 	}
 	a.broker = broker
 	a.metrics.QueueLength(broker.QueueLength, log)
+	if err := a.openLibrary(ctx, catalog); err != nil {
+		a.Close()
+		return nil, err
+	}
 
 	if m.worker {
-		sb, err := docker.New(ctx, docker.Config{Image: cfg.Image, Runtime: cfg.Runtime, Worker: cfg.WorkerID, Logger: log,
-			OnStartFailure: a.metrics.ContainerStartFailed})
+		sb, err := docker.New(ctx, docker.Config{Image: cfg.Image, Images: cfg.images(), Runtime: cfg.Runtime, Worker: cfg.WorkerID, Logger: log,
+			OnStartFailure: a.metrics.ContainerStartFailed, PoolSize: int(cfg.PoolSize), PoolObserver: a.metrics})
 		if err != nil {
 			a.Close()
 			return nil, fmt.Errorf("docker: %w", err)
@@ -69,7 +80,7 @@ func NewApp(ctx context.Context, cfg Config, m mode, log *slog.Logger) (*App, er
 		w, err := runner.NewWorker(runner.WorkerConfig{
 			ID: cfg.WorkerID, Concurrency: cfg.Workers, MaxAttempts: cfg.MaxAttempts, DrainTimeout: cfg.DrainTimeout,
 			ExtendEvery: max(cfg.Lease/4, 250*time.Millisecond),
-			Queue: broker, Store: broker, Suites: catalog, Sandbox: sb, Logger: log,
+			Queue:       broker, Store: broker, Suites: a.library, Sandbox: sb, Logger: log,
 			Ready: sb.Ping, Observer: a.metrics,
 		})
 		if err != nil {
@@ -77,9 +88,24 @@ func NewApp(ctx context.Context, cfg Config, m mode, log *slog.Logger) (*App, er
 			return nil, err
 		}
 		a.worker = w
+		if a.notifier, err = a.newNotifier(); err != nil {
+			a.Close()
+			return nil, err
+		}
+		// Start the warm pool for every challenge now, not at its first run.
+		defaults, ceiling := cfg.limits()
+		for _, ch := range catalog.List() {
+			suite := challenges.SuiteOf(ch, defaults, ceiling)
+			if err := sb.HasImage(ctx, suite.Image); err != nil {
+				log.Error("a challenge's sandbox image is missing: its submissions cannot run here", slog.String("challenge", ch.Slug), slog.Any("err", err))
+				continue
+			}
+			_ = sb.Warm(suite.Image, suite.Limits)
+		}
 	}
 	if m.api {
-		h, err := api.New(api.Config{Catalog: catalog, Submissions: broker, Ready: a.ready, AdminToken: cfg.AdminToken, QueueLimit: cfg.QueueLimit, Logger: log,
+		h, err := api.New(api.Config{Catalog: a.library, Publisher: a.publishing(ctx), Submissions: broker, Ready: a.ready, AdminToken: cfg.AdminToken, QueueLimit: cfg.QueueLimit, Logger: log,
+			Accounts: broker, Deliveries: broker, RateLimit: cfg.RateLimit,
 			Metrics: a.metrics.Handler(), OnRequest: a.metrics.Request})
 		if err != nil {
 			a.Close()
@@ -131,15 +157,20 @@ func (a *App) ready(ctx context.Context) error {
 // Run serves HTTP on ln (when the process has the API) and runs the worker
 // (when it has one) until ctx ends, then shuts down.
 func (a *App) Run(ctx context.Context, ln net.Listener) error {
-	errc := make(chan error, 2)
+	errc := make(chan error, 3)
 	running := 0
 	if a.worker != nil {
 		running++
 		go func() { errc <- a.worker.Run(ctx) }()
 		go a.sweep(ctx)
+		running++
+		go func() { errc <- a.notifier.Run(ctx) }()
 	}
 	if a.handler != nil {
 		go a.watchRedis(ctx, 2*time.Second)
+	}
+	if a.handler != nil {
+		go a.library.Watch(ctx, refreshEvery)
 	}
 	var srv *http.Server
 	if ln != nil {
@@ -255,6 +286,9 @@ func (a *App) Close() {
 	}
 	if a.sandbox != nil {
 		a.sandbox.Close()
+	}
+	if a.publisher != nil {
+		a.publisher.Close()
 	}
 }
 

@@ -23,13 +23,15 @@ func checkCommand(ctx context.Context, args []string, getenv func(string) string
 	write := fs.Bool("write", false, "record the reference's tests in each folder's expected.json")
 	image := fs.String("image", envOr(getenv, "ASSAY_IMAGE", "assay/python:latest"), "sandbox image ($ASSAY_IMAGE)")
 	rt := fs.String("runtime", getenv("ASSAY_RUNTIME"), "container runtime ($ASSAY_RUNTIME)")
+	fs.String("image-scientific", envOr(getenv, "ASSAY_IMAGE_SCIENTIFIC", "assay/python-scientific:latest"), "sandbox image for `image: scientific` ($ASSAY_IMAGE_SCIENTIFIC)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return errors.New("usage: assay challenges check [--write] DIR...")
 	}
-	sb, err := docker.New(ctx, docker.Config{Image: *image, Runtime: *rt, Worker: "check"})
+	science := fs.Lookup("image-scientific").Value.String()
+	sb, err := docker.New(ctx, docker.Config{Image: *image, Images: map[string]string{"scientific": science}, Runtime: *rt, Worker: "check"})
 	if err != nil {
 		return err
 	}

@@ -8,8 +8,10 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
+	"assay/api"
 	"assay/runner"
 )
 
@@ -29,12 +31,19 @@ type Config struct {
 	DrainTimeout  time.Duration
 	QueueLimit    int64
 	SweepEvery    time.Duration
+	WebhookURL    string
+	WebhookSecret string
+	WebhookMaxAge time.Duration
+	PublicURL     string
+	ScienceImage  string
+	PoolSize      int64
 	MetricsAddr   string
 	MaxTime       time.Duration
 	MaxMemoryMB   int64
 	MaxCPUs       float64
 	MaxPids       int64
 	AdminToken    string
+	RateLimit     api.RateLimit
 	LogFormat     string
 	LogLevel      string
 }
@@ -89,8 +98,20 @@ func settings() []setting {
 			return nil
 		}},
 		{"ASSAY_IMAGE", "image", "assay/python:latest", "sandbox image (built by make image)", str(func(c *Config) *string { return &c.Image })},
+		{"ASSAY_IMAGE_SCIENTIFIC", "image-scientific", "assay/python-scientific:latest", "sandbox image for challenges with `image: scientific` (numpy, pandas; built by make image)", str(func(c *Config) *string { return &c.ScienceImage })},
 		{"ASSAY_LEASE", "lease", "30s", "a running job whose worker stops renewing its claim for this long is run by another worker", duration(func(c *Config) *time.Duration { return &c.Lease })},
 		{"ASSAY_DRAIN_TIMEOUT", "drain-timeout", "30s", "on SIGTERM, how long running jobs may finish before they are handed back to the queue", duration(func(c *Config) *time.Duration { return &c.DrainTimeout })},
+		{"ASSAY_POOL_SIZE", "pool-size", "2", "pre-started sandbox containers kept ready per challenge limits (each used once); 0 = start each on demand", atLeast(0, func(c *Config) *int64 { return &c.PoolSize })},
+		{"ASSAY_WEBHOOK_URL", "webhook-url", "", "POST a signed event here when any submission finishes (assessments may name their own)", func(c *Config, v string) error {
+			if v != "" && !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://") {
+				return fmt.Errorf("%q is not an http(s) URL", v)
+			}
+			c.WebhookURL = v
+			return nil
+		}},
+		{"ASSAY_WEBHOOK_SECRET", "webhook-secret", "", "HMAC-SHA256 key that signs webhook events (required for any webhook to be sent)", str(func(c *Config) *string { return &c.WebhookSecret })},
+		{"ASSAY_WEBHOOK_MAX_AGE", "webhook-max-age", "1h", "how long a webhook delivery is retried (exponential backoff) before it is given up", duration(func(c *Config) *time.Duration { return &c.WebhookMaxAge })},
+		{"ASSAY_PUBLIC_URL", "public-url", "", "the server's public URL, for links in webhook events (e.g. https://assay.example.com)", str(func(c *Config) *string { return &c.PublicURL })},
 		{"ASSAY_SWEEP_EVERY", "sweep-every", "1m", "how often a worker removes leftover sandbox containers (also done at start)", duration(func(c *Config) *time.Duration { return &c.SweepEvery })},
 		{"ASSAY_METRICS_ADDR", "metrics-addr", "", "where `assay worker` serves /metrics, /healthz and /readyz; empty = not served (serve and api serve them on ASSAY_ADDR)", str(func(c *Config) *string { return &c.MetricsAddr })},
 		{"ASSAY_QUEUE_LIMIT", "queue-limit", "10000", "refuse new submissions (503, Retry-After) while this many are queued or running; 0 = no limit", atLeast(0, func(c *Config) *int64 { return &c.QueueLimit })},
@@ -119,6 +140,11 @@ func settings() []setting {
 			}
 			c.AdminToken = v
 			return nil
+		}},
+		{"ASSAY_RATE_LIMIT", "rate-limit", "10/1m", "submissions one candidate may make per window, N/DURATION; off = no limit", func(c *Config, v string) error {
+			rl, err := api.ParseRateLimit(v)
+			c.RateLimit = rl
+			return err
 		}},
 		{"ASSAY_LOG_FORMAT", "log-format", "json", "log format: json or text", func(c *Config, v string) error {
 			if v != "json" && v != "text" {
@@ -188,6 +214,11 @@ func helpSettings(w io.Writer) {
 		}
 		fmt.Fprintf(w, "  -%-13s %-21s %s (default %s)\n", s.flag, s.env, s.help, def)
 	}
+}
+
+// images maps the package sets challenges may name to their images.
+func (c Config) images() map[string]string {
+	return map[string]string{"scientific": c.ScienceImage}
 }
 
 // limits returns what every run gets unless its challenge sets its own,

@@ -27,6 +27,21 @@ func Docker(t testing.TB) string {
 	return image
 }
 
+// ScientificImage is Docker for the scientific package set's image
+// (ASSAY_IMAGE_SCIENTIFIC, default assay/python-scientific:latest).
+func ScientificImage(t testing.TB) string {
+	t.Helper()
+	image := os.Getenv("ASSAY_IMAGE_SCIENTIFIC")
+	if image == "" {
+		image = "assay/python-scientific:latest"
+	}
+	cli, ctx := engine(t)
+	if _, err := cli.ImageInspect(ctx, image); err != nil {
+		Missing(t, "sandbox image %s is missing (run `make image`): %v", image, err)
+	}
+	return image
+}
+
 // engine returns a client of an engine that answers, closed when the test
 // ends, and a context bounding the calls made with it.
 func engine(t testing.TB) (*client.Client, context.Context) {

@@ -43,6 +43,7 @@ type pool struct {
 }
 
 type warmSet struct {
+	image   string
 	limits  runner.Limits
 	idle    []*started
 	filling bool
@@ -53,62 +54,87 @@ func newPool(s *Sandbox) *pool {
 	return &pool{s: s, ctx: ctx, cancel: cancel, byKey: map[string]*warmSet{}}
 }
 
-func limitsKey(l runner.Limits) string { return fmt.Sprintf("%+v", l) }
+func limitsKey(image string, l runner.Limits) string { return fmt.Sprintf("%s %+v", image, l) }
 
-// Warm keeps PoolSize containers ready for runs with limits l, from now
-// until Close. It returns at once; the containers start in the background.
-func (s *Sandbox) Warm(l runner.Limits) {
+// Warm keeps PoolSize containers ready for runs of the package set's image
+// ("" is the default) with limits l, from now until Close. It returns at
+// once; the containers start in the background.
+func (s *Sandbox) Warm(set string, l runner.Limits) error {
 	if s.cfg.PoolSize <= 0 {
-		return
+		return nil
+	}
+	image, err := s.imageFor(set)
+	if err != nil {
+		return err
 	}
 	p := s.pool
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
-		return
+		return nil
 	}
-	k := limitsKey(l)
+	k := limitsKey(image, l)
 	if p.byKey[k] == nil {
-		p.byKey[k] = &warmSet{limits: l}
+		p.byKey[k] = &warmSet{image: image, limits: l}
 	}
 	p.refillLocked(k)
+	return nil
 }
 
-// take returns a pooled container for limits l, or nil when there is none
-// (then the caller starts one itself). A container that has died or waited
-// longer than PoolMaxAge is removed rather than returned.
-func (p *pool) take(l runner.Limits) *started {
+// take returns a pooled container for the image and limits, or nil when
+// there is none (then the caller starts one itself). A container that has
+// died or waited longer than PoolMaxAge is removed rather than returned.
+func (p *pool) take(ctx context.Context, image string, l runner.Limits) *started {
 	if p.s.cfg.PoolSize <= 0 {
 		return nil
 	}
-	k := limitsKey(l)
+	k := limitsKey(image, l)
+	for {
+		c := p.pop(k, image, l)
+		if c == nil {
+			p.s.cfg.PoolObserver.PoolTaken(false)
+			return nil
+		}
+		if p.alive(ctx, c) {
+			p.s.cfg.PoolObserver.PoolTaken(true)
+			return c
+		}
+		p.s.cfg.Logger.Info("pooled container dead or stale; replacing it", slog.String("container", c.id[:12]))
+		p.s.removeLater(c, "")
+	}
+}
+
+// pop takes the oldest waiting container of key k, and starts a refill.
+func (p *pool) pop(k, image string, l runner.Limits) *started {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
-		p.s.cfg.PoolObserver.PoolTaken(false)
 		return nil
 	}
 	set := p.byKey[k]
 	if set == nil {
 		// Limits not warmed yet: this run starts cold, later ones not.
-		set = &warmSet{limits: l}
+		set = &warmSet{image: image, limits: l}
 		p.byKey[k] = set
 	}
 	defer p.refillLocked(k)
-	for len(set.idle) > 0 {
-		c := set.idle[0]
-		set.idle = set.idle[1:]
-		p.s.cfg.PoolObserver.PoolIdle(-1)
-		if c.exited() || time.Since(c.at) > p.s.cfg.PoolMaxAge {
-			p.s.cfg.Logger.Info("pooled container dead or stale; replacing it", slog.String("container", c.id[:12]))
-			p.s.removeLater(c, "")
-			continue
-		}
-		p.s.cfg.PoolObserver.PoolTaken(true)
-		return c
+	if len(set.idle) == 0 {
+		return nil
 	}
-	p.s.cfg.PoolObserver.PoolTaken(false)
-	return nil
+	c := set.idle[0]
+	set.idle = set.idle[1:]
+	p.s.cfg.PoolObserver.PoolIdle(-1)
+	return c
+}
+
+// alive reports whether a pooled container can take a run: not too old,
+// and running by the engine's own account (its exit event may lag).
+func (p *pool) alive(ctx context.Context, c *started) bool {
+	if c.exited() || time.Since(c.at) > p.s.cfg.PoolMaxAge {
+		return false
+	}
+	info, err := p.s.cli.ContainerInspect(ctx, c.id)
+	return err == nil && info.State != nil && info.State.Running && !info.State.Restarting
 }
 
 // refillLocked starts a background refill of key's set unless one runs.
@@ -138,7 +164,7 @@ func (p *pool) fill(k string, set *warmSet) {
 		if closed || n >= p.s.cfg.PoolSize {
 			return
 		}
-		c, err := p.s.start(p.ctx, set.limits, "", p.s.cfg.PoolMaxAge)
+		c, err := p.s.start(p.ctx, set.image, set.limits, "", p.s.cfg.PoolMaxAge)
 		if err != nil {
 			// The next take tries again; a broken engine is not hammered.
 			if p.ctx.Err() == nil {
@@ -176,11 +202,16 @@ func (p *pool) close() {
 	}
 }
 
-// Idle reports how many pooled containers wait for runs with limits l.
-func (s *Sandbox) Idle(l runner.Limits) int {
+// Idle reports how many pooled containers wait for runs of the package
+// set's image with limits l.
+func (s *Sandbox) Idle(set string, l runner.Limits) int {
+	image, err := s.imageFor(set)
+	if err != nil {
+		return 0
+	}
 	s.pool.mu.Lock()
 	defer s.pool.mu.Unlock()
-	if set := s.pool.byKey[limitsKey(l)]; set != nil {
+	if set := s.pool.byKey[limitsKey(image, l)]; set != nil {
 		return len(set.idle)
 	}
 	return 0

@@ -68,9 +68,9 @@ func containerIDs(t *testing.T, sb *docker.Sandbox, worker string) map[string]bo
 func waitIdle(t *testing.T, sb *docker.Sandbox, l runner.Limits, n int) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
-	for sb.Idle(l) < n {
+	for sb.Idle("", l) < n {
 		if time.Now().After(deadline) {
-			t.Fatalf("the pool did not fill to %d (has %d)", n, sb.Idle(l))
+			t.Fatalf("the pool did not fill to %d (has %d)", n, sb.Idle("", l))
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -83,7 +83,7 @@ const addSolution = "def add(a, b):\n    return a + b\n"
 func TestWarmPoolServesEachContainerOnce(t *testing.T) {
 	sb, obs, worker := pooledSandbox(t, 1, time.Minute)
 	l := limits()
-	sb.Warm(l)
+	sb.Warm("", l)
 	waitIdle(t, sb, l, 1)
 	pooled := containerIDs(t, sb, worker)
 	if len(pooled) != 1 {
@@ -120,10 +120,22 @@ func TestWarmPoolServesEachContainerOnce(t *testing.T) {
 func TestWarmPoolReplacesDeadAndStaleContainers(t *testing.T) {
 	sb, obs, worker := pooledSandbox(t, 1, time.Minute)
 	l := limits()
-	sb.Warm(l)
+	sb.Warm("", l)
 	waitIdle(t, sb, l, 1)
-	for id := range containerIDs(t, sb, worker) {
+	running, err := sb.Client().ContainerList(context.Background(), container.ListOptions{Filters: filters.NewArgs(
+		filters.Arg("label", docker.LabelWorker+"="+worker), filters.Arg("status", "running"))})
+	if err != nil || len(running) != 1 {
+		t.Fatalf("%d running pooled containers, want 1 (%v)", len(running), err)
+	}
+	for _, c := range running {
+		id := c.ID
+		waitC, errC := sb.Client().ContainerWait(context.Background(), id, container.WaitConditionNotRunning)
 		if err := sb.Client().ContainerKill(context.Background(), id, "KILL"); err != nil {
+			t.Fatal(err)
+		}
+		select { // the container has died, as one that died a while ago
+		case <-waitC:
+		case err := <-errC:
 			t.Fatal(err)
 		}
 	}
@@ -139,7 +151,7 @@ func TestWarmPoolReplacesDeadAndStaleContainers(t *testing.T) {
 	}
 
 	stale, obs2, _ := pooledSandbox(t, 1, time.Nanosecond)
-	stale.Warm(l)
+	stale.Warm("", l)
 	waitIdle(t, stale, l, 1)
 	if _, err := stale.Run(context.Background(), spec("pool-stale", addSolution, l)); err != nil {
 		t.Fatal(err)
@@ -189,7 +201,7 @@ def add(a, b):
 		sb, _, _ := pooledSandbox(t, size, time.Minute)
 		l := limits()
 		if pooled {
-			sb.Warm(l)
+			sb.Warm("", l)
 			waitIdle(t, sb, l, 1)
 		}
 		s := spec("leak", probe, l)

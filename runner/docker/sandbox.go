@@ -55,6 +55,9 @@ var ErrEngine = errors.New("docker engine")
 type Config struct {
 	// Image is the sandbox image; default assay/python:latest.
 	Image string
+	// Images maps other package sets a challenge may name (RunSpec.Image)
+	// to their images, e.g. "scientific" -> assay/python-scientific:latest.
+	Images map[string]string
 	// Runtime is the OCI runtime (runc, runsc); empty means the engine's default.
 	Runtime string
 	// Worker names the owner in container labels.
@@ -144,6 +147,33 @@ func (s *Sandbox) Close() error {
 // Client exposes the engine client, for tests and housekeeping.
 func (s *Sandbox) Client() *client.Client { return s.cli }
 
+// ErrUnknownImage marks a run that names a package set this sandbox has no
+// image for.
+var ErrUnknownImage = errors.New("unknown sandbox image")
+
+// imageFor returns the image of a package set ("" is the default image).
+func (s *Sandbox) imageFor(set string) (string, error) {
+	if set == "" {
+		return s.cfg.Image, nil
+	}
+	if img, ok := s.cfg.Images[set]; ok {
+		return img, nil
+	}
+	return "", fmt.Errorf("%w: no image for package set %q", ErrUnknownImage, set)
+}
+
+// HasImage checks that the image of a package set exists on the engine.
+func (s *Sandbox) HasImage(ctx context.Context, set string) error {
+	img, err := s.imageFor(set)
+	if err != nil {
+		return err
+	}
+	if _, err := s.cli.ImageInspect(ctx, img); err != nil {
+		return fmt.Errorf("%w: image %s for %q: %w (build it with `make image`)", ErrEngine, img, set, err)
+	}
+	return nil
+}
+
 // Ping checks that the engine answers and the image is present.
 func (s *Sandbox) Ping(ctx context.Context) error {
 	if _, err := s.cli.Ping(ctx); err != nil {
@@ -165,6 +195,12 @@ type request struct {
 	TestTimeout float64           `json:"test_timeout"`
 	OutputKeep  int64             `json:"output_keep"`
 	OutputCap   int64             `json:"output_cap"`
+	// Fork runs each phase's pytest in a fork of the preloaded harness;
+	// false starts a new interpreter per phase. Under gVisor a forked
+	// pytest that exhausts the memory limit stalls until the wall time
+	// instead of being OOM-killed (seen with Debian's runsc 20221219; not
+	// understood), so there every phase gets a new interpreter.
+	Fork bool `json:"fork"`
 }
 
 type hiddenPart struct {
@@ -197,8 +233,9 @@ func encode(files []runner.File) map[string]string {
 
 // input is the harness's stdin for spec: "<length>\n", the request, then
 // the hidden part.
-func input(spec runner.RunSpec, nonce string) ([]byte, error) {
+func input(spec runner.RunSpec, nonce string, fork bool) ([]byte, error) {
 	req, err := json.Marshal(request{
+		Fork:        fork,
 		Nonce:       nonce,
 		Files:       encode(spec.Files),
 		Entry:       spec.Entry,
@@ -260,13 +297,17 @@ func (s *Sandbox) Run(ctx context.Context, spec runner.RunSpec) (runner.RunResul
 	if err != nil {
 		return runner.RunResult{}, err
 	}
-	in, err := input(spec, nonce)
+	in, err := input(spec, nonce, s.cfg.Runtime != "runsc")
 	if err != nil {
 		return runner.RunResult{}, err
 	}
-	c := s.pool.take(spec.Limits)
+	image, err := s.imageFor(spec.Image)
+	if err != nil {
+		return runner.RunResult{}, err
+	}
+	c := s.pool.take(ctx, image, spec.Limits)
 	if c == nil {
-		if c, err = s.start(ctx, spec.Limits, spec.ID, 0); err != nil {
+		if c, err = s.start(ctx, image, spec.Limits, spec.ID, 0); err != nil {
 			return runner.RunResult{}, err
 		}
 	}
@@ -278,7 +319,7 @@ func (s *Sandbox) Run(ctx context.Context, spec runner.RunSpec) (runner.RunResul
 // limits l. The container is live (safe from Sweep) until removed; it may
 // wait up to idle for its request before its deadline label says it is a
 // leftover.
-func (s *Sandbox) start(ctx context.Context, l runner.Limits, submission string, idle time.Duration) (*started, error) {
+func (s *Sandbox) start(ctx context.Context, image string, l runner.Limits, submission string, idle time.Duration) (*started, error) {
 	run, err := randomHex(12)
 	if err != nil {
 		return nil, err
@@ -286,7 +327,7 @@ func (s *Sandbox) start(ctx context.Context, l runner.Limits, submission string,
 	// The run is live from before its container exists until after it is
 	// removed, so a concurrent Sweep can never take it for a leftover.
 	s.setLive(run, true)
-	id, err := s.create(ctx, l, submission, run, idle)
+	id, err := s.create(ctx, image, l, submission, run, idle)
 	if err != nil {
 		s.setLive(run, false)
 		return nil, err
@@ -353,7 +394,7 @@ func (s *Sandbox) removeLater(c *started, submission string) {
 // WaitRemoved waits until every container removal started so far is done.
 func (s *Sandbox) WaitRemoved() { s.removals.Wait() }
 
-func (s *Sandbox) create(ctx context.Context, l runner.Limits, submission, run string, idle time.Duration) (string, error) {
+func (s *Sandbox) create(ctx context.Context, image string, l runner.Limits, submission, run string, idle time.Duration) (string, error) {
 	yes := true
 	pids := l.Pids
 	ulimits := []*container.Ulimit{
@@ -371,7 +412,7 @@ func (s *Sandbox) create(ctx context.Context, l runner.Limits, submission, run s
 		ulimits = append(ulimits, &container.Ulimit{Name: "nproc", Soft: l.Pids, Hard: l.Pids})
 	}
 	cfg := &container.Config{
-		Image:           s.cfg.Image,
+		Image:           image,
 		User:            sandboxUser,
 		WorkingDir:      "/work",
 		OpenStdin:       true,

@@ -48,8 +48,10 @@ func TestSweepRemovesLeftoversOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n < 2 {
-		t.Errorf("Sweep removed %d containers, want at least 2", n)
+	// Other processes on the engine sweep expired containers too, so this
+	// sweep may not be the one that removed the expired container.
+	if n < 1 {
+		t.Errorf("Sweep removed %d containers, want at least this worker's own", n)
 	}
 	for _, c := range []struct {
 		name string

@@ -25,6 +25,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"assay/access"
 	"assay/runner"
 )
 
@@ -184,9 +185,17 @@ func (b *Broker) create(ctx context.Context, s runner.Submission, key, fingerpri
 	if key != "" {
 		idemKey = b.keys.idempotency(key)
 	}
+	attemptsKey, listKey, limit := "", "", 0
+	if s.Invitation != "" {
+		inv, err := b.Invitation(ctx, s.Invitation)
+		if err != nil {
+			return "", fmt.Errorf("enqueue %s: %w", s.ID, err)
+		}
+		attemptsKey, listKey, limit = b.keys.invitationAttempts(s.Invitation), b.keys.invitationSubmissions(s.Invitation), inv.AttemptLimit
+	}
 	reply, err := b.createScript.Run(ctx, b.rdb,
-		[]string{b.keys.submission(s.ID), b.keys.state(s.ID), b.keys.queue(), idemKey},
-		data, s.ID, string(runner.StatusQueued), fingerprint+" "+s.ID, int64(IdempotencyTTL/time.Second),
+		[]string{b.keys.submission(s.ID), b.keys.state(s.ID), b.keys.queue(), idemKey, attemptsKey, listKey},
+		data, s.ID, string(runner.StatusQueued), fingerprint+" "+s.ID, int64(IdempotencyTTL/time.Second), s.Challenge, limit,
 	).Slice()
 	if err != nil {
 		return "", fmt.Errorf("enqueue %s: %w", s.ID, err)
@@ -202,6 +211,8 @@ func (b *Broker) create(ctx context.Context, s runner.Submission, key, fingerpri
 			return "", fmt.Errorf("enqueue: idempotency key %q: %w", key, runner.ErrKeyReused)
 		}
 		return prevID, nil
+	case 3:
+		return "", fmt.Errorf("enqueue %s: %d attempts at %s: %w", s.ID, limit, s.Challenge, access.ErrNoAttemptsLeft)
 	}
 	return "", fmt.Errorf("enqueue %s: %w", s.ID, runner.ErrConflict)
 }

@@ -1,5 +1,7 @@
 package redis
 
+import "strconv"
+
 // Every key and channel the broker uses, with {prefix} from Config.Prefix
 // (default "assay") and {id} a submission id:
 //
@@ -16,8 +18,47 @@ package redis
 //	                                     after too many attempts (its result says internal_error).
 //	{prefix}:idempotency:{key}  string   "<sha256 of the request> <submission id>" for a POST sent
 //	                                     with an Idempotency-Key; expires after IdempotencyTTL.
+//	{prefix}:notify             stream   one entry per recorded result (field "id"), added by
+//	                                     SaveResult; consumer group "notifiers" delivers webhooks.
+//	                                     Capped at about 100000 entries.
+//	{prefix}:deliveries:{id}    list     JSON of each webhook delivery attempt for a submission
+//	                                     (the last 100).
+//	{prefix}:delivered:{id}:{t} string   set once when the webhook target t (a hash of its URL)
+//	                                     accepted the submission's event.
 //	{prefix}:events:{id}        channel  pub/sub, not a key: the new status ("running" or "done")
 //	                                     is published when MarkRunning or SaveResult changes it.
+//
+// Access (accounts.go); {hash} is the hex SHA-256 of a token, which is
+// itself never stored:
+//
+//	{prefix}:token:{hash}                     string  "interviewer:{id}" or "invitation:{id}": whom a
+//	                                                  bearer token names. Deleted to revoke it.
+//	{prefix}:interviewer:{id}                 string  JSON of access.Interviewer and its token hash.
+//	{prefix}:interviewers                     list    interviewer ids, in the order of creation.
+//	{prefix}:assessment:{id}                  string  JSON of access.Assessment.
+//	{prefix}:assessments                      list    assessment ids, in the order of creation.
+//	{prefix}:assessment:{id}:invitations      list    the assessment's invitation ids, in the order of creation.
+//	{prefix}:invitation:{id}                  string  JSON of access.Invitation and its token hash.
+//	{prefix}:invitation:{id}:attempts         hash    challenge slug -> submissions made; checked
+//	                                                  against the attempt limit and incremented by
+//	                                                  Create's script, atomically with the enqueue.
+//	{prefix}:invitation:{id}:submissions      list    the invitation's submission ids, oldest first
+//	                                                  (pushed by the same script).
+//	{prefix}:ratelimit:{who}:{window}         string  submissions by one principal in one fixed window;
+//	                                                  expires with the window (Allow).
+//
+// Challenge versions (challenges.go); {slug} a challenge, {version} its
+// content hash:
+//
+//	{prefix}:challenge:{slug}:version:{version}  string  JSON of runner.ChallengeVersion with its
+//	                                                     files (expected.json included); written once.
+//	{prefix}:challenge:{slug}:versions           hash    version -> JSON of the same without files,
+//	                                                     written with the record (one script).
+//	{prefix}:challenge:{slug}:publications       list    JSON of runner.Publication each time a version
+//	                                                     was made current over the API, oldest first.
+//	{prefix}:challenges:published                hash    slug -> the current published version.
+//	{prefix}:challenges:revision                 string  counter, INCR'd with every publication; API
+//	                                                     processes poll it to refresh their catalog.
 //
 // Nothing else expires: records are kept until an operator removes them.
 
@@ -42,6 +83,40 @@ func (k keys) state(id string) string      { return k.prefix + ":state:" + id }
 func (k keys) result(id string) string     { return k.prefix + ":result:" + id }
 func (k keys) events(id string) string     { return k.prefix + ":events:" + id }
 func (k keys) deadLetter() string          { return k.prefix + ":deadletter" }
+func (k keys) notify() string              { return k.prefix + ":notify" }
+func (k keys) deliveries(id string) string { return k.prefix + ":deliveries:" + id }
+func (k keys) delivered(id, target string) string {
+	return k.prefix + ":delivered:" + id + ":" + target
+}
 func (k keys) idempotency(key string) string {
 	return k.prefix + ":idempotency:" + key
 }
+func (k keys) token(hash string) string     { return k.prefix + ":token:" + hash }
+func (k keys) interviewer(id string) string { return k.prefix + ":interviewer:" + id }
+func (k keys) interviewers() string         { return k.prefix + ":interviewers" }
+func (k keys) assessment(id string) string  { return k.prefix + ":assessment:" + id }
+func (k keys) assessments() string          { return k.prefix + ":assessments" }
+func (k keys) invitation(id string) string  { return k.prefix + ":invitation:" + id }
+func (k keys) invitationAttempts(id string) string {
+	return k.prefix + ":invitation:" + id + ":attempts"
+}
+func (k keys) invitationSubmissions(id string) string {
+	return k.prefix + ":invitation:" + id + ":submissions"
+}
+func (k keys) assessmentInvitations(id string) string {
+	return k.prefix + ":assessment:" + id + ":invitations"
+}
+func (k keys) rateLimit(who string, window int64) string {
+	return k.prefix + ":ratelimit:" + who + ":" + strconv.FormatInt(window, 10)
+}
+func (k keys) challengeVersion(slug, version string) string {
+	return k.prefix + ":challenge:" + slug + ":version:" + version
+}
+func (k keys) challengeVersions(slug string) string {
+	return k.prefix + ":challenge:" + slug + ":versions"
+}
+func (k keys) challengePublications(slug string) string {
+	return k.prefix + ":challenge:" + slug + ":publications"
+}
+func (k keys) publishedChallenges() string { return k.prefix + ":challenges:published" }
+func (k keys) challengesRevision() string  { return k.prefix + ":challenges:revision" }

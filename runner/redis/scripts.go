@@ -7,14 +7,19 @@ package redis
 // out-of-memory before running it rather than failing at the first write
 // halfway through: a script either runs all its writes or none.
 
-// createLua stores a submission and enqueues it, unless the id is taken
-// or the request's idempotency key was seen before.
+// createLua stores a submission and enqueues it, unless the id is taken,
+// the request's idempotency key was seen before, or (for a candidate's
+// submission) the invitation's attempts at the challenge are used up.
 //
-//	KEYS: submission, state, queue, idempotency key ('' key name when none)
+//	KEYS: submission, state, queue, idempotency key ('' key name when none),
+//	      the invitation's attempts hash and submissions list ('' when the
+//	      submission has no invitation)
 //	ARGV: submission JSON, id, status "queued", idempotency record
-//	      ("<fingerprint> <id>"), its time to live in seconds
+//	      ("<fingerprint> <id>"), its time to live in seconds, challenge,
+//	      attempt limit (0: none)
 //	returns {1} if created, {0} if the id exists,
-//	        {2, record} if the idempotency key already names a submission
+//	        {2, record} if the idempotency key already names a submission,
+//	        {3} if no attempt is left
 const createLua = `#!lua
 if KEYS[4] ~= '' then
 	local prev = redis.call('GET', KEYS[4])
@@ -24,6 +29,15 @@ if KEYS[4] ~= '' then
 end
 if redis.call('EXISTS', KEYS[1]) == 1 then
 	return {0}
+end
+if KEYS[5] ~= '' then
+	local limit = tonumber(ARGV[7])
+	local used = tonumber(redis.call('HGET', KEYS[5], ARGV[6]) or '0')
+	if limit > 0 and used >= limit then
+		return {3}
+	end
+	redis.call('HINCRBY', KEYS[5], ARGV[6], 1)
+	redis.call('RPUSH', KEYS[6], ARGV[2])
 end
 redis.call('XADD', KEYS[3], '*', 'id', ARGV[2])
 redis.call('SET', KEYS[1], ARGV[1])
@@ -57,7 +71,10 @@ return 1
 // with the worker and start time of the run that counts, and tells the
 // waiters. A second call changes nothing.
 //
-//	KEYS: submission, state, result, dead-letter list
+// It also adds the submission to the notify stream, for webhooks: in the
+// same step as the result, so no finished submission goes unannounced.
+//
+//	KEYS: submission, state, result, dead-letter list, notify stream
 //	ARGV: result JSON, worker, started_at ('' if unknown), events channel, status "done",
 //	      "1" if the job was given up on (its id goes on the dead-letter list), id
 //	returns 1 if saved, 0 if a result was already saved, -1 if there is no such submission
@@ -78,6 +95,7 @@ end
 if ARGV[6] == '1' then
 	redis.call('RPUSH', KEYS[4], ARGV[7])
 end
+redis.call('XADD', KEYS[5], 'MAXLEN', '~', '100000', '*', 'id', ARGV[7])
 redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1
 `

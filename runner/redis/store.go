@@ -62,7 +62,7 @@ func (b *Broker) SaveResult(ctx context.Context, r runner.Result) (bool, error) 
 		dead = "1"
 	}
 	n, err := b.saveResultScript.Run(ctx, b.rdb,
-		[]string{b.keys.submission(id), b.keys.state(id), b.keys.result(id), b.keys.deadLetter()},
+		[]string{b.keys.submission(id), b.keys.state(id), b.keys.result(id), b.keys.deadLetter(), b.keys.notify()},
 		data, r.Worker, startedAt, b.keys.events(id), string(runner.StatusDone), dead, id,
 	).Int()
 	if err != nil {

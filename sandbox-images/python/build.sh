@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Python sandbox image, tagged assay/python:<content hash> and
-# assay/python:latest. Does nothing when the image for this content exists.
+# assay/python:latest, and on it the scientific one (numpy, pandas),
+# assay/python-scientific:<hash> and :latest. Does nothing when the images
+# for this content exist.
 # Without a registry (no debian:bookworm-slim locally) it makes the base root
 # filesystem with debootstrap and imports it as assay/debian-base:bookworm.
 set -euo pipefail
@@ -15,9 +17,24 @@ docker version --format '{{.Server.Version}}' >/dev/null 2>&1 || {
 }
 
 hash=$(cd "$here" && cat Dockerfile harness.py assay_guard.py pytest.ini build.sh | sha256sum | cut -c1-12)
+sci=${ASSAY_SCIENTIFIC_IMAGE_NAME:-assay/python-scientific}
+scihash=$( (echo "$hash"; cat "$here/../python-scientific/Dockerfile") | sha256sum | cut -c1-12)
+
+# The scientific package set (numpy, pandas) on top of the image just built.
+build_scientific() {
+  if docker image inspect "$sci:$scihash" >/dev/null 2>&1; then
+    docker tag "$sci:$scihash" "$sci:latest"
+    echo "$sci:$scihash is up to date"
+    return
+  fi
+  docker build -q --build-arg BASE="$name:$hash" -t "$sci:$scihash" -t "$sci:latest" "$here/../python-scientific" >/dev/null
+  echo "built $sci:$scihash from $name:$hash"
+}
+
 if docker image inspect "$name:$hash" >/dev/null 2>&1; then
   docker tag "$name:$hash" "$name:latest"
   echo "$name:$hash is up to date"
+  build_scientific
   exit 0
 fi
 
@@ -43,3 +60,4 @@ fi
 
 docker build -q --build-arg BASE="$base" -t "$name:$hash" -t "$name:latest" "$here" >/dev/null
 echo "built $name:$hash from $base"
+build_scientific

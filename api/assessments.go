@@ -1,0 +1,563 @@
+package api
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"assay/access"
+	"assay/runner"
+)
+
+// accessRoutes registers the routes of roles and review: who each may be
+// called by is declared here, route by route, through allow (API) and
+// page (HTML). Routes without allow are public on purpose: health,
+// the challenge catalog, the OpenAPI document, static files, the login
+// form and the invitation page (whose path holds its credential).
+func (s *server) accessRoutes(r *gin.Engine, v1 *gin.RouterGroup) error {
+	v1.GET("/openapi.json", s.openAPI)
+	v1.GET("/me", s.allow(everyone...), s.me)
+	v1.GET("/submissions/:id/events", s.allow(everyone...), s.events)
+	v1.GET("/submissions/:id/deliveries", s.allow(staff...), s.listDeliveries)
+
+	v1.POST("/interviewers", s.allow(access.RoleAdmin), s.createInterviewer)
+	v1.GET("/interviewers", s.allow(access.RoleAdmin), s.listInterviewers)
+	v1.DELETE("/interviewers/:id", s.allow(access.RoleAdmin), s.revokeInterviewer)
+
+	v1.POST("/assessments", s.allow(staff...), s.createAssessment)
+	v1.GET("/assessments", s.allow(staff...), s.listAssessments)
+	v1.GET("/assessments/:id", s.allow(staff...), s.getAssessment)
+	v1.POST("/assessments/:id/invitations", s.allow(staff...), s.createInvitation)
+	v1.GET("/assessments/:id/results", s.allow(staff...), s.exportResults)
+	v1.GET("/invitations/:id", s.allow(everyone...), s.getInvitation)
+
+	return s.pageRoutes(r)
+}
+
+// accounts returns the configured Accounts, or an error answering 501
+// when the server has none (an API without a store of accounts).
+func (s *server) accounts() (Accounts, error) {
+	if s.cfg.Accounts == nil {
+		return nil, errorf(http.StatusNotImplemented, "this server keeps no accounts")
+	}
+	return s.cfg.Accounts, nil
+}
+
+// Me is the answer of GET /api/v1/me.
+type Me struct {
+	access.Principal
+	// Attempts counts a candidate's submissions per challenge.
+	Attempts map[string]int `json:"attempts,omitempty"`
+}
+
+func (s *server) me(c *gin.Context) {
+	p := principalOf(c)
+	out := Me{Principal: p}
+	if p.Role == access.RoleCandidate {
+		rep, err := s.report(c.Request.Context(), *p.Invitation)
+		if err != nil {
+			writeError(c, s.cfg.Logger, err)
+			return
+		}
+		out.Attempts = map[string]int{}
+		for _, ch := range rep.Challenges {
+			out.Attempts[ch.Challenge] = ch.Attempts
+		}
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// decodeJSON reads a small JSON body strictly into v.
+func (s *server) decodeJSON(c *gin.Context, v any) error {
+	if ct := c.ContentType(); ct != "" && ct != "application/json" {
+		return errorf(http.StatusUnsupportedMediaType, "send JSON (Content-Type: application/json), not %s", ct)
+	}
+	dec := jsonDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10))
+	if err := dec.Decode(v); err != nil {
+		return errorf(http.StatusBadRequest, "request body is not valid JSON: %s", jsonProblem(err))
+	}
+	return nil
+}
+
+// NewInterviewer is the body of POST /api/v1/interviewers.
+type NewInterviewer struct {
+	Name string `json:"name"`
+}
+
+// CreatedInterviewer is its answer: the token is shown this once.
+type CreatedInterviewer struct {
+	access.Interviewer
+	Token string `json:"token"`
+}
+
+func (s *server) createInterviewer(c *gin.Context) {
+	acc, err := s.accounts()
+	if err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	var req NewInterviewer
+	if err := s.decodeJSON(c, &req); err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	if err := checkName("name", req.Name, true); err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	tok, err := access.NewToken()
+	if err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	iv := access.Interviewer{ID: uuid.NewString(), Name: strings.TrimSpace(req.Name), CreatedAt: s.cfg.Now().UTC(), CreatedBy: principalOf(c).ID}
+	if err := acc.CreateInterviewer(c.Request.Context(), iv, access.HashToken(tok)); err != nil {
+		writeError(c, s.cfg.Logger, unavailable(err))
+		return
+	}
+	c.JSON(http.StatusCreated, CreatedInterviewer{Interviewer: iv, Token: tok})
+}
+
+func (s *server) listInterviewers(c *gin.Context) {
+	acc, err := s.accounts()
+	if err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	list, err := acc.Interviewers(c.Request.Context())
+	if err != nil {
+		writeError(c, s.cfg.Logger, unavailable(err))
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"interviewers": list})
+}
+
+func (s *server) revokeInterviewer(c *gin.Context) {
+	acc, err := s.accounts()
+	if err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	if err := acc.RevokeInterviewer(c.Request.Context(), c.Param("id")); err != nil {
+		writeError(c, s.cfg.Logger, unavailable(err))
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// NewAssessment is the body of POST /api/v1/assessments.
+type NewAssessment struct {
+	Name         string     `json:"name"`
+	Challenges   []string   `json:"challenges"`
+	Deadline     *time.Time `json:"deadline,omitempty"`
+	AttemptLimit int        `json:"attempt_limit,omitempty"`
+	WebhookURL   string     `json:"webhook_url,omitempty"`
+}
+
+func (s *server) createAssessment(c *gin.Context) {
+	acc, err := s.accounts()
+	if err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	var req NewAssessment
+	if err := s.decodeJSON(c, &req); err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	if err := s.checkTerms(req.Name, req.Challenges, req.AttemptLimit); err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	if u := req.WebhookURL; u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		writeError(c, s.cfg.Logger, errorf(http.StatusBadRequest, "webhook_url must be an http or https URL"))
+		return
+	}
+	a := access.Assessment{
+		ID: uuid.NewString(), Name: strings.TrimSpace(req.Name), Challenges: req.Challenges,
+		Deadline: utc(req.Deadline), AttemptLimit: req.AttemptLimit, WebhookURL: req.WebhookURL,
+		CreatedAt: s.cfg.Now().UTC(), CreatedBy: principalOf(c).ID,
+	}
+	if err := acc.CreateAssessment(c.Request.Context(), a); err != nil {
+		writeError(c, s.cfg.Logger, unavailable(err))
+		return
+	}
+	c.Header("Location", "/api/v1/assessments/"+a.ID)
+	c.JSON(http.StatusCreated, a)
+}
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func checkName(field, v string, required bool) error {
+	v = strings.TrimSpace(v)
+	switch {
+	case required && v == "":
+		return errorf(http.StatusBadRequest, "%s is required", field)
+	case len(v) > 200:
+		return errorf(http.StatusBadRequest, "%s is longer than 200 characters", field)
+	}
+	return nil
+}
+
+// checkTerms validates what an assessment or invitation grants.
+func (s *server) checkTerms(name string, slugs []string, attempts int) error {
+	if err := checkName("name", name, true); err != nil {
+		return err
+	}
+	if len(slugs) == 0 {
+		return errorf(http.StatusBadRequest, "challenges is required: a list of challenge slugs")
+	}
+	for i, slug := range slugs {
+		if _, err := s.cfg.Catalog.Get(slug); err != nil {
+			return errorf(http.StatusBadRequest, "challenge %q does not exist", slug)
+		}
+		if slices.Contains(slugs[:i], slug) {
+			return errorf(http.StatusBadRequest, "challenge %q is listed twice", slug)
+		}
+	}
+	if attempts < 0 || attempts > 1000 {
+		return errorf(http.StatusBadRequest, "attempt_limit must be from 0 (no limit) to 1000")
+	}
+	return nil
+}
+
+func (s *server) listAssessments(c *gin.Context) {
+	acc, err := s.accounts()
+	if err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	list, err := acc.Assessments(c.Request.Context())
+	if err != nil {
+		writeError(c, s.cfg.Logger, unavailable(err))
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"assessments": list})
+}
+
+// AssessmentReport is an assessment with each invited candidate's
+// attempts, best and latest results per challenge.
+type AssessmentReport struct {
+	Assessment access.Assessment `json:"assessment"`
+	Candidates []CandidateReport `json:"candidates"`
+}
+
+// CandidateReport is one invitation's standing.
+type CandidateReport struct {
+	Invitation  access.Invitation   `json:"invitation"`
+	Challenges  []ChallengeReport   `json:"challenges"`
+	Submissions []SubmissionSummary `json:"submissions"`
+}
+
+// ChallengeReport is a candidate's standing at one challenge.
+type ChallengeReport struct {
+	Challenge string             `json:"challenge"`
+	Attempts  int                `json:"attempts"`
+	Best      *SubmissionSummary `json:"best,omitempty"`
+	Latest    *SubmissionSummary `json:"latest,omitempty"`
+}
+
+// SubmissionSummary is one line of a list of submissions.
+type SubmissionSummary struct {
+	ID        string         `json:"id"`
+	Challenge string         `json:"challenge"`
+	Status    runner.Status  `json:"status"`
+	Verdict   runner.Verdict `json:"verdict,omitempty"`
+	Passed    int            `json:"passed"`
+	Total     int            `json:"total"`
+	RunMS     int64          `json:"run_ms,omitempty"`
+	CreatedAt time.Time      `json:"created_at"`
+}
+
+func summarize(st runner.State) SubmissionSummary {
+	out := SubmissionSummary{ID: st.Submission.ID, Challenge: st.Submission.Challenge, Status: st.Status, CreatedAt: st.Submission.CreatedAt}
+	if r := st.Result; r != nil {
+		out.Verdict, out.Passed, out.Total, out.RunMS = r.Verdict, r.Passed, r.Total, r.RunMS
+	}
+	return out
+}
+
+// better reports whether a is a better result than b: finished first,
+// then passed, then more tests passed, then the later.
+func better(a, b SubmissionSummary) bool {
+	if (a.Status == runner.StatusDone) != (b.Status == runner.StatusDone) {
+		return a.Status == runner.StatusDone
+	}
+	if (a.Verdict == runner.VerdictPassed) != (b.Verdict == runner.VerdictPassed) {
+		return a.Verdict == runner.VerdictPassed
+	}
+	if a.Passed != b.Passed {
+		return a.Passed > b.Passed
+	}
+	return a.CreatedAt.After(b.CreatedAt)
+}
+
+// report gathers an invitation's submissions into its standing.
+func (s *server) report(ctx context.Context, inv access.Invitation) (CandidateReport, error) {
+	acc, err := s.accounts()
+	if err != nil {
+		return CandidateReport{}, err
+	}
+	ids, err := acc.InvitationSubmissions(ctx, inv.ID)
+	if err != nil {
+		return CandidateReport{}, unavailable(err)
+	}
+	rep := CandidateReport{Invitation: inv, Submissions: make([]SubmissionSummary, 0, len(ids))}
+	byChallenge := map[string]*ChallengeReport{}
+	for _, slug := range inv.Challenges {
+		rep.Challenges = append(rep.Challenges, ChallengeReport{Challenge: slug})
+	}
+	for i := range rep.Challenges {
+		byChallenge[rep.Challenges[i].Challenge] = &rep.Challenges[i]
+	}
+	for _, id := range ids {
+		st, err := s.cfg.Submissions.Get(ctx, id)
+		if err != nil {
+			return CandidateReport{}, unavailable(fmt.Errorf("report of invitation %s: %w", inv.ID, err))
+		}
+		sum := summarize(st)
+		rep.Submissions = append(rep.Submissions, sum)
+		ch := byChallenge[sum.Challenge]
+		if ch == nil {
+			continue
+		}
+		ch.Attempts++
+		latest := sum
+		ch.Latest = &latest
+		if ch.Best == nil || better(sum, *ch.Best) {
+			best := sum
+			ch.Best = &best
+		}
+	}
+	return rep, nil
+}
+
+func (s *server) assessmentReport(ctx context.Context, id string) (AssessmentReport, error) {
+	acc, err := s.accounts()
+	if err != nil {
+		return AssessmentReport{}, err
+	}
+	a, err := acc.Assessment(ctx, id)
+	if err != nil {
+		return AssessmentReport{}, unavailable(err)
+	}
+	invs, err := acc.Invitations(ctx, id)
+	if err != nil {
+		return AssessmentReport{}, unavailable(err)
+	}
+	out := AssessmentReport{Assessment: a, Candidates: []CandidateReport{}}
+	for _, inv := range invs {
+		rep, err := s.report(ctx, inv)
+		if err != nil {
+			return AssessmentReport{}, err
+		}
+		out.Candidates = append(out.Candidates, rep)
+	}
+	return out, nil
+}
+
+func (s *server) getAssessment(c *gin.Context) {
+	rep, err := s.assessmentReport(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	c.JSON(http.StatusOK, rep)
+}
+
+// NewInvitation is the body of POST /api/v1/assessments/{id}/invitations.
+// Challenges, Deadline and AttemptLimit default to the assessment's.
+type NewInvitation struct {
+	Candidate    string     `json:"candidate"`
+	Email        string     `json:"email,omitempty"`
+	Challenges   []string   `json:"challenges,omitempty"`
+	Deadline     *time.Time `json:"deadline,omitempty"`
+	AttemptLimit *int       `json:"attempt_limit,omitempty"`
+}
+
+// CreatedInvitation is its answer: the token and the link are shown once.
+type CreatedInvitation struct {
+	access.Invitation
+	Token string `json:"token"`
+	// Link is the candidate's page, relative to the server.
+	Link string `json:"link"`
+}
+
+func (s *server) createInvitation(c *gin.Context) {
+	acc, err := s.accounts()
+	if err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	a, err := acc.Assessment(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		writeError(c, s.cfg.Logger, unavailable(err))
+		return
+	}
+	var req NewInvitation
+	if err := s.decodeJSON(c, &req); err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	inv := access.Invitation{
+		ID: uuid.NewString(), Assessment: a.ID, Candidate: strings.TrimSpace(req.Candidate), Email: strings.TrimSpace(req.Email),
+		Challenges: a.Challenges, Deadline: a.Deadline, AttemptLimit: a.AttemptLimit,
+		CreatedAt: s.cfg.Now().UTC(), CreatedBy: principalOf(c).ID,
+	}
+	if len(req.Challenges) > 0 {
+		inv.Challenges = req.Challenges
+	}
+	if req.Deadline != nil {
+		inv.Deadline = utc(req.Deadline)
+	}
+	if req.AttemptLimit != nil {
+		inv.AttemptLimit = *req.AttemptLimit
+	}
+	if err := checkName("email", inv.Email, false); err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	if err := s.checkTerms(inv.Candidate, inv.Challenges, inv.AttemptLimit); err != nil {
+		writeError(c, s.cfg.Logger, fmt.Errorf("candidate: %w", err))
+		return
+	}
+	tok, err := access.NewToken()
+	if err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	if err := acc.CreateInvitation(c.Request.Context(), inv, access.HashToken(tok)); err != nil {
+		writeError(c, s.cfg.Logger, unavailable(err))
+		return
+	}
+	c.Header("Location", "/api/v1/invitations/"+inv.ID)
+	c.JSON(http.StatusCreated, CreatedInvitation{Invitation: inv, Token: tok, Link: "/i/" + tok})
+}
+
+func (s *server) getInvitation(c *gin.Context) {
+	acc, err := s.accounts()
+	if err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	p, id := principalOf(c), c.Param("id")
+	if p.Role == access.RoleCandidate && p.ID != id {
+		writeError(c, s.cfg.Logger, errorf(http.StatusForbidden, "invitation %s is not yours", id))
+		return
+	}
+	inv, err := acc.Invitation(c.Request.Context(), id)
+	if err != nil {
+		writeError(c, s.cfg.Logger, unavailable(err))
+		return
+	}
+	rep, err := s.report(c.Request.Context(), inv)
+	if err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	c.JSON(http.StatusOK, rep)
+}
+
+// ResultRow is one line of an assessment's export: a candidate at a challenge.
+type ResultRow struct {
+	Candidate      string         `json:"candidate"`
+	Email          string         `json:"email"`
+	Invitation     string         `json:"invitation"`
+	Challenge      string         `json:"challenge"`
+	Attempts       int            `json:"attempts"`
+	BestVerdict    runner.Verdict `json:"best_verdict"`
+	BestPassed     int            `json:"best_passed"`
+	BestTotal      int            `json:"best_total"`
+	BestSubmission string         `json:"best_submission"`
+	LatestVerdict  runner.Verdict `json:"latest_verdict"`
+	LatestPassed   int            `json:"latest_passed"`
+	LatestTotal    int            `json:"latest_total"`
+	LatestAt       string         `json:"latest_at"`
+	LatestID       string         `json:"latest_submission"`
+}
+
+func exportRows(rep AssessmentReport) []ResultRow {
+	rows := []ResultRow{}
+	for _, cand := range rep.Candidates {
+		for _, ch := range cand.Challenges {
+			row := ResultRow{Candidate: cand.Invitation.Candidate, Email: cand.Invitation.Email, Invitation: cand.Invitation.ID, Challenge: ch.Challenge, Attempts: ch.Attempts}
+			if b := ch.Best; b != nil {
+				row.BestVerdict, row.BestPassed, row.BestTotal, row.BestSubmission = b.Verdict, b.Passed, b.Total, b.ID
+			}
+			if l := ch.Latest; l != nil {
+				row.LatestVerdict, row.LatestPassed, row.LatestTotal, row.LatestID = l.Verdict, l.Passed, l.Total, l.ID
+				row.LatestAt = l.CreatedAt.UTC().Format(time.RFC3339)
+			}
+			rows = append(rows, row)
+		}
+	}
+	return rows
+}
+
+// exportResults answers an assessment's results as JSON (the default) or
+// CSV (?format=csv), one row per candidate and challenge.
+func (s *server) exportResults(c *gin.Context) {
+	format := c.DefaultQuery("format", "json")
+	if format != "json" && format != "csv" {
+		writeError(c, s.cfg.Logger, errorf(http.StatusBadRequest, "format=%q: use json or csv", format))
+		return
+	}
+	rep, err := s.assessmentReport(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	rows := exportRows(rep)
+	name := "assessment-" + rep.Assessment.ID
+	if format == "json" {
+		c.Header("Content-Disposition", `attachment; filename="`+name+`.json"`)
+		c.JSON(http.StatusOK, gin.H{"assessment": rep.Assessment, "results": rows})
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="`+name+`.csv"`)
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Status(http.StatusOK)
+	w := csv.NewWriter(c.Writer)
+	_ = w.Write([]string{"candidate", "email", "invitation", "challenge", "attempts", "best_verdict", "best_passed", "best_total", "best_submission", "latest_verdict", "latest_passed", "latest_total", "latest_at", "latest_submission"})
+	for _, r := range rows {
+		_ = w.Write([]string{csvSafe(r.Candidate), csvSafe(r.Email), r.Invitation, r.Challenge, strconv.Itoa(r.Attempts),
+			string(r.BestVerdict), strconv.Itoa(r.BestPassed), strconv.Itoa(r.BestTotal), r.BestSubmission,
+			string(r.LatestVerdict), strconv.Itoa(r.LatestPassed), strconv.Itoa(r.LatestTotal), r.LatestAt, r.LatestID})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		s.cfg.Logger.Warn("export csv", "err", err)
+	}
+}
+
+// csvSafe keeps a spreadsheet from reading a cell as a formula (CSV
+// injection): a leading = + - @ gets a quote mark before it.
+func csvSafe(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+// jsonDecoder decodes strictly: unknown fields are an error.
+func jsonDecoder(r io.Reader) *json.Decoder {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	return dec
+}

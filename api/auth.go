@@ -1,0 +1,291 @@
+package api
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"assay/access"
+	"assay/runner"
+)
+
+// Accounts keeps who may use Assay: interviewers, assessments and the
+// invitations that let candidates in, each found by the hash of its token.
+// runner/redis implements it.
+type Accounts interface {
+	// Resolve returns the principal a token hash names, or an error
+	// wrapping runner.ErrNotFound when it names none (unknown or revoked).
+	Resolve(ctx context.Context, tokenHash string) (access.Principal, error)
+	CreateInterviewer(ctx context.Context, iv access.Interviewer, tokenHash string) error
+	Interviewers(ctx context.Context) ([]access.Interviewer, error)
+	RevokeInterviewer(ctx context.Context, id string) error
+	CreateAssessment(ctx context.Context, a access.Assessment) error
+	Assessments(ctx context.Context) ([]access.Assessment, error)
+	Assessment(ctx context.Context, id string) (access.Assessment, error)
+	CreateInvitation(ctx context.Context, inv access.Invitation, tokenHash string) error
+	Invitations(ctx context.Context, assessment string) ([]access.Invitation, error)
+	Invitation(ctx context.Context, id string) (access.Invitation, error)
+	// InvitationSubmissions lists an invitation's submission ids, oldest first.
+	InvitationSubmissions(ctx context.Context, id string) ([]string, error)
+	// Allow counts one event for who in the current fixed window of
+	// length per and reports whether it is within limit, and if not how
+	// long until the window ends.
+	Allow(ctx context.Context, who string, limit int, per time.Duration, now time.Time) (bool, time.Duration, error)
+}
+
+// RateLimit bounds how many submissions one candidate makes in a window.
+// The zero value means no limit.
+type RateLimit struct {
+	N   int
+	Per time.Duration
+}
+
+func (r RateLimit) String() string {
+	if r.N <= 0 {
+		return "off"
+	}
+	return fmt.Sprintf("%d/%s", r.N, r.Per)
+}
+
+// ParseRateLimit reads "N/DURATION" (10/1m: ten per minute), or "0" or
+// "off" for no limit.
+func ParseRateLimit(s string) (RateLimit, error) {
+	if s == "0" || s == "off" || s == "" {
+		return RateLimit{}, nil
+	}
+	n, d, ok := strings.Cut(s, "/")
+	count, err := strconv.Atoi(n)
+	if !ok || err != nil || count < 1 {
+		return RateLimit{}, fmt.Errorf("%q is not N/DURATION (10/1m) or off", s)
+	}
+	per, err := time.ParseDuration(d)
+	if err != nil || per < time.Second {
+		return RateLimit{}, fmt.Errorf("%q: the window must be a duration of at least 1s", s)
+	}
+	return RateLimit{N: count, Per: per}, nil
+}
+
+// Cookies that carry a token for pages. Both are HttpOnly and
+// SameSite=Strict, and are read only on GET and HEAD requests, so a
+// cookie can never make another site's form change anything.
+const (
+	cookieReview    = "assay_review"    // set by the interviewer login form
+	cookieCandidate = "assay_candidate" // set when a candidate opens /i/TOKEN
+)
+
+// principalKey is where allow puts the request's principal in the gin context.
+const principalKey = "assay.principal"
+
+var (
+	// errNoCredentials: the request carries no token at all (401).
+	errNoCredentials = errors.New("no credentials")
+	// errBadToken: the token names nobody (401).
+	errBadToken = errors.New("unknown or revoked token")
+)
+
+// everyone is every role: any principal, but a principal there must be.
+var everyone = []access.Role{access.RoleAdmin, access.RoleInterviewer, access.RoleCandidate}
+
+// staff is the reviewers.
+var staff = []access.Role{access.RoleAdmin, access.RoleInterviewer}
+
+// malformed stands for an Authorization header that is not a bearer
+// token: it resolves to nobody (401), never to "no credentials".
+const malformed = "\x00malformed"
+
+// token returns the request's token: the bearer token, or on GET and HEAD
+// the first of the named cookies that is set.
+func token(c *gin.Context, cookies ...string) string {
+	if h := c.GetHeader("Authorization"); h != "" {
+		scheme, tok, ok := strings.Cut(h, " ")
+		if tok = strings.TrimSpace(tok); !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
+			return malformed
+		}
+		return tok
+	}
+	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
+		return ""
+	}
+	for _, name := range cookies {
+		if v, err := c.Cookie(name); err == nil && v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// resolve turns a token into its principal.
+func (s *server) resolve(ctx context.Context, tok string) (access.Principal, error) {
+	if tok == "" {
+		return access.Principal{}, errNoCredentials
+	}
+	if s.cfg.AdminToken != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(s.cfg.AdminToken)) == 1 {
+		return access.Principal{Role: access.RoleAdmin, ID: access.AdminID, Name: "admin"}, nil
+	}
+	if s.cfg.Accounts == nil || tok == malformed || len(tok) > 200 {
+		return access.Principal{}, errBadToken
+	}
+	p, err := s.cfg.Accounts.Resolve(ctx, access.HashToken(tok))
+	if errors.Is(err, runner.ErrNotFound) {
+		return access.Principal{}, errBadToken
+	}
+	if err != nil {
+		return access.Principal{}, unavailable(fmt.Errorf("resolve token: %w", err))
+	}
+	return p, nil
+}
+
+// authorize resolves the request's token to a principal and checks that it
+// has one of roles: no token or an unknown one is a 401 error, a
+// principal of another role a 403 one.
+func (s *server) authorize(c *gin.Context, tok string, roles []access.Role) (access.Principal, error) {
+	p, err := s.resolve(c.Request.Context(), tok)
+	switch {
+	case errors.Is(err, errNoCredentials):
+		c.Header("WWW-Authenticate", `Bearer realm="assay"`)
+		return p, errorf(http.StatusUnauthorized, "send a token: Authorization: Bearer TOKEN")
+	case errors.Is(err, errBadToken):
+		c.Header("WWW-Authenticate", `Bearer realm="assay", error="invalid_token"`)
+		return p, errorf(http.StatusUnauthorized, "the token is unknown or was revoked")
+	case err != nil:
+		return p, err
+	}
+	if !slices.Contains(roles, p.Role) {
+		return p, forbidden(p, roles)
+	}
+	return p, nil
+}
+
+// allow is the one authorization middleware of the API: every route that
+// is not public declares through it the roles that may call it.
+func (s *server) allow(roles ...access.Role) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		p, err := s.authorize(c, token(c, cookieReview, cookieCandidate), roles)
+		if err != nil {
+			writeError(c, s.cfg.Logger, err)
+			return
+		}
+		c.Set(principalKey, p)
+		c.Next()
+	}
+}
+
+// page is allow for the review pages: it reads only the review cookie
+// (a candidate link opened in the same browser does not get in the way),
+// without a token it sends the browser to the login form, and it shows
+// refusals as a page.
+func (s *server) page(roles ...access.Role) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		tok := token(c, cookieReview)
+		if tok == "" {
+			c.Redirect(http.StatusSeeOther, "/review/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
+			c.Abort()
+			return
+		}
+		p, err := s.authorize(c, tok, roles)
+		if err != nil {
+			s.errorPage(c, err)
+			return
+		}
+		c.Set(principalKey, p)
+		c.Next()
+	}
+}
+
+func forbidden(p access.Principal, roles []access.Role) error {
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = string(r)
+	}
+	return errorf(http.StatusForbidden, "a %s may not do this; it needs the %s role", p.Role, strings.Join(names, " or "))
+}
+
+// principalOf returns the principal allow found.
+func principalOf(c *gin.Context) access.Principal {
+	v, _ := c.Get(principalKey)
+	p, _ := v.(access.Principal)
+	return p
+}
+
+// owns reports whether p may see a submission: staff see every one, a
+// candidate only the submissions made with their invitation.
+func owns(p access.Principal, sub runner.Submission) bool {
+	return p.Role.Staff() || (p.Role == access.RoleCandidate && sub.Invitation != "" && sub.Invitation == p.ID)
+}
+
+// admit decides whether p may submit to the challenge now: staff may
+// submit to any challenge; a candidate only to the invitation's
+// challenges, before its deadline, within the rate limit. (The attempt
+// limit is checked by the store, atomically with the enqueue.)
+func (s *server) admit(c *gin.Context, p access.Principal, slug string) error {
+	if p.Role.Staff() {
+		return nil
+	}
+	inv := p.Invitation
+	if inv == nil {
+		return errorf(http.StatusForbidden, "only staff and invited candidates may submit")
+	}
+	if !inv.Allows(slug) {
+		return errorf(http.StatusForbidden, "your invitation does not include the challenge %q", slug)
+	}
+	if inv.Expired(s.cfg.Now()) {
+		return errorf(http.StatusForbidden, "your invitation expired at %s; no more submissions are accepted", inv.Deadline.UTC().Format(time.RFC3339))
+	}
+	if rl := s.cfg.RateLimit; rl.N > 0 && s.cfg.Accounts != nil {
+		ok, retry, err := s.cfg.Accounts.Allow(c.Request.Context(), "invitation:"+inv.ID, rl.N, rl.Per, s.cfg.Now())
+		if err != nil {
+			return unavailable(err)
+		}
+		if !ok {
+			secs := int(retry.Round(time.Second) / time.Second)
+			c.Header("Retry-After", strconv.Itoa(max(1, secs)))
+			return errorf(http.StatusTooManyRequests, "too many submissions: at most %d per %s; try again in %ds", rl.N, rl.Per, max(1, secs))
+		}
+	}
+	return nil
+}
+
+// stamp records who sends a submission.
+func stamp(sub *runner.Submission, p access.Principal) {
+	if p.Role == access.RoleCandidate {
+		sub.Invitation = p.ID
+		if sub.Submitter == "" {
+			sub.Submitter = p.Name
+		}
+		return
+	}
+	sub.Interviewer = p.ID
+}
+
+// readable loads a submission and checks that the request's principal may
+// see it: 404 when it does not exist, 403 when it is someone else's.
+func (s *server) readable(c *gin.Context, id string) (runner.State, bool) {
+	st, err := s.cfg.Submissions.Get(c.Request.Context(), id)
+	if err != nil {
+		writeError(c, s.cfg.Logger, unavailable(fmt.Errorf("get submission: %w", err)))
+		return st, false
+	}
+	if !owns(principalOf(c), st.Submission) {
+		writeError(c, s.cfg.Logger, errorf(http.StatusForbidden, "submission %s is not yours", id))
+		return st, false
+	}
+	return st, true
+}
+
+// view is the state as the principal may see it: the full view for staff,
+// the candidate view otherwise.
+func view(p access.Principal, st runner.State) any {
+	if p.Role.Staff() {
+		return st
+	}
+	return candidateView(st)
+}

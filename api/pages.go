@@ -1,0 +1,546 @@
+package api
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/alecthomas/chroma/v2"
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+
+	"assay/access"
+	"assay/challenges"
+	"assay/runner"
+)
+
+//go:embed web/templates/*.html web/static/*
+var web embed.FS
+
+// pages holds the parsed templates, one set per page (each with the base
+// layout), built once by New.
+type pages struct {
+	set map[string]*template.Template
+	md  goldmark.Markdown
+}
+
+func newPages() (*pages, error) {
+	funcs := template.FuncMap{
+		"verdictClass": verdictClass,
+		"outcomeClass": func(o runner.Outcome) string { return "outcome-" + string(o) },
+		"ms":           formatMS,
+		"when":         func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 MST") },
+		"shortID":      func(id string) string { return id[:min(8, len(id))] },
+		"testName":     testName,
+	}
+	p := &pages{set: map[string]*template.Template{}, md: goldmark.New(goldmark.WithExtensions(extension.GFM))}
+	names, err := fs.Glob(web, "web/templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("pages: %w", err)
+	}
+	for _, name := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(name, "web/templates/"), ".html")
+		if base == "base" {
+			continue
+		}
+		t, err := template.New(base).Funcs(funcs).ParseFS(web, "web/templates/base.html", name)
+		if err != nil {
+			return nil, fmt.Errorf("pages: %s: %w", name, err)
+		}
+		p.set[base] = t
+	}
+	return p, nil
+}
+
+// render writes a page with the base layout.
+func (s *server) render(c *gin.Context, status int, name string, data any) {
+	t := s.pages.set[name]
+	var buf bytes.Buffer
+	if t == nil {
+		s.cfg.Logger.Error("no such page template", "page", name)
+		c.AbortWithStatus(http.StatusInternalServerError)
+		return
+	}
+	if err := t.ExecuteTemplate(&buf, "base", data); err != nil {
+		s.cfg.Logger.Error("render page", "page", name, "err", err)
+		c.AbortWithStatus(http.StatusInternalServerError)
+		return
+	}
+	c.Header("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:")
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("Referrer-Policy", "no-referrer")
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// errorView is the data of the error page.
+type errorView struct {
+	Title   string
+	Status  int
+	Message string
+}
+
+// errorPage shows an error as a page with the status the API would answer.
+func (s *server) errorPage(c *gin.Context, err error) {
+	var he *httpError
+	status, msg := http.StatusInternalServerError, "Something went wrong on our side. Please try again."
+	switch {
+	case errors.As(err, &he):
+		status, msg = he.status, he.msg
+	case errors.Is(err, runner.ErrNotFound):
+		status, msg = http.StatusNotFound, "Not found."
+	case errors.Is(err, errUnavailable):
+		status, msg = http.StatusServiceUnavailable, "The service is temporarily unavailable; try again shortly."
+		c.Header("Retry-After", "5")
+	default:
+		s.cfg.Logger.Error("page failed", "path", c.Request.URL.Path, "err", err)
+	}
+	s.render(c, status, "error", errorView{Title: http.StatusText(status), Status: status, Message: msg})
+	c.Abort()
+}
+
+func (s *server) pageRoutes(r *gin.Engine) error {
+	p, err := newPages()
+	if err != nil {
+		return err
+	}
+	s.pages = p
+	static, err := fs.Sub(web, "web/static")
+	if err != nil {
+		return fmt.Errorf("pages: %w", err)
+	}
+	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/review") })
+	r.StaticFS("/static", http.FS(static))
+	r.GET("/i/:token", s.candidatePage)
+	r.GET("/review/login", s.loginPage)
+	r.POST("/review/login", s.login)
+	r.POST("/review/logout", s.logout)
+	r.GET("/review", s.page(staff...), s.reviewPage)
+	r.GET("/review/assessments/:id", s.page(staff...), s.assessmentPage)
+	r.GET("/review/submissions/:id", s.page(staff...), s.submissionPage)
+	return nil
+}
+
+func setCookie(c *gin.Context, name, value string, maxAge int) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: name, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: c.Request.TLS != nil, SameSite: http.SameSiteStrictMode,
+	})
+}
+
+// --- the candidate's page ---
+
+type candidateChallenge struct {
+	Slug, Title, Summary string
+	Attempts             int
+	Best                 *SubmissionSummary
+	Selected             bool
+}
+
+type editorFile struct {
+	Name, Starter string
+}
+
+type candidatePageView struct {
+	Title        string
+	Token        string
+	Invitation   access.Invitation
+	Expired      bool
+	Challenges   []candidateChallenge
+	Challenge    *challenges.Challenge
+	PromptHTML   template.HTML
+	Files        []editorFile
+	VisibleTests int
+	HiddenTests  int
+	AttemptsLeft int // -1: no limit
+	Submissions  []SubmissionSummary
+}
+
+// candidatePage is /i/TOKEN: the path holds the invitation's token. It
+// sets the candidate cookie (for the event stream) and shows the
+// invitation's challenges, one of them (?c=slug) in full.
+func (s *server) candidatePage(c *gin.Context) {
+	tok := c.Param("token")
+	p, err := s.resolve(c.Request.Context(), tok)
+	if errors.Is(err, errBadToken) || errors.Is(err, errNoCredentials) || (err == nil && p.Role != access.RoleCandidate) {
+		s.errorPage(c, errorf(http.StatusForbidden, "This invitation link is not valid. Check the link you were sent, or ask your interviewer for a new one."))
+		return
+	}
+	if err != nil {
+		s.errorPage(c, err)
+		return
+	}
+	inv := *p.Invitation
+	rep, err := s.report(c.Request.Context(), inv)
+	if err != nil {
+		s.errorPage(c, err)
+		return
+	}
+	selected := c.Query("c")
+	if selected == "" && len(inv.Challenges) > 0 {
+		selected = inv.Challenges[0]
+	}
+	if !inv.Allows(selected) {
+		s.errorPage(c, errorf(http.StatusNotFound, "Your invitation has no challenge %q.", selected))
+		return
+	}
+	view := candidatePageView{Token: tok, Invitation: inv, Expired: inv.Expired(s.cfg.Now()), AttemptsLeft: -1}
+	for _, cr := range rep.Challenges {
+		cc := candidateChallenge{Slug: cr.Challenge, Title: cr.Challenge, Attempts: cr.Attempts, Best: cr.Best, Selected: cr.Challenge == selected}
+		if ch, err := s.cfg.Catalog.Get(cr.Challenge); err == nil {
+			cc.Title, cc.Summary = ch.Title, ch.Summary
+		}
+		if cc.Selected && inv.AttemptLimit > 0 {
+			view.AttemptsLeft = max(0, inv.AttemptLimit-cr.Attempts)
+		}
+		view.Challenges = append(view.Challenges, cc)
+	}
+	ch, err := s.cfg.Catalog.Get(selected)
+	if err != nil {
+		s.errorPage(c, errorf(http.StatusNotFound, "The challenge %q is not available right now.", selected))
+		return
+	}
+	view.Challenge, view.Title = ch, ch.Title
+	var md bytes.Buffer
+	if err := s.pages.md.Convert([]byte(ch.Prompt), &md); err != nil {
+		s.errorPage(c, fmt.Errorf("render prompt of %s: %w", ch.Slug, err))
+		return
+	}
+	view.PromptHTML = template.HTML(md.String()) // goldmark drops raw HTML unless told otherwise
+	for _, name := range ch.Files {
+		view.Files = append(view.Files, editorFile{Name: name, Starter: string(ch.Starter[name])})
+	}
+	view.VisibleTests = len(ch.Visible())
+	if ch.Expected != nil {
+		view.VisibleTests = 0
+		for _, t := range ch.Expected.Tests {
+			if t.Hidden {
+				view.HiddenTests++
+			} else {
+				view.VisibleTests++
+			}
+		}
+	}
+	for i := len(rep.Submissions) - 1; i >= 0; i-- {
+		if rep.Submissions[i].Challenge == selected {
+			view.Submissions = append(view.Submissions, rep.Submissions[i])
+		}
+	}
+	setCookie(c, cookieCandidate, tok, 0)
+	c.Header("Cache-Control", "no-store")
+	s.render(c, http.StatusOK, "candidate", view)
+}
+
+// --- the interviewer's pages ---
+
+type loginView struct {
+	Title, Next, Error string
+}
+
+func safeNext(next string) string {
+	if u, err := url.Parse(next); err != nil || !strings.HasPrefix(next, "/review") || u.Host != "" {
+		return "/review"
+	}
+	return next
+}
+
+func (s *server) loginPage(c *gin.Context) {
+	s.render(c, http.StatusOK, "login", loginView{Title: "Sign in", Next: safeNext(c.Query("next"))})
+}
+
+// login checks a staff token sent from the form and keeps it in the
+// review cookie.
+func (s *server) login(c *gin.Context) {
+	tok := strings.TrimSpace(c.PostForm("token"))
+	next := safeNext(c.PostForm("next"))
+	p, err := s.resolve(c.Request.Context(), tok)
+	switch {
+	case err == nil && p.Role.Staff():
+		setCookie(c, cookieReview, tok, int((12 * time.Hour).Seconds()))
+		c.Redirect(http.StatusSeeOther, next)
+	case err == nil:
+		s.render(c, http.StatusForbidden, "login", loginView{Title: "Sign in", Next: next, Error: "That token belongs to a candidate. Interviewers and admins sign in here."})
+	case errors.Is(err, errBadToken) || errors.Is(err, errNoCredentials):
+		s.render(c, http.StatusUnauthorized, "login", loginView{Title: "Sign in", Next: next, Error: "That token is unknown or was revoked."})
+	default:
+		s.errorPage(c, err)
+	}
+}
+
+func (s *server) logout(c *gin.Context) {
+	setCookie(c, cookieReview, "", -1)
+	c.Redirect(http.StatusSeeOther, "/review/login")
+}
+
+type reviewView struct {
+	Title       string
+	Principal   access.Principal
+	Assessments []access.Assessment
+}
+
+func (s *server) reviewPage(c *gin.Context) {
+	acc, err := s.accounts()
+	if err != nil {
+		s.errorPage(c, err)
+		return
+	}
+	list, err := acc.Assessments(c.Request.Context())
+	if err != nil {
+		s.errorPage(c, unavailable(err))
+		return
+	}
+	s.render(c, http.StatusOK, "review", reviewView{Title: "Assessments", Principal: principalOf(c), Assessments: list})
+}
+
+type assessmentView struct {
+	Title     string
+	Principal access.Principal
+	Report    AssessmentReport
+	// Challenges are the columns: every challenge any invitation has.
+	Challenges []string
+	Rows       []assessmentRow
+}
+
+type assessmentRow struct {
+	Invitation access.Invitation
+	Cells      []*ChallengeReport // nil: not in this invitation
+}
+
+func (s *server) assessmentPage(c *gin.Context) {
+	rep, err := s.assessmentReport(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		s.errorPage(c, err)
+		return
+	}
+	cols := append([]string(nil), rep.Assessment.Challenges...)
+	for _, cand := range rep.Candidates {
+		for _, slug := range cand.Invitation.Challenges {
+			if !contains(cols, slug) {
+				cols = append(cols, slug)
+			}
+		}
+	}
+	view := assessmentView{Title: rep.Assessment.Name, Principal: principalOf(c), Report: rep, Challenges: cols}
+	for i := range rep.Candidates {
+		cand := &rep.Candidates[i]
+		row := assessmentRow{Invitation: cand.Invitation, Cells: make([]*ChallengeReport, len(cols))}
+		for j := range cand.Challenges {
+			for k, slug := range cols {
+				if slug == cand.Challenges[j].Challenge {
+					row.Cells[k] = &cand.Challenges[j]
+				}
+			}
+		}
+		view.Rows = append(view.Rows, row)
+	}
+	s.render(c, http.StatusOK, "assessment", view)
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+type testRow struct {
+	runner.TestResult
+	ReferenceMS *float64
+}
+
+type sourceFile struct {
+	Name string
+	HTML template.HTML
+}
+
+type submissionView struct {
+	Title      string
+	Principal  access.Principal
+	State      runner.State
+	Result     *runner.Result
+	Candidate  string
+	Assessment string
+	Invitation string
+	Tests      []testRow
+	TotalMS    float64
+	RefTotalMS float64
+	Sources    []sourceFile
+	Attempts   []SubmissionSummary
+	Against    *SubmissionSummary
+	Diffs      []fileDiff
+	Stale      bool // graded against another version than the catalog's current one
+}
+
+// submissionPage shows one submission in full: every test's outcome,
+// message and duration beside the reference solution's, the timings, the
+// source highlighted, and a diff against another attempt (the previous
+// one by default, or ?against=ID).
+func (s *server) submissionPage(c *gin.Context) {
+	id := c.Param("id")
+	if _, err := uuid.Parse(id); err != nil {
+		s.errorPage(c, errorf(http.StatusNotFound, "No submission %q.", id))
+		return
+	}
+	st, err := s.cfg.Submissions.Get(c.Request.Context(), id)
+	if err != nil {
+		s.errorPage(c, unavailable(err))
+		return
+	}
+	sub := st.Submission
+	view := submissionView{Title: sub.Challenge + " · " + shortID(sub.ID), Principal: principalOf(c), State: st, Result: st.Result, Candidate: sub.Submitter}
+	if sub.Interviewer != "" && view.Candidate == "" {
+		view.Candidate = "staff (" + sub.Interviewer + ")"
+	}
+	ref := map[string]float64{}
+	if ch, err := s.cfg.Catalog.Get(sub.Challenge); err == nil && ch.Expected != nil {
+		for _, t := range ch.Expected.Tests {
+			ref[t.ID] = t.ReferenceMS
+		}
+		view.Stale = ch.Version != sub.ChallengeVersion
+	}
+	if r := st.Result; r != nil {
+		for _, t := range r.Tests {
+			row := testRow{TestResult: t}
+			if v, ok := ref[t.ID]; ok {
+				row.ReferenceMS = &v
+				view.RefTotalMS += v
+			}
+			view.TotalMS += t.DurationMS
+			view.Tests = append(view.Tests, row)
+		}
+	}
+	names := make([]string, 0, len(sub.Files))
+	for name := range sub.Files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		view.Sources = append(view.Sources, sourceFile{Name: name, HTML: highlight(name, sub.Files[name])})
+	}
+	if sub.Invitation != "" && s.cfg.Accounts != nil {
+		inv, err := s.cfg.Accounts.Invitation(c.Request.Context(), sub.Invitation)
+		if err == nil {
+			view.Candidate, view.Assessment, view.Invitation = inv.Candidate, inv.Assessment, inv.ID
+			rep, err := s.report(c.Request.Context(), inv)
+			if err != nil {
+				s.errorPage(c, err)
+				return
+			}
+			var prev *SubmissionSummary
+			for i, a := range rep.Submissions {
+				if a.Challenge != sub.Challenge {
+					continue
+				}
+				if a.ID == sub.ID && prev != nil && view.Against == nil {
+					view.Against = prev
+				}
+				view.Attempts = append(view.Attempts, a)
+				prev = &rep.Submissions[i]
+			}
+			if want := c.Query("against"); want != "" {
+				view.Against = nil
+				for i := range view.Attempts {
+					if view.Attempts[i].ID == want && want != sub.ID {
+						view.Against = &view.Attempts[i]
+					}
+				}
+			}
+		}
+	}
+	if view.Against != nil {
+		other, err := s.cfg.Submissions.Get(c.Request.Context(), view.Against.ID)
+		if err != nil {
+			s.errorPage(c, unavailable(err))
+			return
+		}
+		for _, name := range names {
+			view.Diffs = append(view.Diffs, diffFile(name, other.Submission.Files[name], sub.Files[name]))
+		}
+	}
+	s.render(c, http.StatusOK, "submission", view)
+}
+
+// highlight renders source as HTML with inline colours; on any trouble
+// it falls back to escaped plain text.
+func highlight(name, src string) template.HTML {
+	lexer := lexers.Match(name)
+	if lexer == nil {
+		lexer = lexers.Fallback
+	}
+	lexer = chroma.Coalesce(lexer)
+	style := styles.Get("github")
+	f := chromahtml.New(chromahtml.WithLineNumbers(true), chromahtml.TabWidth(4))
+	it, err := lexer.Tokenise(nil, src)
+	var buf bytes.Buffer
+	if err == nil {
+		err = f.Format(&buf, style, it)
+	}
+	if err != nil {
+		return template.HTML("<pre>" + template.HTMLEscapeString(src) + "</pre>")
+	}
+	return template.HTML(buf.String()) // chroma escapes the source
+}
+
+func shortID(id string) string { return id[:min(8, len(id))] }
+
+func verdictClass(v runner.Verdict) string {
+	switch v {
+	case runner.VerdictPassed:
+		return "v-pass"
+	case runner.VerdictFailed:
+		return "v-fail"
+	case "":
+		return "v-pending"
+	case runner.VerdictInternalError:
+		return "v-internal"
+	}
+	return "v-error"
+}
+
+func formatMS(ms any) string {
+	switch v := ms.(type) {
+	case float64:
+		if v < 10 {
+			return fmt.Sprintf("%.1f ms", v)
+		}
+		return fmt.Sprintf("%.0f ms", v)
+	case int64:
+		if v >= 10000 {
+			return fmt.Sprintf("%.1f s", float64(v)/1000)
+		}
+		return fmt.Sprintf("%d ms", v)
+	case *float64:
+		if v == nil {
+			return "–"
+		}
+		return formatMS(*v)
+	}
+	return fmt.Sprint(ms)
+}
+
+// testName shortens a test id (tests.visible.test_retry::test_x) to
+// "test_retry › test_x".
+func testName(id string) string {
+	mod, fn, ok := strings.Cut(id, "::")
+	if !ok {
+		return id
+	}
+	if i := strings.LastIndex(mod, "."); i >= 0 {
+		mod = mod[i+1:]
+	}
+	return mod + " › " + fn
+}

@@ -1,0 +1,215 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"assay/access"
+	"assay/challenges"
+	"assay/runner"
+)
+
+// Publisher validates challenges uploaded by admins and publishes them;
+// challenges.Publisher implements it.
+type Publisher interface {
+	// Publish checks the challenge folder dir of fsys in the sandbox and,
+	// when it behaves, stores it as a version and makes it current.
+	Publish(ctx context.Context, fsys fs.FS, dir string) (challenges.Publication, error)
+	// Versions lists a challenge's stored versions, oldest first.
+	Versions(ctx context.Context, slug string) ([]challenges.VersionInfo, error)
+}
+
+// DefaultMaxArchiveBytes bounds an uploaded archive (compressed) unless
+// Config.MaxArchiveBytes says otherwise.
+const DefaultMaxArchiveBytes = 8 << 20
+
+// archiveType returns the format a challenge upload's Content-Type
+// announces, and whether it is one an upload may have.
+func archiveType(ct string) (string, bool) {
+	switch ct {
+	case "application/gzip", "application/x-gzip", "application/x-tar+gzip", "application/x-compressed-tar":
+		return "tar.gz", true
+	case "application/zip", "application/x-zip-compressed":
+		return "zip", true
+	}
+	return "", false
+}
+
+// CheckView is the outcome of checking a challenge in the sandbox, as
+// admins see it.
+type CheckView struct {
+	Challenge   string          `json:"challenge"`
+	Version     string          `json:"version"`
+	Tests       int             `json:"tests"`
+	HiddenTests int             `json:"hidden_tests"`
+	Solutions   []SolutionCheck `json:"solutions"`
+}
+
+// SolutionCheck is how one solution of a checked challenge did.
+type SolutionCheck struct {
+	Name      string         `json:"name"`
+	Verdict   runner.Verdict `json:"verdict"`
+	Reason    string         `json:"reason,omitempty"`
+	Passed    int            `json:"passed"`
+	Total     int            `json:"total"`
+	NotPassed []string       `json:"not_passed,omitempty"`
+	// Problem says what is wrong with this solution's behaviour.
+	Problem string `json:"problem,omitempty"`
+}
+
+// Published is the answer to a successful upload: 201 for a new version,
+// 200 for a version stored before and made current again.
+type Published struct {
+	Challenge string    `json:"challenge"`
+	Version   string    `json:"version"`
+	Previous  string    `json:"previous,omitempty"`
+	Created   bool      `json:"created"`
+	Check     CheckView `json:"check"`
+}
+
+// PublishRefused is the 422 answer to a challenge that failed its check.
+type PublishRefused struct {
+	Error string    `json:"error"`
+	Check CheckView `json:"check"`
+}
+
+// VersionsView lists a challenge's versions for admins.
+type VersionsView struct {
+	Challenge string                   `json:"challenge"`
+	Current   string                   `json:"current,omitempty"`
+	Versions  []challenges.VersionInfo `json:"versions"`
+}
+
+func checkView(rep challenges.CheckReport) CheckView {
+	v := CheckView{Challenge: rep.Slug, Version: rep.Version, Tests: len(rep.Expected.Tests), Solutions: []SolutionCheck{}}
+	for _, t := range rep.Expected.Tests {
+		if t.Hidden {
+			v.HiddenTests++
+		}
+	}
+	for _, s := range rep.Solutions {
+		v.Solutions = append(v.Solutions, SolutionCheck{Name: s.Name, Verdict: s.Verdict, Reason: s.Reason,
+			Passed: s.Passed, Total: s.Total, NotPassed: s.NotPassed, Problem: s.Problem})
+	}
+	return v
+}
+
+// adminOnly lets only the admin through: publishing and versions are the
+// admin's, not interviewers'.
+func (s *server) adminOnly() gin.HandlerFunc { return s.allow(access.RoleAdmin) }
+
+// publishChallenge is POST /api/v1/challenges: the body is a tar.gz or zip
+// of one challenge folder. It is unpacked in memory, loaded, checked in the
+// sandbox, and only then stored and made current.
+func (s *server) publishChallenge(c *gin.Context) {
+	if s.cfg.Publisher == nil {
+		writeError(c, s.cfg.Logger, errorf(http.StatusServiceUnavailable, "publishing is not enabled on this server"))
+		return
+	}
+	ct := c.ContentType()
+	announced, ok := archiveType(ct)
+	if !ok {
+		writeError(c, s.cfg.Logger, errorf(http.StatusUnsupportedMediaType,
+			"send the challenge folder as a tar.gz (Content-Type: application/gzip) or a zip (Content-Type: application/zip), not %q", ct))
+		return
+	}
+	limit := s.cfg.MaxArchiveBytes
+	if limit <= 0 {
+		limit = DefaultMaxArchiveBytes
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, limit))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(c, s.cfg.Logger, errorf(http.StatusRequestEntityTooLarge, "the archive is larger than %d bytes", limit))
+			return
+		}
+		writeError(c, s.cfg.Logger, errorf(http.StatusBadRequest, "read the archive: %s", err))
+		return
+	}
+	if kind := challenges.ArchiveKind(body); kind != announced {
+		if kind == "" {
+			kind = "neither"
+		}
+		writeError(c, s.cfg.Logger, errorf(http.StatusUnsupportedMediaType,
+			"Content-Type %s announces a %s, but the body is %s (judged by its first bytes)", ct, announced, kind))
+		return
+	}
+	fsys, dir, err := challenges.ReadArchive(body, s.cfg.Archive)
+	if err != nil {
+		writeError(c, s.cfg.Logger, archiveError(err))
+		return
+	}
+	pub, err := s.cfg.Publisher.Publish(c.Request.Context(), fsys, dir)
+	var failed *challenges.CheckError
+	switch {
+	case errors.As(err, &failed):
+		s.cfg.Logger.Info("challenge refused by its check", slog.String("challenge", failed.Report.Slug), slog.String("version", failed.Report.Version))
+		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, PublishRefused{
+			Error: "the challenge failed its check, so it was not published: " + failed.Error(),
+			Check: checkView(failed.Report),
+		})
+		return
+	case errors.Is(err, challenges.ErrInvalid):
+		writeError(c, s.cfg.Logger, errorf(http.StatusUnprocessableEntity, "%s", err))
+		return
+	case errors.Is(err, challenges.ErrNoSandbox):
+		writeError(c, s.cfg.Logger, errorf(http.StatusServiceUnavailable,
+			"this server cannot check challenges: publishing needs the Docker sandbox (run `assay serve`, or give this `assay api` process access to Docker)"))
+		return
+	case err != nil:
+		writeError(c, s.cfg.Logger, unavailable(fmt.Errorf("publish %s: %w", dir, err)))
+		return
+	}
+	status := http.StatusOK
+	if pub.Created {
+		status = http.StatusCreated
+	}
+	c.Header("Location", "/api/v1/challenges/"+pub.Challenge)
+	c.JSON(status, Published{Challenge: pub.Challenge, Version: pub.Version, Previous: pub.Previous, Created: pub.Created, Check: checkView(pub.Report)})
+}
+
+// archiveError maps ReadArchive's refusals to statuses.
+func archiveError(err error) error {
+	switch {
+	case errors.Is(err, challenges.ErrArchiveType):
+		return errorf(http.StatusUnsupportedMediaType, "%s", err)
+	case errors.Is(err, challenges.ErrArchiveTooLarge):
+		return errorf(http.StatusRequestEntityTooLarge, "%s", err)
+	case errors.Is(err, challenges.ErrArchiveUnsafe):
+		return errorf(http.StatusBadRequest, "%s", err)
+	case errors.Is(err, challenges.ErrInvalid):
+		return errorf(http.StatusUnprocessableEntity, "%s", err)
+	}
+	return err
+}
+
+// challengeVersions is GET /api/v1/challenges/:slug/versions.
+func (s *server) challengeVersions(c *gin.Context) {
+	if s.cfg.Publisher == nil {
+		writeError(c, s.cfg.Logger, errorf(http.StatusServiceUnavailable, "challenge versions are not kept on this server"))
+		return
+	}
+	slug := c.Param("slug")
+	list, err := s.cfg.Publisher.Versions(c.Request.Context(), slug)
+	if err != nil {
+		writeError(c, s.cfg.Logger, unavailable(fmt.Errorf("versions of %s: %w", slug, err)))
+		return
+	}
+	out := VersionsView{Challenge: slug, Versions: list}
+	for _, v := range list {
+		if v.Current {
+			out.Current = v.Version
+		}
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+var _ Publisher = challenges.Publisher{}

@@ -1,0 +1,187 @@
+// Assay candidate page: a textarea editor (tab inserts spaces, drafts kept
+// in localStorage), submit, live progress over Server-Sent Events, and the
+// visible tests' results. No build step, no dependencies.
+(function () {
+  "use strict";
+  var app = document.getElementById("app");
+  if (!app) return;
+  var token = app.dataset.token, challenge = app.dataset.challenge, invitation = app.dataset.invitation;
+  var editors = Array.prototype.slice.call(document.querySelectorAll("textarea.editor"));
+  var submitBtn = document.getElementById("submit");
+  var statusEl = document.getElementById("status");
+  var errorEl = document.getElementById("error");
+  var draftKey = function (file) { return "assay:draft:" + invitation + ":" + challenge + ":" + file; };
+
+  editors.forEach(function (ta) {
+    var saved = localStorage.getItem(draftKey(ta.dataset.file));
+    if (saved !== null) ta.value = saved;
+    ta.addEventListener("input", function () { localStorage.setItem(draftKey(ta.dataset.file), ta.value); });
+    ta.addEventListener("keydown", function (e) {
+      if (e.key !== "Tab" || e.ctrlKey || e.metaKey || e.altKey) return;
+      e.preventDefault();
+      var start = ta.selectionStart, end = ta.selectionEnd, v = ta.value;
+      if (e.shiftKey) {
+        var lineStart = v.lastIndexOf("\n", start - 1) + 1;
+        var n = v.substr(lineStart, 4).match(/^ */)[0].length;
+        if (n > 0) {
+          ta.value = v.slice(0, lineStart) + v.slice(lineStart + n);
+          ta.selectionStart = ta.selectionEnd = Math.max(lineStart, start - n);
+        }
+      } else {
+        ta.value = v.slice(0, start) + "    " + v.slice(end);
+        ta.selectionStart = ta.selectionEnd = start + 4;
+      }
+      localStorage.setItem(draftKey(ta.dataset.file), ta.value);
+    });
+  });
+
+  document.getElementById("reset").addEventListener("click", function () {
+    if (!confirm("Replace your code with the starter code?")) return;
+    document.querySelectorAll("textarea.starter").forEach(function (t) {
+      var ta = document.querySelector('textarea.editor[data-file="' + t.dataset.file + '"]');
+      ta.value = t.value;
+      localStorage.removeItem(draftKey(t.dataset.file));
+    });
+  });
+
+  function setStatus(text, busy) {
+    if (text) statusEl.dataset.trail = (statusEl.dataset.trail || "") + text + "|";
+    statusEl.innerHTML = "";
+    if (busy) { var dot = document.createElement("span"); dot.className = "dot"; statusEl.appendChild(dot); }
+    statusEl.appendChild(document.createTextNode(text));
+    statusEl.dataset.status = text;
+  }
+  function showError(msg) { errorEl.textContent = msg; errorEl.hidden = !msg; }
+
+  var labels = { queued: "Queued…", running: "Running the tests…", done: "Done" };
+
+  submitBtn.addEventListener("click", function () {
+    showError("");
+    var files = {};
+    editors.forEach(function (ta) { files[ta.dataset.file] = ta.value; });
+    submitBtn.disabled = true;
+    document.getElementById("result").hidden = true;
+    document.getElementById("verdict").textContent = "";
+    statusEl.dataset.trail = "";
+    setStatus("Sending…", true);
+    fetch("/api/v1/submissions", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Authorization": "Bearer " + token },
+      body: JSON.stringify({ challenge: challenge, files: files })
+    }).then(function (resp) {
+      return resp.json().then(function (body) { return { resp: resp, body: body }; });
+    }).then(function (r) {
+      if (r.resp.status !== 202) {
+        submitBtn.disabled = false;
+        setStatus("", false);
+        var msg = r.body.error || ("The server answered " + r.resp.status);
+        if (r.resp.status === 429) msg += " (Retry-After: " + r.resp.headers.get("Retry-After") + "s)";
+        showError(msg);
+        return;
+      }
+      var left = document.getElementById("attempts-left");
+      if (left) left.textContent = Math.max(0, parseInt(left.textContent, 10) - 1);
+      follow(r.body.id);
+    }).catch(function (e) {
+      submitBtn.disabled = false;
+      setStatus("", false);
+      showError("Could not reach the server: " + e);
+    });
+  });
+
+  // follow streams a submission's progress; if the stream breaks before
+  // the result, it falls back to one long poll.
+  function follow(id) {
+    setStatus(labels.queued, true);
+    var es = new EventSource("/api/v1/submissions/" + id + "/events");
+    var finished = false;
+    ["queued", "running"].forEach(function (name) {
+      es.addEventListener(name, function () { setStatus(labels[name], true); });
+    });
+    es.addEventListener("done", function (e) {
+      finished = true;
+      es.close();
+      done(JSON.parse(e.data));
+    });
+    es.onerror = function () {
+      if (finished) return;
+      es.close();
+      poll(id);
+    };
+  }
+
+  function poll(id) {
+    load(id, "?wait=30s").then(function (st) {
+      if (st.status === "done") done(st); else poll(id);
+    }).catch(function (e) { showError("Lost track of the submission: " + e); submitBtn.disabled = false; });
+  }
+
+  function load(id, query) {
+    return fetch("/api/v1/submissions/" + id + (query || ""), { headers: { "Authorization": "Bearer " + token } })
+      .then(function (resp) {
+        if (!resp.ok) throw new Error("status " + resp.status);
+        return resp.json();
+      });
+  }
+
+  function done(st) {
+    submitBtn.disabled = false;
+    setStatus(labels.done, false);
+    render(st);
+  }
+
+  function cell(tr, text, cls) {
+    var td = document.createElement("td");
+    if (cls) td.className = cls;
+    td.textContent = text;
+    tr.appendChild(td);
+    return td;
+  }
+  function ms(v) { return v < 10 ? v.toFixed(1) + " ms" : Math.round(v) + " ms"; }
+  function short(id) { var p = id.split("::"); var m = p[0].split("."); return p.length > 1 ? m[m.length - 1] + " › " + p[1] : id; }
+
+  function render(st) {
+    var r = st.result;
+    var box = document.getElementById("result");
+    box.hidden = false;
+    var v = document.getElementById("verdict");
+    v.textContent = r.verdict;
+    v.className = "badge badge-lg " + ({ passed: "v-pass", failed: "v-fail", internal_error: "v-internal" }[r.verdict] || "v-error");
+    document.getElementById("score").textContent = r.passed + " of " + r.total + " tests passed";
+    document.getElementById("timing").textContent = "ran in " + r.run_ms + " ms";
+    document.getElementById("reason").textContent = r.reason;
+    var tbody = document.querySelector("#tests tbody");
+    tbody.innerHTML = "";
+    (r.tests || []).forEach(function (t) {
+      var tr = document.createElement("tr");
+      tr.className = "outcome-" + t.outcome;
+      tr.dataset.test = t.id;
+      var name = cell(tr, short(t.id), "");
+      name.innerHTML = "";
+      var span = document.createElement("span"); span.className = "test-name"; span.title = t.id; span.textContent = short(t.id);
+      name.appendChild(span);
+      var oc = cell(tr, "", ""); var o = document.createElement("span"); o.className = "outcome"; o.textContent = t.outcome; oc.appendChild(o);
+      cell(tr, ms(t.duration_ms || 0), "num");
+      var msg = cell(tr, "", "");
+      if (t.message) { var pre = document.createElement("pre"); pre.className = "message"; pre.textContent = t.message; msg.appendChild(pre); }
+      tbody.appendChild(tr);
+    });
+    var h = r.hidden || { passed: 0, total: 0 };
+    document.getElementById("hidden-count").textContent = h.total > 0
+      ? "Hidden tests: " + h.passed + " of " + h.total + " passed"
+      : "This challenge has no hidden tests.";
+    var ob = document.getElementById("output-box");
+    ob.hidden = !r.output;
+    document.getElementById("output").textContent = r.output || "";
+    box.scrollIntoView({ behavior: "smooth", block: "start" });
+  }
+
+  document.querySelectorAll("#history a[data-submission]").forEach(function (a) {
+    a.addEventListener("click", function (e) {
+      e.preventDefault();
+      load(a.dataset.submission).then(function (st) {
+        if (st.status === "done") render(st); else follow(st.submission.id);
+      }).catch(function (err) { showError("Could not load that submission: " + err); });
+    });
+  });
+})();

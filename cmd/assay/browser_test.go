@@ -1,0 +1,245 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"assay/internal/testenv"
+)
+
+// browser starts headless chromium for the test (Debian's, from PATH) and
+// returns a chromedp context on a fresh tab. Without chromium the test is
+// skipped, or fails in CI.
+func browser(t *testing.T) (context.Context, context.CancelFunc) {
+	t.Helper()
+	var path string
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			path = p
+			break
+		}
+	}
+	if path == "" {
+		testenv.Missing(t, "chromium not found: apt-get install chromium")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.WindowSize(1280, 1000), chromedp.Flag("headless", true),
+		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-dev-shm-usage", true))
+	if os.Geteuid() == 0 {
+		opts = append(opts, chromedp.NoSandbox) // chromium refuses to run as root with its sandbox
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(alloc, chromedp.WithLogf(t.Logf))
+	// The first call starts the browser, on a context without a deadline
+	// (a deadline there would end the browser); the steps after it are
+	// bounded by the test's own.
+	if err := chromedp.Do(ctx); err != nil {
+		cancelCtx()
+		cancelAlloc()
+		testenv.Missing(t, "start chromium %s: %v", path, err)
+	}
+	ctx, cancelTimeout := context.WithTimeout(ctx, 6*time.Minute)
+	return ctx, func() { cancelTimeout(); cancelCtx(); cancelAlloc() }
+}
+
+// artifacts is where screenshots go: $ASSAY_ARTIFACTS, or a temporary
+// directory of the test.
+func artifacts(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("ASSAY_ARTIFACTS")
+	if dir == "" {
+		return t.TempDir()
+	}
+	dir = filepath.Join(dir, t.Name())
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func screenshot(t *testing.T, ctx context.Context, dir, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	path := filepath.Join(dir, name+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
+}
+
+// api calls the server's JSON API with a token and decodes the answer.
+func (a *testApp) api(t *testing.T, token, method, path string, body any, want int, out any) {
+	t.Helper()
+	var rd *bytes.Reader
+	if body != nil {
+		data, _ := json.Marshal(body)
+		rd = bytes.NewReader(data)
+	} else {
+		rd = bytes.NewReader(nil)
+	}
+	req, err := http.NewRequest(method, a.base+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var raw json.RawMessage
+	_ = json.NewDecoder(resp.Body).Decode(&raw)
+	if resp.StatusCode != want {
+		t.Fatalf("%s %s: %d %s; want %d", method, path, resp.StatusCode, raw, want)
+	}
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestBrowserCandidateAndInterviewer drives the real pages in chromium
+// against a whole server (real Redis and Docker): a candidate opens an
+// invitation, submits the reference solution and sees it pass, submits a
+// broken one and sees which visible test failed; an interviewer signs in
+// and sees every test of that submission with its duration beside the
+// reference's.
+func TestBrowserCandidateAndInterviewer(t *testing.T) {
+	ctx, cancel := browser(t)
+	defer cancel()
+	app := startApp(t, "", nil)
+	dir := artifacts(t)
+	ch := mustChallenge(t, "decorators")
+
+	var iv struct{ ID, Token string }
+	app.api(t, testAdminToken, "POST", "/api/v1/interviewers", map[string]any{"name": "Grace Hopper"}, 201, &iv)
+	var asm struct{ ID string }
+	app.api(t, iv.Token, "POST", "/api/v1/assessments", map[string]any{"name": "Backend engineer, May", "challenges": []string{"decorators", "deepcopy"}, "attempt_limit": 5}, 201, &asm)
+	var inv struct{ ID, Token, Link string }
+	app.api(t, iv.Token, "POST", "/api/v1/assessments/"+asm.ID+"/invitations", map[string]any{"candidate": "Ada Lovelace", "email": "ada@example.com"}, 201, &inv)
+
+	editor := chromedp.CSS(`textarea.editor[data-file="solution.py"]`)
+	// text reads an element's text now (no waiting): "" when it is absent.
+	text := func(sel string) string {
+		t.Helper()
+		js, _ := json.Marshal(sel)
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(e => e ? e.innerText : "")(document.querySelector(`+string(js)+`))`))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return v
+	}
+	submit := func(source string) (verdict, trail string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.SetValue(editor, source), chromedp.Click(chromedp.CSS("#submit"))); err != nil {
+			t.Fatalf("submit in the browser: %v", err)
+		}
+		verdict, err := chromedp.Run(ctx, chromedp.Poll[string](`document.getElementById("verdict").textContent`, chromedp.WithPollingTimeout(3*time.Minute)))
+		if err != nil {
+			t.Fatalf("wait for the verdict: %v", err)
+		}
+		attr, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("#status"), "data-trail"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return verdict, attr.Value
+	}
+
+	// The candidate's page: the prompt, the starter code, the challenges.
+	if err := chromedp.Do(ctx, chromedp.Navigate(app.base+inv.Link), chromedp.WaitVisible(editor)); err != nil {
+		t.Fatal(err)
+	}
+	prompt, list := text(".prompt"), text("#challenge-list")
+	starter, err := chromedp.Run(ctx, chromedp.Value(editor))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(starter, "def retry") || !strings.Contains(strings.ToLower(list), "cop") || len(prompt) < 100 {
+		t.Errorf("candidate page: prompt %d chars, starter %.60q, list %q", len(prompt), starter, list)
+	}
+	screenshot(t, ctx, dir, "1-candidate-start")
+
+	verdict, trail := submit(string(ch.Reference["solution.py"]))
+	hidden := text("#hidden-count")
+	if verdict != "passed" || !strings.Contains(trail, "Done") || !strings.Contains(hidden, "Hidden tests:") {
+		t.Errorf("reference: verdict %q, progress %q, hidden %q", verdict, trail, hidden)
+	}
+	if !strings.Contains(trail, "Running") {
+		t.Logf("the running state was not shown (progress %q): the run may have started before the page listened", trail)
+	}
+	screenshot(t, ctx, dir, "2-candidate-passed")
+
+	verdict, trail = submit(string(ch.Bad["no_wraps"]["solution.py"]))
+	screenshot(t, ctx, dir, "3-candidate-failed")
+	failedRow := text("#tests tr.outcome-failed")
+	if verdict != "failed" || !strings.Contains(failedRow, "test_keeps_name_doc_and_wrapped") {
+		t.Errorf("broken: verdict %q, progress %q, failed row %q, error %q", verdict, trail, failedRow, text("#error"))
+	}
+	if result := text("#result"); strings.Contains(result, "tests.hidden") {
+		t.Errorf("the candidate's page names a hidden test: %s", result)
+	}
+
+	// The interviewer: sign in, the assessment, the broken submission.
+	var rep struct {
+		Submissions []struct{ ID, Verdict string } `json:"submissions"`
+	}
+	app.api(t, iv.Token, "GET", "/api/v1/invitations/"+inv.ID, nil, 200, &rep)
+	if len(rep.Submissions) != 2 {
+		t.Fatalf("invitation has %d submissions; want 2", len(rep.Submissions))
+	}
+	broken := rep.Submissions[1].ID
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(app.base+"/review"),
+		chromedp.WaitVisible(chromedp.CSS("#token")),
+		chromedp.SendKeys(chromedp.CSS("#token"), iv.Token),
+		chromedp.Click(chromedp.CSS("#login-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#assessments")),
+		chromedp.Navigate(app.base+"/review/assessments/"+asm.ID),
+		chromedp.WaitVisible(chromedp.CSS("#candidates")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if table := text("#candidates"); !strings.Contains(table, "Ada Lovelace") || !strings.Contains(table, "passed") || !strings.Contains(table, "failed") {
+		t.Errorf("assessment page: %q", table)
+	}
+	screenshot(t, ctx, dir, "4-interviewer-assessment")
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(app.base+"/review/submissions/"+broken), chromedp.WaitVisible(chromedp.CSS("#tests"))); err != nil {
+		t.Fatal(err)
+	}
+	count := func(js string) int {
+		t.Helper()
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](js))
+		if err != nil {
+			t.Fatalf("%s: %v", js, err)
+		}
+		return n
+	}
+	rows := count(`document.querySelectorAll("#tests tbody tr").length`)
+	durations := count(`Array.from(document.querySelectorAll("#tests td.duration")).filter(td => /ms$/.test(td.textContent.trim())).length`)
+	refs := count(`Array.from(document.querySelectorAll("#tests td.reference")).filter(td => /ms$/.test(td.textContent.trim())).length`)
+	want := len(ch.Expected.Tests)
+	if rows != want || durations != want || refs != want {
+		t.Errorf("submission page: %d rows, %d durations, %d reference durations; want %d each", rows, durations, refs, want)
+	}
+	if diff := text("#diff"); !strings.Contains(diff, "wraps") {
+		t.Errorf("the diff against the previous attempt does not show the change: %.300q", diff)
+	}
+	screenshot(t, ctx, dir, "5-interviewer-submission")
+}

@@ -1,0 +1,256 @@
+package redis
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"assay/access"
+	"assay/runner"
+)
+
+// Who a token names, as stored under {prefix}:token:{hash}.
+const (
+	kindInterviewer = "interviewer"
+	kindInvitation  = "invitation"
+)
+
+// storedInterviewer and storedInvitation keep the token hash beside the
+// record, so the token can be revoked; the hash never leaves this package.
+type storedInterviewer struct {
+	access.Interviewer
+	TokenHash string `json:"token_hash"`
+}
+
+type storedInvitation struct {
+	access.Invitation
+	TokenHash string `json:"token_hash"`
+}
+
+// Resolve returns the principal a token hash names (an interviewer or a
+// candidate's invitation), or an error wrapping runner.ErrNotFound for a
+// token that is unknown or revoked. The admin token is not stored here.
+func (b *Broker) Resolve(ctx context.Context, tokenHash string) (access.Principal, error) {
+	ref, err := b.rdb.Get(ctx, b.keys.token(tokenHash)).Result()
+	if errors.Is(err, goredis.Nil) {
+		return access.Principal{}, fmt.Errorf("token: %w", runner.ErrNotFound)
+	}
+	if err != nil {
+		return access.Principal{}, fmt.Errorf("resolve token: %w", err)
+	}
+	kind, id, _ := strings.Cut(ref, ":")
+	switch kind {
+	case kindInterviewer:
+		iv, err := b.interviewer(ctx, id)
+		if err != nil {
+			return access.Principal{}, fmt.Errorf("resolve token: %w", err)
+		}
+		return access.Principal{Role: access.RoleInterviewer, ID: iv.ID, Name: iv.Name}, nil
+	case kindInvitation:
+		inv, err := b.Invitation(ctx, id)
+		if err != nil {
+			return access.Principal{}, fmt.Errorf("resolve token: %w", err)
+		}
+		return access.Principal{Role: access.RoleCandidate, ID: inv.ID, Name: inv.Candidate, Invitation: &inv}, nil
+	}
+	return access.Principal{}, fmt.Errorf("resolve token: unknown kind %q", kind)
+}
+
+// CreateInterviewer stores an interviewer and the hash of its token.
+func (b *Broker) CreateInterviewer(ctx context.Context, iv access.Interviewer, tokenHash string) error {
+	data, err := json.Marshal(storedInterviewer{Interviewer: iv, TokenHash: tokenHash})
+	if err != nil {
+		return fmt.Errorf("create interviewer: %w", err)
+	}
+	return b.createRecord(ctx, "interviewer", b.keys.interviewer(iv.ID), data, tokenHash, kindInterviewer+":"+iv.ID,
+		b.keys.interviewers(), iv.ID)
+}
+
+// createRecord writes a record, its index entry and its token in one
+// transaction, refusing a token hash or id that is taken.
+func (b *Broker) createRecord(ctx context.Context, what, key string, data []byte, tokenHash, ref, index, id string) error {
+	var tokSet, recSet *goredis.BoolCmd
+	_, err := b.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+		recSet = p.SetNX(ctx, key, data, 0)
+		if tokenHash != "" {
+			tokSet = p.SetNX(ctx, b.keys.token(tokenHash), ref, 0)
+		}
+		p.RPush(ctx, index, id) // lists keep the order of creation, even within one millisecond
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("create %s %s: %w", what, id, err)
+	}
+	// Ids are uuids and tokens 256 random bits: a clash means a bug.
+	if !recSet.Val() || (tokSet != nil && !tokSet.Val()) {
+		return fmt.Errorf("create %s %s: %w", what, id, runner.ErrConflict)
+	}
+	return nil
+}
+
+func (b *Broker) interviewer(ctx context.Context, id string) (storedInterviewer, error) {
+	var iv storedInterviewer
+	if err := decode(b.rdb.Get(ctx, b.keys.interviewer(id)), &iv); err != nil {
+		return iv, fmt.Errorf("interviewer %s: %w", id, err)
+	}
+	return iv, nil
+}
+
+// Interviewers lists the interviewers, oldest first.
+func (b *Broker) Interviewers(ctx context.Context) ([]access.Interviewer, error) {
+	ids, err := b.rdb.LRange(ctx, b.keys.interviewers(), 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("interviewers: %w", err)
+	}
+	out := make([]access.Interviewer, 0, len(ids))
+	for _, id := range ids {
+		iv, err := b.interviewer(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, iv.Interviewer)
+	}
+	return out, nil
+}
+
+// RevokeInterviewer deletes an interviewer's token, so it no longer
+// resolves; the record stays (submissions name it).
+func (b *Broker) RevokeInterviewer(ctx context.Context, id string) error {
+	iv, err := b.interviewer(ctx, id)
+	if err != nil {
+		return fmt.Errorf("revoke: %w", err)
+	}
+	if err := b.rdb.Del(ctx, b.keys.token(iv.TokenHash)).Err(); err != nil {
+		return fmt.Errorf("revoke interviewer %s: %w", id, err)
+	}
+	return nil
+}
+
+// CreateAssessment stores an assessment.
+func (b *Broker) CreateAssessment(ctx context.Context, a access.Assessment) error {
+	data, err := json.Marshal(a)
+	if err != nil {
+		return fmt.Errorf("create assessment: %w", err)
+	}
+	return b.createRecord(ctx, "assessment", b.keys.assessment(a.ID), data, "", "", b.keys.assessments(), a.ID)
+}
+
+// Assessment returns one assessment, or an error wrapping runner.ErrNotFound.
+func (b *Broker) Assessment(ctx context.Context, id string) (access.Assessment, error) {
+	var a access.Assessment
+	if err := decode(b.rdb.Get(ctx, b.keys.assessment(id)), &a); err != nil {
+		return a, fmt.Errorf("assessment %s: %w", id, err)
+	}
+	return a, nil
+}
+
+// Assessments lists the assessments, newest first.
+func (b *Broker) Assessments(ctx context.Context) ([]access.Assessment, error) {
+	ids, err := b.rdb.LRange(ctx, b.keys.assessments(), 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("assessments: %w", err)
+	}
+	slices.Reverse(ids)
+	out := make([]access.Assessment, 0, len(ids))
+	for _, id := range ids {
+		a, err := b.Assessment(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// CreateInvitation stores an invitation and the hash of its token. Its
+// assessment must exist.
+func (b *Broker) CreateInvitation(ctx context.Context, inv access.Invitation, tokenHash string) error {
+	if _, err := b.Assessment(ctx, inv.Assessment); err != nil {
+		return fmt.Errorf("create invitation: %w", err)
+	}
+	data, err := json.Marshal(storedInvitation{Invitation: inv, TokenHash: tokenHash})
+	if err != nil {
+		return fmt.Errorf("create invitation: %w", err)
+	}
+	return b.createRecord(ctx, "invitation", b.keys.invitation(inv.ID), data, tokenHash, kindInvitation+":"+inv.ID,
+		b.keys.assessmentInvitations(inv.Assessment), inv.ID)
+}
+
+// Invitation returns one invitation, or an error wrapping runner.ErrNotFound.
+func (b *Broker) Invitation(ctx context.Context, id string) (access.Invitation, error) {
+	var inv storedInvitation
+	if err := decode(b.rdb.Get(ctx, b.keys.invitation(id)), &inv); err != nil {
+		return access.Invitation{}, fmt.Errorf("invitation %s: %w", id, err)
+	}
+	return inv.Invitation, nil
+}
+
+// Invitations lists an assessment's invitations, oldest first.
+func (b *Broker) Invitations(ctx context.Context, assessment string) ([]access.Invitation, error) {
+	ids, err := b.rdb.LRange(ctx, b.keys.assessmentInvitations(assessment), 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("invitations of %s: %w", assessment, err)
+	}
+	out := make([]access.Invitation, 0, len(ids))
+	for _, id := range ids {
+		inv, err := b.Invitation(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, inv)
+	}
+	return out, nil
+}
+
+// InvitationSubmissions lists the ids of an invitation's submissions,
+// oldest first.
+func (b *Broker) InvitationSubmissions(ctx context.Context, id string) ([]string, error) {
+	ids, err := b.rdb.LRange(ctx, b.keys.invitationSubmissions(id), 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("submissions of invitation %s: %w", id, err)
+	}
+	return ids, nil
+}
+
+// allowLua counts one event in a fixed window and reports whether it is
+// within the limit.
+//
+//	KEYS: the window's counter
+//	ARGV: limit, window length in ms
+//	returns {count, ms until the window ends}
+const allowLua = `#!lua
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then
+	redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return {n, redis.call('PTTL', KEYS[1])}
+`
+
+// Allow counts one event for who in the fixed window of length per that
+// holds now, and reports whether it is within limit; when it is not,
+// retry says how long until the window ends. Windows are aligned to
+// multiples of per since the Unix epoch, so every API process agrees.
+func (b *Broker) Allow(ctx context.Context, who string, limit int, per time.Duration, now time.Time) (ok bool, retry time.Duration, err error) {
+	if limit <= 0 || per <= 0 {
+		return true, 0, nil
+	}
+	window := now.UnixMilli() / per.Milliseconds()
+	reply, err := b.rdb.Eval(ctx, allowLua, []string{b.keys.rateLimit(who, window)}, limit, per.Milliseconds()).Int64Slice()
+	if err != nil {
+		return false, 0, fmt.Errorf("rate limit %s: %w", who, err)
+	}
+	if reply[0] <= int64(limit) {
+		return true, 0, nil
+	}
+	retry = time.Duration(reply[1]) * time.Millisecond
+	if retry <= 0 {
+		retry = time.Duration(per.Milliseconds()-now.UnixMilli()%per.Milliseconds()) * time.Millisecond
+	}
+	return false, retry, nil
+}
