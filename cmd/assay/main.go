@@ -23,6 +23,21 @@ Usage:
   assay challenges check [--write] [--image IMG] DIR...
                                     validate challenge folders in the sandbox;
                                     --write records expected.json
+  assay challenges new SLUG [--dir DIR]
+                                    scaffold a working example challenge
+                                    folder DIR/SLUG to edit
+  assay challenges push [--server URL] [--token TOKEN] DIR
+                                    publish a challenge folder to a server,
+                                    which checks it first; exit 1 if refused
+  assay submit --challenge SLUG [--server URL] [--token TOKEN] FILE...
+                                    submit files, follow the run, print each
+                                    test; exit 0 only when the verdict is passed
+                                    (server: ASSAY_SERVER, default
+                                    http://127.0.0.1:8080; token: ASSAY_TOKEN,
+                                    else ASSAY_ADMIN_TOKEN)
+  assay bench [--runs N] [--batch N] [--runtimes runc,runsc]
+                                    bare pytest and Assay side by side: latency
+                                    and throughput ratios (make bench)
   assay help                        this text
 
 Flags and environment (a flag wins over its variable):
@@ -32,10 +47,10 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
+		if !errors.Is(err, flag.ErrHelp) && !reported(err) {
 			fmt.Fprintln(os.Stderr, "assay:", err)
 		}
-		os.Exit(2)
+		os.Exit(exitCode(err))
 	}
 }
 
@@ -51,9 +66,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, cmd, modeAPI, rest, getenv, stdout, stderr)
 	case "worker":
 		return serve(ctx, cmd, modeWorker, rest, getenv, stdout, stderr)
+	case "bench":
+		return benchCommand(ctx, rest, getenv, stdout, stderr)
+	case "submit":
+		return submitCommand(ctx, rest, getenv, stdout, stderr)
 	case "challenges":
+		if len(rest) > 0 && rest[0] == "new" {
+			return newCommand(rest[1:], stdout, stderr)
+		}
+		if len(rest) > 0 && rest[0] == "push" {
+			return pushCommand(ctx, rest[1:], getenv, stdout, stderr)
+		}
 		if len(rest) == 0 || rest[0] != "check" {
-			return errors.New("usage: assay challenges check [--write] DIR...")
+			return errors.New("usage: assay challenges check [--write] DIR... | assay challenges new SLUG [--dir DIR] | assay challenges push DIR")
 		}
 		return checkCommand(ctx, rest[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":

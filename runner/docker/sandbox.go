@@ -221,6 +221,9 @@ type reply struct {
 	} `json:"phases"`
 	OutputLimit bool `json:"output_limit"`
 	TimedOut    bool `json:"timed_out"`
+	// OOMKills is the container's memory cgroup count of OOM kills, when
+	// the harness could read it.
+	OOMKills *int `json:"oom_kills"`
 }
 
 func encode(files []runner.File) map[string]string {
@@ -345,7 +348,7 @@ func (s *Sandbox) start(ctx context.Context, image string, l runner.Limits, subm
 	waitCtx, stopWait := context.WithCancel(context.Background())
 	c.stopWait = stopWait
 	c.waitC, c.waitErrC = s.cli.ContainerWait(waitCtx, id, container.WaitConditionNextExit)
-	c.stdout = &capped{max: s.cfg.StreamCap, over: make(chan struct{})}
+	c.stdout = &capped{max: s.cfg.StreamCap, over: make(chan struct{}), framed: make(chan struct{})}
 	c.stderr = &capped{max: 16 << 10, over: make(chan struct{})}
 	c.copied = make(chan error, 1)
 	go func() {
@@ -459,6 +462,7 @@ func (s *Sandbox) create(ctx context.Context, image string, l runner.Limits, sub
 // the result.
 func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, in []byte, nonce string) (runner.RunResult, error) {
 	start := time.Now()
+	c.stdout.watch(nonce)
 	go func() {
 		// A failed write shows up as a missing report; the wait below decides.
 		_, _ = c.att.Conn.Write(in)
@@ -469,6 +473,25 @@ func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, 
 	defer deadline.Stop()
 	var res runner.RunResult
 	select {
+	case <-c.stdout.framed:
+		// The harness has reported. When it also read the OOM count, the
+		// result is complete: the container's exit (and its inspection)
+		// is left to the removal, off the critical path.
+		res.Duration = time.Since(start)
+		if s.readReply(&res, c.stdout.Bytes(), nonce) {
+			res.Diagnostics = string(c.stderr.Bytes())
+			return res, nil
+		}
+		res = runner.RunResult{}
+		select {
+		case <-c.waitC:
+		case err := <-c.waitErrC:
+			return res, fmt.Errorf("%w: wait: %w", ErrEngine, err)
+		case <-deadline.C:
+			res.TimedOut = true
+		case <-ctx.Done():
+			return res, fmt.Errorf("run %s: %w", spec.ID, ctx.Err())
+		}
 	case w := <-c.waitC:
 		if w.Error != nil {
 			return res, fmt.Errorf("%w: wait: %s", ErrEngine, w.Error.Message)
@@ -517,14 +540,16 @@ func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, 
 	return res, nil
 }
 
-// readReply fills res from the harness's framed line, if there is one.
-func (s *Sandbox) readReply(res *runner.RunResult, out []byte, nonce string) {
+// readReply fills res from the harness's framed line, if there is one, and
+// reports whether the harness also counted the OOM kills (so the result
+// does not need the engine's view of the container's end).
+func (s *Sandbox) readReply(res *runner.RunResult, out []byte, nonce string) bool {
 	i := bytes.LastIndex(out, []byte(nonce+" "))
 	if i < 0 {
 		if res.Problem == "" {
 			res.Problem = "the harness sent no result: the run ended before it could report"
 		}
-		return
+		return false
 	}
 	line := out[i+len(nonce)+1:]
 	if j := bytes.IndexByte(line, '\n'); j >= 0 {
@@ -537,7 +562,7 @@ func (s *Sandbox) readReply(res *runner.RunResult, out []byte, nonce string) {
 	}
 	if err != nil {
 		res.Problem = "the harness's result is unreadable"
-		return
+		return false
 	}
 	for _, p := range r.Phases {
 		ph := runner.PhaseResult{Name: p.Name, ExitCode: p.Exit, Signal: p.Signal, Problem: p.Problem,
@@ -550,6 +575,11 @@ func (s *Sandbox) readReply(res *runner.RunResult, out []byte, nonce string) {
 	}
 	res.OutputLimit = res.OutputLimit || r.OutputLimit
 	res.TimedOut = res.TimedOut || r.TimedOut
+	if r.OOMKills != nil {
+		res.OOMKilled = res.OOMKilled || *r.OOMKills > 0
+		return true
+	}
+	return false
 }
 
 // capped keeps up to max bytes and signals once when more arrive. It never
@@ -561,6 +591,31 @@ type capped struct {
 	max  int64
 	over chan struct{}
 	shut bool
+	// framed is closed once the buffer holds "<nonce> <...>\n": the
+	// harness's whole reply (see watch).
+	framed   chan struct{}
+	nonce    []byte
+	isFramed bool
+}
+
+// watch starts looking for the harness's reply line framed with nonce.
+func (c *capped) watch(nonce string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.nonce = []byte(nonce + " ")
+	c.check()
+}
+
+// check closes framed when the reply line is complete; c.mu is held.
+func (c *capped) check() {
+	if c.isFramed || c.framed == nil || c.nonce == nil {
+		return
+	}
+	b := c.buf.Bytes()
+	if i := bytes.LastIndex(b, c.nonce); i >= 0 && bytes.IndexByte(b[i:], '\n') >= 0 {
+		c.isFramed = true
+		close(c.framed)
+	}
 }
 
 func (c *capped) Write(p []byte) (int, error) {
@@ -574,7 +629,11 @@ func (c *capped) Write(p []byte) (int, error) {
 		}
 		return len(p), nil
 	}
-	return c.buf.Write(p)
+	n, err := c.buf.Write(p)
+	if bytes.IndexByte(p, '\n') >= 0 {
+		c.check()
+	}
+	return n, err
 }
 
 func (c *capped) Bytes() []byte {

@@ -44,7 +44,8 @@ pull the hidden part into memory before the visible phase forks.
 The result:
     {"phases": [{"name", "exit", "signal", "report", "problem", "output",
                  "output_bytes", "output_truncated", "tampered"}],
-     "output_limit": bool, "timed_out": bool, "duration": seconds}
+     "output_limit": bool, "timed_out": bool, "duration": seconds,
+     "oom_kills": the memory cgroup's OOM kills, or null if unreadable}
 """
 
 import base64
@@ -562,7 +563,24 @@ class Run:
             "output_limit": self.output_limit,
             "timed_out": self.timed_out,
             "duration": time.monotonic() - self.start,
+            "oom_kills": oom_kills(),
         }
+
+
+def oom_kills():
+    """The memory cgroup's count of OOM kills, or None where it cannot be
+    read (then the worker asks the engine once the container has ended)."""
+    for path, key in (("/sys/fs/cgroup/memory/memory.oom_control", "oom_kill"),
+                      ("/sys/fs/cgroup/memory.events", "oom_kill")):
+        try:
+            with open(path) as f:
+                for line in f:
+                    name, _, value = line.partition(" ")
+                    if name == key:
+                        return int(value)
+        except (OSError, ValueError):
+            continue
+    return None
 
 
 def read_exact(n):

@@ -1,0 +1,244 @@
+package main
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"assay/api"
+	"assay/challenges"
+)
+
+const pushUsage = "usage: assay challenges push [--server URL] [--token TOKEN] [--json] DIR"
+
+// pushCommand is `assay challenges push DIR`: it packs the challenge
+// folder into a tar.gz in memory and publishes it (POST
+// /api/v1/challenges, the admin's). The server checks it in the sandbox
+// and publishes it only when it behaves. A refusal is exit status 1.
+func pushCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var cf clientFlags
+	fset := flag.NewFlagSet("assay challenges push", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	cf.register(fset)
+	asJSON := fset.Bool("json", false, "print the server's answer as JSON")
+	timeout := fset.Duration("timeout", 10*time.Minute, "give up waiting for the server's check after this long (0: never)")
+	fset.Usage = func() {
+		fmt.Fprintln(stderr, pushUsage)
+		fset.PrintDefaults()
+	}
+	dirs, err := parseInterspersed(fset, args)
+	if err != nil {
+		return err
+	}
+	if len(dirs) != 1 {
+		return fmt.Errorf("name one challenge folder\n%s", pushUsage)
+	}
+	if *timeout < 0 {
+		return errors.New("--timeout may not be negative")
+	}
+	archive, n, err := packChallenge(dirs[0])
+	if err != nil {
+		return err
+	}
+	c, err := cf.client(getenv)
+	if err != nil {
+		return err
+	}
+	if *timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, *timeout)
+		defer cancel()
+	}
+	fmt.Fprintf(stderr, "pushing %s (%d files, %d bytes packed) to %s; the server checks it in the sandbox before publishing it\n",
+		dirs[0], n, len(archive), c.base)
+	status, body, err := c.publish(ctx, archive)
+	if err != nil {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return fmt.Errorf("no answer within --timeout %s: %w", *timeout, err)
+		}
+		return err
+	}
+	return showPublication(stdout, status, body, *asJSON)
+}
+
+// publish POSTs the archive and returns the answer's status and body.
+func (c *apiClient) publish(ctx context.Context, archive []byte) (int, []byte, error) {
+	req, err := c.request(ctx, http.MethodPost, "/api/v1/challenges", bytes.NewReader(archive))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Content-Type", "application/gzip")
+	resp, err := c.do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+	if err != nil {
+		return 0, nil, fmt.Errorf("push: read the answer: %w", err)
+	}
+	switch resp.StatusCode {
+	case http.StatusOK, http.StatusCreated, http.StatusUnprocessableEntity, http.StatusBadRequest, http.StatusRequestEntityTooLarge:
+		return resp.StatusCode, body, nil
+	}
+	return 0, nil, fmt.Errorf("push: %w", answerError(resp, body))
+}
+
+// showPublication prints the outcome of an upload: the version published,
+// or why the challenge was refused (exit status 1).
+func showPublication(w io.Writer, status int, body []byte, asJSON bool) error {
+	if asJSON {
+		var out bytes.Buffer
+		if err := json.Indent(&out, body, "", "  "); err != nil {
+			return fmt.Errorf("push: the server's answer is not JSON: %w", err)
+		}
+		out.WriteByte('\n')
+		if _, err := w.Write(out.Bytes()); err != nil {
+			return fmt.Errorf("write the answer: %w", err)
+		}
+	}
+	if status == http.StatusOK || status == http.StatusCreated {
+		var pub api.Published
+		if err := json.Unmarshal(body, &pub); err != nil {
+			return fmt.Errorf("push: the server's %d answer is not a publication: %w", status, err)
+		}
+		if !asJSON {
+			var buf bytes.Buffer
+			switch {
+			case pub.Created && pub.Previous != "":
+				fmt.Fprintf(&buf, "published %s version %s (it replaces %s)\n", pub.Challenge, pub.Version, pub.Previous)
+			case pub.Created:
+				fmt.Fprintf(&buf, "published %s version %s (its first)\n", pub.Challenge, pub.Version)
+			default:
+				fmt.Fprintf(&buf, "%s version %s was published before; it is the current version again\n", pub.Challenge, pub.Version)
+			}
+			writeCheck(&buf, pub.Check)
+			if _, err := w.Write(buf.Bytes()); err != nil {
+				return fmt.Errorf("write the answer: %w", err)
+			}
+		}
+		return nil
+	}
+	var refused api.PublishRefused
+	if err := json.Unmarshal(body, &refused); err != nil || refused.Error == "" {
+		refused.Error = strings.TrimSpace(string(body))
+	}
+	if !asJSON {
+		var buf bytes.Buffer
+		fmt.Fprintf(&buf, "refused (%d %s): %s\n", status, http.StatusText(status), refused.Error)
+		if len(refused.Check.Solutions) > 0 {
+			writeCheck(&buf, refused.Check)
+		}
+		if _, err := w.Write(buf.Bytes()); err != nil {
+			return fmt.Errorf("write the answer: %w", err)
+		}
+	}
+	return exitFailure("the server refused the challenge: %s", refused.Error)
+}
+
+// writeCheck writes a check report: the tests found and each solution's
+// verdict, with what is wrong with it.
+func writeCheck(w io.Writer, v api.CheckView) {
+	fmt.Fprintf(w, "check: %d tests (%d hidden)\n", v.Tests, v.HiddenTests)
+	if len(v.Solutions) == 0 {
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SOLUTION\tVERDICT\tPASSED\tPROBLEM")
+	for _, s := range v.Solutions {
+		problem := s.Problem
+		if problem == "" {
+			problem = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d/%d\t%s\n", s.Name, s.Verdict, s.Passed, s.Total, firstLineOf(problem, 160))
+	}
+	tw.Flush()
+}
+
+// packChallenge packs the challenge folder dir into a tar.gz, in memory,
+// under one top-level folder named as dir is (the slug). It takes what
+// the loader reads (challenges.FolderFiles): regular files, without
+// tools/ and Python's caches. It returns the archive and its file count.
+func packChallenge(dir string) ([]byte, int, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, 0, fmt.Errorf("push %s: %w", dir, err)
+	}
+	info, err := os.Stat(abs)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, 0, fmt.Errorf("%s: no such folder", dir)
+	case err != nil:
+		return nil, 0, fmt.Errorf("push %s: %w", dir, err)
+	case !info.IsDir():
+		return nil, 0, fmt.Errorf("%s is not a folder: name the challenge folder (the one holding %s)", dir, challenges.ManifestFile)
+	}
+	if m, err := os.Stat(filepath.Join(abs, challenges.ManifestFile)); err != nil || !m.Mode().IsRegular() {
+		return nil, 0, fmt.Errorf("%s has no %s: it is not a challenge folder (assay challenges new SLUG makes one)", dir, challenges.ManifestFile)
+	}
+	top := filepath.Base(abs)
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gz)
+	n := 0
+	// WalkDir visits in lexical order, so the same folder packs the same.
+	err = filepath.WalkDir(abs, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(abs, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if rel == "tools" || d.Name() == "__pycache__" || d.Name() == ".pytest_cache" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return fmt.Errorf("%s is not a regular file (links and devices cannot be pushed)", rel)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		hdr := &tar.Header{Name: top + "/" + rel, Typeflag: tar.TypeReg, Mode: 0o644, Size: int64(len(data)), ModTime: fi.ModTime()}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return err
+		}
+		if _, err := tw.Write(data); err != nil {
+			return err
+		}
+		n++
+		return nil
+	})
+	if err == nil {
+		err = tw.Close()
+	}
+	if err == nil {
+		err = gz.Close()
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("pack %s: %w", dir, err)
+	}
+	return buf.Bytes(), n, nil
+}
