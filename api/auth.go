@@ -257,10 +257,10 @@ func (s *server) admit(c *gin.Context, p access.Principal, slug string) error {
 // stamp records who sends a submission.
 func stamp(sub *runner.Submission, p access.Principal) {
 	if p.Role == access.RoleCandidate {
+		// A candidate is who the invitation names, whatever the request
+		// says: reviews and webhooks must not show another name.
 		sub.Invitation = p.ID
-		if sub.Submitter == "" {
-			sub.Submitter = p.Name
-		}
+		sub.Submitter = p.Name
 		return
 	}
 	sub.Interviewer = p.ID

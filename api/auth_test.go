@@ -431,3 +431,17 @@ func TestCookiesOnlyForReading(t *testing.T) {
 		}
 	}
 }
+
+// A candidate cannot put another name on a submission: reviews and
+// webhooks show the invitation's candidate.
+func TestCandidateCannotChooseTheSubmitterName(t *testing.T) {
+	s := newRealServer(t, api.RateLimit{})
+	f := s.fixture(t, `{"candidate":"NAME","challenges":["add"]}`)
+	var acc api.SubmissionAccepted
+	s.must(t, 202, f.a.Token, "POST", "/api/v1/submissions", `{"challenge":"add","files":{"solution.py":"x = 1\n"},"submitter":"Bob"}`, &acc)
+	var st runner.State
+	s.must(t, 200, testAdminToken, "GET", "/api/v1/submissions/"+acc.ID, "", &st)
+	if st.Submission.Submitter != "Ada" {
+		t.Errorf("submitter %q, want the invitation's candidate Ada", st.Submission.Submitter)
+	}
+}

@@ -119,7 +119,7 @@ func runSolution(ctx context.Context, sb runner.Sandbox, suite runner.Suite, nam
 		return sc, runner.Grading{}, fmt.Errorf("run %s of %s: %w", name, suite.Challenge, err)
 	}
 	g := runner.Grade(suite.Expected, run)
-	sc.Verdict, sc.Reason, sc.Passed, sc.Total = g.Verdict, g.Reason, g.Passed, g.Total
+	sc.Verdict, sc.Reason, sc.Passed, sc.Total = g.Verdict, cmpReason(g), g.Passed, g.Total
 	for _, t := range g.Tests {
 		if t.Outcome != runner.OutcomePassed {
 			sc.NotPassed = append(sc.NotPassed, t.ID)
@@ -164,4 +164,13 @@ func tail(s string, n int) string {
 		return s
 	}
 	return "..." + s[len(s)-n:]
+}
+
+// cmpReason is the grading's fullest reason: an author checking a
+// challenge sees what the candidate would not.
+func cmpReason(g runner.Grading) string {
+	if g.Detail != "" {
+		return g.Detail
+	}
+	return g.Reason
 }

@@ -16,10 +16,14 @@ const (
 // Grading is the part of a Result decided from a run.
 type Grading struct {
 	Verdict Verdict
-	Reason  string
-	Passed  int
-	Total   int
-	Tests   []TestResult
+	// Reason is safe to show the candidate: it never carries text from
+	// the hidden phase, which the candidate's code could fill with the
+	// hidden tests. Detail adds that text, for interviewers.
+	Reason string
+	Detail string
+	Passed int
+	Total  int
+	Tests  []TestResult
 }
 
 // Grade decides the verdict of a run from what the worker can trust: the
@@ -30,11 +34,14 @@ func Grade(expected []string, run RunResult) Grading {
 	var g Grading
 	var cases []ReportCase
 	var parseErr error
-	reportless, exitCode, tampered := "", 0, []string(nil)
+	reportless, reportlessDetail, exitCode, tampered := "", "", 0, []string(nil)
+	hiddenTampered := false
+	collection, collectionDetail := "", ""
 	for _, ph := range run.Phases {
 		for _, t := range ph.Tampered {
 			if !slices.Contains(tampered, t) {
 				tampered = append(tampered, t)
+				hiddenTampered = hiddenTampered || ph.Name == PhaseHidden
 			}
 		}
 		if ph.ExitCode != 0 && exitCode == 0 {
@@ -42,13 +49,17 @@ func Grade(expected []string, run RunResult) Grading {
 		}
 		if ph.Report == nil {
 			if reportless == "" {
-				reportless = noReportReason(ph)
+				reportlessDetail = noReportReason(ph, true)
+				reportless = noReportReason(ph, ph.Name != PhaseHidden)
 			}
 			continue
 		}
 		c, err := ParseJUnit(ph.Report)
 		if err != nil {
 			parseErr = err
+		}
+		if collection == "" {
+			collection, collectionDetail = collectionError(c, ph.Name == PhaseHidden)
 		}
 		cases = append(cases, c...)
 	}
@@ -66,23 +77,27 @@ func Grade(expected []string, run RunResult) Grading {
 		}
 	}
 
-	collection := collectionError(cases)
 	switch {
 	case run.OOMKilled:
 		g.Verdict, g.Reason = VerdictMemoryLimit, "the run went over its memory limit and was killed"
 	case len(tampered) > 0:
-		// Evidence of tampering outranks how the run then ended.
-		g.Verdict, g.Reason = VerdictError, "the run changed the test files or the report: "+strings.Join(tampered, "; ")
+		// Evidence of tampering outranks how the run then ended. Findings
+		// of the hidden phase may come from code the candidate controls.
+		g.Verdict, g.Detail = VerdictError, "the run changed the test files or the report: "+strings.Join(tampered, "; ")
+		g.Reason = g.Detail
+		if hiddenTampered {
+			g.Reason = "the run changed the test files or the report (in the hidden tests' run)"
+		}
 	case run.TimedOut:
 		g.Verdict, g.Reason = VerdictTimeout, "the run did not finish within its time limit"
 	case run.OutputLimit:
 		g.Verdict, g.Reason = VerdictOutputLimit, "the run wrote more output than allowed and was stopped"
 	case reportless != "":
-		g.Verdict, g.Reason = VerdictError, "no test report: "+reportless
+		g.Verdict, g.Reason, g.Detail = VerdictError, "no test report: "+reportless, "no test report: "+reportlessDetail
 	case parseErr != nil:
 		g.Verdict, g.Reason = VerdictError, "the test report is unreadable (was it overwritten?)"
 	case collection != "":
-		g.Verdict, g.Reason = VerdictError, "the tests could not be collected: "+collection
+		g.Verdict, g.Reason, g.Detail = VerdictError, "the tests could not be collected: "+collection, "the tests could not be collected: "+collectionDetail
 	case exitCode == 5 || g.Total == 0:
 		g.Verdict, g.Reason = VerdictError, "no tests ran"
 	case missing > 0:
@@ -127,23 +142,31 @@ func match(expected []string, cases []ReportCase) (tests []TestResult, passed, t
 	return tests, passed, len(expected)
 }
 
-func collectionError(cases []ReportCase) string {
+// collectionError describes a phase's first collection error: for the
+// candidate (nothing of the hidden phase's messages) and in full.
+func collectionError(cases []ReportCase, hidden bool) (reason, detail string) {
 	for _, c := range cases {
 		if c.Collection {
-			return c.ID + ": " + lastErrorLine(c.Message)
+			detail = c.ID + ": " + lastErrorLine(c.Message)
+			if hidden {
+				return "a hidden test module could not be collected", detail
+			}
+			return detail, detail
 		}
 	}
-	return ""
+	return "", ""
 }
 
-func noReportReason(ph PhaseResult) string {
+// noReportReason says why a phase has no report; with details, it quotes
+// the exception line of pytest's output.
+func noReportReason(ph PhaseResult, details bool) string {
 	problem := ph.Problem
 	if problem == "" {
 		problem = "pytest wrote no report"
 	}
 	// pytest stops before writing a report when a conftest cannot import
 	// the candidate's code: its output names the exception.
-	if e := lastErrorLine(string(ph.Output)); strings.Contains(string(ph.Output), "\nE ") && e != "" {
+	if e := lastErrorLine(string(ph.Output)); details && strings.Contains(string(ph.Output), "\nE ") && e != "" {
 		problem += ": " + e
 	}
 	switch {

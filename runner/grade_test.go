@@ -91,3 +91,27 @@ func TestParseJUnitSingleSuite(t *testing.T) {
 		t.Fatalf("%+v %v", cases, err)
 	}
 }
+
+// The candidate sees Reason; nothing of the hidden phase's own text may be
+// in it, since the candidate's code there can print the hidden tests.
+func TestHiddenPhaseTextStaysOutOfTheReason(t *testing.T) {
+	const secret = "SECRET-HIDDEN-TEST-SOURCE"
+	visiblePass := runner.PhaseResult{Name: runner.PhaseVisible, Report: report(t, "pass")}
+	cases := map[string]runner.RunResult{
+		"no report": {Phases: []runner.PhaseResult{visiblePass,
+			{Name: runner.PhaseHidden, ExitCode: 2, Output: []byte("boom\nE   " + secret + "\n")}}},
+		"tampering": {Phases: []runner.PhaseResult{visiblePass,
+			{Name: runner.PhaseHidden, Report: report(t, "pass"), Tampered: []string{"the guard says " + secret}}}},
+		"collection": {Phases: []runner.PhaseResult{visiblePass,
+			{Name: runner.PhaseHidden, ExitCode: 2, Report: report(t, "syntax")}}},
+	}
+	for name, run := range cases {
+		g := runner.Grade(expectedIDs, run)
+		if g.Verdict != runner.VerdictError || strings.Contains(g.Reason, secret) || strings.Contains(g.Reason, "SyntaxError") {
+			t.Errorf("%s: verdict %s, reason %q", name, g.Verdict, g.Reason)
+		}
+		if !strings.Contains(g.Detail, secret) && !strings.Contains(g.Detail, "SyntaxError") {
+			t.Errorf("%s: detail %q lacks the hidden phase's text", name, g.Detail)
+		}
+	}
+}

@@ -73,9 +73,12 @@ type TestResult struct {
 
 // Result is the record of one graded run. A worker writes it once.
 type Result struct {
-	SubmissionID string       `json:"submission_id"`
-	Verdict      Verdict      `json:"verdict"`
-	Reason       string       `json:"reason"`
+	SubmissionID string  `json:"submission_id"`
+	Verdict      Verdict `json:"verdict"`
+	Reason       string  `json:"reason"`
+	// ReasonDetail, for interviewers only, adds what Reason leaves out
+	// because it comes from the hidden tests' run.
+	ReasonDetail string       `json:"reason_detail,omitempty"`
 	Passed       int          `json:"passed"`
 	Total        int          `json:"total"`
 	Tests        []TestResult `json:"tests"`

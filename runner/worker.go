@@ -263,6 +263,9 @@ func (w *Worker) Process(ctx context.Context, job Job) error {
 	res.Flags = Flags(sub.Files)
 	g := Grade(suite.Expected, run)
 	res.Verdict, res.Reason, res.Passed, res.Total, res.Tests = g.Verdict, g.Reason, g.Passed, g.Total, g.Tests
+	if g.Detail != g.Reason {
+		res.ReasonDetail = g.Detail
+	}
 	for _, ph := range run.Phases {
 		if ph.Name == PhaseHidden {
 			res.HiddenOutput = string(ph.Output)

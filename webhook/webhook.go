@@ -17,9 +17,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 
 	"assay/runner"
@@ -39,6 +42,7 @@ const (
 type Store interface {
 	NextEvent(ctx context.Context, consumer string, reclaimIdle time.Duration) (runner.Event, bool, error)
 	AckEvent(ctx context.Context, ev runner.Event) error
+	RenewEvent(ctx context.Context, consumer string, ev runner.Event) error
 	Get(ctx context.Context, id string) (runner.State, error)
 	RecordDelivery(ctx context.Context, d runner.Delivery) error
 	MarkDelivered(ctx context.Context, id, target string) (bool, error)
@@ -87,9 +91,13 @@ type Config struct {
 	// ReclaimIdle is how long an event may sit unacknowledged by a
 	// notifier (that died) before another takes it over; default 2m.
 	ReclaimIdle time.Duration
-	Client      *http.Client // default: a plain client (Timeout applies per attempt)
-	Logger      *slog.Logger
-	Now         func() time.Time
+	// AllowPrivate lets deliveries reach loopback, private and link-local
+	// addresses; off, a webhook URL cannot make the workers probe their own
+	// network (the URLs come from interviewers).
+	AllowPrivate bool
+	Client       *http.Client // default: one that refuses private addresses unless AllowPrivate, and never follows redirects
+	Logger       *slog.Logger
+	Now          func() time.Time
 }
 
 // Notifier delivers webhook events. Run it in every process with workers.
@@ -125,7 +133,7 @@ func New(cfg Config) (*Notifier, error) {
 		cfg.ReclaimIdle = 2 * time.Minute
 	}
 	if cfg.Client == nil {
-		cfg.Client = &http.Client{}
+		cfg.Client = newClient(cfg.AllowPrivate)
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -188,6 +196,24 @@ func (n *Notifier) announce(ctx context.Context, ev runner.Event) error {
 	if err != nil {
 		return err
 	}
+	// Retries may outlast ReclaimIdle: keep the claim meanwhile, so no
+	// other notifier starts delivering the same event.
+	renewCtx, stopRenew := context.WithCancel(ctx)
+	defer stopRenew()
+	go func() {
+		t := time.NewTicker(n.cfg.ReclaimIdle / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-renewCtx.Done():
+				return
+			case <-t.C:
+				if err := n.cfg.Store.RenewEvent(renewCtx, n.cfg.Consumer, ev); err != nil && renewCtx.Err() == nil {
+					n.log.Warn("renew event", slog.String("submission", ev.SubmissionID), slog.Any("err", err))
+				}
+			}
+		}
+	}()
 	for _, url := range targets {
 		if err := n.deliver(ctx, st, url, body); err != nil {
 			return err // ctx ended: leave the event to be resumed
@@ -323,6 +349,42 @@ func Verify(secret, header string, body []byte, now time.Time, tolerance time.Du
 		return ErrBadSignature
 	}
 	return nil
+}
+
+// ErrPrivateAddress is a delivery refused because its URL resolves to a
+// loopback, private, link-local or unspecified address.
+var ErrPrivateAddress = errors.New("webhook URL resolves to a private address")
+
+// newClient returns the delivery client: no redirects (a 3xx is a failed
+// attempt), and unless allowPrivate, no connections to the host's own or
+// private networks, checked on the resolved address of every dial.
+func newClient(allowPrivate bool) *http.Client {
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	if !allowPrivate {
+		dialer.Control = func(_, address string, _ syscall.RawConn) error {
+			host, _, err := net.SplitHostPort(address)
+			if err != nil {
+				return err
+			}
+			ip, err := netip.ParseAddr(host)
+			if err != nil {
+				return fmt.Errorf("%w: %s", ErrPrivateAddress, host)
+			}
+			ip = ip.Unmap()
+			if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+				ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast() {
+				return fmt.Errorf("%w: %s", ErrPrivateAddress, ip)
+			}
+			return nil
+		}
+	}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.DialContext = dialer.DialContext
+	transport.Proxy = nil
+	return &http.Client{
+		Transport:     transport,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 }
 
 func sleep(ctx context.Context, d time.Duration) bool {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -59,6 +60,9 @@ func run(t *testing.T, cfg webhook.Config) context.CancelFunc {
 		cfg.Consumer = "n-" + uuid.NewString()[:8]
 	}
 	cfg.Logger = slog.New(slog.NewTextHandler(t.Output(), nil))
+	if cfg.Client == nil && !cfg.AllowPrivate {
+		cfg.AllowPrivate = true // the receivers here are on 127.0.0.1
+	}
 	n, err := webhook.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -256,5 +260,28 @@ func TestVerifyRefusesForgeries(t *testing.T) {
 		if err := webhook.Verify(c.secret, c.header, c.body, c.now, 0); !errors.Is(err, webhook.ErrBadSignature) {
 			t.Errorf("%s: err = %v", name, err)
 		}
+	}
+}
+
+// By default a webhook cannot reach the workers' own or private networks
+// (its URL comes from an interviewer): the attempt fails, nothing is sent.
+func TestPrivateAddressesAreRefused(t *testing.T) {
+	b := broker(t)
+	var calls atomic.Int32
+	recv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { calls.Add(1) }))
+	defer recv.Close()
+	n, err := webhook.New(webhook.Config{Store: b, Targets: to(recv.URL), Secret: secret, Consumer: "private",
+		MaxAge: 100 * time.Millisecond, FirstBackoff: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { n.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	id := finish(t, b, "")
+	ds := waitDeliveries(t, b, id, func(ds []runner.Delivery) bool { return len(ds) > 0 && ds[len(ds)-1].GaveUp })
+	if calls.Load() != 0 || delivered(ds) != 0 || !strings.Contains(ds[0].Error, "private address") {
+		t.Errorf("%d calls, deliveries %+v", calls.Load(), ds)
 	}
 }

@@ -34,6 +34,7 @@ type Config struct {
 	WebhookURL    string
 	WebhookSecret string
 	WebhookMaxAge time.Duration
+	WebhookLocal  bool
 	PublicURL     string
 	ScienceImage  string
 	PoolSize      int64
@@ -111,6 +112,14 @@ func settings() []setting {
 		}},
 		{"ASSAY_WEBHOOK_SECRET", "webhook-secret", "", "HMAC-SHA256 key that signs webhook events (required for any webhook to be sent)", str(func(c *Config) *string { return &c.WebhookSecret })},
 		{"ASSAY_WEBHOOK_MAX_AGE", "webhook-max-age", "1h", "how long a webhook delivery is retried (exponential backoff) before it is given up", duration(func(c *Config) *time.Duration { return &c.WebhookMaxAge })},
+		{"ASSAY_WEBHOOK_ALLOW_PRIVATE", "webhook-allow-private", "false", "let webhooks reach loopback and private addresses (off: an interviewer's URL cannot probe the workers' network)", func(c *Config, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("%q is not true or false", v)
+			}
+			c.WebhookLocal = b
+			return nil
+		}},
 		{"ASSAY_PUBLIC_URL", "public-url", "", "the server's public URL, for links in webhook events (e.g. https://assay.example.com)", str(func(c *Config) *string { return &c.PublicURL })},
 		{"ASSAY_SWEEP_EVERY", "sweep-every", "1m", "how often a worker removes leftover sandbox containers (also done at start)", duration(func(c *Config) *time.Duration { return &c.SweepEvery })},
 		{"ASSAY_METRICS_ADDR", "metrics-addr", "", "where `assay worker` serves /metrics, /healthz and /readyz; empty = not served (serve and api serve them on ASSAY_ADDR)", str(func(c *Config) *string { return &c.MetricsAddr })},

@@ -43,7 +43,7 @@ func (a *App) newNotifier() (*webhook.Notifier, error) {
 	}
 	return webhook.New(webhook.Config{
 		Store: a.broker, Targets: targets, Secret: secret, Consumer: a.cfg.WorkerID,
-		BaseURL: a.cfg.PublicURL, MaxAge: a.cfg.WebhookMaxAge, Logger: a.log,
+		BaseURL: a.cfg.PublicURL, MaxAge: a.cfg.WebhookMaxAge, AllowPrivate: a.cfg.WebhookLocal, Logger: a.log,
 	})
 }
 

@@ -37,7 +37,7 @@ func TestWebhookEndToEnd(t *testing.T) {
 	defer recv.Close()
 	app := startApp(t, "", map[string]string{
 		"ASSAY_CHALLENGES_DIR": tinyChallenge(t), "ASSAY_WEBHOOK_URL": recv.URL, "ASSAY_WEBHOOK_SECRET": secret,
-		"ASSAY_PUBLIC_URL": "https://assay.example", "ASSAY_WORKER_ID": "hook-" + uuid.NewString()[:8],
+		"ASSAY_PUBLIC_URL": "https://assay.example", "ASSAY_WEBHOOK_ALLOW_PRIVATE": "true", "ASSAY_WORKER_ID": "hook-" + uuid.NewString()[:8],
 	})
 	testenv.Docker(t)
 	id := app.submit(t, "tiny", map[string]string{"solution.py": "def add(a, b):\n    return a + b\n"})

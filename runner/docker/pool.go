@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/containerd/errdefs"
+
 	"assay/runner"
 )
 
@@ -95,7 +97,15 @@ func (p *pool) take(ctx context.Context, image string, l runner.Limits) *started
 			p.s.cfg.PoolObserver.PoolTaken(false)
 			return nil
 		}
-		if p.alive(ctx, c) {
+		alive, err := p.alive(ctx, c)
+		if err != nil {
+			// The run is going away, or the engine did not answer: that
+			// says nothing of the container, so it goes back untouched.
+			p.putBack(k, c)
+			p.s.cfg.PoolObserver.PoolTaken(false)
+			return nil
+		}
+		if alive {
 			p.s.cfg.PoolObserver.PoolTaken(true)
 			return c
 		}
@@ -128,13 +138,32 @@ func (p *pool) pop(k, image string, l runner.Limits) *started {
 }
 
 // alive reports whether a pooled container can take a run: not too old,
-// and running by the engine's own account (its exit event may lag).
-func (p *pool) alive(ctx context.Context, c *started) bool {
+// and running by the engine's own account (its exit event may lag). An
+// error means it could not tell.
+func (p *pool) alive(ctx context.Context, c *started) (bool, error) {
 	if c.exited() || time.Since(c.at) > p.s.cfg.PoolMaxAge {
-		return false
+		return false, nil
 	}
 	info, err := p.s.cli.ContainerInspect(ctx, c.id)
-	return err == nil && info.State != nil && info.State.Running && !info.State.Restarting
+	if errdefs.IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return info.State != nil && info.State.Running && !info.State.Restarting, nil
+}
+
+// putBack returns a container to the front of its set.
+func (p *pool) putBack(k string, c *started) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if set := p.byKey[k]; set != nil && !p.closed {
+		set.idle = append([]*started{c}, set.idle...)
+		p.s.cfg.PoolObserver.PoolIdle(1)
+		return
+	}
+	p.s.removeLater(c, "")
 }
 
 // refillLocked starts a background refill of key's set unless one runs.

@@ -188,7 +188,6 @@ func (s *Sandbox) Ping(ctx context.Context) error {
 // request is what the harness reads on stdin first; the hidden tests follow
 // as a second part that the harness reads only after the visible phase.
 type request struct {
-	Nonce       string            `json:"nonce"`
 	Files       map[string]string `json:"files"`
 	Entry       []string          `json:"entry"`
 	Wall        float64           `json:"wall"`
@@ -234,12 +233,12 @@ func encode(files []runner.File) map[string]string {
 	return out
 }
 
-// input is the harness's stdin for spec: "<length>\n", the request, then
-// the hidden part.
+// input is the harness's stdin for spec: three parts, each "<length>\n"
+// and its bytes: the request, the hidden tests, and the nonce, which the
+// harness reads only after every phase has ended.
 func input(spec runner.RunSpec, nonce string, fork bool) ([]byte, error) {
 	req, err := json.Marshal(request{
 		Fork:        fork,
-		Nonce:       nonce,
 		Files:       encode(spec.Files),
 		Entry:       spec.Entry,
 		Wall:        spec.Limits.Wall.Seconds(),
@@ -250,17 +249,16 @@ func input(spec runner.RunSpec, nonce string, fork bool) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode request: %w", err)
 	}
-	var hidden []byte
-	if len(spec.Hidden) > 0 {
-		if hidden, err = json.Marshal(hiddenPart{Hidden: encode(spec.Hidden)}); err != nil {
-			return nil, fmt.Errorf("encode hidden tests: %w", err)
-		}
+	hidden, err := json.Marshal(hiddenPart{Hidden: encode(spec.Hidden)})
+	if err != nil {
+		return nil, fmt.Errorf("encode hidden tests: %w", err)
 	}
-	out := make([]byte, 0, len(req)+len(hidden)+24)
-	out = strconv.AppendInt(out, int64(len(req)), 10)
-	out = append(out, '\n')
-	out = append(out, req...)
-	out = append(out, hidden...)
+	out := make([]byte, 0, len(req)+len(hidden)+len(nonce)+64)
+	for _, part := range [][]byte{req, hidden, []byte(nonce)} {
+		out = strconv.AppendInt(out, int64(len(part)), 10)
+		out = append(out, '\n')
+		out = append(out, part...)
+	}
 	return out, nil
 }
 
@@ -398,7 +396,6 @@ func (s *Sandbox) removeLater(c *started, submission string) {
 func (s *Sandbox) WaitRemoved() { s.removals.Wait() }
 
 func (s *Sandbox) create(ctx context.Context, image string, l runner.Limits, submission, run string, idle time.Duration) (string, error) {
-	yes := true
 	pids := l.Pids
 	ulimits := []*container.Ulimit{
 		{Name: "nofile", Soft: l.NoFile, Hard: l.NoFile},
@@ -435,7 +432,6 @@ func (s *Sandbox) create(ctx context.Context, image string, l runner.Limits, sub
 		ReadonlyRootfs: true,
 		CapDrop:        []string{"ALL"},
 		SecurityOpt:    []string{"no-new-privileges"},
-		Init:           &yes,
 		Runtime:        s.cfg.Runtime,
 		LogConfig:      container.LogConfig{Type: "none"},
 		Tmpfs: map[string]string{

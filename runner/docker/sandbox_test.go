@@ -153,9 +153,34 @@ func testRunOutcomes(t *testing.T, sb *docker.Sandbox) {
 				t.Errorf("tampered %v", v.Tampered)
 			}
 		}},
-		{"flooding init's stdout is stopped at the stream cap", "f = open('/proc/1/fd/1', 'w')\nwhile True:\n    f.write('y' * 65536)\n", limits(), func(t *testing.T, r runner.RunResult) {
-			if !r.OutputLimit || r.TimedOut {
-				t.Errorf("output limit %v, timed out %v", r.OutputLimit, r.TimedOut)
+		// PID 1 is the non-dumpable harness: nothing waiting on its stdin
+		// (the hidden tests, the nonce) and nothing in its memory reaches
+		// the candidate's code. (Under runc its /proc/1/fd is closed
+		// outright; gVisor leaves it open, so there the harness reads all
+		// of stdin before any candidate code runs.)
+		{"the harness's stdin and memory are out of reach", add + `
+import os
+REACHED = []
+try:
+    fd = os.open("/proc/1/fd/0", os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if os.read(fd, 4096):
+            REACHED.append("stdin")
+    except OSError:
+        pass
+    os.close(fd)
+except OSError:
+    pass
+try:
+    open("/proc/1/mem", "rb").close()
+    REACHED.append("memory")
+except OSError:
+    pass
+if REACHED:
+    raise SystemExit("reached " + " ".join(REACHED))
+`, limits(), func(t *testing.T, r runner.RunResult) {
+			if v, h := phase(t, r, runner.PhaseVisible), phase(t, r, runner.PhaseHidden); v.ExitCode != 0 || h.ExitCode != 0 {
+				t.Errorf("exits %d, %d; output %s", v.ExitCode, h.ExitCode, v.Output)
 			}
 		}},
 		{"infinite loop", "while True:\n    pass\n", short, func(t *testing.T, r runner.RunResult) {

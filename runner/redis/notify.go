@@ -52,6 +52,18 @@ func (b *Broker) NextEvent(ctx context.Context, consumer string, reclaimIdle tim
 	return ev, false, nil
 }
 
+// RenewEvent keeps consumer's claim on an event it is still delivering, so
+// that no other notifier takes it over meanwhile.
+func (b *Broker) RenewEvent(ctx context.Context, consumer string, ev runner.Event) error {
+	err := b.rdb.XClaimJustID(ctx, &goredis.XClaimArgs{
+		Stream: b.keys.notify(), Group: notifyGroup, Consumer: consumer, MinIdle: 0, Messages: []string{ev.Receipt},
+	}).Err()
+	if err != nil {
+		return fmt.Errorf("renew event %s: %w", ev.Receipt, err)
+	}
+	return nil
+}
+
 // AckEvent removes an announced (or given up) event from the stream.
 func (b *Broker) AckEvent(ctx context.Context, ev runner.Event) error {
 	_, err := b.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {

@@ -24,22 +24,25 @@ The harness writes one framed result line to stdout:
 
     <nonce> <base64 of a JSON object>\n
 
-The nonce comes in on stdin and lives only in this process, which is made
-non-dumpable so that the candidate's code (same uid) cannot read its memory
-or open its file descriptors through /proc. Candidate output never reaches
+The nonce comes in last on stdin, after the phases, and lives only in this
+process, which is made non-dumpable so that the candidate's code (same uid)
+cannot read its memory or open its file descriptors through /proc. Candidate output never reaches
 this process's stdout: pytest's stdout and stderr go to a pipe read here.
 
-The request: a decimal length and a newline, then that many bytes of JSON,
-then (optionally, up to the end of stdin) a second JSON object:
-    {"nonce": str, "files": {relpath: base64}, "entry": [candidate file names],
+The request: three parts on stdin, each a decimal length, a newline and
+that many bytes: the request, the hidden part, and the nonce:
+    {"files": {relpath: base64}, "entry": [candidate file names],
      "wall": seconds, "test_timeout": seconds, "output_keep": bytes, "output_cap": bytes,
      "fork": bool (default true: each phase's pytest runs in a fork of this
              process; false: in a new interpreter, as under gVisor, where a
              forked pytest that exhausts memory stalls instead of being
              OOM-killed)}
     {"hidden": {relpath: base64}}
+    <nonce>
 stdin is read with exact-size reads, never ahead: a buffered read could
-pull the hidden part into memory before the visible phase forks.
+pull the hidden part into memory before the visible phase forks. The
+harness is the container's PID 1 (no --init), so no other process holds
+stdin, and the parts wait in the pipe until they are read.
 
 The result:
     {"phases": [{"name", "exit", "signal", "report", "problem", "output",
@@ -349,6 +352,8 @@ def pytest_child(args, out_w, keep_fds, env, fresh):
                     pass
         os.chdir(WORK)
         os.environ.update(env)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         if fresh:
             for fd in keep_fds:
                 os.set_inheritable(fd, True)
@@ -384,6 +389,20 @@ def pytest_child(args, out_w, keep_fds, env, fresh):
             os._exit(4)
 
 
+def reap_orphans(child=None):
+    """Reaps exited processes (as PID 1, orphans are ours), recording the
+    pytest child's status if it is among them."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        if child is not None and pid == child.pid and child.returncode is None:
+            child.returncode = os.waitstatus_to_exitcode(status)
+
+
 class Child:
     """A forked pytest, with Popen's poll/wait/send_signal semantics."""
 
@@ -392,6 +411,7 @@ class Child:
         self.returncode = None
 
     def _reap(self, flags):
+        reap_orphans(self)
         if self.returncode is None:
             try:
                 pid, status = os.waitpid(self.pid, flags)
@@ -546,11 +566,10 @@ class Run:
         phases = []
         write_files(files)
         phases.append(self.phase("visible", ["tests"]))
-        hidden = {}
-        if not (self.timed_out or self.output_limit):
-            hidden = read_hidden()
+        # Nothing of the visible phase may live while the hidden tests come.
+        kill_others()
+        hidden = read_hidden()
         if hidden and not (self.timed_out or self.output_limit):
-            kill_others()
             for top in SCRATCH:
                 if os.path.isdir(top):
                     empty_dir(top)
@@ -594,33 +613,44 @@ def read_exact(n):
     return b"".join(chunks)
 
 
-def read_request():
+def read_part():
+    """Reads one part of stdin: a decimal length, a newline, that many bytes."""
     header = b""
     while not header.endswith(b"\n"):
         b = os.read(0, 1)
         if not b or len(header) > 20:
-            raise EOFError("no request length on stdin")
+            raise EOFError("no part length on stdin")
         header += b
-    return json.loads(read_exact(int(header)))
+    return read_exact(int(header))
 
 
 def read_hidden():
-    chunks = []
-    while True:
-        b = os.read(0, 1 << 20)
-        if not b:
-            break
-        chunks.append(b)
-    raw = b"".join(chunks).strip()
-    return json.loads(raw).get("hidden", {}) if raw else {}
+    return json.loads(read_part()).get("hidden", {})
 
 
 def main():
     no_dumping()
+    # This process is PID 1 of the container: nothing else holds the
+    # container's stdin or stdout, and being non-dumpable, its /proc/1/fd
+    # is closed to the candidate's code. Ignore SIGINT and SIGTERM from
+    # inside (the phases restore the default).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     preload()
-    req = read_request()
-    nonce = req["nonce"]
-    result = Run(req).run(read_hidden)
+    req = json.loads(read_part())
+    if req.get("fork", True):
+        result = Run(req).run(read_hidden)
+        # The nonce comes last, after every phase's process is gone: no
+        # candidate code ever runs in a process that knows it.
+        nonce = read_part().decode()
+    else:
+        # gVisor does not close a non-dumpable process's /proc/1/fd to
+        # processes of the same uid, so nothing may wait in the pipe there:
+        # read it all now. Each phase is then a new interpreter (exec),
+        # which inherits none of this memory.
+        hidden = read_hidden()
+        nonce = read_part().decode()
+        result = Run(req).run(lambda: hidden)
     line = nonce.encode() + b" " + base64.b64encode(json.dumps(result).encode()) + b"\n"
     sys.stdout.buffer.write(b"\n" + line)
     sys.stdout.buffer.flush()
