@@ -42,6 +42,7 @@ func newPages() (*pages, error) {
 		"verdictClass": verdictClass,
 		"outcomeClass": func(o runner.Outcome) string { return "outcome-" + string(o) },
 		"ms":           formatMS,
+		"mib":          func(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) },
 		"when":         func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 MST") },
 		"shortID":      func(id string) string { return id[:min(8, len(id))] },
 		"testName":     testName,

@@ -133,6 +133,9 @@ type RunResult struct {
 	OOMKilled   bool // the kernel's OOM killer fired in the container
 	OutputLimit bool // output passed the hard cap and the run was stopped
 	Duration    time.Duration
+	// PeakMemoryBytes is the container's peak memory use (the harness's
+	// own included); 0 when unknown.
+	PeakMemoryBytes int64
 }
 
 // Sandbox runs a pytest suite in isolation.

@@ -88,15 +88,17 @@ type Result struct {
 	HiddenOutput string `json:"hidden_output,omitempty"`
 	// Flags point interviewers at source that reaches for pytest's
 	// internals or the sandbox (see Flags); they never change the verdict.
-	Flags            []string  `json:"flags,omitempty"`
-	OutputTruncated  bool      `json:"output_truncated,omitempty"`
-	ChallengeVersion string    `json:"challenge_version"`
-	QueuedMS         int64     `json:"queued_ms"`
-	RunMS            int64     `json:"run_ms"`
-	StartedAt        time.Time `json:"started_at"`
-	FinishedAt       time.Time `json:"finished_at"`
-	Worker           string    `json:"worker"`
-	Attempt          int       `json:"attempt"`
+	Flags            []string `json:"flags,omitempty"`
+	OutputTruncated  bool     `json:"output_truncated,omitempty"`
+	ChallengeVersion string   `json:"challenge_version"`
+	QueuedMS         int64    `json:"queued_ms"`
+	RunMS            int64    `json:"run_ms"`
+	// PeakMemoryBytes is the sandbox's peak memory use; 0 when unknown.
+	PeakMemoryBytes int64     `json:"peak_memory_bytes,omitempty"`
+	StartedAt       time.Time `json:"started_at"`
+	FinishedAt      time.Time `json:"finished_at"`
+	Worker          string    `json:"worker"`
+	Attempt         int       `json:"attempt"`
 	// DeadLettered marks a job given up on after too many attempts; its
 	// id is also kept on the store's dead-letter list.
 	DeadLettered bool `json:"dead_lettered,omitempty"`

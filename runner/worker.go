@@ -275,6 +275,7 @@ func (w *Worker) Process(ctx context.Context, job Job) error {
 		res.OutputTruncated = res.OutputTruncated || ph.OutputTruncated
 	}
 	res.RunMS = run.Duration.Milliseconds()
+	res.PeakMemoryBytes = run.PeakMemoryBytes
 	return w.record(ctx, log, job, sub.Challenge, res)
 }
 

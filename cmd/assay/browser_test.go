@@ -238,6 +238,9 @@ func TestBrowserCandidateAndInterviewer(t *testing.T) {
 	if rows != want || durations != want || refs != want {
 		t.Errorf("submission page: %d rows, %d durations, %d reference durations; want %d each", rows, durations, refs, want)
 	}
+	if mem := text("#peak-memory"); !strings.HasSuffix(mem, "MiB") {
+		t.Errorf("peak memory shown as %q", mem)
+	}
 	if diff := text("#diff"); !strings.Contains(diff, "wraps") {
 		t.Errorf("the diff against the previous attempt does not show the change: %.300q", diff)
 	}

@@ -223,6 +223,8 @@ type reply struct {
 	// OOMKills is the container's memory cgroup count of OOM kills, when
 	// the harness could read it.
 	OOMKills *int `json:"oom_kills"`
+	// PeakMemory is the container's peak memory use, when readable.
+	PeakMemory *int64 `json:"peak_memory_bytes"`
 }
 
 func encode(files []runner.File) map[string]string {
@@ -571,6 +573,9 @@ func (s *Sandbox) readReply(res *runner.RunResult, out []byte, nonce string) boo
 	}
 	res.OutputLimit = res.OutputLimit || r.OutputLimit
 	res.TimedOut = res.TimedOut || r.TimedOut
+	if r.PeakMemory != nil {
+		res.PeakMemoryBytes = *r.PeakMemory
+	}
 	if r.OOMKills != nil {
 		res.OOMKilled = res.OOMKilled || *r.OOMKills > 0
 		return true

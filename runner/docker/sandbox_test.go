@@ -93,6 +93,14 @@ func testRunOutcomes(t *testing.T, sb *docker.Sandbox) {
 		limits   runner.Limits
 		check    func(t *testing.T, r runner.RunResult)
 	}{
+		{"peak memory is reported", "X = bytearray(40 << 20)\n" + add, limits(), func(t *testing.T, r runner.RunResult) {
+			if strings.Contains(t.Name(), "runsc") && r.PeakMemoryBytes == 0 {
+				return // gVisor's cgroup files may not say
+			}
+			if r.PeakMemoryBytes < 40<<20 || r.PeakMemoryBytes > limits().MemoryBytes {
+				t.Errorf("peak memory %d bytes; want between 40 MiB and the limit", r.PeakMemoryBytes)
+			}
+		}},
 		{"pass", add, limits(), func(t *testing.T, r runner.RunResult) {
 			v, h := phase(t, r, runner.PhaseVisible), phase(t, r, runner.PhaseHidden)
 			if v.ExitCode != 0 || !strings.Contains(string(v.Report), `name="test_add_neg"`) || strings.Contains(string(v.Report), "hidden") {

@@ -48,7 +48,8 @@ The result:
     {"phases": [{"name", "exit", "signal", "report", "problem", "output",
                  "output_bytes", "output_truncated", "tampered"}],
      "output_limit": bool, "timed_out": bool, "duration": seconds,
-     "oom_kills": the memory cgroup's OOM kills, or null if unreadable}
+     "oom_kills": the memory cgroup's OOM kills, or null if unreadable,
+     "peak_memory_bytes": the memory cgroup's peak usage, or null}
 """
 
 import base64
@@ -583,6 +584,7 @@ class Run:
             "timed_out": self.timed_out,
             "duration": time.monotonic() - self.start,
             "oom_kills": oom_kills(),
+            "peak_memory_bytes": peak_memory(),
         }
 
 
@@ -597,6 +599,18 @@ def oom_kills():
                     name, _, value = line.partition(" ")
                     if name == key:
                         return int(value)
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+def peak_memory():
+    """The memory cgroup's peak usage in bytes (the whole container's), or
+    None where it cannot be read."""
+    for path in ("/sys/fs/cgroup/memory/memory.max_usage_in_bytes", "/sys/fs/cgroup/memory.peak"):
+        try:
+            with open(path) as f:
+                return int(f.read().strip())
         except (OSError, ValueError):
             continue
     return None
