@@ -529,6 +529,18 @@ func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, 
 	}
 	if info.State != nil {
 		res.OOMKilled = info.State.OOMKilled
+		// A container SIGKILLed by no one here (137, no deadline, no
+		// cap) was most likely OOM-killed, and the engine may record the
+		// OOM event a moment after the exit (seen under gVisor): look again
+		// briefly before calling it anything else.
+		for i := 0; i < 20 && !res.OOMKilled && info.State.ExitCode == 137 && !res.TimedOut && !res.OutputLimit; i++ {
+			time.Sleep(100 * time.Millisecond)
+			again, err := s.cli.ContainerInspect(ictx, c.id)
+			if err != nil || again.State == nil {
+				break
+			}
+			res.OOMKilled = again.State.OOMKilled
+		}
 	}
 	s.readReply(&res, c.stdout.Bytes(), nonce)
 	res.Diagnostics = string(c.stderr.Bytes())
