@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -190,47 +191,32 @@ func packChallenge(dir string) ([]byte, int, error) {
 		return nil, 0, fmt.Errorf("%s has no %s: it is not a challenge folder (assay challenges new SLUG makes one)", dir, challenges.ManifestFile)
 	}
 	top := filepath.Base(abs)
+	// The files a version holds, by the loader's own rules (tools/ and
+	// Python's caches left out; a link or device is an error).
+	files, err := challenges.FolderFiles(os.DirFS(filepath.Dir(abs)), top)
+	if err != nil {
+		return nil, 0, fmt.Errorf("pack %s (links and devices cannot be pushed): %w", dir, err)
+	}
+	names := make([]string, 0, len(files))
+	for rel := range files {
+		names = append(names, rel)
+	}
+	sort.Strings(names) // the same folder packs the same
 	var buf bytes.Buffer
 	gz := gzip.NewWriter(&buf)
 	tw := tar.NewWriter(gz)
 	n := 0
-	// WalkDir visits in lexical order, so the same folder packs the same.
-	err = filepath.WalkDir(abs, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+	for _, rel := range names {
+		data := files[rel]
+		hdr := &tar.Header{Name: top + "/" + rel, Typeflag: tar.TypeReg, Mode: 0o644, Size: int64(len(data))}
+		if err = tw.WriteHeader(hdr); err != nil {
+			break
 		}
-		rel, err := filepath.Rel(abs, p)
-		if err != nil {
-			return err
-		}
-		rel = filepath.ToSlash(rel)
-		if d.IsDir() {
-			if rel == "tools" || d.Name() == "__pycache__" || d.Name() == ".pytest_cache" {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !d.Type().IsRegular() {
-			return fmt.Errorf("%s is not a regular file (links and devices cannot be pushed)", rel)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		fi, err := d.Info()
-		if err != nil {
-			return err
-		}
-		hdr := &tar.Header{Name: top + "/" + rel, Typeflag: tar.TypeReg, Mode: 0o644, Size: int64(len(data)), ModTime: fi.ModTime()}
-		if err := tw.WriteHeader(hdr); err != nil {
-			return err
-		}
-		if _, err := tw.Write(data); err != nil {
-			return err
+		if _, err = tw.Write(data); err != nil {
+			break
 		}
 		n++
-		return nil
-	})
+	}
 	if err == nil {
 		err = tw.Close()
 	}

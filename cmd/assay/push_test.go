@@ -92,7 +92,7 @@ func TestPushRefusesBadArgumentsBeforeAnyRequest(t *testing.T) {
 		{[]string{filepath.Join(dir, "nope")}, "no such folder"},
 		{[]string{file}, "is not a folder"},
 		{[]string{notChallenge}, "has no challenge.yaml"},
-		{[]string{withLink}, "fixtures.txt is not a regular file"},
+		{[]string{withLink}, "fixtures.txt: not a regular file"},
 		{[]string{"--server", "localhost:8080", dir}, "http:// or https://"},
 	} {
 		_, stderr, err := runClient(t, env, append([]string{"challenges", "push"}, c.args...)...)
