@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/client"
@@ -388,7 +389,7 @@ func (s *Sandbox) removeLater(c *started, submission string) {
 		}
 		rctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if err := s.cli.ContainerRemove(rctx, c.id, container.RemoveOptions{Force: true, RemoveVolumes: true}); err != nil {
+		if err := s.cli.ContainerRemove(rctx, c.id, container.RemoveOptions{Force: true, RemoveVolumes: true}); err != nil && !errdefs.IsNotFound(err) {
 			s.cfg.Logger.Error("remove container", slog.String("container", c.id), slog.String("submission", submission), slog.Any("err", err))
 		}
 	}()

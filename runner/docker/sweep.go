@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/filters"
 )
@@ -27,7 +28,11 @@ func (s *Sandbox) Sweep(ctx context.Context) (int, error) {
 	removed := 0
 	var errs []error
 	for _, c := range list {
-		if err := s.cli.ContainerRemove(ctx, c.ID, container.RemoveOptions{Force: true, RemoveVolumes: true}); err != nil {
+		err := s.cli.ContainerRemove(ctx, c.ID, container.RemoveOptions{Force: true, RemoveVolumes: true})
+		if errdefs.IsNotFound(err) {
+			continue // another sweep (another worker on this engine) got there first
+		}
+		if err != nil {
 			errs = append(errs, fmt.Errorf("remove %s: %w", c.ID[:12], err))
 			continue
 		}
