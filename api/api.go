@@ -139,7 +139,7 @@ func New(cfg Config) (http.Handler, error) {
 		writeError(c, s.cfg.Logger, errorf(http.StatusMethodNotAllowed, "%s is not allowed on %s", c.Request.Method, c.Request.URL.Path))
 	})
 
-	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/healthz", healthz)
 	r.GET("/readyz", s.ready)
 	if cfg.Metrics != nil {
 		r.GET("/metrics", gin.WrapH(cfg.Metrics))
@@ -169,6 +169,20 @@ func (s *server) logRequests(c *gin.Context) {
 	}
 	s.cfg.Logger.Debug("http", slog.String("method", c.Request.Method), slog.String("path", c.Request.URL.Path),
 		slog.Int("status", c.Writer.Status()), slog.Duration("took", time.Since(start)))
+}
+
+func healthz(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
+
+// Probes is the HTTP handler of a process without the API (a worker):
+// the same /healthz and /readyz as the API's, and /metrics.
+func Probes(ready func(ctx context.Context) error, metrics http.Handler, log *slog.Logger) http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	s := &server{cfg: Config{Ready: ready, Logger: log}.withDefaults()}
+	r := gin.New()
+	r.GET("/healthz", healthz)
+	r.GET("/readyz", s.ready)
+	r.GET("/metrics", gin.WrapH(metrics))
+	return r
 }
 
 func (s *server) ready(c *gin.Context) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -259,25 +258,7 @@ func (a *App) sweep(ctx context.Context) {
 
 // probes is the HTTP handler of a worker-only process: health, readiness
 // and metrics, for its orchestrator and Prometheus.
-func (a *App) probes() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintln(w, `{"status":"ok"}`)
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		if err := a.ready(r.Context()); err != nil {
-			w.Header().Set("Retry-After", "5")
-			w.WriteHeader(http.StatusServiceUnavailable)
-			json.NewEncoder(w).Encode(map[string]string{"status": "not ready", "error": err.Error()})
-			return
-		}
-		fmt.Fprintln(w, `{"status":"ready"}`)
-	})
-	mux.Handle("GET /metrics", a.metrics.Handler())
-	return mux
-}
+func (a *App) probes() http.Handler { return api.Probes(a.ready, a.metrics.Handler(), a.log) }
 
 // Close releases the connections.
 func (a *App) Close() {

@@ -269,7 +269,6 @@ func input(spec runner.RunSpec, nonce string, fork bool) ([]byte, error) {
 // watched, the harness importing pytest or waiting for its request.
 type started struct {
 	id, run  string
-	limits   runner.Limits
 	att      types.HijackedResponse
 	stdout   *capped
 	stderr   *capped
@@ -336,7 +335,7 @@ func (s *Sandbox) start(ctx context.Context, image string, l runner.Limits, subm
 		s.setLive(run, false)
 		return nil, err
 	}
-	c := &started{id: id, run: run, limits: l}
+	c := &started{id: id, run: run}
 	fail := func(err error) (*started, error) {
 		s.removeLater(c, submission)
 		return nil, err
