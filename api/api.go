@@ -83,6 +83,8 @@ type Config struct {
 	QueueLimit int64
 	// MaxWait bounds ?wait= on GET submission; default 60s.
 	MaxWait time.Duration
+	// Regrades, if set, lets the admin regrade submissions; nil answers 501.
+	Regrades Regrades
 	// Deliveries, if set, lists webhook delivery attempts for staff.
 	Deliveries Deliveries
 	// Metrics, if set, is served at /metrics.
@@ -151,6 +153,7 @@ func New(cfg Config) (http.Handler, error) {
 	v1.GET("/challenges/:slug/versions", s.adminOnly(), s.challengeVersions)
 	v1.POST("/submissions", s.allow(everyone...), s.createSubmission)
 	v1.GET("/submissions/:id", s.allow(everyone...), s.getSubmission)
+	s.regradeRoutes(v1)
 	if err := s.accessRoutes(r, v1); err != nil {
 		return nil, err
 	}

@@ -67,7 +67,7 @@ func newRealServer(t *testing.T, rl api.RateLimit) *realServer {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close() })
-	h, err := api.New(api.Config{Catalog: twoChallenges(t), Submissions: b, Accounts: b, Deliveries: b, AdminToken: testAdminToken,
+	h, err := api.New(api.Config{Catalog: twoChallenges(t), Submissions: b, Accounts: b, Deliveries: b, Regrades: b, AdminToken: testAdminToken,
 		RateLimit: rl, MaxWait: time.Second,
 		Metrics: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("m 1\n")) })})
 	if err != nil {
@@ -204,6 +204,9 @@ func TestEveryRouteIsAuthorized(t *testing.T) {
 		"GET /review/submissions/:id":              {roles: staff, page: true, path: "/review/submissions/" + f.subA},
 		"POST /api/v1/challenges":                  {roles: adminOnly, path: "/api/v1/challenges", body: `{}`, anyStatus: true},
 		"GET /api/v1/challenges/:slug/versions":    {roles: adminOnly, path: "/api/v1/challenges/add/versions", anyStatus: true},
+		"POST /api/v1/regrades":                    {roles: adminOnly, path: "/api/v1/regrades", body: `{"challenge":"mul"}`},
+		"GET /api/v1/regrades":                     {roles: adminOnly, path: "/api/v1/regrades"},
+		"GET /api/v1/regrades/:id":                 {roles: adminOnly, path: "/api/v1/regrades/none", anyStatus: true},
 	}
 	tokens := map[string]string{nobody: "", candidateB: f.b.Token, candidateA: f.a.Token, interviewer: f.interviewer.Token, admin: testAdminToken}
 	roleOf := map[string]string{candidateB: "candidate", candidateA: "candidate", interviewer: "interviewer", admin: "admin"}

@@ -12,6 +12,8 @@ type Job struct {
 	Receipt string
 	// Attempt counts deliveries of this submission, starting at 1.
 	Attempt int
+	// Lane is the queue lane the job came from (LaneLive or LaneRegrade).
+	Lane string
 }
 
 // Queue hands out submissions to run. A job stays claimed until Ack; a job

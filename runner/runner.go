@@ -48,6 +48,8 @@ type Submission struct {
 	Invitation  string    `json:"invitation,omitempty"`
 	Interviewer string    `json:"interviewer,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
+	// Regrade is set on a regrade's copy of an earlier submission.
+	Regrade *RegradeRef `json:"regrade,omitempty"`
 }
 
 // Outcome is how one test ended.
@@ -102,6 +104,8 @@ type Result struct {
 	// DeadLettered marks a job given up on after too many attempts; its
 	// id is also kept on the store's dead-letter list.
 	DeadLettered bool `json:"dead_lettered,omitempty"`
+	// Regrade is copied from the submission: the result of a regrade's copy.
+	Regrade *RegradeRef `json:"regrade,omitempty"`
 }
 
 // State is everything known about a submission right now.

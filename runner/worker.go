@@ -193,6 +193,9 @@ func (w *Worker) loop(ctx, jobCtx context.Context) {
 // failed and the job was left on the queue to be retried.
 func (w *Worker) Process(ctx context.Context, job Job) error {
 	log := w.log.With(slog.String("submission", job.SubmissionID), slog.Int("attempt", job.Attempt))
+	if job.Lane != LaneLive {
+		log = log.With(slog.String("lane", job.Lane))
+	}
 	w.track(job.SubmissionID, 1)
 	defer w.track(job.SubmissionID, -1)
 	w.cfg.Observer.JobStarted()
@@ -222,12 +225,12 @@ func (w *Worker) Process(ctx context.Context, job Job) error {
 		res.Verdict = VerdictInternalError
 		res.Reason = fmt.Sprintf("gave up after %d attempts: the system could not run this submission", job.Attempt-1)
 		res.DeadLettered = true
-		return w.record(ctx, log, job, sub.Challenge, res)
+		return w.record(ctx, log, job, sub, res)
 	}
 	suite, err := w.cfg.Suites.Suite(ctx, sub.Challenge, sub.ChallengeVersion)
 	if errors.Is(err, ErrNotFound) {
 		res.Verdict, res.Reason = VerdictRejected, fmt.Sprintf("challenge %s version %s is not available", sub.Challenge, sub.ChallengeVersion)
-		return w.record(ctx, log, job, sub.Challenge, res)
+		return w.record(ctx, log, job, sub, res)
 	}
 	if err != nil {
 		return fmt.Errorf("load suite: %w", err)
@@ -235,7 +238,7 @@ func (w *Worker) Process(ctx context.Context, job Job) error {
 	files, hidden, err := SandboxFiles(suite, sub.Files)
 	if err != nil {
 		res.Verdict, res.Reason = VerdictRejected, err.Error()
-		return w.record(ctx, log, job, sub.Challenge, res)
+		return w.record(ctx, log, job, sub, res)
 	}
 
 	if err := w.cfg.Store.MarkRunning(ctx, sub.ID, w.cfg.ID, started); err != nil {
@@ -276,13 +279,14 @@ func (w *Worker) Process(ctx context.Context, job Job) error {
 	}
 	res.RunMS = run.Duration.Milliseconds()
 	res.PeakMemoryBytes = run.PeakMemoryBytes
-	return w.record(ctx, log, job, sub.Challenge, res)
+	return w.record(ctx, log, job, sub, res)
 }
 
 // record saves the result (once) and acknowledges the job. Both use a fresh
 // bounded context: a result in hand must not be lost to a cancelled job.
-func (w *Worker) record(ctx context.Context, log *slog.Logger, job Job, challenge string, res Result) error {
+func (w *Worker) record(ctx context.Context, log *slog.Logger, job Job, sub Submission, res Result) error {
 	res.FinishedAt = w.cfg.Now()
+	res.Regrade = sub.Regrade
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	saved, err := w.cfg.Store.SaveResult(sctx, res)
@@ -290,7 +294,7 @@ func (w *Worker) record(ctx context.Context, log *slog.Logger, job Job, challeng
 		return fmt.Errorf("save result: %w", err)
 	}
 	if saved {
-		w.cfg.Observer.Recorded(challenge, res.Verdict, time.Duration(res.RunMS)*time.Millisecond)
+		w.cfg.Observer.Recorded(sub.Challenge, res.Verdict, time.Duration(res.RunMS)*time.Millisecond)
 		if res.DeadLettered {
 			w.cfg.Observer.DeadLettered()
 		}

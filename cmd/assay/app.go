@@ -104,7 +104,7 @@ func NewApp(ctx context.Context, cfg Config, m mode, log *slog.Logger) (*App, er
 	}
 	if m.api {
 		h, err := api.New(api.Config{Catalog: a.library, Publisher: a.publishing(ctx), Submissions: broker, Ready: a.ready, AdminToken: cfg.AdminToken, QueueLimit: cfg.QueueLimit, Logger: log,
-			Accounts: broker, Deliveries: broker, RateLimit: cfg.RateLimit,
+			Accounts: broker, Deliveries: broker, Regrades: broker, RateLimit: cfg.RateLimit,
 			Metrics: a.metrics.Handler(), OnRequest: a.metrics.Request})
 		if err != nil {
 			a.Close()

@@ -130,9 +130,11 @@ func New(ctx context.Context, cfg Config) (*Broker, error) {
 // The group starts at id 0, not $, so that entries added before the group
 // existed (after a Redis restart that lost the group, say) are delivered.
 func (b *Broker) ensureGroup(ctx context.Context) error {
-	err := b.rdb.XGroupCreateMkStream(ctx, b.keys.queue(), group, "0").Err()
-	if err != nil && !goredis.HasErrorPrefix(err, "BUSYGROUP") {
-		return fmt.Errorf("create consumer group: %w", err)
+	for _, lane := range lanes() {
+		err := b.rdb.XGroupCreateMkStream(ctx, b.keys.lane(lane), group, "0").Err()
+		if err != nil && !goredis.HasErrorPrefix(err, "BUSYGROUP") {
+			return fmt.Errorf("create consumer group on %s: %w", b.keys.lane(lane), err)
+		}
 	}
 	return nil
 }
@@ -194,7 +196,7 @@ func (b *Broker) create(ctx context.Context, s runner.Submission, key, fingerpri
 		attemptsKey, listKey, limit = b.keys.invitationAttempts(s.Invitation), b.keys.invitationSubmissions(s.Invitation), inv.AttemptLimit
 	}
 	reply, err := b.createScript.Run(ctx, b.rdb,
-		[]string{b.keys.submission(s.ID), b.keys.state(s.ID), b.keys.queue(), idemKey, attemptsKey, listKey},
+		[]string{b.keys.submission(s.ID), b.keys.state(s.ID), b.keys.queue(), idemKey, attemptsKey, listKey, b.keys.challengeSubmissions(s.Challenge)},
 		data, s.ID, string(runner.StatusQueued), fingerprint+" "+s.ID, int64(IdempotencyTTL/time.Second), s.Challenge, limit,
 	).Slice()
 	if err != nil {
@@ -267,12 +269,23 @@ func (b *Broker) Get(ctx context.Context, id string) (runner.State, error) {
 	return st, nil
 }
 
-// QueueLength returns how many jobs are queued or running: entries stay in
-// the stream until Ack deletes them, so XLEN counts both.
+// QueueLength returns how many live jobs are queued or running: entries
+// stay in the stream until Ack deletes them, so XLEN counts both. Regrade
+// jobs are not counted (see RegradeQueueLength): a regrade in progress must
+// not make the API turn candidates away.
 func (b *Broker) QueueLength(ctx context.Context) (int64, error) {
 	n, err := b.rdb.XLen(ctx, b.keys.queue()).Result()
 	if err != nil {
 		return 0, fmt.Errorf("queue length: %w", err)
+	}
+	return n, nil
+}
+
+// RegradeQueueLength returns how many regrade jobs are queued or running.
+func (b *Broker) RegradeQueueLength(ctx context.Context) (int64, error) {
+	n, err := b.rdb.XLen(ctx, b.keys.lane(runner.LaneRegrade)).Result()
+	if err != nil {
+		return 0, fmt.Errorf("regrade queue length: %w", err)
 	}
 	return n, nil
 }

@@ -1,6 +1,10 @@
 package redis
 
-import "strconv"
+import (
+	"strconv"
+
+	"assay/runner"
+)
 
 // Every key and channel the broker uses, with {prefix} from Config.Prefix
 // (default "assay") and {id} a submission id:
@@ -10,6 +14,9 @@ import "strconv"
 //	                                     Consumer group "workers"; consumers are worker names.
 //	                                     An entry stays (pending, owned by one worker) until Ack,
 //	                                     which XACKs and XDELs it, so XLEN = jobs not yet acked.
+//	{prefix}:queue:regrade      stream   the same for the copies a regrade makes (lane "regrade",
+//	                                     same group): workers take from it only when {prefix}:queue
+//	                                     has nothing for them.
 //	{prefix}:submission:{id}    string   JSON of runner.Submission; written once by Create.
 //	{prefix}:state:{id}         hash     status (queued|running|done), worker, started_at
 //	                                     (RFC 3339, UTC); written by Create, MarkRunning, SaveResult.
@@ -60,11 +67,28 @@ import "strconv"
 //	{prefix}:challenges:revision                 string  counter, INCR'd with every publication; API
 //	                                                     processes poll it to refresh their catalog.
 //
+// Regrades (regrade.go); {rid} a regrade id:
+//
+//	{prefix}:challenge:{slug}:submissions  list    ids of the challenge's submissions (not regrade
+//	                                              copies), oldest first; pushed by Create's script.
+//	{prefix}:regrade:{rid}                 string  JSON of runner.Regrade; written once, first.
+//	{prefix}:regrades                      list    regrade ids, in the order of creation.
+//	{prefix}:regrade:{rid}:items           list    JSON of runner.RegradeItem (without the new
+//	                                              verdict), in the order queued.
+//	{prefix}:regrade:{rid}:progress        hash    queued (copies written), done, changed,
+//	                                              verdict:{v} (results per verdict); the last
+//	                                              three counted by SaveResult's script.
+//	{prefix}:regrade:{rid}:outcomes        hash    copy id -> "verdict passed total"; by SaveResult.
+//	{prefix}:regrades:of:{id}              list    ids of the regrade copies of submission {id}.
+//
 // Nothing else expires: records are kept until an operator removes them.
 
 // group is the one consumer group on the queue stream: all workers share it,
 // so each entry goes to exactly one worker at a time.
 const group = "workers"
+
+// lanes lists the queue's lanes in the order workers serve them.
+func lanes() [2]string { return [2]string{runner.LaneLive, runner.LaneRegrade} }
 
 // Field names of the queue entries and the state hash.
 const (
@@ -77,7 +101,13 @@ const (
 // keys builds key names under one prefix.
 type keys struct{ prefix string }
 
-func (k keys) queue() string               { return k.prefix + ":queue" }
+func (k keys) queue() string { return k.prefix + ":queue" }
+func (k keys) lane(lane string) string {
+	if lane == runner.LaneLive {
+		return k.queue()
+	}
+	return k.prefix + ":queue:" + lane
+}
 func (k keys) submission(id string) string { return k.prefix + ":submission:" + id }
 func (k keys) state(id string) string      { return k.prefix + ":state:" + id }
 func (k keys) result(id string) string     { return k.prefix + ":result:" + id }
@@ -118,5 +148,14 @@ func (k keys) challengeVersions(slug string) string {
 func (k keys) challengePublications(slug string) string {
 	return k.prefix + ":challenge:" + slug + ":publications"
 }
-func (k keys) publishedChallenges() string { return k.prefix + ":challenges:published" }
-func (k keys) challengesRevision() string  { return k.prefix + ":challenges:revision" }
+func (k keys) challengeSubmissions(slug string) string {
+	return k.prefix + ":challenge:" + slug + ":submissions"
+}
+func (k keys) regrade(id string) string         { return k.prefix + ":regrade:" + id }
+func (k keys) regrades() string                 { return k.prefix + ":regrades" }
+func (k keys) regradeItems(id string) string    { return k.prefix + ":regrade:" + id + ":items" }
+func (k keys) regradeProgress(id string) string { return k.prefix + ":regrade:" + id + ":progress" }
+func (k keys) regradeOutcomes(id string) string { return k.prefix + ":regrade:" + id + ":outcomes" }
+func (k keys) regradesOf(id string) string      { return k.prefix + ":regrades:of:" + id }
+func (k keys) publishedChallenges() string      { return k.prefix + ":challenges:published" }
+func (k keys) challengesRevision() string       { return k.prefix + ":challenges:revision" }

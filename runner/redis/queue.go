@@ -20,12 +20,13 @@ var ErrClaimLost = runner.ErrClaimLost
 // cleanupTimeout bounds the Redis calls Next makes after its ctx has ended.
 const cleanupTimeout = 2 * time.Second
 
-// Next returns the next job for worker. It first takes over a job whose
-// lease ran out (its worker died), else waits for a new one, up to
-// Config.Block per XREADGROUP and as many reads as it takes. It returns
-// ctx.Err() when ctx ends first; cancelling ctx ends a waiting read at once
-// rather than after Block. A Redis failure is returned as an error, not
-// retried: the caller decides how to back off.
+// Next returns the next job for worker. Live jobs come first: it takes
+// over a live job whose lease ran out (its worker died), else a queued live
+// job, and only then does the same on the regrade lane; when both lanes are
+// empty it waits for either, up to Config.Block per XREADGROUP and as many
+// reads as it takes. It returns ctx.Err() when ctx ends first; cancelling
+// ctx ends a waiting read at once rather than after Block. A Redis failure
+// is returned as an error, not retried: the caller decides how to back off.
 //
 // Entries whose submission record is missing are acked and skipped.
 func (b *Broker) Next(ctx context.Context, worker string) (runner.Job, error) {
@@ -33,16 +34,16 @@ func (b *Broker) Next(ctx context.Context, worker string) (runner.Job, error) {
 		return runner.Job{}, errors.New("next: empty worker name")
 	}
 	// The blocking read gets a connection of its own, so that a cancelled
-	// ctx can unblock exactly that connection (see read).
+	// ctx can unblock exactly that connection (see wait).
 	conn := b.rdb.Conn()
 	defer conn.Close()
 	for {
 		if err := ctx.Err(); err != nil {
 			return runner.Job{}, err
 		}
-		job, ok, err := b.reclaim(ctx, worker)
+		job, ok, err := b.take(ctx, worker)
 		if err == nil && !ok {
-			job, ok, err = b.read(ctx, conn, worker)
+			job, ok, err = b.wait(ctx, conn, worker)
 		}
 		if err != nil {
 			if ctx.Err() != nil {
@@ -73,15 +74,32 @@ func (b *Broker) Next(ctx context.Context, worker string) (runner.Job, error) {
 	}
 }
 
-// reclaim takes over the oldest job whose lease ran out, if there is one.
-func (b *Broker) reclaim(ctx context.Context, worker string) (runner.Job, bool, error) {
+// take returns a job that is ready now, lane by lane in order: first one
+// whose lease ran out, then a new one.
+func (b *Broker) take(ctx context.Context, worker string) (runner.Job, bool, error) {
+	for _, lane := range lanes() {
+		job, ok, err := b.reclaim(ctx, lane, worker)
+		if err != nil || ok {
+			return job, ok, err
+		}
+		job, ok, err = b.read(ctx, b.rdb, lane, worker, -1)
+		if err != nil || ok {
+			return job, ok, err
+		}
+	}
+	return runner.Job{}, false, nil
+}
+
+// reclaim takes over the oldest job of lane whose lease ran out, if there
+// is one.
+func (b *Broker) reclaim(ctx context.Context, lane, worker string) (runner.Job, bool, error) {
 	// XAUTOCLAIM scans a bounded part of the pending list per call and
 	// returns a cursor; follow it until a job is found or the list ends.
 	// The pending list holds only running jobs, so it is short.
 	start := "0-0"
 	for {
 		msgs, next, err := b.rdb.XAutoClaim(ctx, &goredis.XAutoClaimArgs{
-			Stream:   b.keys.queue(),
+			Stream:   b.keys.lane(lane),
 			Group:    group,
 			Consumer: worker,
 			MinIdle:  b.cfg.Lease,
@@ -92,7 +110,7 @@ func (b *Broker) reclaim(ctx context.Context, worker string) (runner.Job, bool, 
 			return runner.Job{}, false, fmt.Errorf("reclaim: %w", err)
 		}
 		for _, msg := range msgs {
-			attempt, err := b.deliveries(ctx, msg.ID)
+			attempt, err := b.deliveries(ctx, lane, msg.ID)
 			if err != nil {
 				return runner.Job{}, false, fmt.Errorf("reclaim: %w", err)
 			}
@@ -100,10 +118,10 @@ func (b *Broker) reclaim(ctx context.Context, worker string) (runner.Job, bool, 
 				// Acked by its old worker since the claim: finished after all.
 				continue
 			}
-			job, ok, err := b.job(ctx, msg, attempt)
+			job, ok, err := b.job(ctx, lane, msg, attempt)
 			if err != nil || ok {
 				if ok {
-					b.log.Info("reclaimed job", "submission", job.SubmissionID, "entry", msg.ID, "worker", worker, "attempt", attempt)
+					b.log.Info("reclaimed job", "submission", job.SubmissionID, "entry", msg.ID, "worker", worker, "attempt", attempt, "lane", lane)
 				}
 				return job, ok, err
 			}
@@ -117,9 +135,9 @@ func (b *Broker) reclaim(ctx context.Context, worker string) (runner.Job, bool, 
 
 // deliveries returns how many times the entry has been delivered, or 0 if it
 // is no longer pending.
-func (b *Broker) deliveries(ctx context.Context, entry string) (int, error) {
+func (b *Broker) deliveries(ctx context.Context, lane, entry string) (int, error) {
 	p, err := b.rdb.XPendingExt(ctx, &goredis.XPendingExtArgs{
-		Stream: b.keys.queue(),
+		Stream: b.keys.lane(lane),
 		Group:  group,
 		Start:  entry,
 		End:    entry,
@@ -134,8 +152,34 @@ func (b *Broker) deliveries(ctx context.Context, entry string) (int, error) {
 	return int(p[0].RetryCount), nil
 }
 
-// read waits up to Config.Block for a new entry on conn.
-func (b *Broker) read(ctx context.Context, conn *goredis.Conn, worker string) (runner.Job, bool, error) {
+// read takes one new entry of lane, waiting up to block for it (a negative
+// block does not wait).
+func (b *Broker) read(ctx context.Context, c goredis.Cmdable, lane, worker string, block time.Duration) (runner.Job, bool, error) {
+	streams, err := c.XReadGroup(ctx, &goredis.XReadGroupArgs{
+		Group:    group,
+		Consumer: worker,
+		Streams:  []string{b.keys.lane(lane), ">"},
+		Count:    1,
+		Block:    block,
+	}).Result()
+	if errors.Is(err, goredis.Nil) {
+		return runner.Job{}, false, nil
+	}
+	if err != nil {
+		return runner.Job{}, false, fmt.Errorf("read %s: %w", b.keys.lane(lane), err)
+	}
+	for _, s := range streams {
+		for _, msg := range s.Messages {
+			// A fresh read is the entry's first delivery.
+			return b.job(ctx, lane, msg, 1)
+		}
+	}
+	return runner.Job{}, false, nil
+}
+
+// wait waits up to Config.Block on conn for a new entry in any lane. It is
+// only called when take found every lane empty.
+func (b *Broker) wait(ctx context.Context, conn *goredis.Conn, worker string) (runner.Job, bool, error) {
 	// go-redis does not abort a blocking read when ctx is cancelled (only a
 	// deadline would, and only with ContextTimeoutEnabled), so cancellation
 	// would otherwise wait out Block. CLIENT UNBLOCK, sent on another
@@ -156,10 +200,18 @@ func (b *Broker) read(ctx context.Context, conn *goredis.Conn, worker string) (r
 		_ = b.rdb.ClientUnblock(uctx, id).Err()
 	})
 	defer stop()
+	order := lanes()
+	names := make([]string, 0, 2*len(order))
+	for _, lane := range order {
+		names = append(names, b.keys.lane(lane))
+	}
+	for range order {
+		names = append(names, ">")
+	}
 	streams, err := conn.XReadGroup(ctx, &goredis.XReadGroupArgs{
 		Group:    group,
 		Consumer: worker,
-		Streams:  []string{b.keys.queue(), ">"},
+		Streams:  names,
 		Count:    1,
 		Block:    b.cfg.Block,
 	}).Result()
@@ -169,19 +221,46 @@ func (b *Broker) read(ctx context.Context, conn *goredis.Conn, worker string) (r
 	if err != nil {
 		return runner.Job{}, false, fmt.Errorf("read: %w", err)
 	}
+	// Entries arriving in several lanes at once are all delivered; keep the
+	// first lane's and hand the others back.
+	var got []runner.Job
 	for _, s := range streams {
 		for _, msg := range s.Messages {
-			// A fresh read is the entry's first delivery.
-			return b.job(ctx, msg, 1)
+			lane := runner.LaneLive
+			if s.Stream != b.keys.queue() {
+				lane = runner.LaneRegrade
+			}
+			job, ok, err := b.job(ctx, lane, msg, 1)
+			if err != nil {
+				return runner.Job{}, false, err
+			}
+			if ok {
+				got = append(got, job)
+			}
 		}
 	}
-	return runner.Job{}, false, nil
+	if len(got) == 0 {
+		return runner.Job{}, false, nil
+	}
+	best := 0
+	for i, j := range got {
+		if j.Lane == runner.LaneLive {
+			best = i
+			break
+		}
+	}
+	for i, j := range got {
+		if i != best {
+			b.release(ctx, worker, j)
+		}
+	}
+	return got[best], true, nil
 }
 
 // job turns a stream entry into a Job. An entry without a submission id or
 // whose submission record is missing cannot be run by anyone: it is acked
 // and deleted so it does not come back, and ok is false.
-func (b *Broker) job(ctx context.Context, msg goredis.XMessage, attempt int) (runner.Job, bool, error) {
+func (b *Broker) job(ctx context.Context, lane string, msg goredis.XMessage, attempt int) (runner.Job, bool, error) {
 	id, _ := msg.Values[fieldID].(string)
 	if id != "" {
 		n, err := b.rdb.Exists(ctx, b.keys.submission(id)).Result()
@@ -189,11 +268,11 @@ func (b *Broker) job(ctx context.Context, msg goredis.XMessage, attempt int) (ru
 			return runner.Job{}, false, fmt.Errorf("check submission %s: %w", id, err)
 		}
 		if n == 1 {
-			return runner.Job{SubmissionID: id, Receipt: msg.ID, Attempt: attempt}, true, nil
+			return runner.Job{SubmissionID: id, Receipt: msg.ID, Attempt: attempt, Lane: lane}, true, nil
 		}
 	}
 	b.log.Warn("dropping queue entry without a submission record", "entry", msg.ID, "submission", id)
-	if err := b.ack(ctx, msg.ID); err != nil {
+	if err := b.ack(ctx, lane, msg.ID); err != nil {
 		return runner.Job{}, false, fmt.Errorf("drop entry %s: %w", msg.ID, err)
 	}
 	return runner.Job{}, false, nil
@@ -206,7 +285,7 @@ func (b *Broker) job(ctx context.Context, msg goredis.XMessage, attempt int) (ru
 func (b *Broker) release(ctx context.Context, worker string, job runner.Job) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
-	err := b.rdb.Do(ctx, "XCLAIM", b.keys.queue(), group, worker, 0, job.Receipt,
+	err := b.rdb.Do(ctx, "XCLAIM", b.keys.lane(job.Lane), group, worker, 0, job.Receipt,
 		"IDLE", b.cfg.Lease.Milliseconds(), "RETRYCOUNT", job.Attempt-1, "JUSTID").Err()
 	if err != nil {
 		// Not fatal: the job is reclaimed when its lease runs out.
@@ -218,7 +297,7 @@ func (b *Broker) release(ctx context.Context, worker string, job runner.Job) {
 // It returns an error wrapping ErrClaimLost if the worker no longer owns
 // the job.
 func (b *Broker) Extend(ctx context.Context, worker string, job runner.Job) error {
-	n, err := b.extendScript.Run(ctx, b.rdb, []string{b.keys.queue()}, group, worker, job.Receipt).Int()
+	n, err := b.extendScript.Run(ctx, b.rdb, []string{b.keys.lane(job.Lane)}, group, worker, job.Receipt).Int()
 	if err != nil {
 		return fmt.Errorf("extend %s: %w", job.SubmissionID, err)
 	}
@@ -233,7 +312,7 @@ func (b *Broker) Extend(ctx context.Context, worker string, job runner.Job) erro
 
 // Ack removes a finished job from the queue.
 func (b *Broker) Ack(ctx context.Context, job runner.Job) error {
-	if err := b.ack(ctx, job.Receipt); err != nil {
+	if err := b.ack(ctx, job.Lane, job.Receipt); err != nil {
 		return fmt.Errorf("ack %s: %w", job.SubmissionID, err)
 	}
 	return nil
@@ -242,13 +321,13 @@ func (b *Broker) Ack(ctx context.Context, job runner.Job) error {
 // ack acknowledges and deletes one entry. Deleting it too keeps XLEN equal
 // to the unfinished jobs and the stream from growing forever. MULTI/EXEC
 // makes the two one step, so no entry is left acked but still counted.
-func (b *Broker) ack(ctx context.Context, entry string) error {
+func (b *Broker) ack(ctx context.Context, lane, entry string) error {
 	if entry == "" {
 		return errors.New("empty receipt")
 	}
 	_, err := b.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-		p.XAck(ctx, b.keys.queue(), group, entry)
-		p.XDel(ctx, b.keys.queue(), entry)
+		p.XAck(ctx, b.keys.lane(lane), group, entry)
+		p.XDel(ctx, b.keys.lane(lane), entry)
 		return nil
 	})
 	return err

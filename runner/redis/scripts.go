@@ -13,7 +13,7 @@ package redis
 //
 //	KEYS: submission, state, queue, idempotency key ('' key name when none),
 //	      the invitation's attempts hash and submissions list ('' when the
-//	      submission has no invitation)
+//	      submission has no invitation), the challenge's submissions list
 //	ARGV: submission JSON, id, status "queued", idempotency record
 //	      ("<fingerprint> <id>"), its time to live in seconds, challenge,
 //	      attempt limit (0: none)
@@ -40,6 +40,7 @@ if KEYS[5] ~= '' then
 	redis.call('RPUSH', KEYS[6], ARGV[2])
 end
 redis.call('XADD', KEYS[3], '*', 'id', ARGV[2])
+redis.call('RPUSH', KEYS[7], ARGV[2])
 redis.call('SET', KEYS[1], ARGV[1])
 redis.call('HSET', KEYS[2], 'status', ARGV[3])
 if KEYS[4] ~= '' then
@@ -74,9 +75,15 @@ return 1
 // It also adds the submission to the notify stream, for webhooks: in the
 // same step as the result, so no finished submission goes unannounced.
 //
-//	KEYS: submission, state, result, dead-letter list, notify stream
+// A regrade's copy is not announced (its webhooks would tell a hiring
+// team's tools about a candidate's old work as if it were new); instead its
+// regrade's progress is counted in the same step.
+//
+//	KEYS: submission, state, result, dead-letter list, notify stream,
+//	      the regrade's progress hash and outcomes hash ('' when not a regrade copy)
 //	ARGV: result JSON, worker, started_at ('' if unknown), events channel, status "done",
-//	      "1" if the job was given up on (its id goes on the dead-letter list), id
+//	      "1" if the job was given up on (its id goes on the dead-letter list), id,
+//	      verdict, the original's verdict, "passed total"
 //	returns 1 if saved, 0 if a result was already saved, -1 if there is no such submission
 const saveResultLua = `#!lua
 if redis.call('EXISTS', KEYS[1]) == 0 then
@@ -95,7 +102,16 @@ end
 if ARGV[6] == '1' then
 	redis.call('RPUSH', KEYS[4], ARGV[7])
 end
-redis.call('XADD', KEYS[5], 'MAXLEN', '~', '100000', '*', 'id', ARGV[7])
+if KEYS[6] == '' then
+	redis.call('XADD', KEYS[5], 'MAXLEN', '~', '100000', '*', 'id', ARGV[7])
+else
+	redis.call('HINCRBY', KEYS[6], 'done', 1)
+	redis.call('HINCRBY', KEYS[6], 'verdict:' .. ARGV[8], 1)
+	if ARGV[8] ~= ARGV[9] then
+		redis.call('HINCRBY', KEYS[6], 'changed', 1)
+	end
+	redis.call('HSET', KEYS[7], ARGV[7], ARGV[8] .. ' ' .. ARGV[10])
+end
 redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1
 `

@@ -61,9 +61,14 @@ func (b *Broker) SaveResult(ctx context.Context, r runner.Result) (bool, error) 
 	if r.DeadLettered {
 		dead = "1"
 	}
+	progress, outcomes, previous := "", "", ""
+	if r.Regrade != nil {
+		progress, outcomes, previous = b.keys.regradeProgress(r.Regrade.ID), b.keys.regradeOutcomes(r.Regrade.ID), string(r.Regrade.PreviousVerdict)
+	}
 	n, err := b.saveResultScript.Run(ctx, b.rdb,
-		[]string{b.keys.submission(id), b.keys.state(id), b.keys.result(id), b.keys.deadLetter(), b.keys.notify()},
+		[]string{b.keys.submission(id), b.keys.state(id), b.keys.result(id), b.keys.deadLetter(), b.keys.notify(), progress, outcomes},
 		data, r.Worker, startedAt, b.keys.events(id), string(runner.StatusDone), dead, id,
+		string(r.Verdict), previous, fmt.Sprintf("%d %d", r.Passed, r.Total),
 	).Int()
 	if err != nil {
 		return false, fmt.Errorf("save result %s: %w", id, err)

@@ -1,0 +1,247 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"assay/access"
+	"assay/runner"
+)
+
+// Regrades keeps regrades: copies of earlier submissions run again against
+// a newer challenge version on the queue's regrade lane.
+type Regrades interface {
+	ChallengeSubmissions(ctx context.Context, slug string) ([]string, error)
+	CreateRegrade(ctx context.Context, rg runner.Regrade, copies []runner.Submission, items []runner.RegradeItem) error
+	Regrade(ctx context.Context, id string) (runner.Regrade, runner.RegradeProgress, error)
+	Regrades(ctx context.Context) ([]string, error)
+	RegradeItems(ctx context.Context, id string, offset, limit int) ([]runner.RegradeItem, int, error)
+}
+
+// NewRegrade is the body of POST /api/v1/regrades: a challenge, an
+// assessment, or both (that challenge's submissions in that assessment).
+// Version defaults to the challenge's current version and needs Challenge.
+type NewRegrade struct {
+	Challenge  string `json:"challenge,omitempty"`
+	Assessment string `json:"assessment,omitempty"`
+	Version    string `json:"version,omitempty"`
+}
+
+// RegradeView is a regrade with its progress, and on GET of one regrade a
+// page of its items (old and new verdicts side by side).
+type RegradeView struct {
+	runner.Regrade
+	Progress   runner.RegradeProgress `json:"progress"`
+	Items      []runner.RegradeItem   `json:"items,omitempty"`
+	ItemsTotal int                    `json:"items_total,omitempty"`
+}
+
+func (s *server) regradeRoutes(v1 *gin.RouterGroup) {
+	v1.POST("/regrades", s.allow(access.RoleAdmin), s.createRegrade)
+	v1.GET("/regrades", s.allow(access.RoleAdmin), s.listRegrades)
+	v1.GET("/regrades/:id", s.allow(access.RoleAdmin), s.getRegrade)
+}
+
+func (s *server) regrades() (Regrades, error) {
+	if s.cfg.Regrades == nil {
+		return nil, errorf(http.StatusNotImplemented, "this server keeps no regrades")
+	}
+	return s.cfg.Regrades, nil
+}
+
+func (s *server) createRegrade(c *gin.Context) {
+	ctx := c.Request.Context()
+	store, err := s.regrades()
+	if err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	var req NewRegrade
+	if err := s.decodeJSON(c, &req); err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	rg, ids, err := s.regradeScope(ctx, req)
+	if err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	states := make([]runner.State, 0, len(ids))
+	for _, id := range ids {
+		st, err := s.cfg.Submissions.Get(ctx, id)
+		if errors.Is(err, runner.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			writeError(c, s.cfg.Logger, unavailable(fmt.Errorf("regrade: %w", err)))
+			return
+		}
+		states = append(states, st)
+	}
+	rg.ID = uuid.NewString()
+	rg.CreatedBy = principalOf(c).ID
+	rg.CreatedAt = s.cfg.Now().UTC()
+	rg, copies, items := runner.PlanRegrade(rg, states, uuid.NewString)
+	if err := store.CreateRegrade(ctx, rg, copies, items); err != nil {
+		writeError(c, s.cfg.Logger, unavailable(fmt.Errorf("create regrade: %w", err)))
+		return
+	}
+	s.cfg.Logger.Info("regrade queued", "regrade", rg.ID, "challenge", rg.Challenge, "assessment", rg.Assessment, "total", rg.Total, "skipped", rg.Skipped)
+	c.Header("Location", "/api/v1/regrades/"+rg.ID)
+	c.JSON(http.StatusAccepted, RegradeView{Regrade: rg, Progress: runner.RegradeProgress{Queued: rg.Total, Verdicts: map[runner.Verdict]int{}}})
+}
+
+// regradeScope checks a regrade request and returns the regrade's target
+// versions and the candidate submissions' ids.
+func (s *server) regradeScope(ctx context.Context, req NewRegrade) (runner.Regrade, []string, error) {
+	rg := runner.Regrade{Challenge: req.Challenge, Assessment: req.Assessment, Versions: map[string]string{}}
+	if req.Challenge == "" && req.Assessment == "" {
+		return rg, nil, errorf(http.StatusBadRequest, "name a challenge, an assessment, or both")
+	}
+	if req.Version != "" && req.Challenge == "" {
+		return rg, nil, errorf(http.StatusBadRequest, "version needs a challenge")
+	}
+	var slugs []string
+	var ids []string
+	if req.Assessment != "" {
+		accts, err := s.accounts()
+		if err != nil {
+			return rg, nil, err
+		}
+		a, err := accts.Assessment(ctx, req.Assessment)
+		if err != nil {
+			return rg, nil, notFoundOr(err, "assessment %s", req.Assessment)
+		}
+		slugs = a.Challenges
+		if req.Challenge != "" {
+			if !slices.Contains(slugs, req.Challenge) {
+				return rg, nil, errorf(http.StatusBadRequest, "challenge %s is not part of assessment %s", req.Challenge, req.Assessment)
+			}
+			slugs = []string{req.Challenge}
+		}
+		invs, err := accts.Invitations(ctx, req.Assessment)
+		if err != nil {
+			return rg, nil, unavailable(err)
+		}
+		for _, inv := range invs {
+			subs, err := accts.InvitationSubmissions(ctx, inv.ID)
+			if err != nil {
+				return rg, nil, unavailable(err)
+			}
+			ids = append(ids, subs...)
+		}
+	} else {
+		slugs = []string{req.Challenge}
+		store, err := s.regrades()
+		if err != nil {
+			return rg, nil, err
+		}
+		if ids, err = store.ChallengeSubmissions(ctx, req.Challenge); err != nil {
+			return rg, nil, unavailable(err)
+		}
+	}
+	for _, slug := range slugs {
+		ch, err := s.cfg.Catalog.Get(slug)
+		if err != nil {
+			return rg, nil, err
+		}
+		rg.Versions[slug] = ch.Version
+	}
+	if req.Version != "" {
+		if err := s.knownVersion(ctx, req.Challenge, req.Version); err != nil {
+			return rg, nil, err
+		}
+		rg.Versions[req.Challenge] = req.Version
+	}
+	return rg, ids, nil
+}
+
+// knownVersion refuses a version the server does not store: every copy
+// would otherwise be recorded as rejected.
+func (s *server) knownVersion(ctx context.Context, slug, version string) error {
+	if s.cfg.Publisher == nil {
+		return errorf(http.StatusBadRequest, "this server cannot list versions; leave version out to use the current one")
+	}
+	vs, err := s.cfg.Publisher.Versions(ctx, slug)
+	if err != nil {
+		return unavailable(err)
+	}
+	for _, v := range vs {
+		if v.Version == version {
+			return nil
+		}
+	}
+	return errorf(http.StatusBadRequest, "challenge %s has no version %s (GET /api/v1/challenges/%s/versions lists them)", slug, version, slug)
+}
+
+func notFoundOr(err error, format string, args ...any) error {
+	if errors.Is(err, runner.ErrNotFound) {
+		return errorf(http.StatusNotFound, "no "+format, args...)
+	}
+	return unavailable(err)
+}
+
+func (s *server) listRegrades(c *gin.Context) {
+	ctx := c.Request.Context()
+	store, err := s.regrades()
+	if err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	ids, err := store.Regrades(ctx)
+	if err != nil {
+		writeError(c, s.cfg.Logger, unavailable(err))
+		return
+	}
+	out := make([]RegradeView, 0, len(ids))
+	for _, id := range ids {
+		rg, pr, err := store.Regrade(ctx, id)
+		if err != nil {
+			writeError(c, s.cfg.Logger, unavailable(err))
+			return
+		}
+		out = append(out, RegradeView{Regrade: rg, Progress: pr})
+	}
+	c.JSON(http.StatusOK, gin.H{"regrades": out})
+}
+
+// maxRegradeItems bounds one page of a regrade's items.
+const maxRegradeItems = 1000
+
+func (s *server) getRegrade(c *gin.Context) {
+	ctx := c.Request.Context()
+	store, err := s.regrades()
+	if err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	offset, limit := 0, 200
+	for name, dst := range map[string]*int{"offset": &offset, "limit": &limit} {
+		if v := c.Query(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || (name == "limit" && (n == 0 || n > maxRegradeItems)) {
+				writeError(c, s.cfg.Logger, errorf(http.StatusBadRequest, "%s must be a whole number (limit 1 to %d)", name, maxRegradeItems))
+				return
+			}
+			*dst = n
+		}
+	}
+	rg, pr, err := store.Regrade(ctx, c.Param("id"))
+	if err != nil {
+		writeError(c, s.cfg.Logger, notFoundOr(err, "regrade %s", c.Param("id")))
+		return
+	}
+	items, total, err := store.RegradeItems(ctx, rg.ID, offset, limit)
+	if err != nil {
+		writeError(c, s.cfg.Logger, unavailable(err))
+		return
+	}
+	c.JSON(http.StatusOK, RegradeView{Regrade: rg, Progress: pr, Items: items, ItemsTotal: total})
+}

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+
+	"assay/api"
+	"assay/runner"
+)
+
+// TestRegradeEndToEnd regrades a challenge's submissions through the real
+// server, Redis and Docker: the copies run in the sandbox, their results
+// are recorded beside the originals', and progress reaches completion.
+func TestRegradeEndToEnd(t *testing.T) {
+	app := startApp(t, "", nil)
+	ch := mustChallenge(t, "decorators")
+	ref := app.submit(t, ch.Slug, texts(ch.Reference))
+	starter := app.submit(t, ch.Slug, texts(ch.Starter))
+	want := map[string]runner.Verdict{}
+	for _, id := range []string{ref, starter} {
+		want[id] = app.result(t, id, 2*time.Minute).Result.Verdict
+	}
+	if want[ref] != runner.VerdictPassed || want[starter] == runner.VerdictPassed {
+		t.Fatalf("originals: %v", want)
+	}
+
+	req, _ := http.NewRequest("POST", app.base+"/api/v1/regrades", bytes.NewReader([]byte(`{"challenge":"decorators"}`)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+testAdminToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rg api.RegradeView
+	err = json.NewDecoder(resp.Body).Decode(&rg)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusAccepted || rg.Total != 2 {
+		t.Fatalf("POST regrade: %d %+v %v", resp.StatusCode, rg, err)
+	}
+
+	var got api.RegradeView
+	waitFor(t, 2*time.Minute, "regrade completed", func() bool {
+		resp := getFull(t, app.base+"/api/v1/regrades/"+rg.ID)
+		defer resp.Body.Close()
+		got = api.RegradeView{}
+		return json.NewDecoder(resp.Body).Decode(&got) == nil && got.Progress.Completed
+	})
+	if got.Progress.Done != 2 || got.Progress.Changed != 0 || len(got.Items) != 2 {
+		t.Fatalf("progress %+v, %d items", got.Progress, len(got.Items))
+	}
+	for _, it := range got.Items {
+		if it.Verdict != want[it.Of] || it.PreviousVerdict != want[it.Of] || it.Version != ch.Version {
+			t.Errorf("item %+v: want verdict %s again on version %s", it, want[it.Of], ch.Version)
+		}
+		st := app.result(t, it.ID, time.Minute)
+		if st.Result.Regrade == nil || st.Result.Regrade.Of != it.Of || st.Result.Total != it.Total {
+			t.Errorf("copy %s: result %+v", it.ID, st.Result)
+		}
+		if orig := app.result(t, it.Of, time.Minute); orig.Result.Verdict != want[it.Of] || orig.Result.Regrade != nil {
+			t.Errorf("original %s changed: %+v", it.Of, orig.Result)
+		}
+	}
+}
