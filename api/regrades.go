@@ -117,7 +117,7 @@ func (s *server) regradeScope(ctx context.Context, req NewRegrade) (runner.Regra
 		}
 		a, err := accts.Assessment(ctx, req.Assessment)
 		if err != nil {
-			return rg, nil, notFoundOr(err, "assessment %s", req.Assessment)
+			return rg, nil, unavailable(fmt.Errorf("assessment %s: %w", req.Assessment, err))
 		}
 		slugs = a.Challenges
 		if req.Challenge != "" {
@@ -181,13 +181,6 @@ func (s *server) knownVersion(ctx context.Context, slug, version string) error {
 	return errorf(http.StatusBadRequest, "challenge %s has no version %s (GET /api/v1/challenges/%s/versions lists them)", slug, version, slug)
 }
 
-func notFoundOr(err error, format string, args ...any) error {
-	if errors.Is(err, runner.ErrNotFound) {
-		return errorf(http.StatusNotFound, "no "+format, args...)
-	}
-	return unavailable(err)
-}
-
 func (s *server) listRegrades(c *gin.Context) {
 	ctx := c.Request.Context()
 	store, err := s.regrades()
@@ -235,7 +228,7 @@ func (s *server) getRegrade(c *gin.Context) {
 	}
 	rg, pr, err := store.Regrade(ctx, c.Param("id"))
 	if err != nil {
-		writeError(c, s.cfg.Logger, notFoundOr(err, "regrade %s", c.Param("id")))
+		writeError(c, s.cfg.Logger, unavailable(err))
 		return
 	}
 	items, total, err := store.RegradeItems(ctx, rg.ID, offset, limit)
