@@ -207,6 +207,9 @@ func TestEveryRouteIsAuthorized(t *testing.T) {
 		"POST /api/v1/regrades":                    {roles: adminOnly, path: "/api/v1/regrades", body: `{"challenge":"mul"}`},
 		"GET /api/v1/regrades":                     {roles: adminOnly, path: "/api/v1/regrades"},
 		"GET /api/v1/regrades/:id":                 {roles: adminOnly, path: "/api/v1/regrades/none", anyStatus: true},
+		"GET /review/regrades":                     {roles: adminOnly, page: true, path: "/review/regrades"},
+		"POST /review/regrades":                    {roles: adminOnly, page: true, path: "/review/regrades", form: true, body: "challenge=mul"},
+		"GET /review/regrades/:id":                 {roles: adminOnly, page: true, path: "/review/regrades/none", anyStatus: true},
 	}
 	tokens := map[string]string{nobody: "", candidateB: f.b.Token, candidateA: f.a.Token, interviewer: f.interviewer.Token, admin: testAdminToken}
 	roleOf := map[string]string{candidateB: "candidate", candidateA: "candidate", interviewer: "interviewer", admin: "admin"}

@@ -46,6 +46,8 @@ func newPages() (*pages, error) {
 		"when":         func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 MST") },
 		"shortID":      func(id string) string { return id[:min(8, len(id))] },
 		"testName":     testName,
+		"inc":          func(n int) int { return n + 1 },
+		"add":          func(a, b int) int { return a + b },
 	}
 	p := &pages{set: map[string]*template.Template{}, md: goldmark.New(goldmark.WithExtensions(extension.GFM))}
 	names, err := fs.Glob(web, "web/templates/*.html")
@@ -131,6 +133,7 @@ func (s *server) pageRoutes(r *gin.Engine) error {
 	r.GET("/review", s.page(staff...), s.reviewPage)
 	r.GET("/review/assessments/:id", s.page(staff...), s.assessmentPage)
 	r.GET("/review/submissions/:id", s.page(staff...), s.submissionPage)
+	s.regradePageRoutes(r)
 	return nil
 }
 
@@ -384,6 +387,14 @@ type submissionView struct {
 	Against    *SubmissionSummary
 	Diffs      []fileDiff
 	Stale      bool // graded against another version than the catalog's current one
+	Regrades   []regradeCopy
+}
+
+// regradeCopy is one regrade's copy of the submission shown.
+type regradeCopy struct {
+	ID, Version, Status string
+	Verdict             runner.Verdict
+	Passed, Total       int
 }
 
 // submissionPage shows one submission in full: every test's outcome,
@@ -422,6 +433,28 @@ func (s *server) submissionPage(c *gin.Context) {
 			}
 			view.TotalMS += t.DurationMS
 			view.Tests = append(view.Tests, row)
+		}
+	}
+	if s.cfg.Regrades != nil {
+		ids, err := s.cfg.Regrades.RegradesOf(c.Request.Context(), sub.ID)
+		if err != nil {
+			s.errorPage(c, unavailable(err))
+			return
+		}
+		for _, id := range ids {
+			cp, err := s.cfg.Submissions.Get(c.Request.Context(), id)
+			if errors.Is(err, runner.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				s.errorPage(c, unavailable(err))
+				return
+			}
+			rc := regradeCopy{ID: id, Version: cp.Submission.ChallengeVersion, Status: string(cp.Status)}
+			if cp.Result != nil {
+				rc.Verdict, rc.Passed, rc.Total = cp.Result.Verdict, cp.Result.Passed, cp.Result.Total
+			}
+			view.Regrades = append(view.Regrades, rc)
 		}
 	}
 	names := make([]string, 0, len(sub.Files))

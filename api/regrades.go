@@ -23,6 +23,8 @@ type Regrades interface {
 	Regrade(ctx context.Context, id string) (runner.Regrade, runner.RegradeProgress, error)
 	Regrades(ctx context.Context) ([]string, error)
 	RegradeItems(ctx context.Context, id string, offset, limit int) ([]runner.RegradeItem, int, error)
+	// RegradesOf lists the ids of a submission's regrade copies.
+	RegradesOf(ctx context.Context, id string) ([]string, error)
 }
 
 // NewRegrade is the body of POST /api/v1/regrades: a challenge, an
@@ -57,21 +59,31 @@ func (s *server) regrades() (Regrades, error) {
 }
 
 func (s *server) createRegrade(c *gin.Context) {
-	ctx := c.Request.Context()
-	store, err := s.regrades()
-	if err != nil {
-		writeError(c, s.cfg.Logger, err)
-		return
-	}
 	var req NewRegrade
 	if err := s.decodeJSON(c, &req); err != nil {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
-	rg, ids, err := s.regradeScope(ctx, req)
+	rg, err := s.startRegrade(c.Request.Context(), req, principalOf(c))
 	if err != nil {
 		writeError(c, s.cfg.Logger, err)
 		return
+	}
+	c.Header("Location", "/api/v1/regrades/"+rg.ID)
+	c.JSON(http.StatusAccepted, RegradeView{Regrade: rg, Progress: runner.RegradeProgress{Queued: rg.Total, Verdicts: map[runner.Verdict]int{}}})
+}
+
+// startRegrade checks req, copies the finished submissions in its scope
+// and queues the copies on the regrade lane (the API's POST and the
+// review page's form).
+func (s *server) startRegrade(ctx context.Context, req NewRegrade, by access.Principal) (runner.Regrade, error) {
+	store, err := s.regrades()
+	if err != nil {
+		return runner.Regrade{}, err
+	}
+	rg, ids, err := s.regradeScope(ctx, req)
+	if err != nil {
+		return runner.Regrade{}, err
 	}
 	states := make([]runner.State, 0, len(ids))
 	for _, id := range ids {
@@ -80,22 +92,19 @@ func (s *server) createRegrade(c *gin.Context) {
 			continue
 		}
 		if err != nil {
-			writeError(c, s.cfg.Logger, unavailable(fmt.Errorf("regrade: %w", err)))
-			return
+			return runner.Regrade{}, unavailable(fmt.Errorf("regrade: %w", err))
 		}
 		states = append(states, st)
 	}
 	rg.ID = uuid.NewString()
-	rg.CreatedBy = principalOf(c).ID
+	rg.CreatedBy = by.ID
 	rg.CreatedAt = s.cfg.Now().UTC()
 	rg, copies, items := runner.PlanRegrade(rg, states, uuid.NewString)
 	if err := store.CreateRegrade(ctx, rg, copies, items); err != nil {
-		writeError(c, s.cfg.Logger, unavailable(fmt.Errorf("create regrade: %w", err)))
-		return
+		return runner.Regrade{}, unavailable(fmt.Errorf("create regrade: %w", err))
 	}
 	s.cfg.Logger.Info("regrade queued", "regrade", rg.ID, "challenge", rg.Challenge, "assessment", rg.Assessment, "total", rg.Total, "skipped", rg.Skipped)
-	c.Header("Location", "/api/v1/regrades/"+rg.ID)
-	c.JSON(http.StatusAccepted, RegradeView{Regrade: rg, Progress: runner.RegradeProgress{Queued: rg.Total, Verdicts: map[runner.Verdict]int{}}})
+	return rg, nil
 }
 
 // regradeScope checks a regrade request and returns the regrade's target

@@ -2,6 +2,8 @@ package api_test
 
 import (
 	"context"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,4 +83,126 @@ func TestRegradeAPI(t *testing.T) {
 	}
 	s.must(t, 404, testAdminToken, "GET", "/api/v1/regrades/nope", "", nil)
 	s.must(t, 400, testAdminToken, "GET", "/api/v1/regrades/"+rg.ID+"?limit=0", "", nil)
+}
+
+// TestRegradePages starts a regrade from the admin's form and follows it
+// on the review pages: progress while the copy waits, the old and new
+// verdicts once it is recorded, the changed-only list, and the links
+// between an original and its copy. Bad forms come back with the reason.
+func TestRegradePages(t *testing.T) {
+	s := newRealServer(t, api.RateLimit{})
+	f := s.fixture(t, `{"candidate":"NAME"}`)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	job, err := s.broker.Next(ctx, "w")
+	if err != nil || job.SubmissionID != f.subA {
+		t.Fatalf("Next = %+v, %v; want A's submission", job, err)
+	}
+	if _, err := s.broker.SaveResult(ctx, runner.Result{SubmissionID: f.subA, Verdict: runner.VerdictFailed, Passed: 1, Total: 2, ChallengeVersion: "old"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.broker.Ack(ctx, job); err != nil {
+		t.Fatal(err)
+	}
+	form := func(body, origin string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("POST", "/review/regrades", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Authorization", "Bearer "+testAdminToken)
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+		}
+		rec := httptest.NewRecorder()
+		s.h.ServeHTTP(rec, req)
+		return rec
+	}
+	page := func(path string) *httptest.ResponseRecorder {
+		t.Helper()
+		rec := s.call(t, testAdminToken, "GET", path, "", nil)
+		if rec.Code != 200 {
+			t.Fatalf("GET %s: %d %s", path, rec.Code, rec.Body)
+		}
+		return rec
+	}
+
+	for _, bad := range []struct {
+		body string
+		want string
+	}{
+		{"", "name a challenge, an assessment, or both"},
+		{"challenge=nope", "nope"},
+		{"assessment=" + f.assessment.ID + "&challenge=sub", "not part of assessment"},
+	} {
+		rec := form(bad.body, "")
+		if rec.Code < 400 || rec.Code >= 500 || !strings.Contains(rec.Body.String(), bad.want) || !strings.Contains(rec.Body.String(), `id="regrade-form"`) {
+			t.Errorf("form %q: %d; want a 4xx page with the form and %q:\n%.2000s", bad.body, rec.Code, bad.want, rec.Body)
+		}
+	}
+	if rec := form("challenge=add", "https://evil.example"); rec.Code != 403 {
+		t.Errorf("form from another site: %d; want 403", rec.Code)
+	}
+	if list := page("/review/regrades").Body.String(); !strings.Contains(list, "No regrades yet") {
+		t.Errorf("the list shows a regrade before any was made:\n%.2000s", list)
+	}
+
+	rec := form("challenge=add&assessment="+f.assessment.ID, "http://example.com")
+	loc := rec.Header().Get("Location")
+	if rec.Code != 303 || !strings.HasPrefix(loc, "/review/regrades/") {
+		t.Fatalf("form: %d %q %s; want a redirect to the regrade's page", rec.Code, loc, rec.Body)
+	}
+	id := strings.TrimPrefix(loc, "/review/regrades/")
+	running := page(loc)
+	body := running.Body.String()
+	if running.Header().Get("Refresh") == "" || !strings.Contains(body, `data-completed="false"`) || !strings.Contains(body, "failed 1/2") || !strings.Contains(body, "queued") {
+		t.Errorf("running regrade's page (Refresh %q):\n%.3000s", running.Header().Get("Refresh"), body)
+	}
+	var rg api.RegradeView
+	s.must(t, 200, testAdminToken, "GET", "/api/v1/regrades/"+id, "", &rg)
+	if rg.Total != 1 || len(rg.Items) != 1 {
+		t.Fatalf("regrade = %+v", rg)
+	}
+	copyID := rg.Items[0].ID
+
+	// The worker takes B's live submission first, then the copy.
+	for range 2 {
+		job, err := s.broker.Next(ctx, "w")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if job.SubmissionID == copyID {
+			st, err := s.broker.Get(ctx, copyID)
+			if err != nil || st.Submission.Regrade == nil {
+				t.Fatalf("the copy: %+v, %v", st.Submission, err)
+			}
+			// As the worker does: the result carries the copy's regrade reference.
+			res := runner.Result{SubmissionID: copyID, Verdict: runner.VerdictPassed, Passed: 2, Total: 2, ChallengeVersion: rg.Versions["add"], Regrade: st.Submission.Regrade}
+			if _, err := s.broker.SaveResult(ctx, res); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.broker.Ack(ctx, job); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done := page(loc)
+	body = done.Body.String()
+	if done.Header().Get("Refresh") != "" || !strings.Contains(body, `data-completed="true"`) || !strings.Contains(body, "passed 2/2") ||
+		!strings.Contains(body, `id="regrade-changed">1<`) || !strings.Contains(body, "/review/submissions/"+copyID) {
+		t.Errorf("completed regrade's page (Refresh %q):\n%.3000s", done.Header().Get("Refresh"), body)
+	}
+	if changed := page(loc + "?changed=1").Body.String(); !strings.Contains(changed, "/review/submissions/"+copyID) {
+		t.Errorf("changed-only list misses the copy:\n%.3000s", changed)
+	}
+	if list := page("/review/regrades").Body.String(); !strings.Contains(list, loc) || !strings.Contains(list, "1 / 1") {
+		t.Errorf("the list misses the regrade:\n%.3000s", list)
+	}
+	if orig := page("/review/submissions/" + f.subA).Body.String(); !strings.Contains(orig, `id="regraded"`) || !strings.Contains(orig, "/review/submissions/"+copyID) {
+		t.Errorf("the original's page does not link its regrade:\n%.3000s", orig)
+	}
+	if cp := page("/review/submissions/" + copyID).Body.String(); !strings.Contains(cp, `id="regrade-of"`) || !strings.Contains(cp, "/review/submissions/"+f.subA) || !strings.Contains(cp, loc) {
+		t.Errorf("the copy's page does not link its original and regrade:\n%.3000s", cp)
+	}
+	// An interviewer sees the copy but no link to the admin's regrade page.
+	if rec := s.call(t, f.interviewer.Token, "GET", "/review/submissions/"+copyID, "", nil); rec.Code != 200 || strings.Contains(rec.Body.String(), loc) {
+		t.Errorf("interviewer's view of the copy: %d, links the regrade page: %v", rec.Code, strings.Contains(rec.Body.String(), loc))
+	}
 }
