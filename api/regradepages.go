@@ -31,6 +31,7 @@ type regradesView struct {
 	Challenges  []regradeChoice
 	Assessments []regradeChoice
 	Form        NewRegrade
+	FormToken   string
 	Error       string
 }
 
@@ -47,7 +48,7 @@ type regradeView struct {
 
 func (s *server) regradePageRoutes(r *gin.Engine) {
 	r.GET("/review/regrades", s.page(access.RoleAdmin), s.regradesPage)
-	r.POST("/review/regrades", s.page(access.RoleAdmin), s.regradeForm)
+	r.POST("/review/regrades", s.formPage(access.RoleAdmin), s.regradeForm)
 	r.GET("/review/regrades/:id", s.page(access.RoleAdmin), s.regradePage)
 }
 
@@ -69,7 +70,7 @@ func (s *server) renderRegrades(c *gin.Context, status int, form NewRegrade, msg
 		s.errorPage(c, unavailable(err))
 		return
 	}
-	view := regradesView{Title: "Regrades", Principal: principalOf(c), Form: form, Error: msg}
+	view := regradesView{Title: "Regrades", Principal: principalOf(c), Form: form, Error: msg, FormToken: c.GetString(formTokenKey)}
 	for i := len(ids) - 1; i >= 0; i-- {
 		rg, pr, err := store.Regrade(ctx, ids[i])
 		if err != nil {
@@ -98,10 +99,6 @@ func (s *server) renderRegrades(c *gin.Context, status int, form NewRegrade, msg
 // regradeForm starts a regrade from the form and shows its progress; a
 // refused request shows the form again with the reason.
 func (s *server) regradeForm(c *gin.Context) {
-	if !sameOrigin(c.Request) {
-		s.errorPage(c, errorf(http.StatusForbidden, "This form was sent from another site."))
-		return
-	}
 	req := NewRegrade{Challenge: c.PostForm("challenge"), Assessment: c.PostForm("assessment"), Version: c.PostForm("version")}
 	rg, err := s.startRegrade(c.Request.Context(), req, principalOf(c))
 	var he *httpError
@@ -117,18 +114,6 @@ func (s *server) regradeForm(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/review/regrades/"+rg.ID)
-}
-
-// sameOrigin refuses a form posted from another site: the review cookie
-// is SameSite=Strict already, and a browser that sends Origin must name
-// this host.
-func sameOrigin(r *http.Request) bool {
-	o := r.Header.Get("Origin")
-	if o == "" || o == "null" {
-		return o == ""
-	}
-	u, err := url.Parse(o)
-	return err == nil && u.Host == r.Host
 }
 
 // regradePage shows a regrade's progress and its items, a page at a time

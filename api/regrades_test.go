@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -137,8 +138,44 @@ func TestRegradePages(t *testing.T) {
 			t.Errorf("form %q: %d; want a 4xx page with the form and %q:\n%.2000s", bad.body, rec.Code, bad.want, rec.Body)
 		}
 	}
-	if rec := form("challenge=add", "https://evil.example"); rec.Code != 403 {
-		t.Errorf("form from another site: %d; want 403", rec.Code)
+	// A browser sends only the review cookie: the form's anti-forgery
+	// field must match it, and Origin must be this host.
+	login := httptest.NewRecorder()
+	lreq := httptest.NewRequest("POST", "/review/login", strings.NewReader("token="+testAdminToken))
+	lreq.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	s.h.ServeHTTP(login, lreq)
+	cookies := login.Result().Cookies()
+	if login.Code != 303 || len(cookies) != 1 {
+		t.Fatalf("sign in: %d %v", login.Code, cookies)
+	}
+	greq := httptest.NewRequest("GET", "/review/regrades", nil)
+	greq.AddCookie(cookies[0])
+	got := httptest.NewRecorder()
+	s.h.ServeHTTP(got, greq)
+	m := regexp.MustCompile(`name="form_token" value="([0-9a-f]{64})"`).FindStringSubmatch(got.Body.String())
+	if got.Code != 200 || m == nil {
+		t.Fatalf("the form page (with the cookie): %d, no form_token field:\n%.2000s", got.Code, got.Body)
+	}
+	byCookie := func(body, origin string) int {
+		req := httptest.NewRequest("POST", "/review/regrades", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", origin)
+		req.AddCookie(cookies[0])
+		rec := httptest.NewRecorder()
+		s.h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	for _, bad := range []struct{ body, origin string }{
+		{"challenge=nope", "http://example.com"},                                       // no field
+		{"challenge=nope&form_token=" + strings.Repeat("0", 64), "http://example.com"}, // a guess
+		{"challenge=nope&form_token=" + m[1], "https://evil.example"},                  // another site
+	} {
+		if code := byCookie(bad.body, bad.origin); code != 403 {
+			t.Errorf("cookie POST %q from %s: %d; want 403", bad.body, bad.origin, code)
+		}
+	}
+	if code := byCookie("challenge=nope&form_token="+m[1], "http://example.com"); code != 400 {
+		t.Errorf("cookie POST with the page's field: %d; want 400 (the form, for an unknown challenge)", code)
 	}
 	if list := page("/review/regrades").Body.String(); !strings.Contains(list, "No regrades yet") {
 		t.Errorf("the list shows a regrade before any was made:\n%.2000s", list)
