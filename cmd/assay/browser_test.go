@@ -245,4 +245,60 @@ func TestBrowserCandidateAndInterviewer(t *testing.T) {
 		t.Errorf("the diff against the previous attempt does not show the change: %.300q", diff)
 	}
 	screenshot(t, ctx, dir, "5-interviewer-submission")
+
+	// The admin regrades the assessment's decorators submissions from the
+	// form and follows the progress page until it completes.
+	steps := []struct {
+		name string
+		do   chromedp.Action[chromedp.Void]
+	}{
+		{"sign out", chromedp.Click(chromedp.CSS(`form[action="/review/logout"] button`))},
+		{"the sign-in form", chromedp.WaitVisible(chromedp.CSS("#token"))},
+		{"sign in as admin", chromedp.SendKeys(chromedp.CSS("#token"), testAdminToken)},
+		{"send the sign-in form", chromedp.Click(chromedp.CSS("#login-submit"))},
+		{"the assessments", chromedp.WaitVisible(chromedp.CSS("#assessments"))},
+		{"open the regrades", chromedp.Click(chromedp.CSS(`a[href="/review/regrades"]`))},
+		{"the regrade form", chromedp.WaitVisible(chromedp.CSS("#regrade-form"))},
+		{"choose the challenge", chromedp.SetValue(chromedp.CSS("#regrade-challenge"), "decorators")},
+		{"choose the assessment", chromedp.SetValue(chromedp.CSS("#regrade-assessment"), asm.ID)},
+		{"send the regrade form", chromedp.Click(chromedp.CSS("#regrade-submit"))},
+		{"the regrade's page", chromedp.WaitVisible(chromedp.CSS("#regrade-status"))},
+	}
+	for _, st := range steps {
+		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		err := chromedp.Do(sctx, st.do)
+		cancel()
+		if err != nil {
+			screenshot(t, ctx, dir, "failed-step")
+			loc, _ := chromedp.Run(ctx, chromedp.Location())
+			t.Fatalf("%s (at %s): %v\n%.2000s", st.name, loc, err, text("main"))
+		}
+	}
+	progress, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil || !strings.Contains(progress, "/review/regrades/") {
+		t.Fatalf("after the regrade form: at %q (%v); want the regrade's page", progress, err)
+	}
+	// The page refreshes itself; reading it again until it says complete
+	// is what a reviewer does.
+	deadline := time.Now().Add(3 * time.Minute)
+	for !strings.EqualFold(text("#regrade-status"), "complete") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the regrade did not complete: %q, %s done", text("#regrade-status"), text("#regrade-done"))
+		}
+		time.Sleep(250 * time.Millisecond) // the interval between two reads of the page
+		if err := chromedp.Do(ctx, chromedp.Navigate(progress), chromedp.WaitVisible(chromedp.CSS("#regrade-status"))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	items := text("#regrade-items")
+	if n := count(`document.querySelectorAll("#regrade-items tbody tr").length`); n != 2 || !strings.Contains(items, "passed") || !strings.Contains(items, "failed") || text("#regrade-changed") != "0" {
+		t.Errorf("completed regrade: %d rows, changed %q:\n%s", n, text("#regrade-changed"), items)
+	}
+	screenshot(t, ctx, dir, "6-admin-regrade")
+	if err := chromedp.Do(ctx, chromedp.Navigate(app.base+"/review/submissions/"+broken), chromedp.WaitVisible(chromedp.CSS("#regraded"))); err != nil {
+		t.Fatal(err)
+	}
+	if r := text("#regraded"); !strings.Contains(r, "failed") {
+		t.Errorf("the broken submission's regrade: %q", r)
+	}
 }

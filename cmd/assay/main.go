@@ -35,6 +35,13 @@ Usage:
                                     (server: ASSAY_SERVER, default
                                     http://127.0.0.1:8080; token: ASSAY_TOKEN,
                                     else ASSAY_ADMIN_TOKEN)
+  assay regrade --challenge SLUG | --assessment ID [--version V] [--no-wait]
+                                    run finished submissions again (as copies)
+                                    against the current or given version, wait,
+                                    print the changed verdicts; exit 1 only if
+                                    --timeout ends the wait
+  assay regrade status [--wait] ID  one regrade's progress and changed verdicts
+  assay regrade list                every regrade, oldest first
   assay bench [--runs N] [--batch N] [--runtimes runc,runsc]
                                     bare pytest and Assay side by side: latency
                                     and throughput ratios (make bench)
@@ -70,6 +77,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return benchCommand(ctx, rest, getenv, stdout, stderr)
 	case "submit":
 		return submitCommand(ctx, rest, getenv, stdout, stderr)
+	case "regrade":
+		return regradeCommand(ctx, rest, getenv, stdout, stderr)
 	case "challenges":
 		if len(rest) > 0 && rest[0] == "new" {
 			return newCommand(rest[1:], stdout, stderr)

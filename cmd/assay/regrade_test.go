@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,5 +64,33 @@ func TestRegradeEndToEnd(t *testing.T) {
 		if orig := app.result(t, it.Of, time.Minute); orig.Result.Verdict != want[it.Of] || orig.Result.Regrade != nil {
 			t.Errorf("original %s changed: %+v", it.Of, orig.Result)
 		}
+	}
+
+	// The command-line client against the same server: a second regrade
+	// copies the two originals again (never the copies) and waits for it.
+	env := func(k string) string {
+		return map[string]string{"ASSAY_SERVER": app.base, "ASSAY_TOKEN": testAdminToken}[k]
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	var out, errOut bytes.Buffer
+	if err := run(ctx, []string{"regrade", "--challenge", "decorators", "--json", "--every", "200ms"}, env, &out, &errOut); err != nil {
+		t.Fatalf("assay regrade: %v\n%s", err, errOut.String())
+	}
+	var cli api.RegradeView
+	if err := json.Unmarshal(out.Bytes(), &cli); err != nil {
+		t.Fatalf("assay regrade --json: %v\n%s", err, out.String())
+	}
+	if !cli.Progress.Completed || cli.Total != 2 || len(cli.Items) != 2 || cli.ID == rg.ID {
+		t.Fatalf("assay regrade: %+v", cli)
+	}
+	for _, it := range cli.Items {
+		if it.Verdict != want[it.Of] {
+			t.Errorf("CLI regrade item %+v: want verdict %s", it, want[it.Of])
+		}
+	}
+	out.Reset()
+	if err := run(ctx, []string{"regrade", "list"}, env, &out, &errOut); err != nil || !strings.Contains(out.String(), rg.ID) || !strings.Contains(out.String(), cli.ID) {
+		t.Errorf("assay regrade list: %v\n%s", err, out.String())
 	}
 }
