@@ -207,8 +207,16 @@ func TestBuiltinChallengesEndToEnd(t *testing.T) {
 		id   string
 	}
 	var all []sent
+	scientific := 0
 	for _, ch := range list {
 		all = append(all, sent{ch, "reference", app.submit(t, ch.Slug, texts(ch.Reference))})
+		if ch.Image == "scientific" {
+			// The challenge's own image: its packages import.
+			files := texts(ch.Reference)
+			files["solution.py"] = "import numpy, pandas\n" + files["solution.py"]
+			all = append(all, sent{ch, "reference", app.submit(t, ch.Slug, files)})
+			scientific++
+		}
 		all = append(all, sent{ch, "starter", app.submit(t, ch.Slug, texts(ch.Starter))})
 		for name, files := range ch.Bad {
 			all = append(all, sent{ch, "bad/" + name, app.submit(t, ch.Slug, texts(files))})
@@ -256,6 +264,9 @@ func TestBuiltinChallengesEndToEnd(t *testing.T) {
 		if failing == 0 && r.Verdict == runner.VerdictFailed {
 			t.Errorf("%s %s: failed with no failing test", s.ch.Slug, s.name)
 		}
+	}
+	if scientific == 0 {
+		t.Error("no built-in challenge uses the scientific image (expenses should)")
 	}
 	assertNoContainers(t, app)
 }
