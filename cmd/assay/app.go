@@ -103,6 +103,13 @@ func NewApp(ctx context.Context, cfg Config, m mode, log *slog.Logger) (*App, er
 		}
 	}
 	if m.api {
+		// Once per Redis: index submissions made before regrades could find
+		// them by challenge.
+		if n, err := broker.IndexChallengeSubmissions(ctx); err != nil {
+			log.Warn("could not index old submissions by challenge: a challenge-wide regrade may miss them", slog.Any("err", err))
+		} else if n > 0 {
+			log.Info("indexed old submissions by challenge", slog.Int("submissions", n))
+		}
 		h, err := api.New(api.Config{Catalog: a.library, Publisher: a.publishing(ctx), Submissions: broker, Ready: a.ready, AdminToken: cfg.AdminToken, QueueLimit: cfg.QueueLimit, Logger: log,
 			Accounts: broker, Deliveries: broker, Regrades: broker, RateLimit: cfg.RateLimit,
 			Metrics: a.metrics.Handler(), OnRequest: a.metrics.Request})

@@ -71,6 +71,8 @@ import (
 //
 //	{prefix}:challenge:{slug}:submissions  list    ids of the challenge's submissions (not regrade
 //	                                              copies), oldest first; pushed by Create's script.
+//	{prefix}:migrated:challenge-index      string  "done" once older submissions were added to
+//	                                              those lists (IndexChallengeSubmissions).
 //	{prefix}:regrade:{rid}                 string  JSON of runner.Regrade; written once, first.
 //	{prefix}:regrades                      list    regrade ids, in the order of creation.
 //	{prefix}:regrade:{rid}:items           list    JSON of runner.RegradeItem (without the new
