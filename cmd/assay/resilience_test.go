@@ -345,8 +345,9 @@ func TestBurst(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
+	worker := "burst-" + uuid.NewString()[:8]
 	srv := startProcess(t, bin, []string{"serve"}, "REDIS_URL="+redisURL, "ASSAY_IMAGE="+image, "ASSAY_ADDR="+addr,
-		"ASSAY_WORKER_ID=burst-"+uuid.NewString()[:8], "ASSAY_WORKERS=2", "ASSAY_QUEUE_LIMIT=10", "ASSAY_CHALLENGES_DIR="+dir,
+		"ASSAY_WORKER_ID="+worker, "ASSAY_WORKERS=2", "ASSAY_QUEUE_LIMIT=10", "ASSAY_CHALLENGES_DIR="+dir,
 		"ASSAY_ADMIN_TOKEN="+testAdminToken, "ASSAY_LOG_FORMAT=json")
 	app := &testApp{base: "http://" + addr, redis: redisURL}
 	waitFor(t, 30*time.Second, "the server to come up", func() bool {
@@ -424,6 +425,21 @@ func TestBurst(t *testing.T) {
 	t.Logf("server peak RSS: %d MiB", peak>>20)
 	if peak > 300<<20 {
 		t.Errorf("server peak RSS %d MiB, want under 300 MiB", peak>>20)
+	}
+
+	// A graceful stop drains the warm pool: nothing of this server's is left.
+	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-srv.done:
+		srv.done <- nil // for the cleanup's wait
+	case <-time.After(time.Minute):
+		t.Fatal("the server did not exit within a minute of SIGTERM")
+	}
+	if left := containerIDsOf(t, worker); len(left) > 0 {
+		t.Errorf("%d containers of the stopped server left behind", len(left))
+		removeContainers(t, worker)
 	}
 }
 
