@@ -94,6 +94,8 @@ PRELOAD = (
     "_pytest.assertion.rewrite", "_pytest.skipping", "_pytest.reports", "_pytest.outcomes",
     "pluggy", "asyncio", "concurrent.futures", "logging", "decimal", "unittest.mock",
     "dataclasses", "typing", "json", "csv", "xml.etree.ElementTree", "multiprocessing",
+    # pytest imports these at start-up in every phase.
+    "pdb", "faulthandler", "_pytest._argcomplete", "_pytest.config.compat",
 )  # not openpyxl: 150 ms of CPU in every container, for one challenge
 
 
@@ -332,6 +334,11 @@ def killpg(pid):
         pass
 
 
+# The plugins of every phase: the guard first, so that it sees pytest
+# before any other plugin or the candidate's code can change it.
+PLUGINS = ("assay_guard", "pytest_timeout")
+
+
 def pytest_child(args, out_w, keep_fds, env, fresh):
     """Runs in a fork of the harness: becomes one phase's pytest and never
     returns. Only the output pipe and the guard's pipes stay open, so the
@@ -358,7 +365,10 @@ def pytest_child(args, out_w, keep_fds, env, fresh):
         if fresh:
             for fd in keep_fds:
                 os.set_inheritable(fd, True)
-            os.execv(sys.executable, [sys.executable, "-m", "pytest"] + args)
+            plugin_args = []
+            for name in PLUGINS:
+                plugin_args += ["-p", name]
+            os.execv(sys.executable, [sys.executable, "-m", "pytest"] + plugin_args + args)
         # What PYTHONDONTWRITEBYTECODE does for a new interpreter (the
         # harness runs with -I, which ignores it): no __pycache__ in tests/.
         sys.dont_write_bytecode = True
@@ -370,7 +380,11 @@ def pytest_child(args, out_w, keep_fds, env, fresh):
         import atexit
         import threading
         import pytest
-        code = pytest.main(args)
+        # Plugins as objects rather than "-p NAME": -p makes pytest scan
+        # every installed distribution's entry points for each name. The
+        # guard is imported here, fresh, with its pipes in the environment.
+        plugins = [importlib.import_module(name) for name in PLUGINS]
+        code = pytest.main(args, plugins=plugins)
         # End as an interpreter does: wait for non-daemon threads, then run
         # atexit handlers (never this process's own exit path, which
         # belongs to the harness).
@@ -462,9 +476,8 @@ class Run:
         watch.add(report_dir)
 
         args = [
-            "-p", "assay_guard",
             "-c", "/opt/assay/pytest.ini", "--rootdir", WORK,
-            "-p", "no:cacheprovider", "-p", "pytest_timeout",
+            "-p", "no:cacheprovider",
             "--timeout", str(max(1, int(self.req.get("test_timeout", 10)))),
             "--import-mode=importlib", "--junitxml", report,
             "-q", "--tb=short", "-rfE", "--color=no", "--capture=no",
@@ -479,6 +492,10 @@ class Run:
         env = {
             "PYTHONPATH": "/opt/assay:" + WORK,
             "PYTHONUNBUFFERED": "1",
+            # Messages stay untranslated: without this, every gettext call
+            # (argparse makes dozens) looks for catalogues on disk, slow on
+            # the engine's overlay file system.
+            "LANGUAGE": "C",
             "ASSAY_GUARD_TOKEN_FD": str(token_r),
             "ASSAY_GUARD_OUT_FD": str(guard_w),
         }
