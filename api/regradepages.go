@@ -189,7 +189,7 @@ func changedItems(ctx context.Context, store Regrades, id string, offset, limit 
 			return nil, 0, err
 		}
 		for _, it := range items {
-			if it.Verdict == "" || it.Verdict == it.PreviousVerdict {
+			if !it.Changed() {
 				continue
 			}
 			if n >= offset && len(page) < limit {

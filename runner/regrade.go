@@ -70,6 +70,12 @@ type RegradeItem struct {
 	Total           int     `json:"total"`
 }
 
+// Changed reports whether the copy's result is in and its verdict differs
+// from the original's.
+func (it RegradeItem) Changed() bool {
+	return it.Verdict != "" && it.Verdict != it.PreviousVerdict
+}
+
 // PlanRegrade makes rg's copies of originals: each copy has a new id from
 // newID, the original's files, challenge and submitter, the target version
 // rg.Versions[challenge], the staff member who asked (createdBy) as its

@@ -352,19 +352,13 @@ func progressLine(rv api.RegradeView) string {
 	return s
 }
 
-// verdictChanged says whether an item's copy has a result whose verdict differs
-// from the original's.
-func verdictChanged(it runner.RegradeItem) bool {
-	return it.Verdict != "" && it.Verdict != it.PreviousVerdict
-}
-
 // printRegrade writes the table of the items whose verdict changed and a
 // summary line with the counts per verdict.
 func printRegrade(w io.Writer, rv api.RegradeView) error {
 	var buf bytes.Buffer
 	var rows []runner.RegradeItem
 	for _, it := range rv.Items {
-		if verdictChanged(it) {
+		if it.Changed() {
 			rows = append(rows, it)
 		}
 	}
