@@ -197,15 +197,21 @@ func (s *server) page(roles ...access.Role) gin.HandlerFunc {
 			c.Abort()
 			return
 		}
-		p, err := s.authorize(c, tok, roles)
-		if err != nil {
-			s.errorPage(c, err)
-			return
-		}
-		c.Set(principalKey, p)
-		c.Set(formTokenKey, formToken(tok))
-		c.Next()
+		s.enterPage(c, tok, roles)
 	}
+}
+
+// enterPage lets a review page's request through with the principal of tok
+// (and the anti-forgery field for its forms), or shows the refusal.
+func (s *server) enterPage(c *gin.Context, tok string, roles []access.Role) {
+	p, err := s.authorize(c, tok, roles)
+	if err != nil {
+		s.errorPage(c, err)
+		return
+	}
+	c.Set(principalKey, p)
+	c.Set(formTokenKey, formToken(tok))
+	c.Next()
 }
 
 // formPage is page for a review form's POST. Cookies authenticate only
@@ -234,14 +240,7 @@ func (s *server) formPage(roles ...access.Role) gin.HandlerFunc {
 			c.Abort()
 			return
 		}
-		p, err := s.authorize(c, tok, roles)
-		if err != nil {
-			s.errorPage(c, err)
-			return
-		}
-		c.Set(principalKey, p)
-		c.Set(formTokenKey, formToken(tok))
-		c.Next()
+		s.enterPage(c, tok, roles)
 	}
 }
 
