@@ -12,6 +12,22 @@ import (
 	"assay/runner"
 )
 
+// finishA records a failed result (1 of 2, on version "old") for A's
+// submission, the first in the queue; B's stays queued.
+func finishA(ctx context.Context, t *testing.T, s *realServer, f fixture) {
+	t.Helper()
+	job, err := s.broker.Next(ctx, "w")
+	if err != nil || job.SubmissionID != f.subA {
+		t.Fatalf("Next = %+v, %v; want A's submission", job, err)
+	}
+	if _, err := s.broker.SaveResult(ctx, runner.Result{SubmissionID: f.subA, Verdict: runner.VerdictFailed, Passed: 1, Total: 2, ChallengeVersion: "old"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.broker.Ack(ctx, job); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestRegradeAPI regrades an assessment's finished submissions through the
 // API with the real Redis broker: the copies are queued on the regrade
 // lane, the originals keep their results, a candidate cannot read the
@@ -23,16 +39,7 @@ func TestRegradeAPI(t *testing.T) {
 	defer cancel()
 
 	// A's submission finishes (failed); B's is still queued.
-	job, err := s.broker.Next(ctx, "w")
-	if err != nil || job.SubmissionID != f.subA {
-		t.Fatalf("Next = %+v, %v; want A's submission", job, err)
-	}
-	if _, err := s.broker.SaveResult(ctx, runner.Result{SubmissionID: f.subA, Verdict: runner.VerdictFailed, Passed: 1, Total: 2, ChallengeVersion: "old"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.broker.Ack(ctx, job); err != nil {
-		t.Fatal(err)
-	}
+	finishA(ctx, t, s, f)
 
 	for _, bad := range []struct {
 		status int
@@ -66,7 +73,7 @@ func TestRegradeAPI(t *testing.T) {
 	}
 	// The copy waits on the regrade lane, behind B's live submission.
 	for _, want := range []struct{ id, lane string }{{f.subB, runner.LaneLive}, {it.ID, runner.LaneRegrade}} {
-		job, err = s.broker.Next(ctx, "w")
+		job, err := s.broker.Next(ctx, "w")
 		if err != nil || job.SubmissionID != want.id || job.Lane != want.lane {
 			t.Fatalf("Next = %+v, %v; want %s on lane %q", job, err, want.id, want.lane)
 		}
@@ -95,16 +102,7 @@ func TestRegradePages(t *testing.T) {
 	f := s.fixture(t, `{"candidate":"NAME"}`)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	job, err := s.broker.Next(ctx, "w")
-	if err != nil || job.SubmissionID != f.subA {
-		t.Fatalf("Next = %+v, %v; want A's submission", job, err)
-	}
-	if _, err := s.broker.SaveResult(ctx, runner.Result{SubmissionID: f.subA, Verdict: runner.VerdictFailed, Passed: 1, Total: 2, ChallengeVersion: "old"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.broker.Ack(ctx, job); err != nil {
-		t.Fatal(err)
-	}
+	finishA(ctx, t, s, f)
 	form := func(body, origin string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest("POST", "/review/regrades", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
