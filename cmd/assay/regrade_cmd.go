@@ -53,12 +53,22 @@ func (o *regradeOptions) flags(name string, waits bool, stderr io.Writer) *flag.
 	return fset
 }
 
-// withTimeout bounds ctx by --timeout, if given.
-func (o *regradeOptions) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
-	if o.timeout > 0 {
-		return context.WithTimeout(ctx, o.timeout)
+// waiting checks the waiting flags and returns the API client and ctx
+// bounded by --timeout, if given.
+func (o *regradeOptions) waiting(ctx context.Context, getenv func(string) string) (*apiClient, context.Context, context.CancelFunc, error) {
+	if o.every <= 0 || o.timeout < 0 {
+		return nil, nil, nil, errors.New("--every must be positive and --timeout may not be negative")
 	}
-	return context.WithCancel(ctx)
+	c, err := o.client(getenv)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if o.timeout > 0 {
+		ctx, cancel := context.WithTimeout(ctx, o.timeout)
+		return c, ctx, cancel, nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	return c, ctx, cancel, nil
 }
 
 // regradeCommand is `assay regrade`: with --challenge and/or --assessment
@@ -95,14 +105,11 @@ func regradeCommand(ctx context.Context, args []string, getenv func(string) stri
 		return fmt.Errorf("name what to regrade with --challenge SLUG, --assessment ID, or both\n%s", regradeUsage)
 	case req.Version != "" && req.Challenge == "":
 		return errors.New("--version needs --challenge: a version is one challenge's")
-	case o.every <= 0 || o.timeout < 0:
-		return errors.New("--every must be positive and --timeout may not be negative")
 	}
-	c, err := o.client(getenv)
+	c, ctx, cancel, err := o.waiting(ctx, getenv)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := o.withTimeout(ctx)
 	defer cancel()
 	rv, err := c.createRegrade(ctx, req)
 	if err != nil {
@@ -139,14 +146,11 @@ func regradeStatusCommand(ctx context.Context, args []string, getenv func(string
 	switch {
 	case len(ids) != 1 || ids[0] == "":
 		return fmt.Errorf("name one regrade (assay regrade list shows them)\n%s", regradeUsage)
-	case o.every <= 0 || o.timeout < 0:
-		return errors.New("--every must be positive and --timeout may not be negative")
 	}
-	c, err := o.client(getenv)
+	c, ctx, cancel, err := o.waiting(ctx, getenv)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := o.withTimeout(ctx)
 	defer cancel()
 	return o.show(ctx, c, ids[0], *wait, stdout, stderr)
 }
