@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -65,20 +66,13 @@ func (s *server) renderRegrades(c *gin.Context, status int, form NewRegrade, msg
 		s.errorPage(c, err)
 		return
 	}
-	ids, err := store.Regrades(ctx)
+	list, err := regradeViews(ctx, store)
 	if err != nil {
-		s.errorPage(c, unavailable(err))
+		s.errorPage(c, err)
 		return
 	}
-	view := regradesView{Title: "Regrades", Principal: principalOf(c), Form: form, Error: msg, FormToken: c.GetString(formTokenKey)}
-	for i := len(ids) - 1; i >= 0; i-- {
-		rg, pr, err := store.Regrade(ctx, ids[i])
-		if err != nil {
-			s.errorPage(c, unavailable(err))
-			return
-		}
-		view.Regrades = append(view.Regrades, RegradeView{Regrade: rg, Progress: pr})
-	}
+	slices.Reverse(list) // newest first
+	view := regradesView{Title: "Regrades", Principal: principalOf(c), Regrades: list, Form: form, Error: msg, FormToken: c.GetString(formTokenKey)}
 	for _, ch := range s.cfg.Catalog.List() {
 		view.Challenges = append(view.Challenges, regradeChoice{Value: ch.Slug, Label: ch.Title})
 	}

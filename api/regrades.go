@@ -197,21 +197,29 @@ func (s *server) listRegrades(c *gin.Context) {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
+	out, err := regradeViews(ctx, store)
+	if err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"regrades": out})
+}
+
+// regradeViews lists every regrade with its progress, oldest first.
+func regradeViews(ctx context.Context, store Regrades) ([]RegradeView, error) {
 	ids, err := store.Regrades(ctx)
 	if err != nil {
-		writeError(c, s.cfg.Logger, unavailable(err))
-		return
+		return nil, unavailable(err)
 	}
 	out := make([]RegradeView, 0, len(ids))
 	for _, id := range ids {
 		rg, pr, err := store.Regrade(ctx, id)
 		if err != nil {
-			writeError(c, s.cfg.Logger, unavailable(err))
-			return
+			return nil, unavailable(err)
 		}
 		out = append(out, RegradeView{Regrade: rg, Progress: pr})
 	}
-	c.JSON(http.StatusOK, gin.H{"regrades": out})
+	return out, nil
 }
 
 // maxRegradeItems bounds one page of a regrade's items.
