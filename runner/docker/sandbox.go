@@ -49,6 +49,14 @@ const sandboxUser = "10001:10001"
 // gvisorThreads is the pids headroom for gVisor's own host threads.
 const gvisorThreads = 256
 
+// gvisorMemoryHeadroom is added to the container's memory cgroup limit
+// under gVisor, where the harness enforces the run's limit itself (it
+// checks every 10 ms; runs seen overshooting by under 10 MiB): a forked
+// pytest that reaches the cgroup's limit there can stall, neither killed
+// nor served, until the wall time (seen with Debian's runsc 20221219 on
+// cgroup v1), which would turn a memory verdict into a timeout.
+const gvisorMemoryHeadroom = 64 << 20
+
 // ErrEngine marks failures to reach or use the Docker engine.
 var ErrEngine = errors.New("docker engine")
 
@@ -195,12 +203,9 @@ type request struct {
 	TestTimeout float64           `json:"test_timeout"`
 	OutputKeep  int64             `json:"output_keep"`
 	OutputCap   int64             `json:"output_cap"`
-	// Fork runs each phase's pytest in a fork of the preloaded harness;
-	// false starts a new interpreter per phase. Under gVisor a forked
-	// pytest that exhausts the memory limit stalls until the wall time
-	// instead of being OOM-killed (seen with Debian's runsc 20221219; not
-	// understood), so there every phase gets a new interpreter.
-	Fork bool `json:"fork"`
+	// MemoryWatch, when set, is the memory limit the harness enforces
+	// itself (under gVisor; see gvisorMemoryHeadroom).
+	MemoryWatch int64 `json:"memory_watch,omitempty"`
 }
 
 type hiddenPart struct {
@@ -224,6 +229,8 @@ type reply struct {
 	// OOMKills is the container's memory cgroup count of OOM kills, when
 	// the harness could read it.
 	OOMKills *int `json:"oom_kills"`
+	// MemoryExceeded: the harness's own memory watch killed the run.
+	MemoryExceeded bool `json:"memory_exceeded"`
 	// PeakMemory is the container's peak memory use, when readable.
 	PeakMemory *int64 `json:"peak_memory_bytes"`
 }
@@ -239,9 +246,9 @@ func encode(files []runner.File) map[string]string {
 // input is the harness's stdin for spec: three parts, each "<length>\n"
 // and its bytes: the request, the hidden tests, and the nonce, which the
 // harness reads only after every phase has ended.
-func input(spec runner.RunSpec, nonce string, fork bool) ([]byte, error) {
+func input(spec runner.RunSpec, nonce string, memoryWatch int64) ([]byte, error) {
 	req, err := json.Marshal(request{
-		Fork:        fork,
+		MemoryWatch: memoryWatch,
 		Files:       encode(spec.Files),
 		Entry:       spec.Entry,
 		Wall:        spec.Limits.Wall.Seconds(),
@@ -300,7 +307,11 @@ func (s *Sandbox) Run(ctx context.Context, spec runner.RunSpec) (runner.RunResul
 	if err != nil {
 		return runner.RunResult{}, err
 	}
-	in, err := input(spec, nonce, s.cfg.Runtime != "runsc")
+	var memoryWatch int64
+	if s.cfg.Runtime == "runsc" {
+		memoryWatch = spec.Limits.MemoryBytes
+	}
+	in, err := input(spec, nonce, memoryWatch)
 	if err != nil {
 		return runner.RunResult{}, err
 	}
@@ -404,7 +415,20 @@ func (s *Sandbox) create(ctx context.Context, image string, l runner.Limits, sub
 		{Name: "fsize", Soft: l.FileSize, Hard: l.FileSize},
 		{Name: "core", Soft: 0, Hard: 0},
 	}
+	user, caps, memory := sandboxUser, []string(nil), l.MemoryBytes
 	if s.cfg.Runtime == "runsc" {
+		// gVisor leaves a non-dumpable process's /proc/PID/fd open to
+		// processes of the same uid, where the harness's stdin (the hidden
+		// tests, the nonce) waits. So there the harness runs as root, with
+		// only what it needs to become the sandbox user in each phase's
+		// child before any candidate code runs (SETUID, SETGID, SETPCAP to
+		// empty the bounding set), to kill the sandbox user's leftovers
+		// between phases (KILL) and to read the report whatever its mode
+		// (DAC_READ_SEARCH): the candidate's code runs as the sandbox user
+		// with no capabilities, as under runc. The harness also enforces
+		// the memory limit there (see gvisorMemoryHeadroom).
+		user, caps = "0:0", []string{"SETUID", "SETGID", "SETPCAP", "KILL", "DAC_READ_SEARCH"}
+		memory += gvisorMemoryHeadroom
 		// Under gVisor the pids cgroup also counts the gVisor kernel's own
 		// host threads, so it gets headroom; gVisor enforces RLIMIT_NPROC
 		// inside its own kernel, which bounds the candidate's processes.
@@ -415,7 +439,7 @@ func (s *Sandbox) create(ctx context.Context, image string, l runner.Limits, sub
 	}
 	cfg := &container.Config{
 		Image:           image,
-		User:            sandboxUser,
+		User:            user,
 		WorkingDir:      "/work",
 		OpenStdin:       true,
 		StdinOnce:       true,
@@ -423,7 +447,7 @@ func (s *Sandbox) create(ctx context.Context, image string, l runner.Limits, sub
 		AttachStdout:    true,
 		AttachStderr:    true,
 		NetworkDisabled: true,
-		Env:             []string{"PYTHONDONTWRITEBYTECODE=1", "HOME=/tmp", "PYTEST_DISABLE_PLUGIN_AUTOLOAD=1"},
+		Env:             []string{"PYTHONDONTWRITEBYTECODE=1", "HOME=/tmp", "PYTEST_DISABLE_PLUGIN_AUTOLOAD=1", "ASSAY_SANDBOX_USER=" + sandboxUser},
 		Labels: map[string]string{
 			LabelSubmission: submission, LabelWorker: s.cfg.Worker, LabelRun: run,
 			LabelDeadline: strconv.FormatInt(time.Now().Add(idle+l.Wall+s.cfg.KillGrace+deadlineMargin).Unix(), 10),
@@ -433,6 +457,7 @@ func (s *Sandbox) create(ctx context.Context, image string, l runner.Limits, sub
 		NetworkMode:    "none",
 		ReadonlyRootfs: true,
 		CapDrop:        []string{"ALL"},
+		CapAdd:         caps,
 		SecurityOpt:    []string{"no-new-privileges"},
 		Runtime:        s.cfg.Runtime,
 		LogConfig:      container.LogConfig{Type: "none"},
@@ -441,8 +466,8 @@ func (s *Sandbox) create(ctx context.Context, image string, l runner.Limits, sub
 			"/tmp":  "rw,noexec,nosuid,nodev,mode=1777,size=" + strconv.FormatInt(l.Scratch, 10),
 		},
 		Resources: container.Resources{
-			Memory:     l.MemoryBytes,
-			MemorySwap: l.MemoryBytes,
+			Memory:     memory,
+			MemorySwap: memory,
 			NanoCPUs:   int64(l.CPUs * 1e9),
 			PidsLimit:  &pids,
 			Ulimits:    ulimits,
@@ -588,6 +613,7 @@ func (s *Sandbox) readReply(res *runner.RunResult, out []byte, nonce string) boo
 	if r.PeakMemory != nil {
 		res.PeakMemoryBytes = *r.PeakMemory
 	}
+	res.OOMKilled = res.OOMKilled || r.MemoryExceeded
 	if r.OOMKills != nil {
 		res.OOMKilled = res.OOMKilled || *r.OOMKills > 0
 		return true

@@ -94,9 +94,7 @@ func testRunOutcomes(t *testing.T, sb *docker.Sandbox) {
 		check    func(t *testing.T, r runner.RunResult)
 	}{
 		{"peak memory is reported", "X = bytearray(40 << 20)\n" + add, limits(), func(t *testing.T, r runner.RunResult) {
-			if strings.Contains(t.Name(), "runsc") && r.PeakMemoryBytes == 0 {
-				return // gVisor's cgroup files may not say
-			}
+			// Under gVisor the harness's memory watch measures it.
 			if r.PeakMemoryBytes < 40<<20 || r.PeakMemoryBytes > limits().MemoryBytes {
 				t.Errorf("peak memory %d bytes; want between 40 MiB and the limit", r.PeakMemoryBytes)
 			}
@@ -200,8 +198,8 @@ if REACHED:
 			}
 		}},
 		{"memory bomb", "x = []\nwhile True:\n    x.append(bytearray(1 << 20))\n", small, func(t *testing.T, r runner.RunResult) {
-			if !r.OOMKilled {
-				t.Errorf("not OOM killed: %+v", r)
+			if !r.OOMKilled || r.TimedOut {
+				t.Errorf("not OOM killed, or only at the wall time: %+v", r)
 			}
 		}},
 		{"exit at import", "import os\nos._exit(0)\n", limits(), func(t *testing.T, r runner.RunResult) {

@@ -17,8 +17,14 @@ candidate may see is made.
 Each phase's pytest is a fork of this process, which imported pytest before
 the request came: a phase starts in milliseconds rather than paying for a
 new interpreter and pytest's imports, and a container started ahead of time
-(Assay's warm pool) has done that work before the submission arrives. While pytest runs, inotify watches the test files, fixtures,
-provided modules and the report: any change is reported as tampering.
+(Assay's warm pool) has done that work before the submission arrives. While
+pytest runs, inotify watches the test files, fixtures, provided modules and
+the report: any change is reported as tampering.
+
+The harness runs as the sandbox user (runc) or as root with only the
+capabilities it needs to give that up (gVisor, see ASSAY_SANDBOX_USER): in
+both cases the candidate's code runs as the sandbox user and can neither
+read this process's memory nor open its file descriptors through /proc.
 
 The harness writes one framed result line to stdout:
 
@@ -32,11 +38,7 @@ this process's stdout: pytest's stdout and stderr go to a pipe read here.
 The request: three parts on stdin, each a decimal length, a newline and
 that many bytes: the request, the hidden part, and the nonce:
     {"files": {relpath: base64}, "entry": [candidate file names],
-     "wall": seconds, "test_timeout": seconds, "output_keep": bytes, "output_cap": bytes,
-     "fork": bool (default true: each phase's pytest runs in a fork of this
-             process; false: in a new interpreter, as under gVisor, where a
-             forked pytest that exhausts memory stalls instead of being
-             OOM-killed)}
+     "wall": seconds, "test_timeout": seconds, "output_keep": bytes, "output_cap": bytes}
     {"hidden": {relpath: base64}}
     <nonce>
 stdin is read with exact-size reads, never ahead: a buffered read could
@@ -118,6 +120,56 @@ def preload():
 
 def no_dumping():
     LIBC.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+
+
+PR_CAPBSET_DROP = 24
+CAP_LAST = 63
+
+
+def sandbox_ids():
+    """The (uid, gid) the candidate's code runs as when the harness is root,
+    from ASSAY_SANDBOX_USER ("uid:gid"); None when the harness is not root
+    (it then already is the sandbox user)."""
+    if os.getuid() != 0:
+        return None
+    uid, _, gid = os.environ.get("ASSAY_SANDBOX_USER", "").partition(":")
+    if not uid.isdigit() or not gid.isdigit() or int(uid) == 0 or int(gid) == 0:
+        raise RuntimeError("running as root without a sandbox user (ASSAY_SANDBOX_USER=uid:gid)")
+    return int(uid), int(gid)
+
+
+def become(ids):
+    """Gives up root for good (in a phase's child): every capability, the
+    bounding set included, then the sandbox user's ids."""
+    for cap in range(CAP_LAST + 1):
+        if LIBC.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() != 22:  # EINVAL: no such cap
+            raise OSError(ctypes.get_errno(), "drop capability %d from the bounding set" % cap)
+    uid, gid = ids
+    os.setgroups([])
+    os.setresgid(gid, gid, gid)
+    os.setresuid(uid, uid, uid)
+    if os.getresuid() != (uid, uid, uid) or os.getresgid() != (gid, gid, gid):
+        raise RuntimeError("could not become the sandbox user")
+
+
+class acting_as:
+    """Runs a block with the sandbox user's effective ids, so that the files
+    it makes are the candidate's, as when the harness is that user. No
+    candidate process is alive at these points (before the first phase,
+    after kill_others), so nothing can use the moment. A no-op without ids."""
+
+    def __init__(self, ids):
+        self.ids = ids
+
+    def __enter__(self):
+        if self.ids:
+            os.setegid(self.ids[1])
+            os.seteuid(self.ids[0])
+
+    def __exit__(self, *exc):
+        if self.ids:
+            os.seteuid(0)
+            os.setegid(0)
 
 
 def write_files(files):
@@ -339,14 +391,15 @@ def killpg(pid):
 PLUGINS = ("assay_guard", "pytest_timeout")
 
 
-def pytest_child(args, out_w, keep_fds, env, fresh):
+def pytest_child(args, out_w, keep_fds, env, ids):
     """Runs in a fork of the harness: becomes one phase's pytest and never
     returns. Only the output pipe and the guard's pipes stay open, so the
     candidate's code has no way to the harness's stdin, stdout or inotify.
-    With fresh, it executes a new interpreter for pytest instead of running
-    it in the fork (see "fork" in the request)."""
+    With ids (the harness is root), it first becomes the sandbox user."""
     try:
         os.setsid()
+        if ids:
+            become(ids)
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
         os.dup2(out_w, 1)
@@ -362,13 +415,6 @@ def pytest_child(args, out_w, keep_fds, env, fresh):
         os.environ.update(env)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        if fresh:
-            for fd in keep_fds:
-                os.set_inheritable(fd, True)
-            plugin_args = []
-            for name in PLUGINS:
-                plugin_args += ["-p", name]
-            os.execv(sys.executable, [sys.executable, "-m", "pytest"] + plugin_args + args)
         # What PYTHONDONTWRITEBYTECODE does for a new interpreter (the
         # harness runs with -I, which ignores it): no __pycache__ in tests/.
         sys.dont_write_bytecode = True
@@ -450,8 +496,9 @@ class Child:
 
 
 class Run:
-    def __init__(self, req):
+    def __init__(self, req, ids):
         self.req = req
+        self.ids = ids
         self.start = time.monotonic()
         self.wall = float(req.get("wall", 30))
         self.cap = int(req.get("output_cap", 8 << 20))
@@ -461,10 +508,12 @@ class Run:
         self.lib = {p for p in req.get("files", {}) if "/" not in p and p not in entry}
         self.total_output = 0
         self.timed_out = self.output_limit = False
+        self.memory = MemoryWatch(int(req.get("memory_watch", 0)))
 
     def phase(self, name, paths):
         report_dir = "/tmp/.assay-%s" % name
-        os.makedirs(report_dir, mode=0o700)
+        with acting_as(self.ids):
+            os.makedirs(report_dir, mode=0o700)
         report = os.path.join(report_dir, "junit.xml")
         watch = Watch()
         for top in ("tests", "fixtures"):
@@ -505,7 +554,7 @@ class Run:
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
-            pytest_child(args, out_w, (token_r, guard_w), env, not self.req.get("fork", True))
+            pytest_child(args, out_w, (token_r, guard_w), env, self.ids)
         child = Child(pid)
         os.close(out_w)
         os.close(token_r)
@@ -535,7 +584,14 @@ class Run:
                 killpg(child.pid)
             if exited_at is not None and now - exited_at > 0.5:
                 break
-            ready = [key.fileobj for key, _ in sel.select(timeout=0.05)]
+            if self.memory.over():
+                # Every process but this one: one that left pytest's
+                # session may be the one that holds the memory.
+                try:
+                    os.kill(-1, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            ready = [key.fileobj for key, _ in sel.select(timeout=self.memory.tick or 0.05)]
             if guard_r in ready:
                 b = os.read(guard_r, 1 << 16)
                 if not b:
@@ -582,27 +638,66 @@ class Run:
     def run(self, read_hidden):
         files = self.req.get("files", {})
         phases = []
-        write_files(files)
+        with acting_as(self.ids):
+            write_files(files)
         phases.append(self.phase("visible", ["tests"]))
         # Nothing of the visible phase may live while the hidden tests come.
         kill_others()
         hidden = read_hidden()
-        if hidden and not (self.timed_out or self.output_limit):
-            for top in SCRATCH:
-                if os.path.isdir(top):
-                    empty_dir(top)
-            write_files(files)
-            write_files(hidden)
+        if hidden and not (self.timed_out or self.output_limit or self.memory.exceeded):
+            with acting_as(self.ids):
+                for top in SCRATCH:
+                    if os.path.isdir(top):
+                        empty_dir(top)
+                write_files(files)
+                write_files(hidden)
             phases.append(self.phase("hidden", ["tests/hidden"]))
         kill_others()
         return {
             "phases": phases,
             "output_limit": self.output_limit,
             "timed_out": self.timed_out,
+            "memory_exceeded": self.memory.exceeded,
             "duration": time.monotonic() - self.start,
             "oom_kills": oom_kills(),
-            "peak_memory_bytes": peak_memory(),
+            "peak_memory_bytes": peak_memory() or self.memory.peak or None,
         }
+
+
+class MemoryWatch:
+    """Enforces the memory limit from inside, where the engine's cgroup
+    cannot be relied on (gVisor): when the sandbox's memory in use, as its
+    kernel reports it in /proc/meminfo, goes over the limit, the phase is
+    killed. The container's cgroup limit is set higher than this one, so
+    that this check, every 10 ms, comes first: under gVisor a forked
+    pytest that reaches the cgroup's limit can stall (the host neither
+    kills nor serves it) until the wall time. Off with a limit of 0."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.tick = 0.01 if limit > 0 else None
+        self.exceeded = False
+        self.peak = 0
+
+    def used(self):
+        total = available = None
+        with open("/proc/meminfo", "rb") as f:
+            for line in f:
+                if line.startswith(b"MemTotal:"):
+                    total = int(line.split()[1]) << 10
+                elif line.startswith(b"MemAvailable:"):
+                    available = int(line.split()[1]) << 10
+        if total is None or available is None:
+            raise RuntimeError("/proc/meminfo has no MemTotal or MemAvailable")
+        return total - available
+
+    def over(self):
+        if not self.limit or self.exceeded:
+            return self.exceeded
+        used = self.used()
+        self.peak = max(self.peak, used)
+        self.exceeded = used > self.limit
+        return self.exceeded
 
 
 def oom_kills():
@@ -662,26 +757,20 @@ def read_hidden():
 def main():
     no_dumping()
     # This process is PID 1 of the container: nothing else holds the
-    # container's stdin or stdout, and being non-dumpable, its /proc/1/fd
-    # is closed to the candidate's code. Ignore SIGINT and SIGTERM from
-    # inside (the phases restore the default).
+    # container's stdin or stdout, and, being non-dumpable (runc) or root
+    # (gVisor, which leaves a non-dumpable process's /proc/1/fd open to the
+    # same uid), its memory and file descriptors are closed to the
+    # candidate's code. Ignore SIGINT and SIGTERM from inside (the phases
+    # restore the default).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    ids = sandbox_ids()
     preload()
     req = json.loads(read_part())
-    if req.get("fork", True):
-        result = Run(req).run(read_hidden)
-        # The nonce comes last, after every phase's process is gone: no
-        # candidate code ever runs in a process that knows it.
-        nonce = read_part().decode()
-    else:
-        # gVisor does not close a non-dumpable process's /proc/1/fd to
-        # processes of the same uid, so nothing may wait in the pipe there:
-        # read it all now. Each phase is then a new interpreter (exec),
-        # which inherits none of this memory.
-        hidden = read_hidden()
-        nonce = read_part().decode()
-        result = Run(req).run(lambda: hidden)
+    result = Run(req, ids).run(read_hidden)
+    # The nonce comes last, after every phase's process is gone: no
+    # candidate code ever runs in a process that knows it.
+    nonce = read_part().decode()
     line = nonce.encode() + b" " + base64.b64encode(json.dumps(result).encode()) + b"\n"
     sys.stdout.buffer.write(b"\n" + line)
     sys.stdout.buffer.flush()
