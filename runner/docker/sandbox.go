@@ -231,6 +231,9 @@ type reply struct {
 	OOMKills *int `json:"oom_kills"`
 	// MemoryExceeded: the harness's own memory watch killed the run.
 	MemoryExceeded bool `json:"memory_exceeded"`
+	// MemoryWatched: the harness enforced the memory limit itself, so its
+	// reply is the whole memory verdict (the cgroup's limit is higher).
+	MemoryWatched bool `json:"memory_watched"`
 	// PeakMemory is the container's peak memory use, when readable.
 	PeakMemory *int64 `json:"peak_memory_bytes"`
 }
@@ -576,8 +579,9 @@ func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, 
 }
 
 // readReply fills res from the harness's framed line, if there is one, and
-// reports whether the harness also counted the OOM kills (so the result
-// does not need the engine's view of the container's end).
+// reports whether the harness also counted the OOM kills or enforced the
+// memory limit itself (so the result does not need the engine's view of
+// the container's end).
 func (s *Sandbox) readReply(res *runner.RunResult, out []byte, nonce string) bool {
 	i := bytes.LastIndex(out, []byte(nonce+" "))
 	if i < 0 {
@@ -618,7 +622,7 @@ func (s *Sandbox) readReply(res *runner.RunResult, out []byte, nonce string) boo
 		res.OOMKilled = res.OOMKilled || *r.OOMKills > 0
 		return true
 	}
-	return false
+	return r.MemoryWatched
 }
 
 // capped keeps up to max bytes and signals once when more arrive. It never

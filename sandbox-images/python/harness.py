@@ -658,6 +658,7 @@ class Run:
             "output_limit": self.output_limit,
             "timed_out": self.timed_out,
             "memory_exceeded": self.memory.exceeded,
+            "memory_watched": self.memory.limit > 0,
             "duration": time.monotonic() - self.start,
             "oom_kills": oom_kills(),
             "peak_memory_bytes": peak_memory() or self.memory.peak or None,
