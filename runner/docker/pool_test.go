@@ -39,12 +39,12 @@ func (p *poolCounts) get() (warm, cold, idle int) {
 	return p.warm, p.cold, p.idle
 }
 
-func pooledSandbox(t *testing.T, size int, maxAge time.Duration) (*docker.Sandbox, *poolCounts, string) {
+func pooledSandbox(t *testing.T, runtime string, size int, maxAge time.Duration) (*docker.Sandbox, *poolCounts, string) {
 	t.Helper()
 	image := testenv.Docker(t)
 	obs := &poolCounts{}
 	worker := "test-" + strings.ReplaceAll(t.Name(), "/", "-")
-	sb, err := docker.New(context.Background(), docker.Config{Image: image, Worker: worker, PoolSize: size, PoolMaxAge: maxAge, PoolObserver: obs})
+	sb, err := docker.New(context.Background(), docker.Config{Image: image, Runtime: runtime, Worker: worker, PoolSize: size, PoolMaxAge: maxAge, PoolObserver: obs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ const addSolution = "def add(a, b):\n    return a + b\n"
 // Each run takes a pre-started container, which is used once and removed;
 // the pool refills behind it.
 func TestWarmPoolServesEachContainerOnce(t *testing.T) {
-	sb, obs, worker := pooledSandbox(t, 1, time.Minute)
+	sb, obs, worker := pooledSandbox(t, "", 1, time.Minute)
 	l := limits()
 	sb.Warm("", l)
 	waitIdle(t, sb, l, 1)
@@ -118,7 +118,7 @@ func TestWarmPoolServesEachContainerOnce(t *testing.T) {
 
 // A pooled container that died, or waited too long, is replaced, not used.
 func TestWarmPoolReplacesDeadAndStaleContainers(t *testing.T) {
-	sb, obs, worker := pooledSandbox(t, 1, time.Minute)
+	sb, obs, worker := pooledSandbox(t, "", 1, time.Minute)
 	l := limits()
 	sb.Warm("", l)
 	waitIdle(t, sb, l, 1)
@@ -150,7 +150,7 @@ func TestWarmPoolReplacesDeadAndStaleContainers(t *testing.T) {
 		t.Errorf("a dead pooled container was used: warm %d, cold %d", warm, cold)
 	}
 
-	stale, obs2, _ := pooledSandbox(t, 1, time.Nanosecond)
+	stale, obs2, _ := pooledSandbox(t, "", 1, time.Nanosecond)
 	stale.Warm("", l)
 	waitIdle(t, stale, l, 1)
 	if _, err := stale.Run(context.Background(), spec("pool-stale", addSolution, l)); err != nil {
@@ -193,29 +193,39 @@ def add(a, b):
     return a + b
 `
 	visible := "from solution import LEAKED\n\ndef test_no_leak():\n    assert not LEAKED\n"
-	for _, pooled := range []bool{false, true} {
-		size := 0
-		if pooled {
-			size = 1
-		}
-		sb, _, _ := pooledSandbox(t, size, time.Minute)
-		l := limits()
-		if pooled {
-			sb.Warm("", l)
-			waitIdle(t, sb, l, 1)
-		}
-		s := spec("leak", probe, l)
-		s.Files[1].Data = []byte(visible)
-		r, err := sb.Run(context.Background(), s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		v, h := phase(t, r, runner.PhaseVisible), phase(t, r, runner.PhaseHidden)
-		if v.ExitCode != 0 {
-			t.Errorf("pooled=%v: the visible phase found the hidden tests in memory (exit %d)\n%s", pooled, v.ExitCode, v.Output)
-		}
-		if h.ExitCode != 0 {
-			t.Errorf("pooled=%v: hidden phase exit %d\n%s", pooled, h.ExitCode, h.Output)
-		}
+	for _, rt := range testenv.Runtimes(t) {
+		t.Run(testenv.RuntimeName(rt), func(t *testing.T) {
+			for _, pooled := range []bool{false, true} {
+				leakProbe(t, rt, pooled, probe, visible)
+			}
+		})
+	}
+}
+
+// leakProbe runs the probe once, on a cold or a pooled container.
+func leakProbe(t *testing.T, rt string, pooled bool, probe, visible string) {
+	t.Helper()
+	size := 0
+	if pooled {
+		size = 1
+	}
+	sb, _, _ := pooledSandbox(t, rt, size, time.Minute)
+	l := limits()
+	if pooled {
+		sb.Warm("", l)
+		waitIdle(t, sb, l, 1)
+	}
+	s := spec("leak", probe, l)
+	s.Files[1].Data = []byte(visible)
+	r, err := sb.Run(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, h := phase(t, r, runner.PhaseVisible), phase(t, r, runner.PhaseHidden)
+	if v.ExitCode != 0 {
+		t.Errorf("pooled=%v: the visible phase found the hidden tests in memory (exit %d)\n%s", pooled, v.ExitCode, v.Output)
+	}
+	if h.ExitCode != 0 {
+		t.Errorf("pooled=%v: hidden phase exit %d\n%s", pooled, h.ExitCode, h.Output)
 	}
 }
