@@ -37,8 +37,13 @@ fuzz: ## a short fuzzing run of each fuzz target (corpora in testdata/fuzz); FUZ
 	$(GO) test -run '^$$' -fuzz '^FuzzGetSubmission$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./api/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseJUnit$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./runner/
 
-check-challenges: build image ## validate every built-in challenge in the sandbox
+check-challenges: build image ## validate every built-in challenge in the sandbox, under runc and gVisor
 	bin/assay challenges check challenges/*/
+	@if docker info --format '{{json .Runtimes}}' 2>/dev/null | grep -q '"runsc"'; then \
+	  echo "bin/assay challenges check --runtime runsc challenges/*/"; \
+	  bin/assay challenges check --runtime runsc challenges/*/; \
+	elif [ -n "$$CI" ]; then echo "gVisor (runsc) is not registered with Docker: run scripts/gvisor.sh" >&2; exit 1; \
+	else echo "runsc is not registered: challenges checked under the default runtime only"; fi
 
 bench: build image ## bare pytest vs Assay (latency, throughput, CPU; results in var/bench/) and Go benchmarks
 	@/usr/bin/python3 -c 'import pytest, pytest_timeout, openpyxl' 2>/dev/null || { \
