@@ -203,9 +203,6 @@ type request struct {
 	TestTimeout float64           `json:"test_timeout"`
 	OutputKeep  int64             `json:"output_keep"`
 	OutputCap   int64             `json:"output_cap"`
-	// MemoryWatch, when set, is the memory limit the harness enforces
-	// itself (under gVisor; see gvisorMemoryHeadroom).
-	MemoryWatch int64 `json:"memory_watch,omitempty"`
 }
 
 type hiddenPart struct {
@@ -249,9 +246,8 @@ func encode(files []runner.File) map[string]string {
 // input is the harness's stdin for spec: three parts, each "<length>\n"
 // and its bytes: the request, the hidden tests, and the nonce, which the
 // harness reads only after every phase has ended.
-func input(spec runner.RunSpec, nonce string, memoryWatch int64) ([]byte, error) {
+func input(spec runner.RunSpec, nonce string) ([]byte, error) {
 	req, err := json.Marshal(request{
-		MemoryWatch: memoryWatch,
 		Files:       encode(spec.Files),
 		Entry:       spec.Entry,
 		Wall:        spec.Limits.Wall.Seconds(),
@@ -310,11 +306,7 @@ func (s *Sandbox) Run(ctx context.Context, spec runner.RunSpec) (runner.RunResul
 	if err != nil {
 		return runner.RunResult{}, err
 	}
-	var memoryWatch int64
-	if s.cfg.Runtime == "runsc" {
-		memoryWatch = spec.Limits.MemoryBytes
-	}
-	in, err := input(spec, nonce, memoryWatch)
+	in, err := input(spec, nonce)
 	if err != nil {
 		return runner.RunResult{}, err
 	}
@@ -419,6 +411,7 @@ func (s *Sandbox) create(ctx context.Context, image string, l runner.Limits, sub
 		{Name: "core", Soft: 0, Hard: 0},
 	}
 	user, caps, memory := sandboxUser, []string(nil), l.MemoryBytes
+	env := []string{"PYTHONDONTWRITEBYTECODE=1", "HOME=/tmp", "PYTEST_DISABLE_PLUGIN_AUTOLOAD=1", "ASSAY_SANDBOX_USER=" + sandboxUser}
 	if s.cfg.Runtime == "runsc" {
 		// gVisor leaves a non-dumpable process's /proc/PID/fd open to
 		// processes of the same uid, where the harness's stdin (the hidden
@@ -429,8 +422,10 @@ func (s *Sandbox) create(ctx context.Context, image string, l runner.Limits, sub
 		// between phases (KILL) and to read the report whatever its mode
 		// (DAC_READ_SEARCH): the candidate's code runs as the sandbox user
 		// with no capabilities, as under runc. The harness also enforces
-		// the memory limit there (see gvisorMemoryHeadroom).
+		// the memory limit there, below the cgroup's (see
+		// gvisorMemoryHeadroom).
 		user, caps = "0:0", []string{"SETUID", "SETGID", "SETPCAP", "KILL", "DAC_READ_SEARCH"}
+		env = append(env, "ASSAY_MEMORY_WATCH="+strconv.FormatInt(l.MemoryBytes, 10))
 		memory += gvisorMemoryHeadroom
 		// Under gVisor the pids cgroup also counts the gVisor kernel's own
 		// host threads, so it gets headroom; gVisor enforces RLIMIT_NPROC
@@ -450,7 +445,7 @@ func (s *Sandbox) create(ctx context.Context, image string, l runner.Limits, sub
 		AttachStdout:    true,
 		AttachStderr:    true,
 		NetworkDisabled: true,
-		Env:             []string{"PYTHONDONTWRITEBYTECODE=1", "HOME=/tmp", "PYTEST_DISABLE_PLUGIN_AUTOLOAD=1", "ASSAY_SANDBOX_USER=" + sandboxUser},
+		Env:             env,
 		Labels: map[string]string{
 			LabelSubmission: submission, LabelWorker: s.cfg.Worker, LabelRun: run,
 			LabelDeadline: strconv.FormatInt(time.Now().Add(idle+l.Wall+s.cfg.KillGrace+deadlineMargin).Unix(), 10),

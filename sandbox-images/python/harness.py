@@ -25,6 +25,8 @@ The harness runs as the sandbox user (runc) or as root with only the
 capabilities it needs to give that up (gVisor, see ASSAY_SANDBOX_USER): in
 both cases the candidate's code runs as the sandbox user and can neither
 read this process's memory nor open its file descriptors through /proc.
+With ASSAY_MEMORY_WATCH (bytes; set under gVisor) it also enforces that
+memory limit itself (see MemoryWatch).
 
 The harness writes one framed result line to stdout:
 
@@ -56,6 +58,7 @@ The result:
 
 import base64
 import ctypes
+import errno
 import importlib
 import io
 import json
@@ -142,7 +145,7 @@ def become(ids):
     """Gives up root for good (in a phase's child): every capability, the
     bounding set included, then the sandbox user's ids."""
     for cap in range(CAP_LAST + 1):
-        if LIBC.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() != 22:  # EINVAL: no such cap
+        if LIBC.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() != errno.EINVAL:  # no such cap
             raise OSError(ctypes.get_errno(), "drop capability %d from the bounding set" % cap)
     uid, gid = ids
     os.setgroups([])
@@ -496,9 +499,10 @@ class Child:
 
 
 class Run:
-    def __init__(self, req, ids):
+    def __init__(self, req, ids, memory):
         self.req = req
         self.ids = ids
+        self.memory = memory
         self.start = time.monotonic()
         self.wall = float(req.get("wall", 30))
         self.cap = int(req.get("output_cap", 8 << 20))
@@ -508,7 +512,6 @@ class Run:
         self.lib = {p for p in req.get("files", {}) if "/" not in p and p not in entry}
         self.total_output = 0
         self.timed_out = self.output_limit = False
-        self.memory = MemoryWatch(int(req.get("memory_watch", 0)))
 
     def phase(self, name, paths):
         report_dir = "/tmp/.assay-%s" % name
@@ -766,9 +769,10 @@ def main():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     ids = sandbox_ids()
+    memory = MemoryWatch(int(os.environ.get("ASSAY_MEMORY_WATCH") or 0))
     preload()
     req = json.loads(read_part())
-    result = Run(req, ids).run(read_hidden)
+    result = Run(req, ids, memory).run(read_hidden)
     # The nonce comes last, after every phase's process is gone: no
     # candidate code ever runs in a process that knows it.
     nonce = read_part().decode()
