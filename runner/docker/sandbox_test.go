@@ -189,6 +189,51 @@ if REACHED:
 				t.Errorf("exits %d, %d; output %s", v.ExitCode, h.ExitCode, v.Output)
 			}
 		}},
+		// Under gVisor the hidden phase's process is forked before the
+		// request comes and waits through the visible phase: the visible
+		// phase's code must not be able to signal it, read its memory or
+		// open its file descriptors (under runc it does not exist yet).
+		// gVisor lists another uid's /proc/PID/fd and lets /dev/null be
+		// opened through it, which gives nothing away.
+		{"the next phase's process is out of reach", add + `
+import os, signal
+REACHED = []
+
+def reach(what, pid, f):
+    try:
+        f()
+        REACHED.append("%s of %d" % (what, pid))
+    except OSError:
+        pass
+
+if not os.path.isdir("/work/tests/hidden"):
+    for pid in [int(p) for p in os.listdir("/proc") if p.isdigit()]:
+        if pid == os.getpid():
+            continue
+        try:
+            fds = os.listdir("/proc/%d/fd" % pid)
+        except OSError:
+            fds = []
+        for fd in fds:
+            path = "/proc/%d/fd/%s" % (pid, fd)
+            try:
+                if os.readlink(path) == "/dev/null":
+                    continue
+            except OSError:
+                pass
+            for mode in (os.O_RDONLY, os.O_WRONLY):
+                reach("fd " + fd, pid, lambda: os.close(os.open(path, mode | os.O_NONBLOCK)))
+        reach("mem", pid, lambda: open("/proc/%d/mem" % pid, "rb").close())
+        if pid != 1:  # signals to a namespace's init are dropped, yet succeed
+            reach("stop", pid, lambda: os.kill(pid, signal.SIGSTOP))
+            reach("kill", pid, lambda: os.kill(pid, signal.SIGKILL))
+if REACHED:
+    raise SystemExit("reached " + " ".join(REACHED))
+`, limits(), func(t *testing.T, r runner.RunResult) {
+			if v, h := phase(t, r, runner.PhaseVisible), phase(t, r, runner.PhaseHidden); v.ExitCode != 0 || h.ExitCode != 0 {
+				t.Errorf("exits %d, %d; output %s", v.ExitCode, h.ExitCode, v.Output)
+			}
+		}},
 		{"infinite loop", "while True:\n    pass\n", short, func(t *testing.T, r runner.RunResult) {
 			if !r.TimedOut {
 				t.Errorf("not timed out: %+v", r)

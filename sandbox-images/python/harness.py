@@ -5,21 +5,24 @@ on stdin and runs pytest in up to two phases:
 
 1. visible: the candidate's files, provided modules, fixtures and every test
    but the hidden ones are written to /work, and pytest runs `tests`;
-2. hidden (when the request has hidden files): every other process is
-   killed, /work, /tmp and /dev/shm are emptied, everything is written
-   afresh with the hidden tests added, and pytest runs `tests/hidden`.
+2. hidden (when the request has hidden files): every other process (but
+   the hidden phase's waiting zygote) is killed, /work, /tmp and /dev/shm
+   are emptied, everything is written afresh with the hidden tests added,
+   and pytest runs `tests/hidden`.
 
 The hidden tests come on a second line of stdin that is read only after
 the visible phase has ended, so they are neither on disk nor in this
 process's memory (which each phase's pytest inherits) while the output a
 candidate may see is made.
 
-Each phase's pytest is a fork of this process, which imported pytest before
-the request came: a phase starts in milliseconds rather than paying for a
-new interpreter and pytest's imports, and a container started ahead of time
-(Assay's warm pool) has done that work before the submission arrives. While
-pytest runs, inotify watches the test files, fixtures, provided modules and
-the report: any change is reported as tampering.
+Each phase's pytest is a fork of this process (a Zygote), which imported
+pytest before the request came: a phase starts in milliseconds rather than
+paying for a new interpreter and pytest's imports, and a container started
+ahead of time (Assay's warm pool) has done that work before the submission
+arrives. Under gVisor, where a fork itself costs tens of milliseconds, both
+phases' forks are made before the request too, and wait, as root, for their
+phase. While pytest runs, inotify watches the test files, fixtures, provided
+modules and the report: any change is reported as tampering.
 
 The harness runs as the sandbox user (runc) or as root with only the
 capabilities it needs to give that up (gVisor, see ASSAY_SANDBOX_USER): in
@@ -141,12 +144,18 @@ def sandbox_ids():
     return int(uid), int(gid)
 
 
-def become(ids):
-    """Gives up root for good (in a phase's child): every capability, the
-    bounding set included, then the sandbox user's ids."""
+def drop_bounding_set():
+    """Empties the capability bounding set, so that nothing this process
+    becomes can ever gain a capability again (the ones it holds stay until
+    it gives up root in become)."""
     for cap in range(CAP_LAST + 1):
         if LIBC.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() != errno.EINVAL:  # no such cap
             raise OSError(ctypes.get_errno(), "drop capability %d from the bounding set" % cap)
+
+
+def become(ids):
+    """Gives up root for good (in a phase's child, its bounding set already
+    empty): every uid and gid becomes the sandbox user's."""
     uid, gid = ids
     os.setgroups([])
     os.setresgid(gid, gid, gid)
@@ -186,21 +195,37 @@ def write_files(files):
             f.write(base64.b64decode(data))
 
 
-def kill_others():
-    """Kills every process but this one and init, and waits until they are gone."""
+def kill_others(spare=()):
+    """Kills every process but this one, init and the spared zygotes'
+    (Child; not yet started, so no candidate code has run in them), and
+    waits until they are gone. A spared zygote found dead is spared no
+    more: once reaped, its pid may be reused."""
     me = os.getpid()
+
+    def survivors():
+        reap_orphans()
+        # poll, not returncode: another reap may have taken a zygote's status.
+        keep = {1, me} | {z.pid for z in spare if z.poll() is None}
+        return [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in keep]
+
     for _ in range(500):
-        try:
-            os.kill(-1, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        try:
-            while os.waitpid(-1, os.WNOHANG)[0] > 0:
-                pass
-        except ChildProcessError:
-            pass
-        others = [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me)]
+        others = survivors()
         if not others:
+            return
+        if not spare:
+            try:
+                os.kill(-1, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        else:
+            # kill(-1) would take the zygotes too. Those listed die in this
+            # pass; what they fork meanwhile is listed in the next.
+            for pid in others:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+        if not survivors():
             return
         time.sleep(0.005)
     raise RuntimeError("processes survived SIGKILL")
@@ -394,28 +419,42 @@ def killpg(pid):
 PLUGINS = ("assay_guard", "pytest_timeout")
 
 
-def pytest_child(args, out_w, keep_fds, env, ids):
-    """Runs in a fork of the harness: becomes one phase's pytest and never
-    returns. Only the output pipe and the guard's pipes stay open, so the
-    candidate's code has no way to the harness's stdin, stdout or inotify.
-    With ids (the harness is root), it first becomes the sandbox user."""
+def zygote_main(go_r, out_w, keep_fds, ids):
+    """Runs in a fork of the harness (a zygote): waits for its phase's go,
+    then becomes that phase's pytest and never returns. Only the output
+    pipe and the guard's pipes stay open, so the candidate's code has no
+    way to the harness's stdin, stdout or inotify. With ids (the harness is
+    root), the zygote stays root until its go, out of reach of the
+    candidate's code in an earlier phase, then becomes the sandbox user."""
     try:
         os.setsid()
         if ids:
-            become(ids)
+            drop_bounding_set()
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
         os.dup2(out_w, 1)
         os.dup2(out_w, 2)
-        keep = {0, 1, 2} | set(keep_fds)
+        keep = {0, 1, 2, go_r} | set(keep_fds)
         for fd in [int(f) for f in os.listdir("/proc/self/fd")]:
             if fd not in keep:
                 try:
                     os.close(fd)
                 except OSError:
                     pass
+        go = b""
+        while True:
+            b = os.read(go_r, 1 << 16)
+            if not b:
+                break
+            go += b
+        os.close(go_r)
+        if not go:
+            os._exit(0)  # discarded
+        go = json.loads(go)
+        if ids:
+            become(ids)
         os.chdir(WORK)
-        os.environ.update(env)
+        os.environ.update(go["env"])
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         # What PYTHONDONTWRITEBYTECODE does for a new interpreter (the
@@ -433,7 +472,7 @@ def pytest_child(args, out_w, keep_fds, env, ids):
         # every installed distribution's entry points for each name. The
         # guard is imported here, fresh, with its pipes in the environment.
         plugins = [importlib.import_module(name) for name in PLUGINS]
-        code = pytest.main(args, plugins=plugins)
+        code = pytest.main(go["args"], plugins=plugins)
         # End as an interpreter does: wait for non-daemon threads, then run
         # atexit handlers (never this process's own exit path, which
         # belongs to the harness).
@@ -451,6 +490,65 @@ def pytest_child(args, out_w, keep_fds, env, ids):
             sys.stderr.flush()
         finally:
             os._exit(4)
+
+
+class Zygote:
+    """A phase's pytest process, forked from the harness ahead of its phase
+    with its pipes (output, the guard's token and report) and waiting for
+    its go: the pytest arguments and environment.
+
+    Under gVisor a fork of the preloaded harness costs tens of
+    milliseconds, so there (the harness is root) both phases' zygotes are
+    made before the request arrives, off the submission's critical path;
+    they hold nothing of the request. Under runc a fork takes about a
+    millisecond, and a zygote is made when its phase starts: a waiting one
+    would have the candidate's uid, and an earlier phase could stop it."""
+
+    def __init__(self, ids):
+        self.token = os.urandom(16).hex()
+        token_r, token_w = os.pipe()
+        os.write(token_w, self.token.encode())
+        os.close(token_w)
+        self.guard_r, guard_w = os.pipe()
+        os.set_blocking(self.guard_r, False)
+        self.out_r, out_w = os.pipe()
+        go_r, self.go_w = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            zygote_main(go_r, out_w, (token_r, guard_w), ids)
+        self.child = Child(pid)
+        self.guard_fds = {"ASSAY_GUARD_TOKEN_FD": str(token_r), "ASSAY_GUARD_OUT_FD": str(guard_w)}
+        for fd in (go_r, out_w, token_r, guard_w):
+            os.close(fd)
+
+    def alive(self):
+        return self.child.poll() is None
+
+    def start(self, args, env):
+        """Gives the zygote its go: it becomes the phase's pytest."""
+        go = json.dumps({"args": args, "env": dict(env, **self.guard_fds)}).encode()
+        try:
+            os.write(self.go_w, go)  # far below a pipe's buffer
+        except BrokenPipeError:
+            pass  # it died: the phase finds no report
+        finally:
+            os.close(self.go_w)
+            self.go_w = None
+
+    def discard(self):
+        """Ends an unused zygote and closes its pipes."""
+        if self.go_w is not None:
+            os.close(self.go_w)  # EOF without a go: the zygote exits
+            self.go_w = None
+        try:
+            os.kill(self.child.pid, signal.SIGKILL)  # before its go: no descendants
+        except ProcessLookupError:
+            pass
+        self.child.wait()
+        for fd in (self.out_r, self.guard_r):
+            os.close(fd)
 
 
 def reap_orphans(child=None):
@@ -499,10 +597,11 @@ class Child:
 
 
 class Run:
-    def __init__(self, req, ids, memory):
+    def __init__(self, req, ids, memory, zygotes):
         self.req = req
         self.ids = ids
         self.memory = memory
+        self.zygotes = zygotes  # phase name -> Zygote made ahead
         self.start = time.monotonic()
         self.wall = float(req.get("wall", 30))
         self.cap = int(req.get("output_cap", 8 << 20))
@@ -534,13 +633,6 @@ class Run:
             "--import-mode=importlib", "--junitxml", report,
             "-q", "--tb=short", "-rfE", "--color=no", "--capture=no",
         ] + paths
-        # The guard plugin gets a token on one pipe and reports on another.
-        token = os.urandom(16).hex()
-        token_r, token_w = os.pipe()
-        os.write(token_w, token.encode())
-        os.close(token_w)
-        guard_r, guard_w = os.pipe()
-        os.set_blocking(guard_r, False)
         env = {
             "PYTHONPATH": "/opt/assay:" + WORK,
             "PYTHONUNBUFFERED": "1",
@@ -548,25 +640,19 @@ class Run:
             # (argparse makes dozens) looks for catalogues on disk, slow on
             # the engine's overlay file system.
             "LANGUAGE": "C",
-            "ASSAY_GUARD_TOKEN_FD": str(token_r),
-            "ASSAY_GUARD_OUT_FD": str(guard_w),
         }
+        zygote = self.zygotes.pop(name, None)
+        if zygote is None or not zygote.alive():
+            if zygote is not None:
+                zygote.discard()
+            zygote = Zygote(self.ids)
         out = Output(self.keep)
-        out_r, out_w = os.pipe()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:
-            pytest_child(args, out_w, (token_r, guard_w), env, self.ids)
-        child = Child(pid)
-        os.close(out_w)
-        os.close(token_r)
-        os.close(guard_w)
+        zygote.start(args, env)
+        child, out_r, guard_r, token = zygote.child, zygote.out_r, zygote.guard_r, zygote.token
         guard = bytearray()
         sel = selectors.DefaultSelector()
         sel.register(out_r, selectors.EVENT_READ)
         sel.register(guard_r, selectors.EVENT_READ)
-        fd = out_r
         interrupted_at = exited_at = None
         while True:
             now = time.monotonic()
@@ -602,7 +688,7 @@ class Run:
                 elif len(guard) < (1 << 20):
                     guard += b
             if out_r in ready:
-                b = os.read(fd, 1 << 16)
+                b = os.read(out_r, 1 << 16)
                 if not b:
                     break
                 out.add(b)
@@ -644,8 +730,9 @@ class Run:
         with acting_as(self.ids):
             write_files(files)
         phases.append(self.phase("visible", ["tests"]))
-        # Nothing of the visible phase may live while the hidden tests come.
-        kill_others()
+        # Nothing of the visible phase may live while the hidden tests come
+        # (but the hidden phase's zygote, where no candidate code has run).
+        kill_others([z.child for z in self.zygotes.values()])
         hidden = read_hidden()
         if hidden and not (self.timed_out or self.output_limit or self.memory.exceeded):
             with acting_as(self.ids):
@@ -655,6 +742,8 @@ class Run:
                 write_files(files)
                 write_files(hidden)
             phases.append(self.phase("hidden", ["tests/hidden"]))
+        for z in self.zygotes.values():
+            z.discard()
         kill_others()
         return {
             "phases": phases,
@@ -771,8 +860,9 @@ def main():
     ids = sandbox_ids()
     memory = MemoryWatch(int(os.environ.get("ASSAY_MEMORY_WATCH") or 0))
     preload()
+    zygotes = {name: Zygote(ids) for name in ("visible", "hidden")} if ids else {}
     req = json.loads(read_part())
-    result = Run(req, ids, memory).run(read_hidden)
+    result = Run(req, ids, memory, zygotes).run(read_hidden)
     # The nonce comes last, after every phase's process is gone: no
     # candidate code ever runs in a process that knows it.
     nonce = read_part().decode()
