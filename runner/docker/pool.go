@@ -127,7 +127,11 @@ func (p *pool) pop(k, image string, l runner.Limits) *started {
 		set = &warmSet{image: image, limits: l}
 		p.byKey[k] = set
 	}
-	defer p.refillLocked(k)
+	if len(set.idle) <= 1 {
+		// The set is empty now: the next run would start cold, so the
+		// refill cannot wait for this run to end (see release).
+		defer p.refillLocked(k)
+	}
 	if len(set.idle) == 0 {
 		return nil
 	}
@@ -135,6 +139,22 @@ func (p *pool) pop(k, image string, l runner.Limits) *started {
 	set.idle = set.idle[1:]
 	p.s.cfg.PoolObserver.PoolIdle(-1)
 	return c
+}
+
+// release is told that a run of image with limits l has ended, and starts
+// the refill that pop left for later: a container starting (the engine's
+// work and the harness's imports) competes for the CPUs with the run it
+// would replace, so while the set has containers waiting, the refill
+// waits for the run.
+func (p *pool) release(image string, l runner.Limits) {
+	if p.s.cfg.PoolSize <= 0 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if k := limitsKey(image, l); p.byKey[k] != nil {
+		p.refillLocked(k)
+	}
 }
 
 // alive reports whether a pooled container can take a run: not too old,

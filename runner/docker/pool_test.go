@@ -229,3 +229,48 @@ func leakProbe(t *testing.T, rt string, pooled bool, probe, visible string) {
 		t.Errorf("pooled=%v: hidden phase exit %d\n%s", pooled, h.ExitCode, h.Output)
 	}
 }
+
+// While a run is in progress and its set still has a container waiting,
+// the refill waits for the run to end (a container starting beside the run
+// would compete with it for the CPUs); then the set fills up again.
+func TestWarmPoolRefillsAfterTheRunWhileOthersWait(t *testing.T) {
+	sb, _, _ := pooledSandbox(t, "", 2, time.Minute)
+	l := limits()
+	sb.Warm("", l)
+	waitIdle(t, sb, l, 2)
+	slow := "import os, time\nif not os.path.isdir('tests/hidden'):\n    time.sleep(3)\n" + addSolution
+	type ran struct {
+		r   runner.RunResult
+		err error
+	}
+	done := make(chan ran, 1)
+	go func() {
+		r, err := sb.Run(context.Background(), spec("slow-run", slow, l))
+		done <- ran{r, err}
+	}()
+	taken := false
+	// A refill takes far longer than the gap between Run's return and done.
+	for running := true; running; {
+		select {
+		case res := <-done:
+			if res.err != nil {
+				t.Fatal(res.err)
+			}
+			if h := phase(t, res.r, runner.PhaseHidden); h.ExitCode != 0 {
+				t.Fatalf("hidden exit %d\n%s", h.ExitCode, h.Output)
+			}
+			running = false
+		default:
+			n := sb.Idle("", l)
+			taken = taken || n < 2
+			if taken && n > 1 {
+				t.Fatalf("%d containers waiting during the run: the refill did not wait for it", n)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	if !taken {
+		t.Fatal("the run took no container from the pool")
+	}
+	waitIdle(t, sb, l, 2)
+}

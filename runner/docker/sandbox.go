@@ -320,6 +320,7 @@ func (s *Sandbox) Run(ctx context.Context, spec runner.RunSpec) (runner.RunResul
 			return runner.RunResult{}, err
 		}
 	}
+	defer s.pool.release(image, spec.Limits)
 	defer s.removeLater(c, spec.ID)
 	return s.execute(ctx, c, spec, in, nonce)
 }
