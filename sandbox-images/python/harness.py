@@ -21,8 +21,9 @@ paying for a new interpreter and pytest's imports, and a container started
 ahead of time (Assay's warm pool) has done that work before the submission
 arrives. Under gVisor, where a fork itself costs tens of milliseconds, both
 phases' forks are made before the request too, copy the memory they
-inherited while they wait (see own_pages), and wait as root. While pytest runs, inotify watches the test files, fixtures, provided
-modules and the report: any change is reported as tampering.
+inherited while they wait (see own_pages), and wait as root. While pytest
+runs, inotify watches the test files, fixtures, provided modules and the
+report: any change is reported as tampering.
 
 The harness runs as the sandbox user (runc) or as root with only the
 capabilities it needs to give that up (gVisor, see ASSAY_SANDBOX_USER): in
@@ -420,7 +421,7 @@ def killpg(pid):
 PLUGINS = ("assay_guard", "pytest_timeout")
 
 
-def zygote_main(go_r, out_w, keep_fds, ids, ranges):
+def zygote_main(go_r, out_w, keep_fds, ids, ahead):
     """Runs in a fork of the harness (a zygote): waits for its phase's go,
     then becomes that phase's pytest and never returns. Only the output
     pipe and the guard's pipes stay open, so the candidate's code has no
@@ -442,7 +443,10 @@ def zygote_main(go_r, out_w, keep_fds, ids, ranges):
                     os.close(fd)
                 except OSError:
                     pass
-        own_pages(ranges)
+        if ahead:
+            # Its own map, not the parent's: the fork may have unmapped
+            # some of that since.
+            own_pages(private_ranges())
         go = b""
         while True:
             b = os.read(go_r, 1 << 16)
@@ -496,7 +500,7 @@ def zygote_main(go_r, out_w, keep_fds, ids, ranges):
 
 def private_ranges():
     """The address ranges of this process's private writable memory (the
-    interpreter's heap and data), but the stack and the kernel's pages."""
+    interpreter's heap and data), except the stack and the kernel's pages."""
     ranges = []
     with open("/proc/self/maps") as f:
         maps = f.read().splitlines()
@@ -537,8 +541,7 @@ class Zygote:
         # Made ahead, it takes its own copy of the harness's memory while
         # it waits (see own_pages); what that costs is counted out of
         # the memory watch's measure while it waits (see MemoryWatch).
-        ranges = private_ranges() if ahead else []
-        self.private = sum(b - a for a, b in ranges)
+        self.private = sum(b - a for a, b in private_ranges()) if ahead else 0
         self.token = os.urandom(16).hex()
         token_r, token_w = os.pipe()
         os.write(token_w, self.token.encode())
@@ -551,7 +554,7 @@ class Zygote:
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
-            zygote_main(go_r, out_w, (token_r, guard_w), ids, ranges)
+            zygote_main(go_r, out_w, (token_r, guard_w), ids, ahead)
         self.child = Child(pid)
         self.guard_fds = {"ASSAY_GUARD_TOKEN_FD": str(token_r), "ASSAY_GUARD_OUT_FD": str(guard_w)}
         for fd in (go_r, out_w, token_r, guard_w):
