@@ -234,6 +234,29 @@ if REACHED:
 				t.Errorf("exits %d, %d; output %s", v.ExitCode, h.ExitCode, v.Output)
 			}
 		}},
+		// A chain of processes that each fork and exit changes pid all the
+		// time: the harness must still kill it before the hidden phase
+		// (which checks that nothing of the visible phase writes anymore).
+		{"a wandering fork chain does not live into the hidden phase", add + `
+import os, time
+MARK = "/tmp/wanderer"
+if not os.path.isdir("/work/tests/hidden"):
+    if os.fork() == 0:
+        os.setsid()
+        while True:
+            if os.fork():
+                os._exit(0)
+            with open(MARK, "w") as f:
+                f.write(str(os.getpid()))
+else:
+    time.sleep(0.3)
+    if os.path.exists(MARK):
+        raise SystemExit("a visible phase's process is alive: " + open(MARK).read())
+`, limits(), func(t *testing.T, r runner.RunResult) {
+			if v, h := phase(t, r, runner.PhaseVisible), phase(t, r, runner.PhaseHidden); v.ExitCode != 0 || h.ExitCode != 0 {
+				t.Errorf("exits %d, %d; hidden output %s", v.ExitCode, h.ExitCode, h.Output)
+			}
+		}},
 		{"infinite loop", "while True:\n    pass\n", short, func(t *testing.T, r runner.RunResult) {
 			if !r.TimedOut {
 				t.Errorf("not timed out: %+v", r)

@@ -81,6 +81,9 @@ SCRATCH = ("/work", "/tmp", "/dev/shm")
 REPORT_MAX = 8 << 20
 PAGE = os.sysconf("SC_PAGE_SIZE")
 PR_SET_DUMPABLE = 4
+# Passes of kill_others that spare the waiting zygotes (5 ms apart)
+# before it kills everything at once.
+SPARE_PASSES = 20
 
 LIBC = ctypes.CDLL(None, use_errno=True)
 
@@ -210,18 +213,21 @@ def kill_others(spare=()):
         keep = {1, me} | {z.pid for z in spare if z.poll() is None}
         return [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in keep]
 
-    for _ in range(500):
+    for attempt in range(500):
         others = survivors()
         if not others:
             return
-        if not spare:
+        if not spare or attempt >= SPARE_PASSES:
+            # One atomic kill that no fork outruns; past SPARE_PASSES it
+            # takes the zygotes too (their phases fork afresh).
             try:
                 os.kill(-1, signal.SIGKILL)
             except ProcessLookupError:
                 pass
         else:
             # kill(-1) would take the zygotes too. Those listed die in this
-            # pass; what they fork meanwhile is listed in the next.
+            # pass; what they fork meanwhile is listed in the next (a chain
+            # of processes that fork and exit can outrun this for ever).
             for pid in others:
                 try:
                     os.kill(pid, signal.SIGKILL)
@@ -521,8 +527,10 @@ def own_pages(ranges):
     pytest's run would take thousands (about 60 ms per submission)."""
     for a, b in ranges:
         for p in range(a, b, PAGE):
-            v = ctypes.c_char.from_address(p)
-            v.value = v.value
+            # One C call reads and writes the byte back: between a read
+            # and a write in Python, the interpreter could change it (a
+            # pymalloc pool's header sits at the start of its page).
+            ctypes.memmove(p, p, 1)
 
 
 class Zygote:
@@ -579,10 +587,8 @@ class Zygote:
         if self.go_w is not None:
             os.close(self.go_w)  # EOF without a go: the zygote exits
             self.go_w = None
-        try:
-            os.kill(self.child.pid, signal.SIGKILL)  # before its go: no descendants
-        except ProcessLookupError:
-            pass
+        if self.child.poll() is None:  # else reaped: its pid may be another's
+            self.child.send_signal(signal.SIGKILL)  # before its go: no descendants
         self.child.wait()
         for fd in (self.out_r, self.guard_r):
             os.close(fd)
@@ -684,7 +690,9 @@ class Run:
                 zygote.discard()
             zygote = Zygote(self.ids)
         out = Output(self.keep)
-        self.memory.allowance = sum(z.private for z in self.zygotes.values())
+        # At most the harness's copy (about 22 MiB), well within the
+        # cgroup's headroom over the watch's limit (gvisorMemoryHeadroom).
+        self.memory.allowance = sum(z.private for z in self.zygotes.values() if z.alive())
         zygote.start(args, env)
         child, out_r, guard_r, token = zygote.child, zygote.out_r, zygote.guard_r, zygote.token
         guard = bytearray()
