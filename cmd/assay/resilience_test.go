@@ -89,8 +89,16 @@ func startProcess(t *testing.T, bin string, args []string, env ...string) *proce
 	}
 	go func() { p.done <- p.cmd.Wait() }()
 	t.Cleanup(func() {
-		_ = p.cmd.Process.Kill()
-		<-p.done
+		// SIGTERM first: a worker drains its warm pool on the way out, so
+		// no container outlives the test (after SIGKILL they would wait
+		// for a sweep). A process the test already killed has ended.
+		_ = p.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-p.done:
+		case <-time.After(45 * time.Second):
+			_ = p.cmd.Process.Kill()
+			<-p.done
+		}
 		if t.Failed() {
 			t.Logf("%s log:\n%s", strings.Join(args, " "), p.logs.String())
 		}
