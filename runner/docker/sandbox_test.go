@@ -60,6 +60,14 @@ func phase(t *testing.T, r runner.RunResult, name string) runner.PhaseResult {
 	return runner.PhaseResult{}
 }
 
+// bothPhasesPass fails the test unless both phases' pytest exited 0.
+func bothPhasesPass(t *testing.T, r runner.RunResult) {
+	t.Helper()
+	if v, h := phase(t, r, runner.PhaseVisible), phase(t, r, runner.PhaseHidden); v.ExitCode != 0 || h.ExitCode != 0 {
+		t.Errorf("exits %d, %d; visible output %s\nhidden output %s", v.ExitCode, h.ExitCode, v.Output, h.Output)
+	}
+}
+
 // assertGone fails when any container labelled for this run still exists.
 func assertGone(t *testing.T, sb *docker.Sandbox, id string) {
 	t.Helper()
@@ -184,11 +192,7 @@ except OSError:
     pass
 if REACHED:
     raise SystemExit("reached " + " ".join(REACHED))
-`, limits(), func(t *testing.T, r runner.RunResult) {
-			if v, h := phase(t, r, runner.PhaseVisible), phase(t, r, runner.PhaseHidden); v.ExitCode != 0 || h.ExitCode != 0 {
-				t.Errorf("exits %d, %d; output %s", v.ExitCode, h.ExitCode, v.Output)
-			}
-		}},
+`, limits(), bothPhasesPass},
 		// Under gVisor the hidden phase's process is forked before the
 		// request comes and waits through the visible phase: the visible
 		// phase's code must not be able to signal it, read its memory or
@@ -229,11 +233,7 @@ if not os.path.isdir("/work/tests/hidden"):
             reach("kill", pid, lambda: os.kill(pid, signal.SIGKILL))
 if REACHED:
     raise SystemExit("reached " + " ".join(REACHED))
-`, limits(), func(t *testing.T, r runner.RunResult) {
-			if v, h := phase(t, r, runner.PhaseVisible), phase(t, r, runner.PhaseHidden); v.ExitCode != 0 || h.ExitCode != 0 {
-				t.Errorf("exits %d, %d; output %s", v.ExitCode, h.ExitCode, v.Output)
-			}
-		}},
+`, limits(), bothPhasesPass},
 		// A chain of processes that each fork and exit changes pid all the
 		// time: the harness must still kill it before the hidden phase
 		// (which checks that nothing of the visible phase writes anymore).
@@ -252,11 +252,7 @@ else:
     time.sleep(0.3)
     if os.path.exists(MARK):
         raise SystemExit("a visible phase's process is alive: " + open(MARK).read())
-`, limits(), func(t *testing.T, r runner.RunResult) {
-			if v, h := phase(t, r, runner.PhaseVisible), phase(t, r, runner.PhaseHidden); v.ExitCode != 0 || h.ExitCode != 0 {
-				t.Errorf("exits %d, %d; hidden output %s", v.ExitCode, h.ExitCode, h.Output)
-			}
-		}},
+`, limits(), bothPhasesPass},
 		{"infinite loop", "while True:\n    pass\n", short, func(t *testing.T, r runner.RunResult) {
 			if !r.TimedOut {
 				t.Errorf("not timed out: %+v", r)
