@@ -120,6 +120,7 @@ func (a *testApp) api(t *testing.T, token, method, path string, body any, want i
 // and sees every test of that submission with its duration beside the
 // reference's.
 func TestBrowserCandidateAndInterviewer(t *testing.T) {
+	testenv.Parallel(t)
 	ctx, cancel := browser(t)
 	defer cancel()
 	app := startApp(t, "", nil)

@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -47,6 +49,11 @@ func startApp(t *testing.T, redisURL string, env map[string]string) *testApp {
 		"REDIS_URL": redisURL, "ASSAY_IMAGE": image, "ASSAY_ADDR": "127.0.0.1:0",
 		"ASSAY_WORKERS": "2", "ASSAY_LEASE": "2s", "ASSAY_WORKER_ID": "e2e-" + t.Name() + "-" + uuid.NewString()[:8],
 		"ASSAY_ADMIN_TOKEN": testAdminToken, "ASSAY_DRAIN_TIMEOUT": "2s",
+		// Containers start on demand unless a test sets a warm pool (2 is
+		// the production default): the pool warms containers for each of the
+		// built-in challenges' limits at start-up, which on two cores
+		// made a test of one or two runs take up to three times as long.
+		"ASSAY_POOL_SIZE": "0",
 	}
 	for k, v := range env {
 		vars[k] = v
@@ -194,9 +201,10 @@ func assertNoContainers(t *testing.T, a *testApp) {
 }
 
 // TestBuiltinChallengesEndToEnd sends every built-in challenge's reference,
-// starter and known-bad solutions through HTTP, Redis and Docker.
+// starter and one known-bad solution through HTTP, Redis and Docker.
 func TestBuiltinChallengesEndToEnd(t *testing.T) {
-	app := startApp(t, "", nil)
+	testenv.Parallel(t)
+	app := startApp(t, "", map[string]string{"ASSAY_POOL_SIZE": "2"}) // the production default
 	list, err := challenges.LoadAll(challenges.Builtin())
 	if err != nil || len(list) < 3 {
 		t.Fatalf("built-in challenges: %d, %v", len(list), err)
@@ -218,8 +226,11 @@ func TestBuiltinChallengesEndToEnd(t *testing.T) {
 			scientific++
 		}
 		all = append(all, sent{ch, "starter", app.submit(t, ch.Slug, texts(ch.Starter))})
-		for name, files := range ch.Bad {
-			all = append(all, sent{ch, "bad/" + name, app.submit(t, ch.Slug, texts(files))})
+		// One known-bad solution each: `make check-challenges` runs every
+		// one under both runtimes; here they show the whole path's failing
+		// results (messages, counts), which one per challenge does.
+		if bad := slices.Sorted(maps.Keys(ch.Bad)); len(bad) > 0 {
+			all = append(all, sent{ch, "bad/" + bad[0], app.submit(t, ch.Slug, texts(ch.Bad[bad[0]]))})
 		}
 	}
 	for _, s := range all {
@@ -274,6 +285,7 @@ func TestBuiltinChallengesEndToEnd(t *testing.T) {
 // TestVerdictsForBrokenCode checks the verdicts of code that cannot pass,
 // with a short time ceiling so a hang ends quickly.
 func TestVerdictsForBrokenCode(t *testing.T) {
+	testenv.Parallel(t)
 	app := startApp(t, "", map[string]string{"ASSAY_MAX_TIME": "10s"})
 	ref := texts(mustChallenge(t, "decorators").Reference)["solution.py"]
 	cases := []struct {
@@ -329,6 +341,7 @@ func mustChallenge(t *testing.T, slug string) *challenges.Challenge {
 // SIGKILL while it runs a submission, and shows another worker reclaims the
 // job after the lease and records one result.
 func TestKilledWorkerLosesNothing(t *testing.T) {
+	testenv.Parallel(t)
 	image := testenv.Docker(t)
 	redisURL := testenv.Redis(t)
 	bin := buildAssay(t)
@@ -432,6 +445,7 @@ func removeContainers(t *testing.T, worker string) {
 }
 
 func TestBadRequestQueuesNothing(t *testing.T) {
+	testenv.Parallel(t)
 	app := startApp(t, "", nil)
 	for _, body := range []string{`{"challenge":"nope","files":{"solution.py":"x"}}`, `{"challenge":"decorators","files":{"conftest.py":"x"}}`, `not json`} {
 		resp, err := postAsAdmin(http.DefaultClient, app.base, strings.NewReader(body))
@@ -483,6 +497,7 @@ func queueLength(ctx context.Context, redisURL string) (int64, error) {
 // submission: it stops accepting, finishes the run, records the result and
 // exits 0.
 func TestSIGTERMDrains(t *testing.T) {
+	testenv.Parallel(t)
 	image := testenv.Docker(t)
 	redisURL := testenv.Redis(t)
 	bin := buildAssay(t)

@@ -69,6 +69,7 @@ func loadHostile(t *testing.T, reference string) []hostileCase {
 // never shows hidden test source, that no container is left, and that an
 // ordinary submission still passes and the server is ready afterwards.
 func TestHostileCorpus(t *testing.T) {
+	testenv.Parallel(t)
 	testenv.Docker(t)
 	ch := mustChallenge(t, "decorators")
 	reference := texts(ch.Reference)["solution.py"]
@@ -96,11 +97,11 @@ func TestHostileCorpus(t *testing.T) {
 	corpus := loadHostile(t, reference)
 	for _, rt := range testenv.Runtimes(t) {
 		t.Run(testenv.RuntimeName(rt), func(t *testing.T) {
-			t.Parallel()
+			testenv.Parallel(t)
 			// The time limit leaves room for a loaded CI machine: there,
 			// gVisor runs of the passing cases have taken 8 s (1.4 s idle),
 			// and a tighter limit turned their verdicts into timeouts.
-			app := startApp(t, "", map[string]string{"ASSAY_MAX_TIME": "20s", "ASSAY_RUNTIME": rt, "ASSAY_WORKERS": "1"})
+			app := startApp(t, "", map[string]string{"ASSAY_MAX_TIME": "20s", "ASSAY_RUNTIME": rt, "ASSAY_WORKERS": "1", "ASSAY_POOL_SIZE": "2"})
 			ids := make([]string, len(corpus))
 			for i, c := range corpus {
 				ids[i] = app.submit(t, "decorators", map[string]string{"solution.py": c.source})
@@ -142,6 +143,7 @@ func TestHostileCorpus(t *testing.T) {
 
 // TestHostileRequests: what the API must refuse before anything is queued.
 func TestHostileRequests(t *testing.T) {
+	testenv.Parallel(t)
 	app := startApp(t, "", nil)
 	huge := strings.Repeat("# padding\n", 18<<20/10)
 	cases := []struct {

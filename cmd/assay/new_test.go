@@ -50,6 +50,7 @@ func TestChallengesNewScaffoldsALoadableFolder(t *testing.T) {
 // TestScaffoldPassesTheRealCheck runs `assay challenges check` (without
 // --write) on a fresh scaffold in the real sandbox: it must pass as is.
 func TestScaffoldPassesTheRealCheck(t *testing.T) {
+	testenv.Parallel(t)
 	image := testenv.Docker(t)
 	dir := t.TempDir()
 	if _, err := scaffold(dir, "word-count"); err != nil {

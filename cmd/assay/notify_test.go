@@ -20,6 +20,7 @@ import (
 // finished submission to a real receiver, signed, and staff can read the
 // delivery record.
 func TestWebhookEndToEnd(t *testing.T) {
+	testenv.Parallel(t)
 	const secret = "e2e-webhook-secret"
 	var mu sync.Mutex
 	var got []webhook.Payload

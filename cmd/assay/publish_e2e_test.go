@@ -62,6 +62,7 @@ func (a *testApp) publish(t *testing.T, archive []byte, status int) api.Publishe
 // TestPublishScaffoldEndToEnd scaffolds a challenge, publishes it over
 // HTTP to a real server (Redis, Docker), submits to it and gets verdicts.
 func TestPublishScaffoldEndToEnd(t *testing.T) {
+	testenv.Parallel(t)
 	app := startApp(t, "", nil)
 	files, err := challenges.Scaffold("word-count")
 	if err != nil {
@@ -117,6 +118,7 @@ func adder(v2 bool) map[string][]byte {
 // worker: the queued submission runs against v1 and its result says so,
 // while a new submission gets v2.
 func TestQueuedSubmissionKeepsItsVersion(t *testing.T) {
+	testenv.Parallel(t)
 	image := testenv.Docker(t)
 	redisURL := testenv.Redis(t)
 	vars := map[string]string{

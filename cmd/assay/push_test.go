@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"assay/challenges"
+	"assay/internal/testenv"
 )
 
 // scaffoldFolder writes `assay challenges new SLUG` into a temporary
@@ -212,6 +213,7 @@ func TestPushRefusals(t *testing.T) {
 // new`, pushes it to a real server (Redis, Docker), submits to it, pushes
 // it again, and pushes a broken version of it with the built binary.
 func TestPushScaffoldThenSubmit(t *testing.T) {
+	testenv.Parallel(t)
 	app := startApp(t, "", nil)
 	dir := scaffoldFolder(t, "cli-words")
 	env := map[string]string{"ASSAY_SERVER": app.base, "ASSAY_TOKEN": testAdminToken}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"assay/api"
+	"assay/internal/testenv"
 	"assay/runner"
 )
 
@@ -17,6 +18,7 @@ import (
 // server, Redis and Docker: the copies run in the sandbox, their results
 // are recorded beside the originals', and progress reaches completion.
 func TestRegradeEndToEnd(t *testing.T) {
+	testenv.Parallel(t)
 	app := startApp(t, "", nil)
 	ch := mustChallenge(t, "decorators")
 	ref := app.submit(t, ch.Slug, texts(ch.Reference))

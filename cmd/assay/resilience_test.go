@@ -161,6 +161,10 @@ func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) 
 // gets exactly one recorded result, the killed run is reclaimed by the
 // other worker, and the killed worker's leftover container is removed when
 // a worker of its name starts again.
+//
+// Not run in parallel with other tests: its worker processes warm the pool
+// for every built-in challenge at start-up, and beside the other tests'
+// runs that load pushed its first runs past their time limit.
 func TestTwoWorkersFiftyJobsOneKilled(t *testing.T) {
 	image := testenv.Docker(t)
 	redisURL := testenv.Redis(t)
@@ -269,6 +273,7 @@ func TestTwoWorkersFiftyJobsOneKilled(t *testing.T) {
 // when it is back, the API and the worker carry on by themselves and every
 // accepted submission gets its result.
 func TestRedisCrashLosesNothing(t *testing.T) {
+	testenv.Parallel(t)
 	testenv.Docker(t)
 	rp := testenv.RedisServer(t, t.TempDir(), true)
 	dir := tinyChallenge(t)
@@ -342,6 +347,10 @@ func TestRedisCrashLosesNothing(t *testing.T) {
 // `assay serve` with a small queue limit: every request gets 202 or 503
 // (with Retry-After), every 202 gets exactly one result, and the server's
 // peak memory stays bounded.
+//
+// Not run in parallel with other tests: its worker processes warm the pool
+// for every built-in challenge at start-up, and beside the other tests'
+// runs that load pushed its first runs past their time limit.
 func TestBurst(t *testing.T) {
 	image := testenv.Docker(t)
 	redisURL := testenv.Redis(t)

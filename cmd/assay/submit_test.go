@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"assay/internal/testenv"
 	"assay/runner"
 )
 
@@ -437,6 +438,7 @@ func TestSubmitWaitsThroughAStreamThatEnds(t *testing.T) {
 // TestSubmitAgainstARealServer runs assay submit, in process and as the
 // built binary, against a real server with Redis and Docker.
 func TestSubmitAgainstARealServer(t *testing.T) {
+	testenv.Parallel(t)
 	app := startApp(t, "", nil)
 	ch := mustChallenge(t, "decorators")
 	dir := t.TempDir()

@@ -221,3 +221,13 @@ func tail(path string) string {
 	}
 	return strings.TrimSpace(string(b))
 }
+
+// Parallel marks t to run in parallel with other such tests, unless
+// REDIS_URL is set: then every test shares that one database, which Redis
+// flushes for each, so they must take turns.
+func Parallel(t *testing.T) {
+	t.Helper()
+	if os.Getenv("REDIS_URL") == "" {
+		t.Parallel()
+	}
+}
