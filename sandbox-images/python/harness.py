@@ -587,7 +587,7 @@ class Zygote:
         if self.go_w is not None:
             os.close(self.go_w)  # EOF without a go: the zygote exits
             self.go_w = None
-        if self.child.poll() is None:  # else reaped: its pid may be another's
+        if self.alive():  # else reaped: its pid may be another's
             self.child.send_signal(signal.SIGKILL)  # before its go: no descendants
         self.child.wait()
         for fd in (self.out_r, self.guard_r):
