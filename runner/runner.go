@@ -15,14 +15,51 @@ type Verdict string
 // The verdicts. Only VerdictInternalError is the system's fault; every other
 // verdict is a statement about the candidate's code.
 const (
-	VerdictPassed        Verdict = "passed"         // every expected test passed
-	VerdictFailed        Verdict = "failed"         // some test failed or was skipped
-	VerdictError         Verdict = "error"          // collection/import/syntax error, crash, no complete report
-	VerdictTimeout       Verdict = "timeout"        // the wall-clock deadline was hit
-	VerdictMemoryLimit   Verdict = "memory_limit"   // the OOM killer fired in the sandbox
-	VerdictOutputLimit   Verdict = "output_limit"   // the run flooded its output past the hard cap
-	VerdictRejected      Verdict = "rejected"       // bad input found after queueing
+	VerdictPassed      Verdict = "passed"       // every expected test passed
+	VerdictFailed      Verdict = "failed"       // some test failed or was skipped
+	VerdictError       Verdict = "error"        // collection/import/syntax error, crash, no complete report
+	VerdictTimeout     Verdict = "timeout"      // the wall-clock deadline was hit
+	VerdictMemoryLimit Verdict = "memory_limit" // the OOM killer fired in the sandbox
+	VerdictOutputLimit Verdict = "output_limit" // the run flooded its output past the hard cap
+	VerdictRejected    Verdict = "rejected"     // bad input found after queueing
+	// VerdictTampered: the run interfered with its own grading (the tests,
+	// the report, pytest's machinery, a canary). Staff see it with the
+	// evidence (Result.Tampering); the candidate's view shows an error
+	// with a neutral phrase (CandidateVerdict).
+	VerdictTampered      Verdict = "tampered"
 	VerdictInternalError Verdict = "internal_error" // the system failed; retried before it is recorded
+)
+
+// CandidateVerdict is the verdict as the candidate's view shows it: a
+// detected tampering reads as an error, so that an attacker does not learn
+// which check caught them or that one did.
+func CandidateVerdict(v Verdict) Verdict {
+	if v == VerdictTampered {
+		return VerdictError
+	}
+	return v
+}
+
+// CandidateTamperedReason is the reason the candidate's view shows for a
+// tampered run: fixed, whatever was found.
+const CandidateTamperedReason = "the run did not complete normally, so its tests could not be graded"
+
+// Finding is one piece of evidence of tampering: which check saw it, and
+// what it saw (for staff only).
+type Finding struct {
+	Check string `json:"check"`
+	Phase string `json:"phase,omitempty"`
+	Seen  string `json:"seen"`
+}
+
+// The checks that produce findings.
+const (
+	CheckWatcher = "watcher" // inotify saw the tests, fixtures, modules or report change, or overflowed
+	CheckGuard   = "guard"   // the guard plugin saw pytest's machinery replaced or extended
+	CheckAudit   = "audit"   // the audit hook refused a sharp tool to candidate code
+	CheckReport  = "report"  // a phase's report disagrees with itself, its phase, its exit status or the guard's tally
+	CheckCanary  = "canary"  // a canary test passed or went missing
+	CheckHarness = "harness" // the harness found the sandbox in a state it did not leave it in
 )
 
 // Status is where a submission is in its life.
@@ -88,6 +125,8 @@ type Result struct {
 	// hidden phase, which only interviewers may see.
 	Output       string `json:"output,omitempty"`
 	HiddenOutput string `json:"hidden_output,omitempty"`
+	// Tampering is the evidence behind a tampered verdict (staff only).
+	Tampering []Finding `json:"tampering,omitempty"`
 	// Flags point interviewers at source that reaches for pytest's
 	// internals or the sandbox (see Flags); they never change the verdict.
 	Flags            []string `json:"flags,omitempty"`
@@ -95,6 +134,9 @@ type Result struct {
 	ChallengeVersion string   `json:"challenge_version"`
 	QueuedMS         int64    `json:"queued_ms"`
 	RunMS            int64    `json:"run_ms"`
+	// VisibleRunMS is the visible phase's time alone: what the
+	// candidate's view shows, since RunMS varies with the hidden phase.
+	VisibleRunMS int64 `json:"visible_run_ms,omitempty"`
 	// PeakMemoryBytes is the sandbox's peak memory use; 0 when unknown.
 	PeakMemoryBytes int64     `json:"peak_memory_bytes,omitempty"`
 	StartedAt       time.Time `json:"started_at"`
