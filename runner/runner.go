@@ -129,11 +129,14 @@ type Result struct {
 	Tampering []Finding `json:"tampering,omitempty"`
 	// Flags point interviewers at source that reaches for pytest's
 	// internals or the sandbox (see Flags); they never change the verdict.
-	Flags            []string `json:"flags,omitempty"`
-	OutputTruncated  bool     `json:"output_truncated,omitempty"`
-	ChallengeVersion string   `json:"challenge_version"`
-	QueuedMS         int64    `json:"queued_ms"`
-	RunMS            int64    `json:"run_ms"`
+	Flags []string `json:"flags,omitempty"`
+	// OutputTruncated is the visible phase's; HiddenOutputTruncated the
+	// hidden phase's (staff only: it varies with what the hidden tests did).
+	OutputTruncated       bool   `json:"output_truncated,omitempty"`
+	HiddenOutputTruncated bool   `json:"hidden_output_truncated,omitempty"`
+	ChallengeVersion      string `json:"challenge_version"`
+	QueuedMS              int64  `json:"queued_ms"`
+	RunMS                 int64  `json:"run_ms"`
 	// VisibleRunMS is the visible phase's time alone: what the
 	// candidate's view shows, since RunMS varies with the hidden phase.
 	VisibleRunMS int64 `json:"visible_run_ms,omitempty"`
