@@ -60,6 +60,12 @@ const gvisorMemoryHeadroom = 64 << 20
 // ErrEngine marks failures to reach or use the Docker engine.
 var ErrEngine = errors.New("docker engine")
 
+// ErrHarness marks a run whose harness reported that it could not set
+// itself up (before any candidate code ran): the system's fault, so Run
+// returns it as an error (the worker retries, then records internal_error)
+// rather than a result that would be graded as the candidate's.
+var ErrHarness = errors.New("sandbox harness failed")
+
 // Config configures a Sandbox. Zero values take the documented defaults.
 type Config struct {
 	// Image is the sandbox image; default assay/python:latest.
@@ -233,6 +239,9 @@ type reply struct {
 	MemoryWatched bool `json:"memory_watched"`
 	// PeakMemory is the container's peak memory use, when readable.
 	PeakMemory *int64 `json:"peak_memory_bytes"`
+	// SystemError: the harness's own setup failed before any candidate
+	// code ran (see ErrHarness).
+	SystemError string `json:"system_error"`
 }
 
 func encode(files []runner.File) map[string]string {
@@ -500,7 +509,11 @@ func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, 
 		// result is complete: the container's exit (and its inspection)
 		// is left to the removal, off the critical path.
 		res.Duration = time.Since(start)
-		if s.readReply(&res, c.stdout.Bytes(), nonce) {
+		complete, err := s.readReply(&res, c.stdout.Bytes(), nonce)
+		if err != nil {
+			return runner.RunResult{}, err
+		}
+		if complete {
 			res.Diagnostics = string(c.stderr.Bytes())
 			return res, nil
 		}
@@ -566,7 +579,9 @@ func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, 
 			res.OOMKilled = again.State.OOMKilled
 		}
 	}
-	s.readReply(&res, c.stdout.Bytes(), nonce)
+	if _, err := s.readReply(&res, c.stdout.Bytes(), nonce); err != nil {
+		return runner.RunResult{}, err
+	}
 	res.Diagnostics = string(c.stderr.Bytes())
 	if len(res.Phases) == 0 {
 		s.cfg.Logger.Warn("harness sent no result", slog.String("submission", spec.ID), slog.String("stderr", res.Diagnostics))
@@ -577,14 +592,15 @@ func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, 
 // readReply fills res from the harness's framed line, if there is one, and
 // reports whether the harness also counted the OOM kills or enforced the
 // memory limit itself (so the result does not need the engine's view of
-// the container's end).
-func (s *Sandbox) readReply(res *runner.RunResult, out []byte, nonce string) bool {
+// the container's end). A harness that reports its own setup failed makes
+// it return an ErrHarness error.
+func (s *Sandbox) readReply(res *runner.RunResult, out []byte, nonce string) (bool, error) {
 	i := bytes.LastIndex(out, []byte(nonce+" "))
 	if i < 0 {
 		if res.Problem == "" {
 			res.Problem = "the harness sent no result: the run ended before it could report"
 		}
-		return false
+		return false, nil
 	}
 	line := out[i+len(nonce)+1:]
 	if j := bytes.IndexByte(line, '\n'); j >= 0 {
@@ -597,7 +613,10 @@ func (s *Sandbox) readReply(res *runner.RunResult, out []byte, nonce string) boo
 	}
 	if err != nil {
 		res.Problem = "the harness's result is unreadable"
-		return false
+		return false, nil
+	}
+	if r.SystemError != "" {
+		return false, fmt.Errorf("%w: %s", ErrHarness, r.SystemError)
 	}
 	for _, p := range r.Phases {
 		ph := runner.PhaseResult{Name: p.Name, ExitCode: p.Exit, Signal: p.Signal, Problem: p.Problem,
@@ -616,9 +635,9 @@ func (s *Sandbox) readReply(res *runner.RunResult, out []byte, nonce string) boo
 	res.OOMKilled = res.OOMKilled || r.MemoryExceeded
 	if r.OOMKills != nil {
 		res.OOMKilled = res.OOMKilled || *r.OOMKills > 0
-		return true
+		return true, nil
 	}
-	return r.MemoryWatched
+	return r.MemoryWatched, nil
 }
 
 // capped keeps up to max bytes and signals once when more arrive. It never

@@ -1,0 +1,35 @@
+package docker
+
+import (
+	"encoding/base64"
+	"errors"
+	"testing"
+
+	"assay/runner"
+)
+
+// framed is the harness's stdout ending in its reply to nonce.
+func framed(nonce, json string) []byte {
+	return []byte("some output\n" + nonce + " " + base64.StdEncoding.EncodeToString([]byte(json)) + "\n")
+}
+
+// TestReadReplySystemError: a harness that says its own setup failed makes
+// the run the system's failure (an error), not a result for grading.
+func TestReadReplySystemError(t *testing.T) {
+	const nonce = "0123456789abcdef"
+	var s Sandbox
+	var res runner.RunResult
+	_, err := s.readReply(&res, framed(nonce, `{"phases":[],"system_error":"inotify_init1: too many open files"}`), nonce)
+	if !errors.Is(err, ErrHarness) {
+		t.Fatalf("err %v; want ErrHarness", err)
+	}
+	if want := "sandbox harness failed: inotify_init1: too many open files"; err.Error() != want {
+		t.Errorf("err %q; want %q", err, want)
+	}
+
+	res = runner.RunResult{}
+	complete, err := s.readReply(&res, framed(nonce, `{"phases":[{"name":"visible","exit":0}],"oom_kills":0}`), nonce)
+	if err != nil || !complete || len(res.Phases) != 1 {
+		t.Errorf("an ordinary reply: complete %v, err %v, phases %+v", complete, err, res.Phases)
+	}
+}
