@@ -24,30 +24,45 @@ type Grading struct {
 	Passed int
 	Total  int
 	Tests  []TestResult
+	// Findings is the evidence behind a tampered verdict.
+	Findings []Finding
 }
 
 // Grade decides the verdict of a run from what the worker can trust: the
 // limits Docker saw being hit, pytest's exit status in each phase, and the
-// reports checked against the expected test ids. A run is passed only when
-// every expected test is in a report and passed, and pytest exited 0.
+// reports checked against the expected test ids, against each phase, the
+// guard's tally and the canaries. A run is passed only when every expected
+// test is in its own phase's report and passed, and pytest exited 0.
+//
+// The report is written by a process the candidate's code shares, so it is
+// evidence to check, not to believe: a test id counts only from its own
+// phase (hidden ids from the hidden phase, the others from the visible
+// one); a duplicated, unexpected or (in a phase that ended normally)
+// missing id, a report that disagrees with its phase's exit status or the
+// guard's tally, and a canary reported passed or missing are tampering.
 func Grade(expected []string, run RunResult) Grading {
 	var g Grading
 	var cases []ReportCase
 	var parseErr error
-	reportless, reportlessDetail, exitCode, tampered := "", "", 0, []string(nil)
-	hiddenTampered := false
+	reportless, reportlessDetail, exitCode, exitHidden := "", "", 0, false
 	collection, collectionDetail := "", ""
+	cut := run.TimedOut || run.OutputLimit || run.OOMKilled
+	want := map[string]bool{}
+	for _, id := range expected {
+		want[id] = true
+	}
+	canaries := map[string]bool{}
+	for _, c := range run.Canaries {
+		canaries[c] = true
+	}
+	seenCanary := map[string]bool{}
+	seen := map[string]bool{}
 	for _, ph := range run.Phases {
-		for _, t := range ph.Tampered {
-			if !slices.Contains(tampered, t) {
-				tampered = append(tampered, t)
-				hiddenTampered = hiddenTampered || ph.Name == PhaseHidden
-			}
-		}
-		if ph.ExitCode != 0 && exitCode == 0 {
-			exitCode = ph.ExitCode
-		}
+		g.Findings = append(g.Findings, ph.Findings...)
 		if ph.Report == nil {
+			if ph.ExitCode != 0 && exitCode == 0 {
+				exitCode, exitHidden = ph.ExitCode, ph.Name == PhaseHidden
+			}
 			if reportless == "" {
 				reportlessDetail = noReportReason(ph, true)
 				reportless = noReportReason(ph, ph.Name != PhaseHidden)
@@ -57,17 +72,101 @@ func Grade(expected []string, run RunResult) Grading {
 		c, err := ParseJUnit(ph.Report)
 		if err != nil {
 			parseErr = err
+			if ph.ExitCode != 0 && exitCode == 0 {
+				exitCode, exitHidden = ph.ExitCode, ph.Name == PhaseHidden
+			}
+			continue
 		}
+		if ph.Name == PhaseHidden {
+			c = unrename(c, run.Renames)
+		}
+		phaseCollection, _ := collectionError(c, false)
 		if collection == "" {
 			collection, collectionDetail = collectionError(c, ph.Name == PhaseHidden)
 		}
-		cases = append(cases, c...)
+		report := func(format string, args ...any) {
+			g.Findings = append(g.Findings, Finding{Check: CheckReport, Phase: ph.Name, Seen: fmt.Sprintf(format, args...)})
+		}
+		var kept []ReportCase
+		passed, failed, canaryFailed := 0, 0, 0
+		for _, rc := range c {
+			if rc.Collection {
+				kept = append(kept, rc)
+				continue
+			}
+			switch rc.Outcome {
+			case OutcomePassed:
+				passed++
+			case OutcomeFailed, OutcomeError:
+				failed++
+			}
+			if name := testName(rc.ID); ph.Name == PhaseHidden && canaries[name] {
+				seenCanary[name] = true
+				switch rc.Outcome {
+				case OutcomeFailed, OutcomeError:
+					canaryFailed++
+				case OutcomePassed:
+					g.Findings = append(g.Findings, Finding{Check: CheckCanary, Phase: ph.Name, Seen: "a canary test, which every honest run fails, was reported passed"})
+				}
+				continue
+			}
+			hidden := strings.HasPrefix(rc.ID, HiddenIDPrefix)
+			switch {
+			case ph.Name == PhaseHidden && !hidden:
+				report("the hidden phase's report names %s, a test of the visible phase", rc.ID)
+				continue
+			case ph.Name != PhaseHidden && hidden:
+				report("the %s phase's report names %s, a hidden test", ph.Name, rc.ID)
+				continue
+			case seen[rc.ID]:
+				report("the report names %s twice", rc.ID)
+				continue
+			case len(want) > 0 && !want[rc.ID]:
+				report("the report names %s, which is not one of the challenge's tests", rc.ID)
+				continue
+			}
+			seen[rc.ID] = true
+			kept = append(kept, rc)
+		}
+		// pytest exits 0 only when no test failed, and 1 only when one did.
+		switch {
+		case ph.ExitCode == 0 && failed > 0:
+			report("pytest exited 0 but its report shows %d failed test(s)", failed)
+		case ph.ExitCode == 1 && failed == 0 && phaseCollection == "":
+			report("pytest exited 1 (tests failed) but its report shows no failure")
+		}
+		if t := ph.Tally; t != nil && (passed > t.Passed || failed < min(t.Failed, 1)) {
+			report("the report shows %d passed and %d failed, but pytest reported %d passed and %d failed steps as the tests ran", passed, failed, t.Passed, t.Failed)
+		}
+		// A phase that ended on its own (not cut short, no collection
+		// error) reports every test it was given, canaries included.
+		if !cut && phaseCollection == "" && (ph.ExitCode == 0 || ph.ExitCode == 1) {
+			for _, id := range expected {
+				if strings.HasPrefix(id, HiddenIDPrefix) == (ph.Name == PhaseHidden) && !seen[id] {
+					report("the report leaves out %s", id)
+				}
+			}
+			if ph.Name == PhaseHidden {
+				for _, name := range run.Canaries {
+					if !seenCanary[name] {
+						g.Findings = append(g.Findings, Finding{Check: CheckCanary, Phase: ph.Name, Seen: "a canary test is missing from the report"})
+					}
+				}
+			}
+		}
+		// The canaries fail in every honest run, so a hidden phase whose
+		// only failures are theirs exits 1 and is still a clean one.
+		if code := ph.ExitCode; code != 0 && !(code == 1 && failed > 0 && failed == canaryFailed) && exitCode == 0 {
+			exitCode, exitHidden = code, ph.Name == PhaseHidden
+		}
+		cases = append(cases, kept...)
 	}
 	if len(run.Phases) == 0 {
 		reportless = "the run ended before pytest wrote its report"
 		if run.Problem != "" {
 			reportless = run.Problem
 		}
+		reportlessDetail = reportless
 	}
 	g.Tests, g.Passed, g.Total = match(expected, cases)
 	missing := 0
@@ -80,14 +179,16 @@ func Grade(expected []string, run RunResult) Grading {
 	switch {
 	case run.OOMKilled:
 		g.Verdict, g.Reason = VerdictMemoryLimit, "the run went over its memory limit and was killed"
-	case len(tampered) > 0:
-		// Evidence of tampering outranks how the run then ended. Findings
-		// of the hidden phase may come from code the candidate controls.
-		g.Verdict, g.Detail = VerdictError, "the run changed the test files or the report: "+strings.Join(tampered, "; ")
-		g.Reason = g.Detail
-		if hiddenTampered {
-			g.Reason = "the run changed the test files or the report (in the hidden tests' run)"
+	case len(g.Findings) > 0:
+		// Evidence of tampering outranks how the run then ended. The
+		// candidate is told nothing of it (CandidateTamperedReason).
+		seen := make([]string, 0, len(g.Findings))
+		for _, f := range g.Findings {
+			if s := f.Check + ": " + f.Seen; !slices.Contains(seen, s) {
+				seen = append(seen, s)
+			}
 		}
+		g.Verdict, g.Reason, g.Detail = VerdictTampered, CandidateTamperedReason, "tampering: "+strings.Join(seen, "; ")
 	case run.TimedOut:
 		g.Verdict, g.Reason = VerdictTimeout, "the run did not finish within its time limit"
 	case run.OutputLimit:
@@ -104,12 +205,54 @@ func Grade(expected []string, run RunResult) Grading {
 		g.Verdict, g.Reason = VerdictError, fmt.Sprintf("the report is incomplete: %d of %d expected tests are missing (did the run exit early?)", missing, g.Total)
 	case g.Passed < g.Total:
 		g.Verdict, g.Reason = VerdictFailed, fmt.Sprintf("%d of %d tests did not pass", g.Total-g.Passed, g.Total)
+	case exitCode != 0 && exitHidden:
+		g.Verdict, g.Reason = VerdictError, "every test passed but the hidden tests' run did not end normally"
+		g.Detail = fmt.Sprintf("every test passed but pytest exited with status %d in the hidden phase", exitCode)
 	case exitCode != 0:
 		g.Verdict, g.Reason = VerdictError, fmt.Sprintf("every test passed but pytest exited with status %d", exitCode)
 	default:
 		g.Verdict, g.Reason = VerdictPassed, fmt.Sprintf("all %d tests passed", g.Total)
 	}
+	if g.Detail == "" {
+		g.Detail = g.Reason
+	}
 	return g
+}
+
+// testName is the function part of a test id: test_x of
+// tests.hidden.test_m.TestC::test_x[param].
+func testName(id string) string {
+	_, name, ok := strings.Cut(id, "::")
+	if !ok {
+		name = id
+	}
+	name, _, _ = strings.Cut(name, "[")
+	return name
+}
+
+// unrename gives the hidden phase's cases their own names back (the
+// harness renamed every hidden test function for the run), in their ids
+// and in their messages, which quote the run's names in tracebacks.
+func unrename(cases []ReportCase, renames map[string]string) []ReportCase {
+	if len(renames) == 0 {
+		return cases
+	}
+	pairs := make([]string, 0, 2*len(renames))
+	for from, to := range renames {
+		pairs = append(pairs, from, to)
+	}
+	r := strings.NewReplacer(pairs...)
+	for i, c := range cases {
+		if c.Collection {
+			continue
+		}
+		if to, ok := renames[testName(c.ID)]; ok {
+			cls, name, _ := strings.Cut(c.ID, "::")
+			cases[i].ID = cls + "::" + to + strings.TrimPrefix(name, testName(c.ID))
+		}
+		cases[i].Message = r.Replace(c.Message)
+	}
+	return cases
 }
 
 // match lines the report up with the expected ids. With no expected ids
@@ -158,15 +301,20 @@ func collectionError(cases []ReportCase, hidden bool) (reason, detail string) {
 }
 
 // noReportReason says why a phase has no report; with details, it quotes
-// the exception line of pytest's output.
+// the exception line of pytest's output and the exit status. Without them
+// (the hidden phase, for the candidate) it is a fixed phrase: how the
+// hidden phase ended is not the candidate's to see.
 func noReportReason(ph PhaseResult, details bool) string {
+	if !details {
+		return "the hidden tests' run ended without a report"
+	}
 	problem := ph.Problem
 	if problem == "" {
 		problem = "pytest wrote no report"
 	}
 	// pytest stops before writing a report when a conftest cannot import
 	// the candidate's code: its output names the exception.
-	if e := lastErrorLine(string(ph.Output)); details && strings.Contains(string(ph.Output), "\nE ") && e != "" {
+	if e := lastErrorLine(string(ph.Output)); strings.Contains(string(ph.Output), "\nE ") && e != "" {
 		problem += ": " + e
 	}
 	switch {

@@ -119,8 +119,20 @@ type PhaseResult struct {
 	// Output is pytest's combined stdout and stderr (head and tail kept).
 	Output          []byte
 	OutputTruncated bool
-	// Tampered lists changes made to the test files while pytest ran.
-	Tampered []string
+	// Findings is the harness's evidence of tampering in this phase: the
+	// watcher's, the guard's, the audit hook's and its own.
+	Findings []Finding
+	// Tally is the guard plugin's count of outcomes as pytest reported
+	// them while the tests ran; nil when the guard sent none.
+	Tally *Tally
+}
+
+// Tally counts outcomes as the guard plugin saw pytest report them: Passed
+// counts passed calls, Failed every failed or errored step, Skipped skips.
+type Tally struct {
+	Passed  int `json:"passed"`
+	Failed  int `json:"failed"`
+	Skipped int `json:"skipped"`
 }
 
 // RunResult describes how a sandboxed run ended. The candidate's failures
@@ -138,6 +150,17 @@ type RunResult struct {
 	// PeakMemoryBytes is the container's peak memory use (the harness's
 	// own included); 0 when unknown.
 	PeakMemoryBytes int64
+	// VisibleDuration is the visible phase's time alone, as the harness
+	// measured it; 0 when unknown.
+	VisibleDuration time.Duration
+	// Renames maps each hidden test function's name in this run (random,
+	// fresh every run) to its own name: the harness renames them all, so
+	// that the canaries hide among them.
+	Renames map[string]string
+	// Canaries lists the run names of the canary tests the harness added
+	// to the hidden phase: copies of hidden tests with a perturbed
+	// expectation, which any honest run fails.
+	Canaries []string
 }
 
 // Sandbox runs a pytest suite in isolation.

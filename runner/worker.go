@@ -266,18 +266,19 @@ func (w *Worker) Process(ctx context.Context, job Job) error {
 	res.Flags = Flags(sub.Files)
 	g := Grade(suite.Expected, run)
 	res.Verdict, res.Reason, res.Passed, res.Total, res.Tests = g.Verdict, g.Reason, g.Passed, g.Total, g.Tests
+	res.Tampering = g.Findings
 	if g.Detail != g.Reason {
 		res.ReasonDetail = g.Detail
 	}
 	for _, ph := range run.Phases {
 		if ph.Name == PhaseHidden {
-			res.HiddenOutput = string(ph.Output)
+			res.HiddenOutput, res.HiddenOutputTruncated = string(ph.Output), ph.OutputTruncated
 		} else {
-			res.Output = string(ph.Output)
+			res.Output, res.OutputTruncated = string(ph.Output), ph.OutputTruncated
 		}
-		res.OutputTruncated = res.OutputTruncated || ph.OutputTruncated
 	}
 	res.RunMS = run.Duration.Milliseconds()
+	res.VisibleRunMS = run.VisibleDuration.Milliseconds()
 	res.PeakMemoryBytes = run.PeakMemoryBytes
 	return w.record(ctx, log, job, sub, res)
 }

@@ -47,7 +47,7 @@ func TestWorkerTakesNoJobsWhileNotReady(t *testing.T) {
 		}),
 		Sandbox: sandboxFunc(func(context.Context, runner.RunSpec) (runner.RunResult, error) {
 			close(ran)
-			return runner.RunResult{Phases: []runner.PhaseResult{{Report: report(t, "pass")}}}, nil
+			return one(runner.PhaseResult{Report: report(t, "pass")}), nil
 		})})
 	if err != nil {
 		t.Fatal(err)
@@ -108,7 +108,7 @@ func TestWorkerObserverAndRunningSet(t *testing.T) {
 		}),
 		Sandbox: sandboxFunc(func(_ context.Context, spec runner.RunSpec) (runner.RunResult, error) {
 			obs.inflightSeen = w.Running(spec.ID) && !w.Running("s2")
-			return runner.RunResult{Phases: []runner.PhaseResult{{Report: report(t, "pass")}}}, nil
+			return one(runner.PhaseResult{Report: report(t, "pass")}), nil
 		})})
 	if err != nil {
 		t.Fatal(err)

@@ -80,7 +80,7 @@ func TestWorkerProcess(t *testing.T) {
 		if len(spec.Files) != 2 || spec.Files[0].Path != "solution.py" || len(spec.Hidden) != 1 || spec.Hidden[0].Path != "tests/hidden/test_b.py" {
 			return runner.RunResult{}, errors.New("unexpected files")
 		}
-		return runner.RunResult{Phases: []runner.PhaseResult{{Report: report(t, "pass")}}, Duration: 300 * time.Millisecond}, nil
+		return withDuration(one(runner.PhaseResult{Report: report(t, "pass")}), 300*time.Millisecond), nil
 	}
 	cases := []struct {
 		name    string
@@ -142,7 +142,7 @@ func TestWorkerRecordsOnce(t *testing.T) {
 			return runner.Suite{Entry: []string{"solution.py"}, Expected: expectedIDs}, nil
 		}),
 		Sandbox: sandboxFunc(func(context.Context, runner.RunSpec) (runner.RunResult, error) {
-			return runner.RunResult{Phases: []runner.PhaseResult{{Report: report(t, "pass")}}}, nil
+			return one(runner.PhaseResult{Report: report(t, "pass")}), nil
 		})})
 	if err := w.Process(context.Background(), runner.Job{SubmissionID: "s1", Attempt: 2}); err != nil {
 		t.Fatal(err)
@@ -237,7 +237,7 @@ func TestWorkerDrainsRunningJobsOnShutdown(t *testing.T) {
 					cancel() // shutdown arrives while the job runs
 					select {
 					case <-time.After(300 * time.Millisecond):
-						return runner.RunResult{Phases: []runner.PhaseResult{{Report: report(t, "pass")}}}, nil
+						return one(runner.PhaseResult{Report: report(t, "pass")}), nil
 					case <-runCtx.Done():
 						return runner.RunResult{}, runCtx.Err()
 					}

@@ -218,17 +218,23 @@ type hiddenPart struct {
 // reply is the harness's framed result.
 type reply struct {
 	Phases []struct {
-		Name            string   `json:"name"`
-		Exit            int      `json:"exit"`
-		Signal          int      `json:"signal"`
-		Report          *string  `json:"report"`
-		Problem         string   `json:"problem"`
-		Output          string   `json:"output"`
-		OutputTruncated bool     `json:"output_truncated"`
-		Tampered        []string `json:"tampered"`
+		Name            string           `json:"name"`
+		Exit            int              `json:"exit"`
+		Signal          int              `json:"signal"`
+		Report          *string          `json:"report"`
+		Problem         string           `json:"problem"`
+		Output          string           `json:"output"`
+		OutputTruncated bool             `json:"output_truncated"`
+		Findings        []runner.Finding `json:"findings"`
+		Tally           *runner.Tally    `json:"tally"`
+		Seconds         float64          `json:"seconds"`
 	} `json:"phases"`
-	OutputLimit bool `json:"output_limit"`
-	TimedOut    bool `json:"timed_out"`
+	// Renames and Canaries: the hidden phase's run names (see
+	// runner.RunResult).
+	Renames     map[string]string `json:"renames"`
+	Canaries    []string          `json:"canaries"`
+	OutputLimit bool              `json:"output_limit"`
+	TimedOut    bool              `json:"timed_out"`
 	// OOMKills is the container's memory cgroup count of OOM kills, when
 	// the harness could read it.
 	OOMKills *int `json:"oom_kills"`
@@ -620,13 +626,20 @@ func (s *Sandbox) readReply(res *runner.RunResult, out []byte, nonce string) (bo
 	}
 	for _, p := range r.Phases {
 		ph := runner.PhaseResult{Name: p.Name, ExitCode: p.Exit, Signal: p.Signal, Problem: p.Problem,
-			OutputTruncated: p.OutputTruncated, Tampered: p.Tampered}
+			OutputTruncated: p.OutputTruncated, Findings: p.Findings, Tally: p.Tally}
+		for i := range ph.Findings {
+			ph.Findings[i].Phase = p.Name
+		}
+		if p.Name == runner.PhaseVisible {
+			res.VisibleDuration = time.Duration(p.Seconds * float64(time.Second))
+		}
 		if p.Report != nil {
 			ph.Report = []byte(*p.Report)
 		}
 		ph.Output, _ = base64.StdEncoding.DecodeString(p.Output)
 		res.Phases = append(res.Phases, ph)
 	}
+	res.Renames, res.Canaries = r.Renames, r.Canaries
 	res.OutputLimit = res.OutputLimit || r.OutputLimit
 	res.TimedOut = res.TimedOut || r.TimedOut
 	if r.PeakMemory != nil {
