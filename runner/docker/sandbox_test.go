@@ -115,8 +115,8 @@ func testRunOutcomes(t *testing.T, sb *docker.Sandbox) {
 			if h.ExitCode != 0 || !strings.Contains(string(h.Report), `name="test_hidden_big"`) || strings.Contains(string(h.Report), "test_add_neg") {
 				t.Errorf("hidden: exit %d, report %q, output %q", h.ExitCode, h.Report, h.Output)
 			}
-			if len(v.Tampered)+len(h.Tampered) > 0 {
-				t.Errorf("tampering reported for an honest run: %v %v", v.Tampered, h.Tampered)
+			if len(v.Findings)+len(h.Findings) > 0 {
+				t.Errorf("tampering reported for an honest run: %v %v", v.Findings, h.Findings)
 			}
 		}},
 		{"fail", "def add(a, b):\n    return a - b\n", limits(), func(t *testing.T, r runner.RunResult) {
@@ -131,22 +131,22 @@ func testRunOutcomes(t *testing.T, sb *docker.Sandbox) {
 			}
 		}},
 		{"planting a conftest is tampering", add + "open('tests/visible/conftest.py', 'w').write('')\n", limits(), func(t *testing.T, r runner.RunResult) {
-			if v := phase(t, r, runner.PhaseVisible); !strings.Contains(strings.Join(v.Tampered, ";"), "conftest.py") {
-				t.Errorf("tampered %v", v.Tampered)
+			if v := phase(t, r, runner.PhaseVisible); !strings.Contains(seenIn(v), "conftest.py") {
+				t.Errorf("tampered %v", v.Findings)
 			}
 		}},
 		{"forging the report is tampering", add + "import atexit, glob\ndef forge():\n    for p in glob.glob('/tmp/.assay-*/junit.xml'):\n        open(p, 'w').write('<testsuites/>')\natexit.register(forge)\n", limits(), func(t *testing.T, r runner.RunResult) {
-			if v := phase(t, r, runner.PhaseVisible); !strings.Contains(strings.Join(v.Tampered, ";"), "report") {
-				t.Errorf("tampered %v", v.Tampered)
+			if v := phase(t, r, runner.PhaseVisible); !strings.Contains(seenIn(v), "report") {
+				t.Errorf("tampered %v", v.Findings)
 			}
 		}},
 		{"a daemon from the visible phase does not reach the hidden phase", add + "import os, time\nif os.fork() == 0:\n    os.setsid()\n    while True:\n        try:\n            open('/work/tests/hidden/conftest.py', 'x').write('')\n        except OSError:\n            pass\n        time.sleep(0.01)\n", limits(), func(t *testing.T, r runner.RunResult) {
 			h := phase(t, r, runner.PhaseHidden)
-			if !strings.Contains(strings.Join(h.Tampered, ";"), "conftest.py") {
+			if !strings.Contains(seenIn(h), "conftest.py") {
 				// Planted in the hidden phase by its own import: caught as tampering.
-				t.Logf("hidden phase: tampered %v", h.Tampered)
+				t.Logf("hidden phase: tampered %v", h.Findings)
 			}
-			if h.ExitCode != 0 && len(h.Tampered) == 0 {
+			if h.ExitCode != 0 && len(h.Findings) == 0 {
 				t.Errorf("hidden phase failed without a reason: %q", h.Output)
 			}
 		}},
@@ -155,16 +155,16 @@ func testRunOutcomes(t *testing.T, sb *docker.Sandbox) {
 			"def _forged(item, call):\n    rep = _orig(item, call)\n    rep.outcome = 'passed'\n    rep.longrepr = None\n    return rep\n" +
 			"r.TestReport.from_item_and_call = staticmethod(_forged)\n", limits(), func(t *testing.T, r runner.RunResult) {
 			v := phase(t, r, runner.PhaseVisible)
-			if !strings.Contains(strings.Join(v.Tampered, ";"), "from_item_and_call") {
-				t.Errorf("tampered %v, report %q", v.Tampered, v.Report)
+			if !strings.Contains(seenIn(v), "from_item_and_call") {
+				t.Errorf("tampered %v, report %q", v.Findings, v.Report)
 			}
 		}},
 		{"registering a plugin is tampering", "def add(a, b):\n    return a - b\n" +
 			"import gc, _pytest.config\nclass P:\n    def pytest_report_teststatus(self, report, config):\n        return None\n" +
 			"for o in gc.get_objects():\n    if isinstance(o, _pytest.config.Config):\n        o.pluginmanager.register(P(), 'sneaky')\n        break\n", limits(), func(t *testing.T, r runner.RunResult) {
 			v := phase(t, r, runner.PhaseVisible)
-			if !strings.Contains(strings.Join(v.Tampered, ";"), "plugin was registered") {
-				t.Errorf("tampered %v", v.Tampered)
+			if !strings.Contains(seenIn(v), "plugin was registered") {
+				t.Errorf("tampered %v", v.Findings)
 			}
 		}},
 		// PID 1 is the non-dumpable harness: nothing waiting on its stdin
@@ -311,4 +311,13 @@ func TestPerTestTimeout(t *testing.T) {
 	if !strings.Contains(g.Tests[0].Message, "Timeout") {
 		t.Errorf("the hanging test's message does not say it timed out: %q", g.Tests[0].Message)
 	}
+}
+
+// seenIn joins what a phase's findings saw.
+func seenIn(p runner.PhaseResult) string {
+	var b strings.Builder
+	for _, f := range p.Findings {
+		b.WriteString(f.Check + ": " + f.Seen + ";")
+	}
+	return b.String()
 }
