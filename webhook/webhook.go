@@ -49,7 +49,10 @@ type Store interface {
 	WasDelivered(ctx context.Context, id, target string) (bool, error)
 }
 
-// Payload is the JSON body of a delivery.
+// Payload is the JSON body of a delivery. It goes to staff's systems
+// (the server's and the assessment's webhook), never to the candidate, so
+// it carries the verdict as recorded, "tampered" included, with the
+// evidence.
 type Payload struct {
 	Event            string         `json:"event"` // "submission.finished"
 	SubmissionID     string         `json:"submission_id"`
@@ -58,12 +61,14 @@ type Payload struct {
 	Challenge        string         `json:"challenge"`
 	ChallengeVersion string         `json:"challenge_version"`
 	Verdict          runner.Verdict `json:"verdict"`
-	Passed           int            `json:"passed"`
-	Total            int            `json:"total"`
-	RunMS            int64          `json:"run_ms"`
-	QueuedMS         int64          `json:"queued_ms"`
-	FinishedAt       time.Time      `json:"finished_at"`
-	ReviewURL        string         `json:"review_url,omitempty"`
+	// Tampering is the evidence behind a "tampered" verdict.
+	Tampering  []runner.Finding `json:"tampering,omitempty"`
+	Passed     int              `json:"passed"`
+	Total      int              `json:"total"`
+	RunMS      int64            `json:"run_ms"`
+	QueuedMS   int64            `json:"queued_ms"`
+	FinishedAt time.Time        `json:"finished_at"`
+	ReviewURL  string           `json:"review_url,omitempty"`
 }
 
 // Config configures a Notifier. Zero values take the documented defaults.
@@ -227,7 +232,7 @@ func (n *Notifier) payload(st runner.State) Payload {
 	p := Payload{
 		Event: "submission.finished", SubmissionID: st.Submission.ID, Candidate: st.Submission.Submitter,
 		Invitation: st.Submission.Invitation, Challenge: st.Submission.Challenge, ChallengeVersion: r.ChallengeVersion,
-		Verdict: r.Verdict, Passed: r.Passed, Total: r.Total, RunMS: r.RunMS, QueuedMS: r.QueuedMS, FinishedAt: r.FinishedAt,
+		Verdict: r.Verdict, Tampering: r.Tampering, Passed: r.Passed, Total: r.Total, RunMS: r.RunMS, QueuedMS: r.QueuedMS, FinishedAt: r.FinishedAt,
 	}
 	if n.cfg.BaseURL != "" {
 		p.ReviewURL = n.cfg.BaseURL + "/review/submissions/" + st.Submission.ID

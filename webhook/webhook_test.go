@@ -39,13 +39,21 @@ func broker(t *testing.T) *redis.Broker {
 // finish creates a submission and records its result, as a worker does.
 func finish(t *testing.T, b *redis.Broker, who string) string {
 	t.Helper()
+	return finishWith(t, b, who, runner.Result{Verdict: runner.VerdictPassed, Passed: 3, Total: 3, RunMS: 420})
+}
+
+// finishWith is finish with the result r (its id, version and finishing
+// time filled in).
+func finishWith(t *testing.T, b *redis.Broker, who string, r runner.Result) string {
+	t.Helper()
 	ctx := context.Background()
 	id := uuid.NewString()
 	sub := runner.Submission{ID: id, Challenge: "decorators", ChallengeVersion: "v1", Files: map[string]string{"solution.py": "x"}, Submitter: who, CreatedAt: time.Now()}
 	if err := b.Create(ctx, sub); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.SaveResult(ctx, runner.Result{SubmissionID: id, Verdict: runner.VerdictPassed, Passed: 3, Total: 3, ChallengeVersion: "v1", FinishedAt: time.Now(), RunMS: 420}); err != nil {
+	r.SubmissionID, r.ChallengeVersion, r.FinishedAt = id, "v1", time.Now()
+	if _, err := b.SaveResult(ctx, r); err != nil {
 		t.Fatal(err)
 	}
 	return id
@@ -140,6 +148,53 @@ func TestDeliveryIsSignedAndRecorded(t *testing.T) {
 	if len(got) != 1 || got[0].Verdict != runner.VerdictPassed || got[0].Candidate != "ada@example.com" || got[0].Passed != 3 ||
 		got[0].ReviewURL != "https://assay.example/review/submissions/"+id || got[0].ChallengeVersion != "v1" {
 		t.Errorf("payloads %+v", got)
+	}
+}
+
+// A tampered run is announced as such, with its evidence: webhooks go to
+// staff's systems, never to the candidate, whose view reads "error".
+func TestTamperedEventCarriesTheEvidence(t *testing.T) {
+	b := broker(t)
+	bodies := make(chan []byte, 4)
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		select {
+		case bodies <- body:
+		default: // a repeat the test does not read
+		}
+	}))
+	defer recv.Close()
+	run(t, webhook.Config{Store: b, Targets: to(recv.URL)})
+	evidence := []runner.Finding{
+		{Check: runner.CheckWatcher, Phase: "hidden", Seen: "tests/hidden/test_secret.py modified"},
+		{Check: runner.CheckGuard, Seen: "TestReport.from_item_and_call replaced"},
+	}
+	id := finishWith(t, b, "ada@example.com", runner.Result{Verdict: runner.VerdictTampered, Reason: "tampering detected", Passed: 3, Total: 3, RunMS: 900, VisibleRunMS: 300, Tampering: evidence})
+	var body []byte
+	select {
+	case body = <-bodies:
+	case <-time.After(20 * time.Second):
+		t.Fatal("no delivery")
+	}
+	var p webhook.Payload
+	if err := json.Unmarshal(body, &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.SubmissionID != id || p.Verdict != runner.VerdictTampered || len(p.Tampering) != 2 || p.Tampering[0] != evidence[0] || p.Tampering[1] != evidence[1] {
+		t.Errorf("payload %s", body)
+	}
+	if !strings.Contains(string(body), `"tampering":[{"check":"watcher","phase":"hidden","seen":"tests/hidden/test_secret.py modified"}`) {
+		t.Errorf("the evidence is not in the body as documented: %s", body)
+	}
+	// An ordinary result's event has no tampering field.
+	finish(t, b, "bob@example.com")
+	select {
+	case body = <-bodies:
+	case <-time.After(20 * time.Second):
+		t.Fatal("no second delivery")
+	}
+	if strings.Contains(string(body), "tampering") || !strings.Contains(string(body), `"verdict":"passed"`) {
+		t.Errorf("a passed result's event: %s", body)
 	}
 }
 
