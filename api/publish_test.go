@@ -23,18 +23,20 @@ import (
 )
 
 // passAddSandbox is a fake sandbox that passes whatever holds
-// "return a + b" and fails the rest, with two tests, one hidden.
+// "return a + b" and fails the rest, with two tests, one hidden, each
+// reported by its own phase (as the grader insists).
 type passAddSandbox struct{}
 
 func (passAddSandbox) Run(_ context.Context, spec runner.RunSpec) (runner.RunResult, error) {
-	pass := `<testsuites><testsuite><testcase classname="tests.visible.test_add" name="test_add" time="0.01"/><testcase classname="tests.hidden.test_more" name="test_more" time="0.02"/></testsuite></testsuites>`
-	fail := `<testsuites><testsuite><testcase classname="tests.visible.test_add" name="test_add" time="0.01"><failure message="no"/></testcase><testcase classname="tests.hidden.test_more" name="test_more" time="0.02"/></testsuite></testsuites>`
+	pass := `<testsuites><testsuite><testcase classname="tests.visible.test_add" name="test_add" time="0.01"/></testsuite></testsuites>`
+	fail := `<testsuites><testsuite><testcase classname="tests.visible.test_add" name="test_add" time="0.01"><failure message="no"/></testcase></testsuite></testsuites>`
+	hidden := runner.PhaseResult{Name: runner.PhaseHidden, Report: []byte(`<testsuites><testsuite><testcase classname="tests.hidden.test_more" name="test_more" time="0.02"/></testsuite></testsuites>`)}
 	for _, f := range spec.Files {
 		if f.Path == "solution.py" && strings.Contains(string(f.Data), "return a + b") {
-			return runner.RunResult{Phases: []runner.PhaseResult{{Report: []byte(pass)}}}, nil
+			return runner.RunResult{Phases: []runner.PhaseResult{{Name: runner.PhaseVisible, Report: []byte(pass)}, hidden}}, nil
 		}
 	}
-	return runner.RunResult{Phases: []runner.PhaseResult{{ExitCode: 1, Report: []byte(fail)}}}, nil
+	return runner.RunResult{Phases: []runner.PhaseResult{{Name: runner.PhaseVisible, ExitCode: 1, Report: []byte(fail)}, hidden}}, nil
 }
 
 // addFolder is a valid "add" challenge; hidden varies its version.
