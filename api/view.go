@@ -8,8 +8,12 @@ import (
 )
 
 // CandidateResult is what a candidate may see of a result: the visible
-// tests in full, the hidden tests only as counts, and the output of the
-// visible phase (made while no hidden test was on disk).
+// tests in full, the hidden tests only as counts, and the output, its
+// truncation and the run time of the visible phase (made while no hidden
+// test was on disk). Nothing else of the hidden phase reaches it: not its
+// output, time, truncation or exit, nor reason_detail, flags or the
+// evidence of tampering; a tampered run reads as an error with a fixed
+// reason (runner.CandidateVerdict, runner.CandidateTamperedReason).
 type CandidateResult struct {
 	Verdict          runner.Verdict      `json:"verdict"`
 	Reason           string              `json:"reason"`
@@ -21,8 +25,11 @@ type CandidateResult struct {
 	OutputTruncated  bool                `json:"output_truncated,omitempty"`
 	ChallengeVersion string              `json:"challenge_version"`
 	QueuedMS         int64               `json:"queued_ms"`
-	RunMS            int64               `json:"run_ms"`
-	FinishedAt       time.Time           `json:"finished_at"`
+	// RunMS is the visible phase's time alone (Result.VisibleRunMS): the
+	// whole run's time varies with what the hidden tests did. 0 when it
+	// was not measured (results recorded before it was).
+	RunMS      int64     `json:"run_ms"`
+	FinishedAt time.Time `json:"finished_at"`
 }
 
 // HiddenCounts summarises the hidden tests for a candidate.
@@ -41,14 +48,17 @@ type CandidateState struct {
 
 func candidateView(st runner.State) CandidateState {
 	out := CandidateState{Submission: st.Submission, Status: st.Status, StartedAt: st.StartedAt}
+	// A regrade's copy is never the candidate's (it has no invitation), but
+	// should one be read, its previous verdict is staff's to see.
+	out.Submission.Regrade = nil
 	r := st.Result
 	if r == nil {
 		return out
 	}
 	cr := &CandidateResult{
-		Verdict: r.Verdict, Reason: redactHidden(r.Reason), Passed: r.Passed, Total: r.Total,
+		Verdict: runner.CandidateVerdict(r.Verdict), Reason: candidateReason(r), Passed: r.Passed, Total: r.Total,
 		Tests: []runner.TestResult{}, Output: r.Output, OutputTruncated: r.OutputTruncated,
-		ChallengeVersion: r.ChallengeVersion, QueuedMS: r.QueuedMS, RunMS: r.RunMS, FinishedAt: r.FinishedAt,
+		ChallengeVersion: r.ChallengeVersion, QueuedMS: r.QueuedMS, RunMS: r.VisibleRunMS, FinishedAt: r.FinishedAt,
 	}
 	for _, t := range r.Tests {
 		if t.Hidden {
@@ -62,6 +72,16 @@ func candidateView(st runner.State) CandidateState {
 	}
 	out.Result = cr
 	return out
+}
+
+// candidateReason is the reason a candidate reads: a fixed phrase for a
+// tampered run (whatever was found, and wherever), otherwise the reason
+// with hidden test names removed.
+func candidateReason(r *runner.Result) string {
+	if r.Verdict == runner.VerdictTampered {
+		return runner.CandidateTamperedReason
+	}
+	return redactHidden(r.Reason)
 }
 
 // redactHidden keeps hidden test names out of a reason shown to candidates.

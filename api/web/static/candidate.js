@@ -148,7 +148,8 @@
     v.textContent = r.verdict;
     v.className = "badge badge-lg " + ({ passed: "v-pass", failed: "v-fail", internal_error: "v-internal" }[r.verdict] || "v-error");
     document.getElementById("score").textContent = r.passed + " of " + r.total + " tests passed";
-    document.getElementById("timing").textContent = "ran in " + r.run_ms + " ms";
+    // run_ms is the visible phase's time alone (0: not measured).
+    document.getElementById("timing").textContent = r.run_ms ? "visible tests ran in " + r.run_ms + " ms" : "";
     document.getElementById("reason").textContent = r.reason;
     var tbody = document.querySelector("#tests tbody");
     tbody.innerHTML = "";
