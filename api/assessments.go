@@ -64,7 +64,7 @@ func (s *server) me(c *gin.Context) {
 	p := principalOf(c)
 	out := Me{Principal: p}
 	if p.Role == access.RoleCandidate {
-		rep, err := s.report(c.Request.Context(), *p.Invitation)
+		rep, err := s.candidateReport(c.Request.Context(), *p.Invitation)
 		if err != nil {
 			writeError(c, s.cfg.Logger, err)
 			return
@@ -271,9 +271,15 @@ type ChallengeReport struct {
 	Attempts  int                `json:"attempts"`
 	Best      *SubmissionSummary `json:"best,omitempty"`
 	Latest    *SubmissionSummary `json:"latest,omitempty"`
+	// Tampered counts the attempts graded tampered (staff's view only: a
+	// candidate's own report counts none, as it shows them as errors).
+	Tampered int `json:"tampered,omitempty"`
 }
 
-// SubmissionSummary is one line of a list of submissions.
+// SubmissionSummary is one line of a list of submissions. Staff's
+// summaries carry the whole result's verdict and run time, and the
+// evidence of tampering; a candidate's are made from the candidate's view
+// (candidateSummary).
 type SubmissionSummary struct {
 	ID        string         `json:"id"`
 	Challenge string         `json:"challenge"`
@@ -281,23 +287,43 @@ type SubmissionSummary struct {
 	Verdict   runner.Verdict `json:"verdict,omitempty"`
 	Passed    int            `json:"passed"`
 	Total     int            `json:"total"`
-	RunMS     int64          `json:"run_ms,omitempty"`
-	CreatedAt time.Time      `json:"created_at"`
+	// RunMS is the whole run's time for staff, the visible phase's for a
+	// candidate.
+	RunMS     int64            `json:"run_ms,omitempty"`
+	CreatedAt time.Time        `json:"created_at"`
+	Tampering []runner.Finding `json:"tampering,omitempty"`
 }
 
+// summarize is staff's summary of a submission.
 func summarize(st runner.State) SubmissionSummary {
 	out := SubmissionSummary{ID: st.Submission.ID, Challenge: st.Submission.Challenge, Status: st.Status, CreatedAt: st.Submission.CreatedAt}
 	if r := st.Result; r != nil {
+		out.Verdict, out.Passed, out.Total, out.RunMS, out.Tampering = r.Verdict, r.Passed, r.Total, r.RunMS, r.Tampering
+	}
+	return out
+}
+
+// candidateSummary is a candidate's summary of their submission, made
+// from the candidate's view so that it shows no more than that does.
+func candidateSummary(st runner.State) SubmissionSummary {
+	v := candidateView(st)
+	out := SubmissionSummary{ID: v.Submission.ID, Challenge: v.Submission.Challenge, Status: v.Status, CreatedAt: v.Submission.CreatedAt}
+	if r := v.Result; r != nil {
 		out.Verdict, out.Passed, out.Total, out.RunMS = r.Verdict, r.Passed, r.Total, r.RunMS
 	}
 	return out
 }
 
 // better reports whether a is a better result than b: finished first,
-// then passed, then more tests passed, then the later.
+// then anything but tampered (which ranks below every other verdict,
+// whatever its counts: its report cannot be trusted), then passed, then
+// more tests passed, then the later.
 func better(a, b SubmissionSummary) bool {
 	if (a.Status == runner.StatusDone) != (b.Status == runner.StatusDone) {
 		return a.Status == runner.StatusDone
+	}
+	if (a.Verdict == runner.VerdictTampered) != (b.Verdict == runner.VerdictTampered) {
+		return b.Verdict == runner.VerdictTampered
 	}
 	if (a.Verdict == runner.VerdictPassed) != (b.Verdict == runner.VerdictPassed) {
 		return a.Verdict == runner.VerdictPassed
@@ -308,8 +334,24 @@ func better(a, b SubmissionSummary) bool {
 	return a.CreatedAt.After(b.CreatedAt)
 }
 
-// report gathers an invitation's submissions into its standing.
+// report gathers an invitation's submissions into its standing as staff
+// see it.
 func (s *server) report(ctx context.Context, inv access.Invitation) (CandidateReport, error) {
+	return s.gather(ctx, inv, summarize)
+}
+
+// candidateReport is the invitation's standing as its candidate sees it:
+// each submission summarised from the candidate's view, and the best of
+// them chosen among those summaries, so that which one is best tells the
+// candidate nothing the summaries do not (a tampered run ranks as the
+// error it reads as).
+func (s *server) candidateReport(ctx context.Context, inv access.Invitation) (CandidateReport, error) {
+	return s.gather(ctx, inv, candidateSummary)
+}
+
+// gather summarises each of the invitation's submissions with sum and
+// picks each challenge's best and latest.
+func (s *server) gather(ctx context.Context, inv access.Invitation, sum func(runner.State) SubmissionSummary) (CandidateReport, error) {
 	acc, err := s.accounts()
 	if err != nil {
 		return CandidateReport{}, err
@@ -331,17 +373,20 @@ func (s *server) report(ctx context.Context, inv access.Invitation) (CandidateRe
 		if err != nil {
 			return CandidateReport{}, unavailable(fmt.Errorf("report of invitation %s: %w", inv.ID, err))
 		}
-		sum := summarize(st)
-		rep.Submissions = append(rep.Submissions, sum)
-		ch := byChallenge[sum.Challenge]
+		one := sum(st)
+		rep.Submissions = append(rep.Submissions, one)
+		ch := byChallenge[one.Challenge]
 		if ch == nil {
 			continue
 		}
 		ch.Attempts++
-		latest := sum
+		if one.Verdict == runner.VerdictTampered {
+			ch.Tampered++
+		}
+		latest := one
 		ch.Latest = &latest
-		if ch.Best == nil || better(sum, *ch.Best) {
-			best := sum
+		if ch.Best == nil || better(one, *ch.Best) {
+			best := one
 			ch.Best = &best
 		}
 	}
@@ -466,7 +511,11 @@ func (s *server) getInvitation(c *gin.Context) {
 		writeError(c, s.cfg.Logger, unavailable(err))
 		return
 	}
-	rep, err := s.report(c.Request.Context(), inv)
+	report := s.report
+	if !p.Role.Staff() {
+		report = s.candidateReport
+	}
+	rep, err := report(c.Request.Context(), inv)
 	if err != nil {
 		writeError(c, s.cfg.Logger, err)
 		return
@@ -490,13 +539,35 @@ type ResultRow struct {
 	LatestTotal    int            `json:"latest_total"`
 	LatestAt       string         `json:"latest_at"`
 	LatestID       string         `json:"latest_submission"`
+	// Tampered counts the attempts at the challenge graded tampered, and
+	// Tampering is the evidence against each of them, oldest first.
+	Tampered  int                 `json:"tampered"`
+	Tampering []TamperingEvidence `json:"tampering"`
+}
+
+// TamperingEvidence is one finding against one submission, in an export.
+type TamperingEvidence struct {
+	Submission string `json:"submission"`
+	runner.Finding
 }
 
 func exportRows(rep AssessmentReport) []ResultRow {
 	rows := []ResultRow{}
 	for _, cand := range rep.Candidates {
 		for _, ch := range cand.Challenges {
-			row := ResultRow{Candidate: cand.Invitation.Candidate, Email: cand.Invitation.Email, Invitation: cand.Invitation.ID, Challenge: ch.Challenge, Attempts: ch.Attempts}
+			row := ResultRow{Candidate: cand.Invitation.Candidate, Email: cand.Invitation.Email, Invitation: cand.Invitation.ID, Challenge: ch.Challenge, Attempts: ch.Attempts,
+				Tampered: ch.Tampered, Tampering: []TamperingEvidence{}}
+			for _, sub := range cand.Submissions {
+				if sub.Challenge != ch.Challenge || sub.Verdict != runner.VerdictTampered {
+					continue
+				}
+				if len(sub.Tampering) == 0 {
+					row.Tampering = append(row.Tampering, TamperingEvidence{Submission: sub.ID, Finding: runner.Finding{Seen: "(no evidence recorded)"}})
+				}
+				for _, f := range sub.Tampering {
+					row.Tampering = append(row.Tampering, TamperingEvidence{Submission: sub.ID, Finding: f})
+				}
+			}
 			if b := ch.Best; b != nil {
 				row.BestVerdict, row.BestPassed, row.BestTotal, row.BestSubmission = b.Verdict, b.Passed, b.Total, b.ID
 			}
@@ -534,16 +605,52 @@ func (s *server) exportResults(c *gin.Context) {
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Status(http.StatusOK)
 	w := csv.NewWriter(c.Writer)
-	_ = w.Write([]string{"candidate", "email", "invitation", "challenge", "attempts", "best_verdict", "best_passed", "best_total", "best_submission", "latest_verdict", "latest_passed", "latest_total", "latest_at", "latest_submission"})
+	_ = w.Write([]string{"candidate", "email", "invitation", "challenge", "attempts", "best_verdict", "best_passed", "best_total", "best_submission", "latest_verdict", "latest_passed", "latest_total", "latest_at", "latest_submission", "tampered", "tampering"})
 	for _, r := range rows {
 		_ = w.Write([]string{csvSafe(r.Candidate), csvSafe(r.Email), r.Invitation, r.Challenge, strconv.Itoa(r.Attempts),
 			string(r.BestVerdict), strconv.Itoa(r.BestPassed), strconv.Itoa(r.BestTotal), r.BestSubmission,
-			string(r.LatestVerdict), strconv.Itoa(r.LatestPassed), strconv.Itoa(r.LatestTotal), r.LatestAt, r.LatestID})
+			string(r.LatestVerdict), strconv.Itoa(r.LatestPassed), strconv.Itoa(r.LatestTotal), r.LatestAt, r.LatestID,
+			strconv.Itoa(r.Tampered), csvSafe(tamperingCell(r.Tampering))})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
 		s.cfg.Logger.Warn("export csv", "err", err)
 	}
+}
+
+// tamperingCell is the evidence in one CSV cell: "check (phase): seen"
+// per finding, "; " between them, each submission's findings after its
+// id ("ID: ...") and " | " between submissions.
+func tamperingCell(ev []TamperingEvidence) string {
+	var b strings.Builder
+	for i, e := range ev {
+		switch {
+		case i == 0:
+		case e.Submission != ev[i-1].Submission:
+			b.WriteString(" | ")
+		default:
+			b.WriteString("; ")
+		}
+		if i == 0 || e.Submission != ev[i-1].Submission {
+			b.WriteString(e.Submission + ": ")
+		}
+		b.WriteString(findingText(e.Finding))
+	}
+	return b.String()
+}
+
+// findingText is a finding on one line: "check (phase): seen".
+func findingText(f runner.Finding) string {
+	var b strings.Builder
+	b.WriteString(f.Check)
+	if f.Phase != "" {
+		b.WriteString(" (" + f.Phase + ")")
+	}
+	if f.Check != "" {
+		b.WriteString(": ")
+	}
+	b.WriteString(strings.Join(strings.Fields(f.Seen), " "))
+	return b.String()
 }
 
 // csvSafe keeps a spreadsheet from reading a cell as a formula (CSV

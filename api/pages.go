@@ -39,15 +39,17 @@ type pages struct {
 
 func newPages() (*pages, error) {
 	funcs := template.FuncMap{
-		"verdictClass": verdictClass,
-		"outcomeClass": func(o runner.Outcome) string { return "outcome-" + string(o) },
-		"ms":           formatMS,
-		"mib":          func(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) },
-		"when":         func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 MST") },
-		"shortID":      func(id string) string { return id[:min(8, len(id))] },
-		"testName":     testName,
-		"inc":          func(n int) int { return n + 1 },
-		"add":          func(a, b int) int { return a + b },
+		"verdictClass":            verdictClass,
+		"outcomeClass":            func(o runner.Outcome) string { return "outcome-" + string(o) },
+		"ms":                      formatMS,
+		"mib":                     func(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) },
+		"when":                    func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 MST") },
+		"shortID":                 func(id string) string { return id[:min(8, len(id))] },
+		"testName":                testName,
+		"inc":                     func(n int) int { return n + 1 },
+		"add":                     func(a, b int) int { return a + b },
+		"finding":                 findingText,
+		"candidateTamperedReason": func() string { return runner.CandidateTamperedReason },
 	}
 	p := &pages{set: map[string]*template.Template{}, md: goldmark.New(goldmark.WithExtensions(extension.GFM))}
 	names, err := fs.Glob(web, "web/templates/*.html")
@@ -187,7 +189,7 @@ func (s *server) candidatePage(c *gin.Context) {
 		return
 	}
 	inv := *p.Invitation
-	rep, err := s.report(c.Request.Context(), inv)
+	rep, err := s.candidateReport(c.Request.Context(), inv)
 	if err != nil {
 		s.errorPage(c, err)
 		return
@@ -541,6 +543,8 @@ func verdictClass(v runner.Verdict) string {
 		return "v-pending"
 	case runner.VerdictInternalError:
 		return "v-internal"
+	case runner.VerdictTampered:
+		return "v-tampered"
 	}
 	return "v-error"
 }

@@ -1,6 +1,9 @@
 package api_test
 
 import (
+	"bytes"
+	"context"
+	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -181,5 +184,119 @@ func TestHiddenPhaseDoesNotChangeTheCandidatesView(t *testing.T) {
 		if !strings.Contains(v[0], `"run_ms":300`) || !strings.Contains(v[0], `"output_truncated":true`) {
 			t.Errorf("%s: want the visible phase's run time and truncation: %s", what, v[0])
 		}
+	}
+}
+
+// TestTamperingInReportsPagesAndExports: staff's report ranks a tampered
+// attempt below a failed one whatever its counts, counts it, and carries
+// its evidence into the exports and the pages; the candidate's own
+// report, page and invitation show an error, with the visible phase's
+// time, and nothing of the evidence.
+func TestTamperingInReportsPagesAndExports(t *testing.T) {
+	s := newRealServer(t, api.RateLimit{})
+	f := s.fixture(t, `{"candidate":"NAME","challenges":["add"]}`)
+	// A: the fixture's submission failed 1 of 3; a later one was caught
+	// tampering, with a "pass" of 3 of 3.
+	var second api.SubmissionAccepted
+	s.must(t, 202, f.a.Token, "POST", "/api/v1/submissions", `{"challenge":"add","files":{"solution.py":"x = 5\n"}}`, &second)
+	ctx := context.Background()
+	now := time.Now()
+	failed := runner.Result{SubmissionID: f.subA, Verdict: runner.VerdictFailed, Reason: "2 of 3 tests did not pass", Passed: 1, Total: 3, RunMS: 800, VisibleRunMS: 200, FinishedAt: now}
+	tampered := *tamperedResult()
+	tampered.SubmissionID, tampered.FinishedAt = second.ID, now
+	tampered.Tampering = append(tampered.Tampering, runner.Finding{Check: runner.CheckCanary, Seen: "=EVIDENCE_SEEN canary passed"})
+	for _, r := range []runner.Result{failed, tampered} {
+		if _, err := s.broker.SaveResult(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// Staff: the failed attempt is the best, the tampered one the latest.
+	var rep api.AssessmentReport
+	s.must(t, 200, f.interviewer.Token, "GET", "/api/v1/assessments/"+f.assessment.ID, "", &rep)
+	add := rep.Candidates[0].Challenges[0]
+	if add.Best == nil || add.Best.ID != f.subA || add.Latest.ID != second.ID || add.Latest.Verdict != runner.VerdictTampered || add.Tampered != 1 || len(add.Latest.Tampering) != 3 {
+		t.Errorf("staff's standing: %+v best %+v latest %+v", add, add.Best, add.Latest)
+	}
+	var staffInv api.CandidateReport
+	s.must(t, 200, f.interviewer.Token, "GET", "/api/v1/invitations/"+f.a.ID, "", &staffInv)
+	if b := staffInv.Challenges[0].Best; b == nil || b.ID != f.subA {
+		t.Errorf("staff's invitation report: best %+v", b)
+	}
+
+	// The candidate: the tampered attempt reads as an error, with its
+	// counts and the visible phase's time, and nothing of the evidence.
+	rec := s.call(t, f.a.Token, "GET", "/api/v1/invitations/"+f.a.ID, "", nil)
+	var mine api.CandidateReport
+	if err := json.Unmarshal(rec.Body.Bytes(), &mine); err != nil || rec.Code != 200 {
+		t.Fatalf("candidate's invitation: %d %s", rec.Code, rec.Body)
+	}
+	for _, bad := range staffOnly {
+		if strings.Contains(rec.Body.String(), bad) {
+			t.Errorf("the candidate's invitation report shows %q: %s", bad, rec.Body)
+		}
+	}
+	if len(mine.Submissions) != 2 || mine.Submissions[1].Verdict != runner.VerdictError || mine.Submissions[1].RunMS != 300 || mine.Submissions[0].RunMS != 200 ||
+		mine.Challenges[0].Latest.Verdict != runner.VerdictError || mine.Challenges[0].Tampered != 0 {
+		t.Errorf("candidate's invitation report: %s", rec.Body)
+	}
+	// The candidate's best is chosen among what the candidate sees (an
+	// error of 3/3 against a failure of 1/3), so it says nothing more.
+	if b := mine.Challenges[0].Best; b == nil || b.ID != second.ID || b.Verdict != runner.VerdictError {
+		t.Errorf("candidate's best: %+v", b)
+	}
+	page := s.call(t, "", "GET", "/i/"+f.a.Token, "", nil)
+	if page.Code != 200 || !strings.Contains(page.Body.String(), "Earlier submissions") {
+		t.Fatalf("candidate page: %d %s", page.Code, page.Body)
+	}
+	for _, bad := range []string{"tampered", "v-tampered", "EVIDENCE_SEEN", "canary"} {
+		if strings.Contains(page.Body.String(), bad) {
+			t.Errorf("the candidate's page shows %q", bad)
+		}
+	}
+
+	// Staff's pages: the badge, the evidence, and the count.
+	sub := s.call(t, f.interviewer.Token, "GET", "/review/submissions/"+second.ID, "", nil).Body.String()
+	for _, want := range []string{`badge badge-lg v-tampered" id="verdict">tampered<`, `id="tampering"`, "watcher", "hidden", "EVIDENCE_SEEN: tests/hidden/test_secret.py modified", `id="visible-run-ms"`, "the candidate sees: error"} {
+		if !strings.Contains(sub, want) {
+			t.Errorf("staff's submission page lacks %q", want)
+		}
+	}
+	if orig := s.call(t, f.interviewer.Token, "GET", "/review/submissions/"+f.subA, "", nil).Body.String(); strings.Contains(orig, `id="tampering"`) || !strings.Contains(orig, `class="chip chip-tampered small"`) {
+		t.Errorf("the failed attempt's page: no evidence of its own, a tampered chip on the other attempt")
+	}
+	ass := s.call(t, f.interviewer.Token, "GET", "/review/assessments/"+f.assessment.ID, "", nil).Body.String()
+	if !strings.Contains(ass, "1 tampered") || !strings.Contains(ass, `class="badge v-tampered">tampered 3/3`) || !strings.Contains(ass, `class="badge v-fail">failed 1/3`) {
+		t.Errorf("staff's assessment page lacks the tampered count or badges:\n%s", ass)
+	}
+
+	// Exports: the count and the evidence, JSON and CSV.
+	var out struct {
+		Results []api.ResultRow `json:"results"`
+	}
+	s.must(t, 200, f.interviewer.Token, "GET", "/api/v1/assessments/"+f.assessment.ID+"/results", "", &out)
+	row := out.Results[0]
+	if row.BestVerdict != runner.VerdictFailed || row.LatestVerdict != runner.VerdictTampered || row.Tampered != 1 || len(row.Tampering) != 3 ||
+		row.Tampering[0].Submission != second.ID || row.Tampering[0].Check != runner.CheckWatcher || row.Tampering[0].Phase != "hidden" {
+		t.Errorf("json export row: %+v", row)
+	}
+	if b := out.Results[1]; b.Tampered != 0 || b.Tampering == nil || len(b.Tampering) != 0 {
+		t.Errorf("B's row has tampering: %+v", b)
+	}
+	csvRec := s.call(t, f.interviewer.Token, "GET", "/api/v1/assessments/"+f.assessment.ID+"/results?format=csv", "", nil)
+	rows, err := csv.NewReader(bytes.NewReader(csvRec.Body.Bytes())).ReadAll()
+	if err != nil || len(rows) != 3 {
+		t.Fatalf("csv: %v %q", err, rows)
+	}
+	head := rows[0]
+	if head[len(head)-2] != "tampered" || head[len(head)-1] != "tampering" {
+		t.Errorf("csv header %q", head)
+	}
+	want := second.ID + ": watcher (hidden): EVIDENCE_SEEN: tests/hidden/test_secret.py modified; guard (visible): EVIDENCE_SEEN: TestReport.from_item_and_call replaced; canary: =EVIDENCE_SEEN canary passed"
+	if a := rows[1]; a[len(a)-2] != "1" || a[len(a)-1] != want || a[5] != "failed" || a[9] != "tampered" {
+		t.Errorf("csv row of A: %q\nwant tampering %q", a, want)
+	}
+	if b := rows[2]; b[len(b)-2] != "0" || b[len(b)-1] != "" {
+		t.Errorf("csv row of B: %q", b)
 	}
 }
