@@ -3,12 +3,15 @@ package api_test
 import (
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"assay/api"
+	"assay/runner"
 )
 
 // TestOpenAPIMatchesRoutes compares the OpenAPI document with the routes
@@ -70,5 +73,61 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	rec := s.call(t, "", "GET", "/api/v1/openapi.json", "", nil)
 	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "application/json" || !json.Valid(rec.Body.Bytes()) {
 		t.Errorf("GET /api/v1/openapi.json: %d %s", rec.Code, rec.Header())
+	}
+}
+
+// TestOpenAPISchemasMatchTypes: the verdict enum lists every verdict, and
+// the schemas of what the API answers document exactly the JSON fields of
+// the Go types behind them, both ways, so that a field added to a result
+// (or to the candidate's view of one) cannot go undocumented.
+func TestOpenAPISchemasMatchTypes(t *testing.T) {
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Enum       []string                   `json:"enum"`
+				Properties map[string]json.RawMessage `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(api.OpenAPI(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	schemas := doc.Components.Schemas
+	verdicts := []runner.Verdict{runner.VerdictPassed, runner.VerdictFailed, runner.VerdictError, runner.VerdictTimeout,
+		runner.VerdictMemoryLimit, runner.VerdictOutputLimit, runner.VerdictRejected, runner.VerdictTampered, runner.VerdictInternalError}
+	var want []string
+	for _, v := range verdicts {
+		want = append(want, string(v))
+	}
+	if got := schemas["Verdict"].Enum; !slices.Equal(got, want) {
+		t.Errorf("Verdict enum %q; want %q", got, want)
+	}
+	for name, typ := range map[string]reflect.Type{
+		"Result":            reflect.TypeFor[runner.Result](),
+		"Finding":           reflect.TypeFor[runner.Finding](),
+		"RegradeRef":        reflect.TypeFor[runner.RegradeRef](),
+		"CandidateResult":   reflect.TypeFor[api.CandidateResult](),
+		"SubmissionSummary": reflect.TypeFor[api.SubmissionSummary](),
+		"ChallengeReport":   reflect.TypeFor[api.ChallengeReport](),
+		"ResultRow":         reflect.TypeFor[api.ResultRow](),
+	} {
+		fields := map[string]bool{}
+		for i := range typ.NumField() {
+			tag, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
+			if tag != "" && tag != "-" {
+				fields[tag] = true
+			}
+		}
+		props := schemas[name].Properties
+		for f := range fields {
+			if _, ok := props[f]; !ok {
+				t.Errorf("schema %s does not document %s.%s", name, typ.Name(), f)
+			}
+		}
+		for p := range props {
+			if !fields[p] {
+				t.Errorf("schema %s documents %s, which %s does not have", name, p, typ.Name())
+			}
+		}
 	}
 }
