@@ -408,7 +408,8 @@ func printRegrade(w io.Writer, rv api.RegradeView) error {
 // by name.
 var verdictOrder = []runner.Verdict{
 	runner.VerdictPassed, runner.VerdictFailed, runner.VerdictError, runner.VerdictTimeout,
-	runner.VerdictMemoryLimit, runner.VerdictOutputLimit, runner.VerdictRejected, runner.VerdictInternalError,
+	runner.VerdictMemoryLimit, runner.VerdictOutputLimit, runner.VerdictRejected, runner.VerdictTampered,
+	runner.VerdictInternalError,
 }
 
 // verdictCounts is "passed 30, failed 8, error 2": the verdicts counted,

@@ -469,3 +469,12 @@ func TestRegradeCLITimeoutLeavesItRunning(t *testing.T) {
 		t.Errorf("%d polls, stdout %q, stderr:\n%s", gets, stdout, stderr)
 	}
 }
+
+// The summary counts verdicts in their order: tampered after the
+// candidate's other outcomes, before the system's failure; unknown ones last.
+func TestVerdictCountsOrder(t *testing.T) {
+	got := verdictCounts(map[runner.Verdict]int{"zzz": 1, runner.VerdictInternalError: 1, runner.VerdictTampered: 2, runner.VerdictFailed: 3, runner.VerdictPassed: 0})
+	if want := "failed 3, tampered 2, internal_error 1, zzz 1"; got != want {
+		t.Errorf("verdictCounts: %q; want %q", got, want)
+	}
+}

@@ -259,15 +259,18 @@ type submissionState struct {
 }
 
 type submissionResult struct {
-	Verdict  string        `json:"verdict"`
-	Reason   string        `json:"reason"`
-	Passed   int           `json:"passed"`
-	Total    int           `json:"total"`
-	Tests    []testRow     `json:"tests"`
-	Hidden   *hiddenCounts `json:"hidden,omitempty"` // the candidate's view
-	Output   string        `json:"output,omitempty"`
-	RunMS    int64         `json:"run_ms"`
-	QueuedMS int64         `json:"queued_ms"`
+	Verdict string        `json:"verdict"`
+	Reason  string        `json:"reason"`
+	Passed  int           `json:"passed"`
+	Total   int           `json:"total"`
+	Tests   []testRow     `json:"tests"`
+	Hidden  *hiddenCounts `json:"hidden,omitempty"` // the candidate's view
+	// Tampering is the evidence behind a "tampered" verdict (the full
+	// view: staff's tokens only).
+	Tampering []runner.Finding `json:"tampering,omitempty"`
+	Output    string           `json:"output,omitempty"`
+	RunMS     int64            `json:"run_ms"`
+	QueuedMS  int64            `json:"queued_ms"`
 }
 
 type hiddenCounts struct {
@@ -495,6 +498,13 @@ func printResult(w io.Writer, st submissionState) error {
 	}
 	if r.Hidden != nil && r.Hidden.Total > 0 {
 		fmt.Fprintf(&buf, "hidden tests: %d of %d passed\n", r.Hidden.Passed, r.Hidden.Total)
+	}
+	for _, f := range r.Tampering {
+		where := f.Check
+		if f.Phase != "" {
+			where += " (" + f.Phase + ")"
+		}
+		fmt.Fprintf(&buf, "tampering: %s: %s\n", where, firstLineOf(f.Seen, 200))
 	}
 	fmt.Fprintf(&buf, "verdict %s: %d/%d tests passed, run %d ms, queued %d ms", r.Verdict, r.Passed, r.Total, r.RunMS, r.QueuedMS)
 	if r.Reason != "" {

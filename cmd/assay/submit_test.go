@@ -272,6 +272,25 @@ func TestSubmitFailedExitsOneAndNamesTheTest(t *testing.T) {
 	}
 }
 
+// A staff token's full view of a tampered run: the verdict, each piece of
+// evidence on its own line, exit status 1.
+func TestSubmitTamperedShowsTheEvidence(t *testing.T) {
+	tampered := `{"verdict":"tampered","reason":"tampering: guard","passed":2,"total":2,"run_ms":500,"queued_ms":2,
+ "tampering":[{"check":"guard","phase":"visible","seen":"TestReport.from_item_and_call replaced\nmore"},{"check":"canary","seen":"a canary test was reported passed"}],
+ "tests":[{"id":"tests.visible.test_retry::test_backoff","hidden":false,"outcome":"passed","duration_ms":20.0}]}`
+	f := &fakeAssay{t: t, events: []string{sseEvent("done", fakeState("done", tampered))}}
+	srv := f.start()
+	sol := writeSolution(t, "solution.py", "x = 1\n")
+	stdout, _, err := runClient(t, nil, "submit", "--server", srv.URL, "--token", "t", "--challenge", "decorators", sol)
+	wantExit(t, err, exitFailed)
+	for _, want := range []string{"tampering: guard (visible): TestReport.from_item_and_call replaced\n", "tampering: canary: a canary test was reported passed\n",
+		"verdict tampered: 2/2 tests passed"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
 func TestSubmitLongPollsWithoutAnEventStream(t *testing.T) {
 	f := &fakeAssay{t: t, states: []string{fakeState("queued", ""), fakeState("running", ""), fakeState("done", passedResult)}}
 	srv := f.start()
