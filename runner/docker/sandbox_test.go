@@ -112,7 +112,7 @@ func testRunOutcomes(t *testing.T, sb *docker.Sandbox) {
 			if v.ExitCode != 0 || !strings.Contains(string(v.Report), `name="test_add_neg"`) || strings.Contains(string(v.Report), "hidden") {
 				t.Errorf("visible: exit %d, report %q, output %q, problem %q", v.ExitCode, v.Report, v.Output, v.Problem)
 			}
-			if h.ExitCode != 0 || !strings.Contains(string(h.Report), `name="test_hidden_big"`) || strings.Contains(string(h.Report), "test_add_neg") {
+			if h.ExitCode != 0 || !reports(r, h, "test_hidden_big") || strings.Contains(string(h.Report), "test_hidden_big") || strings.Contains(string(h.Report), "test_add_neg") {
 				t.Errorf("hidden: exit %d, report %q, output %q", h.ExitCode, h.Report, h.Output)
 			}
 			if len(v.Findings)+len(h.Findings) > 0 {
@@ -320,4 +320,15 @@ func seenIn(p runner.PhaseResult) string {
 		b.WriteString(f.Check + ": " + f.Seen + ";")
 	}
 	return b.String()
+}
+
+// reports says whether the hidden phase's report names the test by its run
+// name (the harness renames every hidden test for the run).
+func reports(r runner.RunResult, h runner.PhaseResult, own string) bool {
+	for run, name := range r.Renames {
+		if name == own && strings.Contains(string(h.Report), `name="`+run+`"`) {
+			return true
+		}
+	}
+	return false
 }

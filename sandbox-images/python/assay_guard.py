@@ -25,6 +25,9 @@ import _pytest.terminal
 import pluggy
 import pytest
 
+# The challenge's own conftest files: the only plugins pytest may register
+# once the session has started.
+_CONFTESTS = frozenset(json.loads(os.environ.pop("ASSAY_GUARD_CONFTESTS", "[]")))
 _token_fd = int(os.environ.pop("ASSAY_GUARD_TOKEN_FD"))
 _out_fd = int(os.environ.pop("ASSAY_GUARD_OUT_FD"))
 _TOKEN = os.read(_token_fd, 256).decode()
@@ -107,8 +110,7 @@ def _findings(config):
         for p in config.pluginmanager.get_plugins():
             if id(p) in _start_plugins:
                 continue
-            path = getattr(p, "__file__", "") or ""
-            if path.startswith("/work/tests/") and os.path.basename(path) == "conftest.py":
+            if getattr(p, "__file__", None) in _CONFTESTS:
                 continue  # the challenge's own conftest files
             found.append("a plugin was registered during the run (%s)" % (getattr(p, "__name__", None) or type(p).__name__))
     return found

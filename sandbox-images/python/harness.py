@@ -67,6 +67,7 @@ import importlib
 import io
 import json
 import os
+import resource
 import selectors
 import signal
 import shutil
@@ -75,6 +76,9 @@ import struct
 import sys
 import time
 import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import assay_canary  # noqa: E402 (beside this file; -I leaves it off sys.path)
 
 WORK = "/work"
 SCRATCH = ("/work", "/tmp", "/dev/shm")
@@ -291,7 +295,8 @@ class Watch:
             name = data[i + 16:i + 16 + n].rstrip(b"\0").decode("utf-8", "replace")
             i += 16 + n
             if mask & IN_Q_OVERFLOW:
-                out.append((mask, "too many changes to list"))
+                # The kernel dropped events: what they said is unknown.
+                out.append((mask, "(the watcher's queue overflowed: changes went unseen)"))
                 continue
             path = self.paths.get(wd, "?")
             if name:
@@ -311,6 +316,9 @@ def tampering(events, report, lib):
     pytest writing the report once."""
     found, report_writes = [], 0
     for mask, path in events:
+        if mask & IN_Q_OVERFLOW:
+            found.append("the watcher's queue overflowed: changes went unseen")
+            continue
         rel = os.path.relpath(path, WORK) if path.startswith(WORK) else path
         if path.startswith(os.path.dirname(report)):
             if mask & IN_CLOSE_WRITE and path == report:
@@ -339,7 +347,9 @@ def tampering(events, report, lib):
 
 
 def guard_findings(raw, token, code, report):
-    """Reads the guard plugin's message; an honest run has exactly one."""
+    """Reads the guard plugin's message; an honest run has exactly one.
+    Returns (findings, tally): the tally is the guard's count of outcomes,
+    which the grader checks against the report."""
     msgs = []
     for line in raw.splitlines():
         try:
@@ -350,15 +360,17 @@ def guard_findings(raw, token, code, report):
             msgs.append(msg)
     if not msgs:
         if code in (0, 1) and report is not None:
-            return ["pytest ended without its guard's report (was pytest's exit path changed?)"]
-        return []
+            return ["pytest ended without its guard's report (was pytest's exit path changed?)"], None
+        return [], None
     if len(msgs) > 1:
-        return ["the guard's report came more than once"]
+        return ["the guard's report came more than once"], None
     found = [str(f) for f in msgs[0].get("findings", [])]
-    tally = msgs[0].get("tally", {})
-    if report is not None and tally.get("failed", 0) > 0 and "<failure" not in report and "<error" not in report:
-        found.append("the report hides %d failed test(s)" % tally["failed"])
-    return found
+    tally = msgs[0].get("tally")
+    try:
+        tally = {k: int(tally.get(k, 0)) for k in ("passed", "failed", "skipped")}
+    except (AttributeError, TypeError, ValueError):
+        return found + ["the guard's tally is unreadable"], None
+    return found, tally
 
 
 def read_report(path):
@@ -463,6 +475,13 @@ def zygote_main(go_r, out_w, keep_fds, ids, ahead):
         if not go:
             os._exit(0)  # discarded
         go = json.loads(go)
+        # No POSIX message queues: they outlive the phase. (gVisor refuses
+        # to change this limit, and has no /dev/mqueue to list them by;
+        # there only ctypes, which the audit hook refuses, reaches them.)
+        try:
+            resource.setrlimit(resource.RLIMIT_MSGQUEUE, (0, 0))
+        except (ValueError, OSError):
+            pass
         if ids:
             become(ids)
         os.chdir(WORK)
@@ -656,6 +675,7 @@ class Run:
         self.timed_out = self.output_limit = False
 
     def phase(self, name, paths):
+        began = time.monotonic()
         report_dir = "/tmp/.assay-%s" % name
         with acting_as(self.ids):
             os.makedirs(report_dir, mode=0o700)
@@ -683,6 +703,9 @@ class Run:
             # (argparse makes dozens) looks for catalogues on disk, slow on
             # the engine's overlay file system.
             "LANGUAGE": "C",
+            # The only conftest files the guard lets pytest register: the
+            # challenge's own (one planted meanwhile is tampering).
+            "ASSAY_GUARD_CONFTESTS": json.dumps(sorted(self.conftests())),
         }
         zygote = self.zygotes.pop(name, None)
         if zygote is None or not zygote.alive():
@@ -743,19 +766,25 @@ class Run:
                     self.output_limit = True
                     killpg(child.pid)
         sel.close()
+        killpg(child.pid)
+        code = child.wait()
+        # Every process of the phase dies before its evidence is read: one
+        # that outlived pytest, or holds a descriptor of the report, could
+        # otherwise still rewrite it, or write to the guard's pipe.
+        kill_others([z.child for z in self.zygotes.values()])
         try:
-            guard += os.read(guard_r, 1 << 16)
+            guard += os.read(guard_r, 1 << 20)
         except BlockingIOError:
             pass
         os.close(guard_r)
-        killpg(child.pid)
-        code = child.wait()
         os.close(out_r)
 
         text, problem = read_report(report)
-        tampered = tampering(watch.events(), report, self.lib)
+        findings = [{"check": "watcher", "seen": f} for f in tampering(watch.events(), report, self.lib)]
+        tally = None
         if not (self.timed_out or self.output_limit):
-            tampered += guard_findings(bytes(guard), token, code, text)
+            seen, tally = guard_findings(bytes(guard), token, code, text)
+            findings += [{"check": "guard", "seen": f} for f in seen]
         watch.close()
         output, truncated = out.value()
         return {
@@ -767,31 +796,52 @@ class Run:
             "output": base64.b64encode(output).decode(),
             "output_bytes": out.total,
             "output_truncated": truncated,
-            "tampered": tampered,
+            "findings": findings[:40],
+            "tally": tally,
+            "seconds": time.monotonic() - began,
         }
+
+    def conftests(self):
+        """The challenge's conftest files on disk now, as paths under /work."""
+        return {os.path.join(WORK, p) for p in self.present if os.path.basename(p) == "conftest.py"}
 
     def run(self, read_hidden):
         files = self.req.get("files", {})
         phases = []
+        self.present = files
         with acting_as(self.ids):
             write_files(files)
         phases.append(self.phase("visible", ["tests"]))
         # Nothing of the visible phase may live while the hidden tests come
         # (but the hidden phase's zygote, where no candidate code has run).
         kill_others([z.child for z in self.zygotes.values()])
+        if "hidden" not in self.zygotes:
+            # Forked now, while no candidate process is alive and before
+            # the hidden part is read: it holds nothing of the hidden tests,
+            # their run names or the canaries, which stay in this process.
+            self.zygotes["hidden"] = Zygote(self.ids)
         hidden = read_hidden()
+        renames, canaries = {}, []
         if hidden and not (self.timed_out or self.output_limit or self.memory.exceeded):
+            raw = {rel: base64.b64decode(data) for rel, data in hidden.items()}
+            raw, renames, canaries = assay_canary.disguise(raw)
+            hidden = {rel: base64.b64encode(data).decode() for rel, data in raw.items()}
             with acting_as(self.ids):
+                left = wipe_ipc()
                 for top in SCRATCH:
                     if os.path.isdir(top):
                         empty_dir(top)
                 write_files(files)
                 write_files(hidden)
+            self.present = dict(files, **hidden)
             phases.append(self.phase("hidden", ["tests/hidden"]))
+            phases[-1]["findings"] += [{"check": "harness", "seen": f} for f in left]
         for z in self.zygotes.values():
             z.discard()
         kill_others()
         return {
+            "renames": renames,
+            "canaries": canaries,
             "phases": phases,
             "output_limit": self.output_limit,
             "timed_out": self.timed_out,
@@ -869,6 +919,49 @@ def peak_memory():
         except (OSError, ValueError):
             continue
     return None
+
+
+# System V IPC (sys/ipc.h, sys/shm.h, sys/msg.h, sys/sem.h).
+IPC_RMID = 0
+SYSV_IPC = (
+    # kind, *_INFO, *_STAT, ctl(id, cmd, buf)
+    ("shared memory segment", 14, 13, lambda i, cmd, buf: LIBC.shmctl(i, cmd, buf)),
+    ("message queue", 12, 11, lambda i, cmd, buf: LIBC.msgctl(i, cmd, buf)),
+    ("semaphore set", 19, 18, lambda i, cmd, buf: LIBC.semctl(i, 0, cmd, buf)),
+)
+
+
+def wipe_ipc():
+    """Removes the System V IPC objects and POSIX message queues that a
+    phase left (they outlive its processes, in the container's IPC
+    namespace), so that nothing of one phase reaches the next. Runs with the
+    sandbox user's ids, when no candidate process is alive. Returns what
+    could not be removed (an object whose owner the candidate changed):
+    state that survives the wipe is a finding.
+
+    Objects are listed by index (*_STAT), as gVisor has no /proc/sysvipc.
+    The kernel hands out the lowest free index, so a scan past the highest
+    index found by 256 sees them all. gVisor has no /dev/mqueue to list
+    either: there the phases cannot make POSIX message queues at all
+    (RLIMIT_MSGQUEUE is 0 in each phase, see zygote_main)."""
+    left = []
+    buf = ctypes.create_string_buffer(512)
+    for kind, info, stat_, ctl in SYSV_IPC:
+        top, i = max(ctl(0, info, buf), 0) + 256, 0
+        while i <= top:
+            ident = ctl(i, stat_, buf)
+            if ident >= 0:
+                top = max(top, i + 256)
+                if ctl(ident, IPC_RMID, None) != 0:
+                    left.append("a %s survived the wipe between the phases" % kind)
+            i += 1
+    if os.path.isdir("/dev/mqueue"):
+        for name in os.listdir("/dev/mqueue"):
+            try:
+                os.unlink(os.path.join("/dev/mqueue", name))
+            except OSError:
+                left.append("a POSIX message queue survived the wipe between the phases")
+    return left
 
 
 def read_exact(n):

@@ -1,0 +1,211 @@
+"""Disguises a run's hidden tests and adds canaries among them.
+
+The hidden phase's report is written by a process the candidate's code
+shares, so a forgery that makes every test pass, or flips failures into
+passes, cannot always be prevented. Canaries make it detectable: copies of
+real hidden tests whose expectation is perturbed, so that any honest run
+fails them. A canary reported passed, or missing, is tampering (the grader
+checks, from the names this module returns).
+
+To hide them by name and by place, every hidden test function is renamed
+for the run (a fresh random name, from os.urandom, every run), and each
+canary is a renamed copy of a real test put after a randomly chosen test
+of the same module or class. The grader maps the run names back.
+
+A canary's source is a test with an assertion of the form
+`assert <expr> == <literal>` (or the literal first, or pytest.approx of a
+literal) as a statement of the test's own body, with no return before it,
+so it runs whenever the test gets that far; the literal gets a different
+value of its type, far from the real one (a plausible wrong answer, like an
+off-by-one, must not pass a canary by chance). A test with skip or xfail
+marks is never a source. Files that do not parse are left as they are.
+
+Only the standard library is used: this runs in the harness, before the
+hidden phase's pytest starts, with no candidate process alive.
+"""
+
+import ast
+import os
+import random
+import re
+
+CANARIES = 3
+_RNG = random.SystemRandom()
+
+
+def run_name():
+    return "test_" + os.urandom(6).hex()
+
+
+def disguise(files, canaries=CANARIES):
+    """files: {relpath: source bytes} of the hidden tests. Returns
+    (new files, {run name: own name}, [canary run names])."""
+    out, renames, sources = dict(files), {}, []
+    parsed = {}
+    for rel, src in sorted(files.items()):
+        if not (rel.endswith(".py") and os.path.basename(rel).startswith("test_")):
+            continue
+        try:
+            tree = ast.parse(src)
+        except (SyntaxError, ValueError):
+            continue
+        parsed[rel] = (src, tree)
+        for scope, fn in _tests(tree):
+            if _eligible(fn):
+                sources.append((rel, scope, fn))
+    picked = _RNG.sample(sources, min(canaries, len(sources)))
+    chosen = []
+    for rel, (src, tree) in parsed.items():
+        edits = []  # (start, end, replacement bytes), in src offsets
+        starts = _line_starts(src)
+        names = {}
+        for scope, fn in _tests(tree):
+            new = run_name()
+            names[id(fn)] = new
+            renames[new] = fn.name
+            at = _def_name(src, starts, fn)
+            edits.append((at, at + len(fn.name.encode()), new.encode()))
+        for prel, scope, fn in picked:
+            if prel != rel:
+                continue
+            name = run_name()
+            text = _canary(src, starts, fn, name)
+            if text is None:
+                continue
+            siblings = [f for s, f in _tests(tree) if s is scope and f.lineno >= fn.lineno]
+            after = _RNG.choice(siblings)
+            end = starts[after.end_lineno + 1] if after.end_lineno + 1 < len(starts) else len(src)
+            edits.append((end, end, b"\n" + text + b"\n"))
+            chosen.append(name)
+        out[rel] = _apply(src, edits)
+    return out, renames, chosen
+
+
+def _tests(tree):
+    """(scope, function) of every test pytest collects by its default
+    names: test* functions of the module and of its Test* classes."""
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test"):
+            yield tree, node
+        elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name.startswith("test"):
+                    yield node, item
+
+
+def _marked(fn):
+    for d in fn.decorator_list:
+        text = ast.dump(d)
+        if "skip" in text or "xfail" in text:
+            return True
+    return False
+
+
+def _returns(fn):
+    """Whether fn's own code (not nested functions or classes) returns or
+    yields anywhere."""
+    todo = list(fn.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom)):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        todo.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _eligible(fn):
+    return not _marked(fn) and not _returns(fn) and _target(fn) is not None
+
+
+def _target(fn):
+    """The literal to perturb: in the last assertion of the body's own
+    statements that compares with == against a literal."""
+    for stmt in reversed(fn.body):
+        if not isinstance(stmt, ast.Assert) or not isinstance(stmt.test, ast.Compare):
+            continue
+        cmp = stmt.test
+        if len(cmp.ops) != 1 or not isinstance(cmp.ops[0], ast.Eq):
+            continue
+        for side in (cmp.comparators[0], cmp.left):
+            lit = _literal(side)
+            if lit is not None:
+                return lit
+    return None
+
+
+def _literal(node):
+    """The node to replace, when node is a literal worth perturbing: a
+    number or string constant (not bool or None), a tuple or list of them,
+    or approx(<number>)."""
+    if isinstance(node, ast.Constant):
+        v = node.value
+        if isinstance(v, bool) or v is None or not isinstance(v, (int, float, str, bytes)):
+            return None
+        return node
+    if isinstance(node, (ast.Tuple, ast.List)) and node.elts:
+        if all(_literal(e) is not None for e in node.elts):
+            return _RNG.choice(node.elts)
+        return None
+    if isinstance(node, ast.Call) and node.args and getattr(node.func, "attr", getattr(node.func, "id", "")) == "approx":
+        a = node.args[0]
+        if isinstance(a, ast.Constant) and isinstance(a.value, (int, float)) and not isinstance(a.value, bool):
+            return a
+    return None
+
+
+def _perturbed(v):
+    if isinstance(v, int):
+        return v + _RNG.choice((-1, 1)) * _RNG.randint(1000, 10 ** 6)
+    if isinstance(v, float):
+        return v + _RNG.choice((-1, 1)) * (abs(v) + 1) * _RNG.uniform(10, 1000)
+    token = "".join(_RNG.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(6))
+    if isinstance(v, bytes):
+        return v + token.encode()
+    at = _RNG.randint(0, len(v))
+    return v[:at] + token + v[at:]
+
+
+def _line_starts(src):
+    """Byte offsets of each line's start; index 1 is line 1 (ast's)."""
+    starts = [0, 0]
+    for m in re.finditer(rb"\n", src):
+        starts.append(m.end())
+    return starts
+
+
+def _offset(starts, line, col):
+    return starts[line] + col
+
+
+def _def_name(src, starts, fn):
+    """The offset of fn's name in its def line."""
+    line_start = starts[fn.lineno]
+    m = re.compile(rb"def\s+" + re.escape(fn.name.encode()) + rb"\b").search(src, line_start + fn.col_offset)
+    return m.start() + m.group(0).rindex(fn.name.encode())
+
+
+def _canary(src, starts, fn, name):
+    """The text of a copy of fn named name, its target literal perturbed."""
+    lit = _target(fn)
+    if lit is None:
+        return None
+    first = min([fn.lineno] + [d.lineno for d in fn.decorator_list])
+    begin = starts[first]
+    end = _offset(starts, fn.end_lineno, fn.end_col_offset)
+    at = _def_name(src, starts, fn)
+    lo, hi = _offset(starts, lit.lineno, lit.col_offset), _offset(starts, lit.end_lineno, lit.end_col_offset)
+    new = repr(_perturbed(lit.value)).encode()
+    edits = [(at, at + len(fn.name.encode()), name.encode()), (lo, hi, new)]
+    return _apply(src, edits)[begin:end + _shift(edits, end)]
+
+
+def _shift(edits, upto):
+    return sum(len(r) - (e - s) for s, e, r in edits if e <= upto)
+
+
+def _apply(src, edits):
+    for start, end, text in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        src = src[:start] + text + src[end:]
+    return src

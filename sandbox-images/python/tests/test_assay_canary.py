@@ -1,0 +1,143 @@
+"""Tests of assay_canary without Docker: the disguised hidden tests run
+under pytest against a correct and a wrong solution."""
+
+import os
+import subprocess
+import sys
+import textwrap
+import xml.etree.ElementTree as ET
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import assay_canary  # noqa: E402
+
+HIDDEN = textwrap.dedent('''\
+    import pytest
+    from solution import add, greet, ratio
+
+    def helper():
+        return 1
+
+    def test_add():
+        assert add(2, 3) == 5
+
+    @pytest.mark.parametrize("a,b", [(1, 2), (3, 4)])
+    def test_add_param(a, b):
+        total = add(a, b)
+        assert total == a + b
+        assert add(0, 0) == 0
+
+    def test_greet():
+        assert "hello, ada" == greet("ada")
+
+    def test_ratio():
+        assert ratio(1, 3) == pytest.approx(0.3333, rel=1e-3)
+
+    def test_pairs():
+        assert [add(1, 1), add(2, 2)] == [2, 4]
+
+    def test_returns_early():
+        if add(1, 1) == 2:
+            return
+        assert add(1, 1) == 3
+
+    @pytest.mark.skip(reason="no")
+    def test_skipped():
+        assert add(1, 1) == 2
+
+    def test_bool_only():
+        assert add(1, 1) == 2 is not None or True
+
+    class TestClass:
+        def test_method(self):
+            x = add(10, 5)
+            assert x == 15
+
+        async def test_not_run(self):
+            pass
+''').encode()
+
+RIGHT = "def add(a, b): return a + b\ndef greet(n): return 'hello, ' + n\ndef ratio(a, b): return a / b\n"
+WRONG = "def add(a, b): return a + b + 1\ndef greet(n): return 'hi ' + n\ndef ratio(a, b): return b / a\n"
+
+
+def run(tmp_path, files, solution):
+    for rel, data in files.items():
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data)
+    (tmp_path / "solution.py").write_text(solution)
+    report = tmp_path / "junit.xml"
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--import-mode=importlib",
+                    "--junitxml", str(report), "tests"], cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(tmp_path)),
+                   capture_output=True)
+    out = {}
+    for case in ET.parse(report).iter("testcase"):
+        name = case.get("name").split("[")[0]
+        failed = case.find("failure") is not None or case.find("error") is not None
+        skipped = case.find("skipped") is not None
+        out.setdefault(name, []).append("failed" if failed else "skipped" if skipped else "passed")
+    return out
+
+
+def test_every_hidden_test_is_renamed_and_mapped_back():
+    files, renames, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN, "tests/hidden/data.txt": b"x"})
+    assert files["tests/hidden/data.txt"] == b"x"
+    src = files["tests/hidden/test_x.py"].decode()
+    own = {"test_add", "test_add_param", "test_greet", "test_ratio", "test_pairs", "test_returns_early",
+           "test_skipped", "test_bool_only", "test_method", "test_not_run"}
+    assert set(renames.values()) == own
+    for name in own:
+        assert "def " + name + "(" not in src
+    for run_name in renames:
+        assert "def " + run_name + "(" in src
+    assert 1 <= len(canaries) <= assay_canary.CANARIES
+    assert not set(canaries) & set(renames)
+    assert "def helper():" in src
+
+
+def test_the_right_solution_fails_only_the_canaries(tmp_path):
+    for _ in range(5):  # the choices are random: several draws
+        files, renames, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN})
+        d = tmp_path / os.urandom(4).hex()
+        d.mkdir()
+        got = run(d, files, RIGHT)
+        for name in canaries:
+            assert got[name] and all(o == "failed" for o in got[name]), (name, got)
+        for run_name, own in renames.items():
+            if own == "test_not_run":
+                continue
+            want = "skipped" if own == "test_skipped" else "passed"
+            assert all(o == want for o in got[run_name]), (own, got[run_name])
+
+
+def test_a_wrong_solution_fails_the_canaries_too(tmp_path):
+    files, renames, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, canaries=10)
+    got = run(tmp_path, files, WRONG)
+    assert canaries
+    for name in canaries:
+        assert all(o == "failed" for o in got[name]), (name, got)
+
+
+def test_never_a_canary_from_tests_that_may_not_reach_their_assertion():
+    files, renames, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, canaries=100)
+    src = files["tests/hidden/test_x.py"].decode()
+    # eligible: test_add, test_add_param, test_greet, test_ratio, test_pairs, test_method
+    assert len(canaries) == 6
+    assert src.count("if add(1, 1) == 2:") == 1
+    assert src.count("@pytest.mark.skip") == 1
+
+
+def test_a_file_that_does_not_parse_is_left_alone():
+    files, renames, canaries = assay_canary.disguise({"tests/hidden/test_bad.py": b"def test_x(:\n"})
+    assert files == {"tests/hidden/test_bad.py": b"def test_x(:\n"} and not renames and not canaries
+
+
+@pytest.mark.parametrize("value", [0, 7, -3, 2.5, "abc", "", b"xy"])
+def test_perturbed_values_differ_and_keep_their_type(value):
+    for _ in range(50):
+        new = assay_canary._perturbed(value)
+        assert type(new) is type(value) and new != value
+        if isinstance(value, int):
+            assert abs(new - value) >= 1000
