@@ -43,8 +43,10 @@ const (
 // never races a run that is being cleaned up normally.
 const deadlineMargin = time.Minute
 
-// Sandbox uid inside the image (see sandbox-images/python/Dockerfile).
-const sandboxUser = "10001:10001"
+// sandboxName is the user name the sandbox's processes see in USER and
+// LOGNAME (getpass.getuser() reads them first): their uid is the
+// container's own (see uids.go) and has no /etc/passwd entry.
+const sandboxName = "sandbox"
 
 // gvisorThreads is the pids headroom for gVisor's own host threads.
 const gvisorThreads = 256
@@ -131,6 +133,7 @@ type Sandbox struct {
 	running  map[string]bool // LabelRun values of this sandbox's live containers
 	removals sync.WaitGroup
 	pool     *pool
+	uids     *uids // of the live containers
 }
 
 var _ runner.Sandbox = (*Sandbox)(nil)
@@ -142,7 +145,7 @@ func New(ctx context.Context, cfg Config) (*Sandbox, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: new client: %w", ErrEngine, err)
 	}
-	s := &Sandbox{cli: cli, cfg: cfg.withDefaults(), running: map[string]bool{}}
+	s := &Sandbox{cli: cli, cfg: cfg.withDefaults(), running: map[string]bool{}, uids: newUIDs()}
 	s.pool = newPool(s)
 	if err := s.Ping(ctx); err != nil {
 		cli.Close()
@@ -290,6 +293,7 @@ func input(spec runner.RunSpec, nonce string) ([]byte, error) {
 // watched, the harness importing pytest or waiting for its request.
 type started struct {
 	id, run  string
+	uid      int // the container's own (uids.go), released on removal
 	att      types.HijackedResponse
 	stdout   *capped
 	stderr   *capped
@@ -352,12 +356,18 @@ func (s *Sandbox) start(ctx context.Context, image string, l runner.Limits, subm
 	// The run is live from before its container exists until after it is
 	// removed, so a concurrent Sweep can never take it for a leftover.
 	s.setLive(run, true)
-	id, err := s.create(ctx, image, l, submission, run, idle)
+	uid, err := s.uids.take()
 	if err != nil {
 		s.setLive(run, false)
 		return nil, err
 	}
-	c := &started{id: id, run: run}
+	id, err := s.create(ctx, image, l, submission, run, uid, idle)
+	if err != nil {
+		s.uids.release(uid)
+		s.setLive(run, false)
+		return nil, err
+	}
+	c := &started{id: id, run: run, uid: uid}
 	fail := func(err error) (*started, error) {
 		s.removeLater(c, submission)
 		return nil, err
@@ -411,23 +421,29 @@ func (s *Sandbox) removeLater(c *started, submission string) {
 		rctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		if err := s.cli.ContainerRemove(rctx, c.id, container.RemoveOptions{Force: true, RemoveVolumes: true}); err != nil && !errdefs.IsNotFound(err) {
+			// The container may live on (until a sweep): its uid stays taken.
 			s.cfg.Logger.Error("remove container", slog.String("container", c.id), slog.String("submission", submission), slog.Any("err", err))
+			return
 		}
+		s.uids.release(c.uid)
 	}()
 }
 
 // WaitRemoved waits until every container removal started so far is done.
 func (s *Sandbox) WaitRemoved() { s.removals.Wait() }
 
-func (s *Sandbox) create(ctx context.Context, image string, l runner.Limits, submission, run string, idle time.Duration) (string, error) {
+func (s *Sandbox) create(ctx context.Context, image string, l runner.Limits, submission, run string, uid int, idle time.Duration) (string, error) {
 	pids := l.Pids
 	ulimits := []*container.Ulimit{
 		{Name: "nofile", Soft: l.NoFile, Hard: l.NoFile},
 		{Name: "fsize", Soft: l.FileSize, Hard: l.FileSize},
 		{Name: "core", Soft: 0, Hard: 0},
 	}
+	// The container's own uid and gid, not the image's user: see uids.go.
+	sandboxUser := userSpec(uid)
 	user, caps, memory := sandboxUser, []string(nil), l.MemoryBytes
-	env := []string{"PYTHONDONTWRITEBYTECODE=1", "HOME=/tmp", "PYTEST_DISABLE_PLUGIN_AUTOLOAD=1", "ASSAY_SANDBOX_USER=" + sandboxUser}
+	env := []string{"PYTHONDONTWRITEBYTECODE=1", "HOME=/tmp", "PYTEST_DISABLE_PLUGIN_AUTOLOAD=1", "ASSAY_SANDBOX_USER=" + sandboxUser,
+		"USER=" + sandboxName, "LOGNAME=" + sandboxName}
 	if s.cfg.Runtime == "runsc" {
 		// gVisor leaves a non-dumpable process's /proc/PID/fd open to
 		// processes of the same uid, where the harness's stdin (the hidden
@@ -446,8 +462,7 @@ func (s *Sandbox) create(ctx context.Context, image string, l runner.Limits, sub
 		// Under gVisor the pids cgroup also counts the gVisor kernel's own
 		// host threads, so it gets headroom; gVisor enforces RLIMIT_NPROC
 		// inside its own kernel, which bounds the candidate's processes.
-		// (Under runc, RLIMIT_NPROC would count every sandbox's processes
-		// together, as they share one uid: there the cgroup bounds them.)
+		// (Under runc the pids cgroup bounds them.)
 		pids += gvisorThreads
 		ulimits = append(ulimits, &container.Ulimit{Name: "nproc", Soft: l.Pids, Hard: l.Pids})
 	}
