@@ -4,6 +4,10 @@
 import os
 if os.getuid() == 0 or os.geteuid() == 0:
     raise SystemExit("running as root")
+# A uid (and gid) of this container's own, not the image's user shared by every sandbox.
+uid = os.getuid()
+if uid == 10001 or os.getresuid() != (uid, uid, uid) or os.getresgid() != (uid, uid, uid):
+    raise SystemExit("not a uid and gid of its own: %r %r" % (os.getresuid(), os.getresgid()))
 try:
     os.setuid(0)
     raise SystemExit("setuid(0) worked")
