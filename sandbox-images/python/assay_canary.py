@@ -146,7 +146,7 @@ def _literal(node):
         return node
     if isinstance(node, (ast.Tuple, ast.List)) and node.elts:
         if all(_literal(e) is not None for e in node.elts):
-            return _RNG.choice(node.elts)
+            return _literal(_RNG.choice(node.elts))
         return None
     if isinstance(node, ast.Call) and node.args and getattr(node.func, "attr", getattr(node.func, "id", "")) == "approx":
         a = node.args[0]

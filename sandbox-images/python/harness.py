@@ -1005,7 +1005,24 @@ def main():
     preload()
     zygotes = {name: Zygote(ids, ahead=True) for name in ("visible", "hidden")} if ids else {}
     req = json.loads(read_part())
-    result = Run(req, ids, memory, zygotes).run(read_hidden)
+    parts = []
+
+    def hidden_once():
+        parts.append(read_hidden())
+        return parts[0]
+
+    try:
+        result = Run(req, ids, memory, zygotes).run(hidden_once)
+    except Exception:
+        if not parts:
+            read_part()  # the hidden part, unread: the nonce comes after it
+        # The harness's own failure (a setup that failed, a bug): the
+        # system's, never the candidate's verdict. The worker retries it.
+        try:
+            kill_others()
+        except Exception:
+            pass
+        result = {"system_error": "".join(traceback.format_exc().splitlines(True)[-6:])}
     # The nonce comes last, after every phase's process is gone: no
     # candidate code ever runs in a process that knows it.
     nonce = read_part().decode()

@@ -37,6 +37,9 @@ HIDDEN = textwrap.dedent('''\
     def test_pairs():
         assert [add(1, 1), add(2, 2)] == [2, 4]
 
+    def test_nested():
+        assert ((add(1, 1), "x"), [add(0, 3)]) == ((2, "x"), [3])
+
     def test_returns_early():
         if add(1, 1) == 2:
             return
@@ -85,7 +88,7 @@ def test_every_hidden_test_is_renamed_and_mapped_back():
     files, renames, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN, "tests/hidden/data.txt": b"x"})
     assert files["tests/hidden/data.txt"] == b"x"
     src = files["tests/hidden/test_x.py"].decode()
-    own = {"test_add", "test_add_param", "test_greet", "test_ratio", "test_pairs", "test_returns_early",
+    own = {"test_add", "test_add_param", "test_greet", "test_ratio", "test_pairs", "test_nested", "test_returns_early",
            "test_skipped", "test_bool_only", "test_method", "test_not_run"}
     assert set(renames.values()) == own
     for name in own:
@@ -123,8 +126,8 @@ def test_a_wrong_solution_fails_the_canaries_too(tmp_path):
 def test_never_a_canary_from_tests_that_may_not_reach_their_assertion():
     files, renames, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, canaries=100)
     src = files["tests/hidden/test_x.py"].decode()
-    # eligible: test_add, test_add_param, test_greet, test_ratio, test_pairs, test_method
-    assert len(canaries) == 6
+    # eligible: test_add, test_add_param, test_greet, test_ratio, test_pairs, test_nested, test_method
+    assert len(canaries) == 7
     assert src.count("if add(1, 1) == 2:") == 1
     assert src.count("@pytest.mark.skip") == 1
 
@@ -141,3 +144,22 @@ def test_perturbed_values_differ_and_keep_their_type(value):
         assert type(new) is type(value) and new != value
         if isinstance(value, int):
             assert abs(new - value) >= 1000
+
+
+def test_every_built_in_challenge_disguises(tmp_path):
+    """The built-in challenges' hidden tests, disguised many times: each
+    draw parses, and names map back."""
+    import ast
+    import glob
+    root = os.path.join(os.path.dirname(__file__), "..", "..", "..", "challenges")
+    for challenge in sorted(glob.glob(os.path.join(root, "*", "tests", "hidden"))):
+        files = {}
+        for p in glob.glob(os.path.join(challenge, "**"), recursive=True):
+            if os.path.isfile(p):
+                files[os.path.relpath(p, challenge)] = open(p, "rb").read()
+        for _ in range(30):
+            out, renames, canaries = assay_canary.disguise(files)
+            for rel, data in out.items():
+                if rel.endswith(".py"):
+                    ast.parse(data)
+            assert len(set(renames.values())) == len(renames)
