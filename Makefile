@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: help build image run compose test test-go fuzz check-challenges bench vet clean
+.PHONY: help build image run compose test test-go test-harness fuzz check-challenges bench vet clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-17s %s\n", $$1, $$2}'
@@ -26,7 +26,10 @@ compose: image ## build Assay's own images locally and start Redis, the API and 
 	docker-compose -f deploy/docker-compose.yml up -d --build
 	@echo "API on http://127.0.0.1:$${ASSAY_PORT:-8080}; logs: docker-compose -f deploy/docker-compose.yml logs -f"
 
-test: vet image test-go fuzz check-challenges ## everything: unit tests, real Redis and Docker tests, fuzzing, challenge checks
+test: vet test-harness image test-go fuzz check-challenges ## everything: unit tests, real Redis and Docker tests, fuzzing, challenge checks
+
+test-harness: ## the sandbox harness's own Python modules, tested without Docker (Debian's python3-pytest)
+	/usr/bin/python3 -m pytest -q -p no:cacheprovider sandbox-images/python/tests
 
 test-go: ## go tests (real Redis and Docker included)
 	$(GO) test -race -count=1 -timeout 20m ./...
