@@ -491,7 +491,11 @@ func (s *Sandbox) create(ctx context.Context, image string, l runner.Limits, sub
 		Runtime:        s.cfg.Runtime,
 		LogConfig:      container.LogConfig{Type: "none"},
 		Tmpfs: map[string]string{
-			"/work": "rw,exec,nosuid,nodev,mode=1777,size=" + strconv.FormatInt(l.Scratch, 10),
+			// noexec everywhere the candidate can write: a shared object
+			// or binary written there cannot be mapped executable, so no
+			// native code of the candidate's runs beside pytest (an
+			// extension module would be out of the audit hook's sight).
+			"/work": "rw,noexec,nosuid,nodev,mode=1777,size=" + strconv.FormatInt(l.Scratch, 10),
 			"/tmp":  "rw,noexec,nosuid,nodev,mode=1777,size=" + strconv.FormatInt(l.Scratch, 10),
 		},
 		Resources: container.Resources{
