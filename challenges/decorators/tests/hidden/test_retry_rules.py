@@ -4,6 +4,7 @@ import inspect
 
 import pytest
 
+from tests.strict import same
 from solution import retry
 
 
@@ -14,13 +15,13 @@ def _fetch(url: str, timeout: float = 2.5, *, retries: int = 0) -> bytes:
 
 def test_keeps_qualname_module_annotations_and_signature():
     wrapped = retry(OSError, attempts=2)(_fetch)
-    assert wrapped.__qualname__ == _fetch.__qualname__
-    assert wrapped.__module__ == _fetch.__module__
-    assert wrapped.__annotations__ == {
+    same(wrapped.__qualname__, _fetch.__qualname__)
+    same(wrapped.__module__, _fetch.__module__)
+    same(wrapped.__annotations__, {
         "url": str, "timeout": float, "retries": int, "return": bytes,
-    }
-    assert inspect.signature(wrapped) == inspect.signature(_fetch)
-    assert wrapped("a") == b"a"
+    })
+    same(inspect.signature(wrapped), inspect.signature(_fetch))
+    same(wrapped("a"), b"a")
 
 
 def test_copies_the_functions_own_attributes():
@@ -30,8 +31,8 @@ def test_copies_the_functions_own_attributes():
     report.owner = "billing-team"
     report.slo_ms = 250
     wrapped = retry()(report)
-    assert wrapped.owner == "billing-team"
-    assert wrapped.slo_ms == 250
+    same(wrapped.owner, "billing-team")
+    same(wrapped.slo_ms, 250)
 
 
 def test_invalid_delay_or_backoff_raise_value_error_before_decorating():
@@ -69,14 +70,14 @@ def test_single_exception_class_retries_its_subclasses(sleeps, script):
     # ConnectionResetError is a subclass of ConnectionError.
     work = script(ConnectionResetError, ConnectionAbortedError, "up")
     wrapped = retry(ConnectionError, attempts=3)(work)
-    assert wrapped() == "up"
+    same(wrapped(), "up")
     assert len(work.calls) == 3
 
 
 def test_tuple_of_exceptions_retries_any_member(sleeps, script):
     work = script(TimeoutError, KeyError("k"), LookupError, "found")
     wrapped = retry((TimeoutError, LookupError), attempts=4)(work)
-    assert wrapped() == "found"
+    same(wrapped(), "found")
     assert len(work.calls) == 4
 
 
@@ -135,7 +136,7 @@ def test_zero_delay_with_backoff_never_sleeps(sleeps, script):
     work = script(ValueError, ValueError, ValueError, "ok")
     wrapped = retry(ValueError, attempts=4, delay=0, backoff=3.0,
                     on_retry=lambda a, e, w: waits.append(w))(work)
-    assert wrapped() == "ok"
+    same(wrapped(), "ok")
     assert waits == [0, 0, 0]
     assert sleeps == []
 
@@ -143,7 +144,7 @@ def test_zero_delay_with_backoff_never_sleeps(sleeps, script):
 def test_falsy_results_are_returned_without_retry(sleeps, script):
     for value in (None, 0, "", [], False):
         work = script(value)
-        assert retry(Exception, attempts=3)(work)() == value
+        same(retry(Exception, attempts=3)(work)(), value)
         assert len(work.calls) == 1
 
 
@@ -173,13 +174,13 @@ def test_works_beneath_classmethod_and_staticmethod(sleeps):
     class SubPool(Pool):
         pass
 
-    assert Pool.connect("db1") == "Pool:db1"
+    same(Pool.connect("db1"), "Pool:db1")
     assert Pool.opened == 2
-    assert SubPool.connect("db2") == "SubPool:db2"
-    assert Pool.connect.__doc__ == "Open a pooled connection."
-    assert Pool.connect.__wrapped__.__name__ == "connect"
-    assert Pool().parse("7") == 7
-    assert Pool.parse.__name__ == "parse"
+    same(SubPool.connect("db2"), "SubPool:db2")
+    same(Pool.connect.__doc__, "Open a pooled connection.")
+    same(Pool.connect.__wrapped__.__name__, "connect")
+    same(Pool().parse("7"), 7)
+    same(Pool.parse.__name__, "parse")
 
 
 def test_instance_methods_keep_per_instance_state(sleeps):
@@ -206,7 +207,7 @@ def test_one_retry_decorator_can_decorate_two_functions(sleeps, script):
     policy = retry(OSError, attempts=2, delay=0.1)
     first, second = script(OSError, "first"), script(OSError)
     wrapped_first, wrapped_second = policy(first), policy(second)
-    assert wrapped_first() == "first"
+    same(wrapped_first(), "first")
     with pytest.raises(OSError):
         wrapped_second()
     assert len(first.calls) == 2 and len(second.calls) == 2

@@ -2,13 +2,14 @@
 
 import pytest
 
+from tests.strict import same
 from solution import retry
 
 
 def test_returns_value_at_once_when_first_call_succeeds(sleeps, script):
     work = script("done")
     wrapped = retry(ValueError)(work)
-    assert wrapped() == "done"
+    same(wrapped(), "done")
     assert len(work.calls) == 1
     assert sleeps == []
 
@@ -16,7 +17,7 @@ def test_returns_value_at_once_when_first_call_succeeds(sleeps, script):
 def test_retries_until_success_and_returns_value(sleeps, script):
     work = script(ConnectionError, ConnectionError, 42)
     wrapped = retry(ConnectionError, attempts=3)(work)
-    assert wrapped() == 42
+    same(wrapped(), 42)
     assert len(work.calls) == 3
 
 
@@ -49,7 +50,7 @@ def test_waits_grow_by_backoff_between_attempts(sleeps, script):
 def test_no_sleep_call_when_delay_is_zero(sleeps, script):
     work = script(ValueError, ValueError, "ok")
     wrapped = retry(ValueError, attempts=3)(work)
-    assert wrapped() == "ok"
+    same(wrapped(), "ok")
     assert sleeps == []
 
 
@@ -66,15 +67,15 @@ def test_keeps_name_doc_and_wrapped():
         return invoice_id
 
     wrapped = retry(ConnectionError)(fetch_invoice)
-    assert wrapped.__name__ == "fetch_invoice"
-    assert wrapped.__doc__ == "Fetch one invoice from the billing API."
+    same(wrapped.__name__, "fetch_invoice")
+    same(wrapped.__doc__, "Fetch one invoice from the billing API.")
     assert wrapped.__wrapped__ is fetch_invoice
 
 
 def test_passes_positional_and_keyword_arguments_through(sleeps, script):
     work = script(ValueError, "ok")
     wrapped = retry(ValueError)(work)
-    assert wrapped(1, "two", three=3, four=[4]) == "ok"
+    same(wrapped(1, "two", three=3, four=[4]), "ok")
     assert work.calls == [((1, "two"), {"three": 3, "four": [4]})] * 2
 
 
@@ -85,9 +86,9 @@ def test_on_retry_gets_attempt_exception_and_wait(sleeps, script):
         TimeoutError, attempts=3, delay=0.5, backoff=3.0,
         on_retry=lambda attempt, exc, wait: seen.append((attempt, exc, wait)),
     )(work)
-    assert wrapped() == "ok"
+    same(wrapped(), "ok")
     assert [(a, w) for a, _, w in seen] == [(1, pytest.approx(0.5)), (2, pytest.approx(1.5))]
-    assert [e for _, e, _ in seen] == work.raised
+    same([e for _, e, _ in seen], work.raised)
     assert sleeps == pytest.approx([0.5, 1.5])
 
 
@@ -105,7 +106,7 @@ def test_works_on_an_instance_method(sleeps):
             return (path, timeout)
 
     client = Client()
-    assert client.get("/health", timeout=1) == ("/health", 1)
-    assert client.calls == 3
-    assert Client.get.__name__ == "get"
-    assert Client.get.__doc__ == "GET a path."
+    same(client.get("/health", timeout=1), ("/health", 1))
+    same(client.calls, 3)
+    same(Client.get.__name__, "get")
+    same(Client.get.__doc__, "GET a path.")
