@@ -149,16 +149,7 @@ func (f sandboxFunc) Run(ctx context.Context, spec runner.RunSpec) (runner.RunRe
 // TestCheckFlagsMisbehavingSolutions uses a fake sandbox that passes
 // whatever contains "return a + b" and fails the rest.
 func TestCheckFlagsMisbehavingSolutions(t *testing.T) {
-	pass := `<testsuites><testsuite><testcase classname="tests.visible.test_add" name="test_add" time="0.01"/><testcase classname="tests.hidden.test_more" name="test_more" time="0.02"/></testsuite></testsuites>`
-	fail := `<testsuites><testsuite><testcase classname="tests.visible.test_add" name="test_add" time="0.01"><failure message="no"/></testcase><testcase classname="tests.hidden.test_more" name="test_more" time="0.02"/></testsuite></testsuites>`
-	sb := sandboxFunc(func(_ context.Context, spec runner.RunSpec) (runner.RunResult, error) {
-		for _, f := range spec.Files {
-			if f.Path == "solution.py" && strings.Contains(string(f.Data), "return a + b") {
-				return runner.RunResult{Phases: []runner.PhaseResult{{Report: []byte(pass)}}}, nil
-			}
-		}
-		return runner.RunResult{Phases: []runner.PhaseResult{{ExitCode: 1, Report: []byte(fail)}}}, nil
-	})
+	sb := &phasedSandbox{pass: []string{"return a + b"}}
 	fsys := validFS()
 	ch, _ := challenges.Load(fsys, "add")
 	rep, err := challenges.Check(context.Background(), ch, sb, runner.Limits{}, runner.Limits{})

@@ -16,7 +16,7 @@ var ErrCheckFailed = errors.New("challenge check failed")
 
 // SolutionCheck is how one solution of a challenge did.
 type SolutionCheck struct {
-	Name    string // reference, starter, bad/<name>
+	Name    string // reference, starter, bad/<name>, adversarial/<name>
 	Verdict runner.Verdict
 	Reason  string
 	Passed  int
@@ -48,9 +48,10 @@ func (r CheckReport) OK() bool {
 
 // Check runs the challenge's solutions in the sandbox: the reference must
 // pass every test (its tests become the expected ids, with its runtimes),
-// and the starter and every known-bad solution must fail at least one. The
-// returned error is a system failure; a misbehaving challenge is a report
-// that is not OK.
+// and the starter, every known-bad solution and every built-in adversarial
+// solution (AdversarialSolutions, written to each entry file) must not
+// pass. The returned error is a system failure; a misbehaving challenge is
+// a report that is not OK.
 func Check(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceiling runner.Limits) (CheckReport, error) {
 	rep := CheckReport{Slug: ch.Slug, Version: ch.Version}
 	suite := SuiteOf(ch, defaults, ceiling)
@@ -85,16 +86,32 @@ func Check(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceil
 	for _, name := range bad {
 		others = append(others, "bad/"+name)
 	}
+	adversarial := map[string]map[string][]byte{}
+	for _, a := range AdversarialSolutions() {
+		others = append(others, a.Name)
+		adversarial[a.Name] = a.Files(ch)
+	}
 	for _, name := range others {
 		files := ch.Starter
 		if b, ok := strings.CutPrefix(name, "bad/"); ok {
 			files = ch.Bad[b]
 		}
+		forged, isForged := adversarial[name]
+		if isForged {
+			files = forged
+		}
 		sc, g, err := runSolution(ctx, sb, suite, name, files)
 		if err != nil {
 			return rep, err
 		}
-		if g.Verdict == runner.VerdictPassed {
+		switch {
+		case g.Verdict != runner.VerdictPassed:
+		case isForged:
+			sc.Problem = "a forged solution that knows nothing of this challenge passed every test: " +
+				"the tests must check what a forged value cannot fake (exact types, identities, side effects; " +
+				"see \"Tests that resist forged values\" in docs/CHALLENGES.md and challenges/" +
+				strings.ReplaceAll(name, "/", "_") + ".py)"
+		default:
 			sc.Problem = "must fail at least one test, but passed them all"
 		}
 		rep.Solutions = append(rep.Solutions, sc)

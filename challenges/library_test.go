@@ -15,18 +15,9 @@ import (
 )
 
 // fakeSandbox passes whatever contains "return a + b" and fails the rest,
-// reporting the two tests of validFS.
+// reporting the two tests of validFS, each in its own phase.
 func fakeSandbox() runner.Sandbox {
-	pass := `<testsuites><testsuite><testcase classname="tests.visible.test_add" name="test_add" time="0.01"/><testcase classname="tests.hidden.test_more" name="test_more" time="0.02"/></testsuite></testsuites>`
-	fail := `<testsuites><testsuite><testcase classname="tests.visible.test_add" name="test_add" time="0.01"><failure message="no"/></testcase><testcase classname="tests.hidden.test_more" name="test_more" time="0.02"/></testsuite></testsuites>`
-	return sandboxFunc(func(_ context.Context, spec runner.RunSpec) (runner.RunResult, error) {
-		for _, f := range spec.Files {
-			if f.Path == "solution.py" && strings.Contains(string(f.Data), "return a + b") {
-				return runner.RunResult{Phases: []runner.PhaseResult{{Report: []byte(pass)}}}, nil
-			}
-		}
-		return runner.RunResult{Phases: []runner.PhaseResult{{ExitCode: 1, Report: []byte(fail)}}}, nil
-	})
+	return &phasedSandbox{pass: []string{"return a + b"}}
 }
 
 // freshFS is validFS with an expected.json recorded for its version.
