@@ -1,4 +1,4 @@
-# verdict: error
+# verdict: tampered
 # Plants a conftest that would mark every test passed.
 import os
 HOOK = (

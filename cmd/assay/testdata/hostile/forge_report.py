@@ -1,4 +1,4 @@
-# verdict: error
+# verdict: tampered
 # Rewrites pytest's report after pytest wrote it, claiming every test passed.
 import atexit
 import glob

@@ -1,4 +1,4 @@
-# verdict: error
+# verdict: tampered
 # Turns every failure into a pass inside pytest itself.
 import _pytest.reports as reports
 

@@ -1,4 +1,4 @@
-# verdict: error
+# verdict: tampered
 # Writes a report before pytest does, and makes it read-only.
 import glob
 import os
