@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -11,23 +12,35 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"assay/challenges"
 	"assay/internal/testenv"
 	"assay/runner"
 )
 
 // hostileCase is one file of testdata/hostile: a solution to the
 // decorators challenge that attacks the sandbox or the verdict. Its header
-// says the verdict it must get ("# verdict: X"), and whether the reference
-// solution is appended ("# append: reference"), which makes a contained
-// attack pass and an attack that got through fail.
+// says the verdict it must get ("# verdict: X", or "X | Y" for any of
+// them), and whether the reference solution is appended ("# append:
+// reference"), which makes a contained attack pass and an attack that got
+// through fail. Some headers name a channel out of the hidden phase that
+// the candidate's view must keep shut:
+//
+//	# candidate-reason-must-not-match: REGEXP   (e.g. the hidden phase's exit status)
+//	# candidate-run-ms-below: N                 (the hidden phase slept N ms)
+//	# candidate-output-truncated: false         (the hidden phase flooded its output)
 type hostileCase struct {
 	name     string
 	source   string
 	verdicts []runner.Verdict // any of these; a fork bomb may meet the memory limit or the deadline first
+	// What the candidate's view must not show.
+	reasonMustNotMatch *regexp.Regexp
+	runMSBelow         int64
+	notTruncated       bool
 }
 
 func loadHostile(t *testing.T, reference string) []hostileCase {
@@ -39,61 +52,68 @@ func loadHostile(t *testing.T, reference string) []hostileCase {
 	sort.Strings(paths)
 	var out []hostileCase
 	for _, p := range paths {
-		b, err := os.ReadFile(p)
+		c, err := readHostile(p, reference)
 		if err != nil {
 			t.Fatal(err)
-		}
-		c := hostileCase{name: strings.TrimSuffix(filepath.Base(p), ".py"), source: string(b)}
-		sc := bufio.NewScanner(bytes.NewReader(b))
-		for sc.Scan() {
-			line := sc.Text()
-			if v, ok := strings.CutPrefix(line, "# verdict: "); ok {
-				for _, one := range strings.Split(v, "|") {
-					c.verdicts = append(c.verdicts, runner.Verdict(strings.TrimSpace(one)))
-				}
-			}
-			if strings.TrimSpace(line) == "# append: reference" {
-				c.source += "\n" + reference
-			}
-		}
-		if len(c.verdicts) == 0 {
-			t.Fatalf("%s: no '# verdict:' line", p)
 		}
 		out = append(out, c)
 	}
 	return out
 }
 
+// readHostile reads one attack and its header.
+func readHostile(path, reference string) (hostileCase, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return hostileCase{}, err
+	}
+	c := hostileCase{name: strings.TrimSuffix(filepath.Base(path), ".py"), source: string(b)}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		line := sc.Text()
+		if v, ok := strings.CutPrefix(line, "# verdict: "); ok {
+			for _, one := range strings.Split(v, "|") {
+				c.verdicts = append(c.verdicts, runner.Verdict(strings.TrimSpace(one)))
+			}
+		}
+		if strings.TrimSpace(line) == "# append: reference" {
+			c.source += "\n" + reference
+		}
+		if v, ok := strings.CutPrefix(line, "# candidate-reason-must-not-match: "); ok {
+			if c.reasonMustNotMatch, err = regexp.Compile(strings.TrimSpace(v)); err != nil {
+				return c, fmt.Errorf("%s: %w", path, err)
+			}
+		}
+		if v, ok := strings.CutPrefix(line, "# candidate-run-ms-below: "); ok {
+			if c.runMSBelow, err = strconv.ParseInt(strings.TrimSpace(v), 10, 64); err != nil {
+				return c, fmt.Errorf("%s: %w", path, err)
+			}
+		}
+		if strings.TrimSpace(line) == "# candidate-output-truncated: false" {
+			c.notTruncated = true
+		}
+	}
+	if len(c.verdicts) == 0 {
+		return c, fmt.Errorf("%s: no '# verdict:' line", path)
+	}
+	return c, nil
+}
+
 // TestHostileCorpus sends every attack through the whole path under each
-// runtime (runc and gVisor), checks its verdict, that the candidate's view
-// never shows hidden test source, that no container is left, and that an
+// runtime (runc and gVisor) as a candidate would: through an invitation,
+// with the candidate's token. It checks the verdict in the staff's view,
+// that the candidate's view matches it (a tampered run reads as an error
+// with a fixed reason), that the candidate's view shows no hidden test
+// (by name, file or source line), nothing of the staff's evidence, no
+// time or truncation of the hidden phase and none of the channels the
+// case's header names; then that no container is left, and that an
 // ordinary submission still passes and the server is ready afterwards.
 func TestHostileCorpus(t *testing.T) {
 	testenv.Parallel(t)
 	testenv.Docker(t)
 	ch := mustChallenge(t, "decorators")
 	reference := texts(ch.Reference)["solution.py"]
-	// Hidden test names that appear nowhere in what the candidate may see.
-	testName := regexp.MustCompile(`def (test_\w+)`)
-	visible := string(ch.Prompt)
-	for p, b := range ch.Tests {
-		if !strings.HasPrefix(p, "tests/hidden/") {
-			visible += string(b)
-		}
-	}
-	var hiddenSource []string
-	for p, b := range ch.Tests {
-		if strings.HasPrefix(p, "tests/hidden/") {
-			for _, m := range testName.FindAllStringSubmatch(string(b), -1) {
-				if !strings.Contains(visible, m[1]) {
-					hiddenSource = append(hiddenSource, m[1])
-				}
-			}
-		}
-	}
-	if len(hiddenSource) == 0 {
-		t.Fatal("no distinctive hidden test names to look for")
-	}
+	secrets := hiddenSecrets(t, ch, reference)
 	corpus := loadHostile(t, reference)
 	for _, rt := range testenv.Runtimes(t) {
 		t.Run(testenv.RuntimeName(rt), func(t *testing.T) {
@@ -101,30 +121,27 @@ func TestHostileCorpus(t *testing.T) {
 			// The time limit leaves room for a loaded CI machine: there,
 			// gVisor runs of the passing cases have taken 8 s (1.4 s idle),
 			// and a tighter limit turned their verdicts into timeouts.
-			app := startApp(t, "", map[string]string{"ASSAY_MAX_TIME": "20s", "ASSAY_RUNTIME": rt, "ASSAY_WORKERS": "1", "ASSAY_POOL_SIZE": "2"})
+			app := startApp(t, "", map[string]string{
+				"ASSAY_MAX_TIME": "20s", "ASSAY_RUNTIME": rt, "ASSAY_WORKERS": "1", "ASSAY_POOL_SIZE": "2",
+				// One candidate sends the whole corpus.
+				"ASSAY_RATE_LIMIT": "off",
+			})
+			token := app.invite(t, "decorators")
 			ids := make([]string, len(corpus))
 			for i, c := range corpus {
-				ids[i] = app.submit(t, "decorators", map[string]string{"solution.py": c.source})
+				ids[i] = app.submitAs(t, token, "decorators", map[string]string{"solution.py": c.source})
 			}
 			for i, c := range corpus {
 				st := app.result(t, ids[i], 3*time.Minute)
 				r := st.Result
 				if !slices.Contains(c.verdicts, r.Verdict) {
-					t.Errorf("%s: %s (%s); want %v\n%s", c.name, r.Verdict, r.Reason, c.verdicts, tail(r.Output, 1500))
+					t.Errorf("%s: %s (%s); want %v; evidence %v\n%s", c.name, r.Verdict, r.Reason, c.verdicts, r.Tampering, tail(r.Output, 1500))
 				} else {
 					t.Logf("%s: %s (%s)", c.name, r.Verdict, r.Reason)
 				}
-				view := app.candidateView(t, ids[i])
-				for _, src := range hiddenSource {
-					if strings.Contains(view, src) {
-						t.Errorf("%s: the candidate's view shows hidden test source %q", c.name, src)
-					}
-				}
-				if strings.Contains(view, "tests.hidden.") || strings.Contains(view, "tests/hidden/") {
-					t.Errorf("%s: the candidate's view names a hidden test file", c.name)
-				}
+				checkCandidateView(t, c, r, app.candidateView(t, token, ids[i]), secrets)
 			}
-			after := app.submit(t, "decorators", map[string]string{"solution.py": reference})
+			after := app.submitAs(t, token, "decorators", map[string]string{"solution.py": reference})
 			if r := app.result(t, after, time.Minute).Result; r.Verdict != runner.VerdictPassed {
 				t.Errorf("after the corpus, the reference got %s (%s)", r.Verdict, r.Reason)
 			}
@@ -138,6 +155,133 @@ func TestHostileCorpus(t *testing.T) {
 			}
 			assertNoContainers(t, app)
 		})
+	}
+}
+
+// hiddenSecrets lists what of the hidden tests must never reach a
+// candidate: the names of hidden test functions and the lines of the
+// hidden test files that appear nowhere the candidate may read (the
+// prompt, the visible tests and fixtures, the starter) nor in the
+// reference solution (which some cases append, and whose lines a visible
+// traceback may quote).
+func hiddenSecrets(t *testing.T, ch *challenges.Challenge, reference string) []string {
+	t.Helper()
+	public := string(ch.Prompt) + reference
+	for _, b := range ch.Starter {
+		public += string(b)
+	}
+	for p, b := range ch.Tests {
+		if !strings.HasPrefix(p, runner.HiddenDir) {
+			public += string(b)
+		}
+	}
+	testName := regexp.MustCompile(`def (test_\w+)`)
+	var names, lines []string
+	for p, b := range ch.Tests {
+		if !strings.HasPrefix(p, runner.HiddenDir) {
+			continue
+		}
+		for _, m := range testName.FindAllStringSubmatch(string(b), -1) {
+			if !strings.Contains(public, m[1]) {
+				names = append(names, m[1])
+			}
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if line = strings.TrimSpace(line); len(line) >= 30 && !strings.Contains(public, line) {
+				lines = append(lines, line)
+			}
+		}
+	}
+	if len(names) == 0 || len(lines) == 0 {
+		t.Fatalf("no distinctive hidden test names (%d) or source lines (%d) to look for", len(names), len(lines))
+	}
+	return append(append(names, lines...), runner.HiddenIDPrefix, runner.HiddenDir)
+}
+
+// candidateResult is the part of the candidate's view the checks read.
+type candidateResult struct {
+	Verdict         runner.Verdict `json:"verdict"`
+	Reason          string         `json:"reason"`
+	RunMS           int64          `json:"run_ms"`
+	OutputTruncated bool           `json:"output_truncated"`
+}
+
+// checkCandidateView checks what a candidate sees of a result (view, the
+// JSON of the candidate's GET) against the staff's record of it (r).
+func checkCandidateView(t *testing.T, c hostileCase, r *runner.Result, view []byte, secrets []string) {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal(view, &doc); err != nil {
+		t.Errorf("%s: the candidate's view is not JSON: %v: %.300s", c.name, err, view)
+		return
+	}
+	var state struct {
+		Result *candidateResult `json:"result"`
+	}
+	if err := json.Unmarshal(view, &state); err != nil || state.Result == nil {
+		t.Errorf("%s: the candidate's view has no result: %.300s", c.name, view)
+		return
+	}
+	cr := state.Result
+	// Every text of the view but the candidate's own submission.
+	delete(doc, "submission")
+	var texts []string
+	collectStrings(doc, &texts)
+	text := strings.Join(texts, "\n")
+
+	if want := runner.CandidateVerdict(r.Verdict); cr.Verdict != want {
+		t.Errorf("%s: the candidate sees %s for a %s run; want %s", c.name, cr.Verdict, r.Verdict, want)
+	}
+	if r.Verdict == runner.VerdictTampered && cr.Reason != runner.CandidateTamperedReason {
+		t.Errorf("%s: the candidate's reason for a tampered run is %q; want the fixed %q", c.name, cr.Reason, runner.CandidateTamperedReason)
+	}
+	var leaked []string
+	for _, s := range secrets {
+		if strings.Contains(text, s) {
+			leaked = append(leaked, s)
+		}
+	}
+	if len(leaked) > 0 {
+		t.Errorf("%s: the candidate's view shows %d pieces of the hidden tests (names, files, source lines), such as %q", c.name, len(leaked), leaked[:min(3, len(leaked))])
+	}
+	if r.ReasonDetail != "" && r.ReasonDetail != r.Reason && strings.Contains(text, r.ReasonDetail) {
+		t.Errorf("%s: the candidate's view shows the staff's reason_detail %q", c.name, r.ReasonDetail)
+	}
+	for _, f := range r.Tampering {
+		if len(f.Seen) >= 20 && strings.Contains(text, f.Seen) {
+			t.Errorf("%s: the candidate's view shows the evidence of tampering %q", c.name, f.Seen)
+		}
+	}
+	if cr.RunMS > r.VisibleRunMS {
+		t.Errorf("%s: the candidate's run_ms %d is more than the visible phase's %d ms (the whole run: %d ms)", c.name, cr.RunMS, r.VisibleRunMS, r.RunMS)
+	}
+	if cr.OutputTruncated && !r.OutputTruncated {
+		t.Errorf("%s: the candidate's view says the output was truncated; the visible phase's was not", c.name)
+	}
+	if c.reasonMustNotMatch != nil && c.reasonMustNotMatch.MatchString(cr.Reason) {
+		t.Errorf("%s: the candidate's reason %q carries what the hidden phase chose (matches %s)", c.name, cr.Reason, c.reasonMustNotMatch)
+	}
+	if c.runMSBelow > 0 && cr.RunMS >= c.runMSBelow {
+		t.Errorf("%s: the candidate's run_ms is %d: it includes the hidden phase's sleep of %d ms", c.name, cr.RunMS, c.runMSBelow)
+	}
+	if c.notTruncated && cr.OutputTruncated {
+		t.Errorf("%s: the candidate's view says the output was truncated: only the hidden phase's was", c.name)
+	}
+}
+
+// collectStrings appends every string in a decoded JSON value.
+func collectStrings(v any, out *[]string) {
+	switch v := v.(type) {
+	case string:
+		*out = append(*out, v)
+	case []any:
+		for _, e := range v {
+			collectStrings(e, out)
+		}
+	case map[string]any:
+		for _, e := range v {
+			collectStrings(e, out)
+		}
 	}
 }
 
@@ -171,14 +315,54 @@ func TestHostileRequests(t *testing.T) {
 	assertQueueEmpty(t, app.redis)
 }
 
-// candidateView fetches a submission without the admin token.
-func (a *testApp) candidateView(t *testing.T, id string) string {
+// invite makes what a candidate needs to submit, as the admin and an
+// interviewer would through the API: an interviewer, an assessment of the
+// challenges with no attempt limit, and an invitation; it returns the
+// candidate's token.
+func (a *testApp) invite(t *testing.T, challenges ...string) string {
 	t.Helper()
-	resp, err := http.Get(a.base + "/api/v1/submissions/" + id)
+	var iv struct{ ID, Token string }
+	a.api(t, testAdminToken, "POST", "/api/v1/interviewers", map[string]any{"name": "Red Team"}, http.StatusCreated, &iv)
+	var asm struct{ ID string }
+	a.api(t, iv.Token, "POST", "/api/v1/assessments", map[string]any{"name": "Hostile corpus", "challenges": challenges}, http.StatusCreated, &asm)
+	var inv struct{ ID, Token string }
+	a.api(t, iv.Token, "POST", "/api/v1/assessments/"+asm.ID+"/invitations", map[string]any{"candidate": "Mallory", "email": "mallory@example.com"}, http.StatusCreated, &inv)
+	if inv.Token == "" {
+		t.Fatal("the invitation has no token")
+	}
+	return inv.Token
+}
+
+// submitAs submits with a token (a candidate's): the submission's id.
+func (a *testApp) submitAs(t *testing.T, token, challenge string, files map[string]string) string {
+	t.Helper()
+	var acc struct {
+		ID string `json:"id"`
+	}
+	a.api(t, token, "POST", "/api/v1/submissions", map[string]any{"challenge": challenge, "files": files}, http.StatusAccepted, &acc)
+	if acc.ID == "" {
+		t.Fatalf("submit %s: no id", challenge)
+	}
+	return acc.ID
+}
+
+// candidateView fetches a submission with the candidate's token: the
+// candidate's view, as JSON.
+func (a *testApp) candidateView(t *testing.T, token, id string) []byte {
+	t.Helper()
+	req, err := http.NewRequest("GET", a.base+"/api/v1/submissions/"+id, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return string(b)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("the candidate's GET of %s: %d %.300s", id, resp.StatusCode, b)
+	}
+	return b
 }
