@@ -10,7 +10,9 @@ checks, from the names this module returns).
 To hide them by name and by place, every hidden test function is renamed
 for the run (a fresh random name, from os.urandom, every run), and each
 canary is a renamed copy of a real test put after a randomly chosen test
-of the same module or class. The grader maps the run names back.
+of the same module or class; half the time the two swap places (the
+canary where the test was, the test further on), so that which of a
+pair comes first says nothing. The grader maps the run names back.
 
 A canary's source is a test with an assertion of the form
 `assert <expr> == <literal>` (or the literal first, or pytest.approx of a
@@ -59,24 +61,35 @@ def disguise(files, canaries=CANARIES):
         edits = []  # (start, end, replacement bytes), in src offsets
         starts = _line_starts(src)
         names = {}
-        for scope, fn in _tests(tree):
-            new = run_name()
-            names[id(fn)] = new
-            renames[new] = fn.name
-            at = _def_name(src, starts, fn)
-            edits.append((at, at + len(fn.name.encode()), new.encode()))
+        swapped = {}
         for prel, scope, fn in picked:
             if prel != rel:
                 continue
             name = run_name()
-            text = _canary(src, starts, fn, name)
+            text = _copy(src, starts, fn, name, perturb=True)
             if text is None:
                 continue
             siblings = [f for s, f in _tests(tree) if s is scope and f.lineno >= fn.lineno]
             after = _RNG.choice(siblings)
             end = starts[after.end_lineno + 1] if after.end_lineno + 1 < len(starts) else len(src)
-            edits.append((end, end, b"\n" + text + b"\n"))
             chosen.append(name)
+            if _RNG.random() < 0.5:
+                # The canary where the test was, the test further on: which
+                # of the two comes first says nothing.
+                own = run_name()
+                renames[own] = fn.name
+                swapped[id(fn)] = True
+                begin, stop = _span(starts, fn)
+                edits.append((begin, stop, text))
+                text = _copy(src, starts, fn, own, perturb=False)
+            edits.append((end, end, b"\n" + text + b"\n"))
+        for scope, fn in _tests(tree):
+            if id(fn) in swapped:
+                continue
+            new = run_name()
+            renames[new] = fn.name
+            at = _def_name(src, starts, fn)
+            edits.append((at, at + len(fn.name.encode()), new.encode()))
         out[rel] = _apply(src, edits)
     return out, renames, chosen
 
@@ -186,18 +199,24 @@ def _def_name(src, starts, fn):
     return m.start() + m.group(0).rindex(fn.name.encode())
 
 
-def _canary(src, starts, fn, name):
-    """The text of a copy of fn named name, its target literal perturbed."""
-    lit = _target(fn)
-    if lit is None:
-        return None
+def _span(starts, fn):
+    """fn's text: from the start of its first decorator's line to its end."""
     first = min([fn.lineno] + [d.lineno for d in fn.decorator_list])
-    begin = starts[first]
-    end = _offset(starts, fn.end_lineno, fn.end_col_offset)
+    return starts[first], _offset(starts, fn.end_lineno, fn.end_col_offset)
+
+
+def _copy(src, starts, fn, name, perturb):
+    """The text of a copy of fn named name; with perturb, its target
+    literal changed (a canary)."""
+    begin, end = _span(starts, fn)
     at = _def_name(src, starts, fn)
-    lo, hi = _offset(starts, lit.lineno, lit.col_offset), _offset(starts, lit.end_lineno, lit.end_col_offset)
-    new = repr(_perturbed(lit.value)).encode()
-    edits = [(at, at + len(fn.name.encode()), name.encode()), (lo, hi, new)]
+    edits = [(at, at + len(fn.name.encode()), name.encode())]
+    if perturb:
+        lit = _target(fn)
+        if lit is None:
+            return None
+        lo, hi = _offset(starts, lit.lineno, lit.col_offset), _offset(starts, lit.end_lineno, lit.end_col_offset)
+        edits.append((lo, hi, repr(_perturbed(lit.value)).encode()))
     return _apply(src, edits)[begin:end + _shift(edits, end)]
 
 

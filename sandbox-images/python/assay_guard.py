@@ -28,6 +28,9 @@ import pytest
 # The challenge's own conftest files: the only plugins pytest may register
 # once the session has started.
 _CONFTESTS = frozenset(json.loads(os.environ.pop("ASSAY_GUARD_CONFTESTS", "[]")))
+# Where trusted code lives (the audit hook's list): a hook implementation
+# or a test function whose code comes from elsewhere is the candidate's.
+_TRUSTED = tuple(d.rstrip("/") + "/" for d in json.loads(os.environ.get("ASSAY_AUDIT", "{}")).get("trusted", []))
 _token_fd = int(os.environ.pop("ASSAY_GUARD_TOKEN_FD"))
 _out_fd = int(os.environ.pop("ASSAY_GUARD_OUT_FD"))
 _TOKEN = os.read(_token_fd, 256).decode()
@@ -82,6 +85,36 @@ _BASE = _identity()
 _MODULES = {name: id(mod) for name, mod in sys.modules.items() if name.startswith(("_pytest", "pytest", "pluggy"))}
 _start_plugins = None
 _tally = {"passed": 0, "failed": 0, "skipped": 0}
+_found = []
+# Each collected test's function, as collection found it (kept alive, so
+# that an id is never reused), by node id.
+_test_functions = {}
+
+
+def _function(obj):
+    return getattr(obj, "__func__", obj)
+
+
+def _trusted_code(fn):
+    code = getattr(fn, "__code__", None)
+    name = getattr(code, "co_filename", None)
+    return isinstance(name, str) and name.startswith(_TRUSTED)
+
+
+def _foreign_hooks(pm):
+    """Hook implementations whose code is not trusted code's: one the
+    candidate's code put in a plugin's namespace (a conftest's, as it
+    imported the solution) runs as pytest's own would."""
+    out = []
+    for name, caller in list(vars(pm.hook).items()):
+        get = getattr(caller, "get_hookimpls", None)
+        if get is None:
+            continue
+        for impl in get():
+            if not _trusted_code(impl.function):
+                out.append("a hook implementation of %s comes from untrusted code (%s)"
+                           % (name, getattr(getattr(impl.function, "__code__", None), "co_filename", type(impl.function).__name__)))
+    return out
 
 
 @pytest.hookimpl(trylast=True)
@@ -92,13 +125,33 @@ def pytest_sessionstart(session):
 
 
 @pytest.hookimpl(tryfirst=True)
+def pytest_itemcollected(item):
+    fn = _function(getattr(item, "obj", None))
+    _test_functions[item.nodeid] = fn
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session):
+    _found.extend(_foreign_hooks(session.config.pluginmanager))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    # Right before pytest calls the test: it must be the function that
+    # collection found, from the challenge's tests.
+    fn = _function(pyfuncitem.obj)
+    if fn is not _test_functions.get(pyfuncitem.nodeid) or not _trusted_code(fn):
+        _found.append("the function of test %s was replaced before it ran" % pyfuncitem.nodeid)
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_logreport(report):
     if report.when == "call" or report.outcome != "passed":
         _tally[report.outcome] = _tally.get(report.outcome, 0) + 1
 
 
 def _findings(config):
-    found = []
+    found = list(_found) + _foreign_hooks(config.pluginmanager)
     now = _identity()
     for name, ident in _BASE.items():
         if now.get(name) != ident:
@@ -110,8 +163,8 @@ def _findings(config):
         for p in config.pluginmanager.get_plugins():
             if id(p) in _start_plugins:
                 continue
-            if getattr(p, "__file__", None) in _CONFTESTS:
-                continue  # the challenge's own conftest files
+            if any(p is config.pluginmanager.get_plugin(c) for c in _CONFTESTS):
+                continue  # the challenge's own conftest files, by the name pytest gave them
             found.append("a plugin was registered during the run (%s)" % (getattr(p, "__name__", None) or type(p).__name__))
     return found
 

@@ -163,3 +163,15 @@ def test_every_built_in_challenge_disguises(tmp_path):
                 if rel.endswith(".py"):
                     ast.parse(data)
             assert len(set(renames.values())) == len(renames)
+
+
+def test_which_of_a_pair_comes_first_says_nothing():
+    src = b"from solution import add\n\ndef test_a():\n    assert add(1, 2) == 3\n\ndef test_b():\n    x = 1\n"
+    first = set()
+    for _ in range(40):
+        files, renames, canaries = assay_canary.disguise({"tests/hidden/test_x.py": src}, canaries=1)
+        out = files["tests/hidden/test_x.py"].decode()
+        own = next(k for k, v in renames.items() if v == "test_a")
+        first.add(out.index("def " + canaries[0]) < out.index("def " + own))
+        compile(out, "t", "exec")
+    assert first == {True, False}
