@@ -197,7 +197,8 @@ def test_instance_methods_keep_per_instance_state(sleeps):
             return self.name
 
     a, b = Sensor("a", 3), Sensor("b", 0)
-    assert a.read() == "a" and b.read() == "b"
+    same(a.read(), "a")
+    same(b.read(), "b")
     assert a.failures == 0
     with pytest.raises(OSError):
         Sensor("c", 4).read()

@@ -5,6 +5,7 @@ import copy
 import types
 
 from pool import ConnectionPool
+from tests.strict import same
 from solution import REMOVE, Endpoint, clone_config, derive_tenant
 
 
@@ -25,6 +26,7 @@ def test_clone_config_preserves_aliasing():
     assert clone["x"] is clone["y"]["again"]
     assert clone["x"] is not shared_list
     assert clone["p"] is clone["q"][0] and clone["p"] is not shared_dict
+    same(clone, {"x": ["a", "b"], "y": {"again": ["a", "b"]}, "p": {"depth": 1}, "q": [{"depth": 1}]})
 
 
 def test_clone_config_copies_tuples_sets_and_plain_objects(default, rate_limit_class):
@@ -36,6 +38,11 @@ def test_clone_config_copies_tuples_sets_and_plain_objects(default, rate_limit_c
     assert default["allowed_ips"] == {"10.0.0.0/8"}
     assert isinstance(clone["api_quota"], rate_limit_class)
     assert default["api_quota"].per_minute == 1000
+    # The clone has the changes: it is a copy, not a value that ignores them.
+    same(clone["retry_codes"], (502, 503, [504, 599]))
+    same(clone["allowed_ips"], {"10.0.0.0/8", "0.0.0.0/0"})
+    assert type(clone["api_quota"]) is rate_limit_class
+    same((clone["api_quota"].per_minute, clone["api_quota"].burst), (1, 100))
 
 
 def test_clone_config_copies_an_endpoint_found_twice_only_once():
@@ -73,10 +80,12 @@ def test_endpoint_deepcopy_keeps_subclass_and_extra_attributes():
     dup = copy.deepcopy(ep)
     assert type(dup) is SignedEndpoint
     assert dup.client is pool
-    assert dup.secret == {"key": "k1"} and dup.secret is not ep.secret
-    assert dup.tags == ["pci"] and dup.tags is not ep.tags
-    assert dup.headers == {"X-Sig": "v1"}
-    assert dup.inits == 1  # __init__ was not called again
+    same(dup.secret, {"key": "k1"})
+    assert dup.secret is not ep.secret
+    same(dup.tags, ["pci"])
+    assert dup.tags is not ep.tags
+    same(dup.headers, {"X-Sig": "v1"})
+    same(dup.inits, 1)  # __init__ was not called again
 
 
 def test_endpoint_shallow_copy_keeps_subclass_and_shares_other_attributes():
@@ -85,8 +94,9 @@ def test_endpoint_shallow_copy_keeps_subclass_and_shares_other_attributes():
     dup = copy.copy(ep)
     assert type(dup) is SignedEndpoint and dup is not ep
     assert dup.secret is ep.secret and dup.tags is ep.tags
-    assert dup.headers == ep.headers and dup.headers is not ep.headers
-    assert dup.inits == 1
+    same(dup.headers, ep.headers)
+    assert dup.headers is not ep.headers
+    same(dup.inits, 1)
 
 
 def test_endpoint_deep_copy_leaves_original_untouched():
@@ -107,29 +117,30 @@ def test_derive_tenant_result_independent_of_overrides_later():
     overrides["features"].append("export")
     overrides["limits"]["upload"]["types"].append("xml")
     overrides["extra"]["flags"].clear()
-    assert acme == {"features": ["search"], "limits": {"upload": {"max_mb": 1, "types": ["csv"]}},
-                    "extra": {"flags": ["f1"]}}
+    same(acme, {"features": ["search"], "limits": {"upload": {"max_mb": 1, "types": ["csv"]}},
+                "extra": {"flags": ["f1"]}})
 
 
 def test_derive_tenant_keeps_default_key_order_then_new_keys():
     default = {"a": 1, "b": {"x": 1, "y": 2}, "c": 3, "d": 4}
     result = derive_tenant(default, {"z": 26, "c": 30, "b": {"w": 0, "x": 10}, "d": REMOVE, "y": 25})
-    assert list(result) == ["a", "b", "c", "z", "y"]
-    assert list(result["b"]) == ["x", "y", "w"]
-    assert result == {"a": 1, "b": {"x": 10, "y": 2, "w": 0}, "c": 30, "z": 26, "y": 25}
+    same(list(result), ["a", "b", "c", "z", "y"])
+    same(list(result["b"]), ["x", "y", "w"])
+    same(result, {"a": 1, "b": {"x": 10, "y": 2, "w": 0}, "c": 30, "z": 26, "y": 25})
 
 
 def test_derive_tenant_dict_and_scalar_replace_each_other():
     default = {"cache": None, "proxy": {"host": "p", "port": 3128}, "mode": "strict"}
     result = derive_tenant(default, {"cache": {"ttl": 60, "gone": REMOVE}, "proxy": False,
                                      "mode": {"level": {"deep": REMOVE, "n": 2}}})
-    assert result == {"cache": {"ttl": 60}, "proxy": False, "mode": {"level": {"n": 2}}}
+    same(result, {"cache": {"ttl": 60}, "proxy": False, "mode": {"level": {"n": 2}}})
     assert default == {"cache": None, "proxy": {"host": "p", "port": 3128}, "mode": "strict"}
 
 
 def test_derive_tenant_remove_of_missing_key_is_ignored(default):
     result = derive_tenant(default, {"nope": REMOVE, "rate_limit": {"nope": REMOVE}})
-    assert "nope" not in result and result["rate_limit"] == {"per_minute": 600, "burst": 50}
+    assert "nope" not in result
+    same(result["rate_limit"], {"per_minute": 600, "burst": 50})
 
 
 def test_derive_tenant_keeps_cycles_and_aliasing_of_default():
@@ -137,7 +148,8 @@ def test_derive_tenant_keeps_cycles_and_aliasing_of_default():
     default = {"name": "d", "regions": shared, "backup": {"regions": shared}}
     default["root"] = default
     result = derive_tenant(default, {"name": "acme"})
-    assert result["name"] == "acme" and default["name"] == "d"
+    same(result["name"], "acme")
+    assert default["name"] == "d"
     assert result["root"] is result
     assert result["regions"] is result["backup"]["regions"] and result["regions"] is not shared
 
@@ -148,7 +160,7 @@ def test_derive_tenant_override_endpoint_is_copied_with_shared_client(default):
     acme = derive_tenant(default, {"billing": own})
     assert acme["billing"] is not own
     assert acme["billing"].client is pool
-    assert acme["billing"].url == "https://billing.acme"
+    same(acme["billing"].url, "https://billing.acme")
     acme["billing"].headers["X-Extra"] = "1"
     assert own.headers == {"X-Tenant": "acme"}
 
@@ -160,10 +172,10 @@ def test_many_tenants_from_one_default_stay_independent(default, describe_config
     tenants[0]["rate_limit"]["per_minute"] = 1
     tenants[1]["features"].append("beta")
     tenants[2]["billing"].headers["X-Tenant"] = "initech"
-    assert [t["rate_limit"]["burst"] for t in tenants] == [0, 1, 2]
-    assert tenants[1]["rate_limit"]["per_minute"] == 600
-    assert tenants[0]["features"] == ["search", "export"]
-    assert tenants[0]["billing"].headers == {"X-Env": "prod"}
+    same([t["rate_limit"]["burst"] for t in tenants], [0, 1, 2])
+    same(tenants[1]["rate_limit"]["per_minute"], 600)
+    same(tenants[0]["features"], ["search", "export"])
+    same(tenants[0]["billing"].headers, {"X-Env": "prod"})
     assert describe_config(default) == before
-    assert shared_mutables(tenants[0], tenants[1]) == []
+    same(shared_mutables(tenants[0], tenants[1]), [])
     assert len({id(t["billing"].client) for t in tenants} | {id(default["billing"].client)}) == 1

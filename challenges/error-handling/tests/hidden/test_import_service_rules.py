@@ -8,6 +8,7 @@ import sys
 import pytest
 
 import payments
+from tests.strict import same
 from solution import (
     GatewayUnavailable,
     PaymentDeclined,
@@ -39,17 +40,17 @@ def test_validate_names_the_invalid_field(order, changes, field):
     bad.update(changes)
     with pytest.raises(ValidationError) as info:
         validate(bad)
-    assert info.value.field == field
-    assert info.value.order_id == bad["id"]
+    same(info.value.field, field)
+    same(info.value.order_id, bad["id"])
 
 
 def test_validate_reports_the_first_problem_and_missing_keys(order):
     with pytest.raises(ValidationError) as info:
         validate({"id": "B-2", "card": "nope"})
-    assert info.value.field == "amount_cents"
+    same(info.value.field, "amount_cents")
     with pytest.raises(ValidationError) as info:
         validate({"amount_cents": 0})
-    assert (info.value.field, info.value.order_id) == ("id", None)
+    same((info.value.field, info.value.order_id), ("id", None))
     assert validate(order("B-3", 1, "tok_x", note="gift wrap")) is None
 
 
@@ -61,16 +62,18 @@ def test_gateway_unavailable_is_caused_by_the_last_timeout(client, order, servic
     with pytest.raises(GatewayUnavailable) as info:
         charge(order("C-1"), fake)
     assert info.value.__cause__ is timeouts[2]
-    assert info.value.order_id == "C-1" and info.value.attempts == 3
+    same(info.value.order_id, "C-1")
+    same(info.value.attempts, 3)
     assert len(fake.calls) == 3
 
 
 def test_a_timeout_then_success_charges_with_one_warning(client, order, service_logs):
     fake = client({"C-2": [payments.GatewayTimeout("slow"), "txn-late"]})
     report = import_orders([order("C-2")], fake)
-    assert report.charged == {"C-2": "txn-late"} and report.failed == []
+    same(report.charged, {"C-2": "txn-late"})
+    same(report.failed, [])
     levels = [(r.name, r.levelname) for r in service_logs()]
-    assert levels == [("orders.payments", "WARNING"), ("orders.import", "INFO")]
+    same(levels, [("orders.payments", "WARNING"), ("orders.import", "INFO")])
 
 
 def test_charge_lets_unexpected_errors_through_untouched(client, order, service_logs):
@@ -79,7 +82,7 @@ def test_charge_lets_unexpected_errors_through_untouched(client, order, service_
         charge(order("C-3"), client({"C-3": [bug]}))
     assert info.value is bug
     assert info.value.__cause__ is None
-    assert service_logs() == []
+    same(service_logs(), [])
 
 
 def test_declined_is_raised_by_charge_without_logging(client, order, service_logs):
@@ -87,9 +90,10 @@ def test_declined_is_raised_by_charge_without_logging(client, order, service_log
     fake = client({"C-4": [declined]})
     with pytest.raises(PaymentDeclined) as info:
         charge(order("C-4"), fake)
-    assert info.value.__cause__ is declined and info.value.code == "stolen_card"
+    assert info.value.__cause__ is declined
+    same(info.value.code, "stolen_card")
     assert len(fake.calls) == 1
-    assert service_logs() == []
+    same(service_logs(), [])
 
 
 # ---- import_orders ---------------------------------------------------------------
@@ -99,15 +103,15 @@ def test_the_batch_goes_on_after_every_service_error(client, order, service_logs
                    "D-3": [payments.GatewayTimeout("down")]})
     batch = [order("D-1"), order("D-2"), order("D-3"), order("D-4", card="x"), order("D-5")]
     report = import_orders(batch, fake)
-    assert report.charged == {"D-1": "txn-D-1", "D-5": "txn-D-5"}
-    assert [(type(e), e.order_id) for e in report.failed] == [
-        (PaymentDeclined, "D-2"), (GatewayUnavailable, "D-3"), (ValidationError, "D-4")]
+    same(report.charged, {"D-1": "txn-D-1", "D-5": "txn-D-5"})
+    same([(type(e), e.order_id) for e in report.failed], [
+        (PaymentDeclined, "D-2"), (GatewayUnavailable, "D-3"), (ValidationError, "D-4")])
     assert all(isinstance(e, ServiceError) for e in report.failed)
     by_order = {}
     for r in service_logs():
         if r.name == "orders.import":
             by_order[r.order_id] = r.levelname
-    assert by_order == {"D-1": "INFO", "D-2": "INFO", "D-3": "ERROR", "D-4": "WARNING", "D-5": "INFO"}
+    same(by_order, {"D-1": "INFO", "D-2": "INFO", "D-3": "ERROR", "D-4": "WARNING", "D-5": "INFO"})
 
 
 def test_every_service_line_carries_the_order_id(client, order, service_logs):
@@ -130,8 +134,9 @@ def test_an_unexpected_error_is_logged_once_with_traceback_and_reraised(client, 
     assert info.value.__cause__ is None
     errors = [r for r in service_logs() if r.levelno >= logging.ERROR]
     assert len(errors) == 1
-    assert errors[0].name == "orders.import" and errors[0].order_id == "F-2"
-    assert errors[0].getMessage() == "order F-2: unexpected error, import aborted"
+    same(errors[0].name, "orders.import")
+    same(errors[0].order_id, "F-2")
+    same(errors[0].getMessage(), "order F-2: unexpected error, import aborted")
     assert errors[0].exc_info[1] is bug
 
 
@@ -139,7 +144,7 @@ def test_keyboard_interrupt_is_neither_caught_nor_logged(client, order, service_
     fake = client({"G-1": [KeyboardInterrupt()]})
     with pytest.raises(KeyboardInterrupt):
         import_orders([order("G-1"), order("G-2")], fake)
-    assert [r for r in service_logs() if r.levelno >= logging.WARNING] == []
+    same([r for r in service_logs() if r.levelno >= logging.WARNING], [])
     assert len(fake.calls) == 1
 
 
@@ -160,11 +165,11 @@ def test_lines_without_an_order_id_show_a_dash_on_any_orders_logger():
     logging.getLogger("orders.import.csv").warning("header has extra columns")
     lines = out.getvalue().splitlines()
     assert len(lines) == 3
-    assert [line.split(" ", 2)[2] for line in lines] == [
+    same([line.split(" ", 2)[2] for line in lines], [
         "INFO orders [order=-] service starting",
         "DEBUG orders.payments [order=-] pool warmed up",
         "WARNING orders.import.csv [order=-] header has extra columns",
-    ]
+    ])
 
 
 def test_reconfiguring_moves_lines_to_the_new_stream_and_level():
@@ -190,7 +195,8 @@ def test_other_handlers_and_the_root_logger_are_left_alone(caplog):
     configure_logging("INFO", io.StringIO())
     assert foreign in orders.handlers
     assert len(orders.handlers) == 2
-    assert root.handlers == root_handlers and root.level == root_level
+    same(root.handlers, root_handlers)
+    same(root.level, root_level)
     assert orders.propagate is True
     # The root logger still hears the service (the log collector listens there).
     logging.getLogger("orders.import").warning("seen upstream", extra={"order_id": "L-1"})

@@ -7,6 +7,7 @@ from decimal import Decimal as D
 import pytest
 
 from records import QuarterResult, Report, RowError
+from tests.strict import same
 from solution import process_folder, summarize_file
 
 HEADER = b"quarter,currency,gross_revenue,expenses,taxes\n"
@@ -73,15 +74,15 @@ def test_deadline_again_with_every_company_file_read_once_through_the_share(
         "aldgate.csv", "borealis.xlsx", "cobalt.csv", "dunmore.xlsx", "everly.csv",
         "fenwick.xlsx", "galloway.csv", "harlow.xlsx", "ironside.CSV", "juniper.xlsx",
     ]
-    assert report.results == ALL_RESULTS
+    same(report.results, ALL_RESULTS)
 
 
 def test_every_figure_of_the_quarter_end_run(quarter_end_report):
-    assert quarter_end_report.results == ALL_RESULTS
+    same(quarter_end_report.results, ALL_RESULTS)
 
 
 def test_every_error_of_the_quarter_end_run(quarter_end_report):
-    assert quarter_end_report.errors == ALL_ERRORS
+    same(quarter_end_report.errors, ALL_ERRORS)
 
 
 def test_half_cents_round_up_not_to_even():
@@ -89,49 +90,50 @@ def test_half_cents_round_up_not_to_even():
                      b"2024-Q2,EUR,0.135,0.015,1.0050\n"
                      b"2024-Q3,USD,0.125,0,0\n")
     results, errors = summarize_file("halves.csv", data)
-    assert errors == []
-    assert [(r.gross_revenue, r.expenses, r.taxes) for r in results] == [
+    same(errors, [])
+    same([(r.gross_revenue, r.expenses, r.taxes) for r in results], [
         (D("0.13"), D("0.01"), D("2.68")),
         (D("0.14"), D("0.02"), D("1.01")),
         (D("0.12"), D("0.00"), D("0.00")),  # 0.125 * 0.92 = 0.115
-    ]
-    assert [str(r.net) for r in results] == ["-2.56", "-0.89", "0.12"]
+    ])
+    same([str(r.net) for r in results], ["-2.56", "-0.89", "0.12"])
 
 
 def test_sums_are_rounded_once_not_per_row():
     # Each row rounds down on its own (0.004 -> 0.00); the sum 0.012 -> 0.01.
     data = HEADER + b"2024-Q1,EUR,100,0.004,0\n2024-Q1,EUR,0,0.004,0\n2024-Q1,EUR,0,0.004,0\n"
     (result,), _ = summarize_file("once.csv", data)
-    assert result.expenses == D("0.01") and result.net == D("99.99")
+    same(result.expenses, D("0.01"))
+    same(result.net, D("99.99"))
 
 
 def test_ratio_rounds_half_up_to_four_places():
     data = HEADER + b"2024-Q1,EUR,20000,2469,0\n"  # 0.12345 -> 0.1235
     (result,), _ = summarize_file("ratio.csv", data)
-    assert str(result.expense_ratio) == "0.1235"
+    same(str(result.expense_ratio), "0.1235")
 
 
 def test_csv_with_byte_order_mark_crlf_and_reordered_header(quarter_end_report):
     cobalt = [r for r in quarter_end_report.results if r.company == "cobalt"]
-    assert cobalt == ALL_RESULTS[4:6]
+    same(cobalt, ALL_RESULTS[4:6])
 
 
 def test_xlsx_uses_first_sheet_text_amounts_and_extra_columns(quarter_end_report):
     dunmore = [r for r in quarter_end_report.results if r.company == "dunmore"]
-    assert dunmore == ALL_RESULTS[6:8]
+    same(dunmore, ALL_RESULTS[6:8])
 
 
 def test_zero_revenue_quarters_have_no_ratio(quarter_end_report):
     harlow = [(r.quarter, r.expense_ratio, r.flagged, r.net)
               for r in quarter_end_report.results if r.company == "harlow"]
-    assert harlow == [("2024-Q1", None, True, D("-525.00")),
-                      ("2024-Q2", None, False, D("0.00")),
-                      ("2024-Q3", D("0.2500"), False, D("8189.79"))]
+    same(harlow, [("2024-Q1", None, True, D("-525.00")),
+                  ("2024-Q2", None, False, D("0.00")),
+                  ("2024-Q3", D("0.2500"), False, D("8189.79"))])
 
 
 def test_upper_case_extension_gives_company_from_stem(quarter_end_report):
     ironside = [r for r in quarter_end_report.results if r.company == "ironside"]
-    assert ironside == ALL_RESULTS[18:20]
+    same(ironside, ALL_RESULTS[18:20])
 
 
 def test_first_problem_of_a_row_is_reported():
@@ -143,19 +145,19 @@ def test_first_problem_of_a_row_is_reported():
                      b"2024-Q1,EUR,.5,1,1\n"
                      b"2024-Q1,EUR,5.,1,1\n")
     results, errors = summarize_file("order.csv", data)
-    assert results == []
-    assert [(e.line, e.reason) for e in errors] == [
+    same(results, [])
+    same([(e.line, e.reason) for e in errors], [
         (2, "missing value"), (3, "bad quarter"), (4, "unknown currency"),
         (5, "missing value"), (6, "bad amount"), (7, "bad amount"), (8, "bad amount"),
-    ]
+    ])
 
 
 def test_blank_lines_are_ignored_but_counted_in_line_numbers():
     data = (HEADER + b"\n   \n,,,,\n , ,\t, , \n2024-Q1,EUR,10,1,1\n\n2024-Q1,XXX,1,1,1\n"
             b"2024-Q1,EUR,10,1,1,extra,cells\n")
     results, errors = summarize_file("blank.csv", data)
-    assert errors == [RowError("blank.csv", 8, "unknown currency")]
-    assert results == [Q("blank", "2024-Q1", "20.00", "2.00", "2.00", "16.00", "0.1000", False)]
+    same(errors, [RowError("blank.csv", 8, "unknown currency")])
+    same(results, [Q("blank", "2024-Q1", "20.00", "2.00", "2.00", "16.00", "0.1000", False)])
 
 
 def test_xlsx_numeric_cells_are_read_via_repr(xlsx_bytes):
@@ -169,8 +171,8 @@ def test_xlsx_numeric_cells_are_read_via_repr(xlsx_bytes):
         [None, "  ", None, "", None],
     ])
     results, errors = summarize_file("cells.xlsx", data)
-    assert results == [Q("cells", "2024-Q4", "10.18", "2.01", "0.10", "8.07", "0.1974", False)]
-    assert errors == [RowError("cells.xlsx", 4, "bad amount"), RowError("cells.xlsx", 5, "bad amount")]
+    same(results, [Q("cells", "2024-Q4", "10.18", "2.01", "0.10", "8.07", "0.1974", False)])
+    same(errors, [RowError("cells.xlsx", 4, "bad amount"), RowError("cells.xlsx", 5, "bad amount")])
 
 
 def test_xlsx_later_sheets_are_not_read(xlsx_bytes):
@@ -181,22 +183,22 @@ def test_xlsx_later_sheets_are_not_read(xlsx_bytes):
          ["2024-Q2", "EUR", 999, 999, 999]],
     )
     results, errors = summarize_file("multi.XLSX", data)
-    assert results == [Q("multi", "2024-Q2", "117.00", "58.50", "11.70", "46.80", "0.5000", False)]
-    assert errors == []
+    same(results, [Q("multi", "2024-Q2", "117.00", "58.50", "11.70", "46.80", "0.5000", False)])
+    same(errors, [])
 
 
 def test_results_sorted_by_quarter_whatever_the_row_order():
     data = HEADER + (b"2024-Q3,EUR,3,0,0\n2023-Q4,EUR,4,0,0\n2024-Q1,EUR,1,0,0\n"
                      b"2024-Q3,EUR,3,0,0\n")
     results, _ = summarize_file("order.csv", data)
-    assert [(r.quarter, r.gross_revenue) for r in results] == [
-        ("2023-Q4", D("4.00")), ("2024-Q1", D("1.00")), ("2024-Q3", D("6.00"))]
+    same([(r.quarter, r.gross_revenue) for r in results], [
+        ("2023-Q4", D("4.00")), ("2024-Q1", D("1.00")), ("2024-Q3", D("6.00"))])
 
 
 def test_bad_header_and_empty_file_give_one_error_each():
-    assert summarize_file("nohdr.csv", b"quarter,currency,gross,expenses,taxes\n2024-Q1,EUR,1,1,1\n") \
-        == ([], [RowError("nohdr.csv", 1, "bad header")])
-    assert summarize_file("empty.csv", b"") == ([], [RowError("empty.csv", 1, "bad header")])
+    same(summarize_file("nohdr.csv", b"quarter,currency,gross,expenses,taxes\n2024-Q1,EUR,1,1,1\n"),
+         ([], [RowError("nohdr.csv", 1, "bad header")]))
+    same(summarize_file("empty.csv", b""), ([], [RowError("empty.csv", 1, "bad header")]))
 
 
 def test_unreadable_files_are_reported_and_the_rest_processed(tmp_path, fast_share, xlsx_bytes):
@@ -204,17 +206,17 @@ def test_unreadable_files_are_reported_and_the_rest_processed(tmp_path, fast_sha
     (tmp_path / "latin1.csv").write_bytes(HEADER + "2024-Q1,EUR,1,1,1 \xe9t\xe9\n".encode("latin-1"))
     (tmp_path / "good.csv").write_bytes(HEADER + b"2024-Q1,EUR,100,10,1\n")
     report = process_folder(str(tmp_path))
-    assert report.errors == [RowError("broken.xlsx", 0, "unreadable"),
-                             RowError("latin1.csv", 0, "unreadable")]
-    assert report.results == [Q("good", "2024-Q1", "100.00", "10.00", "1.00", "89.00", "0.1000", False)]
+    same(report.errors, [RowError("broken.xlsx", 0, "unreadable"),
+                         RowError("latin1.csv", 0, "unreadable")])
+    same(report.results, [Q("good", "2024-Q1", "100.00", "10.00", "1.00", "89.00", "0.1000", False)])
 
 
 def test_custom_threshold_is_applied(tmp_path, fast_share):
     (tmp_path / "a.csv").write_bytes(HEADER + b"2024-Q1,EUR,100,50,0\n2024-Q2,EUR,100,49.99,0\n")
     report = process_folder(tmp_path, threshold=D("0.4998"))
-    assert [r.flagged for r in report.results] == [True, True]
+    same([r.flagged for r in report.results], [True, True])
     report = process_folder(tmp_path, threshold=D("0.5"))
-    assert [r.flagged for r in report.results] == [False, False]
+    same([r.flagged for r in report.results], [False, False])
     results, _ = summarize_file("a.csv", HEADER + b"2024-Q1,EUR,100,50,0\n", threshold=D("0.25"))
     assert results[0].flagged is True
 
@@ -229,15 +231,15 @@ def test_hidden_files_and_subfolders_are_ignored_and_others_not_read(
     (tmp_path / "Zeta.csv").write_bytes(HEADER + b"2024-Q1,EUR,1,1,1\n")
     (tmp_path / "alpha.json").write_bytes(b"{}")
     report = process_folder(tmp_path)
-    assert report.skipped == ["alpha.json", "notes.pdf"]
-    assert [r.company for r in report.results] == ["Zeta"]
-    assert report.errors == []
+    same(report.skipped, ["alpha.json", "notes.pdf"])
+    same([r.company for r in report.results], ["Zeta"])
+    same(report.errors, [])
     assert access_log() == ["Zeta.csv"]
 
 
 def test_only_non_company_files_gives_no_results(tmp_path, fast_share, access_log):
     (tmp_path / "readme.md").write_text("hello")
-    assert process_folder(tmp_path) == Report([], [], ["readme.md"])
+    same(process_folder(tmp_path), Report([], [], ["readme.md"]))
     assert access_log() == []
 
 

@@ -8,6 +8,7 @@ import time
 import pytest
 
 import pricing
+from tests.strict import same
 from solution import crunch_all, fetch_all
 
 
@@ -20,7 +21,7 @@ def urls(n):
 def test_max_workers_caps_how_many_fetches_wait_at_once(network):
     todo = urls(12)
     start = time.perf_counter()
-    assert fetch_all(todo, network.fetch(latency=0.1), max_workers=4) == [u + ":ok" for u in todo]
+    same(fetch_all(todo, network.fetch(latency=0.1), max_workers=4), [u + ":ok" for u in todo])
     elapsed = time.perf_counter() - start
     assert network.peak <= 4, "%d fetches ran at once with max_workers=4" % network.peak
     assert network.peak >= 3
@@ -47,13 +48,13 @@ def test_max_workers_below_one_is_a_value_error(network):
 def test_results_keep_url_order_when_later_urls_finish_first(network):
     todo = urls(8)
     latencies = {u: 0.4 - 0.05 * i for i, u in enumerate(todo)}
-    assert fetch_all(todo, network.fetch(latencies=latencies)) == [u + ":ok" for u in todo]
+    same(fetch_all(todo, network.fetch(latencies=latencies)), [u + ":ok" for u in todo])
 
 
 def test_urls_may_be_a_generator_and_repeat(network):
     todo = ["x", "y", "x", "z", "x"]
-    assert fetch_all((u for u in todo), network.fetch(latency=0.02)) == [u + ":ok" for u in todo]
-    assert sorted(network.calls) == sorted(todo)
+    same(fetch_all((u for u in todo), network.fetch(latency=0.02)), [u + ":ok" for u in todo])
+    same(sorted(network.calls), sorted(todo))
 
 
 def test_the_first_failing_url_in_order_wins(network):
@@ -70,10 +71,11 @@ def test_the_first_failing_url_in_order_wins(network):
 def test_nothing_is_left_running_after_a_failure(network):
     todo = urls(10)
     before = threading.active_count()
-    fetch = network.fetch(latency=0.3, latencies={todo[0]: 0.01},
-                          failures={todo[0]: OSError("no route to host")})
-    with pytest.raises(OSError):
+    boom = OSError("no route to host")
+    fetch = network.fetch(latency=0.3, latencies={todo[0]: 0.01}, failures={todo[0]: boom})
+    with pytest.raises(OSError) as info:
         fetch_all(todo, fetch)
+    assert info.value is boom
     assert network.running == 0, "fetch_all raised while fetches were still running"
     deadline = time.monotonic() + 0.5
     while threading.active_count() > before and time.monotonic() < deadline:
@@ -83,11 +85,11 @@ def test_nothing_is_left_running_after_a_failure(network):
 
 def test_no_threads_are_left_behind_after_success(network):
     before = threading.active_count()
-    fetch_all(urls(20), network.fetch(latency=0.05))
+    same(fetch_all(urls(20), network.fetch(latency=0.05)), [u + ":ok" for u in urls(20)])
     deadline = time.monotonic() + 0.5
     while threading.active_count() > before and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert threading.active_count() == before
+    same(threading.active_count(), before)
 
 
 # ---- crunch_all -------------------------------------------------------------
@@ -96,14 +98,14 @@ def test_crunch_uses_at_most_the_given_number_of_workers(trace):
     numbers = list(range(12))
     result = crunch_all(numbers, workers=3)
     worker_calls = [(pid, n) for pid, n in trace() if pid != os.getpid()]
-    assert sorted(n for _, n in worker_calls) == numbers
+    same(sorted(n for _, n in worker_calls), numbers)
     assert 2 <= len({pid for pid, _ in worker_calls}) <= 3
-    assert result == [pricing.risk_score(n) for n in numbers]
+    same(result, [pricing.risk_score(n) for n in numbers])
 
 
 def test_crunch_takes_any_iterable_and_repeats(trace):
     numbers = [9, 2, 9, 9, 1]
-    assert crunch_all(iter(numbers)) == [pricing.risk_score(n) for n in numbers]
+    same(crunch_all(iter(numbers)), [pricing.risk_score(n) for n in numbers])
     worker_calls = sorted(n for pid, n in trace() if pid != os.getpid())
     assert worker_calls == sorted(numbers)
 
@@ -120,15 +122,16 @@ def test_crunch_workers_below_one_is_a_value_error(trace):
 
 
 def test_crunch_leaves_no_process_behind(trace):
-    crunch_all(range(6))
-    assert multiprocessing.active_children() == []
+    same(crunch_all(range(6)), [pricing.risk_score(n) for n in range(6)])
+    same(multiprocessing.active_children(), [])
     with pytest.raises(ValueError):
         crunch_all([1, -5, 2])
-    assert multiprocessing.active_children() == []
+    same(multiprocessing.active_children(), [])
 
 
 def test_crunch_can_run_twice_in_a_row(trace):
     first = crunch_all([1, 2, 3, 4])
     second = crunch_all([4, 3, 2, 1])
-    assert second == first[::-1]
+    same(second, first[::-1])
     assert os.getpid() not in {pid for pid, _ in trace()}
+    same(first, [pricing.risk_score(n) for n in [1, 2, 3, 4]])  # (scored here, after the check)

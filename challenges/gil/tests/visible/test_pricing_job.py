@@ -6,6 +6,7 @@ import time
 import pytest
 
 import pricing
+from tests.strict import same
 from solution import crunch_all, fetch_all
 
 
@@ -16,8 +17,8 @@ def urls(n):
 # ---- fetch_all: I/O-bound, threads ----------------------------------------
 
 def test_fetch_all_returns_results_in_url_order(network):
-    assert fetch_all(["b", "a", "c"], network.fetch(latency=0.05)) == ["b:ok", "a:ok", "c:ok"]
-    assert sorted(network.calls) == ["a", "b", "c"]
+    same(fetch_all(["b", "a", "c"], network.fetch(latency=0.05)), ["b:ok", "a:ok", "c:ok"])
+    same(sorted(network.calls), ["a", "b", "c"])
 
 
 def test_fetch_all_32_slow_fetches_under_1_2_seconds(network):
@@ -25,7 +26,7 @@ def test_fetch_all_32_slow_fetches_under_1_2_seconds(network):
     start = time.perf_counter()
     results = fetch_all(todo, network.fetch(latency=0.3))
     elapsed = time.perf_counter() - start
-    assert results == [u + ":ok" for u in todo]
+    same(results, [u + ":ok" for u in todo])
     assert elapsed < 1.2, "took %.2f s: the 32 fetches must wait at the same time" % elapsed
     assert network.peak == 32
 
@@ -33,13 +34,13 @@ def test_fetch_all_32_slow_fetches_under_1_2_seconds(network):
 def test_fetch_all_runs_fetch_in_threads_of_this_process(network):
     fetch = network.fetch(latency=0.1)
     results = fetch_all(urls(6), lambda url: fetch(url).upper())
-    assert results == [u.upper() + ":OK" for u in urls(6)]
+    same(results, [u.upper() + ":OK" for u in urls(6)])
     assert network.pids == {os.getpid()}
     assert len(network.threads) > 1
 
 
 def test_fetch_all_of_nothing_is_empty(network):
-    assert fetch_all([], network.fetch()) == []
+    same(fetch_all([], network.fetch()), [])
     assert network.calls == []
 
 
@@ -55,7 +56,7 @@ def test_fetch_all_raises_the_fetch_error(network):
 
 def test_crunch_all_returns_the_scores_in_order(trace):
     numbers = [7, 3, 11, 0, 5]
-    assert crunch_all(numbers) == [pricing.risk_score(n) for n in numbers]
+    same(crunch_all(numbers), [pricing.risk_score(n) for n in numbers])
 
 
 def test_crunch_all_never_scores_in_this_process(trace):
@@ -74,9 +75,9 @@ def test_crunch_all_spreads_the_work_over_both_workers(trace):
 def test_crunch_all_scores_each_number_once(trace):
     numbers = [4, 8, 15, 16, 23, 42]
     crunch_all(numbers)
-    assert sorted(n for _, n in trace()) == sorted(numbers)
+    same(sorted(n for _, n in trace()), sorted(numbers))
 
 
 def test_crunch_all_of_nothing_is_empty(trace):
-    assert crunch_all([]) == []
+    same(crunch_all([]), [])
     assert trace() == []
