@@ -82,7 +82,9 @@ def test_corners():
 
 // TestAdversarialSetInTheSandbox runs the check for real: every forged
 // solution passes naive tests (so the set really forges, in the real
-// harness), and none passes the same tests written with strict.same.
+// harness), and none passes the same tests written with strict.same. The
+// harness's audit hook may refuse the frames the oracle reads: tampered
+// is then its verdict, even on naive tests.
 func TestAdversarialSetInTheSandbox(t *testing.T) {
 	image := testenv.Docker(t)
 	if testing.Short() {
@@ -133,6 +135,9 @@ func TestAdversarialSetInTheSandbox(t *testing.T) {
 		t.Errorf("naive tests: the reference must pass and the check fail")
 	}
 	for _, s := range forged(naive) {
+		if s.Name == "adversarial/oracle" && s.Verdict == runner.VerdictTampered {
+			continue
+		}
 		if s.Verdict != runner.VerdictPassed || s.Problem == "" {
 			t.Errorf("%s did not forge its way through naive tests: %s %d/%d", s.Name, s.Verdict, s.Passed, s.Total)
 		}
@@ -143,8 +148,8 @@ func TestAdversarialSetInTheSandbox(t *testing.T) {
 		t.Errorf("strict tests: the check failed")
 	}
 	for _, s := range forged(strict) {
-		if s.Verdict != runner.VerdictFailed || s.Passed != 0 {
-			t.Errorf("%s against strict tests: %s %d/%d, want every test failed", s.Name, s.Verdict, s.Passed, s.Total)
+		if s.Verdict == runner.VerdictPassed || s.Problem != "" {
+			t.Errorf("%s against strict tests: %s %d/%d %s", s.Name, s.Verdict, s.Passed, s.Total, s.Problem)
 		}
 	}
 }

@@ -124,7 +124,9 @@ def sample() -> str:
     return "The cat saw the dog."
 `,
 		// same() compares exact types before values, so that a forged
-		// value (equal to anything) fails: see tests/strict.py.
+		// value (equal to anything) fails: see tests/strict.py. A test
+		// that compares results with each other resists even a forgery
+		// that reads the expected literal from the test's source.
 		"tests/visible/test_count.py": `
 from tests.strict import same
 from solution import count_words
@@ -135,7 +137,9 @@ def test_counts_each_word():
 
 
 def test_ignores_case(sample):
-    same(count_words(sample)["the"], 2)
+    counts = count_words(sample)
+    same(counts["the"], 2)
+    same(count_words(sample.upper()), counts)
 `,
 		"tests/hidden/test_count.py": `
 from tests.strict import same
