@@ -81,10 +81,12 @@ def test_corners():
 }
 
 // TestAdversarialSetInTheSandbox runs the check for real: every forged
-// solution passes naive tests (so the set really forges, in the real
-// harness), and none passes the same tests written with strict.same. The
-// harness's audit hook may refuse the frames the oracle reads: tampered
-// is then its verdict, even on naive tests.
+// solution passes every test of naive tests (so the set really forges, in
+// the real harness), and none passes the same tests written with
+// strict.same. The harness may still catch a forgery on its own: its
+// canaries (hidden tests every honest run fails) make one that passes
+// everything tampered, and its audit hook refuses the frames the oracle
+// reads. The check accepts any verdict but passed.
 func TestAdversarialSetInTheSandbox(t *testing.T) {
 	image := testenv.Docker(t)
 	if testing.Short() {
@@ -131,15 +133,15 @@ func TestAdversarialSetInTheSandbox(t *testing.T) {
 	}
 
 	naive := check(false)
-	if naive.OK() || naive.Solutions[0].Verdict != runner.VerdictPassed {
-		t.Errorf("naive tests: the reference must pass and the check fail")
+	if naive.Solutions[0].Verdict != runner.VerdictPassed {
+		t.Errorf("naive tests: the reference must pass")
 	}
 	for _, s := range forged(naive) {
-		if s.Name == "adversarial/oracle" && s.Verdict == runner.VerdictTampered {
-			continue
-		}
-		if s.Verdict != runner.VerdictPassed || s.Problem == "" {
-			t.Errorf("%s did not forge its way through naive tests: %s %d/%d", s.Name, s.Verdict, s.Passed, s.Total)
+		switch {
+		case s.Verdict == runner.VerdictTampered && s.Name == "adversarial/oracle":
+		case s.Verdict != runner.VerdictPassed && s.Verdict != runner.VerdictTampered,
+			s.Passed != s.Total, (s.Verdict == runner.VerdictPassed) != (s.Problem != ""):
+			t.Errorf("%s did not forge its way through naive tests: %s %d/%d %q", s.Name, s.Verdict, s.Passed, s.Total, s.Problem)
 		}
 	}
 
