@@ -1,4 +1,4 @@
-# verdict: tampered
+# verdict: tampered|failed
 # Route 1 through the JUnit writer's data, reached through pytest-timeout's
 # SIGALRM handler: signal.getsignal(SIGALRM).__closure__ holds the running
 # test item (no gc, no frames, no audit event). From the item: the session

@@ -1,4 +1,4 @@
-# verdict: error | output_limit
+# verdict: error | output_limit | tampered
 # Tries to write straight into the container's stdout (PID 1's), past the
 # harness. PID 1 is the non-dumpable harness: under runc the open is
 # refused (error); gVisor allows it, and the flood hits the stream cap.

@@ -1,4 +1,4 @@
-# verdict: tampered
+# verdict: tampered|failed
 # Route 4 the other way: the hidden phase's report carries test cases with
 # the visible tests' ids, and the grader, merging the phases by id, lets
 # them replace the visible phase's own results. The candidate's view shows
