@@ -267,7 +267,7 @@ def _evaluate(node, filename):
     try:
         expr = ast.Expression(body=node)
         ast.fix_missing_locations(expr)
-        return eval(compile(expr, filename, "eval"), dict(_module_globals(filename)))
+        return eval(compile(expr, "<expected>", "eval"), dict(_module_globals(filename)))
     except Exception:
         return _NOTHING
 
