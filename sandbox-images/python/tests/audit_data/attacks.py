@@ -1,0 +1,1152 @@
+"""Attacks, run as candidate code under the audit hook (this file is copied
+outside the trusted directories). Each attack_* either raises (the runner
+records "refused: ..." for a PermissionError) or returns a value the tests
+compare with what they expect, "blocked" when the attack was stopped in a
+way that raises nothing in this frame (a thread, a signal handler)."""
+
+import asyncio
+import collections
+import concurrent.futures
+import gc
+import importlib.machinery
+import importlib.util
+import inspect
+import itertools
+import logging
+import marshal
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import types
+
+WORK = os.path.dirname(os.path.abspath(__file__))
+TESTS = os.path.join(WORK, "tests")
+FIXTURES = os.path.join(WORK, "fixtures")
+REPORT_DIR = os.environ["ASSAY_TEST_REPORT_DIR"]
+TRUSTED_FILE = os.path.join(os.path.dirname(logging.__file__), "__init__.py")
+PYTEST_RUNNER = sys.modules["_pytest.runner"].__file__
+
+
+# ---- frames --------------------------------------------------------------------
+def attack_getframe():
+    return sys._getframe(1).f_back
+
+
+def attack_getframe_own():
+    return sys._getframe()
+
+
+def attack_getframe_aliased():
+    g = getattr(sys, "_get" + "frame")
+    return g(0)
+
+
+def attack_inspect_currentframe():
+    return inspect.currentframe()
+
+
+def attack_inspect_stack():
+    return inspect.stack()
+
+
+def attack_logging_currentframe():
+    return logging.currentframe()
+
+
+def attack_walk_stack():
+    return next(traceback.walk_stack(None))
+
+
+def attack_tb_frame():
+    try:
+        1 / 0
+    except Exception as e:
+        return e.__traceback__.tb_frame
+
+
+def attack_exc_info_tb_frame():
+    try:
+        {}["x"]
+    except KeyError:
+        return sys.exc_info()[2].tb_frame
+
+
+def attack_walk_tb():
+    try:
+        1 / 0
+    except Exception as e:
+        return next(traceback.walk_tb(e.__traceback__))
+
+
+def attack_inspect_trace():
+    try:
+        1 / 0
+    except Exception:
+        return inspect.trace()
+
+
+def attack_refusal_traceback_frame():
+    """The hook's own frame is in the traceback of a refusal."""
+    try:
+        sys._getframe()
+    except PermissionError as e:
+        tb = e.__traceback__
+        while tb.tb_next is not None:
+            tb = tb.tb_next
+        return tb.tb_frame
+
+
+def attack_extract_stack():
+    """traceback.extract_stack / print_stack / format_stack hand the frame
+    to walk_stack, a global another thread could swap: refused."""
+    return traceback.extract_stack()
+
+
+def attack_print_stack():
+    traceback.print_stack()
+
+
+def attack_capture_locals():
+    try:
+        1 / 0
+    except Exception as e:
+        return traceback.TracebackException.from_exception(e, capture_locals=True)
+
+
+def attack_gi_frame():
+    g = (x for x in [1])
+    return g.gi_frame
+
+
+def attack_gi_code():
+    """A trusted generator's code."""
+    return traceback.walk_stack(None).gi_code
+
+
+def attack_cr_frame():
+    async def c():
+        pass
+    co = c()
+    try:
+        return co.cr_frame
+    finally:
+        co.close()
+
+
+def attack_ag_frame():
+    async def a():
+        yield 1
+    return a().ag_frame
+
+
+def attack_task_get_stack():
+    async def main():
+        t = asyncio.ensure_future(asyncio.sleep(0.01))
+        try:
+            return t.get_stack()
+        finally:
+            await t
+    return asyncio.run(main())
+
+
+def attack_current_frames():
+    return sys._current_frames()
+
+
+def attack_current_exceptions():
+    return sys._current_exceptions()
+
+
+def attack_exec_string_getframe():
+    ns = {}
+    exec("import sys\ndef f():\n    return sys._getframe()\n", ns)
+    return ns["f"]()
+
+
+# ---- code ------------------------------------------------------------------------
+def attack_read_own_code_is_fine():
+    g = (x for x in [1])
+    return (lambda: 0).__code__.co_name, g.gi_code.co_name
+
+
+def attack_read_pytest_code():
+    return sys.modules["_pytest.runner"].call_and_report.__code__
+
+
+def attack_set_code():
+    def f():
+        return 1
+    object.__setattr__(f, "__code__", compile("2", "<x>", "eval"))
+
+
+def attack_code_replace():
+    return compile("1", "x.py", "exec").replace(co_filename=PYTEST_RUNNER)
+
+
+def attack_code_replace_bytecode():
+    c = compile("1", "x.py", "exec")
+    return c.replace(co_code=c.co_code)
+
+
+def attack_code_new():
+    c = compile("1", "x.py", "exec")
+    return types.CodeType(c.co_argcount, c.co_posonlyargcount, c.co_kwonlyargcount, c.co_nlocals,
+                          c.co_stacksize, c.co_flags, c.co_code, c.co_consts, c.co_names, c.co_varnames,
+                          PYTEST_RUNNER, c.co_name, c.co_qualname, c.co_firstlineno, c.co_linetable,
+                          c.co_exceptiontable)
+
+
+def attack_compile_as_pytest():
+    return compile("import sys\nf = sys._getframe\n", PYTEST_RUNNER, "exec")
+
+
+def attack_compile_as_test():
+    return compile("x = 1\n", os.path.join(TESTS, "test_ok.py"), "exec")
+
+
+def attack_compile_as_frozen():
+    return compile("x = 1\n", "<frozen importlib._bootstrap>", "exec")
+
+
+def attack_compile_ast_as_stdlib():
+    """An AST compiles under any name (the event does not say which), but
+    the code it makes cannot be run."""
+    import ast
+    tree = ast.parse("import sys\nf = sys._getframe\n")
+    code = compile(tree, TRUSTED_FILE, "exec")
+    exec(code, {})
+
+
+def attack_compile_dotdot_is_untrusted():
+    """A trusted-looking name with '..' is not trusted: compiling is
+    allowed, and the code still counts as the candidate's."""
+    name = os.path.dirname(TRUSTED_FILE) + "/../../../" + WORK.lstrip("/") + "/x.py"
+    ns = {}
+    exec(compile("import sys\ndef f():\n    return sys._getframe()\n", name, "exec"), ns)
+    return ns["f"]()
+
+
+def attack_frozen_code_exec():
+    import _imp
+    return exec(_imp.get_frozen_object("zipimport"), {})
+
+
+def attack_frozen_code_function():
+    import _imp
+    code = _imp.get_frozen_object("zipimport")
+    return types.FunctionType(code, {})
+
+
+def attack_fix_co_filename():
+    import _imp
+    c = compile("def g():\n    pass\n", "x.py", "exec")
+    _imp._fix_co_filename(c, PYTEST_RUNNER)
+    return c.co_filename
+
+
+def attack_fresh_imp():
+    import _imp
+    return _imp.create_builtin(importlib.machinery.ModuleSpec("_imp", None))
+
+
+def attack_fresh_signal():
+    import _imp
+    return _imp.create_builtin(importlib.machinery.ModuleSpec("_signal", None))
+
+
+def attack_exec_builtin_imp():
+    import _imp
+    _imp.exec_builtin(_imp)
+    return _imp._fix_co_filename
+
+
+def attack_reimport_signal():
+    saved = sys.modules.pop("_signal")
+    try:
+        import _signal
+        return _signal.signal
+    finally:
+        sys.modules["_signal"] = saved
+
+
+def attack_wrapper_closure():
+    """The stand-ins' closures hold a lock and a generator's send: calling
+    send runs the same policy."""
+    import _imp
+    cells = [c.cell_contents for c in _imp._fix_co_filename.__closure__]
+    send = [c for c in cells if callable(c)][0]
+    gen = send(((compile("1", "x.py", "exec"), PYTEST_RUNNER), {}))
+    ok, value = gen.send(None)
+    if ok:
+        return "LEAK"
+    raise value
+
+
+def attack_marshal_loads():
+    return marshal.loads(marshal.dumps(compile("1", "x.py", "exec")))
+
+
+def attack_marshal_load():
+    import io
+    return marshal.load(io.BytesIO(marshal.dumps(1)))
+
+
+def attack_sourceless_pyc():
+    import py_compile
+    src = os.path.join(WORK, "evilsrc.py")
+    with open(src, "w") as f:
+        f.write("X = 1\n")
+    py_compile.compile(src, cfile=os.path.join(WORK, "evilpyc.pyc"))
+    os.remove(src)
+    import evilpyc  # noqa: F401
+    return "LEAK"
+
+
+def attack_pycache():
+    import py_compile
+    src = os.path.join(WORK, "cachedmod.py")
+    with open(src, "w") as f:
+        f.write("X = 1\n")
+    py_compile.compile(src, cfile=importlib.util.cache_from_source(src))
+    import cachedmod  # noqa: F401
+    return "LEAK"
+
+
+def attack_zipimport():
+    import zipfile
+    import py_compile
+    src = os.path.join(WORK, "zsrc.py")
+    with open(src, "w") as f:
+        f.write("X = 1\n")
+    pyc = py_compile.compile(src, cfile=os.path.join(WORK, "zmod.pyc"))
+    z = os.path.join(WORK, "evil.zip")
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.write(pyc, "zmod.pyc")
+    sys.path.insert(0, z)
+    try:
+        import zmod  # noqa: F401
+    finally:
+        sys.path.remove(z)
+    return "LEAK"
+
+
+def attack_loader_subclass():
+    class Loader(importlib.machinery.SourceFileLoader):
+        def get_data(self, path):
+            if path.endswith(".py"):
+                return b"import sys\nf = sys._getframe\n"
+            raise OSError(path)
+
+    loader = Loader("fake_runner", PYTEST_RUNNER)
+    return loader.get_code("fake_runner")
+
+
+def attack_extension_copy():
+    import _json
+    dst = os.path.join(WORK, "_json.so")
+    shutil.copyfile(_json.__file__, dst)
+    loader = importlib.machinery.ExtensionFileLoader("_json", dst)
+    spec = importlib.util.spec_from_loader("_json", loader)
+    return importlib.util.module_from_spec(spec)
+
+
+def attack_testcapi():
+    import _testcapi
+    return _testcapi
+
+
+def attack_subinterpreter():
+    import _xxsubinterpreters
+    return _xxsubinterpreters.create()
+
+
+# ---- gc ---------------------------------------------------------------------------
+def attack_gc_objects():
+    import gc as g
+    return len(g.get_objects())
+
+
+def attack_gc_referrers():
+    return gc.get_referrers(sys.modules["_pytest.runner"])
+
+
+def attack_gc_referents():
+    return gc.get_referents(attack_gc_referents)
+
+
+# ---- tracing, audit hooks ------------------------------------------------------------
+def attack_settrace():
+    sys.settrace(lambda *a: None)
+
+
+def attack_setprofile():
+    sys.setprofile(lambda *a: None)
+
+
+def attack_cprofile():
+    import cProfile
+    cProfile.Profile().enable()
+
+
+def attack_threading_settrace():
+    seen = []
+
+    def tracer(frame, event, arg):
+        seen.append(frame)
+        return None
+
+    threading.settrace(tracer)
+    old = threading.excepthook
+    threading.excepthook = lambda args: None
+    try:
+        t = threading.Thread(target=lambda: None)
+        t.start()
+        t.join()
+    finally:
+        threading.settrace(None)
+        threading.excepthook = old
+    return "LEAK" if seen else "blocked"
+
+
+def attack_addaudithook():
+    """An audit hook sees every event's arguments (frames among them).
+    Refused (sys.addaudithook swallows the refusal): the hook never runs."""
+    seen = []
+    sys.addaudithook(lambda event, args: seen.append(event))
+    sys.audit("assay.test")
+    return "LEAK" if seen else "blocked"
+
+
+def attack_breakpoint():
+    import pdb
+    pdb.Pdb().set_trace()
+
+
+# ---- ctypes, native code -------------------------------------------------------------
+def attack_ctypes_import():
+    import ctypes
+    return ctypes.cast(id(sys), ctypes.POINTER(ctypes.c_char))
+
+
+def attack_ctypes_private_import():
+    import _ctypes
+    return _ctypes
+
+
+def attack_ctypes_via_importlib():
+    return importlib.import_module("ctypes.util")
+
+
+def attack_ctypes_from_harness_globals():
+    """The harness's module holds ctypes and a CDLL: they are gone."""
+    main = sys.modules["__main__"]
+    return [k for k, v in vars(main).items() if "ctypes" in repr(type(v)) or "ctypes" in repr(v)]
+
+
+def attack_ctypes_left_in_modules():
+    return sorted(k for k in sys.modules if "ctypes" in k and k != "numpy.ctypeslib")
+
+
+def attack_sqlite_extension():
+    import sqlite3
+    sqlite3.connect(":memory:").enable_load_extension(True)
+
+
+# ---- processes ---------------------------------------------------------------------------
+def attack_subprocess():
+    import subprocess
+    return subprocess.run(["true"])
+
+
+def attack_os_system():
+    return os.system("true")
+
+
+def attack_posix_spawn():
+    return os.posix_spawn("/bin/true", ["true"], os.environ)
+
+
+def attack_execv():
+    os.execv("/bin/true", ["true"])
+
+
+# ---- files -----------------------------------------------------------------------------------
+def attack_write_test():
+    open(os.path.join(TESTS, "conftest_new.py"), "w").close()
+
+
+def attack_append_test():
+    open(os.path.join(TESTS, "test_ok.py"), "a").close()
+
+
+def attack_rw_test():
+    open(os.path.join(TESTS, "test_ok.py"), "r+").close()
+
+
+def attack_write_fixture():
+    open(os.path.join(FIXTURES, "data.txt"), "wb").close()
+
+
+def attack_write_report():
+    with open(os.path.join(REPORT_DIR, "junit.xml"), "w") as f:
+        f.write("<testsuites/>")
+
+
+def attack_write_provided():
+    open(os.path.join(WORK, "helpers.py"), "w").close()
+
+
+def attack_pathlib_write():
+    import pathlib
+    (pathlib.Path(TESTS) / "conftest.py").write_text("x = 1")
+
+
+def attack_os_open_create():
+    os.close(os.open(os.path.join(TESTS, "conftest.py"), os.O_WRONLY | os.O_CREAT))
+
+
+def attack_os_open_trunc_readonly():
+    os.close(os.open(os.path.join(TESTS, "test_ok.py"), os.O_RDONLY | os.O_TRUNC))
+
+
+def attack_relative_write():
+    os.chdir(WORK)
+    open("tests/conftest.py", "w").close()
+
+
+def attack_dotdot_write():
+    os.makedirs(os.path.join(WORK, "scratch"), exist_ok=True)
+    open(os.path.join(WORK, "scratch", "..", "tests", "c.py"), "w").close()
+
+
+def attack_symlinked_dir_write():
+    link = os.path.join(WORK, "innocent")
+    try:
+        os.symlink(TESTS, link)
+    except PermissionError:
+        raise
+    open(os.path.join(link, "conftest.py"), "w").close()
+
+
+def attack_symlink_to_tests():
+    os.symlink(os.path.join(TESTS, "test_ok.py"), os.path.join(WORK, "t.py"))
+
+
+def attack_symlink_to_ancestor():
+    os.symlink(os.path.dirname(WORK), os.path.join(WORK, "up"))
+
+
+def attack_symlink_dotdot():
+    os.makedirs(os.path.join(WORK, "d1"), exist_ok=True)
+    os.symlink("..", os.path.join(WORK, "d1", "up"))
+
+
+def attack_symlink_proc():
+    os.symlink("/proc/self/cwd", os.path.join(WORK, "cwd"))
+
+
+def attack_symlink_inside_tests():
+    os.symlink("/tmp", os.path.join(TESTS, "l"))
+
+
+def attack_move_relative_symlink():
+    """A relative symlink made harmless in a subdirectory, moved up next
+    to the tests."""
+    d = os.path.join(WORK, "sub")
+    os.makedirs(d, exist_ok=True)
+    os.symlink("tests", os.path.join(d, "rel"))  # WORK/sub/tests: harmless
+    os.rename(os.path.join(d, "rel"), os.path.join(WORK, "rel"))  # would be WORK/tests
+
+
+def attack_hardlink_test():
+    os.link(os.path.join(TESTS, "test_ok.py"), os.path.join(WORK, "hard.py"))
+
+
+def attack_rename_test():
+    os.rename(os.path.join(TESTS, "test_ok.py"), os.path.join(WORK, "moved.py"))
+
+
+def attack_replace_into_tests():
+    p = os.path.join(WORK, "mine.py")
+    open(p, "w").close()
+    os.replace(p, os.path.join(TESTS, "test_ok.py"))
+
+
+def attack_rename_tests_dir():
+    os.rename(TESTS, os.path.join(WORK, "tests_moved"))
+
+
+def attack_remove_test():
+    os.remove(os.path.join(TESTS, "test_ok.py"))
+
+
+def attack_unlink_report_dir():
+    os.rmdir(REPORT_DIR)
+
+
+def attack_rmtree_tests():
+    shutil.rmtree(TESTS)
+
+
+def attack_rmtree_work():
+    shutil.rmtree(WORK)
+
+
+def attack_mkdir_in_tests():
+    os.mkdir(os.path.join(TESTS, "sub"))
+
+
+def attack_chmod_test():
+    os.chmod(os.path.join(TESTS, "test_ok.py"), 0o777)
+
+
+def attack_chmod_work():
+    os.chmod(WORK, 0o000)
+
+
+def attack_fchmod_test():
+    fd = os.open(os.path.join(TESTS, "test_ok.py"), os.O_RDONLY)
+    try:
+        os.fchmod(fd, 0o777)
+    finally:
+        os.close(fd)
+
+
+def attack_truncate_test():
+    os.truncate(os.path.join(TESTS, "test_ok.py"), 0)
+
+
+def attack_utime_test():
+    os.utime(os.path.join(TESTS, "test_ok.py"), (0, 0))
+
+
+def attack_shutil_copy_into_tests():
+    p = os.path.join(WORK, "c.py")
+    open(p, "w").close()
+    shutil.copy(p, os.path.join(TESTS, "conftest.py"))
+
+
+def attack_shutil_move_test():
+    shutil.move(os.path.join(TESTS, "test_ok.py"), os.path.join(WORK, "m.py"))
+
+
+def attack_mkstemp_in_tests():
+    return tempfile.mkstemp(dir=TESTS)
+
+
+def attack_proc_fd_reopen():
+    fd = os.open(os.path.join(TESTS, "test_ok.py"), os.O_RDONLY)
+    try:
+        open("/proc/self/fd/%d" % fd, "w").close()
+    finally:
+        os.close(fd)
+
+
+def attack_dev_stdout_dup():
+    fd = os.open(os.path.join(TESTS, "test_ok.py"), os.O_RDONLY)
+    saved = os.dup(1)
+    try:
+        os.dup2(fd, 1)
+        open("/dev/stdout", "w").close()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(fd)
+
+
+def attack_proc_cwd_write():
+    os.chdir(WORK)
+    open("/proc/self/cwd/tests/conftest.py", "w").close()
+
+
+def attack_dir_fd_tests():
+    return os.open(TESTS, os.O_RDONLY)
+
+
+def attack_dir_fd_root():
+    return os.open("/", os.O_RDONLY | os.O_DIRECTORY)
+
+
+def attack_o_path():
+    return os.open(WORK, os.O_PATH)
+
+
+def attack_fwalk():
+    return next(os.fwalk(WORK))
+
+
+def attack_proc_mem():
+    return open("/proc/self/mem", "rb")
+
+
+def attack_proc_mem_os_open():
+    return os.open("/proc/%d/mem" % os.getpid(), os.O_RDWR)
+
+
+def attack_proc_task_mem():
+    return open("/proc/self/task/%d/mem" % threading.get_native_id(), "rb")
+
+
+# ---- deferred callables ------------------------------------------------------------------------
+def attack_thread_pool_builtin():
+    with concurrent.futures.ThreadPoolExecutor(1) as ex:
+        return ex.submit(gc.get_objects).result()
+
+
+def attack_thread_target_builtin():
+    got = []
+    old = threading.excepthook
+    threading.excepthook = lambda args: None
+    try:
+        t = threading.Thread(target=got.extend, args=(itertools.starmap(sys._current_frames, [()]),))
+        t.start()
+        t.join()
+    finally:
+        threading.excepthook = old
+    return "LEAK" if got else "blocked"
+
+
+def attack_start_new_thread_builtin():
+    import _thread
+    got = []
+    _thread.start_new_thread(got.extend, (itertools.starmap(sys._current_frames, [()]),))
+    time.sleep(0.3)
+    return "LEAK" if got else "blocked"
+
+
+def attack_timer_builtin():
+    got = []
+    t = threading.Timer(0, got.extend, args=(itertools.starmap(gc.get_objects, [()]),))
+    old = threading.excepthook
+    threading.excepthook = lambda args: None
+    try:
+        t.start()
+        t.join()
+    finally:
+        threading.excepthook = old
+    return "LEAK" if got else "blocked"
+
+
+def attack_finalize_builtin():
+    class O:
+        pass
+    got = []
+    o = O()
+    f = __import__("weakref").finalize(o, got.extend, itertools.starmap(sys._current_frames, [()]))
+    f()
+    return "LEAK" if got else "blocked"
+
+
+def attack_run_in_executor():
+    async def main():
+        return await asyncio.get_running_loop().run_in_executor(None, sys._current_frames)
+    return asyncio.run(main())
+
+
+def attack_signal_builtin_handler():
+    got = {}
+    old = signal.signal(signal.SIGUSR1, got.__setitem__)
+    try:
+        os.kill(os.getpid(), signal.SIGUSR1)
+        time.sleep(0.05)
+    finally:
+        signal.signal(signal.SIGUSR1, old)
+    return "LEAK" if got.get(signal.SIGUSR1) is not None else "blocked"
+
+
+def attack_signal_python_handler():
+    got = []
+    old = signal.signal(signal.SIGUSR2, lambda signum, frame: got.append(frame))
+    try:
+        signal.raise_signal(signal.SIGUSR2)
+    finally:
+        signal.signal(signal.SIGUSR2, old)
+    return "LEAK" if got and got[0] is not None else "blocked"
+
+
+def attack_signal_via_module_function():
+    import _signal
+    got = []
+    old = _signal.signal(signal.SIGUSR2, lambda signum, frame: got.append(frame))
+    try:
+        signal.raise_signal(signal.SIGUSR2)
+    finally:
+        _signal.signal(signal.SIGUSR2, old)
+    return "LEAK" if got and got[0] is not None else "blocked"
+
+
+# ---- trusted helpers turned against the hook ---------------------------------------------------
+def attack_patched_is_internal_frame():
+    leaked = []
+    orig = logging._is_internal_frame
+    logging._is_internal_frame = lambda f: leaked.append(f) or orig(f)
+    try:
+        logging.getLogger("x").warning("hello")
+    finally:
+        logging._is_internal_frame = orig
+    return "LEAK" if leaked else "blocked"
+
+
+def attack_patched_traceback_deque():
+    leaked = []
+
+    class Spy:
+        @staticmethod
+        def deque(gen, maxlen):
+            for item in gen:
+                leaked.append(item)
+            return collections.deque(leaked, maxlen)
+
+    old_limit = getattr(sys, "tracebacklimit", None)
+    traceback.collections = Spy
+    sys.tracebacklimit = -3
+    try:
+        traceback.extract_stack()
+    finally:
+        traceback.collections = collections
+        if old_limit is None:
+            del sys.tracebacklimit
+        else:
+            sys.tracebacklimit = old_limit
+    return "LEAK" if leaked else "blocked"
+
+
+def attack_evil_dict_key():
+    """A key whose __eq__ runs while the hook checks logging's globals."""
+    leaked = []
+    orig = logging.currentframe
+
+    class Evil(str):
+        def __hash__(self):
+            return hash("currentframe")
+
+        def __eq__(self, other):
+            try:
+                leaked.append(sys._getframe(1))
+            except PermissionError:
+                pass
+            return str.__eq__(self, other)
+
+    d = logging.__dict__
+    del d["currentframe"]
+    d[Evil("currentframe")] = orig
+    try:
+        try:
+            logging.getLogger("x").warning("hello")
+        except PermissionError:
+            pass
+    finally:
+        del d["currentframe"]
+        d["currentframe"] = orig
+    return "LEAK" if leaked else "blocked"
+
+
+def attack_logging_clone():
+    spec = importlib.util.spec_from_file_location("logging_clone", logging.__file__)
+    clone = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(clone)
+    return clone.currentframe()
+
+
+def attack_fake_audit_event():
+    sys.audit("open", os.path.join(TESTS, "x.py"), "w", 0)
+
+
+def attack_pytest_class_bases():
+    reports = sys.modules["_pytest.reports"]
+    reports.TestReport.__bases__ = reports.TestReport.__bases__
+
+
+def attack_pytest_class_assign():
+    reports = sys.modules["_pytest.reports"]
+    r = reports.CollectReport.__new__(reports.CollectReport)
+
+    class Fake(reports.CollectReport):
+        pass
+    r.__class__ = Fake
+
+
+def attack_pytest_module_rename():
+    sys.modules["_pytest.reports"].TestReport.__module__ = "mine"
+
+
+def attack_pytest_defaults():
+    f = sys.modules["_pytest.runner"].call_and_report
+    f.__defaults__ = (False,)
+
+
+def attack_reinstall():
+    """A second, permissive hook (it would not weaken the first anyway)."""
+    import assay_audit
+    assay_audit._installed.clear()
+    assay_audit.install(trusted_dirs=[os.path.dirname(TRUSTED_FILE)])
+
+
+def attack_signal_in_hook_window():
+    """A handler that runs while the hook itself runs (in its own
+    sys._getframe) would have its sys._getframe let through: handlers wait
+    until the hook is done."""
+    got = []
+
+    def handler(signum, frame):
+        try:
+            got.append(sys._getframe(1))
+        except PermissionError:
+            pass
+
+    old = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, 0.00002, 0.00002)
+    try:
+        end = time.monotonic() + 0.5
+        while time.monotonic() < end:
+            try:
+                sys._getframe()
+            except PermissionError:
+                pass
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0, 0)
+        signal.signal(signal.SIGALRM, old)
+    return "LEAK" if got else "blocked"
+
+
+def attack_finalizer_in_hook_window():
+    """A finalizer run by a collection inside the hook: no collection
+    there."""
+    got = []
+
+    class Bait:
+        def __init__(self):
+            self.me = self
+
+        def __del__(self):
+            try:
+                got.append(sys._getframe(1))
+            except PermissionError:
+                pass
+
+    old = gc.get_threshold()
+    gc.set_threshold(1, 1, 1)
+    try:
+        for _ in range(5000):
+            Bait()
+            try:
+                sys._getframe()
+            except PermissionError:
+                pass
+    finally:
+        gc.set_threshold(*old)
+    return "LEAK" if got else "blocked"
+
+
+def attack_pandas_eval_level():
+    """pandas.eval copies the globals and locals of the frame `level`
+    frames up: only the candidate's own."""
+    try:
+        import pandas as pd
+    except ImportError:
+        return "blocked"
+    leaked = []
+    for level in range(12):
+        try:
+            leaked.append(pd.eval("guard_r", level=level))
+        except PermissionError:
+            pass
+        except Exception:  # undefined in the candidate's own frames, or no such frame
+            pass
+    return "LEAK" if leaked else "blocked"
+
+
+def attack_pandas_patched_inspect():
+    """pandas' find_stack_level hands frames to inspect.getfile: replaced."""
+    try:
+        import pandas as pd
+        import pandas.util._exceptions as pex
+    except ImportError:
+        return "blocked"
+    import warnings
+    leaked = []
+
+    class Spy:
+        def __getattr__(self, name):
+            def f(*a):
+                leaked.extend(a)
+                return getattr(inspect, name)(*a)
+            return f
+
+    old = pex.__dict__.get("inspect")
+    pex.inspect = Spy()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pd.DataFrame({"a": ["x", "y"], "b": [1, 2], "c": ["p", "q"]}).groupby("a").sum()
+            pex.find_stack_level()
+    finally:
+        pex.inspect = old
+    return "LEAK" if leaked else "blocked"
+
+
+def attack_racing_thread_on_logging():
+    """Another thread swapping logging's helpers while the main thread logs."""
+    leaked = []
+    stop = []
+    orig_internal, orig_current = logging._is_internal_frame, logging.currentframe
+
+    def spy(f):
+        leaked.append(f)
+        return orig_internal(f)
+
+    def flip():
+        while not stop:
+            logging._is_internal_frame = spy
+            logging._is_internal_frame = orig_internal
+
+    t = threading.Thread(target=flip)
+    t.start()
+    try:
+        log = logging.getLogger("race")
+        for _ in range(3000):
+            try:
+                log.debug("x")
+            except PermissionError:
+                pass
+    finally:
+        stop.append(1)
+        t.join()
+        logging._is_internal_frame, logging.currentframe = orig_internal, orig_current
+    return "LEAK" if leaked else "blocked"
+
+
+def attack_shadow_builtins():
+    """Globals of assay_audit named like builtins would shadow them in the
+    hook's functions, were they looked up there."""
+    import assay_audit
+    for name in ("range", "dict", "iter", "next", "isinstance", "type", "len", "id", "getattr"):
+        setattr(assay_audit, name, lambda *a, **k: ())
+    try:
+        return sys._getframe()
+    finally:
+        for name in ("range", "dict", "iter", "next", "isinstance", "type", "len", "id", "getattr"):
+            delattr(assay_audit, name)
+
+
+# ---- what must keep working, asked from candidate code -------------------------------------------
+def attack_own_class_assign_is_fine():
+    class A:
+        pass
+
+    class B:
+        pass
+    a = A()
+    a.__class__ = B
+    return type(a).__name__
+
+
+def attack_own_defaults_are_fine():
+    def f(x=1):
+        return x
+    f.__defaults__ = (2,)
+    return f()
+
+
+def attack_scratch_write_is_fine():
+    p = os.path.join(WORK, "scratch.txt")
+    with open(p, "w") as f:
+        f.write("x")
+    os.rename(p, p + ".2")
+    os.symlink(p + ".2", p + ".3")
+    os.remove(p + ".3")
+    shutil.rmtree(tempfile.mkdtemp(dir=WORK))
+    d = os.path.join(WORK, "dd")
+    os.makedirs(os.path.join(d, "e"), exist_ok=True)
+    shutil.rmtree(d)
+    with tempfile.TemporaryDirectory() as t:
+        open(os.path.join(t, "x"), "w").close()
+    return open(p + ".2").read()
+
+
+def attack_pathlib_shutil_is_fine():
+    import pathlib
+    base = pathlib.Path(WORK) / "pl"
+    (base / "a").mkdir(parents=True, exist_ok=True)
+    (base / "a" / "f.txt").write_text("hi")
+    shutil.copy(base / "a" / "f.txt", base / "g.txt")
+    shutil.copytree(base / "a", base / "b")
+    shutil.move(base / "g.txt", base / "h.txt")
+    (base / "h.txt").rename(base / "i.txt")
+    shutil.rmtree(base / "a")
+    text = (base / "b" / "f.txt").read_text() + (base / "i.txt").read_text()
+    shutil.rmtree(base)
+    return text
+
+
+def attack_pathlib_shutil_into_tests():
+    import pathlib
+    p = pathlib.Path(WORK) / "c2.py"
+    p.write_text("x = 1")
+    shutil.copy(p, pathlib.Path(TESTS) / "conftest.py")
+
+
+def attack_read_tests_is_fine():
+    return len(open(os.path.join(TESTS, "test_ok.py")).read()) > 0 and bool(os.listdir(TESTS))
+
+
+def attack_exec_strings_are_fine():
+    ns = {}
+    exec("def f(x):\n    return x * 2\n", ns)
+    return ns["f"](21) + eval("1 + 1")
+
+
+def attack_scratch_module_is_fine():
+    p = os.path.join(WORK, "scratchmod.py")
+    with open(p, "w") as f:
+        f.write("VALUE = 7\n")
+    importlib.invalidate_caches()
+    import scratchmod
+    return scratchmod.VALUE
+
+
+def attack_lazy_stdlib_import_is_fine():
+    import fractions  # noqa: F401
+    import statistics
+    import xml.dom.minidom  # noqa: F401
+    import runpy  # noqa: F401 (frozen)
+    return statistics.mean([1, 2, 3])
+
+
+def attack_own_signal_handler_is_fine():
+    got = []
+    old = signal.signal(signal.SIGUSR1, lambda signum, frame: got.append(signum))
+    try:
+        signal.raise_signal(signal.SIGUSR1)
+    finally:
+        signal.signal(signal.SIGUSR1, old)
+    return got
+
+
+def attack_fork_is_fine():
+    pid = os.fork()
+    if pid == 0:
+        try:
+            sys._getframe()
+            os._exit(1)
+        except PermissionError:
+            os._exit(7)
+    return os.waitpid(pid, 0)[1] >> 8
+
+
+def attack_stack_info_is_fine():
+    import io
+    stream = io.StringIO()
+    logger = logging.getLogger("stackinfo")
+    h = logging.StreamHandler(stream)
+    logger.addHandler(h)
+    try:
+        logger.warning("x", stack_info=True)
+    finally:
+        logger.removeHandler(h)
+    return "Stack (most recent call last)" in stream.getvalue()

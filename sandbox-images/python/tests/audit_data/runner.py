@@ -1,0 +1,138 @@
+"""Runs like the harness's zygote_main: installs the audit hook in the frame
+that then calls pytest.main (or, with "mode": "attacks", imports the
+candidate's attacks.py and calls each attack_* function in turn).
+
+Usage: python3 runner.py CONFIG_JSON
+config: {"module_dir", "work", "report_dir", "mode": "pytest"|"attacks",
+         "args": [...], "candidate_files": [...], "hook": true|false,
+         "extra_trusted": [...], "enforce": true}
+Writes the audit reports to report_dir/audit.jsonl, pytest's junit report to
+report_dir/junit.xml and (attacks mode) the results to report_dir/attacks.json.
+"""
+
+import json
+import os
+import site
+import sys
+import sysconfig
+import time
+
+cfg = json.loads(sys.argv[1])
+module_dir = cfg["module_dir"]
+work = cfg["work"]
+report_dir = cfg["report_dir"]
+sys.path[:0] = [module_dir, work]
+os.chdir(work)
+sys.dont_write_bytecode = True
+
+t0 = time.perf_counter()
+import ctypes  # noqa: E402  (as the harness: its module globals hold ctypes and a CDLL)
+import importlib  # noqa: E402
+
+LIBC = ctypes.CDLL(None, use_errno=True)
+import pytest  # noqa: E402
+
+for name in ("pytest_timeout", "_pytest.config", "_pytest.main", "_pytest.python", "_pytest.runner",
+             "_pytest.junitxml", "_pytest.terminal", "_pytest.fixtures", "_pytest.assertion.rewrite",
+             "_pytest.skipping", "_pytest.reports", "_pytest.outcomes", "pluggy", "asyncio",
+             "concurrent.futures", "logging", "decimal", "unittest.mock", "dataclasses", "typing",
+             "json", "csv", "xml.etree.ElementTree", "multiprocessing", "pdb", "faulthandler"):
+    importlib.import_module(name)
+
+# The guard, as the harness loads it: a token pipe and a report pipe.
+token_r, token_w = os.pipe()
+guard_r, guard_w = os.pipe()
+os.write(token_w, b"tok123")
+os.close(token_w)
+os.environ["ASSAY_GUARD_TOKEN_FD"] = str(token_r)
+os.environ["ASSAY_GUARD_OUT_FD"] = str(guard_w)
+os.set_inheritable(guard_w, True)
+
+trusted = [sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"], module_dir,
+           os.path.join(work, "tests"), os.path.join(work, "fixtures")]
+trusted += site.getsitepackages() + cfg.get("extra_trusted", [])
+protected = [os.path.join(work, "tests"), os.path.join(work, "fixtures"), report_dir]
+protected += [os.path.join(work, p) for p in cfg.get("provided", [])]
+trusted += [os.path.join(work, p) for p in cfg.get("provided", [])]  # as the harness: provided modules
+# What the harness hands the guard (it reads the audit hook's list).
+os.environ["ASSAY_AUDIT"] = json.dumps({"trusted": trusted, "protected": protected,
+                                        "candidate": cfg.get("candidate_files", [])})
+os.environ["ASSAY_GUARD_CONFTESTS"] = json.dumps(sorted(
+    os.path.join(d, "conftest.py") for d, _, files in os.walk(os.path.join(work, "tests")) if "conftest.py" in files))
+if cfg.get("report_pipe"):
+    # As in production: a pipe, here one nobody reads until the end.
+    audit_r, audit_fd = os.pipe()
+else:
+    audit_r = None
+    audit_fd = os.open(os.path.join(report_dir, "audit.jsonl"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+
+
+def main():
+    plugins = [importlib.import_module("assay_guard"), importlib.import_module("pytest_timeout")]
+    import assay_audit
+    if cfg.get("hook", True):
+        assay_audit.install(work=work, candidate_files=cfg.get("candidate_files", []),
+                            trusted_dirs=trusted, protected=protected, report_fd=audit_fd,
+                            enforce=cfg.get("enforce", True),
+                            allow_processes=cfg.get("allow_processes", False),
+                            max_reports=cfg.get("max_reports", 50))
+    t1 = time.perf_counter()
+    if cfg.get("mode", "pytest") == "pytest":
+        args = ["-c", os.path.join(module_dir, "pytest.ini"), "--rootdir", work, "-p", "no:cacheprovider",
+                "--timeout", str(cfg.get("timeout", 30)), "--import-mode=importlib",
+                "--junitxml", os.path.join(report_dir, "junit.xml"),
+                "-q", "--tb=short", "-rfE", "--color=no"] + cfg.get("args", ["tests"])
+        code = pytest.main(args, plugins=plugins)
+        results = None
+    else:
+        import attacks
+        results = {}
+        for name in sorted(dir(attacks)):
+            if not name.startswith("attack_") or (cfg.get("only") and name not in cfg["only"]):
+                continue
+            os.chdir(work)
+            try:
+                value = getattr(attacks, name)()
+                results[name] = "ok: " + repr(value)[:200]
+            except BaseException as e:  # noqa: B902
+                if isinstance(e, (PermissionError, ModuleNotFoundError)) and "refused by the sandbox" in str(e):
+                    results[name] = "refused: " + str(e)[:300]
+                else:
+                    results[name] = "error: %s: %s" % (type(e).__name__, str(e)[:300])
+        code = 0
+    t2 = time.perf_counter()
+    finish(code, results, t0, t1, t2)
+    # As zygote_main ends: nothing else runs in this frame.
+    import atexit
+    import threading
+    try:
+        threading._shutdown()
+    except Exception:
+        pass
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(int(code))
+
+
+def finish(code, results, t0, t1, t2):
+    if audit_r is not None:
+        os.close(audit_fd)
+        with open(os.path.join(report_dir, "audit.jsonl"), "wb") as f:
+            while True:
+                b = os.read(audit_r, 65536)
+                if not b:
+                    break
+                f.write(b)
+    os.close(guard_w)
+    guard = b""
+    while True:
+        b = os.read(guard_r, 65536)
+        if not b:
+            break
+        guard += b
+    with open(os.path.join(report_dir, "result.json"), "w") as f:
+        json.dump({"code": int(code), "attacks": results, "guard": guard.decode(),
+                   "startup": t1 - t0, "run": t2 - t1}, f)
+
+main()
