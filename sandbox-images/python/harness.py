@@ -74,11 +74,13 @@ import shutil
 import stat
 import struct
 import sys
+import sysconfig
 import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import assay_canary  # noqa: E402 (beside this file; -I leaves it off sys.path)
+import assay_audit  # noqa: E402 (beside this file; -I leaves it off sys.path)
+import assay_canary  # noqa: E402
 
 WORK = "/work"
 SCRATCH = ("/work", "/tmp", "/dev/shm")
@@ -100,6 +102,13 @@ WATCH = (IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO
 CHANGES = [(IN_CREATE, "created"), (IN_DELETE, "deleted"), (IN_MOVED_FROM, "moved away"),
            (IN_MOVED_TO, "moved in"), (IN_MODIFY, "modified"), (IN_ATTRIB, "changed the mode of"),
            (IN_DELETE_SELF, "deleted"), (IN_MOVE_SELF, "moved")]
+
+
+# Where the code the audit hook trusts lives: the interpreter's library,
+# Debian's and pip's packages, and Assay's own modules (the challenge's
+# tests, fixtures and provided modules are added per run).
+TRUSTED = sorted({sysconfig.get_path(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+                 | {"/usr/lib/python3/dist-packages", "/opt/assay"})
 
 
 # Imported before the request arrives, so that every phase's fork has them.
@@ -346,6 +355,36 @@ def tampering(events, report, lib):
     return unique[:20]
 
 
+def read_all(fd):
+    data = b""
+    while len(data) < (1 << 20):
+        try:
+            b = os.read(fd, 1 << 16)
+        except BlockingIOError:
+            break
+        if not b:
+            break
+        data += b
+    return data
+
+
+def audit_findings(raw):
+    """The audit hook's refusals: one JSON line each. Anything on that
+    pipe is a finding: only the hook, or candidate code that found the
+    descriptor, writes there."""
+    found = []
+    for line in raw.splitlines():
+        try:
+            msg = json.loads(line)
+            seen = str(msg["seen"])
+        except (ValueError, TypeError, KeyError):
+            seen = "something other than the audit hook wrote to its channel"
+        found.append({"check": "audit", "seen": seen[:500]})
+        if len(found) >= 20:
+            break
+    return found
+
+
 def guard_findings(raw, token, code, report):
     """Reads the guard plugin's message; an honest run has exactly one.
     Returns (findings, tally): the tally is the guard's count of outcomes,
@@ -503,6 +542,13 @@ def zygote_main(go_r, out_w, keep_fds, ids, ahead):
         # every installed distribution's entry points for each name. The
         # guard is imported here, fresh, with its pipes in the environment.
         plugins = [importlib.import_module(name) for name in PLUGINS]
+        # Last, right before pytest: from here on, the candidate's code
+        # (any frame whose file is not trusted) may not use the sharp tools
+        # (frames, gc, ctypes, code objects, writes to the tests...).
+        audit = json.loads(os.environ.pop("ASSAY_AUDIT"))
+        assay_audit.install(work=WORK, candidate_files=audit["candidate"], trusted_dirs=audit["trusted"],
+                            protected=audit["protected"], report_fd=int(os.environ.pop("ASSAY_AUDIT_FD")),
+                            allow_processes=True)
         code = pytest.main(go["args"], plugins=plugins)
         # End as an interpreter does: wait for non-daemon threads, then run
         # atexit handlers (never this process's own exit path, which
@@ -575,16 +621,20 @@ class Zygote:
         os.close(token_w)
         self.guard_r, guard_w = os.pipe()
         os.set_blocking(self.guard_r, False)
+        # The audit hook's refusals, a line each (it never blocks on it).
+        self.audit_r, audit_w = os.pipe()
+        os.set_blocking(self.audit_r, False)
         self.out_r, out_w = os.pipe()
         go_r, self.go_w = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
-            zygote_main(go_r, out_w, (token_r, guard_w), ids, ahead)
+            zygote_main(go_r, out_w, (token_r, guard_w, audit_w), ids, ahead)
         self.child = Child(pid)
-        self.guard_fds = {"ASSAY_GUARD_TOKEN_FD": str(token_r), "ASSAY_GUARD_OUT_FD": str(guard_w)}
-        for fd in (go_r, out_w, token_r, guard_w):
+        self.guard_fds = {"ASSAY_GUARD_TOKEN_FD": str(token_r), "ASSAY_GUARD_OUT_FD": str(guard_w),
+                          "ASSAY_AUDIT_FD": str(audit_w)}
+        for fd in (go_r, out_w, token_r, guard_w, audit_w):
             os.close(fd)
 
     def alive(self):
@@ -609,7 +659,7 @@ class Zygote:
         if self.alive():  # else reaped: its pid may be another's
             self.child.send_signal(signal.SIGKILL)  # before its go: no descendants
         self.child.wait()
-        for fd in (self.out_r, self.guard_r):
+        for fd in (self.out_r, self.guard_r, self.audit_r):
             os.close(fd)
 
 
@@ -691,6 +741,9 @@ class Run:
 
         args = [
             "-c", "/opt/assay/pytest.ini", "--rootdir", WORK,
+            # No conftest.py above tests/ is read: /work's top is the
+            # candidate's scratch space, where one could be planted.
+            "--confcutdir", os.path.join(WORK, "tests"),
             "-p", "no:cacheprovider",
             "--timeout", str(max(1, int(self.req.get("test_timeout", 10)))),
             "--import-mode=importlib", "--junitxml", report,
@@ -706,6 +759,14 @@ class Run:
             # The only conftest files the guard lets pytest register: the
             # challenge's own (one planted meanwhile is tampering).
             "ASSAY_GUARD_CONFTESTS": json.dumps(sorted(self.conftests())),
+            # What the audit hook protects, and whose code it trusts.
+            "ASSAY_AUDIT": json.dumps({
+                "candidate": sorted(os.path.join(WORK, e) for e in self.req.get("entry", [])),
+                "trusted": TRUSTED + [os.path.join(WORK, "tests"), os.path.join(WORK, "fixtures")]
+                + sorted(os.path.join(WORK, m) for m in self.lib),
+                "protected": [os.path.join(WORK, "tests"), os.path.join(WORK, "fixtures"), report_dir]
+                + sorted(os.path.join(WORK, m) for m in self.lib),
+            }),
         }
         zygote = self.zygotes.pop(name, None)
         if zygote is None or not zygote.alive():
@@ -778,10 +839,13 @@ class Run:
             pass
         os.close(guard_r)
         os.close(out_r)
+        audit = read_all(zygote.audit_r)
+        os.close(zygote.audit_r)
 
         text, problem = read_report(report)
         findings = [{"check": "watcher", "seen": f} for f in tampering(watch.events(), report, self.lib)]
         tally = None
+        findings += audit_findings(audit)
         if not (self.timed_out or self.output_limit):
             seen, tally = guard_findings(bytes(guard), token, code, text)
             findings += [{"check": "guard", "seen": f} for f in seen]
