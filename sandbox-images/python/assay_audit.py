@@ -201,7 +201,7 @@ def _ctypes_stub_getattr(name):
 
 
 def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), report_fd=None,
-            *, allow_processes=False, enforce=True, max_reports=50):
+            *, allow_processes=False, enforce=True, max_reports=50, unreadable=()):
     """Add the audit hook. Call once, in the process that will run pytest,
     right before pytest.main().
 
@@ -221,6 +221,11 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
       lines are written, then one saying that more were not.
     allow_processes: let the candidate run other programs.
     enforce: False reports without refusing (to try the hook out).
+    unreadable: files and directories the candidate's code must not read
+      (the tests: the source of a test holds what it expects). A read by
+      candidate code is refused and reported; a read made for it by
+      linecache (a traceback or a warning that shows a test's line) is
+      refused quietly: the line is left out, nothing is reported.
     """
     if _installed:
         raise RuntimeError("assay_audit is already installed")
@@ -319,6 +324,11 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     trusted_set = frozenset(trusted)  # (an entry may be a file: a provided module)
     prot = _tuple(sorted({clean_dir(p) for p in protected if p}))
     prot_slash = _tuple(p if p == "/" else p + "/" for p in prot)
+    unread = _tuple(sorted({clean_dir(p) for p in unreadable if p}))
+    unread_slash = _tuple(p if p == "/" else p + "/" for p in unread)
+    # The fast path lets reads through unless the path may name one of
+    # them: it holds the last component of an unreadable path.
+    unread_words = _tuple(sorted({p.rsplit("/", 1)[-1] for p in unread if p != "/"}))
     work_slash = (clean_dir(work) if work else "/work") + "/"
     # A trusted directory holding the candidate's files would make the hook
     # useless: refuse to start rather than run open.
@@ -735,6 +745,41 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         return (p == "/proc" or p.startswith(("/proc/", "/dev/fd/"))
                 or p in ("/dev/fd", "/dev/stdin", "/dev/stdout", "/dev/stderr"))
 
+    def unreadable_path(p):
+        """The unreadable path p names (as written or with its links
+        resolved), or None."""
+        a = absolute(p)
+        if a is None:
+            return None
+        for x in (normpath(a), resolve(a)):
+            for q, qs in _zip(unread, unread_slash):
+                if x == q or x.startswith(qs):
+                    return x
+        return None
+
+    def names_unreadable(p):
+        for w in unread_words:
+            if w in p:
+                return True
+        return False
+
+    def reader(f, tid):
+        """(the candidate's frame, whether linecache is reading) for a read
+        made while frame f ran: any candidate frame on the stack makes the
+        read the candidate's, whatever trusted code sits between (a
+        consumer does not stop this walk: what it reads, it hands back)."""
+        culprit, quiet = None, False
+        while f is not None and f is not base:
+            state[tid] = f
+            name = f.f_code.co_filename
+            state[tid] = BUSY
+            if _type(name) is _str and name.endswith(("/linecache.py", "/tokenize.py")):
+                quiet = True
+            if culprit is None and not trusted_file(name):
+                culprit = f
+            f = f.f_back
+        return culprit, quiet
+
     def check_path(p, dir_fd=None, anc=False, strict=True):
         """What writing (with anc: removing, renaming, chmod-ing) p would
         touch that it must not, or None. Not strict: a path of another type
@@ -1071,6 +1116,12 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 if mode is None and f is not None and not trusted_file(codeof(f, tid).co_filename) \
                         and (flags & (_O_PATH | _O_DIRECTORY) or is_dir(p)):
                     return ("a directory descriptor for %s" % (pt or "?"), f)
+                if unread:
+                    x = unreadable_path(p)
+                    if x is not None:
+                        c, quiet = reader(f, tid)
+                        if c is not None:
+                            return ("reading %s" % x, c, quiet)
                 return None
             why = check_path(p)
             if why is None:
@@ -1190,7 +1241,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 p, mode, flags = args
                 if _type(mode) is _str and _type(flags) is _int and not flags & _WRITE_FLAGS \
                         and "w" not in mode and "a" not in mode and "x" not in mode and "+" not in mode \
-                        and (_type(p) is _int or (_type(p) is _str and not p.endswith("mem"))):
+                        and (_type(p) is _int or (_type(p) is _str and not p.endswith("mem")
+                                                  and not names_unreadable(p))):
                     return
         elif kind == K_IMPORT:
             if pandas_pending[0] and pandas_target in _sys_modules:

@@ -548,7 +548,7 @@ def zygote_main(go_r, out_w, keep_fds, ids, ahead):
         audit = json.loads(os.environ.pop("ASSAY_AUDIT"))
         assay_audit.install(work=WORK, candidate_files=audit["candidate"], trusted_dirs=audit["trusted"],
                             protected=audit["protected"], report_fd=int(os.environ.pop("ASSAY_AUDIT_FD")),
-                            allow_processes=True)
+                            allow_processes=True, unreadable=[os.path.join(WORK, "tests")])
         code = pytest.main(go["args"], plugins=plugins)
         # End as an interpreter does: wait for non-daemon threads, then run
         # atexit handlers (never this process's own exit path, which

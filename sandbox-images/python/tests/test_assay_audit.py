@@ -170,7 +170,6 @@ ALLOWED = {
     "attack_own_class_assign_is_fine": "ok: 'B'",
     "attack_own_defaults_are_fine": "ok: 2",
     "attack_own_signal_handler_is_fine": "ok: [10]",
-    "attack_read_tests_is_fine": "ok: True",
     "attack_read_own_code_is_fine": "ok: ('<lambda>', '<genexpr>')",
     "attack_pathlib_shutil_is_fine": "ok: 'hihi'",
     "attack_scratch_module_is_fine": "ok: 7",
@@ -452,3 +451,73 @@ def test_the_hook_looks_up_no_global_at_run_time():
             if names:
                 found[path] = sorted(names)
     assert found == {}
+
+
+# ---- the tests' source is not the candidate's to read ----------------------------------
+
+READ_TESTS = '''\
+import logging
+import os
+import traceback
+import warnings
+
+log = logging.getLogger("solution")
+
+
+def open_directly():
+    with open(os.path.join("tests", "test_solution.py")) as f:
+        return f.read()
+
+
+def through_linecache():
+    import linecache
+    return linecache.getlines(os.path.abspath(os.path.join("tests", "test_solution.py")))
+
+
+def log_failure(fn):
+    try:
+        fn()
+    except ValueError:
+        log.exception("it failed")
+        return traceback.format_exc()
+
+
+def read_fixture():
+    with open(os.path.join("fixtures", "data.txt")) as f:
+        return f.read()
+'''
+
+READ_TESTS_TESTS = '''\
+import pytest
+import solution
+
+
+def test_direct_read_is_refused():
+    with pytest.raises(PermissionError):
+        solution.open_directly()
+
+
+def test_linecache_gets_nothing():
+    assert solution.through_linecache() == []
+
+
+def test_an_honest_traceback_still_formats():
+    def boom():
+        raise ValueError("SECRET_EXPECTATION = 41")
+    text = solution.log_failure(boom)
+    assert "ValueError: SECRET_EXPECTATION = 41" in text
+    assert 'raise ValueError("SECRET' not in text  # the test's line is left out
+
+
+def test_fixtures_stay_readable():
+    assert solution.read_fixture() == "fixture\\n"
+'''
+
+
+def test_candidate_code_cannot_read_the_tests(tmp_path):
+    r = run(tmp_path, solution=READ_TESTS, tests=READ_TESTS_TESTS)
+    outcomes = r.outcomes()
+    assert all(o[0] == "passed" for o in outcomes.values()), (outcomes, r.output[-3000:])
+    assert len(outcomes) == 4
+    # the direct read is reported; linecache's reads for a traceback are not
+    assert len(r.seen) == 1 and "reading" in r.seen[0] and "test_solution.py" in r.seen[0], r.seen

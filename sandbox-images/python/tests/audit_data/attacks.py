@@ -1091,8 +1091,11 @@ def attack_pathlib_shutil_into_tests():
     shutil.copy(p, pathlib.Path(TESTS) / "conftest.py")
 
 
-def attack_read_tests_is_fine():
-    return len(open(os.path.join(TESTS, "test_ok.py")).read()) > 0 and bool(os.listdir(TESTS))
+def attack_read_tests():
+    # The tests' source holds what they expect: not the candidate's to read
+    # (listing the directory is, its names are the run's).
+    assert os.listdir(TESTS)
+    return len(open(os.path.join(TESTS, "test_ok.py")).read()) > 0
 
 
 def attack_exec_strings_are_fine():

@@ -75,7 +75,8 @@ def main():
                             trusted_dirs=trusted, protected=protected, report_fd=audit_fd,
                             enforce=cfg.get("enforce", True),
                             allow_processes=cfg.get("allow_processes", False),
-                            max_reports=cfg.get("max_reports", 50))
+                            max_reports=cfg.get("max_reports", 50),
+                            unreadable=[os.path.join(work, "tests")])
     t1 = time.perf_counter()
     if cfg.get("mode", "pytest") == "pytest":
         args = ["-c", os.path.join(module_dir, "pytest.ini"), "--rootdir", work, "-p", "no:cacheprovider",
