@@ -851,13 +851,15 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             return False
 
     def file_equals(path, data, tid):
-        """Whether the file at path holds exactly data (bytes)."""
+        """Whether the file at path holds exactly data (bytes); None when
+        it cannot be read (no descriptor left, no memory: a run at its
+        limits)."""
         path = (path + "/")[:-1]  # a new object, which nobody else holds
         state[tid] = path
         try:
             fdr = _os_open(path, _O_RDONLY)
         except (_OSError, _ValueError):
-            return False
+            return None
         finally:
             state[tid] = BUSY
         try:
@@ -1038,8 +1040,14 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             # importlib compiling the very bytes of that file
             if (fn is not None and is_code(f, code_call_removed, tid)
                     and is_code(f.f_back, code_source_to_code, tid)
-                    and _type(args[0]) is _bytes and file_equals(fn, args[0], tid)):
-                return None
+                    and _type(args[0]) is _bytes):
+                same = file_equals(fn, args[0], tid)
+                if same:
+                    return None
+                if same is None:
+                    # It could not be checked (the run is at its limits):
+                    # refused, but not evidence of anything.
+                    return ("compiling %s unchecked" % fn, c, True)
             return ("compiling code that claims to be %s" % (fn or "?"), c)
 
         if kind == K_EXEC or kind == K_FUNC:
@@ -1062,12 +1070,17 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 # trusted directory.
                 loc = f.f_locals
                 p, data = loc.get("bytecode_path"), loc.get("data")
+                same = False
                 if (_type(p) is _str and trusted_file(normpath(p)) and _type(data) is _memoryview
                         and _type(data.obj) is _bytes and _len(args) > 0 and _type(args[0]) is _bytes
-                        and file_equals(p, data.obj, tid) and data.obj[16:] == args[0]):
+                        and data.obj[16:] == args[0]):
+                    same = file_equals(p, data.obj, tid)
+                if same:
                     return None
+                # (None: it could not be checked, the run is at its limits:
+                # refused, but not evidence of anything)
                 return ("loading the compiled code %s" % (p if _type(p) is _str else "?"),
-                        blame(f, tid) or "an import")
+                        blame(f, tid) or "an import", same is None)
             c = blame(f, tid)
             if c is None and event == "marshal.loads" and f is not None and codeof(f, tid).co_name == "_unmarshal_code":
                 c = "an import from a zip archive"
