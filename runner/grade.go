@@ -85,10 +85,16 @@ func Grade(expected []string, run RunResult) Grading {
 			collection, collectionDetail = collectionError(c, ph.Name == PhaseHidden)
 		}
 		report := func(format string, args ...any) {
-			g.Findings = append(g.Findings, Finding{Check: CheckReport, Phase: ph.Name, Seen: fmt.Sprintf(format, args...)})
+			// A run cut short (SIGINT at the wall time, the output cap)
+			// leaves pytest's report in whatever state the interruption
+			// found it, and its verdict is not passed anyway: only a run
+			// that ended on its own is held to its report.
+			if !cut {
+				g.Findings = append(g.Findings, Finding{Check: CheckReport, Phase: ph.Name, Seen: fmt.Sprintf(format, args...)})
+			}
 		}
 		var kept []ReportCase
-		passed, failed, canaryFailed := 0, 0, 0
+		passed, failed, canaryFailed, canarySkipped, skipped := 0, 0, 0, 0, 0
 		for _, rc := range c {
 			if rc.Collection {
 				kept = append(kept, rc)
@@ -99,12 +105,16 @@ func Grade(expected []string, run RunResult) Grading {
 				passed++
 			case OutcomeFailed, OutcomeError:
 				failed++
+			case OutcomeSkipped:
+				skipped++
 			}
 			if name := testName(rc.ID); ph.Name == PhaseHidden && canaries[name] {
 				seenCanary[name] = true
 				switch rc.Outcome {
 				case OutcomeFailed, OutcomeError:
 					canaryFailed++
+				case OutcomeSkipped:
+					canarySkipped++
 				case OutcomePassed:
 					g.Findings = append(g.Findings, Finding{Check: CheckCanary, Phase: ph.Name, Seen: "a canary test, which every honest run fails, was reported passed"})
 				}
@@ -153,6 +163,11 @@ func Grade(expected []string, run RunResult) Grading {
 					}
 				}
 			}
+		}
+		// A canary is a copy of a test that is not marked to skip: skipped
+		// while no real test was, it was made to skip.
+		if canarySkipped > 0 && skipped == canarySkipped {
+			g.Findings = append(g.Findings, Finding{Check: CheckCanary, Phase: ph.Name, Seen: "a canary test was reported skipped, though no other test was"})
 		}
 		// The canaries fail in every honest run, so a hidden phase whose
 		// only failures are theirs exits 1 and is still a clean one.

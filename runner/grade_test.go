@@ -241,8 +241,11 @@ func TestGradeChecksTheReport(t *testing.T) {
 		}()), runner.VerdictFailed, "1 of 3"},
 		{"canaries failed: a clean pass", canaryRun(run(visible(0, vis+"=passed"), hidden(1, "tests.hidden.test_b::test_r1=passed", "tests.hidden.test_b::test_c1=failed", "tests.hidden.test_b::test_r2=passed"))), runner.VerdictPassed, "all 3"},
 		{"a canary passed", canaryRun(run(visible(0, vis+"=passed"), hidden(0, "tests.hidden.test_b::test_r1=passed", "tests.hidden.test_b::test_c1=passed", "tests.hidden.test_b::test_r2=passed"))), runner.VerdictTampered, "canary: a canary test, which every honest run fails, was reported passed"},
+		{"a canary skipped alone", canaryRun(run(visible(0, vis+"=passed"), hidden(0, "tests.hidden.test_b::test_r1=passed", "tests.hidden.test_b::test_c1=skipped", "tests.hidden.test_b::test_r2=passed"))), runner.VerdictTampered, "canary test was reported skipped"},
+		{"a canary skipped with the real tests", canaryRun(run(visible(0, vis+"=passed"), hidden(0, "tests.hidden.test_b::test_r1=skipped", "tests.hidden.test_b::test_c1=skipped", "tests.hidden.test_b::test_r2=passed"))), runner.VerdictFailed, "1 of 3"},
 		{"a canary missing", canaryRun(run(visible(0, vis+"=passed"), hidden(0, "tests.hidden.test_b::test_r1=passed", "tests.hidden.test_b::test_r2=passed"))), runner.VerdictTampered, "canary test is missing"},
 		{"a canary missing from a timed-out run", withTimeout(canaryRun(run(visible(0, vis+"=passed"), hidden(2, "tests.hidden.test_b::test_r1=passed")))), runner.VerdictTimeout, "time limit"},
+		{"a run cut short is not held to its report", withTimeout(run(visible(2, vis+"=passed", "::=passed"), hidden(0))), runner.VerdictTimeout, "time limit"},
 		{"hidden exit status stays out of the reason", run(visible(0, vis+"=passed"), hidden(3, hid+"=passed", hid2+"=passed")), runner.VerdictError, "status 3 in the hidden phase"},
 	}
 	for _, tc := range cases {

@@ -313,7 +313,7 @@ func TestVerdictsForBrokenCode(t *testing.T) {
 		st := app.result(t, ids[i], 2*time.Minute)
 		r := st.Result
 		if r.Verdict != tc.verdict || !strings.Contains(r.Reason, tc.reason) {
-			t.Errorf("%s: %s %q; want %s mentioning %q\n%s", tc.name, r.Verdict, r.Reason, tc.verdict, tc.reason, r.Output)
+			t.Errorf("%s: %s %q (%v); want %s mentioning %q\n%s", tc.name, r.Verdict, r.Reason, r.Tampering, tc.verdict, tc.reason, r.Output)
 		}
 		if r.RunMS > tc.within.Milliseconds() {
 			t.Errorf("%s: ran %dms; want within %v", tc.name, r.RunMS, tc.within)

@@ -169,7 +169,10 @@ func TestHiddenTestsAreNotInTheVisiblePhasesMemory(t *testing.T) {
 	// The markers are built at run time, so the probe's own code holds
 	// neither: the hidden test file as the request carries it (base64) and
 	// its test's name.
-	const probe = `import base64, gc, sys
+	// The probe is a visible test: the audit hook refuses gc walks and
+	// frames to the candidate's code, not to the challenge's tests, which
+	// share its process and memory.
+	const visible = `import base64, gc, sys
 def _leaked():
     body = "".join(["from solution import add\n\ndef test_hidden", "_big():\n    assert add(10**6, 1) == 10**6 + 1\n"])
     marks = [base64.b64encode(body.encode()).decode()[8:40], "".join(["test_hidden", "_big"])]
@@ -188,11 +191,11 @@ def _leaked():
             return True
         f = f.f_back
     return False
-LEAKED = _leaked()
-def add(a, b):
-    return a + b
+
+def test_no_leak():
+    assert not _leaked()
 `
-	visible := "from solution import LEAKED\n\ndef test_no_leak():\n    assert not LEAKED\n"
+	const probe = "def add(a, b):\n    return a + b\n"
 	for _, rt := range testenv.Runtimes(t) {
 		t.Run(testenv.RuntimeName(rt), func(t *testing.T) {
 			for _, pooled := range []bool{false, true} {

@@ -232,6 +232,9 @@ type reply struct {
 		Tally           *runner.Tally    `json:"tally"`
 		Seconds         float64          `json:"seconds"`
 	} `json:"phases"`
+	// Problem: the harness failed after the candidate's code ran (its
+	// phases so far are the result).
+	Problem string `json:"problem"`
 	// Renames and Canaries: the hidden phase's run names (see
 	// runner.RunResult).
 	Renames     map[string]string `json:"renames"`
@@ -659,6 +662,9 @@ func (s *Sandbox) readReply(res *runner.RunResult, out []byte, nonce string) (bo
 		res.Phases = append(res.Phases, ph)
 	}
 	res.Renames, res.Canaries = r.Renames, r.Canaries
+	if r.Problem != "" {
+		res.Problem = r.Problem
+	}
 	res.OutputLimit = res.OutputLimit || r.OutputLimit
 	res.TimedOut = res.TimedOut || r.TimedOut
 	if r.PeakMemory != nil {

@@ -136,7 +136,8 @@ func testRunOutcomes(t *testing.T, sb *docker.Sandbox) {
 			}
 		}},
 		{"forging the report is tampering", add + "import atexit, glob\ndef forge():\n    for p in glob.glob('/tmp/.assay-*/junit.xml'):\n        open(p, 'w').write('<testsuites/>')\natexit.register(forge)\n", limits(), func(t *testing.T, r runner.RunResult) {
-			if v := phase(t, r, runner.PhaseVisible); !strings.Contains(seenIn(v), "report") {
+			// The audit hook refuses the write (the watcher would see it).
+			if v := phase(t, r, runner.PhaseVisible); !strings.Contains(seenIn(v), "audit: writing /tmp/.assay-visible/junit.xml") {
 				t.Errorf("tampered %v", v.Findings)
 			}
 		}},
@@ -163,7 +164,8 @@ func testRunOutcomes(t *testing.T, sb *docker.Sandbox) {
 			"import gc, _pytest.config\nclass P:\n    def pytest_report_teststatus(self, report, config):\n        return None\n" +
 			"for o in gc.get_objects():\n    if isinstance(o, _pytest.config.Config):\n        o.pluginmanager.register(P(), 'sneaky')\n        break\n", limits(), func(t *testing.T, r runner.RunResult) {
 			v := phase(t, r, runner.PhaseVisible)
-			if !strings.Contains(seenIn(v), "plugin was registered") {
+			// The audit hook refuses the gc walk that finds the config.
+			if !strings.Contains(seenIn(v), "audit: gc.get_objects") {
 				t.Errorf("tampered %v", v.Findings)
 			}
 		}},

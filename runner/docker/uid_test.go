@@ -105,39 +105,50 @@ func TestEachContainerHasItsOwnUID(t *testing.T) {
 // limit, stops it at 8192). It then holds them for
 // hogHold and fails with what it did ("HOG exhausted held errno limit
 // from to", times in Unix seconds).
-const hogTest = `import ctypes, errno, os, time
+const hogTest = `import subprocess, sys
+
+# The audit hook keeps ctypes from pytest's process, tests included: the
+# hog is a separate interpreter (a program the run may start).
+HOG = r"""
+import ctypes, errno, os, time
 
 LIBC = ctypes.CDLL(None, use_errno=True)
+try:
+    limit = int(open("/proc/sys/fs/inotify/max_user_instances").read())
+except OSError:  # gVisor has no such file
+    limit = 0
+r, w = os.pipe()
+held, exhausted, err = 0, False, 0
+for _ in range(40):
+    if os.fork() == 0:
+        os.close(r)
+        null = os.open(os.devnull, os.O_WRONLY)  # (the test reads stdout to its end)
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        n = 0
+        while LIBC.inotify_init1(0) >= 0:
+            n += 1
+        os.write(w, b"%d %d\n" % (n, ctypes.get_errno()))
+        time.sleep(3600)
+        os._exit(0)
+    n, err = map(int, os.read(r, 64).split())
+    held += n
+    if held >= 8192:  # gVisor: no per-uid limit, so only a great many
+        break
+    fd = LIBC.inotify_init1(0)
+    if fd < 0:
+        err = ctypes.get_errno()
+        exhausted = err == errno.EMFILE
+        break
+    os.close(fd)
+start = time.time()
+time.sleep(HOLD)
+print("HOG %d %d %d %d %f %f" % (exhausted, held, err, limit, start, time.time()))
+"""
 
 def test_hog():
-    try:
-        limit = int(open("/proc/sys/fs/inotify/max_user_instances").read())
-    except OSError:  # gVisor has no such file
-        limit = 0
-    r, w = os.pipe()
-    held, exhausted, err = 0, False, 0
-    for _ in range(40):
-        if os.fork() == 0:
-            os.close(r)
-            n = 0
-            while LIBC.inotify_init1(0) >= 0:
-                n += 1
-            os.write(w, b"%d %d\n" % (n, ctypes.get_errno()))
-            time.sleep(3600)
-            os._exit(0)
-        n, err = map(int, os.read(r, 64).split())
-        held += n
-        if held >= 8192:  # gVisor: no per-uid limit, so only a great many
-            break
-        fd = LIBC.inotify_init1(0)
-        if fd < 0:
-            err = ctypes.get_errno()
-            exhausted = err == errno.EMFILE
-            break
-        os.close(fd)
-    start = time.time()
-    time.sleep(HOLD)
-    raise AssertionError("HOG %d %d %d %d %f %f" % (exhausted, held, err, limit, start, time.time()))
+    out = subprocess.run([sys.executable, "-c", HOG], capture_output=True, text=True)
+    raise AssertionError(out.stdout + out.stderr)
 `
 
 const hogHold = 15 * time.Second
@@ -203,7 +214,7 @@ func TestInotifyExhaustionIsIsolated(t *testing.T) {
 			v := phase(t, hog.r, runner.PhaseVisible)
 			m := hogRE.FindStringSubmatch(string(v.Report))
 			if m == nil {
-				t.Fatalf("the hog did not report: %+v", hog.r)
+				t.Fatalf("the hog did not report: %s\n%s", v.Report, v.Output)
 			}
 			exhausted := m[1] == "1"
 			held, _ := strconv.Atoi(m[2])

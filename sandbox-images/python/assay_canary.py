@@ -133,19 +133,30 @@ def _eligible(fn):
 
 
 def _target(fn):
-    """The literal to perturb: in the last assertion of the body's own
-    statements that compares with == against a literal."""
+    """The literal to perturb: in the last of the body's own statements
+    that compares with a literal: `assert x == <literal>` (either side), or
+    a call of an equality helper, `same(x, <literal>)` or
+    `assertEqual(x, <literal>)`."""
     for stmt in reversed(fn.body):
-        if not isinstance(stmt, ast.Assert) or not isinstance(stmt.test, ast.Compare):
-            continue
-        cmp = stmt.test
-        if len(cmp.ops) != 1 or not isinstance(cmp.ops[0], ast.Eq):
-            continue
-        for side in (cmp.comparators[0], cmp.left):
+        sides = ()
+        if isinstance(stmt, ast.Assert) and isinstance(stmt.test, ast.Compare):
+            cmp = stmt.test
+            if len(cmp.ops) == 1 and isinstance(cmp.ops[0], ast.Eq):
+                sides = (cmp.comparators[0], cmp.left)
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and len(stmt.value.args) == 2:
+            name = _called(stmt.value)
+            if name == "same" or (name.startswith("assert") and "equal" in name.lower()):
+                sides = (stmt.value.args[1], stmt.value.args[0])
+        for side in sides:
             lit = _literal(side)
             if lit is not None:
                 return lit
     return None
+
+
+def _called(call):
+    f = call.func
+    return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
 
 
 def _literal(node):
@@ -161,23 +172,54 @@ def _literal(node):
         if all(_literal(e) is not None for e in node.elts):
             return _literal(_RNG.choice(node.elts))
         return None
-    if isinstance(node, ast.Call) and node.args and getattr(node.func, "attr", getattr(node.func, "id", "")) == "approx":
+    if isinstance(node, ast.Call) and node.args and _called(node) == "approx":
         a = node.args[0]
         if isinstance(a, ast.Constant) and isinstance(a.value, (int, float)) and not isinstance(a.value, bool):
             return a
+        return None
+    if isinstance(node, ast.Call) and _called(node)[:1].isupper():
+        # A value built from literals (State(0, 7)): one of them changed.
+        parts = list(node.args) + [k.value for k in node.keywords if k.arg is not None]
+        if parts and all(_literal(e) is not None for e in parts):
+            return _literal(_RNG.choice(parts))
     return None
 
 
 def _perturbed(v):
+    """Another value of v's type, never one a near miss gives (an
+    off-by-one, a sign, a dropped character), and not telling by its
+    direction which of the two is the real one: up or down, longer,
+    shorter or the same length."""
     if isinstance(v, int):
-        return v + _RNG.choice((-1, 1)) * _RNG.randint(1000, 10 ** 6)
+        while True:
+            new = v + _RNG.choice((-1, 1)) * _RNG.randint(7, max(50, 3 * abs(v)))
+            if new not in (0, 1, -1, -v, 2 * v, v // 2):
+                return new
     if isinstance(v, float):
-        return v + _RNG.choice((-1, 1)) * (abs(v) + 1) * _RNG.uniform(10, 1000)
-    token = "".join(_RNG.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(6))
-    if isinstance(v, bytes):
-        return v + token.encode()
-    at = _RNG.randint(0, len(v))
-    return v[:at] + token + v[at:]
+        while True:
+            new = v * _RNG.choice((_RNG.uniform(0.2, 0.7), _RNG.uniform(1.4, 5))) + _RNG.choice((-1, 1)) * _RNG.uniform(0.5, 3)
+            if abs(new - v) > 1e-3 * (abs(v) + 1) and new not in (0.0, -v):
+                return new
+    text = v if isinstance(v, str) else v.decode("latin-1")
+    while True:
+        new = _mutated(text)
+        if new != text and new.lower() != text.lower() and new.strip() != text.strip() and new != text[::-1]:
+            return new if isinstance(v, str) else new.encode("latin-1")
+
+
+def _mutated(text):
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    chars = list(text)
+    for _ in range(_RNG.randint(2, 4)):
+        how = _RNG.choice(("replace", "insert", "delete")) if chars else "insert"
+        at = _RNG.randrange(len(chars) + (how == "insert")) if chars or how == "insert" else 0
+        if how == "replace":
+            chars[at] = _RNG.choice(letters)
+        elif how == "insert":
+            chars.insert(at, _RNG.choice(letters))
+        else:
+            del chars[at]
+    return "".join(chars)
 
 
 def _line_starts(src):

@@ -70,7 +70,6 @@ import os
 import resource
 import selectors
 import signal
-import shutil
 import stat
 import struct
 import sys
@@ -253,18 +252,25 @@ def kill_others(spare=()):
 
 
 def empty_dir(top):
-    def fix(func, path, _):
-        # A directory the candidate made unwritable: the owner may fix it.
-        os.chmod(os.path.dirname(path), 0o700)
-        func(path)
-
-    for name in os.listdir(top):
-        path = os.path.join(top, name)
-        if os.path.isdir(path) and not os.path.islink(path):
+    """Removes everything under top, whatever modes the candidate gave its
+    directories (their owner, the sandbox user, may give them back) and
+    however deep: iterative, without following links."""
+    stack = [(top, False)]
+    while stack:
+        path, listed = stack.pop()
+        if listed:
+            if path != top:
+                os.rmdir(path)
+            continue
+        if path != top:  # (top is /tmp or /dev/shm: root's, mode 1777)
             os.chmod(path, 0o700)
-            shutil.rmtree(path, onerror=fix)
-        else:
-            os.unlink(path)
+        stack.append((path, True))
+        for name in os.listdir(path):
+            child = os.path.join(path, name)
+            if stat.S_ISDIR(os.lstat(child).st_mode):
+                stack.append((child, False))
+            else:
+                os.unlink(child)
 
 
 class Watch:
@@ -723,6 +729,8 @@ class Run:
         self.lib = {p for p in req.get("files", {}) if "/" not in p and p not in entry}
         self.total_output = 0
         self.timed_out = self.output_limit = False
+        self.phases = []  # as they end
+        self.candidate_ran = False
 
     def phase(self, name, paths):
         began = time.monotonic()
@@ -777,6 +785,7 @@ class Run:
         # At most the harness's copy (about 22 MiB), well within the
         # cgroup's headroom over the watch's limit (gvisorMemoryHeadroom).
         self.memory.allowance = sum(z.private for z in self.zygotes.values() if z.alive())
+        self.candidate_ran = True
         zygote.start(args, env)
         child, out_r, guard_r, token = zygote.child, zygote.out_r, zygote.guard_r, zygote.token
         guard = bytearray()
@@ -871,7 +880,7 @@ class Run:
 
     def run(self, read_hidden):
         files = self.req.get("files", {})
-        phases = []
+        phases = self.phases
         self.present = files
         with acting_as(self.ids):
             write_files(files)
@@ -1075,18 +1084,28 @@ def main():
         parts.append(read_hidden())
         return parts[0]
 
+    run = Run(req, ids, memory, zygotes)
     try:
-        result = Run(req, ids, memory, zygotes).run(hidden_once)
+        result = run.run(hidden_once)
     except Exception:
         if not parts:
             read_part()  # the hidden part, unread: the nonce comes after it
-        # The harness's own failure (a setup that failed, a bug): the
-        # system's, never the candidate's verdict. The worker retries it.
         try:
             kill_others()
         except Exception:
             pass
-        result = {"system_error": "".join(traceback.format_exc().splitlines(True)[-6:])}
+        why = "".join(traceback.format_exc().splitlines(True)[-6:])
+        if run.candidate_ran:
+            # Candidate code has run, and may be what broke the harness (a
+            # sandbox it cannot reset): the phases so far are the result,
+            # and what is missing makes it an error, never a retry.
+            result = {"phases": run.phases, "problem": "the harness failed after the candidate's code ran: " + why,
+                      "renames": {}, "canaries": []}
+        else:
+            # The harness's own failure before any candidate code ran (a
+            # setup that failed, a bug): the system's, never the
+            # candidate's verdict. The worker retries it.
+            result = {"system_error": why}
     # The nonce comes last, after every phase's process is gone: no
     # candidate code ever runs in a process that knows it.
     nonce = read_part().decode()

@@ -40,6 +40,19 @@ HIDDEN = textwrap.dedent('''\
     def test_nested():
         assert ((add(1, 1), "x"), [add(0, 3)]) == ((2, "x"), [3])
 
+    def same(a, b):
+        assert type(a) is type(b) and a == b
+
+    def test_same():
+        same(add(2, 2), 4)
+
+    def test_built():
+        assert Pair(add(1, 0), "a") == Pair(1, "a")
+
+    class Pair(tuple):
+        def __new__(cls, a, b):
+            return tuple.__new__(cls, (a, b))
+
     def test_returns_early():
         if add(1, 1) == 2:
             return
@@ -88,7 +101,8 @@ def test_every_hidden_test_is_renamed_and_mapped_back():
     files, renames, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN, "tests/hidden/data.txt": b"x"})
     assert files["tests/hidden/data.txt"] == b"x"
     src = files["tests/hidden/test_x.py"].decode()
-    own = {"test_add", "test_add_param", "test_greet", "test_ratio", "test_pairs", "test_nested", "test_returns_early",
+    own = {"test_add", "test_add_param", "test_greet", "test_ratio", "test_pairs", "test_nested", "test_same", "test_built",
+           "test_returns_early",
            "test_skipped", "test_bool_only", "test_method", "test_not_run"}
     assert set(renames.values()) == own
     for name in own:
@@ -126,8 +140,9 @@ def test_a_wrong_solution_fails_the_canaries_too(tmp_path):
 def test_never_a_canary_from_tests_that_may_not_reach_their_assertion():
     files, renames, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, canaries=100)
     src = files["tests/hidden/test_x.py"].decode()
-    # eligible: test_add, test_add_param, test_greet, test_ratio, test_pairs, test_nested, test_method
-    assert len(canaries) == 7
+    # eligible: test_add, test_add_param, test_greet, test_ratio, test_pairs, test_nested, test_method,
+    # test_same, test_built
+    assert len(canaries) == 9
     assert src.count("if add(1, 1) == 2:") == 1
     assert src.count("@pytest.mark.skip") == 1
 
@@ -137,13 +152,21 @@ def test_a_file_that_does_not_parse_is_left_alone():
     assert files == {"tests/hidden/test_bad.py": b"def test_x(:\n"} and not renames and not canaries
 
 
-@pytest.mark.parametrize("value", [0, 7, -3, 2.5, "abc", "", b"xy"])
-def test_perturbed_values_differ_and_keep_their_type(value):
-    for _ in range(50):
+@pytest.mark.parametrize("value", [0, 7, -3, 1000, 2.5, "abc", "hello, world", "", b"xy"])
+def test_perturbed_values_differ_keep_their_type_and_say_nothing_by_direction(value):
+    up = down = False
+    for _ in range(200):
         new = assay_canary._perturbed(value)
         assert type(new) is type(value) and new != value
-        if isinstance(value, int):
-            assert abs(new - value) >= 1000
+        if isinstance(value, (int, float)):
+            assert abs(new - value) >= (7 if isinstance(value, int) else 1e-3)
+            assert new not in (0, -value)
+            up, down = up or new > value, down or new < value
+        else:
+            assert new.lower() != value.lower() and new.strip() != value.strip()
+            up, down = up or len(new) > len(value), down or len(new) < len(value)
+    # a canary is not told from its twin by being larger, or longer
+    assert up and (down or value in ("", b""))
 
 
 def test_every_built_in_challenge_disguises(tmp_path):
