@@ -70,7 +70,7 @@ func TestPublishScaffoldEndToEnd(t *testing.T) {
 	}
 	delete(files, challenges.ExpectedFile) // the server records its own
 	pub := app.publish(t, folderArchive(t, "word-count", files), http.StatusCreated)
-	if !pub.Created || pub.Check.Tests != 4 || pub.Check.HiddenTests != 2 || len(pub.Check.Solutions) != 4 {
+	if !pub.Created || pub.Check.Tests != 4 || pub.Check.HiddenTests != 2 || len(pub.Check.Solutions) != 4+len(challenges.AdversarialSolutions()) {
 		t.Fatalf("published: %+v", pub)
 	}
 	fsys := fstest.MapFS{}

@@ -1,4 +1,4 @@
-# verdict: error
+# verdict: error | tampered
 # candidate-reason-must-not-match: \b1[12][0-9]\b
 # append: reference
 # Route 5, a channel out of the hidden phase: its exit status. The hidden

@@ -1,4 +1,4 @@
-# verdict: error
+# verdict: error | tampered
 # candidate-reason-must-not-match: signal\D{0,3}\b(3[4-9]|[4-5][0-9]|6[0-4])\b
 # append: reference
 # Route 5: the same channel through a signal. The hidden phase's pytest

@@ -1,4 +1,4 @@
-# verdict: passed
+# verdict: passed | tampered
 # append: reference
 # Prints every test file it can find: the candidate must never see a hidden one.
 import glob
