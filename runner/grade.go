@@ -57,12 +57,16 @@ func Grade(expected []string, run RunResult) Grading {
 	}
 	seenCanary := map[string]bool{}
 	seen := map[string]bool{}
+	// The first phase that did not exit cleanly decides the exit rule.
+	noteExit := func(ph PhaseResult) {
+		if ph.ExitCode != 0 && exitCode == 0 {
+			exitCode, exitHidden = ph.ExitCode, ph.Name == PhaseHidden
+		}
+	}
 	for _, ph := range run.Phases {
 		g.Findings = append(g.Findings, ph.Findings...)
 		if ph.Report == nil {
-			if ph.ExitCode != 0 && exitCode == 0 {
-				exitCode, exitHidden = ph.ExitCode, ph.Name == PhaseHidden
-			}
+			noteExit(ph)
 			if reportless == "" {
 				reportlessDetail = noReportReason(ph, true)
 				reportless = noReportReason(ph, ph.Name != PhaseHidden)
@@ -72,9 +76,7 @@ func Grade(expected []string, run RunResult) Grading {
 		c, err := ParseJUnit(ph.Report)
 		if err != nil {
 			parseErr = err
-			if ph.ExitCode != 0 && exitCode == 0 {
-				exitCode, exitHidden = ph.ExitCode, ph.Name == PhaseHidden
-			}
+			noteExit(ph)
 			continue
 		}
 		if ph.Name == PhaseHidden {
@@ -171,8 +173,8 @@ func Grade(expected []string, run RunResult) Grading {
 		}
 		// The canaries fail in every honest run, so a hidden phase whose
 		// only failures are theirs exits 1 and is still a clean one.
-		if code := ph.ExitCode; code != 0 && !(code == 1 && failed > 0 && failed == canaryFailed) && exitCode == 0 {
-			exitCode, exitHidden = code, ph.Name == PhaseHidden
+		if !(ph.ExitCode == 1 && failed > 0 && failed == canaryFailed) {
+			noteExit(ph)
 		}
 		cases = append(cases, kept...)
 	}
