@@ -878,6 +878,32 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         finally:
             _os_close(fdr)
 
+    def file_holds(path, data, tid):
+        """Whether the file at path (at most 4 MiB of it) holds the bytes
+        data somewhere; False when it cannot be read."""
+        path = (path + "/")[:-1]
+        state[tid] = path
+        try:
+            fdr = _os_open(path, _O_RDONLY)
+        except (_OSError, _ValueError):
+            return False
+        finally:
+            state[tid] = BUSY
+        try:
+            chunks = []
+            total = 0
+            while total < (4 << 20):
+                b = _os_read(fdr, 1 << 20)
+                if not b:
+                    break
+                chunks.append(b)
+                total += _len(b)
+            return _len(data) > 0 and data in b"".join(chunks)
+        except _OSError:
+            return False
+        finally:
+            _os_close(fdr)
+
     # ---- reporting ---------------------------------------------------------------
     esc = {i: "\\u%04x" % i for i in range(32)}
     esc[ord('"')] = '\\"'
@@ -1048,6 +1074,17 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     # It could not be checked (the run is at its limits):
                     # refused, but not evidence of anything.
                     return ("compiling %s unchecked" % fn, c, True)
+            if _type(args[0]) is _bytes and b"\n" not in args[0] and unreadable_path(fn) is None \
+                    and (not args[0].strip() or file_holds(fn, args[0], tid)):
+                # The interpreter printing a traceback (an exception that
+                # hit the candidate's frame on its way, or one ignored in
+                # an at-fork or __del__ callback) parses a piece of the
+                # file's own line to place its carets (an empty piece for
+                # an exception raised as a function starts). Refused, so no code
+                # object claims that file, but not evidence: a candidate
+                # gets nothing from compiling a file's own piece of a line
+                # (and the same words either way: no oracle on the file).
+                return ("compiling code that claims to be %s" % fn, c, True)
             return ("compiling code that claims to be %s" % (fn or "?"), c)
 
         if kind == K_EXEC or kind == K_FUNC:

@@ -114,7 +114,10 @@ def test_ordinary_solution_passes_under_the_hook(ordinary):
     if not HAVE_SCIENTIFIC:
         failed = {n: o for n, o in failed.items() if not (o[0] == "skipped" and ("numpy" in n or "pandas" in n))}
     assert set(failed) == {"test_fails_assertion", "test_fails_in_solution"}, (failed, ordinary.output[-4000:])
-    assert len(outcomes) == 23
+    assert len(outcomes) == 24
+    # (test_unraisable_printed: the interpreter printing a traceback parses
+    # pieces of the stdlib's lines for its carets while the candidate's
+    # frame is current, which is not evidence)
     assert ordinary.seen == [], ordinary.output[-3000:]
     assert ordinary.result["code"] == 1
     guard = json.loads(ordinary.result["guard"])
@@ -208,6 +211,11 @@ def test_refusals_are_reported_with_the_candidates_line(attacks):
     assert any(s.startswith("gc.get_objects from attacks.py:") for s in seen), seen
     assert any(s.startswith("reading tb_frame from attacks.py:") for s in seen), seen
     assert any(s.startswith("writing ") and "/tests/conftest" in s for s in seen), seen
+    # compiling what a traceback's carets parse (a piece of a trusted
+    # file's line, or nothing) is refused quietly; anything else claiming
+    # a trusted file is evidence
+    assert not any(s.startswith("compiling") and ("/json/" in s or "/logging/" in s) for s in seen), seen
+    assert any(s.startswith("compiling code that claims to be") and "test_ok.py" in s for s in seen), seen
     # a refusal inside trusted code names the candidate's frame below it
     assert any(s.startswith("sys._getframe from attacks.py:") and "inspect" not in s for s in seen)
     # deferred: the thread's trampoline, the thread with no frame

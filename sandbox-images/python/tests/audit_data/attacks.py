@@ -205,6 +205,20 @@ def attack_compile_as_pytest():
     return compile("import sys\nf = sys._getframe\n", PYTEST_RUNNER, "exec")
 
 
+def attack_compile_piece_of_a_stdlib_line():
+    # what the interpreter's traceback printer compiles (a piece of the
+    # file's own line): refused all the same, only not reported
+    import json
+    return compile(b"_default_decoder.decode(s)", json.__file__, "exec")
+
+
+def attack_compile_nothing_as_stdlib():
+    # what the printer compiles for an exception raised as a function
+    # starts (a fork bomb's SIGINT landing in logging's _releaseLock)
+    import logging
+    return compile(b"", logging.__file__, "exec")
+
+
 def attack_compile_as_test():
     return compile("x = 1\n", os.path.join(TESTS, "test_ok.py"), "exec")
 

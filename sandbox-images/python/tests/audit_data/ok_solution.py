@@ -571,3 +571,25 @@ def raises_deep(n):
     if n == 0:
         raise RuntimeError("deep failure")
     return raises_deep(n - 1)
+
+
+# ---- the interpreter printing a traceback while this file's frame runs -----
+def unraisable_in_stdlib():
+    """An at-fork callback of the stdlib's that raises: the interpreter
+    prints it ("Exception ignored in") while os.fork's caller, this frame,
+    is current, parsing pieces of json's lines for its carets (a fork bomb
+    interrupted in logging's _releaseLock does the same)."""
+    os.register_at_fork(after_in_parent=functools.partial(json.loads, "{"))
+    # the interpreter's own printer, as during collection (pytest's
+    # replaces it while a test runs)
+    saved, sys.unraisablehook = sys.unraisablehook, sys.__unraisablehook__
+    printed = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(printed):
+            pid = os.fork()
+    finally:
+        sys.unraisablehook = saved
+    if pid == 0:
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), printed.getvalue()

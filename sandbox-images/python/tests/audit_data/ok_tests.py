@@ -190,3 +190,10 @@ def test_fails_assertion():
 
 def test_fails_in_solution():
     solution.raises_deep(3)
+
+
+def test_unraisable_printed():
+    code, printed = solution.unraisable_in_stdlib()
+    assert code == 0
+    assert "Exception ignored in: functools.partial" in printed and "JSONDecodeError" in printed
+    assert "json/decoder.py" in printed
