@@ -200,8 +200,59 @@ def _ctypes_stub_getattr(name):
     raise AttributeError("ctypes is not available in the sandbox (ctypes.%s)" % name)
 
 
+_CTYPES = frozenset({"ctypes", "_ctypes"})
+_PLAIN = frozenset({str, int, float, bool, type(None), bytes, tuple, frozenset, dict, list, set})
+
+
+def _ctypes_keys(d, ctypes_ids):
+    """The keys of module dict d whose values are ctypes modules (by id)
+    or ctypes' classes, functions and objects."""
+    import types
+    type_module = type.__dict__["__module__"].__get__
+    keys = []
+    for k, v in list(d.items()):
+        try:
+            t = type(v)
+            if t in _PLAIN:
+                continue
+            if id(v) in ctypes_ids:
+                keys.append(k)
+                continue
+            if t is types.FunctionType or t is types.BuiltinFunctionType:
+                m = v.__module__  # (_ctypes.call_function's is "_ctypes")
+            elif issubclass(t, type):
+                m = type_module(v)
+            else:
+                m = type_module(t)
+            if type(m) is str and (m in _CTYPES or m.startswith("ctypes.")):
+                keys.append(k)
+        except Exception:
+            pass
+    return keys
+
+
+def ctypes_references():
+    """Where the loaded modules hold ctypes: {module name: (its dict's id,
+    its length, [keys])}, every loaded module listed. The harness takes
+    this once, before any request, so that install (in each phase's fork,
+    where the same modules are loaded and no candidate code has run yet)
+    need only scan the modules loaded or changed since: the full scan is
+    most of install's cost."""
+    import types
+    module_dict = types.ModuleType.__dict__["__dict__"].__get__
+    ids = {id(m) for n, m in list(_sys.modules.items()) if n in _CTYPES or n.startswith("ctypes.")}
+    out = {}
+    for name, mod in list(_sys.modules.items()):
+        if not isinstance(mod, types.ModuleType):
+            continue
+        d = module_dict(mod)
+        if type(d) is dict:
+            out[name] = (id(d), len(d), _ctypes_keys(d, ids))
+    return out
+
+
 def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), report_fd=None,
-            *, allow_processes=False, enforce=True, max_reports=50, unreadable=()):
+            *, allow_processes=False, enforce=True, max_reports=50, unreadable=(), ctypes_known=None):
     """Add the audit hook. Call once, in the process that will run pytest,
     right before pytest.main().
 
@@ -226,6 +277,9 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
       candidate code is refused and reported; a read made for it by
       linecache (a traceback or a warning that shows a test's line) is
       refused quietly: the line is left out, nothing is reported.
+    ctypes_known: what ctypes_references() returned in this process (or
+      the one it was forked from) before any untrusted code ran; modules
+      it lists unchanged are not scanned again.
     """
     if _installed:
         raise RuntimeError("assay_audit is already installed")
@@ -292,6 +346,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     _FrameType = types.FrameType
     _Namespace = types.SimpleNamespace
     _type_module = type.__dict__["__module__"].__get__
+    ctypes_keys = _ctypes_keys
     _getframe = _sys._getframe
     _get_ident = _thread.get_ident
     _allocate_lock = _thread.allocate_lock
@@ -1355,7 +1410,6 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     ctypes_stub = types.ModuleType("ctypes", "ctypes is not available in the sandbox")
     ctypes_stub.__getattr__ = _ctypes_stub_getattr
 
-    plain = {_str, _int, float, bool, type(None), _bytes, _tuple, frozenset, _dict, _list, set}
 
     def scrub_ctypes():
         gone = []
@@ -1365,32 +1419,22 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         if not gone:
             return
         gone_ids = {_id(m) for m in gone}
+        known = ctypes_known if _type(ctypes_known) is _dict else {}
         module_dict = types.ModuleType.__dict__["__dict__"].__get__  # no lazy module's __getattr__
         # The module of a class, of a function, or of an object's class.
-        for mod in _list(_sys_modules.values()):
+        for name, mod in _list(_sys_modules.items()):
             if not _isinstance(mod, types.ModuleType):
                 continue
             d = module_dict(mod)
             if _type(d) is not _dict:
                 continue
-            for k, v in _list(d.items()):
-                try:
-                    t = _type(v)
-                    if t in plain:
-                        continue
-                    if _id(v) in gone_ids:
-                        del d[k]
-                        continue
-                    if t is _FunctionType or t is types.BuiltinFunctionType:
-                        m = v.__module__  # (_ctypes.call_function's is "_ctypes")
-                    elif _issubclass(t, _type):
-                        m = _type_module(v)
-                    else:
-                        m = _type_module(t)
-                    if _type(m) is _str and (m in ctypes_names or m.startswith("ctypes.")):
-                        del d[k]
-                except _Exception:
-                    pass
+            seen = known.get(name)
+            if seen is not None and seen[0] == _id(d) and seen[1] == _len(d):
+                keys = seen[2]
+            else:
+                keys = ctypes_keys(d, gone_ids)
+            for k in keys:
+                d.pop(k, None)
 
     # ---- sealed wrappers ------------------------------------------------------------
     # A Python signal handler receives the interrupted frame: one the

@@ -149,6 +149,9 @@ def preload():
     # phase's fork inherits the map and resolves only its own new modules.
     import inspect
     inspect.getmodule(preload.__code__)
+    # Last: where the loaded modules hold ctypes, for the audit hook's
+    # install in each phase (which then scans only what is new).
+    return assay_audit.ctypes_references()
 
 
 def no_dumping():
@@ -494,7 +497,7 @@ def killpg(pid):
 PLUGINS = ("assay_guard", "pytest_timeout")
 
 
-def zygote_main(go_r, out_w, keep_fds, ids, ahead):
+def zygote_main(go_r, out_w, keep_fds, ids, ctypes_known, ahead):
     """Runs in a fork of the harness (a zygote): waits for its phase's go,
     then becomes that phase's pytest and never returns. Only the output
     pipe and the guard's pipes stay open, so the candidate's code has no
@@ -564,7 +567,8 @@ def zygote_main(go_r, out_w, keep_fds, ids, ahead):
         audit = json.loads(os.environ.pop("ASSAY_AUDIT"))
         assay_audit.install(work=WORK, candidate_files=audit["candidate"], trusted_dirs=audit["trusted"],
                             protected=audit["protected"], report_fd=int(os.environ.pop("ASSAY_AUDIT_FD")),
-                            allow_processes=True, unreadable=[os.path.join(WORK, "tests")])
+                            allow_processes=True, unreadable=[os.path.join(WORK, "tests")],
+                            ctypes_known=ctypes_known)
         code = pytest.main(go["args"], plugins=plugins)
         # End as an interpreter does: wait for non-daemon threads, then run
         # atexit handlers (never this process's own exit path, which
@@ -626,7 +630,7 @@ class Zygote:
     millisecond, and a zygote is made when its phase starts: a waiting one
     would have the candidate's uid, and an earlier phase could stop it."""
 
-    def __init__(self, ids, ahead=False):
+    def __init__(self, ids, ctypes_known, ahead=False):
         # Made ahead, it takes its own copy of the harness's memory while
         # it waits (see own_pages); what that costs is counted out of
         # the memory watch's measure while it waits (see MemoryWatch).
@@ -646,7 +650,7 @@ class Zygote:
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
-            zygote_main(go_r, out_w, (token_r, guard_w, audit_w), ids, ahead)
+            zygote_main(go_r, out_w, (token_r, guard_w, audit_w), ids, ctypes_known, ahead)
         self.child = Child(pid)
         self.guard_fds = {"ASSAY_GUARD_TOKEN_FD": str(token_r), "ASSAY_GUARD_OUT_FD": str(guard_w),
                           "ASSAY_AUDIT_FD": str(audit_w)}
@@ -725,7 +729,8 @@ class Child:
 
 
 class Run:
-    def __init__(self, req, ids, memory, zygotes):
+    def __init__(self, req, ids, memory, zygotes, ctypes_known):
+        self.ctypes_known = ctypes_known
         self.req = req
         self.ids = ids
         self.memory = memory
@@ -790,7 +795,7 @@ class Run:
         if zygote is None or not zygote.alive():
             if zygote is not None:
                 zygote.discard()
-            zygote = Zygote(self.ids)
+            zygote = Zygote(self.ids, self.ctypes_known)
         out = Output(self.keep)
         # At most the harness's copy (about 22 MiB), well within the
         # cgroup's headroom over the watch's limit (gvisorMemoryHeadroom).
@@ -902,7 +907,7 @@ class Run:
             # Forked now, while no candidate process is alive and before
             # the hidden part is read: it holds nothing of the hidden tests,
             # their run names or the canaries, which stay in this process.
-            self.zygotes["hidden"] = Zygote(self.ids)
+            self.zygotes["hidden"] = Zygote(self.ids, self.ctypes_known)
         hidden = read_hidden()
         renames, canaries = {}, []
         if hidden and not (self.timed_out or self.output_limit or self.memory.exceeded):
@@ -1085,8 +1090,8 @@ def main():
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     ids = sandbox_ids()
     memory = MemoryWatch(int(os.environ.get("ASSAY_MEMORY_WATCH") or 0))
-    preload()
-    zygotes = {name: Zygote(ids, ahead=True) for name in ("visible", "hidden")} if ids else {}
+    ctypes_known = preload()
+    zygotes = {name: Zygote(ids, ctypes_known, ahead=True) for name in ("visible", "hidden")} if ids else {}
     req = json.loads(read_part())
     parts = []
 
@@ -1094,7 +1099,7 @@ def main():
         parts.append(read_hidden())
         return parts[0]
 
-    run = Run(req, ids, memory, zygotes)
+    run = Run(req, ids, memory, zygotes, ctypes_known)
     try:
         result = run.run(hidden_once)
     except Exception:

@@ -159,6 +159,7 @@ ALLOWED = {
     "attack_timer_builtin": "ok: 'blocked'",
     "attack_ctypes_from_harness_globals": "ok: []",
     "attack_ctypes_left_in_modules": "ok: []",
+    "attack_ctypes_in_an_unchanged_module": "ok: ['kept']",
     "attack_patched_is_internal_frame": "ok: 'blocked'",
     "attack_patched_traceback_deque": "refused",
     "attack_signal_in_hook_window": "ok: 'blocked'",
@@ -203,6 +204,16 @@ def test_attack(attacks, name):
         assert got.startswith("refused: refused by the sandbox"), got
     else:
         assert got == expected
+
+
+def test_install_scans_every_module_itself(tmp_path):
+    # install scans every module itself when the harness gave it no list
+    only = ["attack_ctypes_from_harness_globals", "attack_ctypes_left_in_modules",
+            "attack_ctypes_in_an_unchanged_module"]
+    r = run(tmp_path, mode="attacks", files={"attacks.py": data("attacks.py")}, scan_ahead=False,
+            candidate_files=[str(tmp_path / "work" / "attacks.py")])
+    assert r.result is not None, r.output[-5000:]
+    assert {n: r.result["attacks"][n] for n in only} == {n: ALLOWED[n] for n in only}
 
 
 def test_refusals_are_reported_with_the_candidates_line(attacks):
