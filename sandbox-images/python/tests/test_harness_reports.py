@@ -1,0 +1,89 @@
+"""The harness's faster failure reports (harness.faster_failure_reports):
+pytest's report of failing tests is the same with them as without, and the
+parse they save is saved. Runs on the host, without Docker."""
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+
+MODULE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+TESTS = textwrap.dedent('''\
+    import pytest
+
+
+    def helper(x):
+        assert x == 1, "helper saw %r" % (x,)
+
+
+    def test_one():
+        assert [1, 2] == [1, 3]
+
+
+    @pytest.mark.parametrize("n", [2, 3])
+    def test_through_helper(n):
+        helper(n)
+
+
+    class TestGroup:
+        def test_multiline(self):
+            value = {"a": 1}
+            assert (
+                value
+                == {"a": 2}
+            )
+
+        def test_raises_in_try(self):
+            try:
+                raise KeyError("k")
+            finally:
+                pass
+
+
+    def test_passes():
+        assert True
+''')
+
+RUN = textwrap.dedent('''\
+    import sys
+    sys.path.insert(0, %r)
+    import harness
+    if sys.argv[1] == "fast":
+        harness.faster_failure_reports()
+    import _pytest._code.source as source
+    parses = [0]
+    real_parse = source.ast.parse
+    def counting_parse(*a, **k):
+        parses[0] += 1
+        return real_parse(*a, **k)
+    source.ast.parse = counting_parse
+    import pytest
+    code = pytest.main(["-p", "no:cacheprovider", "-q", "--tb=" + sys.argv[2], "--color=no", "test_cases.py"])
+    print("PARSES", parses[0])
+    sys.exit(code)
+''') % MODULE_DIR
+
+
+def run(tmp_path, mode, tb):
+    (tmp_path / "test_cases.py").write_text(TESTS)
+    env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONDONTWRITEBYTECODE="1")
+    p = subprocess.run([sys.executable, "-c", RUN, mode, tb], cwd=tmp_path, env=env, capture_output=True, text=True,
+                       timeout=120)
+    out = re.sub(r"0x[0-9a-f]+", "0x", re.sub(r"in [0-9.]+s", "in Xs", p.stdout))
+    parses = int(re.search(r"PARSES (\d+)", out).group(1))
+    return p.returncode, out.split("PARSES")[0], parses
+
+
+def test_reports_are_the_same_and_parse_each_file_once(tmp_path):
+    for tb in ("short", "long", "auto"):
+        code_plain, out_plain, parses_plain = run(tmp_path, "plain", tb)
+        code_fast, out_fast, parses_fast = run(tmp_path, "fast", tb)
+        assert code_plain == code_fast == 1
+        assert "5 failed, 1 passed" in out_plain, out_plain
+        assert out_fast == out_plain
+        if tb == "short":  # the harness's
+            # (one parse is the assertion rewriter's) pytest parses the
+            # file again for each failure; once is enough
+            assert parses_plain >= 6 and parses_fast == 2, (parses_plain, parses_fast)
