@@ -277,3 +277,25 @@ func TestWarmPoolRefillsAfterTheRunWhileOthersWait(t *testing.T) {
 	}
 	waitIdle(t, sb, l, 2)
 }
+
+// A sandbox closed (the server got SIGTERM) while its pool was still
+// warming leaves no container behind, whatever step each start was at:
+// one the engine was creating as the pool stopped used to stay, Created.
+func TestWarmPoolClosedWhileWarmingLeavesNothing(t *testing.T) {
+	l := limits()
+	for _, delay := range []time.Duration{0, 2 * time.Millisecond, 5 * time.Millisecond, 10 * time.Millisecond,
+		20 * time.Millisecond, 40 * time.Millisecond, 80 * time.Millisecond, 160 * time.Millisecond} {
+		sb, _, worker := pooledSandbox(t, "", 3, time.Minute)
+		if err := sb.Warm("", l); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(delay)
+		sb.Close()
+		if left := containerIDs(t, sb, worker); len(left) != 0 {
+			t.Errorf("closed %v after warming began: %d containers left", delay, len(left))
+			for id := range left {
+				sb.Client().ContainerRemove(context.Background(), id, container.RemoveOptions{Force: true})
+			}
+		}
+	}
+}

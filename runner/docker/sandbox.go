@@ -375,6 +375,11 @@ func (s *Sandbox) start(ctx context.Context, image string, l runner.Limits, subm
 		s.removeLater(c, submission)
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		// Ended while the engine created it (a pool stopping, a run
+		// cancelled): created all the same, so removed, never left.
+		return fail(err)
+	}
 	c.att, err = s.cli.ContainerAttach(ctx, id, container.AttachOptions{Stream: true, Stdin: true, Stdout: true, Stderr: true})
 	if err != nil {
 		return fail(fmt.Errorf("%w: attach: %w", ErrEngine, err))
@@ -431,6 +436,10 @@ func (s *Sandbox) removeLater(c *started, submission string) {
 		s.uids.release(c.uid)
 	}()
 }
+
+// createTimeout bounds a container's creation, which runs to its end
+// even when the run or the pool that asked for it has ended.
+const createTimeout = 30 * time.Second
 
 // WaitRemoved waits until every container removal started so far is done.
 func (s *Sandbox) WaitRemoved() { s.removals.Wait() }
@@ -509,7 +518,13 @@ func (s *Sandbox) create(ctx context.Context, image string, l runner.Limits, sub
 			Ulimits:    ulimits,
 		},
 	}
-	resp, err := s.cli.ContainerCreate(ctx, cfg, host, nil, nil, "")
+	// Not cancelled with ctx: the engine may finish a create whose caller
+	// has gone, and nobody would know the container to remove it (a pool
+	// stopped while warming left such containers behind, Created). The
+	// caller removes it when ctx has ended meanwhile.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), createTimeout)
+	defer cancel()
+	resp, err := s.cli.ContainerCreate(cctx, cfg, host, nil, nil, "")
 	if err != nil {
 		s.cfg.OnStartFailure()
 		return "", fmt.Errorf("%w: create container: %w", ErrEngine, err)
