@@ -153,6 +153,16 @@ def preload():
         faster_failure_reports()
     except (ImportError, AttributeError):
         pass  # another pytest: its own way
+    # Regular expressions pytest compiles in every session, into re's
+    # cache, which each phase's fork inherits: the JUnit writer's escape of
+    # illegal XML characters (a large character class, about 3 ms to
+    # compile) and its test address.
+    try:
+        import _pytest.junitxml
+        _pytest.junitxml.bin_xml_escape("")
+        _pytest.junitxml.mangle_test_address("tests/test_a.py::test_a")
+    except (ImportError, AttributeError):
+        pass
     # Last: where the loaded modules hold ctypes, for the audit hook's
     # install in each phase (which then scans only what is new).
     return assay_audit.ctypes_references()

@@ -87,3 +87,23 @@ def test_reports_are_the_same_and_parse_each_file_once(tmp_path):
             # (one parse is the assertion rewriter's) pytest parses the
             # file again for each failure; once is enough
             assert parses_plain >= 6 and parses_fast == 2, (parses_plain, parses_fast)
+
+
+CACHED = textwrap.dedent('''\
+    import re, sys
+    sys.path.insert(0, %r)
+    import harness
+    harness.preload()
+    import _pytest.junitxml as junitxml
+    before = len(re._cache)
+    junitxml.bin_xml_escape("x\\x00")
+    junitxml.mangle_test_address("tests/test_b.py::TestC::test_d")
+    print("NEW", len(re._cache) - before)
+''') % MODULE_DIR
+
+
+def test_preload_compiles_the_junit_writers_expressions(tmp_path):
+    # compiled once in the harness, so no phase's fork compiles them again
+    p = subprocess.run([sys.executable, "-c", CACHED], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                       env=dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1"))
+    assert "NEW 0" in p.stdout, p.stdout + p.stderr
