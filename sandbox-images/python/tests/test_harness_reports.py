@@ -107,3 +107,25 @@ def test_preload_compiles_the_junit_writers_expressions(tmp_path):
     p = subprocess.run([sys.executable, "-c", CACHED], cwd=tmp_path, capture_output=True, text=True, timeout=120,
                        env=dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1"))
     assert "NEW 0" in p.stdout, p.stdout + p.stderr
+
+
+PRECISE = textwrap.dedent('''\
+    import sys
+    sys.path.insert(0, %r)
+    import harness
+    harness.precise_junit_times()
+    import pytest
+    sys.exit(pytest.main(["-p", "no:cacheprovider", "-q", "--junitxml", "junit.xml", "test_cases.py"]))
+''') % MODULE_DIR
+
+
+def test_junit_times_to_the_microsecond(tmp_path):
+    (tmp_path / "test_cases.py").write_text(TESTS)
+    p = subprocess.run([sys.executable, "-c", PRECISE], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                       env=dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1"))
+    assert p.returncode == 1, p.stdout + p.stderr
+    import xml.etree.ElementTree as ET
+    times = [case.get("time") for case in ET.parse(tmp_path / "junit.xml").iter("testcase")]
+    assert len(times) == 6 and all(re.fullmatch(r"\d+\.\d{6}", t) for t in times), times
+    # a fast test's time is no longer rounded to nothing
+    assert all(float(t) > 0 for t in times), times
