@@ -129,3 +129,42 @@ def test_junit_times_to_the_microsecond(tmp_path):
     assert len(times) == 6 and all(re.fullmatch(r"\d+\.\d{6}", t) for t in times), times
     # a fast test's time is no longer rounded to nothing
     assert all(float(t) > 0 for t in times), times
+
+
+REGISTRATION = textwrap.dedent('''\
+    import sys
+    sys.path.insert(0, %r)
+    import harness
+    import pluggy._hooks as hooks
+    original = hooks.varnames
+    harness.faster_plugin_registration()
+    import inspect
+    calls = [0]
+    real_spec = inspect.getfullargspec
+    def counting(*a, **k):
+        calls[0] += 1
+        return real_spec(*a, **k)
+    inspect.getfullargspec = counting
+    from _pytest.config import get_config
+    config = get_config()
+    during = calls[0]
+    # the same names as pluggy's own reading, for functions and methods
+    class P:
+        def hook(self, a, b=1):
+            pass
+    def f(x, y, z=2):
+        pass
+    for fn in (f, P().hook, P, len):
+        assert hooks.varnames(fn) == original(fn), fn
+    print("SPECS", during, len(config.pluginmanager.get_plugins()))
+''') % MODULE_DIR
+
+
+def test_plugin_registration_reads_each_signature_once(tmp_path):
+    p = subprocess.run([sys.executable, "-c", REGISTRATION], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                       env=dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1"))
+    m = re.search(r"SPECS (\d+) (\d+)", p.stdout)
+    assert m, p.stdout + p.stderr
+    # a second configuration registers its ~40 plugins without reading a
+    # signature again
+    assert int(m.group(2)) > 30 and int(m.group(1)) == 0, m.group(0)
