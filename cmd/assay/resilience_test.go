@@ -429,7 +429,13 @@ func TestBurst(t *testing.T) {
 			t.Errorf("%s: %s", id, st.Result.Verdict)
 		}
 	}
+	// A result is readable as soon as it is saved; its "job done" line is
+	// logged just after: wait (bounded) for the last ones.
 	counts := doneLogs(srv.logs.String())
+	for deadline := time.Now().Add(10 * time.Second); len(counts) < len(accepted) && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		counts = doneLogs(srv.logs.String())
+	}
 	for _, id := range accepted {
 		if counts[id] != 1 {
 			t.Errorf("%s: recorded %d times", id, counts[id])
