@@ -146,13 +146,11 @@ def preload():
     # loaded module's file: about 1,300 lstat calls, 60-100 ms on the
     # engine's overlay file system, in every run with a failing test (and
     # every hidden phase has its failing canaries). Done once here, each
-    # phase's fork inherits the map and resolves only its own new modules.
+    # phase's fork inherits the map and resolves only its own new modules;
+    # and here each directory is resolved once, not once per file.
     import inspect
-    inspect.getmodule(preload.__code__)
-    try:
-        faster_failure_reports()
-    except (ImportError, AttributeError):
-        pass  # another pytest: its own way
+    with directories_resolved_once():
+        inspect.getmodule(preload.__code__)
     try:
         precise_junit_times()
     except (ImportError, AttributeError):
@@ -174,6 +172,40 @@ def preload():
     # Last: where the loaded modules hold ctypes, for the audit hook's
     # install in each phase (which then scans only what is new).
     return assay_audit.ctypes_references()
+
+
+class directories_resolved_once:
+    """While in effect, os.path.realpath resolves each directory once: the
+    image's files do not move, and a path whose last part is a link is
+    resolved in full as usual."""
+
+    def __enter__(self):
+        import posixpath
+        self.posixpath, self.realpath = posixpath, posixpath.realpath
+        dirs = {}
+
+        def realpath(path, *, strict=False):
+            if strict or type(path) is not str or not path.startswith("/"):
+                return self.realpath(path, strict=strict)
+            head, tail = posixpath.split(path)
+            if tail in ("", ".", ".."):
+                return self.realpath(path)
+            resolved = dirs.get(head)
+            if resolved is None:
+                resolved = dirs[head] = self.realpath(head)
+            out = posixpath.join(resolved, tail)
+            try:
+                if stat.S_ISLNK(os.lstat(out).st_mode):
+                    return self.realpath(path)
+            except OSError:
+                return self.realpath(path)
+            return out
+
+        posixpath.realpath = realpath
+        return self
+
+    def __exit__(self, *exc):
+        self.posixpath.realpath = self.realpath
 
 
 def faster_plugin_registration():
@@ -204,81 +236,29 @@ def faster_plugin_registration():
     get_config()
 
 
+def _precise_to_xml(self):
+    # pytest's _NodeReporter.to_xml, with the time to the microsecond. Made
+    # a function of junitxml's own globals (below), with no closure: a
+    # wrapper's cell would hold the writer where candidate code could swap
+    # it unseen by the guard, which watches this function's identity.
+    testcase = ET.Element("testcase", self.attrs, time="%.6f" % self.duration)  # noqa: F821
+    properties = self.make_properties_node()
+    if properties is not None:
+        testcase.append(properties)
+    testcase.extend(self.nodes)
+    return testcase
+
+
 def precise_junit_times():
     """pytest's JUnit report gives each test's time in seconds to 3
     decimals, so a suite of fast tests reads 0.000 for every one: the
     times are written to the microsecond instead (pytest measures them
     with its monotonic performance counter)."""
+    import types
     from _pytest import junitxml
 
-    to_xml = junitxml._NodeReporter.to_xml
-
-    def precise_to_xml(self):
-        testcase = to_xml(self)
-        testcase.set("time", "%.6f" % self.duration)
-        return testcase
-
-    junitxml._NodeReporter.to_xml = precise_to_xml
-
-
-def faster_failure_reports():
-    """Makes pytest's report of a failing test parse each test file once,
-    not once per failure: for each line of a traceback it shows, pytest
-    parses the line's whole file and walks every node to find the
-    statement around it. Every hidden phase has its failing canaries, in
-    the same few files as the tests they copy, and most submissions fail
-    some tests: about 2 ms a failure here. Keyed by the file's text, so a
-    file that changes is parsed again; the reports are the same."""
-    import ast
-    import bisect
-    import warnings
-    from _pytest._code import code, source
-
-    trees = {}  # source text -> its AST
-    starts = {}  # id(AST) -> (AST, sorted first lines of its statements)
-    original = source.getstatementrange_ast
-
-    def statement_starts(node):
-        # As pytest's get_statement_startend2 lists them.
-        values = []
-        for x in ast.walk(node):
-            if isinstance(x, (ast.stmt, ast.ExceptHandler)):
-                if isinstance(x, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-                    for d in x.decorator_list:
-                        values.append(d.lineno - 1)
-                values.append(x.lineno - 1)
-                for name in ("finalbody", "orelse"):
-                    val = getattr(x, name, None)
-                    if val:
-                        values.append(val[0].lineno - 1 - 1)
-        values.sort()
-        return values
-
-    def get_statement_startend2(lineno, node):
-        hit = starts.get(id(node))
-        if hit is None or hit[0] is not node:
-            if len(starts) > 64:
-                starts.clear()
-            hit = starts[id(node)] = (node, statement_starts(node))
-        values = hit[1]
-        i = bisect.bisect_right(values, lineno)
-        return values[i - 1], (values[i] if i < len(values) else None)
-
-    def getstatementrange_ast(lineno, src, assertion=False, astnode=None):
-        text = str(src)
-        tree = trees.get(text)
-        if tree is None:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                tree = ast.parse(text, "source", "exec")
-            if len(trees) > 64:
-                trees.clear()
-            trees[text] = tree
-        return original(lineno, src, assertion, tree)
-
-    source.get_statement_startend2 = get_statement_startend2
-    source.getstatementrange_ast = getstatementrange_ast
-    code.getstatementrange_ast = getstatementrange_ast
+    junitxml._NodeReporter.to_xml = types.FunctionType(
+        _precise_to_xml.__code__, junitxml.__dict__, "to_xml")
 
 
 def no_dumping():
