@@ -169,9 +169,82 @@ def preload():
         _pytest.junitxml.mangle_test_address("tests/test_a.py::test_a")
     except (ImportError, AttributeError):
         pass
+    # ctypes' classes out of reach of __subclasses__ walks, once, for every
+    # phase's fork.
+    unlink_ctypes_classes()
     # Last: where the loaded modules hold ctypes, for the audit hook's
     # install in each phase (which then scans only what is new).
     return assay_audit.ctypes_references()
+
+
+def _is_ctypes_class(c):
+    m = type.__dict__["__module__"].__get__(c)
+    return type(m) is str and (m in ("ctypes", "_ctypes") or m.startswith("ctypes."))
+
+
+def ctypes_classes_reachable():
+    """The ctypes classes that a walk of __subclasses__ from object finds,
+    as candidate code can walk it (no audit event): a ctypes class is raw
+    memory access, the end of the audit hook (its list can be emptied)."""
+    seen, todo, found = {id(object)}, [object], []
+    while todo:
+        c = todo.pop()
+        try:
+            subs = type.__subclasses__(c)
+        except TypeError:
+            continue
+        for sub in subs:
+            if id(sub) not in seen:
+                seen.add(id(sub))
+                todo.append(sub)
+                if _is_ctypes_class(sub):
+                    found.append(sub)
+    return found
+
+
+def _subclasses_offset():
+    """Where a type object holds tp_subclasses (3.11: two pointers after
+    tp_mro, tp_cache between), found from two classes made for it: tp_mro
+    located by its value, the result checked before it is trusted."""
+    class Base:
+        pass
+
+    class Sub(Base):
+        pass
+
+    word = ctypes.sizeof(ctypes.c_void_p)
+    mro = next(off for off in range(0, 128 * word, word)
+               if ctypes.c_void_p.from_address(id(Sub) + off).value == id(Sub.__mro__))
+    off = mro + 2 * word
+    ptr = ctypes.c_void_p.from_address(id(Base) + off).value
+    # a dict (its ob_type) holding Sub under its id
+    if not ptr or ctypes.c_void_p.from_address(ptr + word).value != id(dict):
+        raise RuntimeError("tp_subclasses is not where CPython 3.11 keeps it")
+    if id(Sub) not in ctypes.cast(ptr, ctypes.py_object).value:
+        raise RuntimeError("tp_subclasses does not list a subclass")
+    return off
+
+
+def unlink_ctypes_classes():
+    """Removes every ctypes class from its bases' lists of subclasses
+    (object, type, dict, Exception...). The harness needs ctypes (prctl,
+    inotify, SysV IPC) and every phase's pytest is its fork, so ctypes'
+    classes live in the candidate's process; the audit hook's install
+    removes every module-level reference to them, and this removes the
+    other way to them, object.__subclasses__() and its like. Their own
+    references to each other stay: unreachable from anything else."""
+    off = _subclasses_offset()
+    word = ctypes.sizeof(ctypes.c_void_p)
+    for c in ctypes_classes_reachable():
+        for base in type.__dict__["__bases__"].__get__(c):
+            if _is_ctypes_class(base):
+                continue
+            ptr = ctypes.c_void_p.from_address(id(base) + off).value
+            if ptr and ctypes.c_void_p.from_address(ptr + word).value == id(dict):
+                ctypes.cast(ptr, ctypes.py_object).value.pop(id(c), None)
+    left = ctypes_classes_reachable()
+    if left:
+        raise RuntimeError("ctypes classes still reachable: %s" % ", ".join(c.__qualname__ for c in left[:5]))
 
 
 class directories_resolved_once:

@@ -160,6 +160,7 @@ ALLOWED = {
     "attack_ctypes_from_harness_globals": "ok: []",
     "attack_ctypes_left_in_modules": "ok: []",
     "attack_ctypes_in_an_unchanged_module": "ok: ['kept']",
+    "attack_ctypes_via_subclasses": "ok: []",
     "attack_patched_is_internal_frame": "ok: 'blocked'",
     "attack_patched_traceback_deque": "refused",
     "attack_signal_in_hook_window": "ok: 'blocked'",
@@ -214,6 +215,15 @@ def test_install_scans_every_module_itself(tmp_path):
             candidate_files=[str(tmp_path / "work" / "attacks.py")])
     assert r.result is not None, r.output[-5000:]
     assert {n: r.result["attacks"][n] for n in only} == {n: ALLOWED[n] for n in only}
+
+
+def test_ctypes_classes_reachable_without_the_unlinking(tmp_path):
+    # the attack above finds nothing only because the harness unlinks them
+    r = run(tmp_path, mode="attacks", files={"attacks.py": data("attacks.py")}, unlink_ctypes=False,
+            only=["attack_ctypes_via_subclasses"], candidate_files=[str(tmp_path / "work" / "attacks.py")])
+    assert r.result is not None, r.output[-5000:]
+    assert "CDLL" in r.result["attacks"]["attack_ctypes_via_subclasses"] or \
+        "Union" in r.result["attacks"]["attack_ctypes_via_subclasses"], r.result["attacks"]
 
 
 def test_refusals_are_reported_with_the_candidates_line(attacks):

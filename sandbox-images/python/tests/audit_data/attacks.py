@@ -462,6 +462,25 @@ def attack_ctypes_from_harness_globals():
     return [k for k, v in vars(main).items() if "ctypes" in repr(type(v)) or "ctypes" in repr(v)]
 
 
+def attack_ctypes_via_subclasses():
+    """ctypes' classes found by walking __subclasses__ from object (no
+    audit event): with them, raw memory, and the hook's list emptied."""
+    seen, todo, found = set(), [object], []
+    while todo:
+        c = todo.pop()
+        try:
+            subs = type.__subclasses__(c)
+        except TypeError:
+            continue
+        for s in subs:
+            if s not in seen:
+                seen.add(s)
+                todo.append(s)
+                if type.__dict__["__module__"].__get__(s) in ("ctypes", "_ctypes"):
+                    found.append(s.__name__)
+    return sorted(found)[:5]
+
+
 def attack_ctypes_in_an_unchanged_module():
     """A module that held ctypes before the list was taken: scrubbed."""
     return sorted(k for k in vars(sys.modules["c_holder"]) if not k.startswith("__"))

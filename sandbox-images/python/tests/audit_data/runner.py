@@ -68,7 +68,12 @@ else:
 
 
 import assay_audit  # noqa: E402
+import harness  # noqa: E402
 import types  # noqa: E402
+
+# As the harness's preload: ctypes' classes out of __subclasses__' reach.
+if cfg.get("unlink_ctypes", True):
+    harness.unlink_ctypes_classes()
 
 # A module that holds ctypes and does not change after the list main()
 # is given is taken (the harness's own modules are like it).
