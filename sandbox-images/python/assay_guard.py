@@ -72,7 +72,30 @@ _WATCHED = [
     (pluggy.PluginManager, "register"),
     (pluggy.PluginManager, "_hookexec"),
     (sys, "excepthook"),
+    # where test files' lines would be kept (see _updatecache)
+    (linecache, "updatecache"),
+    (linecache, "getlines"),
+    (linecache, "cache"),
 ]
+
+
+# The challenge's tests (pytest runs in the work directory: /work/tests/).
+_TESTS = os.path.join(os.getcwd(), "tests", "")
+
+
+def _updatecache(filename, module_globals=None, _read=linecache.updatecache):
+    # Formatting a failure reads the test's file through linecache, whose
+    # plain dict the candidate's code reads without an audited event, and
+    # pytest then calls the candidate's own code (str() of its exception)
+    # while the lines are there: a test file's lines are handed to pytest
+    # and never kept.
+    lines = _read(filename, module_globals)
+    if isinstance(filename, str) and filename.startswith(_TESTS):
+        linecache.cache.pop(filename, None)
+    return lines
+
+
+linecache.updatecache = _updatecache
 
 
 def _identity():
@@ -87,7 +110,6 @@ _MODULES = {name: id(mod) for name, mod in sys.modules.items() if name.startswit
 _start_plugins = None
 _tally = {"passed": 0, "failed": 0, "skipped": 0}
 _found = []
-_TESTS = "/work/tests/"
 # Each collected test's function, as collection found it (kept alive, so
 # that an id is never reused), by node id.
 _test_functions = {}

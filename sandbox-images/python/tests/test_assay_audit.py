@@ -246,6 +246,50 @@ def test_refusals_are_reported_with_the_candidates_line(attacks):
 
 # ---- candidate code inside a pytest run ------------------------------------------------------
 
+def test_failure_report_keeps_no_test_lines_where_candidate_code_runs(tmp_path):
+    # pytest formats a failure by reading the test file through linecache,
+    # then calls str() of the exception, which may be the candidate's own
+    # class: the file's lines must not be in linecache's plain dict then,
+    # nor later
+    r = run(tmp_path, solution=textwrap.dedent("""\
+        import linecache
+
+        SEEN = []
+
+        def look():
+            SEEN.extend(p for p in list(linecache.cache) if isinstance(p, str) and "/tests/" in p)
+
+        class Oops(Exception):
+            def __str__(self):
+                look()
+                return "oops"
+
+        def fail():
+            raise Oops()
+
+        def seen():
+            look()
+            return sorted(set(SEEN))
+        """), tests=textwrap.dedent("""\
+        import solution
+
+        def test_a_fails():
+            value = 1
+            solution.fail()
+
+        def test_b_fails_plainly():
+            assert solution.seen() == [] and 1 == 2
+
+        def test_c_saw_nothing():
+            assert solution.seen() == []
+        """))
+    outcomes = r.outcomes()
+    assert outcomes["test_a_fails"][0] == "failure" and "oops" in outcomes["test_a_fails"][1]
+    # the reports still show the test's lines
+    assert "solution.fail()" in outcomes["test_a_fails"][1], outcomes["test_a_fails"][1]
+    assert "assert solution.seen() == [] and 1 == 2" in outcomes["test_b_fails_plainly"][1]
+    assert outcomes["test_c_saw_nothing"][0] == "passed", outcomes["test_c_saw_nothing"]
+
 def test_candidate_reaching_pytest_frames_fails_its_test(tmp_path):
     r = run(tmp_path, solution=textwrap.dedent("""\
         import sys, inspect, traceback
