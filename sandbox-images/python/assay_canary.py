@@ -27,6 +27,8 @@ hidden phase's pytest starts, with no candidate process alive.
 """
 
 import ast
+import decimal
+import fractions
 import os
 import random
 import re
@@ -203,8 +205,26 @@ def _perturbed(v):
     text = v if isinstance(v, str) else v.decode("latin-1")
     while True:
         new = _mutated(text)
-        if new != text and new.lower() != text.lower() and new.strip() != text.strip() and new != text[::-1]:
+        if new != text and new.lower() != text.lower() and new.strip() != text.strip() and new != text[::-1] \
+                and not _same_number(new, text):
             return new if isinstance(v, str) else new.encode("latin-1")
+
+
+def _same_number(a, b):
+    """Whether two strings spell the same number: a test that reads its
+    literal as one (Decimal("-525.00"), Fraction("10/20")) would pass a
+    canary whose edits only dropped a zero ("-525.0", "1/2")."""
+    for kind, bad in ((fractions.Fraction, (ValueError, ZeroDivisionError)),
+                      (decimal.Decimal, (decimal.InvalidOperation, ValueError))):
+        try:
+            x, y = kind(a.strip()), kind(b.strip())
+        except bad:
+            continue
+        if x == y:
+            return True
+        if kind is decimal.Decimal and x.is_nan() and y.is_nan():
+            return True
+    return False
 
 
 def _mutated(text):

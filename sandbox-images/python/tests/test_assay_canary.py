@@ -169,6 +169,22 @@ def test_perturbed_values_differ_keep_their_type_and_say_nothing_by_direction(va
     assert up and (down or value in ("", b""))
 
 
+@pytest.mark.parametrize("value", ["-525.00", "0.00", "0.2500", "8189.79", "1e3", "007", " 12.50 ", "10/20", "NaN"])
+def test_a_string_that_spells_a_number_never_spells_the_same_one(value):
+    # a test that reads its literal as a number (D("-525.00")) must fail
+    # its canary: dropping a zero would make it pass (CI saw it)
+    from decimal import Decimal, InvalidOperation
+    from fractions import Fraction
+    for _ in range(2000):
+        new = assay_canary._perturbed(value)
+        for kind in (Decimal, Fraction):
+            try:
+                a, b = kind(new.strip()), kind(value.strip())
+            except (InvalidOperation, ValueError, ZeroDivisionError):
+                continue  # not such a number any more: the test fails there
+            assert a != b and not (kind is Decimal and a.is_nan() and b.is_nan()), (value, new)
+
+
 def test_every_built_in_challenge_disguises(tmp_path):
     """The built-in challenges' hidden tests, disguised many times: each
     draw parses, and names map back."""
