@@ -147,8 +147,19 @@ func TestBrowserCandidateAndInterviewer(t *testing.T) {
 	}
 	submit := func(source string) (verdict, trail string) {
 		t.Helper()
-		if err := chromedp.Do(ctx, chromedp.SetValue(editor, source), chromedp.Click(chromedp.CSS("#submit"))); err != nil {
-			t.Fatalf("submit in the browser: %v", err)
+		// The button is enabled again once the previous result is shown;
+		// then a click in the page itself (a pointer click at the button's
+		// coordinates was once lost while the result box was laid out, and
+		// the previous verdict was read as this one's).
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!document.getElementById("submit").disabled`, chromedp.WithPollingTimeout(time.Minute))); err != nil {
+			t.Fatalf("wait for the submit button: %v", err)
+		}
+		if err := chromedp.Do(ctx, chromedp.SetValue(editor, source)); err != nil {
+			t.Fatalf("edit in the browser: %v", err)
+		}
+		cleared, cerr := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("submit").click(), document.getElementById("verdict").textContent === ""`))
+		if cerr != nil || !cleared {
+			t.Fatalf("submit in the browser: the click did not start a submission (%v)", cerr)
 		}
 		verdict, err := chromedp.Run(ctx, chromedp.Poll[string](`document.getElementById("verdict").textContent`, chromedp.WithPollingTimeout(3*time.Minute)))
 		if err != nil {
