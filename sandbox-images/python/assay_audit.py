@@ -252,7 +252,8 @@ def ctypes_references():
 
 
 def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), report_fd=None,
-            *, allow_processes=False, enforce=True, max_reports=50, unreadable=(), ctypes_known=None):
+            *, allow_processes=False, quiet_processes=False, enforce=True, max_reports=50, unreadable=(),
+            ctypes_known=None):
     """Add the audit hook. Call once, in the process that will run pytest,
     right before pytest.main().
 
@@ -271,6 +272,9 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
       per refusal, or None. It is made non-blocking; at most max_reports
       lines are written, then one saying that more were not.
     allow_processes: let the candidate run other programs.
+    quiet_processes: without allow_processes, a program the candidate's
+      code starts is refused but not reported (an honest solution may try:
+      multiprocessing's spawn; it is the refusal that matters).
     enforce: False reports without refusing (to try the hook out).
     unreadable: files and directories the candidate's code must not read
       (the tests: the source of a test holds what it expects). A read by
@@ -1191,7 +1195,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 # Refused quietly for trusted importers (numpy tries, and
                 # does without).
                 return ("importing %s" % name, c or "a trusted import", c is None)
-            if _type(name) is _str and name in banned_modules:
+            if _type(name) is _str and name.rpartition(".")[2] in banned_modules:
                 return ("importing %s" % name, blame(f, tid) or "an import")
             path = args[1] if _len(args) > 1 else None
             if path is None:
@@ -1299,7 +1303,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     quiet = True
                     break
                 g = g.f_back
-            return ("running a program (%s)" % event, c, quiet)
+            return ("running a program (%s)" % event, c, quiet or quiet_processes)
 
         if kind == K_ALWAYS:
             return (event, blame(f, tid) or "a trusted frame")
@@ -1346,8 +1350,11 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 p, mode, flags = args
                 if _type(mode) is _str and _type(flags) is _int and not flags & _WRITE_FLAGS \
                         and "w" not in mode and "a" not in mode and "x" not in mode and "+" not in mode \
-                        and (_type(p) is _int or (_type(p) is _str and not p.endswith("mem")
-                                                  and not names_unreadable(p))):
+                        and (_type(p) is _int or (_type(p) is _str and p[:1] == "/" and not p.endswith("mem")
+                                                  and not names_unreadable(p) and not under_proc(p))):
+                    # (a relative path goes the slow way: the working
+                    # directory may be inside the tests; so does /proc,
+                    # whose links lead anywhere)
                     return
         elif kind == K_IMPORT:
             if pandas_pending[0] and pandas_target in _sys_modules:
@@ -1539,6 +1546,97 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         # not one whose .name could answer differently the second time.
         return orig_create(_Namespace(name=name))
 
+    # _imp.create_dynamic makes a fresh module of an extension file, by
+    # any name, without an audited event when the file is already loaded:
+    # a second _ctypes (raw memory), a banned module under another name, a
+    # second _posixsubprocess. Refused by the name's last part and by the
+    # file's own module name.
+    orig_create_dynamic = _imp.create_dynamic
+    never_dynamic = ctypes_names | banned_modules | (frozenset() if allow_processes else {"_posixsubprocess"})
+
+    def call_create_dynamic(args, kwargs):
+        spec = args[0] if args else kwargs.get("spec")
+        name, origin = _getattr(spec, "name", None), _getattr(spec, "origin", None)
+        if _type(name) is not _str or (origin is not None and _type(origin) is not _str):
+            refuse("an extension module by an odd spec", culprit_at(3) or "a trusted frame")
+        base = origin.rpartition("/")[2].partition(".")[0] if origin else ""
+        if name.rpartition(".")[2] in never_dynamic or base in never_dynamic:
+            refuse("a fresh copy of %s" % (base or name), culprit_at(3) or "a trusted frame")
+        rest = args[1:] if args else ()
+        # (the name and file checked are the ones used)
+        return orig_create_dynamic(_Namespace(name=name, origin=origin), *rest)
+
+    # os.open(name, dir_fd=d) raises "open" with the name alone, which the
+    # hook would resolve against the working directory: the wrapper checks
+    # where it really is, under d.
+    orig_os_open = os.open
+
+    def direct_caller_untrusted():
+        # The frame that called os.open, past this wrapper's own frames.
+        tid = _get_ident()
+        prev = state_get(tid)
+        state[tid] = BUSY
+        try:
+            g = getframe(1, tid)
+            while g is not None:
+                state[tid] = g
+                fn = g.f_code.co_filename
+                state[tid] = BUSY
+                if fn != this_file:
+                    return g if not trusted_file(fn) else None
+                g = g.f_back
+            return None
+        finally:
+            if prev is None:
+                del state[tid]
+            else:
+                state[tid] = prev
+
+    def call_os_open(args, kwargs):
+        dir_fd = kwargs.get("dir_fd")
+        path = args[0] if args else kwargs.get("path")
+        flags = args[1] if _len(args) > 1 else kwargs.get("flags", 0)
+        if _type(flags) is _int and not flags & _WRITE_FLAGS and _type(path) in (_str, _bytes):
+            # A directory descriptor opened by the candidate's own code:
+            # its *at() calls could not be followed (the "open" event the
+            # call raises comes from this wrapper's frame, which is trusted).
+            if flags & (_O_PATH | _O_DIRECTORY) or (dir_fd is None and is_dir(path)):
+                c = direct_caller_untrusted()
+                if c is not None:
+                    refuse("a directory descriptor for %s" % as_text(path), c)
+        if dir_fd is not None and unread:
+            t = as_text(path)
+            if t is None or t[:1] != "/":
+                try:
+                    base = fd_path(dir_fd) if _type(dir_fd) is _int else None
+                except _Exception:
+                    base = None
+                where_ = (base + "/" + (t or "")) if base else None
+                if where_ is None or unreadable_path(where_) is not None:
+                    c = culprit_at(3)
+                    if c is not None:
+                        refuse("reading %s" % (where_ or "a file under an unknown directory"), c)
+        return orig_os_open(*args, **kwargs)
+
+    # _posixsubprocess.fork_exec starts a program without an audited event
+    # (subprocess raises its own first; multiprocessing's spawn does not).
+    try:
+        import _posixsubprocess
+    except ImportError:
+        _posixsubprocess = None
+    orig_fork_exec = _getattr(_posixsubprocess, "fork_exec", None)
+
+    def call_fork_exec(args, kwargs):
+        c = culprit_at(3)
+        if c is not None:
+            what = "running a program (_posixsubprocess.fork_exec)"
+            if quiet_processes:
+                if enforce:
+                    raise _PermissionError("refused by the sandbox: %s" % what)
+            else:
+                refuse(what, c)
+        return orig_fork_exec(*args, **kwargs)
+
     def call_exec_builtin(args, kwargs):
         mod = args[0] if args else kwargs.get("mod")
         for m in sealed_modules:
@@ -1647,4 +1745,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     _imp._fix_co_filename = sealed(call_fix)
     _imp.create_builtin = sealed(call_create)
     _imp.exec_builtin = sealed(call_exec_builtin)
+    _imp.create_dynamic = sealed(call_create_dynamic)
+    os.open = posix.open = sealed(call_os_open)
+    if not allow_processes and orig_fork_exec is not None:
+        _posixsubprocess.fork_exec = sealed(call_fork_exec)
     _installed.append(True)

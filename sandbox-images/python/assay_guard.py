@@ -83,14 +83,17 @@ _WATCHED = [
 _TESTS = os.path.join(os.getcwd(), "tests", "")
 
 
-def _updatecache(filename, module_globals=None, _read=linecache.updatecache):
+def _updatecache(filename, module_globals=None, _read=linecache.updatecache, _tests=_TESTS):
     # Formatting a failure reads the test's file through linecache, whose
     # plain dict the candidate's code reads without an audited event, and
     # pytest then calls the candidate's own code (str() of its exception)
     # while the lines are there: a test file's lines are handed to pytest
     # and never kept.
+    # (_tests is bound here, not read from the module's globals, which the
+    # candidate's code could change; the audit hook refuses changing the
+    # defaults of Assay's functions)
     lines = _read(filename, module_globals)
-    if isinstance(filename, str) and filename.startswith(_TESTS):
+    if isinstance(filename, str) and filename.startswith(_tests):
         linecache.cache.pop(filename, None)
     return lines
 
@@ -175,11 +178,11 @@ def pytest_runtest_logreport(report):
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_runtest_logfinish(nodeid, location):
+def pytest_runtest_logfinish(nodeid, location, _tests=_TESTS):
     # Formatting a failure reads the test's module into linecache's plain
     # dict, where the next test's candidate code could read what the tests
     # expect without any audited event: dropped once the report is made.
-    for path in [p for p in linecache.cache if isinstance(p, str) and p.startswith(_TESTS)]:
+    for path in [p for p in linecache.cache if isinstance(p, str) and p.startswith(_tests)]:
         linecache.cache.pop(path, None)
 
 

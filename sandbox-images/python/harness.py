@@ -747,7 +747,8 @@ def zygote_main(go_r, out_w, keep_fds, ids, ctypes_known, ahead):
         audit = json.loads(os.environ.pop("ASSAY_AUDIT"))
         assay_audit.install(work=WORK, candidate_files=audit["candidate"], trusted_dirs=audit["trusted"],
                             protected=audit["protected"], report_fd=int(os.environ.pop("ASSAY_AUDIT_FD")),
-                            allow_processes=True, unreadable=[os.path.join(WORK, "tests")],
+                            allow_processes=bool(audit.get("processes", True)), quiet_processes=True,
+                            unreadable=[os.path.join(WORK, "tests")],
                             ctypes_known=ctypes_known)
         code = pytest.main(go["args"], plugins=plugins)
         # End as an interpreter does: wait for non-daemon threads, then run
@@ -965,6 +966,10 @@ class Run:
             "ASSAY_GUARD_CONFTESTS": json.dumps(sorted(self.conftests())),
             # What the audit hook protects, and whose code it trusts.
             "ASSAY_AUDIT": json.dumps({
+                # Programs only in the visible phase: a program runs
+                # without the hook, and could read the hidden tests (the
+                # candidate's own process may fork: the child keeps it).
+                "processes": name == "visible",
                 "candidate": sorted(os.path.join(WORK, e) for e in self.req.get("entry", [])),
                 "trusted": TRUSTED + [os.path.join(WORK, "tests"), os.path.join(WORK, "fixtures")]
                 + sorted(os.path.join(WORK, m) for m in self.lib),

@@ -246,12 +246,58 @@ def test_refusals_are_reported_with_the_candidates_line(attacks):
 
 # ---- candidate code inside a pytest run ------------------------------------------------------
 
-def test_failure_report_keeps_no_test_lines_where_candidate_code_runs(tmp_path):
+@pytest.mark.parametrize("allowed", [True, False])
+def test_programs_only_where_allowed_and_refused_quietly(tmp_path, allowed):
+    # the hidden phase: a program runs without the hook and could read
+    # the tests; refused (quietly: an honest solution may try), by the
+    # audited route and by _posixsubprocess directly
+    r = run(tmp_path, solution=textwrap.dedent("""\
+        import subprocess, multiprocessing
+
+        def cat():
+            return subprocess.run(["cat", "tests/test_solution.py"], capture_output=True).stdout
+
+        def spawned():
+            ctx = multiprocessing.get_context("spawn")
+            with ctx.Pool(1) as pool:
+                return pool.map(abs, [-3])
+
+        def forked():
+            ctx = multiprocessing.get_context("fork")
+            with ctx.Pool(1) as pool:
+                return pool.map(abs, [-4])
+        """), tests=textwrap.dedent("""\
+        import solution
+
+        def test_cat():
+            assert b"def test_cat" in solution.cat()
+
+        def test_spawn():
+            # (only where refused: under this test runner a spawned child
+            # would run the runner again)
+            assert solution.spawned() == [3]
+
+        def test_fork():
+            assert solution.forked() == [4]
+        """), allow_processes=allowed, quiet_processes=True, proc_timeout=240,
+        args=["tests"] + (["-k", "not spawn"] if allowed else []))
+    outcomes = r.outcomes()
+    assert outcomes["test_fork"][0] == "passed", outcomes["test_fork"]
+    if allowed:
+        assert outcomes["test_cat"][0] == "passed", outcomes
+    else:
+        for name in ("test_cat", "test_spawn"):
+            assert outcomes[name][0] == "failure" and "refused by the sandbox" in outcomes[name][1], outcomes[name]
+    assert r.seen == [], r.seen
+
+
+@pytest.mark.parametrize("first", ["", "import sys; sys.modules['assay_guard']._TESTS = '/nowhere/'"])
+def test_failure_report_keeps_no_test_lines_where_candidate_code_runs(tmp_path, first):
     # pytest formats a failure by reading the test file through linecache,
     # then calls str() of the exception, which may be the candidate's own
     # class: the file's lines must not be in linecache's plain dict then,
-    # nor later
-    r = run(tmp_path, solution=textwrap.dedent("""\
+    # nor later (nor after the candidate changed the guard's globals)
+    r = run(tmp_path, solution=first + "\n" + textwrap.dedent("""\
         import linecache
 
         SEEN = []

@@ -169,7 +169,7 @@ def test_perturbed_values_differ_keep_their_type_and_say_nothing_by_direction(va
     assert up and (down or value in ("", b""))
 
 
-@pytest.mark.parametrize("value", ["-525.00", "0.00", "0.2500", "8189.79", "1e3", "007", " 12.50 ", "10/20", "NaN"])
+@pytest.mark.parametrize("value", ["-525.00", "0.00", "0.2500", "8189.79", "1e3", "007", " 12.50 ", "10/20"])
 def test_a_string_that_spells_a_number_never_spells_the_same_one(value):
     # a test that reads its literal as a number (D("-525.00")) must fail
     # its canary: dropping a zero would make it pass (CI saw it)

@@ -1191,3 +1191,66 @@ def attack_stack_info_is_fine():
     finally:
         logger.removeHandler(h)
     return "Stack (most recent call last)" in stream.getvalue()
+
+
+# ---- routes an attacker's review found (2026-12-05) ----------------------------------
+def attack_read_tests_relative_to_cwd():
+    """The working directory inside the tests: a relative name has no
+    'tests' in it."""
+    here = os.getcwd()
+    os.chdir(TESTS)
+    try:
+        with open("test_ok.py") as f:
+            return len(f.read())
+    finally:
+        os.chdir(here)
+
+
+def attack_read_tests_through_proc_cwd():
+    here = os.getcwd()
+    os.chdir(TESTS)
+    try:
+        with open("/proc/self/cwd/test_ok.py") as f:
+            return len(f.read())
+    finally:
+        os.chdir(here)
+
+
+def attack_read_tests_through_a_trusted_dir_fd():
+    """A directory descriptor opened by trusted code (a thread pool's
+    worker), then a name under it."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        d = pool.submit(os.open, TESTS, os.O_RDONLY).result()
+    fd = os.open("test_ok.py", os.O_RDONLY, dir_fd=d)
+    return len(os.read(fd, 100000))
+
+
+def _dynload(name):
+    import glob
+    import sysconfig
+    return glob.glob(os.path.join(sysconfig.get_config_var("DESTSHARED"), name + ".*.so"))[0]
+
+
+def attack_fresh_ctypes_by_create_dynamic():
+    import _imp
+    spec = importlib.machinery.ModuleSpec("_ctypes", None, origin=_dynload("_ctypes"))
+    return _imp.create_dynamic(spec).__name__
+
+
+def attack_fresh_ctypes_under_another_name():
+    import _imp
+    spec = importlib.machinery.ModuleSpec("zz.harmless", None, origin=_dynload("_ctypes"))
+    return _imp.create_dynamic(spec).__name__
+
+
+def attack_banned_module_under_another_name():
+    spec = importlib.util.spec_from_file_location("zz._testcapi", _dynload("_testcapi"))
+    mod = importlib.util.module_from_spec(spec)
+    return mod.__name__
+
+
+def attack_fork_exec_without_an_event():
+    import _posixsubprocess
+    return _posixsubprocess.fork_exec.__name__ if _posixsubprocess.fork_exec(
+        ["/bin/true"], [b"/bin/true"], True, (), None, None, -1, -1, -1, -1, -1, -1, -1, -1,
+        False, False, None, None, None, -1, None, False) else "?"

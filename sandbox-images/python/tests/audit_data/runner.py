@@ -87,6 +87,7 @@ def main(known):
                             trusted_dirs=trusted, protected=protected, report_fd=audit_fd,
                             enforce=cfg.get("enforce", True),
                             allow_processes=cfg.get("allow_processes", False),
+                            quiet_processes=cfg.get("quiet_processes", False),
                             max_reports=cfg.get("max_reports", 50),
                             unreadable=[os.path.join(work, "tests")], ctypes_known=known)
     t1 = time.perf_counter()
