@@ -373,7 +373,9 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     _sys_modules = _sys.modules
 
     def normpath(p):
-        return _normpath_c(p) or "."
+        n = _normpath_c(p) or "."
+        # POSIX keeps exactly two leading slashes ("//proc" is still /proc)
+        return n[1:] if n[:2] == "//" else n
 
     def clean_dir(d):
         return normpath(os.path.abspath(d))
@@ -417,6 +419,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     banned_modules = frozenset({
         "_testcapi", "_testinternalcapi", "_testbuffer", "_testclinic", "_testmultiphase",
         "_testimportmultiple", "_xxtestfuzz", "_ctypes_test", "_xxsubinterpreters",
+        # reads any file without an audited event (read_history_file)
+        "readline",
     })
 
     # ---- per-thread state: what the hook itself is doing -----------------------
@@ -801,6 +805,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         return t == ".." or t.startswith("../") or t.endswith("/..") or "/../" in t
 
     def under_proc(p):
+        if p[:2] == "//" or "/." in p:
+            p = normpath(p)
         return (p == "/proc" or p.startswith(("/proc/", "/dev/fd/"))
                 or p in ("/dev/fd", "/dev/stdin", "/dev/stdout", "/dev/stderr"))
 
@@ -1290,9 +1296,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             return ("a symlink with %s" % why, c) if c is not None else None
 
         if kind == K_PROC:
-            c = blame(f, tid, imports=False)
-            if c is None:
-                return None
+            # Refused whoever asks (K_PROC only exists without
+            # allow_processes): a callback the candidate's code left for
+            # the garbage collector runs with no candidate frame below it.
+            c = blame(f, tid, imports=False) or "a trusted frame or a deferred call"
             # platform.uname().processor runs `uname -p` (pandas asks at
             # import): refused, it copes, and it is not worth a report.
             g, quiet = f, False
@@ -1351,7 +1358,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 if _type(mode) is _str and _type(flags) is _int and not flags & _WRITE_FLAGS \
                         and "w" not in mode and "a" not in mode and "x" not in mode and "+" not in mode \
                         and (_type(p) is _int or (_type(p) is _str and p[:1] == "/" and not p.endswith("mem")
-                                                  and not names_unreadable(p) and not under_proc(p))):
+                                                  and not names_unreadable(p) and not under_proc(p)
+                                                  and "//" not in p and "/." not in p)):
                     # (a relative path goes the slow way: the working
                     # directory may be inside the tests; so does /proc,
                     # whose links lead anywhere)
@@ -1539,7 +1547,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     def call_create(args, kwargs):
         spec = args[0] if _len(args) == 1 and not kwargs else None
         name = _getattr(spec, "name", None)
-        if _type(name) is not _str or name in ("_imp", "_signal"):
+        # A fresh copy of a loaded builtin module holds its functions
+        # unsealed (posix.open, _posixsubprocess.fork_exec...).
+        if _type(name) is not _str or name in ("_imp", "_signal", "posix", "_posixsubprocess") \
+                or name in _sys_modules:
             refuse("a second %s module" % (name if _type(name) is _str else "builtin"),
                    culprit_at(3) or "a trusted frame")
         # The name checked is the name used: a spec of an immutable type,
@@ -1592,31 +1603,23 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             else:
                 state[tid] = prev
 
+    _os_close = os.close
+
     def call_os_open(args, kwargs):
-        dir_fd = kwargs.get("dir_fd")
-        path = args[0] if args else kwargs.get("path")
-        flags = args[1] if _len(args) > 1 else kwargs.get("flags", 0)
-        if _type(flags) is _int and not flags & _WRITE_FLAGS and _type(path) in (_str, _bytes):
-            # A directory descriptor opened by the candidate's own code:
-            # its *at() calls could not be followed (the "open" event the
-            # call raises comes from this wrapper's frame, which is trusted).
-            if flags & (_O_PATH | _O_DIRECTORY) or (dir_fd is None and is_dir(path)):
-                c = direct_caller_untrusted()
+        # Checked after the real open, on the descriptor's own path: a name
+        # under dir_fd, a path-like, a link, whatever spelling (and no race
+        # between a check and the open). The "open" event the call raises
+        # comes from this wrapper's frame (trusted), so a read that only a
+        # candidate's frame below would refuse is judged here.
+        fd = orig_os_open(*args, **kwargs)
+        if unread:
+            where_ = fd_path(fd) if _type(fd) is _int else None
+            if where_ is None or unreadable_path(where_) is not None:
+                c = culprit_at(3)
                 if c is not None:
-                    refuse("a directory descriptor for %s" % as_text(path), c)
-        if dir_fd is not None and unread:
-            t = as_text(path)
-            if t is None or t[:1] != "/":
-                try:
-                    base = fd_path(dir_fd) if _type(dir_fd) is _int else None
-                except _Exception:
-                    base = None
-                where_ = (base + "/" + (t or "")) if base else None
-                if where_ is None or unreadable_path(where_) is not None:
-                    c = culprit_at(3)
-                    if c is not None:
-                        refuse("reading %s" % (where_ or "a file under an unknown directory"), c)
-        return orig_os_open(*args, **kwargs)
+                    _os_close(fd)
+                    refuse("reading %s" % (where_ or "a file opened by descriptor"), c)
+        return fd
 
     # _posixsubprocess.fork_exec starts a program without an audited event
     # (subprocess raises its own first; multiprocessing's spawn does not).
@@ -1627,14 +1630,14 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     orig_fork_exec = _getattr(_posixsubprocess, "fork_exec", None)
 
     def call_fork_exec(args, kwargs):
-        c = culprit_at(3)
-        if c is not None:
-            what = "running a program (_posixsubprocess.fork_exec)"
-            if quiet_processes:
-                if enforce:
-                    raise _PermissionError("refused by the sandbox: %s" % what)
-            else:
-                refuse(what, c)
+        # Whoever asks: a callback the candidate's code left for the
+        # garbage collector runs with no candidate frame below it.
+        what = "running a program (_posixsubprocess.fork_exec)"
+        if quiet_processes:
+            if enforce:
+                raise _PermissionError("refused by the sandbox: %s" % what)
+        else:
+            refuse(what, culprit_at(3) or "a deferred call")
         return orig_fork_exec(*args, **kwargs)
 
     def call_exec_builtin(args, kwargs):
@@ -1746,7 +1749,20 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     _imp.create_builtin = sealed(call_create)
     _imp.exec_builtin = sealed(call_exec_builtin)
     _imp.create_dynamic = sealed(call_create_dynamic)
-    os.open = posix.open = sealed(call_os_open)
+    swaps = {_id(orig_os_open): sealed(call_os_open)}
     if not allow_processes and orig_fork_exec is not None:
-        _posixsubprocess.fork_exec = sealed(call_fork_exec)
+        swaps[_id(orig_fork_exec)] = sealed(call_fork_exec)
+    # Everywhere a loaded module holds them (subprocess imported
+    # fork_exec by name, os and posix hold open).
+    module_dict = types.ModuleType.__dict__["__dict__"].__get__
+    for mod in _list(_sys_modules.values()):
+        if not _isinstance(mod, types.ModuleType):
+            continue
+        d = module_dict(mod)
+        if _type(d) is not _dict:
+            continue
+        for k, v in _list(d.items()):
+            new_ = swaps.get(_id(v))
+            if new_ is not None:
+                d[k] = new_
     _installed.append(True)

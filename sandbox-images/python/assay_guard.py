@@ -80,7 +80,30 @@ _WATCHED = [
 
 
 # The challenge's tests (pytest runs in the work directory: /work/tests/).
-_TESTS = os.path.join(os.getcwd(), "tests", "")
+_TESTS = os.path.join(os.path.realpath(os.getcwd()), "tests", "")
+
+
+def _under_tests(filename, _tests=_TESTS):
+    # Every spelling ("/work/./tests", a relative name, a link): resolved.
+    if not isinstance(filename, str):
+        return False
+    try:
+        return os.path.realpath(os.path.abspath(filename)).startswith(_tests) or filename.startswith(_tests)
+    except (OSError, ValueError):
+        return True
+
+
+class _LineCache(dict):
+    """linecache's cache, which never keeps a test file's lines, whoever
+    stores them (pytest's report through linecache, or linecache's own
+    reader called by a callback the candidate's code left)."""
+
+    def __setitem__(self, key, value, _under=_under_tests, _set=dict.__setitem__):
+        if not _under(key):
+            _set(self, key, value)
+
+
+linecache.cache = _LineCache({k: v for k, v in linecache.cache.items() if not _under_tests(k)})
 
 
 def _updatecache(filename, module_globals=None, _read=linecache.updatecache, _tests=_TESTS):
@@ -93,7 +116,7 @@ def _updatecache(filename, module_globals=None, _read=linecache.updatecache, _te
     # candidate's code could change; the audit hook refuses changing the
     # defaults of Assay's functions)
     lines = _read(filename, module_globals)
-    if isinstance(filename, str) and filename.startswith(_tests):
+    if isinstance(filename, str) and (filename.startswith(_tests) or _under_tests(filename)):
         linecache.cache.pop(filename, None)
     return lines
 
@@ -182,7 +205,7 @@ def pytest_runtest_logfinish(nodeid, location, _tests=_TESTS):
     # Formatting a failure reads the test's module into linecache's plain
     # dict, where the next test's candidate code could read what the tests
     # expect without any audited event: dropped once the report is made.
-    for path in [p for p in linecache.cache if isinstance(p, str) and p.startswith(_tests)]:
+    for path in [p for p in linecache.cache if isinstance(p, str) and (p.startswith(_tests) or _under_tests(p))]:
         linecache.cache.pop(path, None)
 
 

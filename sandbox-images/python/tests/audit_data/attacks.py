@@ -706,12 +706,32 @@ def attack_dir_fd_tests():
     return os.open(TESTS, os.O_RDONLY)
 
 
-def attack_dir_fd_root():
-    return os.open("/", os.O_RDONLY | os.O_DIRECTORY)
+def attack_dir_fd_root_is_fine():
+    # a directory descriptor is harmless now that os.open checks what it
+    # really opened (below)
+    fd = os.open("/", os.O_RDONLY | os.O_DIRECTORY)
+    os.close(fd)
+    return "opened"
 
 
-def attack_o_path():
-    return os.open(WORK, os.O_PATH)
+def attack_read_under_a_dir_fd_of_root():
+    d = os.open("/", os.O_RDONLY | os.O_DIRECTORY)
+    return os.read(os.open(os.path.join(TESTS, "test_ok.py").lstrip("/"), os.O_RDONLY, dir_fd=d), 100)
+
+
+def attack_read_under_an_o_path_descriptor():
+    d = os.open(WORK, os.O_PATH)
+    here = os.getcwd()
+    os.chdir("/tmp")
+    try:
+        return os.read(os.open(pathlib_purepath("tests/test_ok.py"), os.O_RDONLY, dir_fd=d), 100)
+    finally:
+        os.chdir(here)
+
+
+def pathlib_purepath(p):
+    import pathlib
+    return pathlib.PurePath(p)
 
 
 def attack_fwalk():
@@ -1254,3 +1274,56 @@ def attack_fork_exec_without_an_event():
     return _posixsubprocess.fork_exec.__name__ if _posixsubprocess.fork_exec(
         ["/bin/true"], [b"/bin/true"], True, (), None, None, -1, -1, -1, -1, -1, -1, -1, -1,
         False, False, None, None, None, -1, None, False) else "?"
+
+
+# ---- routes a third review found (2026-12-05) -----------------------------------------
+def attack_read_tests_through_double_slash_proc():
+    here = os.getcwd()
+    os.chdir(TESTS)
+    try:
+        with open("//proc/self/cwd/test_ok.py") as f:
+            return len(f.read())
+    finally:
+        os.chdir(here)
+
+
+def attack_fresh_posix_by_create_builtin():
+    import _imp
+    return _imp.create_builtin(importlib.machinery.ModuleSpec("posix", None)).open.__name__
+
+
+def attack_fresh_posixsubprocess_by_create_builtin():
+    import _imp
+    return _imp.create_builtin(importlib.machinery.ModuleSpec("_posixsubprocess", None)).__name__
+
+
+def attack_fork_exec_kept_by_subprocess():
+    import subprocess
+    return subprocess._fork_exec(
+        ["/bin/true"], [b"/bin/true"], True, (), None, None, -1, -1, -1, -1, -1, -1, -1, -1,
+        False, False, None, None, None, -1, None, False)
+
+
+def attack_readline_reads_any_file():
+    import readline
+    readline.read_history_file(os.path.join(TESTS, "test_ok.py"))
+    return readline.get_history_item(1)
+
+
+def attack_program_from_a_gc_callback():
+    """A callback left for the garbage collector: no candidate frame below
+    it when it runs."""
+    import functools
+    import weakref
+
+    class Cycle:
+        pass
+
+    marker = os.path.join(WORK, "spawned-by-gc")
+    a = Cycle()
+    a.me = a
+    a.ref = weakref.ref(a, functools.partial(os.spawnv, os.P_WAIT, "/bin/sh", ["sh", "-c", "touch " + marker]))
+    del a
+    for _ in range(200000):  # allocations until the collector runs
+        [[] for _ in range(3)]
+    return "spawned" if os.path.exists(marker) else "not spawned"
