@@ -1296,10 +1296,11 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             return ("a symlink with %s" % why, c) if c is not None else None
 
         if kind == K_PROC:
-            # Refused whoever asks (K_PROC only exists without
-            # allow_processes): a callback the candidate's code left for
-            # the garbage collector runs with no candidate frame below it.
-            c = blame(f, tid, imports=False) or "a trusted frame or a deferred call"
+            # The candidate's (a "tests" challenge's own hidden tests run
+            # the candidate's tests in a program: trusted code, allowed).
+            c = blame(f, tid, imports=False)
+            if c is None:
+                return None
             # platform.uname().processor runs `uname -p` (pandas asks at
             # import): refused, it copes, and it is not worth a report.
             g, quiet = f, False
@@ -1630,14 +1631,14 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     orig_fork_exec = _getattr(_posixsubprocess, "fork_exec", None)
 
     def call_fork_exec(args, kwargs):
-        # Whoever asks: a callback the candidate's code left for the
-        # garbage collector runs with no candidate frame below it.
-        what = "running a program (_posixsubprocess.fork_exec)"
-        if quiet_processes:
-            if enforce:
-                raise _PermissionError("refused by the sandbox: %s" % what)
-        else:
-            refuse(what, culprit_at(3) or "a deferred call")
+        c = culprit_at(3)
+        if c is not None:
+            what = "running a program (_posixsubprocess.fork_exec)"
+            if quiet_processes:
+                if enforce:
+                    raise _PermissionError("refused by the sandbox: %s" % what)
+            else:
+                refuse(what, c)
         return orig_fork_exec(*args, **kwargs)
 
     def call_exec_builtin(args, kwargs):

@@ -181,7 +181,8 @@ ALLOWED = {
     "attack_scratch_write_is_fine": "ok: 'x'",
     "attack_stack_info_is_fine": "ok: True",
     "attack_dir_fd_root_is_fine": "ok: 'opened'",
-    # (the refusal is raised in the collector's callback, not here)
+    # (the collector runs here, under the candidate's frame: refused; the
+    # refusal is raised in the collector's callback, not here)
     "attack_program_from_a_gc_callback": "ok: 'not spawned'",
 }
 
