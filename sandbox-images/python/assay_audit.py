@@ -241,13 +241,26 @@ def ctypes_references():
     import types
     module_dict = types.ModuleType.__dict__["__dict__"].__get__
     ids = {id(m) for n, m in list(_sys.modules.items()) if n in _CTYPES or n.startswith("ctypes.")}
+    sealable = _sealable_ids()
     out = {}
     for name, mod in list(_sys.modules.items()):
         if not isinstance(mod, types.ModuleType):
             continue
         d = module_dict(mod)
         if type(d) is dict:
-            out[name] = (id(d), len(d), _ctypes_keys(d, ids))
+            out[name] = (id(d), len(d), _ctypes_keys(d, ids), [k for k, v in list(d.items()) if id(v) in sealable])
+    return out
+
+
+def _sealable_ids():
+    """The functions install seals wherever a module holds them."""
+    import os
+    out = {id(os.open)}
+    try:
+        import _posixsubprocess
+        out.add(id(_posixsubprocess.fork_exec))
+    except ImportError:
+        pass
     return out
 
 
@@ -1754,16 +1767,21 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     if not allow_processes and orig_fork_exec is not None:
         swaps[_id(orig_fork_exec)] = sealed(call_fork_exec)
     # Everywhere a loaded module holds them (subprocess imported
-    # fork_exec by name, os and posix hold open).
+    # fork_exec by name, os and posix hold open): where the harness's list
+    # says, for modules unchanged since, else found by a scan.
+    known = ctypes_known if _type(ctypes_known) is _dict else {}
     module_dict = types.ModuleType.__dict__["__dict__"].__get__
-    for mod in _list(_sys_modules.values()):
+    for name, mod in _list(_sys_modules.items()):
         if not _isinstance(mod, types.ModuleType):
             continue
         d = module_dict(mod)
         if _type(d) is not _dict:
             continue
-        for k, v in _list(d.items()):
-            new_ = swaps.get(_id(v))
+        seen = known.get(name)
+        keys = seen[3] if seen is not None and _len(seen) > 3 and seen[0] == _id(d) and seen[1] == _len(d) \
+            else _list(d)
+        for k in keys:
+            new_ = swaps.get(_id(d.get(k)))
             if new_ is not None:
                 d[k] = new_
     _installed.append(True)

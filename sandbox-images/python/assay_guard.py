@@ -84,9 +84,19 @@ _TESTS = os.path.join(os.path.realpath(os.getcwd()), "tests", "")
 
 
 def _under_tests(filename, _tests=_TESTS):
-    # Every spelling ("/work/./tests", a relative name, a link): resolved.
+    # Every spelling ("/work/./tests", a relative name, /proc/self/cwd):
+    # resolved. A plain absolute path without "tests" in it cannot lead
+    # there (the audit hook refuses links to the tests), and is most of
+    # them: no lookup for those.
     if not isinstance(filename, str):
         return False
+    if filename.startswith(_tests):
+        return True
+    if filename[:1] == "/" and "tests" not in filename and "/proc" not in filename \
+            and "/." not in filename and "//" not in filename:
+        return False
+    if filename.rpartition("/")[2][:1] == "<":
+        return False  # "<attrs generated ...>", "<string>": no test file is named so
     try:
         return os.path.realpath(os.path.abspath(filename)).startswith(_tests) or filename.startswith(_tests)
     except (OSError, ValueError):
