@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"assay/challenges"
+	"assay/runner"
 )
 
 func TestEveryFolderIsEmbedded(t *testing.T) {
@@ -40,6 +41,11 @@ func TestBuiltinChallengesLoadAndAreFresh(t *testing.T) {
 			} else {
 				visible++
 			}
+		}
+		// Only a "tests" challenge's hidden tests may start programs (they
+		// run the candidate's tests in one).
+		if got := challenges.SuiteOf(ch, runner.Limits{}, runner.Limits{}).HiddenPrograms; got != (ch.Kind == challenges.KindTests) {
+			t.Errorf("%s (kind %q): HiddenPrograms %v", ch.Slug, ch.Kind, got)
 		}
 		if ch.Kind == challenges.KindTests {
 			// One generated visible test; one hidden test per mutant.

@@ -94,6 +94,9 @@ func SuiteOf(ch *Challenge, defaults, ceiling runner.Limits) runner.Suite {
 		Files:     ch.SandboxFiles(),
 		Limits:    ch.Limits(defaults, ceiling),
 		Image:     ch.Image,
+		// A "tests" challenge's hidden tests run the candidate's tests in
+		// a program of their own.
+		HiddenPrograms: ch.Kind == KindTests,
 	}
 	if ch.Fresh() {
 		for _, t := range ch.Expected.Tests {

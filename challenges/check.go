@@ -131,7 +131,7 @@ func runSolution(ctx context.Context, sb runner.Sandbox, suite runner.Suite, nam
 		sc.Problem = err.Error()
 		return sc, runner.Grading{}, nil
 	}
-	run, err := sb.Run(ctx, runner.RunSpec{ID: "check-" + suite.Challenge + "-" + strings.ReplaceAll(name, "/", "-"), Files: files, Hidden: hidden, Entry: suite.Entry, Limits: suite.Limits, Image: suite.Image})
+	run, err := sb.Run(ctx, runner.RunSpec{ID: "check-" + suite.Challenge + "-" + strings.ReplaceAll(name, "/", "-"), Files: files, Hidden: hidden, Entry: suite.Entry, Limits: suite.Limits, Image: suite.Image, HiddenPrograms: suite.HiddenPrograms})
 	if err != nil {
 		return sc, runner.Grading{}, fmt.Errorf("run %s of %s: %w", name, suite.Challenge, err)
 	}

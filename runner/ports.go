@@ -55,6 +55,10 @@ type Suite struct {
 	Limits   Limits
 	// Image names the sandbox package set ("" is the default image).
 	Image string
+	// HiddenPrograms: the hidden tests themselves start programs (a
+	// "tests" challenge runs the candidate's tests in one), so the hidden
+	// phase lets trusted code start them; otherwise nothing may.
+	HiddenPrograms bool
 }
 
 // Suites finds the suite for a challenge version.
@@ -97,6 +101,8 @@ type RunSpec struct {
 	Limits Limits
 	// Image names the sandbox package set the run needs ("" is the default).
 	Image string
+	// HiddenPrograms: see Suite.
+	HiddenPrograms bool
 }
 
 // Phase names.

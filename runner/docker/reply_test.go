@@ -1,8 +1,11 @@
 package docker
 
 import (
+	"bytes"
 	"encoding/base64"
+	stdjson "encoding/json"
 	"errors"
+	"strconv"
 	"testing"
 
 	"assay/runner"
@@ -31,5 +34,30 @@ func TestReadReplySystemError(t *testing.T) {
 	complete, err := s.readReply(&res, framed(nonce, `{"phases":[{"name":"visible","exit":0}],"oom_kills":0}`), nonce)
 	if err != nil || !complete || len(res.Phases) != 1 {
 		t.Errorf("an ordinary reply: complete %v, err %v, phases %+v", complete, err, res.Phases)
+	}
+}
+
+// The request tells the harness whether the hidden tests may start
+// programs (only a "tests" challenge's do).
+func TestInputCarriesHiddenPrograms(t *testing.T) {
+	for _, want := range []bool{false, true} {
+		in, err := input(runner.RunSpec{ID: "x", HiddenPrograms: want}, "nonce")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := bytes.IndexByte(in, '\n')
+		size, err := strconv.Atoi(string(in[:n]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var req struct {
+			HiddenPrograms *bool `json:"hidden_programs"`
+		}
+		if err := stdjson.Unmarshal(in[n+1:n+1+size], &req); err != nil {
+			t.Fatal(err)
+		}
+		if req.HiddenPrograms == nil || *req.HiddenPrograms != want {
+			t.Errorf("HiddenPrograms %v: request says %v", want, req.HiddenPrograms)
+		}
 	}
 }

@@ -212,6 +212,8 @@ type request struct {
 	TestTimeout float64           `json:"test_timeout"`
 	OutputKeep  int64             `json:"output_keep"`
 	OutputCap   int64             `json:"output_cap"`
+	// HiddenPrograms: trusted code may start programs in the hidden phase.
+	HiddenPrograms bool `json:"hidden_programs"`
 }
 
 type hiddenPart struct {
@@ -269,12 +271,13 @@ func encode(files []runner.File) map[string]string {
 // harness reads only after every phase has ended.
 func input(spec runner.RunSpec, nonce string) ([]byte, error) {
 	req, err := json.Marshal(request{
-		Files:       encode(spec.Files),
-		Entry:       spec.Entry,
-		Wall:        spec.Limits.Wall.Seconds(),
-		TestTimeout: spec.Limits.TestTimeout.Seconds(),
-		OutputKeep:  spec.Limits.OutputBytes,
-		OutputCap:   8 << 20,
+		Files:          encode(spec.Files),
+		Entry:          spec.Entry,
+		Wall:           spec.Limits.Wall.Seconds(),
+		TestTimeout:    spec.Limits.TestTimeout.Seconds(),
+		OutputKeep:     spec.Limits.OutputBytes,
+		OutputCap:      8 << 20,
+		HiddenPrograms: spec.HiddenPrograms,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("encode request: %w", err)

@@ -748,6 +748,7 @@ def zygote_main(go_r, out_w, keep_fds, ids, ctypes_known, ahead):
         assay_audit.install(work=WORK, candidate_files=audit["candidate"], trusted_dirs=audit["trusted"],
                             protected=audit["protected"], report_fd=int(os.environ.pop("ASSAY_AUDIT_FD")),
                             allow_processes=bool(audit.get("processes", True)), quiet_processes=True,
+                            trusted_programs=bool(audit.get("trusted_programs", True)),
                             unreadable=[os.path.join(WORK, "tests")],
                             ctypes_known=ctypes_known)
         code = pytest.main(go["args"], plugins=plugins)
@@ -969,7 +970,11 @@ class Run:
                 # Programs only in the visible phase: a program runs
                 # without the hook, and could read the hidden tests (the
                 # candidate's own process may fork: the child keeps it).
+                # In the hidden phase none, whoever asks (a callback the
+                # candidate's code left runs with no candidate frame below
+                # it), unless the hidden tests start them themselves.
                 "processes": name == "visible",
+                "trusted_programs": bool(self.req.get("hidden_programs")),
                 "candidate": sorted(os.path.join(WORK, e) for e in self.req.get("entry", [])),
                 "trusted": TRUSTED + [os.path.join(WORK, "tests"), os.path.join(WORK, "fixtures")]
                 + sorted(os.path.join(WORK, m) for m in self.lib),

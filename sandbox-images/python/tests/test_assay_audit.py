@@ -295,6 +295,25 @@ def test_programs_only_where_allowed_and_refused_quietly(tmp_path, allowed):
     assert r.seen == [], r.seen
 
 
+@pytest.mark.parametrize("trusted", [True, False])
+def test_programs_of_the_tests_themselves(tmp_path, trusted):
+    # A "tests" challenge's hidden tests start programs (trusted code); in
+    # any other hidden phase nothing may, whoever asks (a callback the
+    # candidate's code left runs with no candidate frame below it).
+    r = run(tmp_path, solution="X = 1\n", tests=textwrap.dedent("""\
+        import subprocess, sys
+
+        def test_runs_a_program():
+            assert subprocess.run([sys.executable, "-c", "print(6 * 7)"], capture_output=True).stdout == b"42\\n"
+        """), allow_processes=False, quiet_processes=True, trusted_programs=trusted)
+    outcome, message = r.outcomes()["test_runs_a_program"]
+    if trusted:
+        assert outcome == "passed", message
+    else:
+        assert outcome == "failure" and "refused by the sandbox: running a program" in message, message
+    assert r.seen == [], r.seen
+
+
 @pytest.mark.parametrize("first", ["", "import sys; sys.modules['assay_guard']._TESTS = '/nowhere/'"])
 def test_failure_report_keeps_no_test_lines_where_candidate_code_runs(tmp_path, first):
     # pytest formats a failure by reading the test file through linecache,

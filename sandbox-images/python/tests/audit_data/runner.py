@@ -88,6 +88,7 @@ def main(known):
                             enforce=cfg.get("enforce", True),
                             allow_processes=cfg.get("allow_processes", False),
                             quiet_processes=cfg.get("quiet_processes", False),
+                            trusted_programs=cfg.get("trusted_programs", True),
                             max_reports=cfg.get("max_reports", 50),
                             unreadable=[os.path.join(work, "tests")], ctypes_known=known)
     t1 = time.perf_counter()
