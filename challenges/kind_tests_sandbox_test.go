@@ -46,7 +46,7 @@ func TestInventoryTestsInTheSandbox(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		run, err := sb.Run(ctx, runner.RunSpec{ID: "kind-tests-" + name, Files: files, Hidden: hidden, Entry: suite.Entry, Limits: suite.Limits})
+		run, err := sb.Run(ctx, runner.RunSpec{ID: "kind-tests-" + name, Files: files, Hidden: hidden, Entry: suite.Entry, Limits: suite.Limits, HiddenPrograms: suite.HiddenPrograms})
 		if err != nil {
 			t.Fatal(err)
 		}
