@@ -106,8 +106,9 @@ WHAT IS REFUSED (when it is the candidate's doing, unless said otherwise):
   /dev/fd; symlinks whose target has "..", is under /proc, or is (or is
   inside, or is an ancestor of) a protected path, and moving or linking a
   relative symlink somewhere it means that; hard links to protected files;
-  directory descriptors (os.open of a directory, O_PATH, os.fwalk), whose
-  *at() calls could not be resolved;
+  reading the tests by any path: os.open is sealed and checks the
+  descriptor it opened by its own path, so a name under a directory
+  descriptor is judged where it really is;
 - opening /proc/*/mem, from anywhere;
 - running programs (os.exec*, posix_spawn, os.spawn*, os.system,
   subprocess, pty.spawn, os.forkpty) unless allow_processes: they run
@@ -1602,29 +1603,6 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     # hook would resolve against the working directory: the wrapper checks
     # where it really is, under d.
     orig_os_open = os.open
-
-    def direct_caller_untrusted():
-        # The frame that called os.open, past this wrapper's own frames.
-        tid = _get_ident()
-        prev = state_get(tid)
-        state[tid] = BUSY
-        try:
-            g = getframe(1, tid)
-            while g is not None:
-                state[tid] = g
-                fn = g.f_code.co_filename
-                state[tid] = BUSY
-                if fn != this_file:
-                    return g if not trusted_file(fn) else None
-                g = g.f_back
-            return None
-        finally:
-            if prev is None:
-                del state[tid]
-            else:
-                state[tid] = prev
-
-    _os_close = os.close
 
     def call_os_open(args, kwargs):
         # Checked after the real open, on the descriptor's own path: a name
