@@ -45,11 +45,14 @@ func archiveType(ct string) (string, bool) {
 // CheckView is the outcome of checking a challenge in the sandbox, as
 // admins see it.
 type CheckView struct {
-	Challenge   string          `json:"challenge"`
-	Version     string          `json:"version"`
-	Tests       int             `json:"tests"`
-	HiddenTests int             `json:"hidden_tests"`
-	Solutions   []SolutionCheck `json:"solutions"`
+	Challenge   string `json:"challenge"`
+	Version     string `json:"version"`
+	Tests       int    `json:"tests"`
+	HiddenTests int    `json:"hidden_tests"`
+	// Canaries counts the hidden tests that can have a canary twin.
+	Canaries  int             `json:"canaries"`
+	Warnings  []string        `json:"warnings,omitempty"`
+	Solutions []SolutionCheck `json:"solutions"`
 }
 
 // SolutionCheck is how one solution of a checked challenge did.
@@ -88,7 +91,8 @@ type VersionsView struct {
 }
 
 func checkView(rep challenges.CheckReport) CheckView {
-	v := CheckView{Challenge: rep.Slug, Version: rep.Version, Tests: len(rep.Expected.Tests), Solutions: []SolutionCheck{}}
+	v := CheckView{Challenge: rep.Slug, Version: rep.Version, Tests: len(rep.Expected.Tests), Solutions: []SolutionCheck{},
+		Canaries: rep.Canaries, Warnings: rep.Warnings}
 	for _, t := range rep.Expected.Tests {
 		if t.Hidden {
 			v.HiddenTests++

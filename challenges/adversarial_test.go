@@ -59,6 +59,8 @@ type phasedSandbox struct {
 	pass []string
 	mu   sync.Mutex
 	runs map[string]map[string]string // run id -> entry file -> source
+	// policies: each run's canary policy, by run id
+	policies map[string]runner.CanaryPolicy
 }
 
 func (s *phasedSandbox) Run(_ context.Context, spec runner.RunSpec) (runner.RunResult, error) {
@@ -79,6 +81,10 @@ func (s *phasedSandbox) Run(_ context.Context, spec runner.RunSpec) (runner.RunR
 		s.runs = map[string]map[string]string{}
 	}
 	s.runs[spec.ID] = entry
+	if s.policies == nil {
+		s.policies = map[string]runner.CanaryPolicy{}
+	}
+	s.policies[spec.ID] = spec.Canaries
 	s.mu.Unlock()
 	visible := `<testsuites><testsuite><testcase classname="tests.visible.test_add" name="test_add" time="0.01"/></testsuite></testsuites>`
 	code := 0
@@ -198,5 +204,33 @@ func TestStrictHelperIsOneFile(t *testing.T) {
 		if string(got) != string(want) {
 			t.Errorf("%s differs from the scaffold's tests/strict.py (challenges/scaffold.go): copy one over the other", p)
 		}
+	}
+}
+
+// TestCheckDrawsEveryCanaryForTheReference: the reference runs with a canary
+// for every source (so none a run may draw could pass an honest run), the
+// other solutions with the reference's runtimes as costs, and a challenge
+// with few canary sources gets a warning that does not fail it.
+func TestCheckDrawsEveryCanaryForTheReference(t *testing.T) {
+	ch, err := challenges.Load(twoFileFS(), "add")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb := &phasedSandbox{pass: []string{"return a + b"}}
+	ch.Reference["solution.py"] = []byte("def add(a, b):\n    return a + b\n")
+	rep, err := challenges.Check(context.Background(), ch, sb, runner.Limits{}, runner.Limits{})
+	if err != nil || !rep.OK() {
+		t.Fatalf("check: %v %+v", err, rep)
+	}
+	if p := sb.policies["check-add-reference"]; !p.All {
+		t.Errorf("the reference ran with %+v, want every canary", p)
+	}
+	p := sb.policies["check-add-starter"]
+	if p.All || p.CostMS["tests.hidden.test_more::test_more"] != 20 || p.CostMS["tests.visible.test_add::test_add"] != 10 {
+		t.Errorf("the starter ran with %+v, want the reference's runtimes as costs", p)
+	}
+	if rep.Canaries != 0 || len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0], "only 0 hidden test(s) can have a canary") ||
+		!strings.Contains(rep.Warnings[0], "nothing would detect") {
+		t.Errorf("canaries %d, warnings %q: want one warning of none", rep.Canaries, rep.Warnings)
 	}
 }

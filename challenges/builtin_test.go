@@ -44,8 +44,13 @@ func TestBuiltinChallengesLoadAndAreFresh(t *testing.T) {
 		}
 		// Only a "tests" challenge's hidden tests may start programs (they
 		// run the candidate's tests in one).
-		if got := challenges.SuiteOf(ch, runner.Limits{}, runner.Limits{}).HiddenPrograms; got != (ch.Kind == challenges.KindTests) {
+		suite := challenges.SuiteOf(ch, runner.Limits{}, runner.Limits{})
+		if got := suite.HiddenPrograms; got != (ch.Kind == challenges.KindTests) {
 			t.Errorf("%s (kind %q): HiddenPrograms %v", ch.Slug, ch.Kind, got)
+		}
+		// The reference's runtimes size each run's canaries.
+		if len(suite.ReferenceMS) != len(ch.Expected.Tests) {
+			t.Errorf("%s: %d reference runtimes for %d tests", ch.Slug, len(suite.ReferenceMS), len(ch.Expected.Tests))
 		}
 		if ch.Kind == challenges.KindTests {
 			// One generated visible test; one hidden test per mutant.

@@ -99,8 +99,10 @@ func SuiteOf(ch *Challenge, defaults, ceiling runner.Limits) runner.Suite {
 		HiddenPrograms: ch.Kind == KindTests,
 	}
 	if ch.Fresh() {
+		s.ReferenceMS = make(map[string]float64, len(ch.Expected.Tests))
 		for _, t := range ch.Expected.Tests {
 			s.Expected = append(s.Expected, t.ID)
+			s.ReferenceMS[t.ID] = t.ReferenceMS
 		}
 	}
 	return s

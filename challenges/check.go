@@ -24,6 +24,8 @@ type SolutionCheck struct {
 	// NotPassed lists the tests that did not pass.
 	NotPassed []string
 	Problem   string // what is wrong with this solution's behaviour, if anything
+	// Canaries counts the canaries its run had.
+	Canaries int
 }
 
 // CheckReport is the outcome of checking one challenge in the sandbox.
@@ -34,7 +36,17 @@ type CheckReport struct {
 	Solutions []SolutionCheck
 	// Stale says the folder's expected.json does not match what was recorded.
 	Stale bool
+	// Canaries counts the hidden tests that can have a canary twin (the
+	// reference ran with one for each, and failed them all).
+	Canaries int
+	// Warnings are weaknesses that do not fail the check.
+	Warnings []string
 }
+
+// FewCanaries is the number of canary sources below which a check warns:
+// a forgery that reads the hidden tests in-process passes a run with k
+// canaries with probability 1/2^k at best.
+const FewCanaries = 5
 
 // OK reports whether every solution behaved as it should.
 func (r CheckReport) OK() bool {
@@ -57,9 +69,22 @@ func Check(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceil
 	suite := SuiteOf(ch, defaults, ceiling)
 	suite.Expected = nil // what the reference reports is what we expect
 
-	ref, g, err := runSolution(ctx, sb, suite, "reference", ch.Reference)
+	// Every test that can be a source gets a canary in the reference's
+	// run, so that none a run may later draw could pass an honest run.
+	ref, g, err := runSolution(ctx, sb, suite, "reference", ch.Reference, runner.CanaryPolicy{All: true})
 	if err != nil {
 		return rep, err
+	}
+	rep.Canaries = ref.Canaries
+	// (A "tests" challenge grades the candidate's tests against mutants:
+	// its hidden tests are no value checks, and canaries do not apply.)
+	if n := rep.Canaries; n < FewCanaries && hasHidden(g) && ch.Kind != KindTests {
+		odds := "nothing would detect code that reads or calls the hidden tests in-process and answers from them"
+		if n > 0 {
+			odds = fmt.Sprintf("code that reads or calls the hidden tests in-process and answers from them would pass undetected with probability 1/%d", 1<<n)
+		}
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("only %d hidden test(s) can have a canary (a copy expecting another value; "+
+			"docs/CHALLENGES.md, \"Canaries\"): %s; end more hidden tests with an assert of a literal", n, odds))
 	}
 	if g.Verdict != runner.VerdictPassed {
 		ref.Problem = fmt.Sprintf("the reference solution must pass every test, but: %s%s", g.Reason, listFailures(ref.NotPassed))
@@ -73,8 +98,10 @@ func Check(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceil
 	if ref.Problem != "" {
 		return rep, nil
 	}
+	suite.ReferenceMS = make(map[string]float64, len(rep.Expected.Tests))
 	for _, t := range rep.Expected.Tests {
 		suite.Expected = append(suite.Expected, t.ID)
+		suite.ReferenceMS[t.ID] = t.ReferenceMS
 	}
 
 	others := []string{"starter"}
@@ -100,7 +127,7 @@ func Check(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceil
 		if isForged {
 			files = forged
 		}
-		sc, g, err := runSolution(ctx, sb, suite, name, files)
+		sc, g, err := runSolution(ctx, sb, suite, name, files, runner.CanaryPolicy{CostMS: suite.ReferenceMS})
 		if err != nil {
 			return rep, err
 		}
@@ -120,7 +147,16 @@ func Check(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceil
 	return rep, nil
 }
 
-func runSolution(ctx context.Context, sb runner.Sandbox, suite runner.Suite, name string, solution map[string][]byte) (SolutionCheck, runner.Grading, error) {
+func hasHidden(g runner.Grading) bool {
+	for _, t := range g.Tests {
+		if t.Hidden {
+			return true
+		}
+	}
+	return false
+}
+
+func runSolution(ctx context.Context, sb runner.Sandbox, suite runner.Suite, name string, solution map[string][]byte, canaries runner.CanaryPolicy) (SolutionCheck, runner.Grading, error) {
 	candidate := make(map[string]string, len(solution))
 	for k, v := range solution {
 		candidate[k] = string(v)
@@ -131,11 +167,12 @@ func runSolution(ctx context.Context, sb runner.Sandbox, suite runner.Suite, nam
 		sc.Problem = err.Error()
 		return sc, runner.Grading{}, nil
 	}
-	run, err := sb.Run(ctx, runner.RunSpec{ID: "check-" + suite.Challenge + "-" + strings.ReplaceAll(name, "/", "-"), Files: files, Hidden: hidden, Entry: suite.Entry, Limits: suite.Limits, Image: suite.Image, HiddenPrograms: suite.HiddenPrograms})
+	run, err := sb.Run(ctx, runner.RunSpec{ID: "check-" + suite.Challenge + "-" + strings.ReplaceAll(name, "/", "-"), Files: files, Hidden: hidden, Entry: suite.Entry, Limits: suite.Limits, Image: suite.Image, HiddenPrograms: suite.HiddenPrograms, Canaries: canaries})
 	if err != nil {
 		return sc, runner.Grading{}, fmt.Errorf("run %s of %s: %w", name, suite.Challenge, err)
 	}
 	g := runner.Grade(suite.Expected, run)
+	sc.Canaries = len(run.Canaries)
 	sc.Verdict, sc.Reason, sc.Passed, sc.Total = g.Verdict, cmpReason(g), g.Passed, g.Total
 	for _, t := range g.Tests {
 		if t.Outcome != runner.OutcomePassed {

@@ -59,6 +59,9 @@ type Suite struct {
 	// "tests" challenge runs the candidate's tests in one), so the hidden
 	// phase lets trusted code start them; otherwise nothing may.
 	HiddenPrograms bool
+	// ReferenceMS is the reference solution's runtime of each expected
+	// test, by id (nil when unknown): what a canary of that test costs.
+	ReferenceMS map[string]float64
 }
 
 // Suites finds the suite for a challenge version.
@@ -103,6 +106,24 @@ type RunSpec struct {
 	Image string
 	// HiddenPrograms: see Suite.
 	HiddenPrograms bool
+	// Canaries says how many canaries the hidden phase gets (see
+	// CanaryPolicy).
+	Canaries CanaryPolicy
+}
+
+// CanaryPolicy sizes a run's canaries. A forgery that reads the hidden
+// tests in-process cannot tell a canary from its twin, so it passes k
+// canaries with probability 1/2^k at best: every run gets a few, and more
+// (up to 16) while the reference's runtime of their twins fits a budget
+// (a tenth of the hidden tests' time, at least 100 ms).
+type CanaryPolicy struct {
+	// CostMS is the reference's runtime per test id (Suite.ReferenceMS);
+	// without it a run gets only the few.
+	CostMS map[string]float64
+	// All gives every test that can be a source a canary: `assay
+	// challenges check` runs the reference so, and each canary a run may
+	// draw must then fail.
+	All bool
 }
 
 // Phase names.

@@ -252,7 +252,8 @@ func (w *Worker) Process(ctx context.Context, job Job) error {
 		defer close(extended)
 		w.keepClaim(runCtx, stopExtending, log, job)
 	}()
-	run, err := w.cfg.Sandbox.Run(runCtx, RunSpec{ID: sub.ID, Files: files, Hidden: hidden, Entry: suite.Entry, Limits: suite.Limits, Image: suite.Image, HiddenPrograms: suite.HiddenPrograms})
+	run, err := w.cfg.Sandbox.Run(runCtx, RunSpec{ID: sub.ID, Files: files, Hidden: hidden, Entry: suite.Entry, Limits: suite.Limits, Image: suite.Image, HiddenPrograms: suite.HiddenPrograms,
+		Canaries: CanaryPolicy{CostMS: suite.ReferenceMS}})
 	lost := context.Cause(runCtx)
 	stopExtending(nil)
 	<-extended

@@ -75,10 +75,15 @@ var (
 func TestWorkerProcess(t *testing.T) {
 	created := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	suite := runner.Suite{Challenge: "add", Version: "v1", Entry: []string{"solution.py"},
-		Files: map[string][]byte{"tests/visible/test_a.py": []byte("..."), "tests/hidden/test_b.py": []byte("...")}, Expected: expectedIDs}
+		Files: map[string][]byte{"tests/visible/test_a.py": []byte("..."), "tests/hidden/test_b.py": []byte("...")}, Expected: expectedIDs,
+		ReferenceMS: map[string]float64{"tests.hidden.test_b::test_b": 12}}
 	passing := func(_ context.Context, spec runner.RunSpec) (runner.RunResult, error) {
 		if len(spec.Files) != 2 || spec.Files[0].Path != "solution.py" || len(spec.Hidden) != 1 || spec.Hidden[0].Path != "tests/hidden/test_b.py" {
 			return runner.RunResult{}, errors.New("unexpected files")
+		}
+		// the reference's runtimes size the canaries
+		if spec.Canaries.All || spec.Canaries.CostMS["tests.hidden.test_b::test_b"] != 12 {
+			return runner.RunResult{}, errors.New("unexpected canary policy")
 		}
 		return withDuration(one(runner.PhaseResult{Report: report(t, "pass")}), 300*time.Millisecond), nil
 	}

@@ -118,7 +118,10 @@ func printCheck(w io.Writer, dir string, rep challenges.CheckReport) {
 			hidden++
 		}
 	}
-	fmt.Fprintf(w, "%s %s (%s, version %s): %d tests, %d hidden\n", status, dir, rep.Slug, rep.Version, len(rep.Expected.Tests), hidden)
+	fmt.Fprintf(w, "%s %s (%s, version %s): %d tests, %d hidden, %d can have a canary\n", status, dir, rep.Slug, rep.Version, len(rep.Expected.Tests), hidden, rep.Canaries)
+	for _, warning := range rep.Warnings {
+		fmt.Fprintf(w, "  warning: %s\n", warning)
+	}
 	for _, s := range rep.Solutions {
 		mark := "ok"
 		if s.Problem != "" {

@@ -153,7 +153,10 @@ func showPublication(w io.Writer, status int, body []byte, asJSON bool) error {
 // writeCheck writes a check report: the tests found and each solution's
 // verdict, with what is wrong with it.
 func writeCheck(w io.Writer, v api.CheckView) {
-	fmt.Fprintf(w, "check: %d tests (%d hidden)\n", v.Tests, v.HiddenTests)
+	fmt.Fprintf(w, "check: %d tests (%d hidden, %d can have a canary)\n", v.Tests, v.HiddenTests, v.Canaries)
+	for _, warning := range v.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", warning)
+	}
 	if len(v.Solutions) == 0 {
 		return
 	}

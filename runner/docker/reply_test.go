@@ -61,3 +61,38 @@ func TestInputCarriesHiddenPrograms(t *testing.T) {
 		}
 	}
 }
+
+// The canaries' policy names hidden tests, so it comes with them, in the
+// part the harness reads after the visible phase, never in the request.
+func TestInputCarriesTheCanaryPolicyWithTheHiddenTests(t *testing.T) {
+	spec := runner.RunSpec{ID: "x", Hidden: []runner.File{{Path: "tests/hidden/test_h.py", Data: []byte("...")}},
+		Canaries: runner.CanaryPolicy{CostMS: map[string]float64{"tests.hidden.test_h::test_secret": 3.5}, All: true}}
+	in, err := input(spec, "nonce")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parts [][]byte
+	for len(in) > 0 {
+		n := bytes.IndexByte(in, '\n')
+		size, err := strconv.Atoi(string(in[:n]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts, in = append(parts, in[n+1:n+1+size]), in[n+1+size:]
+	}
+	if len(parts) != 3 || bytes.Contains(parts[0], []byte("test_secret")) {
+		t.Fatalf("%d parts; the request names a hidden test: %s", len(parts), parts[0])
+	}
+	var hidden struct {
+		Canaries struct {
+			All    bool               `json:"all"`
+			CostMS map[string]float64 `json:"cost_ms"`
+		} `json:"canaries"`
+	}
+	if err := stdjson.Unmarshal(parts[1], &hidden); err != nil {
+		t.Fatal(err)
+	}
+	if !hidden.Canaries.All || hidden.Canaries.CostMS["tests.hidden.test_h::test_secret"] != 3.5 {
+		t.Errorf("hidden part's canaries: %+v", hidden.Canaries)
+	}
+}

@@ -216,8 +216,16 @@ type request struct {
 	HiddenPrograms bool `json:"hidden_programs"`
 }
 
+// hiddenPart comes after the visible phase. The canaries' policy is in it
+// because its costs name the hidden tests.
 type hiddenPart struct {
-	Hidden map[string]string `json:"hidden"`
+	Hidden   map[string]string `json:"hidden"`
+	Canaries canaryPolicy      `json:"canaries"`
+}
+
+type canaryPolicy struct {
+	All    bool               `json:"all,omitempty"`
+	CostMS map[string]float64 `json:"cost_ms,omitempty"`
 }
 
 // reply is the harness's framed result.
@@ -282,7 +290,8 @@ func input(spec runner.RunSpec, nonce string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode request: %w", err)
 	}
-	hidden, err := json.Marshal(hiddenPart{Hidden: encode(spec.Hidden)})
+	hidden, err := json.Marshal(hiddenPart{Hidden: encode(spec.Hidden),
+		Canaries: canaryPolicy{All: spec.Canaries.All, CostMS: spec.Canaries.CostMS}})
 	if err != nil {
 		return nil, fmt.Errorf("encode hidden tests: %w", err)
 	}

@@ -33,7 +33,20 @@ import os
 import random
 import re
 
+# How many canaries a run gets. A forgery that reads the hidden tests
+# in-process (or calls them) still cannot tell a canary from its twin, so it
+# passes a run with k canaries with probability 1/2^k at best. Every run
+# gets CANARIES when that many tests can be sources, and more, up to MOST,
+# while their cost fits a budget: BUDGET_FLOOR_MS, or BUDGET_SHARE of the
+# hidden tests' time if more. A canary costs its twin's time in the
+# reference's run plus PER_CANARY_MS (a failing test's report: pytest
+# formats its traceback, about 4 ms on the bench's machine). Small suites of
+# fast tests get about six; a suite of slow tests pays about a tenth more.
 CANARIES = 3
+MOST = 16
+BUDGET_FLOOR_MS = 25.0
+BUDGET_SHARE = 0.1
+PER_CANARY_MS = 4.0
 _RNG = random.SystemRandom()
 
 
@@ -41,9 +54,16 @@ def run_name():
     return "test_" + os.urandom(6).hex()
 
 
-def disguise(files, canaries=CANARIES):
+def disguise(files, canaries=CANARIES, cost_ms=None, everything=False):
     """files: {relpath: source bytes} of the hidden tests. Returns
-    (new files, {run name: own name}, [canary run names])."""
+    (new files, {run name: own name}, [canary run names]).
+
+    cost_ms: {test id: the reference's runtime in ms} (ids as the grader
+    writes them: tests.hidden.test_x::test_y[params], a class's tests as
+    tests.hidden.test_x.TestC::test_y), which lets more canaries in (see
+    MOST); None: canaries only. everything: every test that can be a
+    source gets a canary (`assay challenges check` validates them all, so
+    that no canary a run may draw could pass an honest run)."""
     out, renames, sources = dict(files), {}, []
     parsed = {}
     for rel, src in sorted(files.items()):
@@ -57,7 +77,7 @@ def disguise(files, canaries=CANARIES):
         for scope, fn in _tests(tree):
             if _eligible(fn):
                 sources.append((rel, scope, fn))
-    picked = _RNG.sample(sources, min(canaries, len(sources)))
+    picked = _pick(sources, canaries, cost_ms, everything)
     chosen = []
     for rel, (src, tree) in parsed.items():
         edits = []  # (start, end, replacement bytes), in src offsets
@@ -94,6 +114,37 @@ def disguise(files, canaries=CANARIES):
             edits.append((at, at + len(fn.name.encode()), new.encode()))
         out[rel] = _apply(src, edits)
     return out, renames, chosen
+
+
+def _pick(sources, canaries, cost_ms, everything):
+    order = _RNG.sample(sources, len(sources))
+    if everything:
+        return order
+    picked = order[:canaries]
+    if not cost_ms:
+        return picked
+    budget = max(BUDGET_FLOOR_MS, BUDGET_SHARE * sum(v for v in cost_ms.values() if v > 0))
+    budget -= sum(_cost(s, cost_ms) or PER_CANARY_MS for s in picked)
+    for source in order[canaries:]:
+        if len(picked) >= MOST:
+            break
+        c = _cost(source, cost_ms)
+        if c is not None and c <= budget:
+            picked.append(source)
+            budget -= c
+    return picked
+
+
+def _cost(source, cost_ms):
+    """The reference's time for a source's test (all its parameters), or
+    None if unknown (a test the record does not have)."""
+    rel, scope, fn = source
+    key = rel[:-3].replace("/", ".")
+    if isinstance(scope, ast.ClassDef):
+        key += "." + scope.name
+    key += "::" + fn.name
+    found = [v for k, v in cost_ms.items() if k == key or k.startswith(key + "[")]
+    return sum(max(v, 0.0) + PER_CANARY_MS for v in found) if found else None
 
 
 def _tests(tree):
@@ -187,20 +238,28 @@ def _literal(node):
     return None
 
 
-def _perturbed(v):
+def _perturbed(v, places=None):
     """Another value of v's type, never one a near miss gives (an
     off-by-one, a sign, a dropped character), and not telling by its
     direction which of the two is the real one: up or down, longer,
-    shorter or the same length."""
+    shorter or the same length. A number keeps its sign (a negative
+    count would give the canary away); a float is rounded to places
+    decimals when given (the real literal's own, so that its spelling says
+    nothing either)."""
     if isinstance(v, int):
         while True:
             new = v + _RNG.choice((-1, 1)) * _RNG.randint(7, max(50, 3 * abs(v)))
-            if new not in (0, 1, -1, -v, 2 * v, v // 2):
+            if new not in (0, 1, -1, -v, 2 * v, v // 2) and (v == 0 or (new > 0) == (v > 0)):
                 return new
     if isinstance(v, float):
         while True:
             new = v * _RNG.choice((_RNG.uniform(0.2, 0.7), _RNG.uniform(1.4, 5))) + _RNG.choice((-1, 1)) * _RNG.uniform(0.5, 3)
-            if abs(new - v) > 1e-3 * (abs(v) + 1) and new not in (0.0, -v):
+            if places is not None:
+                new = round(new, places)
+            # (far in absolute terms too: rounded to a literal's few
+            # decimals, a near value could be an honest near miss)
+            if abs(new - v) >= max(1.5, 0.25 * abs(v)) and new not in (0.0, -v, 2 * v, v / 2) \
+                    and (v == 0 or (new > 0) == (v > 0)):
                 return new
     text = v if isinstance(v, str) else v.decode("latin-1")
     while True:
@@ -208,6 +267,47 @@ def _perturbed(v):
         if new != text and new.lower() != text.lower() and new.strip() != text.strip() and new != text[::-1] \
                 and not _same_number(new, text):
             return new if isinstance(v, str) else new.encode("latin-1")
+
+
+_PLAIN_FLOAT = re.compile(r"[0-9]*\.([0-9]*)\Z")
+_STRING = re.compile(r"([bBuU]?)('|\")(.*)\2\Z", re.S)
+
+
+def _spelled(text, v):
+    """The source of a value to replace the literal text with, spelled as
+    that literal is: a float with as many decimals, an int in the same
+    base, a string with the same quotes and prefix (repr's spelling
+    otherwise), so that the two literals of a pair differ only in value."""
+    if isinstance(v, float):
+        m = _PLAIN_FLOAT.match(text)
+        if m:
+            out = "%.*f" % (len(m.group(1)), v)
+            if not m.group(1) and not out.endswith("."):
+                out += "."
+            return out
+        return repr(v)
+    if isinstance(v, int):
+        low = text.lower()
+        for prefix, spell in (("0x", hex), ("0o", oct), ("0b", bin)):
+            if low.startswith(prefix) and v >= 0:
+                out = spell(v)
+                return text[:2] + (out[2:].upper() if text[2:] == text[2:].upper() and text[2:] != text[2:].lower() else out[2:])
+        if "_" in text:
+            return "{:_}".format(v)
+        return repr(v)
+    m = _STRING.match(text)
+    if not m or m.group(2) * 3 == text[len(m.group(1)):len(m.group(1)) + 3]:
+        return repr(v)  # raw, triple-quoted, implicitly joined: as repr spells it
+    prefix, quote = m.group(1), m.group(2)
+    body = []
+    for c in (v if isinstance(v, str) else v.decode("latin-1")):
+        if c in (quote, "\\"):
+            body.append("\\" + c)
+        elif c.isprintable() and (isinstance(v, str) or " " <= c <= "~"):
+            body.append(c)
+        else:
+            body.append(repr(c)[1:-1] if isinstance(v, str) else "\\x%02x" % ord(c))
+    return prefix + quote + "".join(body) + quote
 
 
 def _same_number(a, b):
@@ -228,15 +328,25 @@ def _same_number(a, b):
 
 
 def _mutated(text):
-    letters = "abcdefghijklmnopqrstuvwxyz"
+    """text with two to four characters replaced, inserted or deleted. A
+    letter's stand-in has its case (an inserted lowercase letter in an
+    upper-case word would give the canary away); anything else gets a
+    lowercase letter, so a number never becomes another plausible number."""
+    lower = "abcdefghijklmnopqrstuvwxyz"
+    upper = lower.upper()
+
+    def like(c):
+        return _RNG.choice(upper if c is not None and c.isupper() else lower)
+
     chars = list(text)
     for _ in range(_RNG.randint(2, 4)):
         how = _RNG.choice(("replace", "insert", "delete")) if chars else "insert"
         at = _RNG.randrange(len(chars) + (how == "insert")) if chars or how == "insert" else 0
         if how == "replace":
-            chars[at] = _RNG.choice(letters)
+            chars[at] = like(chars[at])
         elif how == "insert":
-            chars.insert(at, _RNG.choice(letters))
+            near = chars[at - 1] if at > 0 else chars[at] if chars else None
+            chars.insert(at, like(near))
         else:
             del chars[at]
     return "".join(chars)
@@ -278,7 +388,9 @@ def _copy(src, starts, fn, name, perturb):
         if lit is None:
             return None
         lo, hi = _offset(starts, lit.lineno, lit.col_offset), _offset(starts, lit.end_lineno, lit.end_col_offset)
-        edits.append((lo, hi, repr(_perturbed(lit.value)).encode()))
+        text = src[lo:hi].decode("utf-8", "replace")
+        m = _PLAIN_FLOAT.match(text) if isinstance(lit.value, float) else None
+        edits.append((lo, hi, _spelled(text, _perturbed(lit.value, len(m.group(1)) if m else None)).encode()))
     return _apply(src, edits)[begin:end + _shift(edits, end)]
 
 

@@ -1,6 +1,7 @@
 """Tests of assay_canary without Docker: the disguised hidden tests run
 under pytest against a correct and a wrong solution."""
 
+import ast
 import os
 import subprocess
 import sys
@@ -147,26 +148,120 @@ def test_never_a_canary_from_tests_that_may_not_reach_their_assertion():
     assert src.count("@pytest.mark.skip") == 1
 
 
+ELIGIBLE = ["test_add", "test_add_param", "test_greet", "test_ratio", "test_pairs", "test_nested", "TestClass::test_method",
+            "test_same", "test_built"]
+
+
+def _ids(names, ms):
+    out = {}
+    for n in names:
+        cls, _, fn = n.rpartition("::")
+        key = "tests.hidden.test_x" + ("." + cls if cls else "") + "::" + fn
+        if fn == "test_add_param":
+            out[key + "[1-2]"] = out[key + "[3-4]"] = ms / 2
+        else:
+            out[key] = ms
+    return out
+
+
+def test_without_costs_a_run_gets_the_fixed_few_canaries():
+    for _ in range(10):
+        _, _, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN})
+        assert len(canaries) == assay_canary.CANARIES
+
+
+def test_fast_tests_get_more_canaries_up_to_the_most(monkeypatch):
+    # 9 sources of 0 ms: 4 ms each against the floor's 25 ms: six (five
+    # when test_add_param is drawn: its two cases are two reports, 8 ms)
+    for _ in range(10):
+        _, _, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, cost_ms=_ids(ELIGIBLE, 0.0))
+        assert 5 <= len(canaries) <= 6
+    many = {"tests/hidden/test_m.py": b"".join(b"def test_%d():\n    assert %d == %d\n" % (i, i, i) for i in range(40))}
+    costs = {"tests.hidden.test_m::test_%d" % i: 0.0 for i in range(40)}
+    monkeypatch.setattr(assay_canary, "BUDGET_FLOOR_MS", 1000.0)
+    _, _, canaries = assay_canary.disguise(many, cost_ms=costs)
+    assert len(canaries) == assay_canary.MOST
+
+
+def test_slow_tests_add_canaries_only_within_the_budget():
+    # 9 sources of 400 ms: budget max(25, 10% of 3,600) = 360 ms, all of
+    # it spent by the fixed three: no more
+    for _ in range(10):
+        _, _, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, cost_ms=_ids(ELIGIBLE, 400.0))
+        assert len(canaries) == assay_canary.CANARIES
+    # 36 ms each plus a slow test elsewhere of 2,000 ms: budget 232.4 ms,
+    # 120 of it spent by the first three (40 each), then two more fit
+    costs = dict(_ids(ELIGIBLE, 36.0), **{"tests.hidden.test_x::test_slow_not_a_source": 2000.0})
+    for _ in range(10):
+        _, _, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, cost_ms=costs)
+        assert len(canaries) == 5
+    # a source the record does not know never adds a canary (a test added
+    # since the reference's times were recorded)
+    _, _, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, cost_ms={"tests.hidden.test_x::other": 1.0})
+    assert len(canaries) == assay_canary.CANARIES
+
+
+def test_everything_gives_every_source_a_canary(tmp_path):
+    # what `assay challenges check` runs the reference with: each canary a
+    # run may draw is failed by an honest run at least once
+    files, renames, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, everything=True)
+    assert len(canaries) == len(ELIGIBLE)
+    got = run(tmp_path, files, RIGHT)
+    for name in canaries:
+        assert got[name] and all(o == "failed" for o in got[name]), (name, got)
+
+
 def test_a_file_that_does_not_parse_is_left_alone():
     files, renames, canaries = assay_canary.disguise({"tests/hidden/test_bad.py": b"def test_x(:\n"})
     assert files == {"tests/hidden/test_bad.py": b"def test_x(:\n"} and not renames and not canaries
 
 
-@pytest.mark.parametrize("value", [0, 7, -3, 1000, 2.5, "abc", "hello, world", "", b"xy"])
-def test_perturbed_values_differ_keep_their_type_and_say_nothing_by_direction(value):
+@pytest.mark.parametrize("value", [0, 3, 7, 12, -3, -40, 1000, 0.0, 2.5, 3.0, -12.5, "abc", "hello, world", "", b"xy"])
+def test_perturbed_values_differ_keep_their_type_and_sign_and_say_nothing_by_direction(value):
     up = down = False
-    for _ in range(200):
+    for _ in range(300):
         new = assay_canary._perturbed(value)
         assert type(new) is type(value) and new != value
         if isinstance(value, (int, float)):
-            assert abs(new - value) >= (7 if isinstance(value, int) else 1e-3)
-            assert new not in (0, -value)
+            assert abs(new - value) >= (7 if isinstance(value, int) else 1.5)
+            assert new not in (0, -value, 2 * value)
+            # a negative count, or a positive balance turned negative,
+            # would give the canary away
+            assert value == 0 or (new > 0) == (value > 0)
             up, down = up or new > value, down or new < value
         else:
             assert new.lower() != value.lower() and new.strip() != value.strip()
             up, down = up or len(new) > len(value), down or len(new) < len(value)
-    # a canary is not told from its twin by being larger, or longer
-    assert up and (down or value in ("", b""))
+    # a canary is not told from its twin by being larger, or longer (but a
+    # small number has no room below it: keeping its sign comes first)
+    room = not isinstance(value, (int, float)) or value == 0 or abs(value) >= 8
+    assert (up or value < 0) and (down or value in ("", b"") or not room or value > 0 and not room)
+
+
+@pytest.mark.parametrize("value", [2.5, 3.0, 0.125, 1234.5, 0.0])
+def test_a_float_rounded_to_its_literal_s_places_is_still_far(value):
+    # "3.0" spelled "2.0" would be an honest off-by-one passing its canary
+    for places in (0, 1, 2, 3):
+        for _ in range(300):
+            new = assay_canary._perturbed(value, places)
+            assert round(new, places) == new
+            assert abs(new - value) >= max(1.5, 0.25 * abs(value)) and new not in (0.0, -value, 2 * value, value / 2)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("2.5", 7.25), ("0.125", 3.0), ("3.", 12.0), ("1e-3", 0.5), ("0xff", 300), ("0XFF", 300), ("0b101", 9),
+    ("1_000", 12345), ("'abc'", "xyz"), ('"abc"', "x'y\"z"), ("b'ab'", b"q'\x00"), ('"""x"""', "y"), ('r"a"', "b"),
+])
+def test_a_canary_s_literal_is_spelled_as_its_twin_s(text, value):
+    # "2.5" against "7.391847261", or 'abc' against "abc", would tell which
+    # of a pair is the canary without reading any value
+    out = assay_canary._spelled(text, value)
+    back = ast.literal_eval(out)
+    assert type(back) is type(value) and (back == value or isinstance(value, float) and abs(back - value) < 0.1)
+    expect = {"2.5": "7.2", "0.125": "3.000", "3.": "12.", "0xff": "0x12c", "0XFF": "0X12C", "0b101": "0b1001",
+              "1_000": "12_345", "'abc'": "'xyz'", '"abc"': '"x\'y\\"z"', "b'ab'": "b'q\\'\\x00'"}
+    if text in expect:
+        assert out == expect[text]
 
 
 @pytest.mark.parametrize("value", ["-525.00", "0.00", "0.2500", "8189.79", "1e3", "007", " 12.50 ", "10/20"])
