@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"sort"
 	"strings"
@@ -42,6 +43,8 @@ type Submissions interface {
 	Watch(ctx context.Context, id string, from runner.Status) (runner.State, error)
 	// QueueLength counts submissions queued or running.
 	QueueLength(ctx context.Context) (int64, error)
+	// RunQueueLength counts Runs queued or running.
+	RunQueueLength(ctx context.Context) (int64, error)
 }
 
 // Catalog lists the challenges candidates can take.
@@ -65,6 +68,9 @@ type Config struct {
 	Accounts Accounts
 	// RateLimit bounds each candidate's submissions; zero means none.
 	RateLimit RateLimit
+	// RunRateLimit bounds each candidate's Runs (counted apart from the
+	// submissions); zero means none.
+	RunRateLimit RateLimit
 	// Publisher, if set, takes challenge uploads from the admin
 	// (POST /api/v1/challenges) and lists versions; nil answers 503.
 	Publisher Publisher
@@ -80,7 +86,9 @@ type Config struct {
 	// QueueLimit refuses new submissions with 503 and Retry-After while
 	// this many are queued or running; 0 means no limit. The check and the
 	// enqueue are not one step, so concurrent requests can pass it by a few.
-	QueueLimit int64
+	// Runs have their own lane and limit, RunQueueLimit.
+	QueueLimit    int64
+	RunQueueLimit int64
 	// MaxWait bounds ?wait= on GET submission; default 60s.
 	MaxWait time.Duration
 	// Regrades, if set, lets the admin regrade submissions; nil answers 501.
@@ -270,6 +278,12 @@ type SubmissionRequest struct {
 	Challenge string            `json:"challenge"`
 	Files     map[string]string `json:"files"`
 	Submitter string            `json:"submitter,omitempty"`
+	// Mode is "submit" (the default: every test, an attempt) or "run" (the
+	// visible tests only; not an attempt, and its verdict never counts).
+	Mode string `json:"mode,omitempty"`
+	// Scratch is a Run's own test file (pytest), run beside the visible
+	// tests; only with "mode": "run".
+	Scratch string `json:"scratch,omitempty"`
 }
 
 // SubmissionAccepted is the 202 answer.
@@ -279,6 +293,8 @@ type SubmissionAccepted struct {
 	Challenge        string        `json:"challenge"`
 	ChallengeVersion string        `json:"challenge_version"`
 	Location         string        `json:"location"`
+	// Mode is "run" for a Run, absent for a submission.
+	Mode runner.Mode `json:"mode,omitempty"`
 }
 
 func (s *server) createSubmission(c *gin.Context) {
@@ -297,8 +313,13 @@ func (s *server) createSubmission(c *gin.Context) {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
+	mode, err := submissionMode(req)
+	if err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
 	p := principalOf(c)
-	if err := s.admit(c, p, ch.Slug); err != nil {
+	if err := s.admit(c, p, ch.Slug, mode); err != nil {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
@@ -311,8 +332,12 @@ func (s *server) createSubmission(c *gin.Context) {
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	files := maps.Clone(req.Files)
+	if req.Scratch != "" {
+		names, files[runner.ScratchPath] = append(names, runner.ScratchPath), req.Scratch
+	}
 	for _, name := range names {
-		body := req.Files[name]
+		body := files[name]
 		if len(body) > s.cfg.MaxFileBytes {
 			writeError(c, s.cfg.Logger, errorf(http.StatusRequestEntityTooLarge, "file %s is %d bytes; the limit is %d", name, len(body), s.cfg.MaxFileBytes))
 			return
@@ -322,16 +347,20 @@ func (s *server) createSubmission(c *gin.Context) {
 			return
 		}
 	}
-	if s.cfg.QueueLimit > 0 {
-		n, err := s.cfg.Submissions.QueueLength(c.Request.Context())
+	limit, length, what := s.cfg.QueueLimit, s.cfg.Submissions.QueueLength, "submissions"
+	if mode == runner.ModeRun {
+		limit, length, what = s.cfg.RunQueueLimit, s.cfg.Submissions.RunQueueLength, "Runs"
+	}
+	if limit > 0 {
+		n, err := length(c.Request.Context())
 		if err != nil {
 			writeError(c, s.cfg.Logger, unavailable(fmt.Errorf("queue length: %w", err)))
 			return
 		}
-		if n >= s.cfg.QueueLimit {
-			s.cfg.Logger.Warn("queue full; submission refused", slog.Int64("queued", n), slog.Int64("limit", s.cfg.QueueLimit))
+		if n >= limit {
+			s.cfg.Logger.Warn("queue full; submission refused", slog.String("mode", string(mode)), slog.Int64("queued", n), slog.Int64("limit", limit))
 			c.Header("Retry-After", "10")
-			c.AbortWithStatusJSON(http.StatusServiceUnavailable, errorBody{Error: fmt.Sprintf("the queue is full (%d submissions waiting); try again shortly", n)})
+			c.AbortWithStatusJSON(http.StatusServiceUnavailable, errorBody{Error: fmt.Sprintf("the queue is full (%d %s waiting); try again shortly", n, what)})
 			return
 		}
 	}
@@ -342,6 +371,8 @@ func (s *server) createSubmission(c *gin.Context) {
 		Files:            req.Files,
 		Submitter:        req.Submitter,
 		CreatedAt:        s.cfg.Now().UTC(),
+		Mode:             mode,
+		Scratch:          req.Scratch,
 	}
 	stamp(&sub, p)
 	if key != "" {
@@ -367,7 +398,7 @@ func (s *server) createSubmission(c *gin.Context) {
 			return
 		}
 	}
-	s.cfg.Logger.Info("job queued", slog.String("submission", sub.ID), slog.String("challenge", sub.Challenge))
+	s.cfg.Logger.Info("job queued", slog.String("submission", sub.ID), slog.String("challenge", sub.Challenge), slog.String("mode", string(sub.Mode)))
 	s.accepted(c, sub, false)
 }
 
@@ -377,7 +408,7 @@ func (s *server) accepted(c *gin.Context, sub runner.Submission, replayed bool) 
 	if replayed {
 		c.Header("Idempotent-Replayed", "true")
 	}
-	c.JSON(http.StatusAccepted, SubmissionAccepted{ID: sub.ID, Status: runner.StatusQueued, Challenge: sub.Challenge, ChallengeVersion: sub.ChallengeVersion, Location: loc})
+	c.JSON(http.StatusAccepted, SubmissionAccepted{ID: sub.ID, Status: runner.StatusQueued, Challenge: sub.Challenge, ChallengeVersion: sub.ChallengeVersion, Location: loc, Mode: sub.Mode})
 }
 
 // replay answers a retried request with the submission its key created
@@ -425,12 +456,27 @@ func fingerprint(req SubmissionRequest) string {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	fmt.Fprintf(h, "%q\x00%q\x00", req.Challenge, req.Submitter)
+	fmt.Fprintf(h, "%q\x00%q\x00%q\x00%d\x00", req.Challenge, req.Submitter, req.Mode, len(req.Scratch))
+	io.WriteString(h, req.Scratch)
 	for _, n := range names {
 		fmt.Fprintf(h, "%q\x00%d\x00", n, len(req.Files[n]))
 		io.WriteString(h, req.Files[n])
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// submissionMode reads a request's mode: a scratch file only with a Run.
+func submissionMode(req SubmissionRequest) (runner.Mode, error) {
+	switch req.Mode {
+	case "", "submit":
+		if req.Scratch != "" {
+			return "", errorf(http.StatusBadRequest, "scratch tests go with a Run (\"mode\": \"run\"), never with a submission")
+		}
+		return runner.ModeSubmit, nil
+	case "run":
+		return runner.ModeRun, nil
+	}
+	return "", errorf(http.StatusBadRequest, "mode %q is not \"submit\" or \"run\"", req.Mode)
 }
 
 func (s *server) decodeSubmission(c *gin.Context) (SubmissionRequest, error) {

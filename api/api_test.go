@@ -85,9 +85,23 @@ func (f *fakeSubmissions) Watch(ctx context.Context, id string, _ runner.Status)
 }
 
 func (f *fakeSubmissions) QueueLength(context.Context) (int64, error) {
+	return f.count(runner.ModeSubmit)
+}
+
+func (f *fakeSubmissions) RunQueueLength(context.Context) (int64, error) {
+	return f.count(runner.ModeRun)
+}
+
+func (f *fakeSubmissions) count(mode runner.Mode) (int64, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return int64(len(f.created)), f.err
+	n := 0
+	for _, s := range f.created {
+		if s.Mode == mode {
+			n++
+		}
+	}
+	return int64(n), f.err
 }
 
 var _ api.Submissions = (*fakeSubmissions)(nil)

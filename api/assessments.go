@@ -263,6 +263,9 @@ type CandidateReport struct {
 	Invitation  access.Invitation   `json:"invitation"`
 	Challenges  []ChallengeReport   `json:"challenges"`
 	Submissions []SubmissionSummary `json:"submissions"`
+	// Runs are the candidate's Runs (the visible tests only): not
+	// attempts, never best or latest.
+	Runs []SubmissionSummary `json:"runs"`
 }
 
 // ChallengeReport is a candidate's standing at one challenge.
@@ -292,11 +295,13 @@ type SubmissionSummary struct {
 	RunMS     int64            `json:"run_ms,omitempty"`
 	CreatedAt time.Time        `json:"created_at"`
 	Tampering []runner.Finding `json:"tampering,omitempty"`
+	// Mode is "run" for a Run.
+	Mode runner.Mode `json:"mode,omitempty"`
 }
 
 // summarize is staff's summary of a submission.
 func summarize(st runner.State) SubmissionSummary {
-	out := SubmissionSummary{ID: st.Submission.ID, Challenge: st.Submission.Challenge, Status: st.Status, CreatedAt: st.Submission.CreatedAt}
+	out := SubmissionSummary{ID: st.Submission.ID, Challenge: st.Submission.Challenge, Status: st.Status, CreatedAt: st.Submission.CreatedAt, Mode: st.Submission.Mode}
 	if r := st.Result; r != nil {
 		out.Verdict, out.Passed, out.Total, out.RunMS, out.Tampering = r.Verdict, r.Passed, r.Total, r.RunMS, r.Tampering
 	}
@@ -307,7 +312,7 @@ func summarize(st runner.State) SubmissionSummary {
 // from the candidate's view so that it shows no more than that does.
 func candidateSummary(st runner.State) SubmissionSummary {
 	v := candidateView(st)
-	out := SubmissionSummary{ID: v.Submission.ID, Challenge: v.Submission.Challenge, Status: v.Status, CreatedAt: v.Submission.CreatedAt}
+	out := SubmissionSummary{ID: v.Submission.ID, Challenge: v.Submission.Challenge, Status: v.Status, CreatedAt: v.Submission.CreatedAt, Mode: v.Submission.Mode}
 	if r := v.Result; r != nil {
 		out.Verdict, out.Passed, out.Total, out.RunMS = r.Verdict, r.Passed, r.Total, r.RunMS
 	}
@@ -367,6 +372,18 @@ func (s *server) gather(ctx context.Context, inv access.Invitation, sum func(run
 	}
 	for i := range rep.Challenges {
 		byChallenge[rep.Challenges[i].Challenge] = &rep.Challenges[i]
+	}
+	runs, err := acc.InvitationRuns(ctx, inv.ID)
+	if err != nil {
+		return CandidateReport{}, unavailable(err)
+	}
+	rep.Runs = make([]SubmissionSummary, 0, len(runs))
+	for _, id := range runs {
+		st, err := s.cfg.Submissions.Get(ctx, id)
+		if err != nil {
+			return CandidateReport{}, unavailable(fmt.Errorf("report of invitation %s: %w", inv.ID, err))
+		}
+		rep.Runs = append(rep.Runs, sum(st))
 	}
 	for _, id := range ids {
 		st, err := s.cfg.Submissions.Get(ctx, id)

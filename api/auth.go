@@ -39,6 +39,8 @@ type Accounts interface {
 	Invitation(ctx context.Context, id string) (access.Invitation, error)
 	// InvitationSubmissions lists an invitation's submission ids, oldest first.
 	InvitationSubmissions(ctx context.Context, id string) ([]string, error)
+	// InvitationRuns lists an invitation's Runs' ids, oldest first.
+	InvitationRuns(ctx context.Context, id string) ([]string, error)
 	// Allow counts one event for who in the current fixed window of
 	// length per and reports whether it is within limit, and if not how
 	// long until the window ends.
@@ -291,7 +293,7 @@ func owns(p access.Principal, sub runner.Submission) bool {
 // submit to any challenge; a candidate only to the invitation's
 // challenges, before its deadline, within the rate limit. (The attempt
 // limit is checked by the store, atomically with the enqueue.)
-func (s *server) admit(c *gin.Context, p access.Principal, slug string) error {
+func (s *server) admit(c *gin.Context, p access.Principal, slug string, mode runner.Mode) error {
 	if p.Role.Staff() {
 		return nil
 	}
@@ -305,15 +307,21 @@ func (s *server) admit(c *gin.Context, p access.Principal, slug string) error {
 	if inv.Expired(s.cfg.Now()) {
 		return errorf(http.StatusForbidden, "your invitation expired at %s; no more submissions are accepted", inv.Deadline.UTC().Format(time.RFC3339))
 	}
-	if rl := s.cfg.RateLimit; rl.N > 0 && s.cfg.Accounts != nil {
-		ok, retry, err := s.cfg.Accounts.Allow(c.Request.Context(), "invitation:"+inv.ID, rl.N, rl.Per, s.cfg.Now())
+	// Runs are counted apart: a candidate trying code often must not use
+	// up the submissions' allowance, nor the other way round.
+	rl, who, what := s.cfg.RateLimit, "invitation:"+inv.ID, "submissions"
+	if mode == runner.ModeRun {
+		rl, who, what = s.cfg.RunRateLimit, "run:invitation:"+inv.ID, "Runs"
+	}
+	if rl.N > 0 && s.cfg.Accounts != nil {
+		ok, retry, err := s.cfg.Accounts.Allow(c.Request.Context(), who, rl.N, rl.Per, s.cfg.Now())
 		if err != nil {
 			return unavailable(err)
 		}
 		if !ok {
 			secs := int(retry.Round(time.Second) / time.Second)
 			c.Header("Retry-After", strconv.Itoa(max(1, secs)))
-			return errorf(http.StatusTooManyRequests, "too many submissions: at most %d per %s; try again in %ds", rl.N, rl.Per, max(1, secs))
+			return errorf(http.StatusTooManyRequests, "too many %s: at most %d per %s; try again in %ds", what, rl.N, rl.Per, max(1, secs))
 		}
 	}
 	return nil

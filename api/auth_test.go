@@ -61,15 +61,23 @@ type realServer struct {
 
 func newRealServer(t *testing.T, rl api.RateLimit) *realServer {
 	t.Helper()
+	return newRealServerWith(t, func(c *api.Config) { c.RateLimit = rl })
+}
+
+// newRealServerWith is newRealServer with its configuration changed by set.
+func newRealServerWith(t *testing.T, set func(*api.Config)) *realServer {
+	t.Helper()
 	url := testenv.Redis(t)
 	b, err := redis.New(context.Background(), redis.Config{URL: url})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close() })
-	h, err := api.New(api.Config{Catalog: twoChallenges(t), Submissions: b, Accounts: b, Deliveries: b, Regrades: b, AdminToken: testAdminToken,
-		RateLimit: rl, MaxWait: time.Second,
-		Metrics: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("m 1\n")) })})
+	cfg := api.Config{Catalog: twoChallenges(t), Submissions: b, Accounts: b, Deliveries: b, Regrades: b, AdminToken: testAdminToken,
+		MaxWait: time.Second,
+		Metrics: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("m 1\n")) })}
+	set(&cfg)
+	h, err := api.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

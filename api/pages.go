@@ -172,6 +172,8 @@ type candidatePageView struct {
 	HiddenTests  int
 	AttemptsLeft int // -1: no limit
 	Submissions  []SubmissionSummary
+	// Runs are the candidate's Runs of this challenge, the latest first.
+	Runs []SubmissionSummary
 }
 
 // candidatePage is /i/TOKEN: the path holds the invitation's token. It
@@ -242,6 +244,11 @@ func (s *server) candidatePage(c *gin.Context) {
 	for i := len(rep.Submissions) - 1; i >= 0; i-- {
 		if rep.Submissions[i].Challenge == selected {
 			view.Submissions = append(view.Submissions, rep.Submissions[i])
+		}
+	}
+	for i := len(rep.Runs) - 1; i >= 0 && len(view.Runs) < 20; i-- {
+		if rep.Runs[i].Challenge == selected {
+			view.Runs = append(view.Runs, rep.Runs[i])
 		}
 	}
 	setCookie(c, cookieCandidate, tok, 0)

@@ -30,6 +30,10 @@ type CandidateResult struct {
 	// was not measured (results recorded before it was).
 	RunMS      int64     `json:"run_ms"`
 	FinishedAt time.Time `json:"finished_at"`
+	// Mode is "run" for a Run (the visible tests only: never a verdict
+	// that counts), and Scratch its own tests' lines.
+	Mode    runner.Mode         `json:"mode,omitempty"`
+	Scratch []runner.TestResult `json:"scratch,omitempty"`
 }
 
 // HiddenCounts summarises the hidden tests for a candidate.
@@ -59,6 +63,7 @@ func candidateView(st runner.State) CandidateState {
 		Verdict: runner.CandidateVerdict(r.Verdict), Reason: candidateReason(r), Passed: r.Passed, Total: r.Total,
 		Tests: []runner.TestResult{}, Output: r.Output, OutputTruncated: r.OutputTruncated,
 		ChallengeVersion: r.ChallengeVersion, QueuedMS: r.QueuedMS, RunMS: r.VisibleRunMS, FinishedAt: r.FinishedAt,
+		Mode: r.Mode, Scratch: r.Scratch,
 	}
 	for _, t := range r.Tests {
 		if t.Hidden {

@@ -109,6 +109,10 @@ type RunSpec struct {
 	// Canaries says how many canaries the hidden phase gets (see
 	// CanaryPolicy).
 	Canaries CanaryPolicy
+	// Scratch, for a Run (no Hidden), is the candidate's own test file:
+	// written after the visible phase and run in a phase of its own,
+	// PhaseScratch, whose results never count.
+	Scratch []File
 }
 
 // CanaryPolicy sizes a run's canaries. A forgery that reads the hidden
@@ -129,6 +133,7 @@ type CanaryPolicy struct {
 // Phase names.
 const (
 	PhaseVisible = "visible"
+	PhaseScratch = "scratch"
 	PhaseHidden  = "hidden"
 )
 

@@ -2,11 +2,13 @@ package runner
 
 import "time"
 
-// Lanes of the queue. Workers always take a live job before a regrade
-// job, so a regrade of thousands never makes a candidate wait for more
-// than the jobs already running.
+// Lanes of the queue, in the order workers serve them: a live job before a
+// Run, a Run before a regrade job, so that a flood of Runs or a regrade of
+// thousands never makes a submission wait for more than the jobs already
+// running.
 const (
 	LaneLive    = ""        // candidates' and staff's own submissions
+	LaneRun     = "run"     // Runs: the visible tests only, not an attempt
 	LaneRegrade = "regrade" // copies made by a regrade
 )
 

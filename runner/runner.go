@@ -87,7 +87,30 @@ type Submission struct {
 	CreatedAt   time.Time `json:"created_at"`
 	// Regrade is set on a regrade's copy of an earlier submission.
 	Regrade *RegradeRef `json:"regrade,omitempty"`
+	// Mode is ModeRun for a Run: the visible tests only, with the
+	// candidate's own Scratch tests beside them; not an attempt and never
+	// a verdict that counts. "" is a submission.
+	Mode Mode `json:"mode,omitempty"`
+	// Scratch is a Run's test file of the candidate's own (pytest source),
+	// run beside the visible tests as tests/scratch/test_scratch.py.
+	Scratch string `json:"scratch,omitempty"`
 }
+
+// Mode says what a submission asks for.
+type Mode string
+
+// The modes.
+const (
+	ModeSubmit Mode = ""    // every test, visible and hidden: an attempt
+	ModeRun    Mode = "run" // the visible tests (and the scratch file) only
+)
+
+// ScratchPath is where a Run's scratch test file goes in the sandbox, and
+// ScratchPrefix the prefix of its tests' ids.
+const (
+	ScratchPath   = "tests/scratch/test_scratch.py"
+	ScratchPrefix = "tests.scratch."
+)
 
 // Outcome is how one test ended.
 type Outcome string
@@ -151,6 +174,11 @@ type Result struct {
 	DeadLettered bool `json:"dead_lettered,omitempty"`
 	// Regrade is copied from the submission: the result of a regrade's copy.
 	Regrade *RegradeRef `json:"regrade,omitempty"`
+	// Mode is copied from the submission: ModeRun for a Run's result.
+	Mode Mode `json:"mode,omitempty"`
+	// Scratch is a Run's own tests' lines (they never count: not in Tests,
+	// Passed or Total).
+	Scratch []TestResult `json:"scratch,omitempty"`
 }
 
 // State is everything known about a submission right now.

@@ -240,6 +240,13 @@ func (w *Worker) Process(ctx context.Context, job Job) error {
 		res.Verdict, res.Reason = VerdictRejected, err.Error()
 		return w.record(ctx, log, job, sub, res)
 	}
+	expected := suite.Expected
+	var scratch []File
+	if sub.Mode == ModeRun {
+		// The visible tests only: nothing of the hidden ones is sent.
+		parts := RunPartsOf(suite, sub)
+		hidden, expected, scratch = nil, parts.Expected, parts.Scratch
+	}
 
 	if err := w.cfg.Store.MarkRunning(ctx, sub.ID, w.cfg.ID, started); err != nil {
 		return fmt.Errorf("mark running: %w", err)
@@ -253,7 +260,7 @@ func (w *Worker) Process(ctx context.Context, job Job) error {
 		w.keepClaim(runCtx, stopExtending, log, job)
 	}()
 	run, err := w.cfg.Sandbox.Run(runCtx, RunSpec{ID: sub.ID, Files: files, Hidden: hidden, Entry: suite.Entry, Limits: suite.Limits, Image: suite.Image, HiddenPrograms: suite.HiddenPrograms,
-		Canaries: CanaryPolicy{CostMS: suite.ReferenceMS}})
+		Canaries: CanaryPolicy{CostMS: suite.ReferenceMS}, Scratch: scratch})
 	lost := context.Cause(runCtx)
 	stopExtending(nil)
 	<-extended
@@ -265,7 +272,11 @@ func (w *Worker) Process(ctx context.Context, job Job) error {
 	}
 
 	res.Flags = Flags(sub.Files)
-	g := Grade(suite.Expected, run)
+	var scratchOutput string
+	if sub.Mode == ModeRun {
+		run, res.Scratch, scratchOutput = SplitScratch(run)
+	}
+	g := Grade(expected, run)
 	res.Verdict, res.Reason, res.Passed, res.Total, res.Tests = g.Verdict, g.Reason, g.Passed, g.Total, g.Tests
 	res.Tampering = g.Findings
 	if g.Detail != g.Reason {
@@ -278,6 +289,9 @@ func (w *Worker) Process(ctx context.Context, job Job) error {
 			res.Output, res.OutputTruncated = string(ph.Output), ph.OutputTruncated
 		}
 	}
+	if scratchOutput != "" {
+		res.Output += "\n--- your tests (" + ScratchPath + ") ---\n" + scratchOutput
+	}
 	res.RunMS = run.Duration.Milliseconds()
 	res.VisibleRunMS = run.VisibleDuration.Milliseconds()
 	res.PeakMemoryBytes = run.PeakMemoryBytes
@@ -289,6 +303,7 @@ func (w *Worker) Process(ctx context.Context, job Job) error {
 func (w *Worker) record(ctx context.Context, log *slog.Logger, job Job, sub Submission, res Result) error {
 	res.FinishedAt = w.cfg.Now()
 	res.Regrade = sub.Regrade
+	res.Mode = sub.Mode
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	saved, err := w.cfg.Store.SaveResult(sctx, res)

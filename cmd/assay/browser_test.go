@@ -135,6 +135,7 @@ func TestBrowserCandidateAndInterviewer(t *testing.T) {
 	app.api(t, iv.Token, "POST", "/api/v1/assessments/"+asm.ID+"/invitations", map[string]any{"candidate": "Ada Lovelace", "email": "ada@example.com"}, 201, &inv)
 
 	editor := chromedp.CSS(`textarea.editor[data-file="solution.py"]`)
+	var press func(button, source string) (verdict, trail string)
 	// text reads an element's text now (no waiting): "" when it is absent.
 	text := func(sel string) string {
 		t.Helper()
@@ -147,17 +148,21 @@ func TestBrowserCandidateAndInterviewer(t *testing.T) {
 	}
 	submit := func(source string) (verdict, trail string) {
 		t.Helper()
+		return press("submit", source)
+	}
+	press = func(button, source string) (verdict, trail string) {
+		t.Helper()
 		// The button is enabled again once the previous result is shown;
 		// then a click in the page itself (a pointer click at the button's
 		// coordinates was once lost while the result box was laid out, and
 		// the previous verdict was read as this one's).
-		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!document.getElementById("submit").disabled`, chromedp.WithPollingTimeout(time.Minute))); err != nil {
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!document.getElementById("`+button+`").disabled`, chromedp.WithPollingTimeout(time.Minute))); err != nil {
 			t.Fatalf("wait for the submit button: %v", err)
 		}
 		if err := chromedp.Do(ctx, chromedp.SetValue(editor, source)); err != nil {
 			t.Fatalf("edit in the browser: %v", err)
 		}
-		cleared, cerr := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("submit").click(), document.getElementById("verdict").textContent === ""`))
+		cleared, cerr := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("`+button+`").click(), document.getElementById("verdict").textContent === ""`))
 		if cerr != nil || !cleared {
 			t.Fatalf("submit in the browser: the click did not start a submission (%v)", cerr)
 		}
@@ -186,7 +191,27 @@ func TestBrowserCandidateAndInterviewer(t *testing.T) {
 	}
 	screenshot(t, ctx, dir, "1-candidate-start")
 
-	verdict, trail := submit(string(ch.Reference["solution.py"]))
+	// A Run of a broken solution with a test of one's own: the visible
+	// tests' results and the scratch test's, no hidden count, no attempt
+	// spent.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("scratch-box").open = true`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS("#scratch"), "from solution import retry\n\ndef test_mine():\n    assert callable(retry)\n")); err != nil {
+		t.Fatal(err)
+	}
+	verdict, trail := press("run", string(ch.Bad["no_wraps"]["solution.py"]))
+	screenshot(t, ctx, dir, "1b-candidate-run")
+	if verdict != "Run: failed" || !strings.Contains(text("#tests tr.outcome-failed"), "test_keeps_name_doc_and_wrapped") ||
+		!strings.Contains(text("#scratch-tests"), "test_mine") || !strings.Contains(text("#hidden-count"), "does not run the hidden tests") {
+		t.Errorf("run: verdict %q, progress %q, failed %q, scratch %q, hidden %q, error %q", verdict, trail,
+			text("#tests tr.outcome-failed"), text("#scratch-tests"), text("#hidden-count"), text("#error"))
+	}
+	if left := text("#attempts-left"); left != "5" {
+		t.Errorf("attempts left after a Run: %q; want 5", left)
+	}
+
+	verdict, trail = submit(string(ch.Reference["solution.py"]))
 	hidden := text("#hidden-count")
 	if verdict != "passed" || !strings.Contains(trail, "Done") || !strings.Contains(hidden, "Hidden tests:") {
 		t.Errorf("reference: verdict %q, progress %q, hidden %q", verdict, trail, hidden)
@@ -209,10 +234,14 @@ func TestBrowserCandidateAndInterviewer(t *testing.T) {
 	// The interviewer: sign in, the assessment, the broken submission.
 	var rep struct {
 		Submissions []struct{ ID, Verdict string } `json:"submissions"`
+		Runs        []struct{ ID, Verdict string } `json:"runs"`
 	}
 	app.api(t, iv.Token, "GET", "/api/v1/invitations/"+inv.ID, nil, 200, &rep)
+	if len(rep.Runs) != 1 || rep.Runs[0].Verdict != "failed" {
+		t.Errorf("invitation's Runs: %+v; want the one failed Run", rep.Runs)
+	}
 	if len(rep.Submissions) != 2 {
-		t.Fatalf("invitation has %d submissions; want 2", len(rep.Submissions))
+		t.Fatalf("invitation has %d submissions; want 2 (a Run is not one)", len(rep.Submissions))
 	}
 	broken := rep.Submissions[1].ID
 	err = chromedp.Do(ctx,

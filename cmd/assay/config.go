@@ -45,6 +45,8 @@ type Config struct {
 	MaxPids       int64
 	AdminToken    string
 	RateLimit     api.RateLimit
+	RunRateLimit  api.RateLimit
+	RunQueueLimit int64
 	LogFormat     string
 	LogLevel      string
 }
@@ -155,6 +157,12 @@ func settings() []setting {
 			c.RateLimit = rl
 			return err
 		}},
+		{"ASSAY_RUN_RATE_LIMIT", "run-rate-limit", "30/1m", "Runs (the visible tests only, not an attempt) one candidate may make per window, N/DURATION, counted apart from submissions; off = no limit", func(c *Config, v string) error {
+			rl, err := api.ParseRateLimit(v)
+			c.RunRateLimit = rl
+			return err
+		}},
+		{"ASSAY_RUN_QUEUE_LIMIT", "run-queue-limit", "10000", "refuse new Runs (503, Retry-After) while this many Runs are queued or running; 0 = no limit", atLeast(0, func(c *Config) *int64 { return &c.RunQueueLimit })},
 		{"ASSAY_LOG_FORMAT", "log-format", "json", "log format: json or text", func(c *Config, v string) error {
 			if v != "json" && v != "text" {
 				return fmt.Errorf("%q is not json or text", v)

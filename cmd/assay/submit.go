@@ -24,7 +24,7 @@ import (
 	"assay/runner"
 )
 
-const submitUsage = "usage: assay submit --challenge SLUG [--server URL] [--token TOKEN] [--idempotency-key KEY] [--json] FILE..."
+const submitUsage = "usage: assay submit --challenge SLUG [--run [--scratch TESTFILE]] [--server URL] [--token TOKEN] [--idempotency-key KEY] [--json] FILE..."
 
 // maxSubmitFileBytes is the server's default bound on one submitted file;
 // a bigger file is refused here, before any request.
@@ -44,6 +44,8 @@ type submitOptions struct {
 	json      bool
 	retries   int
 	timeout   time.Duration
+	run       bool
+	scratch   string
 }
 
 // submitCommand is `assay submit`: it submits files to a challenge, shows
@@ -57,6 +59,8 @@ func submitCommand(ctx context.Context, args []string, getenv func(string) strin
 	fset.StringVar(&o.challenge, "challenge", "", "the challenge's slug (required)")
 	fset.StringVar(&o.key, "idempotency-key", "", "the submission's Idempotency-Key (default: a new random one); the same key and files never make a second submission")
 	fset.BoolVar(&o.json, "json", false, "print the final state as JSON instead of the table")
+	fset.BoolVar(&o.run, "run", false, "a Run: the visible tests only; not an attempt, and its verdict never counts")
+	fset.StringVar(&o.scratch, "scratch", "", "with --run: a pytest file of your own tests, run after the visible tests (they never count)")
 	fset.IntVar(&o.retries, "retries", 3, "times to retry when the server is busy (429 or 503 with Retry-After), with the same Idempotency-Key")
 	fset.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up waiting for the verdict after this long (0: never)")
 	fset.Usage = func() {
@@ -74,10 +78,22 @@ func submitCommand(ctx context.Context, args []string, getenv func(string) strin
 		return fmt.Errorf("name the files to submit\n%s", submitUsage)
 	case o.retries < 0 || o.timeout < 0:
 		return errors.New("--retries and --timeout may not be negative")
+	case o.scratch != "" && !o.run:
+		return fmt.Errorf("--scratch goes with --run: your own tests never run in a submission\n%s", submitUsage)
 	}
 	files, err := readSubmissionFiles(paths, maxSubmitFileBytes)
 	if err != nil {
 		return err
+	}
+	scratch := ""
+	if o.scratch != "" {
+		one, err := readSubmissionFiles([]string{o.scratch}, maxSubmitFileBytes)
+		if err != nil {
+			return fmt.Errorf("--scratch: %w", err)
+		}
+		for _, v := range one {
+			scratch = v
+		}
 	}
 	c, err := o.client(getenv)
 	if err != nil {
@@ -92,7 +108,7 @@ func submitCommand(ctx context.Context, args []string, getenv func(string) strin
 		defer cancel()
 	}
 	prog := &submitProgress{w: stderr, start: time.Now()}
-	acc, err := c.createSubmission(ctx, runSubmission{challenge: o.challenge, files: files, key: o.key, retries: o.retries}, prog)
+	acc, err := c.createSubmission(ctx, runSubmission{challenge: o.challenge, files: files, key: o.key, retries: o.retries, run: o.run, scratch: scratch}, prog)
 	if err != nil {
 		return timedOut(ctx, err, o.timeout)
 	}
@@ -115,8 +131,12 @@ func submitCommand(ctx context.Context, args []string, getenv func(string) strin
 	} else if err := printResult(stdout, st); err != nil {
 		return fmt.Errorf("write the result: %w", err)
 	}
+	what := "submission"
+	if o.run {
+		what = "run"
+	}
 	if st.Result.Verdict != string(runner.VerdictPassed) {
-		return exitFailure("submission %s: verdict %s", acc.ID, st.Result.Verdict)
+		return exitFailure("%s %s: verdict %s", what, acc.ID, st.Result.Verdict)
 	}
 	return nil
 }
@@ -188,6 +208,8 @@ type runSubmission struct {
 	files     map[string]string
 	key       string
 	retries   int
+	run       bool   // a Run: the visible tests only
+	scratch   string // a Run's own tests
 }
 
 // submitAccepted is the server's 202 answer.
@@ -201,7 +223,14 @@ type submitAccepted struct {
 // Retry-After) is retried up to s.retries times, as it asks, with the same
 // Idempotency-Key: a retry never makes a second submission.
 func (c *apiClient) createSubmission(ctx context.Context, s runSubmission, prog *submitProgress) (submitAccepted, error) {
-	body, err := json.Marshal(map[string]any{"challenge": s.challenge, "files": s.files})
+	req := map[string]any{"challenge": s.challenge, "files": s.files}
+	if s.run {
+		req["mode"] = "run"
+		if s.scratch != "" {
+			req["scratch"] = s.scratch
+		}
+	}
+	body, err := json.Marshal(req)
 	if err != nil {
 		return submitAccepted{}, fmt.Errorf("encode the submission: %w", err)
 	}
@@ -230,7 +259,11 @@ func (c *apiClient) createSubmission(ctx context.Context, s runSubmission, prog 
 			if resp.Header.Get("Idempotent-Replayed") == "true" {
 				replayed = " (the server had it already: same Idempotency-Key and files)"
 			}
-			prog.printf("submitted %s to %s, version %s%s", acc.ID, acc.Challenge, acc.ChallengeVersion, replayed)
+			what := "submitted"
+			if s.run {
+				what = "run (visible tests only, not an attempt)"
+			}
+			prog.printf("%s %s to %s, version %s%s", what, acc.ID, acc.Challenge, acc.ChallengeVersion, replayed)
 			return acc, nil
 		}
 		e := answerError(resp, answer)
@@ -271,6 +304,9 @@ type submissionResult struct {
 	Output    string           `json:"output,omitempty"`
 	RunMS     int64            `json:"run_ms"`
 	QueuedMS  int64            `json:"queued_ms"`
+	// Mode and Scratch: a Run's (see api.CandidateResult).
+	Mode    string    `json:"mode,omitempty"`
+	Scratch []testRow `json:"scratch,omitempty"`
 }
 
 type hiddenCounts struct {
@@ -496,7 +532,19 @@ func printResult(w io.Writer, st submissionState) error {
 			fmt.Fprintf(&buf, "output (last lines):\n%s\n", tail)
 		}
 	}
-	if r.Hidden != nil && r.Hidden.Total > 0 {
+	if len(r.Scratch) > 0 {
+		tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "YOUR TEST\tOUTCOME\tMS\tMESSAGE")
+		for _, t := range r.Scratch {
+			fmt.Fprintf(tw, "%s\t%s\t%.1f\t%s\n", t.ID, t.Outcome, t.DurationMS, firstLineOf(t.Message, 120))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	if r.Mode == string(runner.ModeRun) {
+		fmt.Fprintln(&buf, "a Run: the hidden tests did not run, and it was not an attempt")
+	} else if r.Hidden != nil && r.Hidden.Total > 0 {
 		fmt.Fprintf(&buf, "hidden tests: %d of %d passed\n", r.Hidden.Passed, r.Hidden.Total)
 	}
 	for _, f := range r.Tampering {

@@ -176,6 +176,8 @@ func TestSubmitRefusesBadArgumentsBeforeAnyRequest(t *testing.T) {
 		{[]string{"--challenge", "decorators", latin1}, "not UTF-8"},
 		{[]string{"--challenge", "decorators", good, other}, "both named solution.py"},
 		{[]string{"--challenge", "decorators", "--retries", "-1", good}, "negative"},
+		{[]string{"--challenge", "decorators", "--scratch", good, good}, "--scratch goes with --run"},
+		{[]string{"--challenge", "decorators", "--run", "--scratch", big, good}, "at most 262144 bytes"},
 		{[]string{"--challenge", "decorators", "--bogus", good}, "not defined"},
 		{[]string{"--challenge", "decorators", "--server", "ftp://x", good}, "http:// or https://"},
 	} {
@@ -485,6 +487,22 @@ func TestSubmitAgainstARealServer(t *testing.T) {
 	// The first status seen may be running already: a worker is that quick.
 	if !strings.Contains(stderr, "submitted ") || !strings.Contains(stderr, "done: passed") {
 		t.Errorf("progress:\n%s", stderr)
+	}
+
+	// A Run of the reference with tests of one's own: the visible tests
+	// and the scratch ones, nothing of the hidden tests, exit 0.
+	mine := filepath.Join(dir, "test_mine.py")
+	os.WriteFile(mine, []byte("from solution import *\n\ndef test_mine():\n    assert True\n\ndef test_mine_fails():\n    assert 1 == 2\n"), 0o644)
+	stdout, stderr, err = runClient(t, env, "submit", "--challenge", "decorators", "--run", "--scratch", mine, ref)
+	t.Logf("assay submit --run, the reference:\n%s%s", stderr, stdout)
+	wantExit(t, err, 0)
+	for _, want := range []string{"YOUR TEST", "tests.scratch.test_scratch::test_mine ", "tests.scratch.test_scratch::test_mine_fails", "a Run: the hidden tests did not run", "run (visible tests only, not an attempt)"} {
+		if !strings.Contains(stdout+stderr, want) {
+			t.Errorf("the Run's output lacks %q", want)
+		}
+	}
+	if strings.Contains(stdout, "tests.hidden.") {
+		t.Errorf("a Run shows hidden tests:\n%s", stdout)
 	}
 
 	// The built binary, as a script would run it: a known-bad solution

@@ -96,3 +96,17 @@ func TestInputCarriesTheCanaryPolicyWithTheHiddenTests(t *testing.T) {
 		t.Errorf("hidden part's canaries: %+v", hidden.Canaries)
 	}
 }
+
+// A scratch file (a Run's own tests, trusted as tests) never goes with
+// hidden tests.
+func TestInputRefusesScratchTestsWithHiddenTests(t *testing.T) {
+	spec := runner.RunSpec{ID: "x", Hidden: []runner.File{{Path: "tests/hidden/test_h.py"}}, Scratch: []runner.File{{Path: runner.ScratchPath}}}
+	if _, err := input(spec, "nonce"); err == nil {
+		t.Fatal("scratch tests were sent with hidden tests")
+	}
+	spec.Hidden = nil
+	in, err := input(spec, "nonce")
+	if err != nil || !bytes.Contains(in, []byte(`"scratch":{"tests/scratch/test_scratch.py"`)) {
+		t.Fatalf("a Run's input: %v\n%s", err, in)
+	}
+}

@@ -214,6 +214,9 @@ type request struct {
 	OutputCap   int64             `json:"output_cap"`
 	// HiddenPrograms: trusted code may start programs in the hidden phase.
 	HiddenPrograms bool `json:"hidden_programs"`
+	// Scratch: a Run's own test file, run in a phase of its own after the
+	// visible one (never with hidden tests).
+	Scratch map[string]string `json:"scratch,omitempty"`
 }
 
 // hiddenPart comes after the visible phase. The canaries' policy is in it
@@ -278,6 +281,13 @@ func encode(files []runner.File) map[string]string {
 // and its bytes: the request, the hidden tests, and the nonce, which the
 // harness reads only after every phase has ended.
 func input(spec runner.RunSpec, nonce string) ([]byte, error) {
+	var scratch map[string]string
+	if len(spec.Scratch) > 0 {
+		if len(spec.Hidden) > 0 {
+			return nil, errors.New("a run with scratch tests has no hidden tests")
+		}
+		scratch = encode(spec.Scratch)
+	}
 	req, err := json.Marshal(request{
 		Files:          encode(spec.Files),
 		Entry:          spec.Entry,
@@ -286,6 +296,7 @@ func input(spec runner.RunSpec, nonce string) ([]byte, error) {
 		OutputKeep:     spec.Limits.OutputBytes,
 		OutputCap:      8 << 20,
 		HiddenPrograms: spec.HiddenPrograms,
+		Scratch:        scratch,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("encode request: %w", err)

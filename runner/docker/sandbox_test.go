@@ -2,6 +2,7 @@ package docker_test
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -333,4 +334,57 @@ func reports(r runner.RunResult, h runner.PhaseResult, own string) bool {
 		}
 	}
 	return false
+}
+
+// A Run: no hidden phase (nothing of it is sent), and the candidate's own
+// scratch tests in a phase of their own after the visible one, with the
+// challenge's solution importable and their failures reported.
+func TestARunRunsScratchTestsAndNoHiddenPhase(t *testing.T) {
+	for _, rt := range testenv.Runtimes(t) {
+		t.Run(testenv.RuntimeName(rt), func(t *testing.T) {
+			sb := newSandbox(t, rt)
+			s := spec("run-scratch-"+testenv.RuntimeName(rt), "def add(a, b):\n    return a + b\n", limits())
+			s.Hidden = nil
+			s.Scratch = []runner.File{{Path: runner.ScratchPath, Data: []byte(
+				"import os\nfrom solution import add\n\n" +
+					"def test_mine():\n    assert add(2, 2) == 4\n\n" +
+					"def test_wrong():\n    assert add(2, 2) == 5\n\n" +
+					"def test_no_hidden_tests_here():\n    assert not os.path.exists('tests/hidden')\n")}}
+			r, err := sb.Run(context.Background(), s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			names := []string{}
+			for _, ph := range r.Phases {
+				names = append(names, ph.Name)
+			}
+			if strings.Join(names, ",") != "visible,scratch" {
+				t.Fatalf("phases %v; want visible, scratch", names)
+			}
+			v, sc := phase(t, r, runner.PhaseVisible), phase(t, r, runner.PhaseScratch)
+			if v.ExitCode != 0 || strings.Contains(string(v.Report), "scratch") {
+				t.Errorf("visible: exit %d, report %s", v.ExitCode, v.Report)
+			}
+			cases, err := runner.ParseJUnit(sc.Report)
+			if err != nil {
+				t.Fatalf("scratch report: %v\n%s", err, sc.Output)
+			}
+			got := map[string]runner.Outcome{}
+			for _, c := range cases {
+				got[c.ID] = c.Outcome
+			}
+			want := map[string]runner.Outcome{
+				"tests.scratch.test_scratch::test_mine":                 runner.OutcomePassed,
+				"tests.scratch.test_scratch::test_wrong":                runner.OutcomeFailed,
+				"tests.scratch.test_scratch::test_no_hidden_tests_here": runner.OutcomePassed,
+			}
+			if !reflect.DeepEqual(got, want) || sc.ExitCode != 1 {
+				t.Errorf("scratch: exit %d, outcomes %v; want %v\n%s", sc.ExitCode, got, want, sc.Output)
+			}
+			if len(v.Findings)+len(sc.Findings) > 0 {
+				t.Errorf("findings in an honest Run: %v %v", v.Findings, sc.Findings)
+			}
+			assertGone(t, sb, s.ID)
+		})
+	}
 }

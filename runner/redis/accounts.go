@@ -218,6 +218,15 @@ func (b *Broker) InvitationSubmissions(ctx context.Context, id string) ([]string
 	return ids, nil
 }
 
+// InvitationRuns lists the ids of an invitation's Runs, oldest first.
+func (b *Broker) InvitationRuns(ctx context.Context, id string) ([]string, error) {
+	ids, err := b.rdb.LRange(ctx, b.keys.invitationRuns(id), 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("runs of invitation %s: %w", id, err)
+	}
+	return ids, nil
+}
+
 // allowLua counts one event in a fixed window and reports whether it is
 // within the limit.
 //

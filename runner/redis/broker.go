@@ -188,7 +188,14 @@ func (b *Broker) create(ctx context.Context, s runner.Submission, key, fingerpri
 		idemKey = b.keys.idempotency(key)
 	}
 	attemptsKey, listKey, limit := "", "", 0
-	if s.Invitation != "" {
+	queue, challengeKey := b.keys.queue(), b.keys.challengeSubmissions(s.Challenge)
+	if s.Mode == runner.ModeRun {
+		// A Run: its own lane, not an attempt, never regraded.
+		queue, challengeKey = b.keys.lane(runner.LaneRun), ""
+		if s.Invitation != "" {
+			listKey = b.keys.invitationRuns(s.Invitation)
+		}
+	} else if s.Invitation != "" {
 		inv, err := b.Invitation(ctx, s.Invitation)
 		if err != nil {
 			return "", fmt.Errorf("enqueue %s: %w", s.ID, err)
@@ -196,7 +203,7 @@ func (b *Broker) create(ctx context.Context, s runner.Submission, key, fingerpri
 		attemptsKey, listKey, limit = b.keys.invitationAttempts(s.Invitation), b.keys.invitationSubmissions(s.Invitation), inv.AttemptLimit
 	}
 	reply, err := b.createScript.Run(ctx, b.rdb,
-		[]string{b.keys.submission(s.ID), b.keys.state(s.ID), b.keys.queue(), idemKey, attemptsKey, listKey, b.keys.challengeSubmissions(s.Challenge)},
+		[]string{b.keys.submission(s.ID), b.keys.state(s.ID), queue, idemKey, attemptsKey, listKey, challengeKey},
 		data, s.ID, string(runner.StatusQueued), fingerprint+" "+s.ID, int64(IdempotencyTTL/time.Second), s.Challenge, limit,
 	).Slice()
 	if err != nil {
@@ -277,6 +284,15 @@ func (b *Broker) QueueLength(ctx context.Context) (int64, error) {
 	n, err := b.rdb.XLen(ctx, b.keys.queue()).Result()
 	if err != nil {
 		return 0, fmt.Errorf("queue length: %w", err)
+	}
+	return n, nil
+}
+
+// RunQueueLength returns how many Runs are queued or running.
+func (b *Broker) RunQueueLength(ctx context.Context) (int64, error) {
+	n, err := b.rdb.XLen(ctx, b.keys.lane(runner.LaneRun)).Result()
+	if err != nil {
+		return 0, fmt.Errorf("run queue length: %w", err)
 	}
 	return n, nil
 }

@@ -14,9 +14,11 @@ import (
 //	                                     Consumer group "workers"; consumers are worker names.
 //	                                     An entry stays (pending, owned by one worker) until Ack,
 //	                                     which XACKs and XDELs it, so XLEN = jobs not yet acked.
+//	{prefix}:queue:run          stream   the same for Runs (lane "run", same group): workers take
+//	                                     from it only when {prefix}:queue has nothing for them.
 //	{prefix}:queue:regrade      stream   the same for the copies a regrade makes (lane "regrade",
-//	                                     same group): workers take from it only when {prefix}:queue
-//	                                     has nothing for them.
+//	                                     same group): workers take from it only when the lanes
+//	                                     above have nothing for them.
 //	{prefix}:submission:{id}    string   JSON of runner.Submission; written once by Create.
 //	{prefix}:state:{id}         hash     status (queued|running|done), worker, started_at
 //	                                     (RFC 3339, UTC); written by Create, MarkRunning, SaveResult.
@@ -51,6 +53,8 @@ import (
 //	                                                  Create's script, atomically with the enqueue.
 //	{prefix}:invitation:{id}:submissions      list    the invitation's submission ids, oldest first
 //	                                                  (pushed by the same script).
+//	{prefix}:invitation:{id}:runs             list    the invitation's Runs' ids, oldest first (the
+//	                                                  same script; a Run is not an attempt).
 //	{prefix}:ratelimit:{who}:{window}         string  submissions by one principal in one fixed window;
 //	                                                  expires with the window (Allow).
 //
@@ -90,7 +94,7 @@ import (
 const group = "workers"
 
 // lanes lists the queue's lanes in the order workers serve them.
-func lanes() [2]string { return [2]string{runner.LaneLive, runner.LaneRegrade} }
+func lanes() [3]string { return [3]string{runner.LaneLive, runner.LaneRun, runner.LaneRegrade} }
 
 // Field names of the queue entries and the state hash.
 const (
@@ -111,6 +115,9 @@ func (k keys) lane(lane string) string {
 	return k.prefix + ":queue:" + lane
 }
 func (k keys) submission(id string) string { return k.prefix + ":submission:" + id }
+func (k keys) invitationRuns(id string) string {
+	return k.prefix + ":invitation:" + id + ":runs"
+}
 func (k keys) state(id string) string      { return k.prefix + ":state:" + id }
 func (k keys) result(id string) string     { return k.prefix + ":result:" + id }
 func (k keys) events(id string) string     { return k.prefix + ":events:" + id }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -227,8 +228,10 @@ func (b *Broker) wait(ctx context.Context, conn *goredis.Conn, worker string) (r
 	for _, s := range streams {
 		for _, msg := range s.Messages {
 			lane := runner.LaneLive
-			if s.Stream != b.keys.queue() {
-				lane = runner.LaneRegrade
+			for _, l := range order {
+				if s.Stream == b.keys.lane(l) {
+					lane = l
+				}
 			}
 			job, ok, err := b.job(ctx, lane, msg, 1)
 			if err != nil {
@@ -242,11 +245,11 @@ func (b *Broker) wait(ctx context.Context, conn *goredis.Conn, worker string) (r
 	if len(got) == 0 {
 		return runner.Job{}, false, nil
 	}
+	rank := func(lane string) int { return slices.Index(order[:], lane) }
 	best := 0
 	for i, j := range got {
-		if j.Lane == runner.LaneLive {
+		if rank(j.Lane) < rank(got[best].Lane) {
 			best = i
-			break
 		}
 	}
 	for i, j := range got {

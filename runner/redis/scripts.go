@@ -11,9 +11,11 @@ package redis
 // the request's idempotency key was seen before, or (for a candidate's
 // submission) the invitation's attempts at the challenge are used up.
 //
-//	KEYS: submission, state, queue, idempotency key ('' key name when none),
-//	      the invitation's attempts hash and submissions list ('' when the
-//	      submission has no invitation), the challenge's submissions list
+//	KEYS: submission, state, queue (the submission's lane), idempotency key
+//	      ('' key name when none), the invitation's attempts hash ('' when
+//	      the submission has no invitation, or is a Run: not an attempt),
+//	      the invitation's submissions or Runs list ('' when none), the
+//	      challenge's submissions list ('' for a Run)
 //	ARGV: submission JSON, id, status "queued", idempotency record
 //	      ("<fingerprint> <id>"), its time to live in seconds, challenge,
 //	      attempt limit (0: none)
@@ -37,10 +39,14 @@ if KEYS[5] ~= '' then
 		return {3}
 	end
 	redis.call('HINCRBY', KEYS[5], ARGV[6], 1)
+end
+if KEYS[6] ~= '' then
 	redis.call('RPUSH', KEYS[6], ARGV[2])
 end
 redis.call('XADD', KEYS[3], '*', 'id', ARGV[2])
-redis.call('RPUSH', KEYS[7], ARGV[2])
+if KEYS[7] ~= '' then
+	redis.call('RPUSH', KEYS[7], ARGV[2])
+end
 redis.call('SET', KEYS[1], ARGV[1])
 redis.call('HSET', KEYS[2], 'status', ARGV[3])
 if KEYS[4] ~= '' then
@@ -77,9 +83,10 @@ return 1
 //
 // A regrade's copy is not announced (its webhooks would tell a hiring
 // team's tools about a candidate's old work as if it were new); instead its
-// regrade's progress is counted in the same step.
+// regrade's progress is counted in the same step. Nor is a Run (not an
+// attempt: an empty notify stream key).
 //
-//	KEYS: submission, state, result, dead-letter list, notify stream,
+//	KEYS: submission, state, result, dead-letter list, notify stream ('' for a Run),
 //	      the regrade's progress hash and outcomes hash ('' when not a regrade copy)
 //	ARGV: result JSON, worker, started_at ('' if unknown), events channel, status "done",
 //	      "1" if the job was given up on (its id goes on the dead-letter list), id,
@@ -103,7 +110,9 @@ if ARGV[6] == '1' then
 	redis.call('RPUSH', KEYS[4], ARGV[7])
 end
 if KEYS[6] == '' then
-	redis.call('XADD', KEYS[5], 'MAXLEN', '~', '100000', '*', 'id', ARGV[7])
+	if KEYS[5] ~= '' then
+		redis.call('XADD', KEYS[5], 'MAXLEN', '~', '100000', '*', 'id', ARGV[7])
+	end
 else
 	redis.call('HINCRBY', KEYS[6], 'done', 1)
 	redis.call('HINCRBY', KEYS[6], 'verdict:' .. ARGV[8], 1)

@@ -1,21 +1,26 @@
 // Assay candidate page: a textarea editor (tab inserts spaces, drafts kept
-// in localStorage), submit, live progress over Server-Sent Events, and the
-// visible tests' results. No build step, no dependencies.
+// in localStorage), Run (the visible tests and the candidate's own scratch
+// tests; not an attempt) and Submit (every test; an attempt), live progress
+// over Server-Sent Events, and the visible tests' results. No build step,
+// no dependencies.
 (function () {
   "use strict";
   var app = document.getElementById("app");
   if (!app) return;
   var token = app.dataset.token, challenge = app.dataset.challenge, invitation = app.dataset.invitation;
-  var editors = Array.prototype.slice.call(document.querySelectorAll("textarea.editor"));
+  var editors = Array.prototype.slice.call(document.querySelectorAll("textarea.editor[data-file]"));
+  var scratch = document.getElementById("scratch");
   var submitBtn = document.getElementById("submit");
+  var runBtn = document.getElementById("run");
   var statusEl = document.getElementById("status");
   var errorEl = document.getElementById("error");
   var draftKey = function (file) { return "assay:draft:" + invitation + ":" + challenge + ":" + file; };
+  var scratchKey = "assay:scratch:" + invitation + ":" + challenge;
 
-  editors.forEach(function (ta) {
-    var saved = localStorage.getItem(draftKey(ta.dataset.file));
+  function bind(ta, key) {
+    var saved = localStorage.getItem(key);
     if (saved !== null) ta.value = saved;
-    ta.addEventListener("input", function () { localStorage.setItem(draftKey(ta.dataset.file), ta.value); });
+    ta.addEventListener("input", function () { localStorage.setItem(key, ta.value); });
     ta.addEventListener("keydown", function (e) {
       if (e.key !== "Tab" || e.ctrlKey || e.metaKey || e.altKey) return;
       e.preventDefault();
@@ -31,9 +36,14 @@
         ta.value = v.slice(0, start) + "    " + v.slice(end);
         ta.selectionStart = ta.selectionEnd = start + 4;
       }
-      localStorage.setItem(draftKey(ta.dataset.file), ta.value);
+      localStorage.setItem(key, ta.value);
     });
-  });
+  }
+  editors.forEach(function (ta) { bind(ta, draftKey(ta.dataset.file)); });
+  if (scratch) {
+    bind(scratch, scratchKey);
+    if (scratch.value) document.getElementById("scratch-box").open = true;
+  }
 
   document.getElementById("reset").addEventListener("click", function () {
     if (!confirm("Replace your code with the starter code?")) return;
@@ -55,11 +65,23 @@
 
   var labels = { queued: "Queued…", running: "Running the tests…", done: "Done" };
 
-  submitBtn.addEventListener("click", function () {
+  function busy(on) {
+    submitBtn.disabled = on;
+    if (runBtn) runBtn.disabled = on;
+  }
+
+  // send posts the editors' files: a Run (mode "run", with the scratch
+  // tests) or a submission.
+  function send(mode) {
     showError("");
     var files = {};
     editors.forEach(function (ta) { files[ta.dataset.file] = ta.value; });
-    submitBtn.disabled = true;
+    var body = { challenge: challenge, files: files };
+    if (mode === "run") {
+      body.mode = "run";
+      if (scratch && scratch.value.trim()) body.scratch = scratch.value;
+    }
+    busy(true);
     document.getElementById("result").hidden = true;
     document.getElementById("verdict").textContent = "";
     statusEl.dataset.trail = "";
@@ -67,12 +89,12 @@
     fetch("/api/v1/submissions", {
       method: "POST",
       headers: { "Content-Type": "application/json", "Authorization": "Bearer " + token },
-      body: JSON.stringify({ challenge: challenge, files: files })
+      body: JSON.stringify(body)
     }).then(function (resp) {
       return resp.json().then(function (body) { return { resp: resp, body: body }; });
     }).then(function (r) {
       if (r.resp.status !== 202) {
-        submitBtn.disabled = false;
+        busy(false);
         setStatus("", false);
         var msg = r.body.error || ("The server answered " + r.resp.status);
         if (r.resp.status === 429) msg += " (Retry-After: " + r.resp.headers.get("Retry-After") + "s)";
@@ -80,14 +102,16 @@
         return;
       }
       var left = document.getElementById("attempts-left");
-      if (left) left.textContent = Math.max(0, parseInt(left.textContent, 10) - 1);
+      if (left && mode !== "run") left.textContent = Math.max(0, parseInt(left.textContent, 10) - 1);
       follow(r.body.id);
     }).catch(function (e) {
-      submitBtn.disabled = false;
+      busy(false);
       setStatus("", false);
       showError("Could not reach the server: " + e);
     });
-  });
+  }
+  submitBtn.addEventListener("click", function () { send("submit"); });
+  if (runBtn) runBtn.addEventListener("click", function () { send("run"); });
 
   // follow streams a submission's progress; if the stream breaks before
   // the result, it falls back to one long poll.
@@ -113,7 +137,7 @@
   function poll(id) {
     load(id, "?wait=30s").then(function (st) {
       if (st.status === "done") done(st); else poll(id);
-    }).catch(function (e) { showError("Lost track of the submission: " + e); submitBtn.disabled = false; });
+    }).catch(function (e) { showError("Lost track of the submission: " + e); busy(false); });
   }
 
   function load(id, query) {
@@ -125,7 +149,7 @@
   }
 
   function done(st) {
-    submitBtn.disabled = false;
+    busy(false);
     setStatus(labels.done, false);
     render(st);
   }
@@ -140,12 +164,28 @@
   function ms(v) { return v < 10 ? v.toFixed(1) + " ms" : Math.round(v) + " ms"; }
   function short(id) { var p = id.split("::"); var m = p[0].split("."); return p.length > 1 ? m[m.length - 1] + " › " + p[1] : id; }
 
+  function row(t) {
+    var tr = document.createElement("tr");
+    tr.className = "outcome-" + t.outcome;
+    tr.dataset.test = t.id;
+    var name = cell(tr, "", "");
+    var span = document.createElement("span"); span.className = "test-name"; span.title = t.id; span.textContent = short(t.id);
+    name.appendChild(span);
+    var oc = cell(tr, "", ""); var o = document.createElement("span"); o.className = "outcome"; o.textContent = t.outcome; oc.appendChild(o);
+    cell(tr, ms(t.duration_ms || 0), "num");
+    var msg = cell(tr, "", "");
+    if (t.message) { var pre = document.createElement("pre"); pre.className = "message"; pre.textContent = t.message; msg.appendChild(pre); }
+    return tr;
+  }
+
   function render(st) {
     var r = st.result;
     var box = document.getElementById("result");
     box.hidden = false;
+    var run = r.mode === "run";
     var v = document.getElementById("verdict");
-    v.textContent = r.verdict;
+    v.textContent = run ? "Run: " + r.verdict : r.verdict;
+    box.dataset.mode = run ? "run" : "submit";
     v.className = "badge badge-lg " + ({ passed: "v-pass", failed: "v-fail", internal_error: "v-internal" }[r.verdict] || "v-error");
     document.getElementById("score").textContent = r.passed + " of " + r.total + " tests passed";
     // run_ms is the visible phase's time alone (0: not measured).
@@ -153,31 +193,23 @@
     document.getElementById("reason").textContent = r.reason;
     var tbody = document.querySelector("#tests tbody");
     tbody.innerHTML = "";
-    (r.tests || []).forEach(function (t) {
-      var tr = document.createElement("tr");
-      tr.className = "outcome-" + t.outcome;
-      tr.dataset.test = t.id;
-      var name = cell(tr, short(t.id), "");
-      name.innerHTML = "";
-      var span = document.createElement("span"); span.className = "test-name"; span.title = t.id; span.textContent = short(t.id);
-      name.appendChild(span);
-      var oc = cell(tr, "", ""); var o = document.createElement("span"); o.className = "outcome"; o.textContent = t.outcome; oc.appendChild(o);
-      cell(tr, ms(t.duration_ms || 0), "num");
-      var msg = cell(tr, "", "");
-      if (t.message) { var pre = document.createElement("pre"); pre.className = "message"; pre.textContent = t.message; msg.appendChild(pre); }
-      tbody.appendChild(tr);
-    });
+    (r.tests || []).forEach(function (t) { tbody.appendChild(row(t)); });
     var h = r.hidden || { passed: 0, total: 0 };
-    document.getElementById("hidden-count").textContent = h.total > 0
-      ? "Hidden tests: " + h.passed + " of " + h.total + " passed"
-      : "This challenge has no hidden tests.";
+    document.getElementById("hidden-count").textContent = run
+      ? "A Run does not run the hidden tests, and is not an attempt: Submit to be graded."
+      : h.total > 0 ? "Hidden tests: " + h.passed + " of " + h.total + " passed" : "This challenge has no hidden tests.";
+    var st2 = document.getElementById("scratch-tests");
+    var sbody = st2.querySelector("tbody");
+    sbody.innerHTML = "";
+    (r.scratch || []).forEach(function (t) { sbody.appendChild(row(t)); });
+    st2.hidden = !(r.scratch && r.scratch.length);
     var ob = document.getElementById("output-box");
     ob.hidden = !r.output;
     document.getElementById("output").textContent = r.output || "";
     box.scrollIntoView({ behavior: "smooth", block: "start" });
   }
 
-  document.querySelectorAll("#history a[data-submission]").forEach(function (a) {
+  document.querySelectorAll("#history a[data-submission], #runs a[data-submission]").forEach(function (a) {
     a.addEventListener("click", function (e) {
       e.preventDefault();
       load(a.dataset.submission).then(function (st) {
