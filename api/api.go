@@ -399,6 +399,7 @@ func (s *server) createSubmission(c *gin.Context) {
 		}
 	}
 	s.cfg.Logger.Info("job queued", slog.String("submission", sub.ID), slog.String("challenge", sub.Challenge), slog.String("mode", string(sub.Mode)))
+	s.keepDraft(c, sub)
 	s.accepted(c, sub, false)
 }
 

@@ -40,6 +40,7 @@ func (s *server) accessRoutes(r *gin.Engine, v1 *gin.RouterGroup) error {
 	v1.POST("/assessments/:id/invitations", s.allow(staff...), s.createInvitation)
 	v1.GET("/assessments/:id/results", s.allow(staff...), s.exportResults)
 	v1.GET("/invitations/:id", s.allow(everyone...), s.getInvitation)
+	s.sessionRoutes(v1)
 
 	return s.pageRoutes(r)
 }
@@ -162,6 +163,9 @@ type NewAssessment struct {
 	Deadline     *time.Time `json:"deadline,omitempty"`
 	AttemptLimit int        `json:"attempt_limit,omitempty"`
 	WebhookURL   string     `json:"webhook_url,omitempty"`
+	// Duration makes the invitations timed sessions ("90m"): the clock
+	// starts when the candidate presses Start.
+	Duration access.Duration `json:"duration,omitempty"`
 }
 
 func (s *server) createAssessment(c *gin.Context) {
@@ -179,13 +183,17 @@ func (s *server) createAssessment(c *gin.Context) {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
+	if err := checkDuration(req.Duration); err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
 	if u := req.WebhookURL; u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
 		writeError(c, s.cfg.Logger, errorf(http.StatusBadRequest, "webhook_url must be an http or https URL"))
 		return
 	}
 	a := access.Assessment{
 		ID: uuid.NewString(), Name: strings.TrimSpace(req.Name), Challenges: req.Challenges,
-		Deadline: utc(req.Deadline), AttemptLimit: req.AttemptLimit, WebhookURL: req.WebhookURL,
+		Deadline: utc(req.Deadline), AttemptLimit: req.AttemptLimit, WebhookURL: req.WebhookURL, Duration: req.Duration,
 		CreatedAt: s.cfg.Now().UTC(), CreatedBy: principalOf(c).ID,
 	}
 	if err := acc.CreateAssessment(c.Request.Context(), a); err != nil {
@@ -194,6 +202,15 @@ func (s *server) createAssessment(c *gin.Context) {
 	}
 	c.Header("Location", "/api/v1/assessments/"+a.ID)
 	c.JSON(http.StatusCreated, a)
+}
+
+// checkDuration bounds a timed session's duration: none, or a minute to a
+// week.
+func checkDuration(d access.Duration) error {
+	if d != 0 && (time.Duration(d) < time.Minute || time.Duration(d) > 7*24*time.Hour) {
+		return errorf(http.StatusBadRequest, "duration must be from 1m to 168h (a week), or absent for no clock")
+	}
+	return nil
 }
 
 func utc(t *time.Time) *time.Time {
@@ -444,13 +461,17 @@ func (s *server) getAssessment(c *gin.Context) {
 }
 
 // NewInvitation is the body of POST /api/v1/assessments/{id}/invitations.
-// Challenges, Deadline and AttemptLimit default to the assessment's.
+// Challenges, Deadline, AttemptLimit and Duration default to the
+// assessment's; TimeMultiplier is an accommodation (1.5: half as much time
+// again).
 type NewInvitation struct {
-	Candidate    string     `json:"candidate"`
-	Email        string     `json:"email,omitempty"`
-	Challenges   []string   `json:"challenges,omitempty"`
-	Deadline     *time.Time `json:"deadline,omitempty"`
-	AttemptLimit *int       `json:"attempt_limit,omitempty"`
+	Candidate      string           `json:"candidate"`
+	Email          string           `json:"email,omitempty"`
+	Challenges     []string         `json:"challenges,omitempty"`
+	Deadline       *time.Time       `json:"deadline,omitempty"`
+	AttemptLimit   *int             `json:"attempt_limit,omitempty"`
+	Duration       *access.Duration `json:"duration,omitempty"`
+	TimeMultiplier float64          `json:"time_multiplier,omitempty"`
 }
 
 // CreatedInvitation is its answer: the token and the link are shown once.
@@ -479,8 +500,9 @@ func (s *server) createInvitation(c *gin.Context) {
 	}
 	inv := access.Invitation{
 		ID: uuid.NewString(), Assessment: a.ID, Candidate: strings.TrimSpace(req.Candidate), Email: strings.TrimSpace(req.Email),
-		Challenges: a.Challenges, Deadline: a.Deadline, AttemptLimit: a.AttemptLimit,
-		CreatedAt: s.cfg.Now().UTC(), CreatedBy: principalOf(c).ID,
+		Challenges: a.Challenges, Deadline: a.Deadline, AttemptLimit: a.AttemptLimit, Duration: a.Duration,
+		TimeMultiplier: req.TimeMultiplier,
+		CreatedAt:      s.cfg.Now().UTC(), CreatedBy: principalOf(c).ID,
 	}
 	if len(req.Challenges) > 0 {
 		inv.Challenges = req.Challenges
@@ -490,6 +512,17 @@ func (s *server) createInvitation(c *gin.Context) {
 	}
 	if req.AttemptLimit != nil {
 		inv.AttemptLimit = *req.AttemptLimit
+	}
+	if req.Duration != nil {
+		inv.Duration = *req.Duration
+	}
+	if err := checkDuration(inv.Duration); err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	if m := inv.TimeMultiplier; m != 0 && (m < 1 || m > 4) {
+		writeError(c, s.cfg.Logger, errorf(http.StatusBadRequest, "time_multiplier must be from 1 to 4"))
+		return
 	}
 	if err := checkName("email", inv.Email, false); err != nil {
 		writeError(c, s.cfg.Logger, err)

@@ -41,6 +41,16 @@ type Accounts interface {
 	InvitationSubmissions(ctx context.Context, id string) ([]string, error)
 	// InvitationRuns lists an invitation's Runs' ids, oldest first.
 	InvitationRuns(ctx context.Context, id string) ([]string, error)
+	// StartInvitation starts a timed session's clock, once (an error
+	// wrapping ErrAlreadyStarted after); GiveTime adds extra time and sets
+	// the multiplier when it is above 0.
+	StartInvitation(ctx context.Context, id string, now time.Time) (access.Invitation, error)
+	GiveTime(ctx context.Context, id string, extra time.Duration, multiplier float64) (access.Invitation, error)
+	// SaveDraft keeps a candidate's latest draft and its history; Draft
+	// returns the latest (ErrNotFound when none), DraftHistory every save.
+	SaveDraft(ctx context.Context, d runner.Draft) error
+	Draft(ctx context.Context, invitation, challenge string) (runner.Draft, error)
+	DraftHistory(ctx context.Context, invitation, challenge string) ([]runner.Draft, error)
 	// Allow counts one event for who in the current fixed window of
 	// length per and reports whether it is within limit, and if not how
 	// long until the window ends.
@@ -304,8 +314,8 @@ func (s *server) admit(c *gin.Context, p access.Principal, slug string, mode run
 	if !inv.Allows(slug) {
 		return errorf(http.StatusForbidden, "your invitation does not include the challenge %q", slug)
 	}
-	if inv.Expired(s.cfg.Now()) {
-		return errorf(http.StatusForbidden, "your invitation expired at %s; no more submissions are accepted", inv.Deadline.UTC().Format(time.RFC3339))
+	if err := workOpen(inv, s.cfg.Now()); err != nil {
+		return err
 	}
 	// Runs are counted apart: a candidate trying code often must not use
 	// up the submissions' allowance, nor the other way round.
@@ -323,6 +333,21 @@ func (s *server) admit(c *gin.Context, p access.Principal, slug string, mode run
 			c.Header("Retry-After", strconv.Itoa(max(1, secs)))
 			return errorf(http.StatusTooManyRequests, "too many %s: at most %d per %s; try again in %ds", what, rl.N, rl.Per, max(1, secs))
 		}
+	}
+	return nil
+}
+
+// workOpen says whether the invitation accepts work now (submissions, Runs,
+// drafts): not before a timed session's Start, not after its time or the
+// deadline.
+func workOpen(inv *access.Invitation, now time.Time) error {
+	switch {
+	case inv.WaitsForStart():
+		return errorf(http.StatusForbidden, "your timed session has not started: press Start on your page (the clock starts then)")
+	case inv.TimeIsOver(now):
+		return errorf(http.StatusForbidden, "your time is over (it ended at %s); no more submissions are accepted", inv.Ends().UTC().Format(time.RFC3339))
+	case inv.Expired(now):
+		return errorf(http.StatusForbidden, "your invitation expired at %s; no more submissions are accepted", inv.Ends().UTC().Format(time.RFC3339))
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"assay/access"
 	"assay/api"
 	"assay/runner"
 )
@@ -110,6 +111,12 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"SubmissionSummary": reflect.TypeFor[api.SubmissionSummary](),
 		"ChallengeReport":   reflect.TypeFor[api.ChallengeReport](),
 		"ResultRow":         reflect.TypeFor[api.ResultRow](),
+		"Session":           reflect.TypeFor[api.Session](),
+		"Draft":             reflect.TypeFor[runner.Draft](),
+		"DraftHistory":      reflect.TypeFor[api.DraftHistory](),
+		"NewTime":           reflect.TypeFor[api.NewTime](),
+		"Invitation":        reflect.TypeFor[access.Invitation](),
+		"Assessment":        reflect.TypeFor[access.Assessment](),
 	} {
 		fields := map[string]bool{}
 		for i := range typ.NumField() {

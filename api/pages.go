@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -134,6 +135,7 @@ func (s *server) pageRoutes(r *gin.Engine) error {
 	r.POST("/review/logout", s.logout)
 	r.GET("/review", s.page(staff...), s.reviewPage)
 	r.GET("/review/assessments/:id", s.page(staff...), s.assessmentPage)
+	r.POST("/review/invitations/:id/time", s.formPage(staff...), s.timeForm)
 	r.GET("/review/submissions/:id", s.page(staff...), s.submissionPage)
 	s.regradePageRoutes(r)
 	return nil
@@ -156,7 +158,9 @@ type candidateChallenge struct {
 }
 
 type editorFile struct {
-	Name, Starter string
+	// Starter is the challenge's starter code; Text what the editor opens
+	// with (the draft kept on the server, or the starter).
+	Name, Starter, Text string
 }
 
 type candidatePageView struct {
@@ -174,6 +178,15 @@ type candidatePageView struct {
 	Submissions  []SubmissionSummary
 	// Runs are the candidate's Runs of this challenge, the latest first.
 	Runs []SubmissionSummary
+	// A timed session: Timed, whether it waits for Start, how long it
+	// lasts (Allowed) and when it ends (EndsAt, RFC 3339; "" when never).
+	Timed, WaitsForStart bool
+	Allowed              string
+	EndsAt               string
+	// Scratch and ServerDraft: the draft kept on the server, if any,
+	// fills the editors (Files' Starter holds it then).
+	Scratch     string
+	ServerDraft bool
 }
 
 // candidatePage is /i/TOKEN: the path holds the invitation's token. It
@@ -227,8 +240,25 @@ func (s *server) candidatePage(c *gin.Context) {
 		return
 	}
 	view.PromptHTML = template.HTML(md.String()) // goldmark drops raw HTML unless told otherwise
+	view.Timed, view.WaitsForStart = inv.Timed(), inv.WaitsForStart()
+	if inv.Timed() {
+		view.Allowed = inv.Allowed().Round(time.Second).String()
+	}
+	if end := inv.Ends(); end != nil {
+		view.EndsAt = end.UTC().Format(time.RFC3339)
+	}
+	draft, derr := s.cfg.Accounts.Draft(c.Request.Context(), inv.ID, selected)
+	if derr != nil && !errors.Is(derr, runner.ErrNotFound) {
+		s.errorPage(c, derr)
+		return
+	}
+	view.ServerDraft, view.Scratch = derr == nil, draft.Scratch
 	for _, name := range ch.Files {
-		view.Files = append(view.Files, editorFile{Name: name, Starter: string(ch.Starter[name])})
+		f := editorFile{Name: name, Starter: string(ch.Starter[name]), Text: string(ch.Starter[name])}
+		if text, ok := draft.Files[name]; ok && derr == nil {
+			f.Text = text
+		}
+		view.Files = append(view.Files, f)
 	}
 	view.VisibleTests = len(ch.Visible())
 	if ch.Expected != nil {
@@ -320,7 +350,10 @@ func (s *server) reviewPage(c *gin.Context) {
 type assessmentView struct {
 	Title     string
 	Principal access.Principal
-	Report    AssessmentReport
+	FormToken string
+	// Notice reports the last form's outcome (extra time given).
+	Notice, Error string
+	Report        AssessmentReport
 	// Challenges are the columns: every challenge any invitation has.
 	Challenges []string
 	Rows       []assessmentRow
@@ -345,7 +378,8 @@ func (s *server) assessmentPage(c *gin.Context) {
 			}
 		}
 	}
-	view := assessmentView{Title: rep.Assessment.Name, Principal: principalOf(c), Report: rep, Challenges: cols}
+	view := assessmentView{Title: rep.Assessment.Name, Principal: principalOf(c), Report: rep, Challenges: cols,
+		FormToken: c.GetString(formTokenKey), Notice: c.Query("notice"), Error: c.Query("error")}
 	for i := range rep.Candidates {
 		cand := &rep.Candidates[i]
 		row := assessmentRow{Invitation: cand.Invitation, Cells: make([]*ChallengeReport, len(cols))}
@@ -359,6 +393,47 @@ func (s *server) assessmentPage(c *gin.Context) {
 		view.Rows = append(view.Rows, row)
 	}
 	s.render(c, http.StatusOK, "assessment", view)
+}
+
+// timeForm is POST /review/invitations/{id}/time: staff give a candidate
+// extra time from the assessment page (minutes, a multiplier, or both).
+func (s *server) timeForm(c *gin.Context) {
+	acc, err := s.accounts()
+	if err != nil {
+		s.errorPage(c, err)
+		return
+	}
+	var req NewTime
+	var bad []string
+	for field, dst := range map[string]*float64{"extra_minutes": &req.ExtraMinutes, "multiplier": &req.Multiplier} {
+		if v := strings.TrimSpace(c.PostForm(field)); v != "" {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				bad = append(bad, field)
+			}
+			*dst = f
+		}
+	}
+	back := "/review/assessments/" + url.PathEscape(c.PostForm("assessment"))
+	if len(bad) > 0 {
+		c.Redirect(http.StatusSeeOther, back+"?error="+url.QueryEscape(strings.Join(bad, " and ")+" must be a number"))
+		return
+	}
+	inv, err := s.giveTimeTo(c, acc, c.Param("id"), req)
+	var he *httpError
+	switch {
+	case errors.As(err, &he) && he.status < 500:
+		c.Redirect(http.StatusSeeOther, back+"?error="+url.QueryEscape(he.msg))
+		return
+	case err != nil:
+		s.errorPage(c, err)
+		return
+	}
+	msg := fmt.Sprintf("%s now has %s in all", inv.Candidate, inv.Allowed().Round(time.Second))
+	if end := inv.Ends(); end != nil && inv.StartedAt != nil {
+		msg += ", to " + end.UTC().Format("15:04:05 UTC")
+	}
+	c.Redirect(http.StatusSeeOther, "/review/assessments/"+url.PathEscape(inv.Assessment)+"?notice="+url.QueryEscape(msg))
 }
 
 func contains(list []string, v string) bool {

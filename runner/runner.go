@@ -94,6 +94,9 @@ type Submission struct {
 	// Scratch is a Run's test file of the candidate's own (pytest source),
 	// run beside the visible tests as tests/scratch/test_scratch.py.
 	Scratch string `json:"scratch,omitempty"`
+	// Auto marks the submission of a timed session's last draft, made
+	// for the candidate when their time ran out.
+	Auto bool `json:"auto,omitempty"`
 }
 
 // Mode says what a submission asks for.

@@ -17,6 +17,7 @@ import (
 	"assay/runner"
 	"assay/runner/docker"
 	"assay/runner/redis"
+	"assay/session"
 	"assay/webhook"
 )
 
@@ -178,6 +179,15 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	}
 	if a.handler != nil {
 		go a.library.Watch(ctx, refreshEvery)
+		// Timed sessions whose time ran out: their last drafts submitted.
+		go session.Closer{Store: a.broker, Every: a.cfg.SessionSweep, Logger: a.log, Now: time.Now,
+			Versions: session.VersionFunc(func(slug string) (string, error) {
+				ch, err := a.library.Get(slug)
+				if err != nil {
+					return "", err
+				}
+				return ch.Version, nil
+			})}.Run(ctx)
 	}
 	var srv *http.Server
 	if ln != nil {

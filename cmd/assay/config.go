@@ -47,6 +47,7 @@ type Config struct {
 	RateLimit     api.RateLimit
 	RunRateLimit  api.RateLimit
 	RunQueueLimit int64
+	SessionSweep  time.Duration
 	LogFormat     string
 	LogLevel      string
 }
@@ -163,6 +164,7 @@ func settings() []setting {
 			return err
 		}},
 		{"ASSAY_RUN_QUEUE_LIMIT", "run-queue-limit", "10000", "refuse new Runs (503, Retry-After) while this many Runs are queued or running; 0 = no limit", atLeast(0, func(c *Config) *int64 { return &c.RunQueueLimit })},
+		{"ASSAY_SESSION_SWEEP", "session-sweep", "5s", "how often the API looks for timed sessions whose time ran out, to submit their last drafts", duration(func(c *Config) *time.Duration { return &c.SessionSweep })},
 		{"ASSAY_LOG_FORMAT", "log-format", "json", "log format: json or text", func(c *Config, v string) error {
 			if v != "json" && v != "text" {
 				return fmt.Errorf("%q is not json or text", v)

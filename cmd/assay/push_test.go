@@ -109,7 +109,7 @@ func TestPushRefusesBadArgumentsBeforeAnyRequest(t *testing.T) {
 
 func TestPushPacksTheFolderAndShowsTheVersion(t *testing.T) {
 	p := &fakePublisher{status: http.StatusCreated, answer: `{"challenge":"counter","version":"ab12cd34ef56ab78","previous":"0011223344556677","created":true,
-		"check":{"challenge":"counter","version":"ab12cd34ef56ab78","tests":4,"hidden_tests":2,"solutions":[
+		"check":{"challenge":"counter","version":"ab12cd34ef56ab78","tests":4,"hidden_tests":2,"canaries":1,"warnings":["only 1 hidden test(s) can have a canary"],"solutions":[
 		{"name":"reference","verdict":"passed","passed":4,"total":4},
 		{"name":"starter","verdict":"failed","passed":0,"total":4},
 		{"name":"bad/case_sensitive","verdict":"failed","passed":3,"total":4,"not_passed":["tests.visible.test_count::test_ignores_case"]}]}}`}
@@ -146,7 +146,8 @@ func TestPushPacksTheFolderAndShowsTheVersion(t *testing.T) {
 	if _, err := challenges.Load(fsys, "counter"); err != nil {
 		t.Errorf("the archive does not load: %v", err)
 	}
-	for _, w := range []string{"published counter version ab12cd34ef56ab78 (it replaces 0011223344556677)", "check: 4 tests (2 hidden)",
+	for _, w := range []string{"published counter version ab12cd34ef56ab78 (it replaces 0011223344556677)", "check: 4 tests (2 hidden, 1 can have a canary)",
+		"warning: only 1 hidden test(s) can have a canary",
 		"bad/case_sensitive", "3/4"} {
 		if !strings.Contains(stdout, w) {
 			t.Errorf("stdout lacks %q:\n%s", w, stdout)
@@ -222,7 +223,8 @@ func TestPushScaffoldThenSubmit(t *testing.T) {
 	t.Logf("assay challenges push:\n%s%s", stderr, stdout)
 	wantExit(t, err, 0)
 	m := regexp.MustCompile(`published cli-words version ([0-9a-f]+) \(its first\)`).FindStringSubmatch(stdout)
-	if m == nil || !strings.Contains(stdout, "check: 4 tests (2 hidden)") {
+	// (the scaffold's two hidden tests: one ends with a literal, a canary source)
+	if m == nil || !strings.Contains(stdout, "check: 4 tests (2 hidden, 1 can have a canary)") {
 		t.Fatalf("push:\n%s", stdout)
 	}
 	version := m[1]

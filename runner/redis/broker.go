@@ -61,10 +61,11 @@ type Broker struct {
 
 	// The scripts live on the Broker rather than in package variables so
 	// the package holds no state of its own.
-	createScript      *goredis.Script
-	markRunningScript *goredis.Script
-	saveResultScript  *goredis.Script
-	extendScript      *goredis.Script
+	createScript       *goredis.Script
+	claimSessionScript *goredis.Script
+	markRunningScript  *goredis.Script
+	saveResultScript   *goredis.Script
+	extendScript       *goredis.Script
 }
 
 // Compile-time checks that Broker is what the worker needs.
@@ -106,14 +107,15 @@ func New(ctx context.Context, cfg Config) (*Broker, error) {
 		opts.DialTimeout = 2 * time.Second
 	}
 	b := &Broker{
-		rdb:               goredis.NewClient(opts),
-		cfg:               cfg,
-		keys:              keys{prefix: cfg.Prefix},
-		log:               cfg.Logger,
-		createScript:      goredis.NewScript(createLua),
-		markRunningScript: goredis.NewScript(markRunningLua),
-		saveResultScript:  goredis.NewScript(saveResultLua),
-		extendScript:      goredis.NewScript(extendLua),
+		rdb:                goredis.NewClient(opts),
+		cfg:                cfg,
+		keys:               keys{prefix: cfg.Prefix},
+		log:                cfg.Logger,
+		createScript:       goredis.NewScript(createLua),
+		claimSessionScript: goredis.NewScript(claimSessionLua),
+		markRunningScript:  goredis.NewScript(markRunningLua),
+		saveResultScript:   goredis.NewScript(saveResultLua),
+		extendScript:       goredis.NewScript(extendLua),
 	}
 	if err := b.Ping(ctx); err != nil {
 		b.rdb.Close()

@@ -55,6 +55,13 @@ import (
 //	                                                  (pushed by the same script).
 //	{prefix}:invitation:{id}:runs             list    the invitation's Runs' ids, oldest first (the
 //	                                                  same script; a Run is not an attempt).
+//	{prefix}:sessions:ends                    zset    started timed sessions by end time (unix ms):
+//	                                                  the ones due to be closed (their latest drafts
+//	                                                  submitted); a closer takes each off once.
+//	{prefix}:draft:{id}:{slug}                string  JSON of runner.Draft: the invitation's latest draft
+//	                                                  of the challenge (SaveDraft).
+//	{prefix}:draft:{id}:{slug}:history        list    every save of that draft, oldest first (the last
+//	                                                  runner.MaxDraftHistory).
 //	{prefix}:ratelimit:{who}:{window}         string  submissions by one principal in one fixed window;
 //	                                                  expires with the window (Allow).
 //
@@ -117,6 +124,13 @@ func (k keys) lane(lane string) string {
 func (k keys) submission(id string) string { return k.prefix + ":submission:" + id }
 func (k keys) invitationRuns(id string) string {
 	return k.prefix + ":invitation:" + id + ":runs"
+}
+func (k keys) sessionEnds() string { return k.prefix + ":sessions:ends" }
+func (k keys) draft(invitation, challenge string) string {
+	return k.prefix + ":draft:" + invitation + ":" + challenge
+}
+func (k keys) draftHistory(invitation, challenge string) string {
+	return k.draft(invitation, challenge) + ":history"
 }
 func (k keys) state(id string) string      { return k.prefix + ":state:" + id }
 func (k keys) result(id string) string     { return k.prefix + ":result:" + id }

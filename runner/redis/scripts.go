@@ -145,3 +145,17 @@ end
 redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[3], 'JUSTID')
 return 1
 `
+
+// claimSessionLua takes an ended session off the list, if its listed end is
+// at or before now (a session given more time meanwhile stays).
+//
+//	KEYS: the sessions' ends
+//	ARGV: invitation id, now (unix ms)
+//	returns 1 if this caller took it, 0 otherwise
+const claimSessionLua = `#!lua
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not score or tonumber(score) > tonumber(ARGV[2]) then
+	return 0
+end
+return redis.call('ZREM', KEYS[1], ARGV[1])
+`

@@ -215,7 +215,7 @@ def _called(call):
 def _literal(node):
     """The node to replace, when node is a literal worth perturbing: a
     number or string constant (not bool or None), a tuple or list of them,
-    or approx(<number>)."""
+    a dict of them (a value), or approx(<number>)."""
     if isinstance(node, ast.Constant):
         v = node.value
         if isinstance(v, bool) or v is None or not isinstance(v, (int, float, str, bytes)):
@@ -224,6 +224,13 @@ def _literal(node):
     if isinstance(node, (ast.Tuple, ast.List)) and node.elts:
         if all(_literal(e) is not None for e in node.elts):
             return _literal(_RNG.choice(node.elts))
+        return None
+    if isinstance(node, ast.Dict) and node.values:
+        # {"the": 2, "cat": 1}: one value changed (keys stay: a changed key
+        # would be a dict an honest run could still produce by a typo).
+        if all(k is not None and _literal(k) is not None for k in node.keys) \
+                and all(_literal(v) is not None for v in node.values):
+            return _literal(_RNG.choice(node.values))
         return None
     if isinstance(node, ast.Call) and node.args and _called(node) == "approx":
         a = node.args[0]

@@ -8,6 +8,26 @@
   var app = document.getElementById("app");
   if (!app) return;
   var token = app.dataset.token, challenge = app.dataset.challenge, invitation = app.dataset.invitation;
+  var auth = { "Authorization": "Bearer " + token };
+
+  // A timed session that has not started: only Start.
+  var startBtn = document.getElementById("start");
+  if (startBtn) {
+    startBtn.addEventListener("click", function () {
+      startBtn.disabled = true;
+      fetch("/api/v1/invitations/" + invitation + "/start", { method: "POST", headers: auth })
+        .then(function (resp) {
+          if (resp.ok) { location.reload(); return; }
+          return resp.json().then(function (b) { throw new Error(b.error || ("status " + resp.status)); });
+        })
+        .catch(function (e) {
+          startBtn.disabled = false;
+          var el = document.getElementById("error");
+          el.textContent = "Could not start: " + e.message; el.hidden = false;
+        });
+    });
+    return;
+  }
   var editors = Array.prototype.slice.call(document.querySelectorAll("textarea.editor[data-file]"));
   var scratch = document.getElementById("scratch");
   var submitBtn = document.getElementById("submit");
@@ -17,10 +37,42 @@
   var draftKey = function (file) { return "assay:draft:" + invitation + ":" + challenge + ":" + file; };
   var scratchKey = "assay:scratch:" + invitation + ":" + challenge;
 
+  // Drafts: kept on the server (saved two seconds after the last key
+  // stroke, and by every Run and Submit), which fills the editors when the
+  // page opens on any device; the browser's copy serves only when the
+  // server has none.
+  var serverDraft = !!app.dataset.serverDraft;
+  var draftStatus = document.getElementById("draft-status");
+  var saveTimer = null, dirty = false, closed = false;
+  function saveDraft() {
+    saveTimer = null;
+    if (!dirty || closed) return Promise.resolve();
+    dirty = false;
+    var files = {};
+    editors.forEach(function (ta) { files[ta.dataset.file] = ta.value; });
+    var body = { files: files };
+    if (scratch && scratch.value) body.scratch = scratch.value;
+    return fetch("/api/v1/invitations/" + invitation + "/drafts/" + challenge, {
+      method: "PUT", headers: { "Content-Type": "application/json", "Authorization": "Bearer " + token }, body: JSON.stringify(body)
+    }).then(function (resp) {
+      if (!resp.ok) return resp.json().then(function (b) { throw new Error(b.error || ("status " + resp.status)); });
+      draftStatus.textContent = "Draft saved " + new Date().toLocaleTimeString();
+      draftStatus.dataset.saved = String(Date.now());
+    }).catch(function (e) {
+      dirty = true;
+      draftStatus.textContent = "Draft not saved: " + e.message;
+    });
+  }
+  function changed() {
+    dirty = true;
+    if (saveTimer) clearTimeout(saveTimer);
+    saveTimer = setTimeout(saveDraft, 2000);
+  }
+
   function bind(ta, key) {
     var saved = localStorage.getItem(key);
-    if (saved !== null) ta.value = saved;
-    ta.addEventListener("input", function () { localStorage.setItem(key, ta.value); });
+    if (saved !== null && !serverDraft) ta.value = saved;
+    ta.addEventListener("input", function () { localStorage.setItem(key, ta.value); changed(); });
     ta.addEventListener("keydown", function (e) {
       if (e.key !== "Tab" || e.ctrlKey || e.metaKey || e.altKey) return;
       e.preventDefault();
@@ -37,6 +89,7 @@
         ta.selectionStart = ta.selectionEnd = start + 4;
       }
       localStorage.setItem(key, ta.value);
+      changed();
     });
   }
   editors.forEach(function (ta) { bind(ta, draftKey(ta.dataset.file)); });
@@ -52,6 +105,7 @@
       ta.value = t.value;
       localStorage.removeItem(draftKey(t.dataset.file));
     });
+    changed();
   });
 
   function setStatus(text, busy) {
@@ -82,6 +136,8 @@
       if (scratch && scratch.value.trim()) body.scratch = scratch.value;
     }
     busy(true);
+    if (saveTimer) { clearTimeout(saveTimer); saveTimer = null; }
+    dirty = false; // the server keeps what a Run or Submit sends as the draft
     document.getElementById("result").hidden = true;
     document.getElementById("verdict").textContent = "";
     statusEl.dataset.trail = "";
@@ -207,6 +263,37 @@
     ob.hidden = !r.output;
     document.getElementById("output").textContent = r.output || "";
     box.scrollIntoView({ behavior: "smooth", block: "start" });
+  }
+
+  // The clock of a timed session: the server enforces the end; the page
+  // counts down, saves the draft just before it, and then shows that the
+  // time is over (the server submits the last draft).
+  var clock = document.getElementById("clock");
+  if (clock && app.dataset.timed && app.dataset.ends) {
+    var ends = Date.parse(app.dataset.ends);
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    var tick = function () {
+      var left = Math.round((ends - Date.now()) / 1000);
+      if (left <= 0) {
+        clock.textContent = "Time is over";
+        clock.classList.add("expired");
+        if (!closed) {
+          closed = true;
+          busy(true);
+          submitBtn.disabled = runBtn.disabled = true;
+          setStatus("Time is over: your last draft is submitted for you.", false);
+          setTimeout(function () { location.reload(); }, 8000);
+        }
+        return;
+      }
+      if (left <= 5 && dirty) saveDraft();
+      var h = Math.floor(left / 3600), m = Math.floor(left % 3600 / 60), sec = left % 60;
+      clock.textContent = "Time left: " + (h ? h + ":" + pad(m) : m) + ":" + pad(sec);
+      clock.dataset.left = String(left);
+      clock.classList.toggle("clock-low", left <= 300);
+    };
+    tick();
+    setInterval(tick, 1000);
   }
 
   document.querySelectorAll("#history a[data-submission], #runs a[data-submission]").forEach(function (a) {

@@ -41,6 +41,9 @@ HIDDEN = textwrap.dedent('''\
     def test_nested():
         assert ((add(1, 1), "x"), [add(0, 3)]) == ((2, "x"), [3])
 
+    def test_counts():
+        assert {"a": add(1, 1), "b": add(2, 2)} == {"a": 2, "b": 4}
+
     def same(a, b):
         assert type(a) is type(b) and a == b
 
@@ -102,7 +105,7 @@ def test_every_hidden_test_is_renamed_and_mapped_back():
     files, renames, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN, "tests/hidden/data.txt": b"x"})
     assert files["tests/hidden/data.txt"] == b"x"
     src = files["tests/hidden/test_x.py"].decode()
-    own = {"test_add", "test_add_param", "test_greet", "test_ratio", "test_pairs", "test_nested", "test_same", "test_built",
+    own = {"test_add", "test_add_param", "test_greet", "test_ratio", "test_pairs", "test_nested", "test_counts", "test_same", "test_built",
            "test_returns_early",
            "test_skipped", "test_bool_only", "test_method", "test_not_run"}
     assert set(renames.values()) == own
@@ -141,15 +144,15 @@ def test_a_wrong_solution_fails_the_canaries_too(tmp_path):
 def test_never_a_canary_from_tests_that_may_not_reach_their_assertion():
     files, renames, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, canaries=100)
     src = files["tests/hidden/test_x.py"].decode()
-    # eligible: test_add, test_add_param, test_greet, test_ratio, test_pairs, test_nested, test_method,
-    # test_same, test_built
-    assert len(canaries) == 9
+    # eligible: test_add, test_add_param, test_greet, test_ratio, test_pairs, test_nested, test_counts,
+    # test_method, test_same, test_built
+    assert len(canaries) == 10
     assert src.count("if add(1, 1) == 2:") == 1
     assert src.count("@pytest.mark.skip") == 1
 
 
-ELIGIBLE = ["test_add", "test_add_param", "test_greet", "test_ratio", "test_pairs", "test_nested", "TestClass::test_method",
-            "test_same", "test_built"]
+ELIGIBLE = ["test_add", "test_add_param", "test_greet", "test_ratio", "test_pairs", "test_nested", "test_counts",
+            "TestClass::test_method", "test_same", "test_built"]
 
 
 def _ids(names, ms):

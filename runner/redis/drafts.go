@@ -1,0 +1,59 @@
+package redis
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"assay/runner"
+
+	goredis "github.com/redis/go-redis/v9"
+)
+
+// SaveDraft stores d as its invitation's latest draft of its challenge and
+// appends it to the draft's history (the last runner.MaxDraftHistory), in
+// one step.
+func (b *Broker) SaveDraft(ctx context.Context, d runner.Draft) error {
+	data, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("save draft: %w", err)
+	}
+	latest, history := b.keys.draft(d.Invitation, d.Challenge), b.keys.draftHistory(d.Invitation, d.Challenge)
+	_, err = b.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+		p.Set(ctx, latest, data, 0)
+		p.RPush(ctx, history, data)
+		p.LTrim(ctx, history, -runner.MaxDraftHistory, -1)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save draft of %s at %s: %w", d.Invitation, d.Challenge, err)
+	}
+	return nil
+}
+
+// Draft returns the invitation's latest draft of a challenge, or an error
+// wrapping runner.ErrNotFound.
+func (b *Broker) Draft(ctx context.Context, invitation, challenge string) (runner.Draft, error) {
+	var d runner.Draft
+	if err := decode(b.rdb.Get(ctx, b.keys.draft(invitation, challenge)), &d); err != nil {
+		return d, fmt.Errorf("draft of %s at %s: %w", invitation, challenge, err)
+	}
+	return d, nil
+}
+
+// DraftHistory returns every kept save of the draft, oldest first.
+func (b *Broker) DraftHistory(ctx context.Context, invitation, challenge string) ([]runner.Draft, error) {
+	raw, err := b.rdb.LRange(ctx, b.keys.draftHistory(invitation, challenge), 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("draft history of %s at %s: %w", invitation, challenge, err)
+	}
+	out := make([]runner.Draft, 0, len(raw))
+	for _, r := range raw {
+		var d runner.Draft
+		if err := json.Unmarshal([]byte(r), &d); err != nil {
+			return nil, fmt.Errorf("draft history of %s at %s: %w", invitation, challenge, err)
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
