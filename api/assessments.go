@@ -204,11 +204,11 @@ func (s *server) createAssessment(c *gin.Context) {
 	c.JSON(http.StatusCreated, a)
 }
 
-// checkDuration bounds a timed session's duration: none, or a minute to a
-// week.
+// checkDuration bounds a timed session's duration: none, or ten seconds
+// (a quiz question; the browser tests) to a week.
 func checkDuration(d access.Duration) error {
-	if d != 0 && (time.Duration(d) < time.Minute || time.Duration(d) > 7*24*time.Hour) {
-		return errorf(http.StatusBadRequest, "duration must be from 1m to 168h (a week), or absent for no clock")
+	if d != 0 && (time.Duration(d) < 10*time.Second || time.Duration(d) > 7*24*time.Hour) {
+		return errorf(http.StatusBadRequest, "duration must be from 10s to 168h (a week), or absent for no clock")
 	}
 	return nil
 }

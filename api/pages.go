@@ -187,6 +187,9 @@ type candidatePageView struct {
 	// fills the editors (Files' Starter holds it then).
 	Scratch     string
 	ServerDraft bool
+	// ReadOnly are the tabs beside the entry files: the challenge's
+	// provided modules and visible tests.
+	ReadOnly []editorFile
 }
 
 // candidatePage is /i/TOKEN: the path holds the invitation's token. It
@@ -259,6 +262,16 @@ func (s *server) candidatePage(c *gin.Context) {
 			f.Text = text
 		}
 		view.Files = append(view.Files, f)
+	}
+	for _, group := range []map[string][]byte{ch.Lib, ch.Visible()} {
+		names := make([]string, 0, len(group))
+		for name := range group {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			view.ReadOnly = append(view.ReadOnly, editorFile{Name: name, Text: string(group[name])})
+		}
 	}
 	view.VisibleTests = len(ch.Visible())
 	if ch.Expected != nil {

@@ -98,11 +98,109 @@
     if (scratch.value) document.getElementById("scratch-box").open = true;
   }
 
+  // The editor: CodeMirror (Debian's libjs-codemirror, served by Assay)
+  // over each textarea, which stays the value the page sends. Tab indents;
+  // Escape, then Tab (or Shift-Tab), leaves the editor, so a keyboard user
+  // is never trapped. The plain textarea, for screen readers, is one
+  // checkbox away and remembered.
+  var plainBox = document.getElementById("plain-editor");
+  var plainKey = "assay:plain-editor";
+  var mirrors = [];
+  // A key bound to false in CodeMirror's key maps is left to the browser:
+  // after Escape, Tab and Shift-Tab move the focus on, once.
+  function mirror(ta, readOnly) {
+    var leaving = { "Tab": false, "Shift-Tab": false };
+    var editing = {
+      "Esc": function (cm) { cm.setOption("extraKeys", leaving); },
+      "Tab": function (cm) {
+        if (cm.somethingSelected()) cm.indentSelection("add");
+        else cm.replaceSelection("    ", "end");
+      },
+      "Shift-Tab": function (cm) { cm.indentSelection("subtract"); }
+    };
+    var cm = window.CodeMirror.fromTextArea(ta, {
+      mode: "python", lineNumbers: true, indentUnit: 4, tabSize: 4, indentWithTabs: false,
+      matchBrackets: true, autoCloseBrackets: !readOnly, readOnly: readOnly, viewportMargin: Infinity,
+      screenReaderLabel: ta.id ? (document.querySelector('label[for="' + ta.id + '"]') || {}).textContent : "",
+      extraKeys: editing
+    });
+    var back = function () { if (cm.getOption("extraKeys") !== editing) cm.setOption("extraKeys", editing); };
+    cm.on("keydown", function (cm, e) { if (e.key !== "Escape" && e.key !== "Tab") back(); });
+    cm.on("blur", back);
+    if (!readOnly) {
+      cm.on("change", function () {
+        cm.save();
+        ta.dispatchEvent(new Event("input"));
+      });
+    }
+    ta.cm = cm;
+    mirrors.push(cm);
+    return cm;
+  }
+  function startMirrors() {
+    if (!window.CodeMirror) return;
+    editors.forEach(function (ta) { mirror(ta, false); });
+    if (scratch) mirror(scratch, false);
+    document.querySelectorAll("textarea.editor-ro").forEach(function (ta) { mirror(ta, true); });
+  }
+  function stopMirrors() {
+    mirrors.forEach(function (cm) { cm.toTextArea(); });
+    mirrors = [];
+    editors.concat(scratch ? [scratch] : []).forEach(function (ta) { ta.cm = null; });
+    document.querySelectorAll("textarea.editor-ro").forEach(function (ta) { ta.cm = null; });
+  }
+  var plain = localStorage.getItem(plainKey) === "1";
+  if (plainBox) {
+    plainBox.checked = plain;
+    plainBox.addEventListener("change", function () {
+      localStorage.setItem(plainKey, plainBox.checked ? "1" : "0");
+      if (plainBox.checked) stopMirrors(); else startMirrors();
+    });
+  }
+  if (!plain) startMirrors();
+  var scratchBox = document.getElementById("scratch-box");
+  if (scratchBox) scratchBox.addEventListener("toggle", function () { if (scratch && scratch.cm) scratch.cm.refresh(); });
+  // setText changes an editor's text (the reset button; tests).
+  function setText(ta, text) {
+    if (ta.cm) ta.cm.setValue(text); else ta.value = text;
+  }
+  app.assaySetText = function (file, text) {
+    var ta = file === "scratch" ? scratch : document.querySelector('textarea.editor[data-file="' + file + '"]');
+    setText(ta, text);
+    ta.dispatchEvent(new Event("input"));
+  };
+
+  // Tabs: one per entry file, then the read-only provided modules and
+  // visible tests. Arrow keys move between tabs.
+  var tabs = Array.prototype.slice.call(document.querySelectorAll(".editor-tabs [role=tab]"));
+  function select(tab) {
+    tabs.forEach(function (t) {
+      var on = t === tab;
+      t.setAttribute("aria-selected", on ? "true" : "false");
+      t.tabIndex = on ? 0 : -1;
+      var panel = document.getElementById(t.dataset.panel);
+      panel.hidden = !on;
+      if (on) panel.querySelectorAll("textarea").forEach(function (ta) { if (ta.cm) ta.cm.refresh(); });
+    });
+  }
+  tabs.forEach(function (tab, i) {
+    tab.tabIndex = tab.getAttribute("aria-selected") === "true" ? 0 : -1;
+    tab.addEventListener("click", function () { select(tab); });
+    tab.addEventListener("keydown", function (e) {
+      var j = e.key === "ArrowRight" ? i + 1 : e.key === "ArrowLeft" ? i - 1 : -2;
+      if (j === -2) return;
+      e.preventDefault();
+      var next = tabs[(j + tabs.length) % tabs.length];
+      select(next);
+      next.focus();
+    });
+  });
+
   document.getElementById("reset").addEventListener("click", function () {
     if (!confirm("Replace your code with the starter code?")) return;
     document.querySelectorAll("textarea.starter").forEach(function (t) {
       var ta = document.querySelector('textarea.editor[data-file="' + t.dataset.file + '"]');
-      ta.value = t.value;
+      setText(ta, t.value);
       localStorage.removeItem(draftKey(t.dataset.file));
     });
     changed();
