@@ -3,7 +3,6 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -12,12 +11,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
 	"net/http"
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -327,25 +324,9 @@ func (s *server) createSubmission(c *gin.Context) {
 		writeError(c, s.cfg.Logger, errorf(http.StatusBadRequest, "%s", err))
 		return
 	}
-	names := make([]string, 0, len(req.Files))
-	for name := range req.Files {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	files := maps.Clone(req.Files)
-	if req.Scratch != "" {
-		names, files[runner.ScratchPath] = append(names, runner.ScratchPath), req.Scratch
-	}
-	for _, name := range names {
-		body := files[name]
-		if len(body) > s.cfg.MaxFileBytes {
-			writeError(c, s.cfg.Logger, errorf(http.StatusRequestEntityTooLarge, "file %s is %d bytes; the limit is %d", name, len(body), s.cfg.MaxFileBytes))
-			return
-		}
-		if !utf8.ValidString(body) {
-			writeError(c, s.cfg.Logger, errorf(http.StatusBadRequest, "file %s is not valid UTF-8", name))
-			return
-		}
+	if err := s.checkSources(req.Files, req.Scratch); err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
 	}
 	limit, length, what := s.cfg.QueueLimit, s.cfg.Submissions.QueueLength, "submissions"
 	if mode == runner.ModeRun {
@@ -482,28 +463,8 @@ func submissionMode(req SubmissionRequest) (runner.Mode, error) {
 
 func (s *server) decodeSubmission(c *gin.Context) (SubmissionRequest, error) {
 	var req SubmissionRequest
-	if ct := c.ContentType(); ct != "" && ct != "application/json" {
-		return req, errorf(http.StatusUnsupportedMediaType, "send JSON (Content-Type: application/json), not %s", ct)
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return req, errorf(http.StatusRequestEntityTooLarge, "request body is larger than %d bytes", s.cfg.MaxBodyBytes)
-		}
-		return req, errorf(http.StatusBadRequest, "read request body: %s", err)
-	}
-	// encoding/json would silently replace invalid bytes with U+FFFD.
-	if !utf8.Valid(body) {
-		return req, errorf(http.StatusBadRequest, "request body is not valid UTF-8")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		return req, errorf(http.StatusBadRequest, "request body is not valid JSON for a submission: %s", jsonProblem(err))
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return req, errorf(http.StatusBadRequest, "request body has more than one JSON value")
+	if err := s.decodeLarge(c, &req); err != nil {
+		return req, err
 	}
 	switch {
 	case strings.TrimSpace(req.Challenge) == "":
