@@ -120,9 +120,14 @@ def _pick(sources, canaries, cost_ms, everything):
     order = _RNG.sample(sources, len(sources))
     if everything:
         return order
-    picked = order[:canaries]
     if not cost_ms:
-        return picked
+        return order[:canaries]
+    # The cheapest first (ties in random order): the most canaries for the
+    # time, and the fixed few cost least. Which tests have a twin says
+    # nothing of which of a pair is the canary (the pairs are plain to
+    # see), so the choice need not be random.
+    order.sort(key=lambda s: _cost(s, cost_ms) if _cost(s, cost_ms) is not None else float("inf"))
+    picked = order[:canaries]
     budget = max(BUDGET_FLOOR_MS, BUDGET_SHARE * sum(v for v in cost_ms.values() if v > 0))
     budget -= sum(_cost(s, cost_ms) or PER_CANARY_MS for s in picked)
     for source in order[canaries:]:

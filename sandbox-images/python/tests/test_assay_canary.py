@@ -204,6 +204,18 @@ def test_slow_tests_add_canaries_only_within_the_budget():
     assert len(canaries) == assay_canary.CANARIES
 
 
+def test_the_cheapest_tests_are_the_sources_when_costs_are_known():
+    # two slow tests among fast ones: never drawn while fast ones are left
+    costs = _ids(ELIGIBLE, 1.0)
+    costs["tests.hidden.test_x::test_greet"] = costs["tests.hidden.test_x::test_ratio"] = 500.0
+    for _ in range(20):
+        files, renames, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, cost_ms=costs)
+        src = files["tests/hidden/test_x.py"].decode()
+        assert src.count("greet(") == 1 and src.count("ratio(") == 1, "a slow test got a canary"
+        # the budget is a tenth of 1,009 ms: every fast source fits
+        assert len(canaries) == len(ELIGIBLE) - 2
+
+
 def test_everything_gives_every_source_a_canary(tmp_path):
     # what `assay challenges check` runs the reference with: each canary a
     # run may draw is failed by an honest run at least once
