@@ -44,8 +44,9 @@ type CheckReport struct {
 }
 
 // FewCanaries is the number of canary sources below which a check warns:
-// a forgery that reads the hidden tests in-process passes a run with k
-// canaries with probability 1/2^k at best.
+// a forgery that reads the hidden tests in-process must guess which of each
+// pair is real, for every canaried test it would fail, and forges the
+// others for free.
 const FewCanaries = 5
 
 // OK reports whether every solution behaved as it should.
@@ -81,10 +82,10 @@ func Check(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceil
 	if n := rep.Canaries; n < FewCanaries && hasHidden(g) && ch.Kind != KindTests {
 		odds := "nothing would detect code that reads or calls the hidden tests in-process and answers from them"
 		if n > 0 {
-			odds = fmt.Sprintf("code that reads or calls the hidden tests in-process and answers from them would pass undetected with probability 1/%d", 1<<n)
+			odds = "code that reads or calls the hidden tests in-process and answers from them has to guess only for those"
 		}
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("only %d hidden test(s) can have a canary (a copy expecting another value; "+
-			"docs/CHALLENGES.md, \"Canaries\"): %s; end more hidden tests with an assert of a literal", n, odds))
+			"docs/CHALLENGES.md, \"Canaries\"): %s; end more hidden tests with an assert of a literal result that is not one of their inputs", n, odds))
 	}
 	if g.Verdict != runner.VerdictPassed {
 		ref.Problem = fmt.Sprintf("the reference solution must pass every test, but: %s%s", g.Reason, listFailures(ref.NotPassed))

@@ -26,6 +26,9 @@ type Grading struct {
 	Tests  []TestResult
 	// Findings is the evidence behind a tampered verdict.
 	Findings []Finding
+	// Notes are for staff, never the verdict (a canary passed while its
+	// twin failed).
+	Notes []string
 }
 
 // Grade decides the verdict of a run from what the worker can trust: the
@@ -57,6 +60,10 @@ func Grade(expected []string, run RunResult) Grading {
 	}
 	seenCanary := map[string]bool{}
 	seen := map[string]bool{}
+	// The hidden phase's outcomes by id (names given back), and its
+	// canaries reported passed: judged against their twins.
+	outcomes := map[string]Outcome{}
+	var passedCanaries []string
 	// The first phase that did not exit cleanly decides the exit rule.
 	noteExit := func(ph PhaseResult) {
 		if ph.ExitCode != 0 && exitCode == 0 {
@@ -110,6 +117,9 @@ func Grade(expected []string, run RunResult) Grading {
 			case OutcomeSkipped:
 				skipped++
 			}
+			if ph.Name == PhaseHidden {
+				outcomes[rc.ID] = rc.Outcome
+			}
 			if name := testName(rc.ID); ph.Name == PhaseHidden && canaries[name] {
 				seenCanary[name] = true
 				switch rc.Outcome {
@@ -118,7 +128,11 @@ func Grade(expected []string, run RunResult) Grading {
 				case OutcomeSkipped:
 					canarySkipped++
 				case OutcomePassed:
-					g.Findings = append(g.Findings, Finding{Check: CheckCanary, Phase: ph.Name, Seen: "a canary test, which every honest run fails, was reported passed"})
+					if run.Twins == nil {
+						g.Findings = append(g.Findings, Finding{Check: CheckCanary, Phase: ph.Name, Seen: "a canary test, which every honest run fails, was reported passed"})
+					} else {
+						passedCanaries = append(passedCanaries, rc.ID)
+					}
 				}
 				continue
 			}
@@ -166,6 +180,21 @@ func Grade(expected []string, run RunResult) Grading {
 				}
 			}
 		}
+		// A canary expects another value than its twin for the same call:
+		// an honest run may compute the canary's (a near miss, or a value
+		// the test uses elsewhere), and then fails the twin; no
+		// computation passes both.
+		for _, id := range passedCanaries {
+			cls, name, _ := strings.Cut(id, "::")
+			twin := cls + "::" + run.Twins[testName(id)] + strings.TrimPrefix(name, testName(id))
+			if outcomes[twin] == OutcomePassed {
+				g.Findings = append(g.Findings, Finding{Check: CheckCanary, Phase: ph.Name,
+					Seen: "a canary test and its twin both passed: they expect two different values of one call"})
+			} else {
+				g.Notes = append(g.Notes, "a canary test passed while its twin failed: a near miss that computed the canary's value, or a guess")
+			}
+		}
+		passedCanaries = passedCanaries[:0]
 		// A canary is a copy of a test that is not marked to skip: skipped
 		// while no real test was, it was made to skip.
 		if canarySkipped > 0 && skipped == canarySkipped {

@@ -213,12 +213,22 @@ func TestGradeChecksTheReport(t *testing.T) {
 		r.Canaries = []string{"test_c1"}
 		return r
 	}
+	// With twins: test_c1 copies test_hidden_add (run name test_r1).
+	twinRun := func(r runner.RunResult) runner.RunResult {
+		r = canaryRun(r)
+		r.Twins = map[string]string{"test_c1": "test_hidden_add"}
+		return r
+	}
 	cases := []struct {
 		name    string
 		run     runner.RunResult
 		verdict runner.Verdict
 		seen    string // in the staff's detail
 	}{
+		{"twins: a canary passed, its twin failed: an honest near miss", twinRun(run(visible(0, vis+"=passed"), hidden(1, "tests.hidden.test_b::test_r1=failed", "tests.hidden.test_b::test_c1=passed", "tests.hidden.test_b::test_r2=passed"))), runner.VerdictFailed, "1 of 3"},
+		{"twins: a canary and its twin passed", twinRun(run(visible(0, vis+"=passed"), hidden(0, "tests.hidden.test_b::test_r1=passed", "tests.hidden.test_b::test_c1=passed", "tests.hidden.test_b::test_r2=passed"))), runner.VerdictTampered, "a canary test and its twin both passed"},
+		{"twins: both failed, a clean fail", twinRun(run(visible(0, vis+"=passed"), hidden(1, "tests.hidden.test_b::test_r1=failed", "tests.hidden.test_b::test_c1=failed", "tests.hidden.test_b::test_r2=passed"))), runner.VerdictFailed, "1 of 3"},
+		{"twins: the canary failed, a clean pass", twinRun(run(visible(0, vis+"=passed"), hidden(1, "tests.hidden.test_b::test_r1=passed", "tests.hidden.test_b::test_c1=failed", "tests.hidden.test_b::test_r2=passed"))), runner.VerdictPassed, "all 3"},
 		{"honest pass", run(visible(0, vis+"=passed"), hidden(0, hid+"=passed", hid2+"=passed")), runner.VerdictPassed, "all 3"},
 		{"honest fail", run(visible(0, vis+"=passed"), hidden(1, hid+"=failed", hid2+"=passed")), runner.VerdictFailed, "1 of 3"},
 		{"hidden ids passed in the visible phase, an empty hidden report",
@@ -269,6 +279,35 @@ func TestGradeChecksTheReport(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A parametrized canary's cases pair with its twin's cases of the same
+// parameters; a canary passed beside a failed twin is a note for staff,
+// never evidence.
+func TestGradeCanaryTwinsByParameters(t *testing.T) {
+	vis := "tests.visible.test_a::test_add"
+	expected := []string{"tests.hidden.test_b.TestX::test_sum[1-2]", "tests.hidden.test_b.TestX::test_sum[3-4]", vis}
+	r := runner.RunResult{
+		Phases: []runner.PhaseResult{
+			{Name: runner.PhaseVisible, Report: junit(vis + "=passed")},
+			{Name: runner.PhaseHidden, ExitCode: 1, Report: junit(
+				"tests.hidden.test_b.TestX::test_9f2c[1-2]=passed", "tests.hidden.test_b.TestX::test_9f2c[3-4]=failed",
+				"tests.hidden.test_b.TestX::test_c0ffee[1-2]=failed", "tests.hidden.test_b.TestX::test_c0ffee[3-4]=passed")},
+		},
+		Renames:  map[string]string{"test_9f2c": "test_sum"},
+		Canaries: []string{"test_c0ffee"},
+		Twins:    map[string]string{"test_c0ffee": "test_sum"},
+	}
+	g := runner.Grade(expected, r)
+	if g.Verdict != runner.VerdictFailed || len(g.Findings) != 0 || len(g.Notes) != 1 || !strings.Contains(g.Notes[0], "its twin failed") {
+		t.Fatalf("each case against its own twin: %s %v %v", g.Verdict, g.Findings, g.Notes)
+	}
+	r.Phases[1].Report = junit("tests.hidden.test_b.TestX::test_9f2c[1-2]=passed", "tests.hidden.test_b.TestX::test_9f2c[3-4]=passed",
+		"tests.hidden.test_b.TestX::test_c0ffee[1-2]=failed", "tests.hidden.test_b.TestX::test_c0ffee[3-4]=passed")
+	r.Phases[1].ExitCode = 1
+	if g := runner.Grade(expected, r); g.Verdict != runner.VerdictTampered {
+		t.Errorf("a case and its twin both passed: %s %q", g.Verdict, g.Detail)
 	}
 }
 

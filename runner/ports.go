@@ -193,6 +193,10 @@ type RunResult struct {
 	// to the hidden phase: copies of hidden tests with a perturbed
 	// expectation, which any honest run fails.
 	Canaries []string
+	// Twins maps each canary's run name to its twin's own name (the real
+	// test it copies). Nil in replies made before twins were reported:
+	// then any canary passed is evidence.
+	Twins map[string]string
 }
 
 // Sandbox runs a pytest suite in isolation.

@@ -252,6 +252,7 @@ type reply struct {
 	// runner.RunResult).
 	Renames     map[string]string `json:"renames"`
 	Canaries    []string          `json:"canaries"`
+	Twins       map[string]string `json:"twins"`
 	OutputLimit bool              `json:"output_limit"`
 	TimedOut    bool              `json:"timed_out"`
 	// OOMKills is the container's memory cgroup count of OOM kills, when
@@ -699,7 +700,7 @@ func (s *Sandbox) readReply(res *runner.RunResult, out []byte, nonce string) (bo
 		ph.Output, _ = base64.StdEncoding.DecodeString(p.Output)
 		res.Phases = append(res.Phases, ph)
 	}
-	res.Renames, res.Canaries = r.Renames, r.Canaries
+	res.Renames, res.Canaries, res.Twins = r.Renames, r.Canaries, r.Twins
 	if r.Problem != "" {
 		res.Problem = r.Problem
 	}

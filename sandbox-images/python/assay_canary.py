@@ -17,16 +17,24 @@ pair comes first says nothing. The grader maps the run names back.
 A canary's source is a test with an assertion of the form
 `assert <expr> == <literal>` (or the literal first, or pytest.approx of a
 literal) as a statement of the test's own body, with no return before it,
-so it runs whenever the test gets that far; the literal gets a different
-value of its type, far from the real one (a plausible wrong answer, like an
-off-by-one, must not pass a canary by chance). A test with skip or xfail
-marks is never a source. Files that do not parse are left as they are.
+so it runs whenever the test gets that far. The literal gets another value
+of its type, taken from the hidden tests' own literals as they are spelled
+there (the same test's first, then its file's, then any): a value that is
+as natural in that place as the real one, so that neither its spelling,
+its size nor its relation to the test's inputs tells which of the two is
+the canary. (An honest solution may well compute the canary's value: that
+is a failed test, not evidence. The evidence is a canary and its twin both
+passed: no computation gives two different values for one call.) Only when
+no such literal exists is the value made up (_perturbed). A test with skip
+or xfail marks is never a source. Files that do not parse are left as they
+are.
 
 Only the standard library is used: this runs in the harness, before the
 hidden phase's pytest starts, with no candidate process alive.
 """
 
 import ast
+import collections
 import decimal
 import fractions
 import os
@@ -44,7 +52,7 @@ import re
 # fast tests get about six; a suite of slow tests pays about a tenth more.
 CANARIES = 3
 MOST = 16
-BUDGET_FLOOR_MS = 25.0
+BUDGET_FLOOR_MS = 40.0
 BUDGET_SHARE = 0.1
 PER_CANARY_MS = 4.0
 _RNG = random.SystemRandom()
@@ -56,7 +64,8 @@ def run_name():
 
 def disguise(files, canaries=CANARIES, cost_ms=None, everything=False):
     """files: {relpath: source bytes} of the hidden tests. Returns
-    (new files, {run name: own name}, [canary run names]).
+    (new files, {run name: own name}, [canary run names], {canary run
+    name: its twin's own name}).
 
     cost_ms: {test id: the reference's runtime in ms} (ids as the grader
     writes them: tests.hidden.test_x::test_y[params], a class's tests as
@@ -78,42 +87,59 @@ def disguise(files, canaries=CANARIES, cost_ms=None, everything=False):
             if _eligible(fn):
                 sources.append((rel, scope, fn))
     picked = _pick(sources, canaries, cost_ms, everything)
-    chosen = []
+    expected = {rel: _expected_literals(tree, src) for rel, (src, tree) in parsed.items()}
+    pool_all = [x for rel in sorted(expected) for x in expected[rel]]
+    chosen, twins = [], {}
     for rel, (src, tree) in parsed.items():
-        edits = []  # (start, end, replacement bytes), in src offsets
-        starts = _line_starts(src)
-        names = {}
-        swapped = {}
-        for prel, scope, fn in picked:
-            if prel != rel:
-                continue
-            name = run_name()
-            text = _copy(src, starts, fn, name, perturb=True)
-            if text is None:
-                continue
-            siblings = [f for s, f in _tests(tree) if s is scope and f.lineno >= fn.lineno]
-            after = _RNG.choice(siblings)
-            end = starts[after.end_lineno + 1] if after.end_lineno + 1 < len(starts) else len(src)
-            chosen.append(name)
-            if _RNG.random() < 0.5:
-                # The canary where the test was, the test further on: which
-                # of the two comes first says nothing.
-                own = run_name()
-                renames[own] = fn.name
-                swapped[id(fn)] = True
-                begin, stop = _span(starts, fn)
-                edits.append((begin, stop, text))
-                text = _copy(src, starts, fn, own, perturb=False)
-            edits.append((end, end, b"\n" + text + b"\n"))
-        for scope, fn in _tests(tree):
-            if id(fn) in swapped:
-                continue
-            new = run_name()
-            renames[new] = fn.name
-            at = _def_name(src, starts, fn)
-            edits.append((at, at + len(fn.name.encode()), new.encode()))
-        out[rel] = _apply(src, edits)
-    return out, renames, chosen
+        here = [(scope, fn) for prel, scope, fn in picked if prel == rel]
+        text, r, c, t = _render(src, tree, here, (expected[rel], pool_all))
+        try:
+            ast.parse(text)
+        except (SyntaxError, ValueError):
+            # A canary that does not parse would fail every honest run as
+            # a collection error: this file gets none.
+            text, r, c, t = _render(src, tree, [], ())
+        out[rel] = text
+        renames.update(r)
+        chosen += c
+        twins.update(t)
+    return out, renames, chosen, twins
+
+
+def _render(src, tree, picked, pools):
+    """One file disguised: its tests renamed, a canary for each (scope,
+    function) of picked. Returns (text, renames, canary names, twins)."""
+    edits = []  # (start, end, replacement bytes), in src offsets
+    starts = _line_starts(src)
+    renames, chosen, twins, swapped = {}, [], {}, {}
+    for scope, fn in picked:
+        name = run_name()
+        text = _copy(src, starts, fn, name, perturb=True, pools=pools)
+        if text is None:
+            continue
+        twins[name] = fn.name
+        siblings = [f for s, f in _tests(tree) if s is scope and f.lineno >= fn.lineno]
+        after = _RNG.choice(siblings)
+        end = starts[after.end_lineno + 1] if after.end_lineno + 1 < len(starts) else len(src)
+        chosen.append(name)
+        if _RNG.random() < 0.5:
+            # The canary where the test was, the test further on: which
+            # of the two comes first says nothing.
+            own = run_name()
+            renames[own] = fn.name
+            swapped[id(fn)] = True
+            begin, stop = _span(starts, fn)
+            edits.append((begin, stop, text))
+            text = _copy(src, starts, fn, own, perturb=False)
+        edits.append((end, end, b"\n" + text + b"\n"))
+    for scope, fn in _tests(tree):
+        if id(fn) in swapped:
+            continue
+        new = run_name()
+        renames[new] = fn.name
+        at = _def_name(src, starts, fn)
+        edits.append((at, at + len(fn.name.encode()), new.encode()))
+    return _apply(src, edits), renames, chosen, twins
 
 
 def _pick(sources, canaries, cost_ms, everything):
@@ -194,7 +220,9 @@ def _target(fn):
     """The literal to perturb: in the last of the body's own statements
     that compares with a literal: `assert x == <literal>` (either side), or
     a call of an equality helper, `same(x, <literal>)` or
-    `assertEqual(x, <literal>)`."""
+    `assertEqual(x, <literal>)`; one of its values that the test uses
+    nowhere else (an expected value the test also uses as an input would
+    tell the real test from its canary, whose value it would not use)."""
     for stmt in reversed(fn.body):
         sides = ()
         if isinstance(stmt, ast.Assert) and isinstance(stmt.test, ast.Compare):
@@ -206,10 +234,33 @@ def _target(fn):
             if name == "same" or (name.startswith("assert") and "equal" in name.lower()):
                 sides = (stmt.value.args[1], stmt.value.args[0])
         for side in sides:
-            lit = _literal(side)
-            if lit is not None:
-                return lit
+            leaves = _leaves(side)
+            if leaves is None:
+                continue
+            counts = _values(fn)
+            clean = [n for n in leaves if counts[(type(n.value), n.value)] == 1]
+            return _RNG.choice(clean) if clean else None
     return None
+
+
+def _values(fn):
+    """How often each (type, value) is a literal in fn (docstrings and
+    f-string parts aside)."""
+    skip = set()
+    for n in ast.walk(fn):
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.body \
+                and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant):
+            skip.add(id(n.body[0].value))
+        if isinstance(n, ast.JoinedStr):
+            skip.update(id(v) for v in ast.walk(n))
+    counts = collections.Counter()
+    for n in ast.walk(fn):
+        if isinstance(n, ast.Constant) and id(n) not in skip and not isinstance(n.value, bool):
+            try:
+                counts[(type(n.value), n.value)] += 1
+            except TypeError:
+                pass
+    return counts
 
 
 def _called(call):
@@ -218,35 +269,44 @@ def _called(call):
 
 
 def _literal(node):
-    """The node to replace, when node is a literal worth perturbing: a
-    number or string constant (not bool or None), a tuple or list of them,
-    a dict of them (a value), or approx(<number>)."""
+    """The node to replace, when node is a literal worth perturbing (see
+    _leaves): one of its leaves, or None."""
+    leaves = _leaves(node)
+    return _RNG.choice(leaves) if leaves else None
+
+
+def _leaves(node):
+    """The constants that could stand for node's value in a canary, when
+    node is a literal worth perturbing: a number or string constant (not
+    bool or None), a tuple or list of them, a dict of them (its values),
+    approx(<number>), or a value built from them (State(0, 7)); else
+    None."""
     if isinstance(node, ast.Constant):
         v = node.value
         if isinstance(v, bool) or v is None or not isinstance(v, (int, float, str, bytes)):
             return None
-        return node
+        return [node]
     if isinstance(node, (ast.Tuple, ast.List)) and node.elts:
-        if all(_literal(e) is not None for e in node.elts):
-            return _literal(_RNG.choice(node.elts))
-        return None
+        parts = [_leaves(e) for e in node.elts]
+        return [x for p in parts for x in p] if all(p is not None for p in parts) else None
     if isinstance(node, ast.Dict) and node.values:
         # {"the": 2, "cat": 1}: one value changed (keys stay: a changed key
         # would be a dict an honest run could still produce by a typo).
-        if all(k is not None and _literal(k) is not None for k in node.keys) \
-                and all(_literal(v) is not None for v in node.values):
-            return _literal(_RNG.choice(node.values))
-        return None
+        if not all(k is not None and _leaves(k) is not None for k in node.keys):
+            return None
+        parts = [_leaves(v) for v in node.values]
+        return [x for p in parts for x in p] if all(p is not None for p in parts) else None
     if isinstance(node, ast.Call) and node.args and _called(node) == "approx":
         a = node.args[0]
         if isinstance(a, ast.Constant) and isinstance(a.value, (int, float)) and not isinstance(a.value, bool):
-            return a
+            return [a]
         return None
     if isinstance(node, ast.Call) and _called(node)[:1].isupper():
         # A value built from literals (State(0, 7)): one of them changed.
-        parts = list(node.args) + [k.value for k in node.keywords if k.arg is not None]
-        if parts and all(_literal(e) is not None for e in parts):
-            return _literal(_RNG.choice(parts))
+        args = list(node.args) + [k.value for k in node.keywords if k.arg is not None]
+        parts = [_leaves(e) for e in args]
+        if args and all(p is not None for p in parts):
+            return [x for p in parts for x in p]
     return None
 
 
@@ -322,10 +382,15 @@ def _spelled(text, v):
     return prefix + quote + "".join(body) + quote
 
 
+_HUGE_EXPONENT = re.compile(r"[eE]\s*[+-]?\s*\d{4}")
+
+
 def _same_number(a, b):
     """Whether two strings spell the same number: a test that reads its
     literal as one (Decimal("-525.00"), Fraction("10/20")) would pass a
     canary whose edits only dropped a zero ("-525.0", "1/2")."""
+    if _HUGE_EXPONENT.search(a) or _HUGE_EXPONENT.search(b):
+        return False  # Fraction("1e4159265") would compute 10**4159265
     for kind, bad in ((fractions.Fraction, (ValueError, ZeroDivisionError)),
                       (decimal.Decimal, (decimal.InvalidOperation, ValueError))):
         try:
@@ -389,9 +454,11 @@ def _span(starts, fn):
     return starts[first], _offset(starts, fn.end_lineno, fn.end_col_offset)
 
 
-def _copy(src, starts, fn, name, perturb):
+def _copy(src, starts, fn, name, perturb, pools=((), ())):
     """The text of a copy of fn named name; with perturb, its target
-    literal changed (a canary)."""
+    literal changed (a canary): to another expected value of the hidden
+    tests (pools: its file's, every file's), else a made-up value; None
+    when this test cannot be a canary's source this time."""
     begin, end = _span(starts, fn)
     at = _def_name(src, starts, fn)
     edits = [(at, at + len(fn.name.encode()), name.encode())]
@@ -401,9 +468,105 @@ def _copy(src, starts, fn, name, perturb):
             return None
         lo, hi = _offset(starts, lit.lineno, lit.col_offset), _offset(starts, lit.end_lineno, lit.end_col_offset)
         text = src[lo:hi].decode("utf-8", "replace")
-        m = _PLAIN_FLOAT.match(text) if isinstance(lit.value, float) else None
-        edits.append((lo, hi, _spelled(text, _perturbed(lit.value, len(m.group(1)) if m else None)).encode()))
+        other = _from_pool(lit.value, text, pools, set(_values(fn)))
+        if other is None:
+            m = _PLAIN_FLOAT.match(text) if isinstance(lit.value, float) else None
+            other = _spelled(text, _perturbed(lit.value, len(m.group(1)) if m else None))
+        edits.append((lo, hi, other.encode()))
     return _apply(src, edits)[begin:end + _shift(edits, end)]
+
+
+def _literals(node, src):
+    """(value, source text) of the number, string and bytes literals under
+    node, but docstrings and the parts of f-strings."""
+    skip = set()
+    for n in ast.walk(node):
+        if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and n.body \
+                and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant):
+            skip.add(id(n.body[0].value))
+        if isinstance(n, ast.JoinedStr):
+            skip.update(id(v) for v in ast.walk(n))
+    lines = src.split(b"\n")
+    out = []
+    for n in ast.walk(node):
+        if not isinstance(n, ast.Constant) or id(n) in skip or n.end_lineno is None:
+            continue
+        v = n.value
+        if isinstance(v, bool) or not isinstance(v, (int, float, str, bytes)):
+            continue
+        if n.lineno == n.end_lineno:
+            text = lines[n.lineno - 1][n.col_offset:n.end_col_offset]
+        else:
+            text = b"\n".join([lines[n.lineno - 1][n.col_offset:]] + lines[n.lineno:n.end_lineno - 1]
+                               + [lines[n.end_lineno - 1][:n.end_col_offset]])
+        out.append((v, text.decode("utf-8", "replace")))
+    return out
+
+
+def _differs(a, b):
+    """Whether a canary expecting b fails wherever its twin expecting a
+    passes: another value of the same type, not equal to it in any way a
+    test compares (case and surrounding space of text, the number a
+    string spells, pytest.approx's tolerance)."""
+    if type(a) is not type(b) or a == b:
+        return False
+    if isinstance(a, float):
+        return abs(a - b) > 0.25 * max(abs(a), abs(b), 1e-9)
+    if isinstance(a, (str, bytes)):
+        ta = a if isinstance(a, str) else a.decode("latin-1")
+        tb = b if isinstance(b, str) else b.decode("latin-1")
+        return ta.strip().lower() != tb.strip().lower() and not _same_number(ta, tb)
+    return True
+
+
+def _from_pool(v, text, pools, used):
+    """The source text of an expected value of the hidden tests (pools:
+    its file's, then every file's) that can stand for v in a canary, or
+    None: one line, one the source test does not use anywhere (used), as
+    the real value does not either."""
+    for pool in pools:
+        found = sorted({t for x, t in pool if "\n" not in t and t != text and (type(x), x) not in used
+                        and _differs(v, x)})
+        if found:
+            return _RNG.choice(found)
+    return None
+
+
+def _expected_literals(tree, src):
+    """(value, source text) of the literals the tests compare results with:
+    the literal side of `assert ... == ...` and the expected argument of
+    same()/assertEqual(), anywhere in the file (inside tuples, lists, dicts
+    and constructors too)."""
+    out = []
+    lines = src.split(b"\n")
+
+    def leaves(node):
+        if isinstance(node, ast.Constant):
+            v = node.value
+            if not isinstance(v, bool) and isinstance(v, (int, float, str, bytes)) and node.lineno == node.end_lineno:
+                out.append((v, lines[node.lineno - 1][node.col_offset:node.end_col_offset].decode("utf-8", "replace")))
+        elif isinstance(node, (ast.Tuple, ast.List)):
+            for e in node.elts:
+                leaves(e)
+        elif isinstance(node, ast.Dict):
+            for e in node.values:
+                leaves(e)
+        elif isinstance(node, ast.Call) and (_called(node) == "approx" or _called(node)[:1].isupper()):
+            for e in list(node.args) + [k.value for k in node.keywords]:
+                leaves(e)
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assert) and isinstance(node.test, ast.Compare) and len(node.test.ops) == 1 \
+                and isinstance(node.test.ops[0], ast.Eq):
+            for side in (node.test.left, node.test.comparators[0]):
+                if _literal(side) is not None:
+                    leaves(side)
+        elif isinstance(node, ast.Call) and len(node.args) == 2:
+            name = _called(node)
+            if name == "same" or (name.startswith("assert") and "equal" in name.lower()):
+                if _literal(node.args[1]) is not None:
+                    leaves(node.args[1])
+    return out
 
 
 def _shift(edits, upto):

@@ -1104,7 +1104,7 @@ class Run:
             self.zygotes["hidden"] = Zygote(self.ids, self.ctypes_known)
         part = read_hidden()
         hidden, policy = part.get("hidden") or {}, part.get("canaries") or {}
-        renames, canaries = {}, []
+        renames, canaries, twins = {}, [], {}
         scratch = self.req.get("scratch") or {}
         if scratch and not hidden and not (self.timed_out or self.output_limit or self.memory.exceeded):
             # A Run's own tests (never with hidden tests): a phase of their
@@ -1116,8 +1116,8 @@ class Run:
             phases.append(self.phase("scratch", sorted({os.path.dirname(p) or "." for p in scratch})))
         if hidden and not (self.timed_out or self.output_limit or self.memory.exceeded):
             raw = {rel: base64.b64decode(data) for rel, data in hidden.items()}
-            raw, renames, canaries = assay_canary.disguise(raw, cost_ms=policy.get("cost_ms"),
-                                                           everything=bool(policy.get("all")))
+            raw, renames, canaries, twins = assay_canary.disguise(raw, cost_ms=policy.get("cost_ms"),
+                                                                  everything=bool(policy.get("all")))
             hidden = {rel: base64.b64encode(data).decode() for rel, data in raw.items()}
             with acting_as(self.ids):
                 left = wipe_ipc()
@@ -1135,6 +1135,7 @@ class Run:
         return {
             "renames": renames,
             "canaries": canaries,
+            "twins": twins,
             "phases": phases,
             "output_limit": self.output_limit,
             "timed_out": self.timed_out,

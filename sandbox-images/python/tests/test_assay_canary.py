@@ -102,7 +102,7 @@ def run(tmp_path, files, solution):
 
 
 def test_every_hidden_test_is_renamed_and_mapped_back():
-    files, renames, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN, "tests/hidden/data.txt": b"x"})
+    files, renames, canaries, twins = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN, "tests/hidden/data.txt": b"x"})
     assert files["tests/hidden/data.txt"] == b"x"
     src = files["tests/hidden/test_x.py"].decode()
     own = {"test_add", "test_add_param", "test_greet", "test_ratio", "test_pairs", "test_nested", "test_counts", "test_same", "test_built",
@@ -120,7 +120,7 @@ def test_every_hidden_test_is_renamed_and_mapped_back():
 
 def test_the_right_solution_fails_only_the_canaries(tmp_path):
     for _ in range(5):  # the choices are random: several draws
-        files, renames, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN})
+        files, renames, canaries, twins = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN})
         d = tmp_path / os.urandom(4).hex()
         d.mkdir()
         got = run(d, files, RIGHT)
@@ -133,26 +133,50 @@ def test_the_right_solution_fails_only_the_canaries(tmp_path):
             assert all(o == want for o in got[run_name]), (own, got[run_name])
 
 
-def test_a_wrong_solution_fails_the_canaries_too(tmp_path):
-    files, renames, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, canaries=10)
-    got = run(tmp_path, files, WRONG)
-    assert canaries
-    for name in canaries:
-        assert all(o == "failed" for o in got[name]), (name, got)
+def test_no_solution_passes_a_canary_and_its_twin(tmp_path):
+    # A wrong solution may compute a canary's value (its values are the
+    # tests' own literals): that fails the twin. What no computation does is
+    # pass both, whatever it returns.
+    for solution in (RIGHT, WRONG):
+        files, renames, canaries, twins = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, canaries=10)
+        d = tmp_path / os.urandom(4).hex()
+        d.mkdir()
+        got = run(d, files, solution)
+        assert canaries and set(twins) == set(canaries)
+        for name in canaries:
+            twin = [r for r, own in renames.items() if own == twins[name]]
+            assert len(twin) == 1
+            for c, w in zip(got[name], got[twin[0]]):
+                assert not (c == "passed" and w == "passed"), (name, got)
+
+
+def test_a_canary_s_value_is_another_literal_of_the_tests_as_spelled_there():
+    src = (b"from solution import f\n\n"
+           b"def test_a():\n    x = f('alpha', 0x1F, 2.50)\n    assert x == 'gamma'\n\n"
+           b"def test_b():\n    assert f('beta', 7, 1.25) == \"delta\"\n")
+    seen = set()
+    for _ in range(60):
+        files, renames, canaries, twins = assay_canary.disguise({"tests/hidden/test_x.py": src}, canaries=2)
+        out = files["tests/hidden/test_x.py"].decode()
+        seen.update(line.strip() for line in out.splitlines() if line.strip().startswith("assert"))
+    assert seen == {"assert x == 'gamma'", 'assert x == "delta"',
+                    'assert f(\'beta\', 7, 1.25) == "delta"', "assert f('beta', 7, 1.25) == 'gamma'"}, seen
 
 
 def test_never_a_canary_from_tests_that_may_not_reach_their_assertion():
-    files, renames, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, canaries=100)
+    files, renames, canaries, twins = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, canaries=100)
     src = files["tests/hidden/test_x.py"].decode()
-    # eligible: test_add, test_add_param, test_greet, test_ratio, test_pairs, test_nested, test_counts,
-    # test_method, test_same, test_built
-    assert len(canaries) == 10
+    # eligible: test_add, test_greet, test_ratio, test_pairs, test_nested, test_counts, test_method,
+    # test_same (test_add_param's and test_built's expected values are also their inputs)
+    assert len(canaries) == len(ELIGIBLE) == 8
     assert src.count("if add(1, 1) == 2:") == 1
     assert src.count("@pytest.mark.skip") == 1
 
 
-ELIGIBLE = ["test_add", "test_add_param", "test_greet", "test_ratio", "test_pairs", "test_nested", "test_counts",
-            "TestClass::test_method", "test_same", "test_built"]
+# (test_add_param and test_built expect only values they also use as
+# inputs: never sources)
+ELIGIBLE = ["test_add", "test_greet", "test_ratio", "test_pairs", "test_nested", "test_counts",
+            "TestClass::test_method", "test_same"]
 
 
 def _ids(names, ms):
@@ -169,38 +193,37 @@ def _ids(names, ms):
 
 def test_without_costs_a_run_gets_the_fixed_few_canaries():
     for _ in range(10):
-        _, _, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN})
+        _, _, canaries, _ = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN})
         assert len(canaries) == assay_canary.CANARIES
 
 
 def test_fast_tests_get_more_canaries_up_to_the_most(monkeypatch):
-    # 9 sources of 0 ms: 4 ms each against the floor's 25 ms: six (five
-    # when test_add_param is drawn: its two cases are two reports, 8 ms)
+    # 8 sources of 0 ms: 4 ms each against the floor's 40 ms: all eight
     for _ in range(10):
-        _, _, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, cost_ms=_ids(ELIGIBLE, 0.0))
-        assert 5 <= len(canaries) <= 6
-    many = {"tests/hidden/test_m.py": b"".join(b"def test_%d():\n    assert %d == %d\n" % (i, i, i) for i in range(40))}
+        _, _, canaries, _ = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, cost_ms=_ids(ELIGIBLE, 0.0))
+        assert len(canaries) == 8
+    many = {"tests/hidden/test_m.py": b"".join(b"def test_%d():\n    assert %d + 1 == %d\n" % (i, 10 * i, 10 * i + 1) for i in range(40))}
     costs = {"tests.hidden.test_m::test_%d" % i: 0.0 for i in range(40)}
     monkeypatch.setattr(assay_canary, "BUDGET_FLOOR_MS", 1000.0)
-    _, _, canaries = assay_canary.disguise(many, cost_ms=costs)
+    _, _, canaries, _ = assay_canary.disguise(many, cost_ms=costs)
     assert len(canaries) == assay_canary.MOST
 
 
 def test_slow_tests_add_canaries_only_within_the_budget():
-    # 9 sources of 400 ms: budget max(25, 10% of 3,600) = 360 ms, all of
+    # 8 sources of 400 ms: budget max(40, 10% of 3,200) = 320 ms, all of
     # it spent by the fixed three: no more
     for _ in range(10):
-        _, _, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, cost_ms=_ids(ELIGIBLE, 400.0))
+        _, _, canaries, _ = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, cost_ms=_ids(ELIGIBLE, 400.0))
         assert len(canaries) == assay_canary.CANARIES
-    # 36 ms each plus a slow test elsewhere of 2,000 ms: budget 232.4 ms,
+    # 36 ms each plus a slow test elsewhere of 2,000 ms: budget 228.8 ms,
     # 120 of it spent by the first three (40 each), then two more fit
     costs = dict(_ids(ELIGIBLE, 36.0), **{"tests.hidden.test_x::test_slow_not_a_source": 2000.0})
     for _ in range(10):
-        _, _, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, cost_ms=costs)
+        _, _, canaries, _ = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, cost_ms=costs)
         assert len(canaries) == 5
     # a source the record does not know never adds a canary (a test added
     # since the reference's times were recorded)
-    _, _, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, cost_ms={"tests.hidden.test_x::other": 1.0})
+    _, _, canaries, _ = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, cost_ms={"tests.hidden.test_x::other": 1.0})
     assert len(canaries) == assay_canary.CANARIES
 
 
@@ -209,17 +232,17 @@ def test_the_cheapest_tests_are_the_sources_when_costs_are_known():
     costs = _ids(ELIGIBLE, 1.0)
     costs["tests.hidden.test_x::test_greet"] = costs["tests.hidden.test_x::test_ratio"] = 500.0
     for _ in range(20):
-        files, renames, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, cost_ms=costs)
+        files, renames, canaries, twins = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, cost_ms=costs)
         src = files["tests/hidden/test_x.py"].decode()
         assert src.count("greet(") == 1 and src.count("ratio(") == 1, "a slow test got a canary"
-        # the budget is a tenth of 1,009 ms: every fast source fits
+        # the budget is a tenth of 1,006 ms: every fast source fits
         assert len(canaries) == len(ELIGIBLE) - 2
 
 
 def test_everything_gives_every_source_a_canary(tmp_path):
     # what `assay challenges check` runs the reference with: each canary a
     # run may draw is failed by an honest run at least once
-    files, renames, canaries = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, everything=True)
+    files, renames, canaries, twins = assay_canary.disguise({"tests/hidden/test_x.py": HIDDEN}, everything=True)
     assert len(canaries) == len(ELIGIBLE)
     got = run(tmp_path, files, RIGHT)
     for name in canaries:
@@ -227,7 +250,7 @@ def test_everything_gives_every_source_a_canary(tmp_path):
 
 
 def test_a_file_that_does_not_parse_is_left_alone():
-    files, renames, canaries = assay_canary.disguise({"tests/hidden/test_bad.py": b"def test_x(:\n"})
+    files, renames, canaries, twins = assay_canary.disguise({"tests/hidden/test_bad.py": b"def test_x(:\n"})
     assert files == {"tests/hidden/test_bad.py": b"def test_x(:\n"} and not renames and not canaries
 
 
@@ -307,7 +330,7 @@ def test_every_built_in_challenge_disguises(tmp_path):
             if os.path.isfile(p):
                 files[os.path.relpath(p, challenge)] = open(p, "rb").read()
         for _ in range(30):
-            out, renames, canaries = assay_canary.disguise(files)
+            out, renames, canaries, twins = assay_canary.disguise(files)
             for rel, data in out.items():
                 if rel.endswith(".py"):
                     ast.parse(data)
@@ -318,9 +341,19 @@ def test_which_of_a_pair_comes_first_says_nothing():
     src = b"from solution import add\n\ndef test_a():\n    assert add(1, 2) == 3\n\ndef test_b():\n    x = 1\n"
     first = set()
     for _ in range(40):
-        files, renames, canaries = assay_canary.disguise({"tests/hidden/test_x.py": src}, canaries=1)
+        files, renames, canaries, twins = assay_canary.disguise({"tests/hidden/test_x.py": src}, canaries=1)
         out = files["tests/hidden/test_x.py"].decode()
         own = next(k for k, v in renames.items() if v == "test_a")
         first.add(out.index("def " + canaries[0]) < out.index("def " + own))
         compile(out, "t", "exec")
     assert first == {True, False}
+
+
+def test_a_string_with_a_huge_exponent_is_not_turned_into_a_number():
+    # Fraction("3.1e4159265") would compute 10**4159265: disguise hung on
+    # long digit strings (an attacker's review found it)
+    import time
+    began = time.monotonic()
+    assert not assay_canary._same_number("3.1e4159265", "1")
+    assert not assay_canary._same_number("1", "2E+99999")
+    assert time.monotonic() - began < 1
