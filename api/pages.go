@@ -375,6 +375,13 @@ type assessmentView struct {
 type assessmentRow struct {
 	Invitation access.Invitation
 	Cells      []*ChallengeReport // nil: not in this invitation
+	// Runs are the candidate's Runs per column: how many, and the latest.
+	Runs []runsCell
+}
+
+type runsCell struct {
+	Count  int
+	Latest *SubmissionSummary
 }
 
 func (s *server) assessmentPage(c *gin.Context) {
@@ -395,7 +402,15 @@ func (s *server) assessmentPage(c *gin.Context) {
 		FormToken: c.GetString(formTokenKey), Notice: c.Query("notice"), Error: c.Query("error")}
 	for i := range rep.Candidates {
 		cand := &rep.Candidates[i]
-		row := assessmentRow{Invitation: cand.Invitation, Cells: make([]*ChallengeReport, len(cols))}
+		row := assessmentRow{Invitation: cand.Invitation, Cells: make([]*ChallengeReport, len(cols)), Runs: make([]runsCell, len(cols))}
+		for j := range cand.Runs {
+			for k, slug := range cols {
+				if slug == cand.Runs[j].Challenge {
+					row.Runs[k].Count++
+					row.Runs[k].Latest = &cand.Runs[j]
+				}
+			}
+		}
 		for j := range cand.Challenges {
 			for k, slug := range cols {
 				if slug == cand.Challenges[j].Challenge {

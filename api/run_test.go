@@ -46,6 +46,15 @@ func TestARunIsNotAnAttempt(t *testing.T) {
 	if len(staff.Runs) != 3 {
 		t.Errorf("staff's report shows %d Runs; want 3", len(staff.Runs))
 	}
+	// ... on the review pages too.
+	page := s.call(t, f.interviewer.Token, "GET", "/review/submissions/"+acc.ID, "", nil).Body.String()
+	if !strings.Contains(page, `id="run-note"`) || !strings.Contains(page, "with the candidate's own tests") {
+		t.Errorf("the review page of a Run does not say it is one")
+	}
+	page = s.call(t, f.interviewer.Token, "GET", "/review/assessments/"+f.assessment.ID, "", nil).Body.String()
+	if !strings.Contains(page, ">3 Runs</a> (not attempts)") || !strings.Contains(page, "/drafts/add/history") {
+		t.Errorf("the assessment page does not show A's Runs and draft history")
+	}
 	ctx := context.Background()
 	if n, err := s.broker.RunQueueLength(ctx); err != nil || n != 3 {
 		t.Errorf("Runs queued %d, %v; want 3", n, err)
