@@ -320,11 +320,7 @@ func (s *server) createSubmission(c *gin.Context) {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
-	if err := runner.CheckFiles(ch.Files, req.Files); err != nil {
-		writeError(c, s.cfg.Logger, errorf(http.StatusBadRequest, "%s", err))
-		return
-	}
-	if err := s.checkSources(req.Files, req.Scratch); err != nil {
+	if err := s.checkEntry(ch.Files, req.Files, req.Scratch); err != nil {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}

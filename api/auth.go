@@ -324,15 +324,7 @@ func (s *server) admit(c *gin.Context, p access.Principal, slug string, mode run
 		rl, who, what = s.cfg.RunRateLimit, "run:invitation:"+inv.ID, "Runs"
 	}
 	if rl.N > 0 && s.cfg.Accounts != nil {
-		ok, retry, err := s.cfg.Accounts.Allow(c.Request.Context(), who, rl.N, rl.Per, s.cfg.Now())
-		if err != nil {
-			return unavailable(err)
-		}
-		if !ok {
-			secs := int(retry.Round(time.Second) / time.Second)
-			c.Header("Retry-After", strconv.Itoa(max(1, secs)))
-			return errorf(http.StatusTooManyRequests, "too many %s: at most %d per %s; try again in %ds", what, rl.N, rl.Per, max(1, secs))
-		}
+		return s.rateLimit(c, s.cfg.Accounts, who, rl, what)
 	}
 	return nil
 }

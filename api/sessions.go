@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"sort"
+	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -188,22 +188,12 @@ func (s *server) saveDraft(c *gin.Context) {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
-	if err := runner.CheckFiles(ch.Files, req.Files); err != nil {
-		writeError(c, s.cfg.Logger, errorf(http.StatusBadRequest, "%s", err))
-		return
-	}
-	if err := s.checkSources(req.Files, req.Scratch); err != nil {
+	if err := s.checkEntry(ch.Files, req.Files, req.Scratch); err != nil {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
-	ok, retry, err := acc.Allow(c.Request.Context(), "draft:invitation:"+inv.ID, draftSaves, time.Minute, s.cfg.Now())
-	if err != nil {
-		writeError(c, s.cfg.Logger, unavailable(err))
-		return
-	}
-	if !ok {
-		c.Header("Retry-After", fmt.Sprint(max(1, int(retry.Round(time.Second)/time.Second))))
-		writeError(c, s.cfg.Logger, errorf(http.StatusTooManyRequests, "too many draft saves: at most %d a minute", draftSaves))
+	if err := s.rateLimit(c, acc, "draft:invitation:"+inv.ID, RateLimit{N: draftSaves, Per: time.Minute}, "draft saves"); err != nil {
+		writeError(c, s.cfg.Logger, err)
 		return
 	}
 	d := runner.Draft{Invitation: inv.ID, Challenge: slug, Files: req.Files, Scratch: req.Scratch, SavedAt: s.cfg.Now().UTC(), Source: runner.DraftTyping}
@@ -280,6 +270,30 @@ func (s *server) keepDraft(c *gin.Context, sub runner.Submission) {
 	if err := s.cfg.Accounts.SaveDraft(c.Request.Context(), d); err != nil {
 		s.cfg.Logger.Warn("keep the draft of a submission", "submission", sub.ID, "err", err)
 	}
+}
+
+// checkEntry checks a body's files: exactly the challenge's entry files,
+// each (and the scratch file) bounded.
+func (s *server) checkEntry(entry []string, files map[string]string, scratch string) error {
+	if err := runner.CheckFiles(entry, files); err != nil {
+		return errorf(http.StatusBadRequest, "%s", err)
+	}
+	return s.checkSources(files, scratch)
+}
+
+// rateLimit counts one event of who's in rl's current window: a 429 with
+// Retry-After past the limit, naming what is limited.
+func (s *server) rateLimit(c *gin.Context, acc Accounts, who string, rl RateLimit, what string) error {
+	ok, retry, err := acc.Allow(c.Request.Context(), who, rl.N, rl.Per, s.cfg.Now())
+	if err != nil {
+		return unavailable(err)
+	}
+	if !ok {
+		secs := max(1, int(retry.Round(time.Second)/time.Second))
+		c.Header("Retry-After", strconv.Itoa(secs))
+		return errorf(http.StatusTooManyRequests, "too many %s: at most %d per %s; try again in %ds", what, rl.N, rl.Per, secs)
+	}
+	return nil
 }
 
 // checkSources bounds each source file and the scratch file: at most
