@@ -40,6 +40,7 @@ import fractions
 import os
 import random
 import re
+import textwrap
 
 # How many canaries a run gets. A forgery that reads the hidden tests
 # in-process (or calls them) still cannot tell a canary from its twin, so it
@@ -93,12 +94,6 @@ def disguise(files, canaries=CANARIES, cost_ms=None, everything=False):
     for rel, (src, tree) in parsed.items():
         here = [(scope, fn) for prel, scope, fn in picked if prel == rel]
         text, r, c, t = _render(src, tree, here, (expected[rel], pool_all))
-        try:
-            ast.parse(text)
-        except (SyntaxError, ValueError):
-            # A canary that does not parse would fail every honest run as
-            # a collection error: this file gets none.
-            text, r, c, t = _render(src, tree, [], ())
         out[rel] = text
         renames.update(r)
         chosen += c
@@ -115,7 +110,9 @@ def _render(src, tree, picked, pools):
     for scope, fn in picked:
         name = run_name()
         text = _copy(src, starts, fn, name, perturb=True, pools=pools)
-        if text is None:
+        if text is None or not _parses(text):
+            # (a canary that does not parse would fail every honest run as
+            # a collection error)
             continue
         twins[name] = fn.name
         siblings = [f for s, f in _tests(tree) if s is scope and f.lineno >= fn.lineno]
@@ -140,6 +137,15 @@ def _render(src, tree, picked, pools):
         at = _def_name(src, starts, fn)
         edits.append((at, at + len(fn.name.encode()), new.encode()))
     return _apply(src, edits), renames, chosen, twins
+
+
+def _parses(text):
+    """Whether a function's text (indented as in its class) parses."""
+    try:
+        ast.parse(textwrap.dedent(text.decode("utf-8", "replace")))
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def _pick(sources, canaries, cost_ms, everything):
@@ -245,21 +251,23 @@ def _target(fn):
 
 def _values(fn):
     """How often each (type, value) is a literal in fn (docstrings and
-    f-string parts aside)."""
-    skip = set()
-    for n in ast.walk(fn):
+    f-string parts aside). Kept on the node: _eligible and _copy both ask."""
+    counts = getattr(fn, "_assay_values", None)
+    if counts is not None:
+        return counts
+    counts, skip = collections.Counter(), set()
+    for n in ast.walk(fn):  # breadth first: a parent before its children
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.body \
                 and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant):
             skip.add(id(n.body[0].value))
-        if isinstance(n, ast.JoinedStr):
+        elif isinstance(n, ast.JoinedStr):
             skip.update(id(v) for v in ast.walk(n))
-    counts = collections.Counter()
-    for n in ast.walk(fn):
-        if isinstance(n, ast.Constant) and id(n) not in skip and not isinstance(n.value, bool):
+        elif isinstance(n, ast.Constant) and id(n) not in skip and not isinstance(n.value, bool):
             try:
                 counts[(type(n.value), n.value)] += 1
             except TypeError:
                 pass
+    fn._assay_values = counts
     return counts
 
 
