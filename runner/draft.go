@@ -23,5 +23,9 @@ const (
 	DraftSubmit = "submit" // a submission
 )
 
-// MaxDraftHistory is how many saves of one draft are kept (the oldest go).
-const MaxDraftHistory = 2000
+// MaxDraftHistory and MaxDraftHistoryBytes bound the saves kept of one
+// draft (the oldest go first).
+const (
+	MaxDraftHistory      = 2000
+	MaxDraftHistoryBytes = 16 << 20
+)

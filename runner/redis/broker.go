@@ -63,6 +63,7 @@ type Broker struct {
 	// the package holds no state of its own.
 	createScript       *goredis.Script
 	claimSessionScript *goredis.Script
+	saveDraftScript    *goredis.Script
 	markRunningScript  *goredis.Script
 	saveResultScript   *goredis.Script
 	extendScript       *goredis.Script
@@ -113,6 +114,7 @@ func New(ctx context.Context, cfg Config) (*Broker, error) {
 		log:                cfg.Logger,
 		createScript:       goredis.NewScript(createLua),
 		claimSessionScript: goredis.NewScript(claimSessionLua),
+		saveDraftScript:    goredis.NewScript(saveDraftLua),
 		markRunningScript:  goredis.NewScript(markRunningLua),
 		saveResultScript:   goredis.NewScript(saveResultLua),
 		extendScript:       goredis.NewScript(extendLua),

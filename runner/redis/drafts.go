@@ -6,25 +6,21 @@ import (
 	"fmt"
 
 	"assay/runner"
-
-	goredis "github.com/redis/go-redis/v9"
 )
 
 // SaveDraft stores d as its invitation's latest draft of its challenge and
-// appends it to the draft's history (the last runner.MaxDraftHistory), in
-// one step.
+// appends it to the draft's history, in one step. The history keeps the
+// last runner.MaxDraftHistory saves and at most runner.MaxDraftHistoryBytes
+// (the oldest go first), so a candidate saving large files as fast as the
+// rate limit allows cannot fill Redis.
 func (b *Broker) SaveDraft(ctx context.Context, d runner.Draft) error {
 	data, err := json.Marshal(d)
 	if err != nil {
 		return fmt.Errorf("save draft: %w", err)
 	}
 	latest, history := b.keys.draft(d.Invitation, d.Challenge), b.keys.draftHistory(d.Invitation, d.Challenge)
-	_, err = b.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-		p.Set(ctx, latest, data, 0)
-		p.RPush(ctx, history, data)
-		p.LTrim(ctx, history, -runner.MaxDraftHistory, -1)
-		return nil
-	})
+	err = b.saveDraftScript.Run(ctx, b.rdb, []string{latest, history, history + ":bytes"},
+		data, runner.MaxDraftHistory, runner.MaxDraftHistoryBytes).Err()
 	if err != nil {
 		return fmt.Errorf("save draft of %s at %s: %w", d.Invitation, d.Challenge, err)
 	}

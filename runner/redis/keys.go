@@ -61,7 +61,8 @@ import (
 //	{prefix}:draft:{id}:{slug}                string  JSON of runner.Draft: the invitation's latest draft
 //	                                                  of the challenge (SaveDraft).
 //	{prefix}:draft:{id}:{slug}:history        list    every save of that draft, oldest first (the last
-//	                                                  runner.MaxDraftHistory).
+//	                                                  runner.MaxDraftHistory, at most
+//	                                                  runner.MaxDraftHistoryBytes; :bytes counts them).
 //	{prefix}:ratelimit:{who}:{window}         string  submissions by one principal in one fixed window;
 //	                                                  expires with the window (Allow).
 //

@@ -159,3 +159,22 @@ if not score or tonumber(score) > tonumber(ARGV[2]) then
 end
 return redis.call('ZREM', KEYS[1], ARGV[1])
 `
+
+// saveDraftLua stores a draft as the latest and appends it to its history,
+// then drops the oldest saves while the history holds more than the
+// number or the bytes allowed (the newest always stays).
+//
+//	KEYS: latest, history list, history's byte count
+//	ARGV: draft JSON, most saves, most bytes
+const saveDraftLua = `#!lua
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('RPUSH', KEYS[2], ARGV[1])
+local bytes = redis.call('INCRBY', KEYS[3], #ARGV[1])
+local n = redis.call('LLEN', KEYS[2])
+while n > 1 and (n > tonumber(ARGV[2]) or bytes > tonumber(ARGV[3])) do
+	local old = redis.call('LPOP', KEYS[2])
+	bytes = redis.call('DECRBY', KEYS[3], #old)
+	n = n - 1
+end
+return n
+`
