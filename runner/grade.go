@@ -185,9 +185,7 @@ func Grade(expected []string, run RunResult) Grading {
 		// the test uses elsewhere), and then fails the twin; no
 		// computation passes both.
 		for _, id := range passedCanaries {
-			cls, name, _ := strings.Cut(id, "::")
-			twin := cls + "::" + run.Twins[testName(id)] + strings.TrimPrefix(name, testName(id))
-			if outcomes[twin] == OutcomePassed {
+			if outcomes[withName(id, run.Twins[testName(id)])] == OutcomePassed {
 				g.Findings = append(g.Findings, Finding{Check: CheckCanary, Phase: ph.Name,
 					Seen: "a canary test and its twin both passed: they expect two different values of one call"})
 			} else {
@@ -279,6 +277,13 @@ func testName(id string) string {
 // unrename gives the hidden phase's cases their own names back (the
 // harness renamed every hidden test function for the run), in their ids
 // and in their messages, which quote the run's names in tracebacks.
+// withName is a test id with its function named name instead, the rest
+// (module, class, parameters) kept: tests.hidden.m.TestC::name[1-2].
+func withName(id, name string) string {
+	cls, rest, _ := strings.Cut(id, "::")
+	return cls + "::" + name + strings.TrimPrefix(rest, testName(id))
+}
+
 func unrename(cases []ReportCase, renames map[string]string) []ReportCase {
 	if len(renames) == 0 {
 		return cases
@@ -293,8 +298,7 @@ func unrename(cases []ReportCase, renames map[string]string) []ReportCase {
 			continue
 		}
 		if to, ok := renames[testName(c.ID)]; ok {
-			cls, name, _ := strings.Cut(c.ID, "::")
-			cases[i].ID = cls + "::" + to + strings.TrimPrefix(name, testName(c.ID))
+			cases[i].ID = withName(c.ID, to)
 		}
 		cases[i].Message = r.Replace(c.Message)
 	}

@@ -17,17 +17,18 @@ pair comes first says nothing. The grader maps the run names back.
 A canary's source is a test with an assertion of the form
 `assert <expr> == <literal>` (or the literal first, or pytest.approx of a
 literal) as a statement of the test's own body, with no return before it,
-so it runs whenever the test gets that far. The literal gets another value
-of its type, taken from the hidden tests' own literals as they are spelled
-there (the same test's first, then its file's, then any): a value that is
-as natural in that place as the real one, so that neither its spelling,
-its size nor its relation to the test's inputs tells which of the two is
-the canary. (An honest solution may well compute the canary's value: that
-is a failed test, not evidence. The evidence is a canary and its twin both
-passed: no computation gives two different values for one call.) Only when
-no such literal exists is the value made up (_perturbed). A test with skip
-or xfail marks is never a source. Files that do not parse are left as they
-are.
+so it runs whenever the test gets that far, and when the test uses that
+expected value nowhere else. The literal gets another expected value of
+the hidden tests (the literal side of another equality check, its file's
+first), spelled as it is spelled there and never a value the source test
+uses: a value as natural in that place as the real one, so that neither
+its spelling, its size nor its relation to the test's inputs tells which of
+the two is the canary. (An honest solution may well compute the canary's
+value: that is a failed test, not evidence. The evidence is a canary and
+its twin both passed: no computation gives two different values for one
+call.) Only when the suite has no such value is one made up (_perturbed).
+A test with skip or xfail marks is never a source. Files that do not parse
+are left as they are.
 
 Only the standard library is used: this runs in the harness, before the
 hidden phase's pytest starts, with no candidate process alive.
@@ -43,14 +44,14 @@ import re
 import textwrap
 
 # How many canaries a run gets. A forgery that reads the hidden tests
-# in-process (or calls them) still cannot tell a canary from its twin, so it
-# passes a run with k canaries with probability 1/2^k at best. Every run
-# gets CANARIES when that many tests can be sources, and more, up to MOST,
-# while their cost fits a budget: BUDGET_FLOOR_MS, or BUDGET_SHARE of the
-# hidden tests' time if more. A canary costs its twin's time in the
-# reference's run plus PER_CANARY_MS (a failing test's report: pytest
-# formats its traceback, about 4 ms on the bench's machine). Small suites of
-# fast tests get about six; a suite of slow tests pays about a tenth more.
+# in-process (or calls them) must guess which of each pair is real, for every
+# canaried test it would fail (docs/SECURITY.md, "The bound"). Every run gets
+# CANARIES when that many tests can be sources, and more, up to MOST, while
+# their cost fits a budget: BUDGET_FLOOR_MS, or BUDGET_SHARE of the hidden
+# tests' time if more. A canary costs its twin's time in the reference's run
+# plus PER_CANARY_MS (a failing test's report: pytest formats its traceback,
+# about 4 ms on the bench's machine). Small suites of fast tests get about
+# nine; a suite of slow tests pays about a tenth more.
 CANARIES = 3
 MOST = 16
 BUDGET_FLOOR_MS = 40.0
@@ -158,14 +159,15 @@ def _pick(sources, canaries, cost_ms, everything):
     # time, and the fixed few cost least. Which tests have a twin says
     # nothing of which of a pair is the canary (the pairs are plain to
     # see), so the choice need not be random.
-    order.sort(key=lambda s: _cost(s, cost_ms) if _cost(s, cost_ms) is not None else float("inf"))
+    cost = {id(s): _cost(s, cost_ms) for s in order}
+    order.sort(key=lambda s: float("inf") if cost[id(s)] is None else cost[id(s)])
     picked = order[:canaries]
     budget = max(BUDGET_FLOOR_MS, BUDGET_SHARE * sum(v for v in cost_ms.values() if v > 0))
-    budget -= sum(_cost(s, cost_ms) or PER_CANARY_MS for s in picked)
+    budget -= sum(cost[id(s)] or PER_CANARY_MS for s in picked)
     for source in order[canaries:]:
         if len(picked) >= MOST:
             break
-        c = _cost(source, cost_ms)
+        c = cost[id(source)]
         if c is not None and c <= budget:
             picked.append(source)
             budget -= c
@@ -230,16 +232,7 @@ def _target(fn):
     nowhere else (an expected value the test also uses as an input would
     tell the real test from its canary, whose value it would not use)."""
     for stmt in reversed(fn.body):
-        sides = ()
-        if isinstance(stmt, ast.Assert) and isinstance(stmt.test, ast.Compare):
-            cmp = stmt.test
-            if len(cmp.ops) == 1 and isinstance(cmp.ops[0], ast.Eq):
-                sides = (cmp.comparators[0], cmp.left)
-        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and len(stmt.value.args) == 2:
-            name = _called(stmt.value)
-            if name == "same" or (name.startswith("assert") and "equal" in name.lower()):
-                sides = (stmt.value.args[1], stmt.value.args[0])
-        for side in sides:
+        for side in _sides(stmt.value if isinstance(stmt, ast.Expr) else stmt):
             leaves = _leaves(side)
             if leaves is None:
                 continue
@@ -247,6 +240,21 @@ def _target(fn):
             clean = [n for n in leaves if counts[(type(n.value), n.value)] == 1]
             return _RNG.choice(clean) if clean else None
     return None
+
+
+def _sides(node):
+    """The two sides of an equality check, the expected one first: an
+    `assert a == b` or a call of an equality helper, same(actual, expected)
+    or assertEqual(actual, expected); () for anything else."""
+    if isinstance(node, ast.Assert) and isinstance(node.test, ast.Compare):
+        cmp = node.test
+        if len(cmp.ops) == 1 and isinstance(cmp.ops[0], ast.Eq):
+            return (cmp.comparators[0], cmp.left)
+    elif isinstance(node, ast.Call) and len(node.args) == 2:
+        name = _called(node)
+        if name == "same" or (name.startswith("assert") and "equal" in name.lower()):
+            return (node.args[1], node.args[0])
+    return ()
 
 
 def _values(fn):
@@ -274,13 +282,6 @@ def _values(fn):
 def _called(call):
     f = call.func
     return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
-
-
-def _literal(node):
-    """The node to replace, when node is a literal worth perturbing (see
-    _leaves): one of its leaves, or None."""
-    leaves = _leaves(node)
-    return _RNG.choice(leaves) if leaves else None
 
 
 def _leaves(node):
@@ -484,33 +485,6 @@ def _copy(src, starts, fn, name, perturb, pools=((), ())):
     return _apply(src, edits)[begin:end + _shift(edits, end)]
 
 
-def _literals(node, src):
-    """(value, source text) of the number, string and bytes literals under
-    node, but docstrings and the parts of f-strings."""
-    skip = set()
-    for n in ast.walk(node):
-        if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and n.body \
-                and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant):
-            skip.add(id(n.body[0].value))
-        if isinstance(n, ast.JoinedStr):
-            skip.update(id(v) for v in ast.walk(n))
-    lines = src.split(b"\n")
-    out = []
-    for n in ast.walk(node):
-        if not isinstance(n, ast.Constant) or id(n) in skip or n.end_lineno is None:
-            continue
-        v = n.value
-        if isinstance(v, bool) or not isinstance(v, (int, float, str, bytes)):
-            continue
-        if n.lineno == n.end_lineno:
-            text = lines[n.lineno - 1][n.col_offset:n.end_col_offset]
-        else:
-            text = b"\n".join([lines[n.lineno - 1][n.col_offset:]] + lines[n.lineno:n.end_lineno - 1]
-                               + [lines[n.end_lineno - 1][:n.end_col_offset]])
-        out.append((v, text.decode("utf-8", "replace")))
-    return out
-
-
 def _differs(a, b):
     """Whether a canary expecting b fails wherever its twin expecting a
     passes: another value of the same type, not equal to it in any way a
@@ -541,39 +515,16 @@ def _from_pool(v, text, pools, used):
 
 
 def _expected_literals(tree, src):
-    """(value, source text) of the literals the tests compare results with:
-    the literal side of `assert ... == ...` and the expected argument of
-    same()/assertEqual(), anywhere in the file (inside tuples, lists, dicts
-    and constructors too)."""
+    """(value, source text) of the literals the tests compare results with
+    (the literal side of every equality check in the file, _sides; inside
+    tuples, lists, dicts and constructors too, _leaves), one line each."""
     out = []
     lines = src.split(b"\n")
-
-    def leaves(node):
-        if isinstance(node, ast.Constant):
-            v = node.value
-            if not isinstance(v, bool) and isinstance(v, (int, float, str, bytes)) and node.lineno == node.end_lineno:
-                out.append((v, lines[node.lineno - 1][node.col_offset:node.end_col_offset].decode("utf-8", "replace")))
-        elif isinstance(node, (ast.Tuple, ast.List)):
-            for e in node.elts:
-                leaves(e)
-        elif isinstance(node, ast.Dict):
-            for e in node.values:
-                leaves(e)
-        elif isinstance(node, ast.Call) and (_called(node) == "approx" or _called(node)[:1].isupper()):
-            for e in list(node.args) + [k.value for k in node.keywords]:
-                leaves(e)
-
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assert) and isinstance(node.test, ast.Compare) and len(node.test.ops) == 1 \
-                and isinstance(node.test.ops[0], ast.Eq):
-            for side in (node.test.left, node.test.comparators[0]):
-                if _literal(side) is not None:
-                    leaves(side)
-        elif isinstance(node, ast.Call) and len(node.args) == 2:
-            name = _called(node)
-            if name == "same" or (name.startswith("assert") and "equal" in name.lower()):
-                if _literal(node.args[1]) is not None:
-                    leaves(node.args[1])
+        for side in _sides(node):
+            for n in _leaves(side) or ():
+                if n.lineno == n.end_lineno:
+                    out.append((n.value, lines[n.lineno - 1][n.col_offset:n.end_col_offset].decode("utf-8", "replace")))
     return out
 
 
