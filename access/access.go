@@ -94,6 +94,10 @@ type Invitation struct {
 	StartedAt      *time.Time `json:"started_at,omitempty"`
 	TimeMultiplier float64    `json:"time_multiplier,omitempty"`
 	ExtraTime      Duration   `json:"extra_time,omitempty"`
+	// RevokedAt, when set, is when staff revoked the invitation: its link
+	// no longer works; its submissions stay.
+	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+	RevokedBy string     `json:"revoked_by,omitempty"`
 }
 
 // Duration is a length of time, written in JSON as Go writes durations
@@ -164,6 +168,9 @@ func (inv *Invitation) TimeIsOver(now time.Time) bool {
 	}
 	return now.After(inv.StartedAt.Add(inv.Allowed()))
 }
+
+// Revoked reports whether staff revoked the invitation.
+func (inv *Invitation) Revoked() bool { return inv.RevokedAt != nil }
 
 // Allows reports whether the invitation covers the challenge.
 func (inv *Invitation) Allows(slug string) bool { return slices.Contains(inv.Challenges, slug) }

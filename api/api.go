@@ -90,6 +90,9 @@ type Config struct {
 	MaxWait time.Duration
 	// Regrades, if set, lets the admin regrade submissions; nil answers 501.
 	Regrades Regrades
+	// Reviews, if set, keeps revocations, notes and decisions; nil
+	// answers 501 on those routes.
+	Reviews Reviews
 	// Deliveries, if set, lists webhook delivery attempts for staff.
 	Deliveries Deliveries
 	// Metrics, if set, is served at /metrics.

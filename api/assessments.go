@@ -41,6 +41,7 @@ func (s *server) accessRoutes(r *gin.Engine, v1 *gin.RouterGroup) error {
 	v1.GET("/assessments/:id/results", s.allow(staff...), s.exportResults)
 	v1.GET("/invitations/:id", s.allow(everyone...), s.getInvitation)
 	s.sessionRoutes(v1)
+	s.staffRoutes(v1)
 
 	return s.pageRoutes(r)
 }
@@ -169,39 +170,45 @@ type NewAssessment struct {
 }
 
 func (s *server) createAssessment(c *gin.Context) {
-	acc, err := s.accounts()
-	if err != nil {
-		writeError(c, s.cfg.Logger, err)
-		return
-	}
 	var req NewAssessment
 	if err := s.decodeJSON(c, &req); err != nil {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
-	if err := s.checkTerms(req.Name, req.Challenges, req.AttemptLimit); err != nil {
+	a, err := s.newAssessment(c.Request.Context(), principalOf(c), req)
+	if err != nil {
 		writeError(c, s.cfg.Logger, err)
-		return
-	}
-	if err := checkDuration(req.Duration); err != nil {
-		writeError(c, s.cfg.Logger, err)
-		return
-	}
-	if u := req.WebhookURL; u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
-		writeError(c, s.cfg.Logger, errorf(http.StatusBadRequest, "webhook_url must be an http or https URL"))
-		return
-	}
-	a := access.Assessment{
-		ID: uuid.NewString(), Name: strings.TrimSpace(req.Name), Challenges: req.Challenges,
-		Deadline: utc(req.Deadline), AttemptLimit: req.AttemptLimit, WebhookURL: req.WebhookURL, Duration: req.Duration,
-		CreatedAt: s.cfg.Now().UTC(), CreatedBy: principalOf(c).ID,
-	}
-	if err := acc.CreateAssessment(c.Request.Context(), a); err != nil {
-		writeError(c, s.cfg.Logger, unavailable(err))
 		return
 	}
 	c.Header("Location", "/api/v1/assessments/"+a.ID)
 	c.JSON(http.StatusCreated, a)
+}
+
+// newAssessment checks and stores an assessment made by p (the API's and
+// the review page's form).
+func (s *server) newAssessment(ctx context.Context, p access.Principal, req NewAssessment) (access.Assessment, error) {
+	acc, err := s.accounts()
+	if err != nil {
+		return access.Assessment{}, err
+	}
+	if err := s.checkTerms(req.Name, req.Challenges, req.AttemptLimit); err != nil {
+		return access.Assessment{}, err
+	}
+	if err := checkDuration(req.Duration); err != nil {
+		return access.Assessment{}, err
+	}
+	if u := req.WebhookURL; u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		return access.Assessment{}, errorf(http.StatusBadRequest, "webhook_url must be an http or https URL")
+	}
+	a := access.Assessment{
+		ID: uuid.NewString(), Name: strings.TrimSpace(req.Name), Challenges: req.Challenges,
+		Deadline: utc(req.Deadline), AttemptLimit: req.AttemptLimit, WebhookURL: req.WebhookURL, Duration: req.Duration,
+		CreatedAt: s.cfg.Now().UTC(), CreatedBy: p.ID,
+	}
+	if err := acc.CreateAssessment(ctx, a); err != nil {
+		return access.Assessment{}, unavailable(err)
+	}
+	return a, nil
 }
 
 // checkDuration bounds a timed session's duration: none, or ten seconds
@@ -483,26 +490,37 @@ type CreatedInvitation struct {
 }
 
 func (s *server) createInvitation(c *gin.Context) {
-	acc, err := s.accounts()
-	if err != nil {
-		writeError(c, s.cfg.Logger, err)
-		return
-	}
-	a, err := acc.Assessment(c.Request.Context(), c.Param("id"))
-	if err != nil {
-		writeError(c, s.cfg.Logger, unavailable(err))
-		return
-	}
 	var req NewInvitation
 	if err := s.decodeJSON(c, &req); err != nil {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
+	out, err := s.invite(c.Request.Context(), principalOf(c), c.Param("id"), req)
+	if err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	c.Header("Location", "/api/v1/invitations/"+out.ID)
+	c.JSON(http.StatusCreated, out)
+}
+
+// invite checks and stores an invitation to the assessment made by p
+// (the API's and the review page's form); the answer holds its token,
+// shown this once.
+func (s *server) invite(ctx context.Context, p access.Principal, assessment string, req NewInvitation) (CreatedInvitation, error) {
+	acc, err := s.accounts()
+	if err != nil {
+		return CreatedInvitation{}, err
+	}
+	a, err := acc.Assessment(ctx, assessment)
+	if err != nil {
+		return CreatedInvitation{}, unavailable(err)
+	}
 	inv := access.Invitation{
 		ID: uuid.NewString(), Assessment: a.ID, Candidate: strings.TrimSpace(req.Candidate), Email: strings.TrimSpace(req.Email),
 		Challenges: a.Challenges, Deadline: a.Deadline, AttemptLimit: a.AttemptLimit, Duration: a.Duration,
 		TimeMultiplier: req.TimeMultiplier,
-		CreatedAt:      s.cfg.Now().UTC(), CreatedBy: principalOf(c).ID,
+		CreatedAt:      s.cfg.Now().UTC(), CreatedBy: p.ID,
 	}
 	if len(req.Challenges) > 0 {
 		inv.Challenges = req.Challenges
@@ -517,32 +535,25 @@ func (s *server) createInvitation(c *gin.Context) {
 		inv.Duration = *req.Duration
 	}
 	if err := checkDuration(inv.Duration); err != nil {
-		writeError(c, s.cfg.Logger, err)
-		return
+		return CreatedInvitation{}, err
 	}
 	if m := inv.TimeMultiplier; m != 0 && (m < 1 || m > 4) {
-		writeError(c, s.cfg.Logger, errorf(http.StatusBadRequest, "time_multiplier must be from 1 to 4"))
-		return
+		return CreatedInvitation{}, errorf(http.StatusBadRequest, "time_multiplier must be from 1 to 4")
 	}
 	if err := checkName("email", inv.Email, false); err != nil {
-		writeError(c, s.cfg.Logger, err)
-		return
+		return CreatedInvitation{}, err
 	}
 	if err := s.checkTerms(inv.Candidate, inv.Challenges, inv.AttemptLimit); err != nil {
-		writeError(c, s.cfg.Logger, fmt.Errorf("candidate: %w", err))
-		return
+		return CreatedInvitation{}, fmt.Errorf("candidate: %w", err)
 	}
 	tok, err := access.NewToken()
 	if err != nil {
-		writeError(c, s.cfg.Logger, err)
-		return
+		return CreatedInvitation{}, err
 	}
-	if err := acc.CreateInvitation(c.Request.Context(), inv, access.HashToken(tok)); err != nil {
-		writeError(c, s.cfg.Logger, unavailable(err))
-		return
+	if err := acc.CreateInvitation(ctx, inv, access.HashToken(tok)); err != nil {
+		return CreatedInvitation{}, unavailable(err)
 	}
-	c.Header("Location", "/api/v1/invitations/"+inv.ID)
-	c.JSON(http.StatusCreated, CreatedInvitation{Invitation: inv, Token: tok, Link: "/i/" + tok})
+	return CreatedInvitation{Invitation: inv, Token: tok, Link: "/i/" + tok}, nil
 }
 
 func (s *server) getInvitation(c *gin.Context) {

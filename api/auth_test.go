@@ -73,7 +73,7 @@ func newRealServerWith(t *testing.T, set func(*api.Config)) *realServer {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close() })
-	cfg := api.Config{Catalog: twoChallenges(t), Submissions: b, Accounts: b, Deliveries: b, Regrades: b, AdminToken: testAdminToken,
+	cfg := api.Config{Catalog: twoChallenges(t), Submissions: b, Accounts: b, Deliveries: b, Regrades: b, Reviews: b, AdminToken: testAdminToken,
 		MaxWait: time.Second,
 		Metrics: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("m 1\n")) })}
 	set(&cfg)
@@ -179,26 +179,47 @@ func TestEveryRouteIsAuthorized(t *testing.T) {
 	staff := []string{"admin", "interviewer"}
 	adminOnly := []string{"admin"}
 	sub := `{"challenge":"add","files":{"solution.py":"y = 1\n"}}`
+	// Invitations the table may revoke and relink (the walk goes on as A
+	// and B).
+	var spare, spare2 api.CreatedInvitation
+	s.must(t, 201, f.interviewer.Token, "POST", "/api/v1/assessments/"+f.assessment.ID+"/invitations", `{"candidate":"Spare"}`, &spare)
+	s.must(t, 201, f.interviewer.Token, "POST", "/api/v1/assessments/"+f.assessment.ID+"/invitations", `{"candidate":"Spare 2"}`, &spare2)
 	table := map[string]accessSpec{
-		"GET /healthz":                           {public: true, path: "/healthz"},
-		"GET /readyz":                            {public: true, path: "/readyz"},
-		"GET /metrics":                           {public: true, path: "/metrics"},
-		"GET /":                                  {public: true, path: "/"},
-		"GET /static/*filepath":                  {public: true, path: "/static/style.css"},
-		"HEAD /static/*filepath":                 {public: true, path: "/static/style.css"},
-		"GET /api/v1/openapi.json":               {public: true, path: "/api/v1/openapi.json"},
-		"GET /api/v1/challenges":                 {public: true, path: "/api/v1/challenges"},
-		"GET /api/v1/challenges/:slug":           {public: true, path: "/api/v1/challenges/add"},
-		"GET /i/:token":                          {public: true, path: "/i/" + f.a.Token},
-		"GET /review/login":                      {public: true, path: "/review/login"},
-		"POST /review/login":                     {public: true, path: "/review/login", form: true, body: "token=" + url.QueryEscape(testAdminToken)},
-		"POST /review/logout":                    {public: true, path: "/review/logout", form: true},
-		"GET /api/v1/me":                         {roles: all, path: "/api/v1/me"},
-		"POST /api/v1/submissions":               {roles: all, path: "/api/v1/submissions", body: sub},
-		"GET /api/v1/submissions/:id":            {roles: all, path: "/api/v1/submissions/" + f.subA},
-		"GET /api/v1/submissions/:id/events":     {roles: all, path: "/api/v1/submissions/" + f.subA + "/events"},
-		"GET /api/v1/invitations/:id":            {roles: all, path: "/api/v1/invitations/" + f.a.ID},
-		"GET /api/v1/submissions/:id/deliveries": {roles: staff, path: "/api/v1/submissions/" + f.subA + "/deliveries"},
+		"DELETE /api/v1/invitations/:id":                           {roles: staff, path: "/api/v1/invitations/" + spare.ID},
+		"POST /api/v1/invitations/:id/link":                        {roles: staff, path: "/api/v1/invitations/" + spare2.ID + "/link"},
+		"GET /api/v1/invitations/:id/decisions":                    {roles: staff, path: "/api/v1/invitations/" + f.a.ID + "/decisions"},
+		"POST /api/v1/invitations/:id/decisions":                   {roles: staff, path: "/api/v1/invitations/" + f.a.ID + "/decisions", body: `{"decision":"hold"}`},
+		"GET /api/v1/submissions/:id/notes":                        {roles: staff, path: "/api/v1/submissions/" + f.subA + "/notes"},
+		"POST /api/v1/submissions/:id/notes":                       {roles: staff, path: "/api/v1/submissions/" + f.subA + "/notes", body: `{"file":"solution.py","line":1,"text":"why?"}`},
+		"GET /api/v1/assessments/:id/challenges/:challenge/cohort": {roles: staff, path: "/api/v1/assessments/" + f.assessment.ID + "/challenges/add/cohort"},
+		"POST /review/assessments":                                 {roles: staff, page: true, form: true, path: "/review/assessments", body: "name=X&challenges=add", anyStatus: true},
+		"GET /review/challenges/:slug":                             {roles: staff, page: true, path: "/review/challenges/add"},
+		"POST /review/assessments/:id/invitations":                 {roles: staff, page: true, form: true, path: "/review/assessments/" + f.assessment.ID + "/invitations", body: "candidates=Zed"},
+		"POST /review/invitations/:id/revoke":                      {roles: staff, page: true, form: true, path: "/review/invitations/" + spare.ID + "/revoke", anyStatus: true},
+		"POST /review/invitations/:id/link":                        {roles: staff, page: true, form: true, path: "/review/invitations/" + spare2.ID + "/link"},
+		"POST /review/invitations/:id/decision":                    {roles: staff, page: true, form: true, path: "/review/invitations/" + f.a.ID + "/decision", body: "decision=advance"},
+		"POST /review/submissions/:id/notes":                       {roles: staff, page: true, form: true, path: "/review/submissions/" + f.subA + "/notes", body: "file=solution.py&line=1&text=hm"},
+		"GET /review/assessments/:id/challenges/:challenge":        {roles: staff, page: true, path: "/review/assessments/" + f.assessment.ID + "/challenges/add"},
+		"GET /review/assessments/:id/compare":                      {roles: staff, page: true, path: "/review/assessments/" + f.assessment.ID + "/compare?challenge=add&a=" + f.a.ID + "&b=" + f.b.ID},
+		"GET /healthz":                                             {public: true, path: "/healthz"},
+		"GET /readyz":                                              {public: true, path: "/readyz"},
+		"GET /metrics":                                             {public: true, path: "/metrics"},
+		"GET /":                                                    {public: true, path: "/"},
+		"GET /static/*filepath":                                    {public: true, path: "/static/style.css"},
+		"HEAD /static/*filepath":                                   {public: true, path: "/static/style.css"},
+		"GET /api/v1/openapi.json":                                 {public: true, path: "/api/v1/openapi.json"},
+		"GET /api/v1/challenges":                                   {public: true, path: "/api/v1/challenges"},
+		"GET /api/v1/challenges/:slug":                             {public: true, path: "/api/v1/challenges/add"},
+		"GET /i/:token":                                            {public: true, path: "/i/" + f.a.Token},
+		"GET /review/login":                                        {public: true, path: "/review/login"},
+		"POST /review/login":                                       {public: true, path: "/review/login", form: true, body: "token=" + url.QueryEscape(testAdminToken)},
+		"POST /review/logout":                                      {public: true, path: "/review/logout", form: true},
+		"GET /api/v1/me":                                           {roles: all, path: "/api/v1/me"},
+		"POST /api/v1/submissions":                                 {roles: all, path: "/api/v1/submissions", body: sub},
+		"GET /api/v1/submissions/:id":                              {roles: all, path: "/api/v1/submissions/" + f.subA},
+		"GET /api/v1/submissions/:id/events":                       {roles: all, path: "/api/v1/submissions/" + f.subA + "/events"},
+		"GET /api/v1/invitations/:id":                              {roles: all, path: "/api/v1/invitations/" + f.a.ID},
+		"GET /api/v1/submissions/:id/deliveries":                   {roles: staff, path: "/api/v1/submissions/" + f.subA + "/deliveries"},
 		// (not a timed session: 409 for its candidate, as for staff's time)
 		"POST /api/v1/invitations/:id/start": {roles: []string{"candidate"}, path: "/api/v1/invitations/" + f.a.ID + "/start", anyStatus: true},
 		"POST /api/v1/invitations/:id/time":  {roles: staff, path: "/api/v1/invitations/" + f.a.ID + "/time", body: `{"extra_minutes":5}`, anyStatus: true},

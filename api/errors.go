@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"assay/access"
+	"assay/review"
 	"assay/runner"
 )
 
@@ -39,6 +40,8 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 		c.AbortWithStatusJSON(he.status, errorBody{Error: he.msg})
 	case errors.Is(err, runner.ErrNotFound):
 		c.AbortWithStatusJSON(http.StatusNotFound, errorBody{Error: err.Error()})
+	case errors.Is(err, review.ErrInvalid):
+		c.AbortWithStatusJSON(http.StatusBadRequest, errorBody{Error: err.Error()})
 	case errors.Is(err, runner.ErrConflict):
 		c.AbortWithStatusJSON(http.StatusConflict, errorBody{Error: err.Error()})
 	case errors.Is(err, access.ErrNoAttemptsLeft):

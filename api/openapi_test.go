@@ -12,6 +12,7 @@ import (
 
 	"assay/access"
 	"assay/api"
+	"assay/review"
 	"assay/runner"
 )
 
@@ -117,6 +118,11 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"NewTime":           reflect.TypeFor[api.NewTime](),
 		"Invitation":        reflect.TypeFor[access.Invitation](),
 		"Assessment":        reflect.TypeFor[access.Assessment](),
+		"Note":              reflect.TypeFor[review.Note](),
+		"NewNote":           reflect.TypeFor[api.NewNote](),
+		"Decision":          reflect.TypeFor[review.Decision](),
+		"NewDecision":       reflect.TypeFor[api.NewDecision](),
+		"Decisions":         reflect.TypeFor[api.Decisions](),
 	} {
 		fields := map[string]bool{}
 		for i := range typ.NumField() {

@@ -25,6 +25,7 @@ import (
 
 	"assay/access"
 	"assay/challenges"
+	"assay/review"
 	"assay/runner"
 )
 
@@ -51,6 +52,15 @@ func newPages() (*pages, error) {
 		"add":                     func(a, b int) int { return a + b },
 		"finding":                 findingText,
 		"candidateTamperedReason": func() string { return runner.CandidateTamperedReason },
+		"pct": func(n, of int) int {
+			if of <= 0 {
+				return 0
+			}
+			return n * 100 / of
+		},
+		"mul100": func(f float64) float64 { return 100 * f },
+		"sides":  func(a, b *compareSide) []*compareSide { return []*compareSide{a, b} },
+		"pair":   func(a, b *runner.TestResult) []*runner.TestResult { return []*runner.TestResult{a, b} },
 	}
 	p := &pages{set: map[string]*template.Template{}, md: goldmark.New(goldmark.WithExtensions(extension.GFM))}
 	names, err := fs.Glob(web, "web/templates/*.html")
@@ -107,6 +117,8 @@ func (s *server) errorPage(c *gin.Context, err error) {
 		status, msg = he.status, he.msg
 	case errors.Is(err, runner.ErrNotFound):
 		status, msg = http.StatusNotFound, "Not found."
+	case errors.Is(err, review.ErrInvalid):
+		status, msg = http.StatusBadRequest, err.Error()
 	case errors.Is(err, errUnavailable):
 		status, msg = http.StatusServiceUnavailable, "The service is temporarily unavailable; try again shortly."
 		c.Header("Retry-After", "5")
@@ -138,6 +150,7 @@ func (s *server) pageRoutes(r *gin.Engine) error {
 	r.POST("/review/invitations/:id/time", s.formPage(staff...), s.timeForm)
 	r.GET("/review/submissions/:id", s.page(staff...), s.submissionPage)
 	s.regradePageRoutes(r)
+	s.staffPageRoutes(r)
 	return nil
 }
 
@@ -344,6 +357,11 @@ type reviewView struct {
 	Title       string
 	Principal   access.Principal
 	Assessments []access.Assessment
+	// The new-assessment form: the catalog to pick from, and the last
+	// form's error.
+	FormToken string
+	Catalog   []*challenges.Challenge
+	Error     string
 }
 
 func (s *server) reviewPage(c *gin.Context) {
@@ -357,7 +375,8 @@ func (s *server) reviewPage(c *gin.Context) {
 		s.errorPage(c, unavailable(err))
 		return
 	}
-	s.render(c, http.StatusOK, "review", reviewView{Title: "Assessments", Principal: principalOf(c), Assessments: list})
+	s.render(c, http.StatusOK, "review", reviewView{Title: "Assessments", Principal: principalOf(c), Assessments: list,
+		FormToken: c.GetString(formTokenKey), Catalog: s.cfg.Catalog.List(), Error: c.Query("error")})
 }
 
 type assessmentView struct {
@@ -370,11 +389,15 @@ type assessmentView struct {
 	// Challenges are the columns: every challenge any invitation has.
 	Challenges []string
 	Rows       []assessmentRow
+	// Verdicts are the decisions the rows offer.
+	Verdicts []review.Verdict
 }
 
 type assessmentRow struct {
 	Invitation access.Invitation
-	Cells      []*ChallengeReport // nil: not in this invitation
+	// Decision is the one standing, if any.
+	Decision *review.Decision
+	Cells    []*ChallengeReport // nil: not in this invitation
 	// Runs are the candidate's Runs per column: how many, and the latest.
 	Runs []runsCell
 }
@@ -418,8 +441,19 @@ func (s *server) assessmentPage(c *gin.Context) {
 				}
 			}
 		}
+		if s.cfg.Reviews != nil {
+			ds, err := s.cfg.Reviews.Decisions(c.Request.Context(), cand.Invitation.ID)
+			if err != nil {
+				s.errorPage(c, unavailable(err))
+				return
+			}
+			if len(ds) > 0 {
+				row.Decision = &ds[len(ds)-1]
+			}
+		}
 		view.Rows = append(view.Rows, row)
 	}
+	view.Verdicts = review.Verdicts()
 	s.render(c, http.StatusOK, "assessment", view)
 }
 
@@ -479,8 +513,22 @@ type testRow struct {
 }
 
 type sourceFile struct {
-	Name string
-	HTML template.HTML
+	Name  string
+	Index int
+	HTML  template.HTML
+}
+
+// filePrefix names the line anchors of a page's i-th source file
+// (#f0-L12), so notes and links can point at a line.
+func filePrefix(i int) string { return fmt.Sprintf("f%d-L", i) }
+
+func lineAnchor(names []string, file string, line int) string {
+	for i, n := range names {
+		if n == file {
+			return fmt.Sprintf("%s%d", filePrefix(i), line)
+		}
+	}
+	return ""
 }
 
 type submissionView struct {
@@ -500,6 +548,18 @@ type submissionView struct {
 	Diffs      []fileDiff
 	Stale      bool // graded against another version than the catalog's current one
 	Regrades   []regradeCopy
+	// Notes are staff's notes, each with the line it is anchored to;
+	// FormToken and NoteError serve the form that adds one.
+	Notes     []noteView
+	FormToken string
+	NoteError string
+	Files     []string
+}
+
+// noteView is a note with the text of its line.
+type noteView struct {
+	review.Note
+	Anchor, LineText string
 }
 
 // regradeCopy is one regrade's copy of the submission shown.
@@ -569,13 +629,29 @@ func (s *server) submissionPage(c *gin.Context) {
 			view.Regrades = append(view.Regrades, rc)
 		}
 	}
-	names := make([]string, 0, len(sub.Files))
-	for name := range sub.Files {
-		names = append(names, name)
+	names := sortedNames(sub.Files)
+	view.Files, view.FormToken, view.NoteError = names, c.GetString(formTokenKey), c.Query("error")
+	noted := map[string][]int{}
+	if s.cfg.Reviews != nil {
+		notes, err := s.cfg.Reviews.Notes(c.Request.Context(), sub.ID)
+		if err != nil {
+			s.errorPage(c, unavailable(err))
+			return
+		}
+		for _, n := range notes {
+			nv := noteView{Note: n}
+			if n.File != "" {
+				nv.Anchor = lineAnchor(names, n.File, n.Line)
+				if lines := strings.Split(sub.Files[n.File], "\n"); n.Line-1 < len(lines) {
+					nv.LineText = lines[n.Line-1]
+				}
+				noted[n.File] = append(noted[n.File], n.Line)
+			}
+			view.Notes = append(view.Notes, nv)
+		}
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		view.Sources = append(view.Sources, sourceFile{Name: name, HTML: highlight(name, sub.Files[name])})
+	for i, name := range names {
+		view.Sources = append(view.Sources, sourceFile{Name: name, Index: i, HTML: highlightLines(name, sub.Files[name], filePrefix(i), noted[name])})
 	}
 	if sub.Invitation != "" && s.cfg.Accounts != nil {
 		inv, err := s.cfg.Accounts.Invitation(c.Request.Context(), sub.Invitation)
@@ -622,14 +698,29 @@ func (s *server) submissionPage(c *gin.Context) {
 
 // highlight renders source as HTML with inline colours; on any trouble
 // it falls back to escaped plain text.
-func highlight(name, src string) template.HTML {
+func highlight(name, src string) template.HTML { return highlightLines(name, src, "", nil) }
+
+// highlightLines is highlight with line anchors named prefix+N (none when
+// prefix is "") and the given lines marked.
+func highlightLines(name, src, prefix string, marked []int) template.HTML {
 	lexer := lexers.Match(name)
 	if lexer == nil {
 		lexer = lexers.Fallback
 	}
 	lexer = chroma.Coalesce(lexer)
 	style := styles.Get("github")
-	f := chromahtml.New(chromahtml.WithLineNumbers(true), chromahtml.TabWidth(4))
+	opts := []chromahtml.Option{chromahtml.WithLineNumbers(true), chromahtml.TabWidth(4)}
+	if prefix != "" {
+		opts = append(opts, chromahtml.WithLinkableLineNumbers(true, prefix))
+	}
+	if len(marked) > 0 {
+		ranges := make([][2]int, len(marked))
+		for i, l := range marked {
+			ranges[i] = [2]int{l, l}
+		}
+		opts = append(opts, chromahtml.HighlightLines(ranges))
+	}
+	f := chromahtml.New(opts...)
 	it, err := lexer.Tokenise(nil, src)
 	var buf bytes.Buffer
 	if err == nil {

@@ -99,6 +99,9 @@ func (c Closer) close(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
+	if inv.Revoked() {
+		return nil // nobody submits for a candidate whose link was revoked
+	}
 	ids, err := c.Store.InvitationSubmissions(ctx, id)
 	if err != nil {
 		return err

@@ -67,6 +67,7 @@ type Broker struct {
 	markRunningScript  *goredis.Script
 	saveResultScript   *goredis.Script
 	extendScript       *goredis.Script
+	boundedPushScript  *goredis.Script
 }
 
 // Compile-time checks that Broker is what the worker needs.
@@ -118,6 +119,7 @@ func New(ctx context.Context, cfg Config) (*Broker, error) {
 		markRunningScript:  goredis.NewScript(markRunningLua),
 		saveResultScript:   goredis.NewScript(saveResultLua),
 		extendScript:       goredis.NewScript(extendLua),
+		boundedPushScript:  goredis.NewScript(boundedPush),
 	}
 	if err := b.Ping(ctx); err != nil {
 		b.rdb.Close()

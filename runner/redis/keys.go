@@ -55,6 +55,10 @@ import (
 //	                                                  (pushed by the same script).
 //	{prefix}:invitation:{id}:runs             list    the invitation's Runs' ids, oldest first (the
 //	                                                  same script; a Run is not an attempt).
+//	{prefix}:submission:{id}:notes            list    JSON of review.Note: staff's notes on a submission,
+//	                                                  oldest first (at most review.MaxNotes).
+//	{prefix}:invitation:{id}:decisions        list    JSON of review.Decision: decisions about a candidate,
+//	                                                  oldest first, the last one standing (the last 100).
 //	{prefix}:sessions:ends                    zset    started timed sessions by end time (unix ms):
 //	                                                  the ones due to be closed (their latest drafts
 //	                                                  submitted); a closer takes each off once.
@@ -174,6 +178,12 @@ func (k keys) challengePublications(slug string) string {
 }
 func (k keys) challengeSubmissions(slug string) string {
 	return k.prefix + ":challenge:" + slug + ":submissions"
+}
+func (k keys) notes(submission string) string {
+	return k.prefix + ":submission:" + submission + ":notes"
+}
+func (k keys) decisions(invitation string) string {
+	return k.prefix + ":invitation:" + invitation + ":decisions"
 }
 func (k keys) regrade(id string) string         { return k.prefix + ":regrade:" + id }
 func (k keys) regrades() string                 { return k.prefix + ":regrades" }

@@ -1,0 +1,164 @@
+package redis
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"assay/access"
+	"assay/review"
+	"assay/runner"
+)
+
+// RevokeInvitation stops an invitation's link from working: its token is
+// deleted and the record says when and by whom; its submissions, Runs and
+// drafts stay, and its timed session is no longer closed (nobody submits
+// for a revoked candidate). Revoking twice is a no-op.
+func (b *Broker) RevokeInvitation(ctx context.Context, id, by string, now time.Time) (access.Invitation, error) {
+	return b.changeInvitationToken(ctx, id, "", func(inv *access.Invitation) {
+		if inv.RevokedAt == nil {
+			t := now.UTC()
+			inv.RevokedAt, inv.RevokedBy = &t, by
+		}
+	})
+}
+
+// NewInvitationToken replaces an invitation's token (a new link; the old
+// one stops working at once). A revoked invitation gets none: an error
+// wrapping runner.ErrConflict.
+func (b *Broker) NewInvitationToken(ctx context.Context, id, tokenHash string) (access.Invitation, error) {
+	if tokenHash == "" {
+		return access.Invitation{}, errors.New("new invitation token: empty hash")
+	}
+	return b.changeInvitationToken(ctx, id, tokenHash, nil)
+}
+
+// changeInvitationToken deletes the invitation's token and, when
+// tokenHash is set, stores that one in its place, in one transaction with
+// the record (WATCH on the record).
+func (b *Broker) changeInvitationToken(ctx context.Context, id, tokenHash string, change func(*access.Invitation)) (access.Invitation, error) {
+	key := b.keys.invitation(id)
+	var out access.Invitation
+	for range 20 {
+		err := b.rdb.Watch(ctx, func(tx *goredis.Tx) error {
+			var stored storedInvitation
+			if err := decode(tx.Get(ctx, key), &stored); err != nil {
+				return err
+			}
+			if tokenHash != "" && stored.Revoked() {
+				out = stored.Invitation
+				return fmt.Errorf("invitation %s is revoked: %w", id, runner.ErrConflict)
+			}
+			old := stored.TokenHash
+			if change != nil {
+				change(&stored.Invitation)
+			}
+			if tokenHash != "" || stored.Revoked() {
+				stored.TokenHash = tokenHash
+			}
+			data, err := json.Marshal(stored)
+			if err != nil {
+				return err
+			}
+			_, err = tx.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+				p.Set(ctx, key, data, 0)
+				if old != "" && old != stored.TokenHash {
+					p.Del(ctx, b.keys.token(old))
+				}
+				if tokenHash != "" {
+					p.Set(ctx, b.keys.token(tokenHash), kindInvitation+":"+id, 0)
+				}
+				if stored.Revoked() {
+					p.ZRem(ctx, b.keys.sessionEnds(), id)
+				}
+				return nil
+			})
+			out = stored.Invitation
+			return err
+		}, key)
+		if errors.Is(err, goredis.TxFailedErr) {
+			continue
+		}
+		if err != nil {
+			return out, fmt.Errorf("invitation %s: %w", id, err)
+		}
+		return out, nil
+	}
+	return out, fmt.Errorf("invitation %s: too much contention", id)
+}
+
+// AddNote appends a note to its submission's notes, refusing more than
+// review.MaxNotes (an error wrapping runner.ErrConflict).
+func (b *Broker) AddNote(ctx context.Context, n review.Note) error {
+	data, err := json.Marshal(n)
+	if err != nil {
+		return fmt.Errorf("add note: %w", err)
+	}
+	added, err := b.boundedPushScript.Run(ctx, b.rdb, []string{b.keys.notes(n.Submission)}, data, review.MaxNotes).Int()
+	if err != nil {
+		return fmt.Errorf("add note to %s: %w", n.Submission, err)
+	}
+	if added == 0 {
+		return fmt.Errorf("submission %s has %d notes already: %w", n.Submission, review.MaxNotes, runner.ErrConflict)
+	}
+	return nil
+}
+
+// Notes lists a submission's notes, oldest first.
+func (b *Broker) Notes(ctx context.Context, submission string) ([]review.Note, error) {
+	return listJSON[review.Note](ctx, b.rdb, b.keys.notes(submission))
+}
+
+// Decide records a decision about a candidate; the latest one stands. The
+// history is bounded (the oldest go first past maxDecisions).
+func (b *Broker) Decide(ctx context.Context, d review.Decision) error {
+	data, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("decide: %w", err)
+	}
+	key := b.keys.decisions(d.Invitation)
+	_, err = b.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+		p.RPush(ctx, key, data)
+		p.LTrim(ctx, key, -maxDecisions, -1)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("decide on %s: %w", d.Invitation, err)
+	}
+	return nil
+}
+
+// maxDecisions bounds a candidate's history of decisions.
+const maxDecisions = 100
+
+// Decisions lists the decisions about a candidate, oldest first.
+func (b *Broker) Decisions(ctx context.Context, invitation string) ([]review.Decision, error) {
+	return listJSON[review.Decision](ctx, b.rdb, b.keys.decisions(invitation))
+}
+
+func listJSON[T any](ctx context.Context, rdb *goredis.Client, key string) ([]T, error) {
+	raw, err := rdb.LRange(ctx, key, 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", key, err)
+	}
+	out := make([]T, 0, len(raw))
+	for _, s := range raw {
+		var v T
+		if err := json.Unmarshal([]byte(s), &v); err != nil {
+			return nil, fmt.Errorf("read %s: %w", key, err)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// boundedPush appends ARGV[1] to the list KEYS[1] unless it holds ARGV[2]
+// items already: 1 when added, 0 when full.
+const boundedPush = `
+if redis.call('LLEN', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+redis.call('RPUSH', KEYS[1], ARGV[1])
+return 1`
