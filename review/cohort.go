@@ -43,8 +43,8 @@ type Cohort struct {
 }
 
 // Summarize computes a cohort's statistics. tests, when given, are the
-// challenge's expected test ids: every one gets a rate, even one no
-// candidate reported (a run that errored before it).
+// challenge's expected test ids: every one gets a rate over the whole
+// cohort, even one no candidate reported (a run that errored before it).
 func Summarize(entries []Entry, tests []string) Cohort {
 	c := Cohort{N: len(entries), Buckets: make([]Bucket, 10)}
 	for i := range c.Buckets {
@@ -74,13 +74,16 @@ func Summarize(entries []Entry, tests []string) Cohort {
 				rates[id].Passed++
 			}
 		}
-		if len(tests) == 0 {
-			for id, ok := range e.Tests {
-				r := add(id)
-				r.Ran++
-				if ok {
-					r.Passed++
-				}
+		// Tests the challenge does not expect (a submission graded on
+		// another version) count among the candidates who ran them.
+		for id, ok := range e.Tests {
+			if slices.Contains(tests, id) {
+				continue
+			}
+			r := add(id)
+			r.Ran++
+			if ok {
+				r.Passed++
 			}
 		}
 	}
