@@ -8,11 +8,13 @@
       if (!input) return;
       input.select();
       var done = function () { btn.textContent = 'Copied'; };
-      if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(input.value).then(done, function () { document.execCommand('copy'); done(); });
+      var copied = false;
+      try { copied = document.execCommand('copy'); } catch (e) { copied = false; }
+      if (copied) { done(); return; }
+      if (navigator.clipboard) {
+        navigator.clipboard.writeText(input.value).then(done, function () { btn.textContent = 'Selected: press Ctrl+C'; });
       } else {
-        document.execCommand('copy');
-        done();
+        btn.textContent = 'Selected: press Ctrl+C';
       }
     });
   });
