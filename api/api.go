@@ -93,6 +93,10 @@ type Config struct {
 	// Reviews, if set, keeps revocations, notes and decisions; nil
 	// answers 501 on those routes.
 	Reviews Reviews
+	// Mailer, if set, emails candidates their links on request; PublicURL
+	// is the server's address in those links (default: the request's).
+	Mailer    Mailer
+	PublicURL string
 	// Deliveries, if set, lists webhook delivery attempts for staff.
 	Deliveries Deliveries
 	// Metrics, if set, is served at /metrics.

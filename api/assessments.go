@@ -479,6 +479,9 @@ type NewInvitation struct {
 	AttemptLimit   *int             `json:"attempt_limit,omitempty"`
 	Duration       *access.Duration `json:"duration,omitempty"`
 	TimeMultiplier float64          `json:"time_multiplier,omitempty"`
+	// SendEmail emails the candidate their link (the server's SMTP
+	// settings; the candidate needs an email).
+	SendEmail bool `json:"send_email,omitempty"`
 }
 
 // CreatedInvitation is its answer: the token and the link are shown once.
@@ -487,6 +490,10 @@ type CreatedInvitation struct {
 	Token string `json:"token"`
 	// Link is the candidate's page, relative to the server.
 	Link string `json:"link"`
+	// Emailed says the link was emailed (send_email); EmailError why not.
+	// The invitation exists either way.
+	Emailed    bool   `json:"emailed,omitempty"`
+	EmailError string `json:"email_error,omitempty"`
 }
 
 func (s *server) createInvitation(c *gin.Context) {
@@ -495,7 +502,7 @@ func (s *server) createInvitation(c *gin.Context) {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
-	out, err := s.invite(c.Request.Context(), principalOf(c), c.Param("id"), req)
+	out, err := s.invite(c.Request.Context(), principalOf(c), c.Param("id"), req, s.baseURL(c))
 	if err != nil {
 		writeError(c, s.cfg.Logger, err)
 		return
@@ -507,7 +514,7 @@ func (s *server) createInvitation(c *gin.Context) {
 // invite checks and stores an invitation to the assessment made by p
 // (the API's and the review page's form); the answer holds its token,
 // shown this once.
-func (s *server) invite(ctx context.Context, p access.Principal, assessment string, req NewInvitation) (CreatedInvitation, error) {
+func (s *server) invite(ctx context.Context, p access.Principal, assessment string, req NewInvitation, base string) (CreatedInvitation, error) {
 	acc, err := s.accounts()
 	if err != nil {
 		return CreatedInvitation{}, err
@@ -546,6 +553,9 @@ func (s *server) invite(ctx context.Context, p access.Principal, assessment stri
 	if err := s.checkTerms(inv.Candidate, inv.Challenges, inv.AttemptLimit); err != nil {
 		return CreatedInvitation{}, fmt.Errorf("candidate: %w", err)
 	}
+	if err := s.checkSendEmail(req.SendEmail, inv.Email); err != nil {
+		return CreatedInvitation{}, err
+	}
 	tok, err := access.NewToken()
 	if err != nil {
 		return CreatedInvitation{}, err
@@ -553,7 +563,11 @@ func (s *server) invite(ctx context.Context, p access.Principal, assessment stri
 	if err := acc.CreateInvitation(ctx, inv, access.HashToken(tok)); err != nil {
 		return CreatedInvitation{}, unavailable(err)
 	}
-	return CreatedInvitation{Invitation: inv, Token: tok, Link: "/i/" + tok}, nil
+	out := CreatedInvitation{Invitation: inv, Token: tok, Link: "/i/" + tok}
+	if req.SendEmail {
+		s.emailLink(ctx, p, a, &out, base)
+	}
+	return out, nil
 }
 
 func (s *server) getInvitation(c *gin.Context) {

@@ -123,6 +123,7 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"Decision":          reflect.TypeFor[review.Decision](),
 		"NewDecision":       reflect.TypeFor[api.NewDecision](),
 		"Decisions":         reflect.TypeFor[api.Decisions](),
+		"NewInvitation":     reflect.TypeFor[api.NewInvitation](),
 	} {
 		fields := map[string]bool{}
 		for i := range typ.NumField() {

@@ -389,8 +389,10 @@ type assessmentView struct {
 	// Challenges are the columns: every challenge any invitation has.
 	Challenges []string
 	Rows       []assessmentRow
-	// Verdicts are the decisions the rows offer.
+	// Verdicts are the decisions the rows offer; Mail whether the
+	// invite form may email links.
 	Verdicts []review.Verdict
+	Mail     bool
 }
 
 type assessmentRow struct {
@@ -453,7 +455,7 @@ func (s *server) assessmentPage(c *gin.Context) {
 		}
 		view.Rows = append(view.Rows, row)
 	}
-	view.Verdicts = review.Verdicts()
+	view.Verdicts, view.Mail = review.Verdicts(), s.cfg.Mailer != nil
 	s.render(c, http.StatusOK, "assessment", view)
 }
 

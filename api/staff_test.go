@@ -3,6 +3,8 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"mime/quotedprintable"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,6 +15,8 @@ import (
 
 	"assay/access"
 	"assay/api"
+	"assay/mailer"
+	"assay/mailer/mailertest"
 	"assay/review"
 	"assay/runner"
 )
@@ -86,13 +90,13 @@ func TestNotes(t *testing.T) {
 	}
 	s.must(t, 201, testAdminToken, "POST", path, `{"text":"overall fine"}`, nil)
 	for body, want := range map[string]string{
-		`{"file":"solution.py","line":2,"text":"x"}`:                              "line must be from 1 to 1",
-		`{"file":"other.py","line":1,"text":"x"}`:                                 "no file",
-		`{"file":"solution.py","line":1,"text":""}`:                               "text is required",
-		`{"line":3,"text":"x"}`:                                                   "a line needs a file",
+		`{"file":"solution.py","line":2,"text":"x"}`:                           "line must be from 1 to 1",
+		`{"file":"other.py","line":1,"text":"x"}`:                              "no file",
+		`{"file":"solution.py","line":1,"text":""}`:                            "text is required",
+		`{"line":3,"text":"x"}`:                                                "a line needs a file",
 		fmt.Sprintf(`{"text":%q}`, strings.Repeat("a", review.MaxNoteBytes+1)): "longer than",
-		`{"text":"x","author":"forged"}`:                                          "unknown field",
-		`{"text":1}`:                                                              "not valid JSON",
+		`{"text":"x","author":"forged"}`:                                       "unknown field",
+		`{"text":1}`:                                                           "not valid JSON",
 	} {
 		rec := s.call(t, f.interviewer.Token, "POST", path, body, nil)
 		if rec.Code != 400 || !strings.Contains(rec.Body.String(), want) {
@@ -389,4 +393,73 @@ func (s *realServer) invitations(t *testing.T, tok, assessment string) []access.
 		out[i] = c.Invitation
 	}
 	return out
+}
+
+// TestInviteByEmail: links emailed through a real SMTP exchange (a local
+// sink) on request; a failed send leaves the invitation and says why;
+// requests that cannot be emailed are refused before anything is made.
+func TestInviteByEmail(t *testing.T) {
+	sink := mailertest.Start(t, mailertest.Options{RefuseRcpt: "bounce"})
+	m, err := mailer.New(mailer.Config{Addr: sink.Addr, From: "Hiring <hiring@example.com>", TLS: mailer.TLSNone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newRealServerWith(t, func(c *api.Config) { c.Mailer, c.PublicURL = m, "https://assay.example.com/" })
+	f := s.fixture(t, `{"candidate":"NAME","challenges":["add"]}`)
+	path := "/api/v1/assessments/" + f.assessment.ID + "/invitations"
+
+	var out api.CreatedInvitation
+	s.must(t, 201, f.interviewer.Token, "POST", path, `{"candidate":"Zoë Quinn","email":"zoe@example.com","send_email":true}`, &out)
+	if !out.Emailed || out.EmailError != "" {
+		t.Fatalf("emailed: %+v", out)
+	}
+	msgs := sink.Messages()
+	if len(msgs) != 1 || msgs[0].To[0] != "zoe@example.com" {
+		t.Fatalf("sink: %+v", msgs)
+	}
+	text, _ := io.ReadAll(quotedprintable.NewReader(strings.NewReader(msgs[0].Body)))
+	for _, want := range []string{"Hello Zoë Quinn", "https://assay.example.com/i/" + out.Token, "Grace invites you", "Backend"} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("the email lacks %q:\n%s", want, text)
+		}
+	}
+	s.must(t, 200, out.Token, "GET", "/api/v1/me", "", nil)
+
+	before := len(s.invitations(t, f.interviewer.Token, f.assessment.ID))
+	for body, want := range map[string]int{
+		`{"candidate":"No Mail","send_email":true}`:                                400,
+		`{"candidate":"Bad Mail","email":"nope","send_email":true}`:                400,
+		`{"candidate":"Bad Mail","email":"a@b.c\r\nBcc: x@y.z","send_email":true}`: 400,
+	} {
+		if rec := s.call(t, f.interviewer.Token, "POST", path, body, nil); rec.Code != want {
+			t.Errorf("POST %s: %d %s; want %d", body, rec.Code, rec.Body, want)
+		}
+	}
+	if n := len(s.invitations(t, f.interviewer.Token, f.assessment.ID)); n != before {
+		t.Errorf("refused requests made %d invitations", n-before)
+	}
+	out = api.CreatedInvitation{}
+	s.must(t, 201, f.interviewer.Token, "POST", path, `{"candidate":"Bounce","email":"bounce@example.com","send_email":true}`, &out)
+	if out.Emailed || !strings.Contains(out.EmailError, "no such mailbox") || out.Token == "" {
+		t.Errorf("a refused recipient: %+v", out)
+	}
+	// The form: a pasted list, emailed where there is an address.
+	rec := s.form(t, f.interviewer.Token, "/review/assessments/"+f.assessment.ID+"/invitations",
+		url.Values{"candidates": {"Ann <ann@example.com>\nNo Address"}, "send_email": {"1"}})
+	if rec.Code != 200 || strings.Count(rec.Body.String(), ">sent<") != 1 || !strings.Contains(rec.Body.String(), "no address") {
+		t.Errorf("the form: %d %s", rec.Code, rec.Body)
+	}
+	if n := len(sink.Messages()); n != 2 {
+		t.Errorf("%d messages; want 2 (Zoë, Ann)", n)
+	}
+
+	// Without a mailer the server says so.
+	plain := newRealServer(t, api.RateLimit{})
+	g := plain.fixture(t, `{"candidate":"NAME","challenges":["add"]}`)
+	if rec := plain.call(t, g.interviewer.Token, "POST", "/api/v1/assessments/"+g.assessment.ID+"/invitations", `{"candidate":"Z","email":"z@example.com","send_email":true}`, nil); rec.Code != 501 {
+		t.Errorf("send_email without a mailer: %d %s", rec.Code, rec.Body)
+	}
+	if page := plain.page(t, g.interviewer.Token, "/review/assessments/"+g.assessment.ID); strings.Contains(page, "send_email") {
+		t.Errorf("the invite form offers email without a mailer")
+	}
 }

@@ -190,6 +190,9 @@ type invitedView struct {
 
 type invitedLink struct {
 	Candidate, Email, Link string
+	// Mail: whether the link was to be emailed, and how that went.
+	Mail, Emailed bool
+	EmailError    string
 }
 
 // maxInvitesPerForm bounds one paste of candidates.
@@ -273,9 +276,16 @@ func (s *server) inviteForm(c *gin.Context) {
 			return
 		}
 	}
+	send := c.PostForm("send_email") != ""
+	if send && s.cfg.Mailer == nil {
+		back(c, page, "error", "this server sends no email")
+		return
+	}
 	v := invitedView{Title: "Invitations", Principal: principalOf(c), Assessment: id}
+	base := s.baseURL(c)
 	for _, req := range list {
-		out, err := s.invite(ctx, principalOf(c), id, req)
+		req.SendEmail = send && req.Email != ""
+		out, err := s.invite(ctx, principalOf(c), id, req, base)
 		if msg, ok := formError(err); ok {
 			back(c, page, "error", req.Candidate+": "+msg)
 			return
@@ -284,19 +294,11 @@ func (s *server) inviteForm(c *gin.Context) {
 			s.errorPage(c, err)
 			return
 		}
-		v.Created = append(v.Created, invitedLink{Candidate: out.Candidate, Email: out.Email, Link: absolute(c, out.Link)})
+		v.Created = append(v.Created, invitedLink{Candidate: out.Candidate, Email: out.Email, Link: base + out.Link,
+			Mail: send, Emailed: out.Emailed, EmailError: out.EmailError})
 	}
 	c.Header("Cache-Control", "no-store")
 	s.render(c, http.StatusOK, "invited", v)
-}
-
-// absolute makes a link of this site absolute, as sent to a candidate.
-func absolute(c *gin.Context, path string) string {
-	scheme := "http"
-	if c.Request.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + c.Request.Host + path
 }
 
 // invitationBack is the assessment page of the form's invitation.
@@ -342,7 +344,7 @@ func (s *server) linkForm(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "no-store")
 	s.render(c, http.StatusOK, "invited", invitedView{Title: "New link", Principal: principalOf(c), Assessment: inv.Assessment, Renewed: true,
-		Created: []invitedLink{{Candidate: out.Candidate, Email: out.Email, Link: absolute(c, out.Link)}}})
+		Created: []invitedLink{{Candidate: out.Candidate, Email: out.Email, Link: s.baseURL(c) + out.Link}}})
 }
 
 func (s *server) decisionForm(c *gin.Context) {

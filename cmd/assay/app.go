@@ -13,6 +13,7 @@ import (
 
 	"assay/api"
 	"assay/challenges"
+	"assay/mailer"
 	"assay/metrics"
 	"assay/runner"
 	"assay/runner/docker"
@@ -111,7 +112,16 @@ func NewApp(ctx context.Context, cfg Config, m mode, log *slog.Logger) (*App, er
 		} else if n > 0 {
 			log.Info("indexed old submissions by challenge", slog.Int("submissions", n))
 		}
-		h, err := api.New(api.Config{Catalog: a.library, Publisher: a.publishing(ctx), Submissions: broker, Ready: a.ready, AdminToken: cfg.AdminToken, QueueLimit: cfg.QueueLimit, Logger: log,
+		var mail api.Mailer
+		if cfg.SMTP.Addr != "" {
+			m, err := mailer.New(cfg.SMTP)
+			if err != nil {
+				a.Close()
+				return nil, fmt.Errorf("ASSAY_SMTP_*: %w", err)
+			}
+			mail = m
+		}
+		h, err := api.New(api.Config{Catalog: a.library, Mailer: mail, PublicURL: cfg.PublicURL, Publisher: a.publishing(ctx), Submissions: broker, Ready: a.ready, AdminToken: cfg.AdminToken, QueueLimit: cfg.QueueLimit, Logger: log,
 			Accounts: broker, Deliveries: broker, Regrades: broker, Reviews: broker, RateLimit: cfg.RateLimit,
 			RunRateLimit: cfg.RunRateLimit, RunQueueLimit: cfg.RunQueueLimit,
 			Metrics: a.metrics.Handler(), OnRequest: a.metrics.Request})

@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"assay/internal/testenv"
+	"assay/mailer/mailertest"
 )
 
 // TestBrowserInterviewerWorkspace drives an interviewer's day in chromium
@@ -23,7 +24,8 @@ func TestBrowserInterviewerWorkspace(t *testing.T) {
 	testenv.Parallel(t)
 	ctx, cancel := browser(t)
 	defer cancel()
-	app := startApp(t, "", nil)
+	sink := mailertest.Start(t, mailertest.Options{})
+	app := startApp(t, "", map[string]string{"ASSAY_SMTP_ADDR": sink.Addr, "ASSAY_SMTP_FROM": "Hiring <hiring@example.com>", "ASSAY_SMTP_TLS": "none"})
 	dir := artifacts(t)
 	ch := mustChallenge(t, "decorators")
 
@@ -97,6 +99,15 @@ func TestBrowserInterviewerWorkspace(t *testing.T) {
 	do("copy Ada's link", chromedp.Click(chromedp.CSS(`button[data-copy="link-0"]`)))
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('button[data-copy="link-0"]').textContent === "Copied"`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
 		t.Errorf("the copy button says %q", text(`button[data-copy="link-0"]`))
+	}
+	// Ada and Bob have addresses: their links went by email too.
+	if sent := text("#links"); strings.Count(sent, "sent") != 2 || !strings.Contains(sent, "no address") {
+		t.Errorf("emailed column: %q", sent)
+	}
+	if msgs := sink.Messages(); len(msgs) != 2 || !strings.Contains(msgs[0].Raw, "ada@example.com") {
+		t.Errorf("the SMTP sink received %d messages", len(msgs))
+	} else if qp := strings.ReplaceAll(msgs[0].Body, "=\r\n", ""); !strings.Contains(qp, strings.TrimPrefix(links[0], app.base)) {
+		t.Errorf("Ada's email does not hold her link %s:\n%s", links[0], msgs[0].Body)
 	}
 	tokens := make([]string, 3)
 	for i, l := range links {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"assay/api"
+	"assay/mailer"
 	"assay/runner"
 )
 
@@ -48,6 +49,7 @@ type Config struct {
 	RunRateLimit  api.RateLimit
 	RunQueueLimit int64
 	SessionSweep  time.Duration
+	SMTP          mailer.Config
 	LogFormat     string
 	LogLevel      string
 }
@@ -123,7 +125,12 @@ func settings() []setting {
 			c.WebhookLocal = b
 			return nil
 		}},
-		{"ASSAY_PUBLIC_URL", "public-url", "", "the server's public URL, for links in webhook events (e.g. https://assay.example.com)", str(func(c *Config) *string { return &c.PublicURL })},
+		{"ASSAY_PUBLIC_URL", "public-url", "", "the server's public URL, for links in webhook events and invitation emails (e.g. https://assay.example.com)", str(func(c *Config) *string { return &c.PublicURL })},
+		{"ASSAY_SMTP_ADDR", "smtp-addr", "", "host:port of the SMTP server that emails candidates their links (unset: no email)", str(func(c *Config) *string { return &c.SMTP.Addr })},
+		{"ASSAY_SMTP_FROM", "smtp-from", "", "the sender of invitation emails, e.g. \"Hiring <hiring@example.com>\"", str(func(c *Config) *string { return &c.SMTP.From })},
+		{"ASSAY_SMTP_USERNAME", "smtp-username", "", "SMTP user (AUTH PLAIN, over TLS only)", str(func(c *Config) *string { return &c.SMTP.Username })},
+		{"ASSAY_SMTP_PASSWORD", "smtp-password", "", "SMTP password", str(func(c *Config) *string { return &c.SMTP.Password })},
+		{"ASSAY_SMTP_TLS", "smtp-tls", "starttls", "starttls (required), tls (implicit, port 465) or none (a relay on this host)", str(func(c *Config) *string { return &c.SMTP.TLS })},
 		{"ASSAY_SWEEP_EVERY", "sweep-every", "1m", "how often a worker removes leftover sandbox containers (also done at start)", duration(func(c *Config) *time.Duration { return &c.SweepEvery })},
 		{"ASSAY_METRICS_ADDR", "metrics-addr", "", "where `assay worker` serves /metrics, /healthz and /readyz; empty = not served (serve and api serve them on ASSAY_ADDR)", str(func(c *Config) *string { return &c.MetricsAddr })},
 		{"ASSAY_QUEUE_LIMIT", "queue-limit", "10000", "refuse new submissions (503, Retry-After) while this many are queued or running; 0 = no limit", atLeast(0, func(c *Config) *int64 { return &c.QueueLimit })},
