@@ -93,6 +93,9 @@ type Config struct {
 	// Reviews, if set, keeps revocations, notes and decisions; nil
 	// answers 501 on those routes.
 	Reviews Reviews
+	// Recordings, if set, keeps what candidates' editors record for
+	// staff's replay; nil answers 501 on those routes.
+	Recordings Recordings
 	// Mailer, if set, emails candidates their links on request; PublicURL
 	// is the server's address in those links (default: the request's).
 	Mailer    Mailer
@@ -384,6 +387,7 @@ func (s *server) createSubmission(c *gin.Context) {
 	}
 	s.cfg.Logger.Info("job queued", slog.String("submission", sub.ID), slog.String("challenge", sub.Challenge), slog.String("mode", string(sub.Mode)))
 	s.keepDraft(c, sub)
+	s.markEdits(c.Request.Context(), sub)
 	s.accepted(c, sub, false)
 }
 

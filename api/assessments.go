@@ -42,6 +42,7 @@ func (s *server) accessRoutes(r *gin.Engine, v1 *gin.RouterGroup) error {
 	v1.GET("/invitations/:id", s.allow(everyone...), s.getInvitation)
 	s.sessionRoutes(v1)
 	s.staffRoutes(v1)
+	s.editRoutes(v1)
 
 	return s.pageRoutes(r)
 }

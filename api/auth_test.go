@@ -73,7 +73,7 @@ func newRealServerWith(t *testing.T, set func(*api.Config)) *realServer {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close() })
-	cfg := api.Config{Catalog: twoChallenges(t), Submissions: b, Accounts: b, Deliveries: b, Regrades: b, Reviews: b, AdminToken: testAdminToken,
+	cfg := api.Config{Catalog: twoChallenges(t), Submissions: b, Accounts: b, Deliveries: b, Regrades: b, Reviews: b, Recordings: b, AdminToken: testAdminToken,
 		MaxWait: time.Second,
 		Metrics: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("m 1\n")) })}
 	set(&cfg)
@@ -200,6 +200,9 @@ func TestEveryRouteIsAuthorized(t *testing.T) {
 		"POST /review/invitations/:id/decision":                    {roles: staff, page: true, form: true, path: "/review/invitations/" + f.a.ID + "/decision", body: "decision=advance"},
 		"POST /review/submissions/:id/notes":                       {roles: staff, page: true, form: true, path: "/review/submissions/" + f.subA + "/notes", body: "file=solution.py&line=1&text=hm"},
 		"GET /review/assessments/:id/challenges/:challenge":        {roles: staff, page: true, path: "/review/assessments/" + f.assessment.ID + "/challenges/add"},
+		"POST /api/v1/invitations/:id/drafts/:challenge/events":    {roles: []string{"candidate"}, path: "/api/v1/invitations/" + f.a.ID + "/drafts/add/events", body: `{"session":"abcdefgh","seq":0,"events":[{"t":1,"k":"focus"}]}`},
+		"GET /api/v1/invitations/:id/drafts/:challenge/events":     {roles: staff, path: "/api/v1/invitations/" + f.a.ID + "/drafts/add/events"},
+		"GET /review/invitations/:id/replay/:challenge":            {roles: staff, page: true, path: "/review/invitations/" + f.a.ID + "/replay/add"},
 		"GET /review/assessments/:id/compare":                      {roles: staff, page: true, path: "/review/assessments/" + f.assessment.ID + "/compare?challenge=add&a=" + f.a.ID + "&b=" + f.b.ID},
 		"GET /healthz":                                             {public: true, path: "/healthz"},
 		"GET /readyz":                                              {public: true, path: "/readyz"},

@@ -124,6 +124,9 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"NewDecision":       reflect.TypeFor[api.NewDecision](),
 		"Decisions":         reflect.TypeFor[api.Decisions](),
 		"NewInvitation":     reflect.TypeFor[api.NewInvitation](),
+		"EditEvent":         reflect.TypeFor[review.Event](),
+		"EditBatch":         reflect.TypeFor[api.EditBatch](),
+		"ReplayView":        reflect.TypeFor[api.ReplayView](),
 	} {
 		fields := map[string]bool{}
 		for i := range typ.NumField() {

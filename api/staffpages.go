@@ -35,6 +35,7 @@ func (s *server) staffPageRoutes(r *gin.Engine) {
 	r.POST("/review/submissions/:id/notes", s.formPage(staff...), s.noteForm)
 	r.GET("/review/assessments/:id/challenges/:challenge", s.page(staff...), s.cohortPage)
 	r.GET("/review/assessments/:id/compare", s.page(staff...), s.comparePage)
+	r.GET("/review/invitations/:id/replay/:challenge", s.page(staff...), s.replayPage)
 }
 
 // formError is a form's failure the user can fix (a 4xx): its message,

@@ -229,3 +229,129 @@ func TestBrowserInterviewerWorkspace(t *testing.T) {
 		t.Errorf("the candidate sees the note")
 	}
 }
+
+// TestBrowserReplay: what a candidate types and pastes in the page's
+// editor, and leaving the page, are recorded; staff replay it, and the
+// replay ends exactly at the submitted source (the page checks every
+// submission against it, and so does this test, through the replay's own
+// player).
+func TestBrowserReplay(t *testing.T) {
+	testenv.Parallel(t)
+	ctx, cancel := browser(t)
+	defer cancel()
+	app := startApp(t, "", nil)
+	dir := artifacts(t)
+
+	var iv struct{ ID, Token string }
+	app.api(t, testAdminToken, "POST", "/api/v1/interviewers", map[string]any{"name": "Grace Hopper"}, 201, &iv)
+	var asm struct{ ID string }
+	app.api(t, iv.Token, "POST", "/api/v1/assessments", map[string]any{"name": "Replay", "challenges": []string{"decorators"}}, 201, &asm)
+	var inv struct{ ID, Token, Link string }
+	app.api(t, iv.Token, "POST", "/api/v1/assessments/"+asm.ID+"/invitations", map[string]any{"candidate": "Ada Lovelace"}, 201, &inv)
+
+	run := func(name, js string) {
+		t.Helper()
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js+`, true`)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(app.base+inv.Link), chromedp.WaitVisible(chromedp.CSS(".tab-panel .CodeMirror"))); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(mustText(t, ctx, "#recorded"), "recorded") {
+		t.Errorf("the page does not say what is recorded")
+	}
+	// Typing (real key events into CodeMirror), a paste (a paste event
+	// with clipboard data, as the browser sends one), leaving the page and
+	// coming back, more typing with a character outside the BMP.
+	run("go to the end", `document.querySelector(".tab-panel .CodeMirror").CodeMirror.execCommand("goDocEnd")`)
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(".tab-panel .CodeMirror textarea"), "\n# typed here\n")); err != nil {
+		t.Fatal(err)
+	}
+	run("paste", `(() => { const dt = new DataTransfer(); dt.setData("text/plain", "PASTED = [1, 2, 3]\n");
+		document.querySelector(".tab-panel .CodeMirror textarea").dispatchEvent(new ClipboardEvent("paste", {clipboardData: dt, bubbles: true, cancelable: true})) })()`)
+	run("leave", `window.dispatchEvent(new Event("blur"))`)
+	run("come back", `window.dispatchEvent(new Event("focus"))`)
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(".tab-panel .CodeMirror textarea"), "# done 🙂\n")); err != nil {
+		t.Fatal(err)
+	}
+	source, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`textarea.editor[data-file="solution.py"]`)))
+	if err != nil || !strings.Contains(source, "PASTED = [1, 2, 3]") || !strings.Contains(source, "# typed here") {
+		t.Fatalf("the editor holds %q (%v)", source, err)
+	}
+	run("submit", `document.getElementById("submit").click()`)
+	if _, err := chromedp.Run(ctx, chromedp.Poll[string](`document.getElementById("verdict").textContent`, chromedp.WithPollingTimeout(3*time.Minute))); err != nil {
+		t.Fatalf("wait for the verdict: %v", err)
+	}
+	var rep struct {
+		Submissions []struct{ ID string } `json:"submissions"`
+	}
+	app.api(t, iv.Token, "GET", "/api/v1/invitations/"+inv.ID, nil, 200, &rep)
+	if len(rep.Submissions) != 1 {
+		t.Fatalf("%d submissions", len(rep.Submissions))
+	}
+	var sub struct {
+		Submission struct{ Files map[string]string } `json:"submission"`
+	}
+	app.api(t, iv.Token, "GET", "/api/v1/submissions/"+rep.Submissions[0].ID, nil, 200, &sub)
+	sent := sub.Submission.Files["solution.py"]
+	if sent != source {
+		t.Fatalf("submitted %q; the editor held %q", sent, source)
+	}
+
+	// Staff: the replay page.
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(app.base+"/review/login"),
+		chromedp.WaitVisible(chromedp.CSS("#token")),
+		chromedp.SendKeys(chromedp.CSS("#token"), iv.Token),
+		chromedp.Click(chromedp.CSS("#login-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#assessments")),
+		chromedp.Navigate(app.base+"/review/assessments/"+asm.ID),
+		chromedp.WaitVisible(chromedp.CSS("a.replay-link")),
+		chromedp.Click(chromedp.CSS("a.replay-link")),
+		chromedp.WaitVisible(chromedp.CSS("#player"))); err != nil {
+		t.Fatal(err)
+	}
+	if ok := mustText(t, ctx, "#replay-checks"); !strings.Contains(ok, "reaches exactly what was sent") {
+		t.Errorf("checks: %q", ok)
+	}
+	if n := mustText(t, ctx, "#paste-count"); n != "1" {
+		t.Errorf("pastes: %q", n)
+	}
+	marks, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#timeline .mark")).map(m => m.className)`))
+	if err != nil || !contains(marks, "mark mark-paste") || !contains(marks, "mark mark-away") || !contains(marks, "mark mark-submit") {
+		t.Errorf("timeline marks: %v %v", marks, err)
+	}
+	run("play at 64x", `document.getElementById("speed").value = "64", document.getElementById("play").click()`)
+	// The player reaches the end on its own (pauses are at most 2 s, over 64).
+	final, err := chromedp.Run(ctx, chromedp.Poll[string](`(() => { const p = document.getElementById("replay-text");
+		return p.dataset.at === document.getElementById("scrub").max ? p.textContent : ""; })()`, chromedp.WithPollingTimeout(2*time.Minute)))
+	if err != nil || final != sent {
+		t.Errorf("the replay ends at %q (%v); the submission is %q", final, err, sent)
+	}
+	screenshot(t, ctx, dir, "replay")
+	// Back to the start is the starter code.
+	run("to the start", `document.getElementById("to-start").click()`)
+	if start := mustText(t, ctx, "#replay-text"); !strings.Contains(start, "def retry") || strings.Contains(start, "PASTED") {
+		t.Errorf("the replay's start: %.200q", start)
+	}
+}
+
+func mustText(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	js, _ := json.Marshal(sel)
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(e => e ? e.textContent : "")(document.querySelector(`+string(js)+`))`))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return v
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

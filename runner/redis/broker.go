@@ -68,6 +68,7 @@ type Broker struct {
 	saveResultScript   *goredis.Script
 	extendScript       *goredis.Script
 	boundedPushScript  *goredis.Script
+	recordEditsScript  *goredis.Script
 }
 
 // Compile-time checks that Broker is what the worker needs.
@@ -120,6 +121,7 @@ func New(ctx context.Context, cfg Config) (*Broker, error) {
 		saveResultScript:   goredis.NewScript(saveResultLua),
 		extendScript:       goredis.NewScript(extendLua),
 		boundedPushScript:  goredis.NewScript(boundedPush),
+		recordEditsScript:  goredis.NewScript(recordEditsLua),
 	}
 	if err := b.Ping(ctx); err != nil {
 		b.rdb.Close()

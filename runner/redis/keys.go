@@ -57,6 +57,11 @@ import (
 //	                                                  same script; a Run is not an attempt).
 //	{prefix}:submission:{id}:notes            list    JSON of review.Note: staff's notes on a submission,
 //	                                                  oldest first (at most review.MaxNotes).
+//	{prefix}:edits:{invitation}:{slug}       list    JSON of review.Event: what the candidate's editor recorded
+//	                                                  (open, edit, blur, focus) and the server's markers
+//	                                                  (submit, run), oldest first; (+ :sessions hash: events
+//	                                                  stored per page session, for retries; :bytes counter,
+//	                                                  at most MaxEditBytes; :full set once it filled up).
 //	{prefix}:invitation:{id}:decisions        list    JSON of review.Decision: decisions about a candidate,
 //	                                                  oldest first, the last one standing (the last 100).
 //	{prefix}:sessions:ends                    zset    started timed sessions by end time (unix ms):
@@ -181,6 +186,9 @@ func (k keys) challengeSubmissions(slug string) string {
 }
 func (k keys) notes(submission string) string {
 	return k.prefix + ":submission:" + submission + ":notes"
+}
+func (k keys) edits(invitation, challenge string) string {
+	return k.prefix + ":edits:" + invitation + ":" + challenge
 }
 func (k keys) decisions(invitation string) string {
 	return k.prefix + ":invitation:" + invitation + ":decisions"

@@ -2,10 +2,12 @@ package redis
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"assay/access"
+	"assay/review"
 	"assay/runner"
 )
 
@@ -54,5 +56,49 @@ func TestRevokeInvitation(t *testing.T) {
 	}
 	if _, err := b.RevokeInvitation(ctx, "nope", "iv1", now); !errors.Is(err, runner.ErrNotFound) {
 		t.Errorf("revoke an unknown invitation: %v", err)
+	}
+}
+
+// TestRecordEdits: batches append in order; a batch sent again stores
+// only what is new; a batch past what was stored is a gap; a recording
+// stops at its size limit and says so; markers go in between.
+func TestRecordEdits(t *testing.T) {
+	b := newBroker(t, Config{})
+	ctx := testCtx(t)
+	ev := func(ins string) review.Event { return review.Event{T: 1, K: review.EventEdit, F: "s.py", Ins: ins} }
+	n, err := b.RecordEdits(ctx, "i", "c", "s1", 0, []review.Event{ev("a"), ev("b")})
+	if err != nil || n != 2 {
+		t.Fatalf("first batch: %d %v", n, err)
+	}
+	if err := b.MarkEdits(ctx, "i", "c", review.Event{K: review.EventSubmit, ID: "sub"}); err != nil {
+		t.Fatal(err)
+	}
+	// a retry of the first batch with one more event: only "c" is new
+	if n, err = b.RecordEdits(ctx, "i", "c", "s1", 0, []review.Event{ev("a"), ev("b"), ev("c")}); err != nil || n != 3 {
+		t.Fatalf("retry: %d %v", n, err)
+	}
+	if n, err = b.RecordEdits(ctx, "i", "c", "s1", 5, []review.Event{ev("z")}); !errors.Is(err, review.ErrRecordingGap) || n != 3 {
+		t.Errorf("gap: %d %v", n, err)
+	}
+	if n, err = b.RecordEdits(ctx, "i", "c", "s2", 0, []review.Event{ev("d")}); err != nil || n != 1 {
+		t.Errorf("another session: %d %v", n, err)
+	}
+	events, full, err := b.Edits(ctx, "i", "c")
+	if err != nil || full {
+		t.Fatal(err, full)
+	}
+	var got string
+	for _, e := range events {
+		got += e.Ins + e.ID
+	}
+	if got != "absubcd" {
+		t.Errorf("recording %q", got)
+	}
+	big := review.Event{K: review.EventOpen, F: "s.py", Text: strings.Repeat("x", MaxEditBytes)}
+	if _, err := b.RecordEdits(ctx, "i", "c", "s2", 1, []review.Event{big}); !errors.Is(err, review.ErrRecordingFull) {
+		t.Errorf("past the limit: %v", err)
+	}
+	if events, full, _ = b.Edits(ctx, "i", "c"); !full || len(events) != 5 {
+		t.Errorf("after the limit: %d events, full %v", len(events), full)
 	}
 }

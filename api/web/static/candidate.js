@@ -52,6 +52,7 @@
     editors.forEach(function (ta) { files[ta.dataset.file] = ta.value; });
     var body = { files: files };
     if (scratch && scratch.value) body.scratch = scratch.value;
+    rec.flush();
     return fetch("/api/v1/invitations/" + invitation + "/drafts/" + challenge, {
       method: "PUT", headers: { "Content-Type": "application/json", "Authorization": "Bearer " + token }, body: JSON.stringify(body)
     }).then(function (resp) {
@@ -98,6 +99,97 @@
     if (scratch.value) document.getElementById("scratch-box").open = true;
   }
 
+  // The recording (README, "Replay"): every change to an entry file as an
+  // edit (where, how many characters removed, what inserted; offsets are
+  // JavaScript string indices), pastes marked, and the page losing and
+  // regaining focus. Batches go with the draft saves, every ten seconds,
+  // and before each Run and Submit, so the replay staff see reaches exactly
+  // what was sent. The page says what is recorded.
+  var rec = (function () {
+    var newSession = function () {
+      var b = new Uint8Array(12);
+      (window.crypto || window.msCrypto).getRandomValues(b);
+      return Array.prototype.map.call(b, function (x) { return ("0" + x.toString(16)).slice(-2); }).join("");
+    };
+    var session = newSession(), sent = 0, queue = [], prev = {}, pasting = false, stopped = false, away = false, inflight = null;
+    function push(e) { if (stopped) return; e.t = Date.now(); queue.push(e); }
+    function opened() {
+      editors.forEach(function (ta) { prev[ta.dataset.file] = ta.value; push({ k: "open", f: ta.dataset.file, text: ta.value }); });
+    }
+    function isHigh(c) { return c >= 0xd800 && c <= 0xdbff; }
+    function isLow(c) { return c >= 0xdc00 && c <= 0xdfff; }
+    function input(ta) {
+      var f = ta.dataset.file, a = prev[f], b = ta.value;
+      var paste = pasting || ta.assayOrigin === "paste" || ta.assayOrigin === "drop";
+      pasting = false;
+      if (a === b) return;
+      var n = Math.min(a.length, b.length), s = 0, e = 0;
+      while (s < n && a.charCodeAt(s) === b.charCodeAt(s)) s++;
+      while (e < n - s && a.charCodeAt(a.length - 1 - e) === b.charCodeAt(b.length - 1 - e)) e++;
+      // never split a surrogate pair: the server reads whole characters
+      if (s > 0 && isHigh(a.charCodeAt(s - 1))) s--;
+      if (e > 0 && isLow(b.charCodeAt(b.length - e))) e--;
+      var ev = { k: "edit", f: f, at: s, del: a.length - s - e, ins: b.slice(s, b.length - e) };
+      if (paste) ev.paste = true;
+      push(ev);
+      prev[f] = b;
+    }
+    function post(batch, keepalive) {
+      return fetch("/api/v1/invitations/" + invitation + "/drafts/" + challenge + "/events", {
+        method: "POST", keepalive: !!keepalive,
+        headers: { "Content-Type": "application/json", "Authorization": "Bearer " + token },
+        body: JSON.stringify({ session: session, seq: sent, events: batch })
+      });
+    }
+    // flush sends what is not stored yet, one batch at a time; it never
+    // fails (what is not sent goes with the next flush).
+    function flush() {
+      if (inflight) return inflight.then(flush);
+      editors.forEach(input); // a change no event announced (plain textarea, Tab)
+      if (stopped || queue.length === 0) return Promise.resolve();
+      var batch = queue.slice(0, 2000);
+      inflight = post(batch).then(function (resp) {
+        return resp.json().then(function (body) {
+          if (resp.ok || resp.status === 409) {
+            var stored = body.stored || 0;
+            if (resp.status === 409 && stored < sent) {
+              // the server lost part of this session: start another from the texts now
+              session = newSession(); sent = 0; queue = []; opened();
+              return;
+            }
+            queue.splice(0, Math.max(0, stored - sent));
+            sent = stored;
+          } else if (resp.status === 413) {
+            stopped = true; queue = [];
+          }
+        });
+      }).catch(function () { /* kept for the next flush */ }).then(function () {
+        inflight = null;
+        if (queue.length > 0 && !stopped && batch.length === 2000) return flush();
+      });
+      return inflight;
+    }
+    function leave() { if (!away) { away = true; push({ k: "blur" }); } }
+    function back() { if (away) { away = false; push({ k: "focus" }); } }
+    window.addEventListener("blur", leave);
+    window.addEventListener("focus", back);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") {
+        leave();
+        if (queue.length && !stopped) post(queue.slice(0, 2000), true).catch(function () {});
+      } else back();
+    });
+    editors.forEach(function (ta) {
+      ta.addEventListener("input", function () { input(ta); });
+      ta.addEventListener("paste", function () { pasting = true; });
+      ta.addEventListener("drop", function () { pasting = true; });
+    });
+    opened();
+    setInterval(flush, 10000);
+    return { flush: flush };
+  })();
+  app.assayFlushRecording = rec.flush;
+
   // The editor: CodeMirror (Debian's libjs-codemirror, served by Assay)
   // over each textarea, which stays the value the page sends. Tab indents;
   // Escape, then Tab (or Shift-Tab), leaves the editor, so a keyboard user
@@ -128,9 +220,11 @@
     cm.on("keydown", function (cm, e) { if (e.key !== "Escape" && e.key !== "Tab") back(); });
     cm.on("blur", back);
     if (!readOnly) {
-      cm.on("change", function () {
+      cm.on("change", function (cm, change) {
         cm.save();
+        ta.assayOrigin = change.origin; // "paste" and "drop" mark the recording's edit
         ta.dispatchEvent(new Event("input"));
+        ta.assayOrigin = null;
       });
     }
     ta.cm = cm;
@@ -240,10 +334,13 @@
     document.getElementById("verdict").textContent = "";
     statusEl.dataset.trail = "";
     setStatus("Sending…", true);
-    fetch("/api/v1/submissions", {
+    // the recording first, so its replay reaches what this sends
+    rec.flush().then(function () {
+      return fetch("/api/v1/submissions", {
       method: "POST",
       headers: { "Content-Type": "application/json", "Authorization": "Bearer " + token },
       body: JSON.stringify(body)
+      });
     }).then(function (resp) {
       return resp.json().then(function (body) { return { resp: resp, body: body }; });
     }).then(function (r) {
