@@ -41,6 +41,16 @@ type CheckReport struct {
 	Canaries int
 	// Warnings are weaknesses that do not fail the check.
 	Warnings []string
+	// Runtime is the container runtime the solutions ran under (runc,
+	// runsc), when the sandbox can say: a challenge that behaves under
+	// one runtime may not under another (timings, /proc).
+	Runtime string
+}
+
+// RuntimeNamer is a sandbox that can say which container runtime its
+// containers run under; Check records it in the report.
+type RuntimeNamer interface {
+	RuntimeName(ctx context.Context) string
 }
 
 // FewCanaries is the number of canary sources below which a check warns:
@@ -67,6 +77,9 @@ func (r CheckReport) OK() bool {
 // a report that is not OK.
 func Check(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceiling runner.Limits) (CheckReport, error) {
 	rep := CheckReport{Slug: ch.Slug, Version: ch.Version}
+	if rn, ok := sb.(RuntimeNamer); ok {
+		rep.Runtime = rn.RuntimeName(ctx)
+	}
 	suite := SuiteOf(ch, defaults, ceiling)
 	suite.Expected = nil // what the reference reports is what we expect
 

@@ -368,6 +368,11 @@ func (p Publisher) Publish(ctx context.Context, fsys fs.FS, dir string) (Publica
 	return p.Library.Publish(ctx, p.Sandbox, fsys, dir)
 }
 
+// Version is Library.StoredVersion.
+func (p Publisher) Version(ctx context.Context, slug, version string) (runner.ChallengeVersion, error) {
+	return p.Library.StoredVersion(ctx, slug, version)
+}
+
 // Versions is Library.Versions.
 func (p Publisher) Versions(ctx context.Context, slug string) ([]VersionInfo, error) {
 	return p.Library.Versions(ctx, slug)
@@ -505,4 +510,15 @@ func (l *Library) Versions(ctx context.Context, slug string) ([]VersionInfo, err
 		out = append(out, info)
 	}
 	return out, nil
+}
+
+// StoredVersion returns one stored version of a challenge with its files
+// (what an admin compares two versions by), or an error wrapping
+// runner.ErrNotFound.
+func (l *Library) StoredVersion(ctx context.Context, slug, version string) (runner.ChallengeVersion, error) {
+	v, err := l.cfg.Store.ChallengeVersion(ctx, slug, version)
+	if err != nil {
+		return v, fmt.Errorf("challenge %s version %s: %w", slug, version, err)
+	}
+	return v, nil
 }
