@@ -138,6 +138,7 @@ func (s *server) pageRoutes(r *gin.Engine) error {
 	r.POST("/review/invitations/:id/time", s.formPage(staff...), s.timeForm)
 	r.GET("/review/submissions/:id", s.page(staff...), s.submissionPage)
 	s.regradePageRoutes(r)
+	s.adminPageRoutes(r)
 	return nil
 }
 
