@@ -158,7 +158,7 @@ func (s *server) upload(c *gin.Context, view *challengesPageView) (int, error) {
 		s.cfg.Logger.Info("challenge refused by its check", slog.String("challenge", failed.Report.Slug), slog.String("version", failed.Report.Version))
 		check := checkView(failed.Report)
 		view.Check = &check
-		return 0, errorf(http.StatusUnprocessableEntity, "The challenge failed its check, so it was not published: %s", failed.Error())
+		return 0, errorf(http.StatusUnprocessableEntity, "The challenge failed its check (%s).", failed.Error())
 	}
 	if err != nil {
 		return 0, publishError(dir, err)
@@ -174,7 +174,7 @@ func (s *server) upload(c *gin.Context, view *challengesPageView) (int, error) {
 // readPart reads an uploaded file of at most limit bytes.
 func readPart(fh *multipart.FileHeader, limit int64) ([]byte, error) {
 	if fh.Size > limit {
-		return nil, errorf(http.StatusRequestEntityTooLarge, "The archive is larger than %d bytes, the most this server takes. Nothing was published.", limit)
+		return nil, errorf(http.StatusRequestEntityTooLarge, "The archive is larger than %d bytes, the most this server takes.", limit)
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -186,7 +186,7 @@ func readPart(fh *multipart.FileHeader, limit int64) ([]byte, error) {
 	case err != nil:
 		return nil, fmt.Errorf("read the uploaded %s: %w", fh.Filename, err)
 	case int64(len(body)) > limit:
-		return nil, errorf(http.StatusRequestEntityTooLarge, "The archive is larger than %d bytes, the most this server takes. Nothing was published.", limit)
+		return nil, errorf(http.StatusRequestEntityTooLarge, "The archive is larger than %d bytes, the most this server takes.", limit)
 	case len(body) == 0:
 		return nil, errorf(http.StatusBadRequest, "%s is empty.", fh.Filename)
 	}
