@@ -27,6 +27,26 @@ type namedSandbox struct{ passAddSandbox }
 
 func (namedSandbox) RuntimeName(context.Context) string { return "runc-for-tests" }
 
+// passAllSandbox passes every solution, starter included, under a runtime
+// of its own: a challenge whose tests only this runtime lets through.
+type passAllSandbox struct{}
+
+func (passAllSandbox) RuntimeName(context.Context) string { return "lenient-runtime" }
+
+func (passAllSandbox) Run(ctx context.Context, spec runner.RunSpec) (runner.RunResult, error) {
+	for i, f := range spec.Files {
+		if f.Path == "solution.py" {
+			spec.Files[i].Data = []byte("def add(a, b):\n    return a + b\n")
+		}
+	}
+	return passAddSandbox{}.Run(ctx, spec)
+}
+
+// secondRuntime is passAddSandbox under another runtime's name.
+type secondRuntime struct{ passAddSandbox }
+
+func (secondRuntime) RuntimeName(context.Context) string { return "second-runtime" }
+
 // adminSite is a server with a publisher (the fake sandbox above), real
 // Redis for versions and accounts, and an admin signed in by cookie, as a
 // browser is.
@@ -37,7 +57,7 @@ type adminSite struct {
 	formToken string
 }
 
-func newAdminSite(t *testing.T) *adminSite {
+func newAdminSite(t *testing.T, also ...runner.Sandbox) *adminSite {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
@@ -54,7 +74,7 @@ func newAdminSite(t *testing.T) *adminSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := api.New(api.Config{Catalog: lib, Submissions: b, Accounts: b, Publisher: challenges.Publisher{Library: lib, Sandbox: namedSandbox{}},
+	h, err := api.New(api.Config{Catalog: lib, Submissions: b, Accounts: b, Publisher: challenges.Publisher{Library: lib, Sandbox: namedSandbox{}, Also: also},
 		AdminToken: testAdminToken, MaxArchiveBytes: 256 << 10,
 		Archive: challenges.ArchiveLimits{MaxFileBytes: 1 << 20, MaxTotal: 2 << 20, MaxEntries: 50}})
 	if err != nil {
@@ -403,4 +423,34 @@ func bearer(h http.Handler, tok string) http.Handler {
 		r.Header.Set("Authorization", "Bearer "+tok)
 		h.ServeHTTP(w, r)
 	})
+}
+
+// TestAdminUploadChecksEveryRuntime: with sandboxes of other runtimes, an
+// upload is published only when it behaves under each, and the page shows
+// one report per runtime.
+func TestAdminUploadChecksEveryRuntime(t *testing.T) {
+	good := targz(t, members(addFolder("1, 1")))
+	s := newAdminSite(t, passAllSandbox{})
+	rec := s.upload(t, "add.tar.gz", good)
+	body := rec.Body.String()
+	lenient := regexp.MustCompile(`(?s)<table class="table check-report" data-runtime="lenient-runtime">.*?</table>`).FindString(body)
+	if rec.Code != 422 || !strings.Contains(body, "under lenient-runtime, starter: must fail at least one test") ||
+		!strings.Contains(lenient, `<tr class="check-problem" data-solution="starter">`) {
+		t.Fatalf("a challenge that misbehaves under one runtime: %d\n%.6000s", rec.Code, body)
+	}
+	if primary := regexp.MustCompile(`(?s)<table class="table check-report" id="check-report" data-runtime="runc-for-tests">.*?</table>`).FindString(body); primary == "" || strings.Contains(primary, "check-problem") {
+		t.Errorf("the primary runtime's report:\n%s", primary)
+	}
+	s.assertNothingStored(t)
+
+	s = newAdminSite(t, secondRuntime{})
+	rec = s.upload(t, "add.tar.gz", good)
+	if body := rec.Body.String(); rec.Code != 201 || !strings.Contains(body, `data-runtime="second-runtime"`) || !strings.Contains(body, "Under the second-runtime runtime") || strings.Contains(body, "check-problem") {
+		t.Fatalf("a challenge that behaves under both runtimes: %d\n%.6000s", rec.Code, body)
+	}
+	var pub api.Published
+	if rec := do(asAdmin(s.h), "POST", "/api/v1/challenges", "application/zip", string(zipped(t, addFolder("3, 3")))); rec.Code != 201 || json.Unmarshal(rec.Body.Bytes(), &pub) != nil ||
+		len(pub.Check.OtherRuntimes) != 1 || pub.Check.OtherRuntimes[0].Runtime != "second-runtime" || len(pub.Check.OtherRuntimes[0].Solutions) != len(pub.Check.Solutions) {
+		t.Fatalf("the API's report: %d %s", rec.Code, rec.Body)
+	}
 }

@@ -58,6 +58,16 @@ type CheckView struct {
 	// Runtime is the container runtime the check ran under (runc, runsc).
 	Runtime   string          `json:"runtime,omitempty"`
 	Solutions []SolutionCheck `json:"solutions"`
+	// OtherRuntimes are the same solutions under the other runtimes the
+	// server checks with (ASSAY_CHECK_RUNTIMES).
+	OtherRuntimes []RuntimeCheckView `json:"other_runtimes,omitempty"`
+}
+
+// RuntimeCheckView is how a checked challenge's solutions did under one
+// more runtime.
+type RuntimeCheckView struct {
+	Runtime   string          `json:"runtime"`
+	Solutions []SolutionCheck `json:"solutions"`
 }
 
 // SolutionCheck is how one solution of a checked challenge did.
@@ -96,18 +106,27 @@ type VersionsView struct {
 }
 
 func checkView(rep challenges.CheckReport) CheckView {
-	v := CheckView{Challenge: rep.Slug, Version: rep.Version, Tests: len(rep.Expected.Tests), Solutions: []SolutionCheck{},
+	v := CheckView{Challenge: rep.Slug, Version: rep.Version, Tests: len(rep.Expected.Tests),
 		Canaries: rep.Canaries, Warnings: rep.Warnings, Runtime: rep.Runtime}
 	for _, t := range rep.Expected.Tests {
 		if t.Hidden {
 			v.HiddenTests++
 		}
 	}
-	for _, s := range rep.Solutions {
-		v.Solutions = append(v.Solutions, SolutionCheck{Name: s.Name, Verdict: s.Verdict, Reason: s.Reason,
-			Passed: s.Passed, Total: s.Total, NotPassed: s.NotPassed, Problem: s.Problem})
+	v.Solutions = solutionChecks(rep.Solutions)
+	for _, o := range rep.Others {
+		v.OtherRuntimes = append(v.OtherRuntimes, RuntimeCheckView{Runtime: o.Runtime, Solutions: solutionChecks(o.Solutions)})
 	}
 	return v
+}
+
+func solutionChecks(list []challenges.SolutionCheck) []SolutionCheck {
+	out := []SolutionCheck{}
+	for _, s := range list {
+		out = append(out, SolutionCheck{Name: s.Name, Verdict: s.Verdict, Reason: s.Reason,
+			Passed: s.Passed, Total: s.Total, NotPassed: s.NotPassed, Problem: s.Problem})
+	}
+	return out
 }
 
 // adminOnly lets only the admin through: publishing and versions are the

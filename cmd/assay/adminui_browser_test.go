@@ -25,7 +25,14 @@ func TestBrowserAdmin(t *testing.T) {
 	testenv.Parallel(t)
 	ctx, cancel := browser(t)
 	defer cancel()
-	app := startApp(t, "", nil)
+	// Where gVisor is registered (always in CI), uploads are checked under
+	// both runtimes, and the page shows a report for each.
+	env := map[string]string{}
+	gvisor := runscRegistered(ctx)
+	if gvisor {
+		env["ASSAY_CHECK_RUNTIMES"] = "runc,runsc"
+	}
+	app := startApp(t, "", env)
 	dir := artifacts(t)
 	files := t.TempDir()
 	write := func(name string, data []byte) string {
@@ -120,6 +127,14 @@ func TestBrowserAdmin(t *testing.T) {
 	}
 	if rt := text("#check-runtime"); !strings.Contains(rt, "runtime") {
 		t.Errorf("the report does not name its runtime: %q", rt)
+	}
+	if gvisor {
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('table.check-report[data-runtime="runsc"] tbody tr').length`))
+		if want := 3 + len(challenges.AdversarialSolutions()); err != nil || n != want || strings.Contains(text("#upload-outcome"), "must fail") {
+			t.Errorf("the report under gVisor has %d rows (%v); want %d, none with a problem:\n%s", n, err, want, text("#upload-outcome"))
+		}
+	} else {
+		t.Log("runsc is not registered: the check ran under one runtime")
 	}
 	screenshot(t, ctx, dir, "2-published-v1")
 
