@@ -38,8 +38,8 @@ func (s *server) adminPageRoutes(r *gin.Engine) {
 	r.POST("/review/challenges", s.uploadBody(), s.formPage(access.RoleAdmin), s.uploadForm)
 	r.GET("/review/challenges/:slug/versions", s.page(access.RoleAdmin), s.versionsPage)
 	r.GET("/review/interviewers", s.page(access.RoleAdmin), s.interviewersPage)
-	r.POST("/review/interviewers", s.formPage(access.RoleAdmin), s.interviewerForm)
-	r.POST("/review/interviewers/:id/revoke", s.formPage(access.RoleAdmin), s.revokeForm)
+	r.POST("/review/interviewers", s.smallForm(), s.formPage(access.RoleAdmin), s.interviewerForm)
+	r.POST("/review/interviewers/:id/revoke", s.smallForm(), s.formPage(access.RoleAdmin), s.revokeForm)
 }
 
 // --- challenges ---
@@ -77,33 +77,40 @@ func (s *server) challengesPage(c *gin.Context) {
 	s.render(c, http.StatusOK, "challenges", s.challengesView(c))
 }
 
-// uploadBody bounds an upload form's body before anything reads it (the
-// archive limit and a little room for the other fields) and parses it in
-// memory, so that neither formPage nor the handler can read more, and no
-// part of it is spooled to disk. An oversized body is refused here, with
-// the limit on the page, whoever sent it: nothing has been done yet.
+// uploadBody bounds an upload form's body before anything reads it: the
+// archive limit and a little room for the other fields.
 func (s *server) uploadBody() gin.HandlerFunc {
+	limit := s.archiveLimit()
+	return s.boundedForm(limit+uploadSlack,
+		errorf(http.StatusRequestEntityTooLarge, "The archive is larger than %d bytes, the most this server takes. Nothing was published.", limit))
+}
+
+// boundedForm bounds a form's body to most bytes before anything reads it
+// and parses it (multipart in memory: the whole body fits, so no part is
+// spooled to disk), so that neither formPage nor the handler can read
+// more. A larger body is refused here, with tooLarge as a page, whoever
+// sent it: nothing has been done yet.
+func (s *server) boundedForm(most int64, tooLarge error) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		limit := s.archiveLimit()
-		most := limit + uploadSlack
-		tooLarge := errorf(http.StatusRequestEntityTooLarge,
-			"The archive is larger than %d bytes, the most this server takes. Nothing was published.", limit)
 		if c.Request.ContentLength > most {
 			s.errorPage(c, tooLarge)
 			return
 		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, most)
-		// Files stay in memory up to maxMemory: the whole body fits.
-		err := c.Request.ParseMultipartForm(most)
+		err := c.Request.ParseMultipartForm(most) // a urlencoded form is parsed too, then ErrNotMultipart
 		var tooBig *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooBig):
 			s.errorPage(c, tooLarge)
 		case err != nil && !errors.Is(err, http.ErrNotMultipart):
-			s.errorPage(c, errorf(http.StatusBadRequest, "The upload could not be read (%s). Nothing was published.", err))
+			s.errorPage(c, errorf(http.StatusBadRequest, "The form could not be read (%s). Nothing was done.", err))
 		}
-		// A form that is not multipart goes on: the handler asks for a file.
 	}
+}
+
+// smallForm bounds the interviewer forms, which hold a name at most.
+func (s *server) smallForm() gin.HandlerFunc {
+	return s.boundedForm(16<<10, errorf(http.StatusRequestEntityTooLarge, "The form is larger than 16 KiB. Nothing was done."))
 }
 
 // uploadForm is POST /review/challenges: the archive in the file field

@@ -229,6 +229,19 @@ func TestAdminUploadRefusals(t *testing.T) {
 		})
 	}
 
+	// A body of unknown length (chunked) is cut off at the bound too.
+	ct, body := multipartUpload(t, s.formToken, "add.tar.gz", huge)
+	req := httptest.NewRequest("POST", "/review/challenges", bytes.NewReader(body))
+	req.ContentLength = -1
+	req.Header.Set("Content-Type", ct)
+	req.AddCookie(s.cookie)
+	rec := httptest.NewRecorder()
+	s.h.ServeHTTP(rec, req)
+	// (the error page: refused before the form was read, not by the handler)
+	if rec.Code != 413 || !strings.Contains(rec.Body.String(), "larger than 262144 bytes") || !strings.Contains(rec.Body.String(), `id="error-message"`) {
+		t.Errorf("a chunked body over the limit: %d\n%.2000s", rec.Code, rec.Body)
+	}
+
 	// Without the page's form_token, from another site, or as an
 	// interviewer: refused, and nothing stored.
 	good := targz(t, members(addFolder("1, 1")))
@@ -359,6 +372,9 @@ func TestAdminInterviewerPages(t *testing.T) {
 		if rec.Code != 400 || !strings.Contains(rec.Body.String(), bad.says) || !strings.Contains(rec.Body.String(), `id="interviewer-form"`) {
 			t.Errorf("name %q: %d; want 400 with the form saying %q:\n%.2000s", bad.name, rec.Code, bad.says, rec.Body)
 		}
+	}
+	if rec := s.form("/review/interviewers", url.Values{"form_token": {s.formToken}, "name": {strings.Repeat("x", 20<<10)}}); rec.Code != 413 || !strings.Contains(rec.Body.String(), "larger than 16 KiB") {
+		t.Errorf("a form over 16 KiB: %d; want 413", rec.Code)
 	}
 	if rec := s.form("/review/interviewers", url.Values{"name": {"Mallory"}}); rec.Code != 403 {
 		t.Errorf("create without form_token: %d; want 403", rec.Code)
