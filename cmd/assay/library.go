@@ -64,8 +64,11 @@ func (a *App) publishing(ctx context.Context) api.Publisher {
 		a.publishers = append(a.publishers, sb)
 		own = sb
 	}
-	ownRuntime := own.RuntimeName(dctx)
 	var also []runner.Sandbox
+	ownRuntime := ""
+	if len(a.cfg.CheckRuntimes) > 0 {
+		ownRuntime = own.RuntimeName(dctx)
+	}
 	for _, rt := range a.cfg.CheckRuntimes {
 		if rt == ownRuntime {
 			continue
