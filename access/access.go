@@ -54,6 +54,8 @@ type Interviewer struct {
 	Name      string    `json:"name"`
 	CreatedAt time.Time `json:"created_at"`
 	CreatedBy string    `json:"created_by"`
+	// RevokedAt is when the admin revoked its token; nil while it works.
+	RevokedAt *time.Time `json:"revoked_at,omitempty"`
 }
 
 // Assessment groups the invitations sent for one opening or round.

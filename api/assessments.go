@@ -114,21 +114,12 @@ func (s *server) createInterviewer(c *gin.Context) {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
-	if err := checkName("name", req.Name, true); err != nil {
-		writeError(c, s.cfg.Logger, err)
-		return
-	}
-	tok, err := access.NewToken()
+	created, err := s.addInterviewer(c.Request.Context(), acc, req.Name, principalOf(c))
 	if err != nil {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
-	iv := access.Interviewer{ID: uuid.NewString(), Name: strings.TrimSpace(req.Name), CreatedAt: s.cfg.Now().UTC(), CreatedBy: principalOf(c).ID}
-	if err := acc.CreateInterviewer(c.Request.Context(), iv, access.HashToken(tok)); err != nil {
-		writeError(c, s.cfg.Logger, unavailable(err))
-		return
-	}
-	c.JSON(http.StatusCreated, CreatedInterviewer{Interviewer: iv, Token: tok})
+	c.JSON(http.StatusCreated, created)
 }
 
 func (s *server) listInterviewers(c *gin.Context) {

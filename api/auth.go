@@ -232,6 +232,20 @@ func (s *server) enterPage(c *gin.Context, tok string, roles []access.Role) {
 // formToken), and a browser's Origin, when sent, must be this host.
 func (s *server) formPage(roles ...access.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		// A form not read already by a bound of its own (uploads) is read
+		// here within maxFormBytes: the review forms hold a few lines.
+		if c.Request.PostForm == nil && c.Request.MultipartForm == nil {
+			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBytes)
+			if err := c.Request.ParseForm(); err != nil {
+				var tooBig *http.MaxBytesError
+				if errors.As(err, &tooBig) {
+					s.errorPage(c, errorf(http.StatusRequestEntityTooLarge, "The form is larger than %d KiB. Nothing was done.", maxFormBytes>>10))
+					return
+				}
+				s.errorPage(c, errorf(http.StatusBadRequest, "The form could not be read (%s). Nothing was done.", err))
+				return
+			}
+		}
 		tok := token(c)
 		if tok == "" {
 			if v, err := c.Cookie(cookieReview); err == nil {
@@ -255,6 +269,10 @@ func (s *server) formPage(roles ...access.Role) gin.HandlerFunc {
 		s.enterPage(c, tok, roles)
 	}
 }
+
+// maxFormBytes bounds a review form's body (a pasted list of candidates,
+// a note).
+const maxFormBytes = 64 << 10
 
 // formToken is the anti-forgery field of the review forms: derived from
 // the signed-in token, so it needs no server state, and unreadable to

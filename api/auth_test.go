@@ -250,6 +250,13 @@ func TestEveryRouteIsAuthorized(t *testing.T) {
 		"GET /review/regrades":                                  {roles: adminOnly, page: true, path: "/review/regrades"},
 		"POST /review/regrades":                                 {roles: adminOnly, page: true, path: "/review/regrades", form: true, body: "challenge=mul"},
 		"GET /review/regrades/:id":                              {roles: adminOnly, page: true, path: "/review/regrades/none", anyStatus: true},
+		// (this server has no publisher: the upload and the versions answer 503 pages; adminpages_test.go tests them with one)
+		"GET /review/challenges":                {roles: adminOnly, page: true, path: "/review/challenges"},
+		"POST /review/challenges":               {roles: adminOnly, page: true, path: "/review/challenges", form: true, body: "x=1", anyStatus: true},
+		"GET /review/challenges/:slug/versions": {roles: adminOnly, page: true, path: "/review/challenges/add/versions", anyStatus: true},
+		"GET /review/interviewers":              {roles: adminOnly, page: true, path: "/review/interviewers"},
+		"POST /review/interviewers":             {roles: adminOnly, page: true, path: "/review/interviewers", form: true, body: "name=New"},
+		"POST /review/interviewers/:id/revoke":  {roles: adminOnly, page: true, path: "/review/interviewers/" + f.spareInterviewer.ID + "/revoke", form: true},
 	}
 	tokens := map[string]string{nobody: "", candidateB: f.b.Token, candidateA: f.a.Token, interviewer: f.interviewer.Token, admin: testAdminToken}
 	roleOf := map[string]string{candidateB: "candidate", candidateA: "candidate", interviewer: "interviewer", admin: "admin"}

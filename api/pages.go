@@ -151,6 +151,7 @@ func (s *server) pageRoutes(r *gin.Engine) error {
 	r.GET("/review/submissions/:id", s.page(staff...), s.submissionPage)
 	s.regradePageRoutes(r)
 	s.staffPageRoutes(r)
+	s.adminPageRoutes(r)
 	return nil
 }
 

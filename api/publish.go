@@ -24,6 +24,9 @@ type Publisher interface {
 	Publish(ctx context.Context, fsys fs.FS, dir string) (challenges.Publication, error)
 	// Versions lists a challenge's stored versions, oldest first.
 	Versions(ctx context.Context, slug string) ([]challenges.VersionInfo, error)
+	// Version returns one stored version with its files (an error
+	// wrapping runner.ErrNotFound when there is none).
+	Version(ctx context.Context, slug, version string) (runner.ChallengeVersion, error)
 }
 
 // DefaultMaxArchiveBytes bounds an uploaded archive (compressed) unless
@@ -50,8 +53,20 @@ type CheckView struct {
 	Tests       int    `json:"tests"`
 	HiddenTests int    `json:"hidden_tests"`
 	// Canaries counts the hidden tests that can have a canary twin.
-	Canaries  int             `json:"canaries"`
-	Warnings  []string        `json:"warnings,omitempty"`
+	Canaries int      `json:"canaries"`
+	Warnings []string `json:"warnings,omitempty"`
+	// Runtime is the container runtime the check ran under (runc, runsc).
+	Runtime   string          `json:"runtime,omitempty"`
+	Solutions []SolutionCheck `json:"solutions"`
+	// OtherRuntimes are the same solutions under the other runtimes the
+	// server checks with (ASSAY_CHECK_RUNTIMES).
+	OtherRuntimes []RuntimeCheckView `json:"other_runtimes,omitempty"`
+}
+
+// RuntimeCheckView is how a checked challenge's solutions did under one
+// more runtime.
+type RuntimeCheckView struct {
+	Runtime   string          `json:"runtime"`
 	Solutions []SolutionCheck `json:"solutions"`
 }
 
@@ -91,18 +106,27 @@ type VersionsView struct {
 }
 
 func checkView(rep challenges.CheckReport) CheckView {
-	v := CheckView{Challenge: rep.Slug, Version: rep.Version, Tests: len(rep.Expected.Tests), Solutions: []SolutionCheck{},
-		Canaries: rep.Canaries, Warnings: rep.Warnings}
+	v := CheckView{Challenge: rep.Slug, Version: rep.Version, Tests: len(rep.Expected.Tests),
+		Canaries: rep.Canaries, Warnings: rep.Warnings, Runtime: rep.Runtime}
 	for _, t := range rep.Expected.Tests {
 		if t.Hidden {
 			v.HiddenTests++
 		}
 	}
-	for _, s := range rep.Solutions {
-		v.Solutions = append(v.Solutions, SolutionCheck{Name: s.Name, Verdict: s.Verdict, Reason: s.Reason,
-			Passed: s.Passed, Total: s.Total, NotPassed: s.NotPassed, Problem: s.Problem})
+	v.Solutions = solutionChecks(rep.Solutions)
+	for _, o := range rep.Others {
+		v.OtherRuntimes = append(v.OtherRuntimes, RuntimeCheckView{Runtime: o.Runtime, Solutions: solutionChecks(o.Solutions)})
 	}
 	return v
+}
+
+func solutionChecks(list []challenges.SolutionCheck) []SolutionCheck {
+	out := []SolutionCheck{}
+	for _, s := range list {
+		out = append(out, SolutionCheck{Name: s.Name, Verdict: s.Verdict, Reason: s.Reason,
+			Passed: s.Passed, Total: s.Total, NotPassed: s.NotPassed, Problem: s.Problem})
+	}
+	return out
 }
 
 // adminOnly lets only the admin through: publishing and versions are the
@@ -153,23 +177,16 @@ func (s *server) publishChallenge(c *gin.Context) {
 	}
 	pub, err := s.cfg.Publisher.Publish(c.Request.Context(), fsys, dir)
 	var failed *challenges.CheckError
-	switch {
-	case errors.As(err, &failed):
+	if errors.As(err, &failed) {
 		s.cfg.Logger.Info("challenge refused by its check", slog.String("challenge", failed.Report.Slug), slog.String("version", failed.Report.Version))
 		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, PublishRefused{
 			Error: "the challenge failed its check, so it was not published: " + failed.Error(),
 			Check: checkView(failed.Report),
 		})
 		return
-	case errors.Is(err, challenges.ErrInvalid):
-		writeError(c, s.cfg.Logger, errorf(http.StatusUnprocessableEntity, "%s", err))
-		return
-	case errors.Is(err, challenges.ErrNoSandbox):
-		writeError(c, s.cfg.Logger, errorf(http.StatusServiceUnavailable,
-			"this server cannot check challenges: publishing needs the Docker sandbox (run `assay serve`, or give this `assay api` process access to Docker)"))
-		return
-	case err != nil:
-		writeError(c, s.cfg.Logger, unavailable(fmt.Errorf("publish %s: %w", dir, err)))
+	}
+	if err != nil {
+		writeError(c, s.cfg.Logger, publishError(dir, err))
 		return
 	}
 	status := http.StatusOK
@@ -178,6 +195,19 @@ func (s *server) publishChallenge(c *gin.Context) {
 	}
 	c.Header("Location", "/api/v1/challenges/"+pub.Challenge)
 	c.JSON(status, Published{Challenge: pub.Challenge, Version: pub.Version, Previous: pub.Previous, Created: pub.Created, Check: checkView(pub.Report)})
+}
+
+// publishError maps Publish's failures other than a failed check (a
+// *challenges.CheckError, which callers show with its report) to statuses.
+func publishError(dir string, err error) error {
+	switch {
+	case errors.Is(err, challenges.ErrInvalid):
+		return errorf(http.StatusUnprocessableEntity, "%s", err)
+	case errors.Is(err, challenges.ErrNoSandbox):
+		return errorf(http.StatusServiceUnavailable,
+			"this server cannot check challenges: publishing needs the Docker sandbox (run `assay serve`, or give this `assay api` process access to Docker)")
+	}
+	return unavailable(fmt.Errorf("publish %s: %w", dir, err))
 }
 
 // archiveError maps ReadArchive's refusals to statuses.

@@ -320,14 +320,28 @@ func TestStaffForms(t *testing.T) {
 	if !strings.Contains(rec.Header().Get("Location"), "error=") {
 		t.Errorf("bad note: %d %v", rec.Code, rec.Header())
 	}
+	// A form larger than the bound is a clear 413, and nothing is kept.
+	huge := url.Values{"file": {"solution.py"}, "line": {"1"}, "text": {strings.Repeat("x", 70<<10)}}
+	huge.Set("form_token", "0")
+	req := httptest.NewRequest("POST", "/review/submissions/"+f.subA+"/notes", strings.NewReader(huge.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: "assay_review", Value: tok})
+	big := httptest.NewRecorder()
+	s.h.ServeHTTP(big, req)
+	if big.Code != 413 {
+		t.Errorf("a 70 KiB form: %d", big.Code)
+	}
 	page := s.page(t, tok, "/review/submissions/"+f.subA)
+	if strings.Count(page, `class="note"`) != 1 {
+		t.Errorf("notes after the refused forms: %d", strings.Count(page, `class="note"`))
+	}
 	for _, want := range []string{"global state", "solution.py:1", `href="#f0-L1"`, `id="f0-L1"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("submission page lacks %q", want)
 		}
 	}
 	// Without the form token the forms refuse, and change nothing.
-	req := httptest.NewRequest("POST", "/review/invitations/"+invs[2].ID+"/revoke", nil)
+	req = httptest.NewRequest("POST", "/review/invitations/"+invs[2].ID+"/revoke", nil)
 	req.AddCookie(&http.Cookie{Name: "assay_review", Value: tok})
 	w := httptest.NewRecorder()
 	s.h.ServeHTTP(w, req)

@@ -41,6 +41,26 @@ type CheckReport struct {
 	Canaries int
 	// Warnings are weaknesses that do not fail the check.
 	Warnings []string
+	// Runtime is the container runtime the solutions ran under (runc,
+	// runsc), when the sandbox can say: a challenge that behaves under
+	// one runtime may not under another (timings, /proc).
+	Runtime string
+	// Others is the same check under the other runtimes a publisher
+	// checks with (CheckAlso); the expected tests and their reference
+	// runtimes are this report's.
+	Others []RuntimeCheck
+}
+
+// RuntimeCheck is how a challenge's solutions did under one more runtime.
+type RuntimeCheck struct {
+	Runtime   string
+	Solutions []SolutionCheck
+}
+
+// RuntimeNamer is a sandbox that can say which container runtime its
+// containers run under; Check records it in the report.
+type RuntimeNamer interface {
+	RuntimeName(ctx context.Context) string
 }
 
 // FewCanaries is the number of canary sources below which a check warns:
@@ -49,14 +69,44 @@ type CheckReport struct {
 // others for free.
 const FewCanaries = 5
 
-// OK reports whether every solution behaved as it should.
+// OK reports whether every solution behaved as it should, under every
+// runtime checked.
 func (r CheckReport) OK() bool {
 	for _, s := range r.Solutions {
 		if s.Problem != "" {
 			return false
 		}
 	}
+	for _, o := range r.Others {
+		for _, s := range o.Solutions {
+			if s.Problem != "" {
+				return false
+			}
+		}
+	}
 	return len(r.Expected.Tests) > 0
+}
+
+// CheckAlso runs the check of ch again in each of others (sandboxes of
+// other container runtimes) and adds each outcome to rep.Others, so that
+// a challenge is published only when it behaves under every runtime that
+// may grade it. A reference that reports other tests than under rep's
+// runtime is a problem too: the expected tests must hold everywhere.
+func CheckAlso(ctx context.Context, rep *CheckReport, ch *Challenge, others []runner.Sandbox, defaults, ceiling runner.Limits) error {
+	for i, sb := range others {
+		r, err := Check(ctx, ch, sb, defaults, ceiling)
+		if err != nil {
+			return fmt.Errorf("check under runtime %d of %d: %w", i+2, len(others)+1, err)
+		}
+		if r.Runtime == "" {
+			r.Runtime = fmt.Sprintf("runtime %d", i+2)
+		}
+		if len(r.Solutions) > 0 && r.Solutions[0].Problem == "" && !sameTests(&rep.Expected, r.Expected.Tests) {
+			r.Solutions[0].Problem = fmt.Sprintf("the reference reports other tests under %s than under %s", r.Runtime, rep.Runtime)
+		}
+		rep.Others = append(rep.Others, RuntimeCheck{Runtime: r.Runtime, Solutions: r.Solutions})
+	}
+	return nil
 }
 
 // Check runs the challenge's solutions in the sandbox: the reference must
@@ -67,6 +117,9 @@ func (r CheckReport) OK() bool {
 // a report that is not OK.
 func Check(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceiling runner.Limits) (CheckReport, error) {
 	rep := CheckReport{Slug: ch.Slug, Version: ch.Version}
+	if rn, ok := sb.(RuntimeNamer); ok {
+		rep.Runtime = rn.RuntimeName(ctx)
+	}
 	suite := SuiteOf(ch, defaults, ceiling)
 	suite.Expected = nil // what the reference reports is what we expect
 

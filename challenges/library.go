@@ -34,6 +34,13 @@ func (e *CheckError) Error() string {
 			problems = append(problems, s.Name+": "+s.Problem)
 		}
 	}
+	for _, o := range e.Report.Others {
+		for _, s := range o.Solutions {
+			if s.Problem != "" {
+				problems = append(problems, "under "+o.Runtime+", "+s.Name+": "+s.Problem)
+			}
+		}
+	}
 	if len(problems) == 0 {
 		problems = append(problems, "the reference reported no tests")
 	}
@@ -361,11 +368,20 @@ type Publication struct {
 type Publisher struct {
 	Library *Library
 	Sandbox runner.Sandbox
+	// Also are sandboxes of other container runtimes that grade this
+	// server's submissions (gVisor beside runc): a new version must pass
+	// its check under each of them too.
+	Also []runner.Sandbox
 }
 
-// Publish is Library.Publish with the Publisher's sandbox.
+// Publish is Library.Publish with the Publisher's sandboxes.
 func (p Publisher) Publish(ctx context.Context, fsys fs.FS, dir string) (Publication, error) {
-	return p.Library.Publish(ctx, p.Sandbox, fsys, dir)
+	return p.Library.Publish(ctx, p.Sandbox, fsys, dir, p.Also...)
+}
+
+// Version is Library.StoredVersion.
+func (p Publisher) Version(ctx context.Context, slug, version string) (runner.ChallengeVersion, error) {
+	return p.Library.StoredVersion(ctx, slug, version)
 }
 
 // Versions is Library.Versions.
@@ -374,15 +390,16 @@ func (p Publisher) Versions(ctx context.Context, slug string) ([]VersionInfo, er
 }
 
 // Publish validates the challenge folder dir of fsys for real and makes
-// it the challenge's current version: it must load, and in the sandbox sb its
-// reference must pass and its starter and known-bad solutions fail. The
+// it the challenge's current version: it must load, and in the sandbox sb
+// (and in each of also, other runtimes' sandboxes) its reference must
+// pass and its starter and known-bad solutions fail. The
 // check records its expected.json (the folder's own is ignored). Only then
 // is the version stored, with its files, and made current. A version
 // stored before is made current again without a new check.
 //
 // Errors: ErrInvalid (the folder), a *CheckError (the check), ErrNoSandbox,
 // or the store's and sandbox's own failures.
-func (l *Library) Publish(ctx context.Context, sb runner.Sandbox, fsys fs.FS, dir string) (Publication, error) {
+func (l *Library) Publish(ctx context.Context, sb runner.Sandbox, fsys fs.FS, dir string, also ...runner.Sandbox) (Publication, error) {
 	files, err := FolderFiles(fsys, dir)
 	if err != nil {
 		return Publication{}, fmt.Errorf("%w: %w", ErrInvalid, err)
@@ -427,6 +444,11 @@ func (l *Library) Publish(ctx context.Context, sb runner.Sandbox, fsys fs.FS, di
 	rep, err := Check(ctx, ch, sb, l.cfg.Defaults, l.cfg.Ceiling)
 	if err != nil {
 		return Publication{}, fmt.Errorf("check %s: %w", ch.Slug, err)
+	}
+	if rep.OK() { // a challenge refused already is not worth another runtime's time
+		if err := CheckAlso(ctx, &rep, ch, also, l.cfg.Defaults, l.cfg.Ceiling); err != nil {
+			return Publication{}, fmt.Errorf("check %s: %w", ch.Slug, err)
+		}
 	}
 	pub.Report = rep
 	if !rep.OK() {
@@ -505,4 +527,15 @@ func (l *Library) Versions(ctx context.Context, slug string) ([]VersionInfo, err
 		out = append(out, info)
 	}
 	return out, nil
+}
+
+// StoredVersion returns one stored version of a challenge with its files
+// (what an admin compares two versions by), or an error wrapping
+// runner.ErrNotFound.
+func (l *Library) StoredVersion(ctx context.Context, slug, version string) (runner.ChallengeVersion, error) {
+	v, err := l.cfg.Store.ChallengeVersion(ctx, slug, version)
+	if err != nil {
+		return v, fmt.Errorf("challenge %s version %s: %w", slug, version, err)
+	}
+	return v, nil
 }

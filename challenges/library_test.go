@@ -1,6 +1,7 @@
 package challenges_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -184,5 +185,41 @@ func TestLibraryRefusesAndStoresNothing(t *testing.T) {
 	}
 	if ch, _ := lib.Get("add"); ch.Version != before.Version {
 		t.Fatalf("current changed to %s", ch.Version)
+	}
+}
+
+// renamedHidden is a sandbox of another runtime whose runs report the
+// hidden test under another name: the reference does not report the same
+// tests there.
+type renamedHidden struct{ runner.Sandbox }
+
+func (s renamedHidden) Run(ctx context.Context, spec runner.RunSpec) (runner.RunResult, error) {
+	res, err := s.Sandbox.Run(ctx, spec)
+	for i := range res.Phases {
+		res.Phases[i].Report = bytes.ReplaceAll(res.Phases[i].Report, []byte(`name="test_more"`), []byte(`name="test_other"`))
+	}
+	return res, err
+}
+
+func (renamedHidden) RuntimeName(context.Context) string { return "other" }
+
+// TestLibraryChecksUnderEveryRuntime: a challenge is published only when
+// it behaves the same under each runtime it is checked with.
+func TestLibraryChecksUnderEveryRuntime(t *testing.T) {
+	ctx := t.Context()
+	store := newStore(t)
+	lib := newLibrary(t, store, freshFS(t))
+	var checkErr *challenges.CheckError
+	_, err := lib.Publish(ctx, fakeSandbox(), changed(t), "add", renamedHidden{fakeSandbox()})
+	if !errors.As(err, &checkErr) || !strings.Contains(err.Error(), "under other, reference: the reference reports other tests under other") ||
+		len(checkErr.Report.Others) != 1 || checkErr.Report.Others[0].Runtime != "other" {
+		t.Fatalf("different tests under another runtime: %v", err)
+	}
+	if vs, err := store.ChallengeVersions(ctx, "add"); err != nil || len(vs) != 1 {
+		t.Fatalf("a refused publication stored something: %+v %v", vs, err)
+	}
+	pub, err := lib.Publish(ctx, fakeSandbox(), changed(t), "add", fakeSandbox())
+	if err != nil || !pub.Created || len(pub.Report.Others) != 1 || len(pub.Report.Others[0].Solutions) != len(pub.Report.Solutions) {
+		t.Fatalf("the same behaviour under two runtimes: %+v %v", pub.Report, err)
 	}
 }

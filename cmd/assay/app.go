@@ -45,9 +45,10 @@ type App struct {
 	notifier *webhook.Notifier
 
 	// library serves every version of every challenge (library.go);
-	// publisher is an api-only process's sandbox for checking uploads.
-	library   *challenges.Library
-	publisher *docker.Sandbox
+	// publishers are this process's sandboxes for checking uploads only:
+	// an api-only process's own, and those of ASSAY_CHECK_RUNTIMES.
+	library    *challenges.Library
+	publishers []*docker.Sandbox
 }
 
 // NewApp connects to Redis (and Docker, for workers) and loads the catalog.
@@ -296,8 +297,8 @@ func (a *App) Close() {
 	if a.sandbox != nil {
 		a.sandbox.Close()
 	}
-	if a.publisher != nil {
-		a.publisher.Close()
+	for _, sb := range a.publishers {
+		sb.Close()
 	}
 }
 

@@ -26,6 +26,9 @@ type Config struct {
 	WorkerID      string
 	ChallengesDir string
 	Runtime       string
+	// CheckRuntimes are the runtimes an uploaded challenge must pass its
+	// check under, besides this process's own.
+	CheckRuntimes []string
 	Image         string
 	Lease         time.Duration
 	MaxAttempts   int
@@ -101,6 +104,20 @@ func settings() []setting {
 				return fmt.Errorf("%q is not runc or runsc", v)
 			}
 			c.Runtime = v
+			return nil
+		}},
+		{"ASSAY_CHECK_RUNTIMES", "check-runtimes", "", "runtimes (runc, runsc) an uploaded challenge must also pass its check under, comma-separated: those of every worker that grades (this process's own is always checked)", func(c *Config, v string) error {
+			c.CheckRuntimes = nil
+			for _, rt := range strings.Split(v, ",") {
+				rt = strings.TrimSpace(rt)
+				switch rt {
+				case "":
+				case "runc", "runsc":
+					c.CheckRuntimes = append(c.CheckRuntimes, rt)
+				default:
+					return fmt.Errorf("%q is not runc or runsc", rt)
+				}
+			}
 			return nil
 		}},
 		{"ASSAY_IMAGE", "image", "assay/python:latest", "sandbox image (built by make image)", str(func(c *Config) *string { return &c.Image })},

@@ -23,6 +23,10 @@ func TestConfigPrecedence(t *testing.T) {
 	if _, ceiling := cfg.limits(); ceiling.MemoryBytes != 512<<20 {
 		t.Errorf("memory ceiling %d", ceiling.MemoryBytes)
 	}
+	env["ASSAY_CHECK_RUNTIMES"] = " runc, runsc,"
+	if cfg, _, err := parseConfig("serve", nil, func(k string) string { return env[k] }, io.Discard); err != nil || strings.Join(cfg.CheckRuntimes, "+") != "runc+runsc" {
+		t.Errorf("check runtimes %q, %v", cfg.CheckRuntimes, err)
+	}
 	if len(rest) != 1 || rest[0] != "extra" {
 		t.Errorf("rest %v", rest)
 	}
@@ -30,14 +34,15 @@ func TestConfigPrecedence(t *testing.T) {
 
 func TestConfigRefusesBadValues(t *testing.T) {
 	for env, msg := range map[string]string{
-		"ASSAY_WORKERS":       "1 to 256",
-		"ASSAY_LEASE":         "at least 1s",
-		"ASSAY_RUNTIME":       "runc or runsc",
-		"ASSAY_LOG_FORMAT":    "json or text",
-		"ASSAY_ADMIN_TOKEN":   "16 characters",
-		"ASSAY_MAX_MEMORY_MB": "at least 32",
-		"ASSAY_MAX_CPUS":      "0.1 to 256",
-		"ASSAY_MAX_PIDS":      "at least 8",
+		"ASSAY_WORKERS":        "1 to 256",
+		"ASSAY_LEASE":          "at least 1s",
+		"ASSAY_RUNTIME":        "runc or runsc",
+		"ASSAY_CHECK_RUNTIMES": "runc or runsc",
+		"ASSAY_LOG_FORMAT":     "json or text",
+		"ASSAY_ADMIN_TOKEN":    "16 characters",
+		"ASSAY_MAX_MEMORY_MB":  "at least 32",
+		"ASSAY_MAX_CPUS":       "0.1 to 256",
+		"ASSAY_MAX_PIDS":       "at least 8",
 	} {
 		_, _, err := parseConfig("serve", nil, func(k string) string {
 			if k == env {

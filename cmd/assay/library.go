@@ -45,20 +45,43 @@ func (a *App) openLibrary(ctx context.Context, disk *challenges.Catalog) error {
 // publishing is what checks uploaded challenges: the worker's sandbox in
 // `serve`; in `api`, a sandbox of its own when this process can reach
 // Docker and the image, and otherwise none (uploads then answer 503).
+// Each runtime of ASSAY_CHECK_RUNTIMES other than that sandbox's gets a
+// sandbox too: an upload must pass under every one; when one cannot be
+// had, publishing is off rather than checking less than asked.
 func (a *App) publishing(ctx context.Context) api.Publisher {
 	pub := challenges.Publisher{Library: a.library}
-	if a.sandbox != nil {
-		pub.Sandbox = a.sandbox
-		return pub
-	}
 	dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	sb, err := docker.New(dctx, docker.Config{Image: a.cfg.Image, Images: a.cfg.images(), Runtime: a.cfg.Runtime, Worker: a.cfg.WorkerID + "-publish", Logger: a.log})
-	if err != nil {
-		a.log.Warn("publishing challenges is off in this process: it cannot reach the Docker sandbox", slog.Any("err", err))
-		return pub
+	var own *docker.Sandbox
+	if a.sandbox != nil {
+		own = a.sandbox
+	} else {
+		sb, err := docker.New(dctx, docker.Config{Image: a.cfg.Image, Images: a.cfg.images(), Runtime: a.cfg.Runtime, Worker: a.cfg.WorkerID + "-publish", Logger: a.log})
+		if err != nil {
+			a.log.Warn("publishing challenges is off in this process: it cannot reach the Docker sandbox", slog.Any("err", err))
+			return pub
+		}
+		a.publishers = append(a.publishers, sb)
+		own = sb
 	}
-	a.publisher = sb
-	pub.Sandbox = sb
+	var also []runner.Sandbox
+	ownRuntime := ""
+	if len(a.cfg.CheckRuntimes) > 0 {
+		ownRuntime = own.RuntimeName(dctx)
+	}
+	for _, rt := range a.cfg.CheckRuntimes {
+		if rt == ownRuntime {
+			continue
+		}
+		sb, err := docker.New(dctx, docker.Config{Image: a.cfg.Image, Images: a.cfg.images(), Runtime: rt, Worker: a.cfg.WorkerID + "-publish-" + rt, Logger: a.log})
+		if err != nil {
+			a.log.Error("publishing challenges is off in this process: it cannot check under a runtime of ASSAY_CHECK_RUNTIMES",
+				slog.String("runtime", rt), slog.Any("err", err))
+			return pub
+		}
+		a.publishers = append(a.publishers, sb)
+		also = append(also, sb)
+	}
+	pub.Sandbox, pub.Also = own, also
 	return pub
 }

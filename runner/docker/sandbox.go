@@ -162,6 +162,21 @@ func (s *Sandbox) Close() error {
 	return s.cli.Close()
 }
 
+// RuntimeName is the OCI runtime this sandbox's containers run under: the
+// configured one, or the engine's default (asked of the engine; "" when
+// it does not answer).
+func (s *Sandbox) RuntimeName(ctx context.Context) string {
+	if s.cfg.Runtime != "" {
+		return s.cfg.Runtime
+	}
+	info, err := s.cli.Info(ctx)
+	if err != nil {
+		s.cfg.Logger.Warn("ask the engine for its default runtime", slog.Any("err", err))
+		return ""
+	}
+	return info.DefaultRuntime
+}
+
 // Client exposes the engine client, for tests and housekeeping.
 func (s *Sandbox) Client() *client.Client { return s.cli }
 

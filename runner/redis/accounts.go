@@ -120,13 +120,29 @@ func (b *Broker) Interviewers(ctx context.Context) ([]access.Interviewer, error)
 }
 
 // RevokeInterviewer deletes an interviewer's token, so it no longer
-// resolves; the record stays (submissions name it).
+// resolves, and marks the record revoked (the first time: revoking again
+// keeps the first date); the record stays (submissions name it).
 func (b *Broker) RevokeInterviewer(ctx context.Context, id string) error {
 	iv, err := b.interviewer(ctx, id)
 	if err != nil {
 		return fmt.Errorf("revoke: %w", err)
 	}
-	if err := b.rdb.Del(ctx, b.keys.token(iv.TokenHash)).Err(); err != nil {
+	if iv.RevokedAt == nil {
+		at := time.Now().UTC()
+		iv.RevokedAt = &at
+	}
+	data, err := json.Marshal(iv)
+	if err != nil {
+		return fmt.Errorf("revoke interviewer %s: %w", id, err)
+	}
+	// The token goes first and in the same transaction as the mark, so a
+	// record marked revoked never has a token that still resolves.
+	_, err = b.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+		p.Del(ctx, b.keys.token(iv.TokenHash))
+		p.Set(ctx, b.keys.interviewer(id), data, 0)
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("revoke interviewer %s: %w", id, err)
 	}
 	return nil

@@ -76,6 +76,20 @@ func TestAccountsAndAttempts(t *testing.T) {
 	if _, err := b.Resolve(ctx, access.HashToken("iv-token")); !errors.Is(err, runner.ErrNotFound) {
 		t.Errorf("revoked token resolves: %v", err)
 	}
+	ivs, err := b.Interviewers(ctx)
+	if err != nil || len(ivs) != 2 || ivs[0].RevokedAt == nil || ivs[1].RevokedAt != nil {
+		t.Fatalf("after revoking, the list does not mark it revoked: %+v %v", ivs, err)
+	}
+	first := *ivs[0].RevokedAt
+	if err := b.RevokeInterviewer(ctx, "iv-1"); err != nil {
+		t.Fatal(err)
+	}
+	if ivs, err := b.Interviewers(ctx); err != nil || !ivs[0].RevokedAt.Equal(first) {
+		t.Errorf("revoking again moved the date: %+v %v; want %s", ivs, err, first)
+	}
+	if err := b.RevokeInterviewer(ctx, "no-such"); !errors.Is(err, runner.ErrNotFound) {
+		t.Errorf("revoking an unknown interviewer: %v; want not found", err)
+	}
 }
 
 func TestAllowIsAFixedWindow(t *testing.T) {
