@@ -26,6 +26,11 @@ type Recordings interface {
 	Edits(ctx context.Context, invitation, challenge string) ([]review.Event, bool, error)
 }
 
+// editBatches bounds one candidate's recording requests per minute (the
+// page sends one every ten seconds, with each draft save, and before each
+// Run and Submit).
+const editBatches = 240
+
 // maxEventsPerBatch bounds one request of recorded events.
 const maxEventsPerBatch = 5000
 
@@ -87,6 +92,12 @@ func (s *server) recordEdits(c *gin.Context) {
 	if err := s.checkBatch(ch, req); err != nil {
 		writeError(c, s.cfg.Logger, err)
 		return
+	}
+	if acc, err := s.accounts(); err == nil {
+		if err := s.rateLimit(c, acc, "edits:invitation:"+inv.ID, RateLimit{N: editBatches, Per: time.Minute}, "recording batches"); err != nil {
+			writeError(c, s.cfg.Logger, err)
+			return
+		}
 	}
 	n, err := rec.RecordEdits(c.Request.Context(), inv.ID, slug, req.Session, req.Seq, req.Events)
 	switch {
