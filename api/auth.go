@@ -393,7 +393,7 @@ func (s *server) readable(c *gin.Context, id string) (runner.State, bool) {
 // the candidate view otherwise.
 func view(p access.Principal, st runner.State) any {
 	if p.Role.Staff() {
-		return st
+		return FullState{View: ViewFull, State: st}
 	}
 	return candidateView(st)
 }

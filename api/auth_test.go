@@ -75,7 +75,7 @@ func newRealServerWith(t *testing.T, set func(*api.Config)) *realServer {
 	t.Cleanup(func() { b.Close() })
 	cfg := api.Config{Catalog: twoChallenges(t), Submissions: b, Accounts: b, Deliveries: b, Regrades: b, Reviews: b, Recordings: b, AdminToken: testAdminToken,
 		MaxWait: time.Second,
-		Metrics: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("m 1\n")) })}
+		Metrics: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Header().Set("Content-Type", "text/plain; version=0.0.4"); w.Write([]byte("m 1\n")) })}
 	set(&cfg)
 	h, err := api.New(cfg)
 	if err != nil {
@@ -261,6 +261,8 @@ func TestEveryRouteIsAuthorized(t *testing.T) {
 	tokens := map[string]string{nobody: "", candidateB: f.b.Token, candidateA: f.a.Token, interviewer: f.interviewer.Token, admin: testAdminToken}
 	roleOf := map[string]string{candidateB: "candidate", candidateA: "candidate", interviewer: "interviewer", admin: "admin"}
 
+	k := newContract(t)
+	defer k.report(t)
 	seen := map[string]bool{}
 	routes := s.engine.Routes()
 	sort.Slice(routes, func(i, j int) bool { return routes[i].Path+routes[i].Method < routes[j].Path+routes[j].Method })
@@ -285,6 +287,7 @@ func TestEveryRouteIsAuthorized(t *testing.T) {
 			}
 			rec := httptest.NewRecorder()
 			s.h.ServeHTTP(rec, req)
+			k.check(req, spec.body, rec)
 			code := rec.Code
 			allowed := spec.public || (who != nobody && contains(spec.roles, roleOf[who]) && who != candidateB)
 			// B is refused on A's data; on a route that names no one's

@@ -42,8 +42,24 @@ type HiddenCounts struct {
 	Total  int `json:"total"`
 }
 
+// The two views of a submission's state, named by their "view" field.
+const (
+	ViewFull      = "full"
+	ViewCandidate = "candidate"
+)
+
+// FullState is staff's view of a submission: the whole state, every test,
+// the hidden phase and the evidence of tampering.
+type FullState struct {
+	View string `json:"view"`
+	runner.State
+}
+
 // CandidateState is a submission's state as a candidate sees it.
 type CandidateState struct {
+	// View is ViewCandidate: which of the two views a body is, for
+	// clients (and the OpenAPI document's discriminator).
+	View       string            `json:"view"`
 	Submission runner.Submission `json:"submission"`
 	Status     runner.Status     `json:"status"`
 	StartedAt  *time.Time        `json:"started_at,omitempty"`
@@ -51,7 +67,7 @@ type CandidateState struct {
 }
 
 func candidateView(st runner.State) CandidateState {
-	out := CandidateState{Submission: st.Submission, Status: st.Status, StartedAt: st.StartedAt}
+	out := CandidateState{View: ViewCandidate, Submission: st.Submission, Status: st.Status, StartedAt: st.StartedAt}
 	// A regrade's copy is never the candidate's (it has no invitation), but
 	// should one be read, its previous verdict is staff's to see.
 	out.Submission.Regrade = nil
