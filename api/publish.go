@@ -53,6 +53,9 @@ type CheckView struct {
 	Canaries  int             `json:"canaries"`
 	Warnings  []string        `json:"warnings,omitempty"`
 	Solutions []SolutionCheck `json:"solutions"`
+	// Scoring says why the manifest's scoring section does not fit the
+	// tests the reference reported (it fails the check).
+	Scoring string `json:"scoring,omitempty"`
 }
 
 // SolutionCheck is how one solution of a checked challenge did.
@@ -92,7 +95,7 @@ type VersionsView struct {
 
 func checkView(rep challenges.CheckReport) CheckView {
 	v := CheckView{Challenge: rep.Slug, Version: rep.Version, Tests: len(rep.Expected.Tests), Solutions: []SolutionCheck{},
-		Canaries: rep.Canaries, Warnings: rep.Warnings}
+		Canaries: rep.Canaries, Warnings: rep.Warnings, Scoring: rep.Scoring}
 	for _, t := range rep.Expected.Tests {
 		if t.Hidden {
 			v.HiddenTests++

@@ -41,6 +41,9 @@ type CheckReport struct {
 	Canaries int
 	// Warnings are weaknesses that do not fail the check.
 	Warnings []string
+	// Scoring, when not empty, says why the manifest's scoring section
+	// does not fit the tests the reference reported; it fails the check.
+	Scoring string
 }
 
 // FewCanaries is the number of canary sources below which a check warns:
@@ -56,7 +59,7 @@ func (r CheckReport) OK() bool {
 			return false
 		}
 	}
-	return len(r.Expected.Tests) > 0
+	return len(r.Expected.Tests) > 0 && r.Scoring == ""
 }
 
 // Check runs the challenge's solutions in the sandbox: the reference must
@@ -99,6 +102,13 @@ func Check(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceil
 	if ref.Problem != "" {
 		return rep, nil
 	}
+	// The scoring section's patterns are checked against the tests the
+	// reference reported, and each test's weight, tags and group recorded.
+	if err := applyScoring(ch.Scoring, rep.Expected.Tests); err != nil {
+		rep.Scoring = fmt.Sprintf("%s: %v", ManifestFile, err)
+		return rep, nil
+	}
+	suite.Weights = rep.Expected.Weights()
 	suite.ReferenceMS = make(map[string]float64, len(rep.Expected.Tests))
 	for _, t := range rep.Expected.Tests {
 		suite.Expected = append(suite.Expected, t.ID)
@@ -144,7 +154,7 @@ func Check(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceil
 		}
 		rep.Solutions = append(rep.Solutions, sc)
 	}
-	rep.Stale = !ch.Fresh() || !sameTests(ch.Expected, rep.Expected.Tests)
+	rep.Stale = !ch.Fresh() || !sameTests(ch.Expected, rep.Expected.Tests) || !sameScoring(ch.Expected, rep.Expected.Tests)
 	return rep, nil
 }
 
@@ -203,6 +213,25 @@ func sameTests(a *Expected, b []ExpectedTest) bool {
 		return out
 	}
 	return slices.Equal(ids(a.Tests), ids(b))
+}
+
+// sameScoring reports whether the recorded tests have the weights, tags
+// and groups just resolved (a weight left out counts as 1).
+func sameScoring(a *Expected, b []ExpectedTest) bool {
+	if a == nil || len(a.Tests) != len(b) {
+		return false
+	}
+	rec := a.Weights()
+	for _, t := range b {
+		r, ok := rec[t.ID]
+		if r.Weight == 0 {
+			r.Weight = 1
+		}
+		if !ok || r.Weight != t.Weight || r.Group != t.Group || !slices.Equal(r.Tags, t.Tags) {
+			return false
+		}
+	}
+	return true
 }
 
 func listFailures(ids []string) string {

@@ -34,6 +34,9 @@ func (e *CheckError) Error() string {
 			problems = append(problems, s.Name+": "+s.Problem)
 		}
 	}
+	if e.Report.Scoring != "" {
+		problems = append(problems, e.Report.Scoring)
+	}
 	if len(problems) == 0 {
 		problems = append(problems, "the reference reported no tests")
 	}

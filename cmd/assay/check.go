@@ -122,6 +122,9 @@ func printCheck(w io.Writer, dir string, rep challenges.CheckReport) {
 	for _, warning := range rep.Warnings {
 		fmt.Fprintf(w, "  warning: %s\n", warning)
 	}
+	if rep.Scoring != "" {
+		fmt.Fprintf(w, "  PROBLEM: %s\n", rep.Scoring)
+	}
 	for _, s := range rep.Solutions {
 		mark := "ok"
 		if s.Problem != "" {
