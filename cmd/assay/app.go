@@ -111,7 +111,7 @@ func NewApp(ctx context.Context, cfg Config, m mode, log *slog.Logger) (*App, er
 		} else if n > 0 {
 			log.Info("indexed old submissions by challenge", slog.Int("submissions", n))
 		}
-		h, err := api.New(api.Config{Catalog: a.library, Publisher: a.publishing(ctx), Submissions: broker, Ready: a.ready, AdminToken: cfg.AdminToken, QueueLimit: cfg.QueueLimit, Logger: log,
+		h, err := api.New(api.Config{Catalog: a.library, Versions: a.library, Publisher: a.publishing(ctx), Submissions: broker, Ready: a.ready, AdminToken: cfg.AdminToken, QueueLimit: cfg.QueueLimit, Logger: log,
 			Accounts: broker, Deliveries: broker, Regrades: broker, RateLimit: cfg.RateLimit,
 			RunRateLimit: cfg.RunRateLimit, RunQueueLimit: cfg.RunQueueLimit,
 			Metrics: a.metrics.Handler(), OnRequest: a.metrics.Request})
