@@ -26,6 +26,10 @@ type SolutionCheck struct {
 	Problem   string // what is wrong with this solution's behaviour, if anything
 	// Canaries counts the canaries its run had.
 	Canaries int
+	// Score is what the solution would score under the scoring section
+	// (nil for the reference, scored before the weights are resolved,
+	// and when the scoring does not fit): for an author weighing tests.
+	Score *runner.Score
 }
 
 // CheckReport is the outcome of checking one challenge in the sandbox.
@@ -72,6 +76,7 @@ func Check(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceil
 	rep := CheckReport{Slug: ch.Slug, Version: ch.Version}
 	suite := SuiteOf(ch, defaults, ceiling)
 	suite.Expected = nil // what the reference reports is what we expect
+	suite.Weights = nil  // and the scoring is resolved against its tests
 
 	// Every test that can be a source gets a canary in the reference's
 	// run, so that none a run may later draw could pass an honest run.
@@ -185,6 +190,9 @@ func runSolution(ctx context.Context, sb runner.Sandbox, suite runner.Suite, nam
 	g := runner.Grade(suite.Expected, run)
 	sc.Canaries = len(run.Canaries)
 	sc.Verdict, sc.Reason, sc.Passed, sc.Total = g.Verdict, cmpReason(g), g.Passed, g.Total
+	if suite.Weights != nil {
+		sc.Score = runner.ScoreOf(&runner.Result{Verdict: g.Verdict, Tests: g.Tests}, suite.Weights)
+	}
 	for _, t := range g.Tests {
 		if t.Outcome != runner.OutcomePassed {
 			sc.NotPassed = append(sc.NotPassed, t.ID)

@@ -130,7 +130,11 @@ func printCheck(w io.Writer, dir string, rep challenges.CheckReport) {
 		if s.Problem != "" {
 			mark = "PROBLEM: " + s.Problem
 		}
-		fmt.Fprintf(w, "  %-34s %-13s %3d/%-3d %s\n", s.Name, s.Verdict, s.Passed, s.Total, mark)
+		score := "     "
+		if s.Score != nil {
+			score = fmt.Sprintf("%5.1f", s.Score.Percent)
+		}
+		fmt.Fprintf(w, "  %-34s %-13s %3d/%-3d %s  %s\n", s.Name, s.Verdict, s.Passed, s.Total, score, mark)
 		if s.Problem != "" && s.Reason != "" {
 			fmt.Fprintf(w, "    %s\n", strings.ReplaceAll(s.Reason, "\n", "\n    "))
 		}
