@@ -41,6 +41,8 @@ func (s *server) scoreOf(ctx context.Context, st runner.State) *runner.Score {
 	if r == nil {
 		return nil
 	}
+	// Recorded, or a result with nothing to score (whatever the weights):
+	// no version to look up.
 	if r.Score != nil || runner.ScoreOf(r, nil) == nil {
 		return r.Score
 	}
