@@ -318,8 +318,10 @@ type SubmissionSummary struct {
 	// Mode is "run" for a Run.
 	Mode runner.Mode `json:"mode,omitempty"`
 	// Score is the submission's score, 0-100 (staff only; none for a Run,
-	// an unfinished submission, internal_error or rejected).
-	Score *float64 `json:"score,omitempty"`
+	// an unfinished submission, internal_error or rejected), and
+	// ScoreTags its subscore per tag.
+	Score     *float64           `json:"score,omitempty"`
+	ScoreTags map[string]float64 `json:"score_tags,omitempty"`
 }
 
 // summarize is staff's summary of a submission.
@@ -371,7 +373,8 @@ func better(a, b SubmissionSummary) bool {
 func (s *server) report(ctx context.Context, inv access.Invitation) (CandidateReport, error) {
 	return s.gather(ctx, inv, func(st runner.State) SubmissionSummary {
 		out := summarize(st)
-		out.Score = percentOf(s.scoreOf(ctx, st))
+		sc := s.scoreOf(ctx, st)
+		out.Score, out.ScoreTags = percentOf(sc), tagPercents(sc)
 		return out
 	})
 }
@@ -612,6 +615,9 @@ type ResultRow struct {
 	// attempt's, 0-100), LatestScore the latest attempt's; null for none.
 	BestScore   *float64 `json:"best_score"`
 	LatestScore *float64 `json:"latest_score"`
+	// BestScoreTags is the best attempt's subscore per tag (in CSV one
+	// cell: "tag percent; ...").
+	BestScoreTags map[string]float64 `json:"best_score_tags,omitempty"`
 }
 
 // TamperingEvidence is one finding against one submission, in an export.
@@ -639,6 +645,7 @@ func exportRows(rep AssessmentReport) []ResultRow {
 			}
 			if b := ch.Best; b != nil {
 				row.BestVerdict, row.BestPassed, row.BestTotal, row.BestSubmission, row.BestScore = b.Verdict, b.Passed, b.Total, b.ID, b.Score
+				row.BestScoreTags = b.ScoreTags
 			}
 			if l := ch.Latest; l != nil {
 				row.LatestVerdict, row.LatestPassed, row.LatestTotal, row.LatestID, row.LatestScore = l.Verdict, l.Passed, l.Total, l.ID, l.Score
@@ -674,12 +681,12 @@ func (s *server) exportResults(c *gin.Context) {
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Status(http.StatusOK)
 	w := csv.NewWriter(c.Writer)
-	_ = w.Write([]string{"candidate", "email", "invitation", "challenge", "attempts", "best_verdict", "best_passed", "best_total", "best_submission", "latest_verdict", "latest_passed", "latest_total", "latest_at", "latest_submission", "best_score", "latest_score", "tampered", "tampering"})
+	_ = w.Write([]string{"candidate", "email", "invitation", "challenge", "attempts", "best_verdict", "best_passed", "best_total", "best_submission", "latest_verdict", "latest_passed", "latest_total", "latest_at", "latest_submission", "best_score", "latest_score", "best_score_tags", "tampered", "tampering"})
 	for _, r := range rows {
 		_ = w.Write([]string{csvSafe(r.Candidate), csvSafe(r.Email), r.Invitation, r.Challenge, strconv.Itoa(r.Attempts),
 			string(r.BestVerdict), strconv.Itoa(r.BestPassed), strconv.Itoa(r.BestTotal), r.BestSubmission,
 			string(r.LatestVerdict), strconv.Itoa(r.LatestPassed), strconv.Itoa(r.LatestTotal), r.LatestAt, r.LatestID,
-			scoreCell(r.BestScore), scoreCell(r.LatestScore), strconv.Itoa(r.Tampered), csvSafe(tamperingCell(r.Tampering))})
+			scoreCell(r.BestScore), scoreCell(r.LatestScore), tagsCell(r.BestScoreTags), strconv.Itoa(r.Tampered), csvSafe(tamperingCell(r.Tampering))})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {

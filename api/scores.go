@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"maps"
+	"slices"
 	"strconv"
+	"strings"
 
 	"assay/runner"
 )
@@ -81,4 +84,25 @@ func formatScore(p *float64) string {
 		return "–"
 	}
 	return strconv.FormatFloat(*p, 'f', -1, 64)
+}
+
+// tagPercents is a score's subscore per tag, nil for none.
+func tagPercents(sc *runner.Score) map[string]float64 {
+	if sc == nil || len(sc.Tags) == 0 {
+		return nil
+	}
+	out := make(map[string]float64, len(sc.Tags))
+	for _, p := range sc.Tags {
+		out[p.Name] = p.Percent
+	}
+	return out
+}
+
+// tagsCell is the subscores in one CSV cell: "api 100; edge 28.6", by tag.
+func tagsCell(tags map[string]float64) string {
+	parts := make([]string, 0, len(tags))
+	for _, name := range slices.Sorted(maps.Keys(tags)) {
+		parts = append(parts, name+" "+strconv.FormatFloat(tags[name], 'f', -1, 64))
+	}
+	return strings.Join(parts, "; ")
 }

@@ -148,7 +148,7 @@ func TestScoresInReportsAndExports(t *testing.T) {
 		Results []api.ResultRow `json:"results"`
 	}
 	s.must(t, 200, f.interviewer.Token, "GET", "/api/v1/assessments/"+f.assessment.ID+"/results", "", &out)
-	if r := out.Results[0]; r.BestSubmission != second || ptr(r.BestScore) != "60" || ptr(r.LatestScore) != "0" {
+	if r := out.Results[0]; r.BestSubmission != second || ptr(r.BestScore) != "60" || ptr(r.LatestScore) != "0" || r.BestScoreTags["edge"] != 100 || len(r.BestScoreTags) != 3 {
 		t.Errorf("json export row: best %s at %s, latest %s", r.BestSubmission, ptr(r.BestScore), ptr(r.LatestScore))
 	}
 	if r := out.Results[1]; r.BestScore != nil || r.LatestScore != nil {
@@ -163,7 +163,9 @@ func TestScoresInReportsAndExports(t *testing.T) {
 	for i, name := range rows[0] {
 		col[name] = i
 	}
-	if a := rows[1]; a[col["best_score"]] != "60.0" || a[col["latest_score"]] != "0.0" || a[col["best_submission"]] != second {
+	// second's tags: api 0 of 1, edge and secrettag 6 of 6.
+	if a := rows[1]; a[col["best_score"]] != "60.0" || a[col["latest_score"]] != "0.0" || a[col["best_submission"]] != second ||
+		a[col["best_score_tags"]] != "api 0; edge 100; secrettag 100" {
 		t.Errorf("csv row of A: %q", a)
 	}
 	if mul := rows[2]; mul[col["best_score"]] != "" {
@@ -182,7 +184,7 @@ func TestScoresInReportsAndExports(t *testing.T) {
 	}
 
 	// The candidate: no score, weight, tag or group anywhere.
-	leaks := []string{"score", "weight", "secrettag", "edge", `"pair"`, "HEAVY", "test_pair"}
+	leaks := []string{"score", "score_tags", "weight", "secrettag", "edge", `"pair"`, "HEAVY", "test_pair"}
 	for _, path := range []string{"/api/v1/invitations/" + f.a.ID, "/api/v1/submissions/" + second, "/api/v1/submissions/" + first, "/api/v1/me"} {
 		body := s.call(t, f.a.Token, "GET", path, "", nil).Body.String()
 		for _, leak := range leaks {
