@@ -189,6 +189,10 @@ func TestLoadRefusesBadScoring(t *testing.T) {
 		{"group without name", "scoring:\n  groups:\n    - tests: [tests/hidden]\n", "name is missing"},
 		{"group twice", "scoring:\n  groups:\n    - name: g\n      tests: [tests/hidden]\n    - name: g\n      tests: [tests/visible]\n", `group "g" is defined twice`},
 		{"empty group", "scoring:\n  groups:\n    - name: g\n", `group "g" names no tests`},
+		{"scoring not a mapping", "scoring: [tests/hidden]\n", "line 4: cannot unmarshal"},
+		{"tags not a list", "scoring:\n  tests:\n    - match: tests/hidden\n      tags: edge\n", "line 7: cannot unmarshal"},
+		{"pattern not a string", "scoring:\n  tests:\n    - match: [tests/hidden]\n      weight: 2\n", "line 6: a test pattern is one string"},
+		{"huge pattern", "scoring:\n  tests:\n    - match: tests/" + strings.Repeat("a", 400) + "\n      weight: 2\n", "longer than 300 characters"},
 	}
 	for _, c := range cases {
 		_, err := challenges.Load(scoringFS(c.scoring), "add")
