@@ -88,6 +88,10 @@ type Config struct {
 	RunQueueLimit int64
 	// MaxWait bounds ?wait= on GET submission; default 60s.
 	MaxWait time.Duration
+	// Versions, if set, finds any stored challenge version's weights, to
+	// score results recorded before scores existed; nil: only the
+	// catalog's current versions are scored on read (others show none).
+	Versions runner.Suites
 	// Regrades, if set, lets the admin regrade submissions; nil answers 501.
 	Regrades Regrades
 	// Reviews, if set, keeps revocations, notes and decisions; nil
@@ -530,6 +534,9 @@ func (s *server) getSubmission(c *gin.Context) {
 	if err != nil {
 		writeError(c, s.cfg.Logger, unavailable(fmt.Errorf("get submission: %w", err)))
 		return
+	}
+	if principalOf(c).Role.Staff() {
+		st = s.withScore(c.Request.Context(), st)
 	}
 	c.JSON(http.StatusOK, view(principalOf(c), st))
 }

@@ -293,6 +293,9 @@ type ChallengeReport struct {
 	// Tampered counts the attempts graded tampered (staff's view only: a
 	// candidate's own report counts none, as it shows them as errors).
 	Tampered int `json:"tampered,omitempty"`
+	// Score is the candidate's score at the challenge: their best
+	// attempt's (Best, chosen by score first), 0-100; staff only.
+	Score *float64 `json:"score,omitempty"`
 }
 
 // SubmissionSummary is one line of a list of submissions. Staff's
@@ -313,6 +316,11 @@ type SubmissionSummary struct {
 	Tampering []runner.Finding `json:"tampering,omitempty"`
 	// Mode is "run" for a Run.
 	Mode runner.Mode `json:"mode,omitempty"`
+	// Score is the submission's score, 0-100 (staff only; none for a Run,
+	// an unfinished submission, internal_error or rejected), and
+	// ScoreTags its subscore per tag.
+	Score     *float64           `json:"score,omitempty"`
+	ScoreTags map[string]float64 `json:"score_tags,omitempty"`
 }
 
 // summarize is staff's summary of a submission.
@@ -337,14 +345,18 @@ func candidateSummary(st runner.State) SubmissionSummary {
 
 // better reports whether a is a better result than b: finished first,
 // then anything but tampered (which ranks below every other verdict,
-// whatever its counts: its report cannot be trusted), then passed, then
-// more tests passed, then the later.
+// whatever its counts: its report cannot be trusted), then the higher
+// score (when both have one: a candidate's summaries have none), then
+// passed, then more tests passed, then the later.
 func better(a, b SubmissionSummary) bool {
 	if (a.Status == runner.StatusDone) != (b.Status == runner.StatusDone) {
 		return a.Status == runner.StatusDone
 	}
 	if (a.Verdict == runner.VerdictTampered) != (b.Verdict == runner.VerdictTampered) {
 		return b.Verdict == runner.VerdictTampered
+	}
+	if a.Score != nil && b.Score != nil && *a.Score != *b.Score {
+		return *a.Score > *b.Score
 	}
 	if (a.Verdict == runner.VerdictPassed) != (b.Verdict == runner.VerdictPassed) {
 		return a.Verdict == runner.VerdictPassed
@@ -358,7 +370,12 @@ func better(a, b SubmissionSummary) bool {
 // report gathers an invitation's submissions into its standing as staff
 // see it.
 func (s *server) report(ctx context.Context, inv access.Invitation) (CandidateReport, error) {
-	return s.gather(ctx, inv, summarize)
+	return s.gather(ctx, inv, func(st runner.State) SubmissionSummary {
+		out := summarize(st)
+		sc := s.scoreOf(ctx, st)
+		out.Score, out.ScoreTags = percentOf(sc), tagPercents(sc)
+		return out
+	})
 }
 
 // candidateReport is the invitation's standing as its candidate sees it:
@@ -421,6 +438,7 @@ func (s *server) gather(ctx context.Context, inv access.Invitation, sum func(run
 		if ch.Best == nil || better(one, *ch.Best) {
 			best := one
 			ch.Best = &best
+			ch.Score = best.Score
 		}
 	}
 	return rep, nil
@@ -610,6 +628,13 @@ type ResultRow struct {
 	// Tampering is the evidence against each of them, oldest first.
 	Tampered  int                 `json:"tampered"`
 	Tampering []TamperingEvidence `json:"tampering"`
+	// BestScore is the candidate's score at the challenge (the best
+	// attempt's, 0-100), LatestScore the latest attempt's; null for none.
+	BestScore   *float64 `json:"best_score"`
+	LatestScore *float64 `json:"latest_score"`
+	// BestScoreTags is the best attempt's subscore per tag (in CSV one
+	// cell: "tag percent; ...").
+	BestScoreTags map[string]float64 `json:"best_score_tags,omitempty"`
 }
 
 // TamperingEvidence is one finding against one submission, in an export.
@@ -636,10 +661,11 @@ func exportRows(rep AssessmentReport) []ResultRow {
 				}
 			}
 			if b := ch.Best; b != nil {
-				row.BestVerdict, row.BestPassed, row.BestTotal, row.BestSubmission = b.Verdict, b.Passed, b.Total, b.ID
+				row.BestVerdict, row.BestPassed, row.BestTotal, row.BestSubmission, row.BestScore = b.Verdict, b.Passed, b.Total, b.ID, b.Score
+				row.BestScoreTags = b.ScoreTags
 			}
 			if l := ch.Latest; l != nil {
-				row.LatestVerdict, row.LatestPassed, row.LatestTotal, row.LatestID = l.Verdict, l.Passed, l.Total, l.ID
+				row.LatestVerdict, row.LatestPassed, row.LatestTotal, row.LatestID, row.LatestScore = l.Verdict, l.Passed, l.Total, l.ID, l.Score
 				row.LatestAt = l.CreatedAt.UTC().Format(time.RFC3339)
 			}
 			rows = append(rows, row)
@@ -672,17 +698,25 @@ func (s *server) exportResults(c *gin.Context) {
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Status(http.StatusOK)
 	w := csv.NewWriter(c.Writer)
-	_ = w.Write([]string{"candidate", "email", "invitation", "challenge", "attempts", "best_verdict", "best_passed", "best_total", "best_submission", "latest_verdict", "latest_passed", "latest_total", "latest_at", "latest_submission", "tampered", "tampering"})
+	_ = w.Write([]string{"candidate", "email", "invitation", "challenge", "attempts", "best_verdict", "best_passed", "best_total", "best_submission", "latest_verdict", "latest_passed", "latest_total", "latest_at", "latest_submission", "best_score", "latest_score", "best_score_tags", "tampered", "tampering"})
 	for _, r := range rows {
 		_ = w.Write([]string{csvSafe(r.Candidate), csvSafe(r.Email), r.Invitation, r.Challenge, strconv.Itoa(r.Attempts),
 			string(r.BestVerdict), strconv.Itoa(r.BestPassed), strconv.Itoa(r.BestTotal), r.BestSubmission,
 			string(r.LatestVerdict), strconv.Itoa(r.LatestPassed), strconv.Itoa(r.LatestTotal), r.LatestAt, r.LatestID,
-			strconv.Itoa(r.Tampered), csvSafe(tamperingCell(r.Tampering))})
+			scoreCell(r.BestScore), scoreCell(r.LatestScore), tagsCell(r.BestScoreTags), strconv.Itoa(r.Tampered), csvSafe(tamperingCell(r.Tampering))})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
 		s.cfg.Logger.Warn("export csv", "err", err)
 	}
+}
+
+// scoreCell is a score in a CSV cell: "84.6", or empty for none.
+func scoreCell(p *float64) string {
+	if p == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*p, 'f', 1, 64)
 }
 
 // tamperingCell is the evidence in one CSV cell: "check (phase): seen"

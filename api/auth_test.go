@@ -75,7 +75,10 @@ func newRealServerWith(t *testing.T, set func(*api.Config)) *realServer {
 	t.Cleanup(func() { b.Close() })
 	cfg := api.Config{Catalog: twoChallenges(t), Submissions: b, Accounts: b, Deliveries: b, Regrades: b, Reviews: b, Recordings: b, AdminToken: testAdminToken,
 		MaxWait: time.Second,
-		Metrics: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Header().Set("Content-Type", "text/plain; version=0.0.4"); w.Write([]byte("m 1\n")) })}
+		Metrics: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+			w.Write([]byte("m 1\n"))
+		})}
 	set(&cfg)
 	h, err := api.New(cfg)
 	if err != nil {

@@ -66,7 +66,7 @@ func (k *contract) check(req *http.Request, body string, rec *httptest.ResponseR
 		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, ExcludeRequestBody: true}}
 	err = openapi3filter.ValidateResponse(ctx, &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: in, Status: rec.Code, Header: rec.Header(),
-		Body:    nopCloser{bytes.NewReader(rec.Body.Bytes())},
+		Body: nopCloser{bytes.NewReader(rec.Body.Bytes())},
 		// Pages, streams and files: their status and content type are
 		// checked, their bodies are not JSON to validate.
 		Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true,

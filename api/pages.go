@@ -52,7 +52,7 @@ func newPages() (*pages, error) {
 		"add":                     func(a, b int) int { return a + b },
 		"finding":                 findingText,
 		"candidateTamperedReason": func() string { return runner.CandidateTamperedReason },
-		"pct": func(n, of int) int {
+		"barPct": func(n, of int) int {
 			if of <= 0 {
 				return 0
 			}
@@ -61,6 +61,8 @@ func newPages() (*pages, error) {
 		"mul100": func(f float64) float64 { return 100 * f },
 		"sides":  func(a, b *compareSide) []*compareSide { return []*compareSide{a, b} },
 		"pair":   func(a, b *runner.TestResult) []*runner.TestResult { return []*runner.TestResult{a, b} },
+		"score":  formatScore,
+		"pct":    func(p float64) string { return formatScore(&p) },
 	}
 	p := &pages{set: map[string]*template.Template{}, md: goldmark.New(goldmark.WithExtensions(extension.GFM))}
 	names, err := fs.Glob(web, "web/templates/*.html")
@@ -539,6 +541,7 @@ type submissionView struct {
 	Principal  access.Principal
 	State      runner.State
 	Result     *runner.Result
+	Score      *runner.Score // the result's, computed on read for old results (scores.go)
 	Candidate  string
 	Assessment string
 	Invitation string
@@ -589,6 +592,7 @@ func (s *server) submissionPage(c *gin.Context) {
 	}
 	sub := st.Submission
 	view := submissionView{Title: sub.Challenge + " · " + shortID(sub.ID), Principal: principalOf(c), State: st, Result: st.Result, Candidate: sub.Submitter}
+	view.Score = s.scoreOf(c.Request.Context(), st)
 	if sub.Interviewer != "" && view.Candidate == "" {
 		view.Candidate = "staff (" + sub.Interviewer + ")"
 	}

@@ -61,6 +61,9 @@ type CheckView struct {
 	// OtherRuntimes are the same solutions under the other runtimes the
 	// server checks with (ASSAY_CHECK_RUNTIMES).
 	OtherRuntimes []RuntimeCheckView `json:"other_runtimes,omitempty"`
+	// Scoring says why the manifest's scoring section does not fit the
+	// tests the reference reported (it fails the check).
+	Scoring string `json:"scoring,omitempty"`
 }
 
 // RuntimeCheckView is how a checked challenge's solutions did under one
@@ -106,8 +109,8 @@ type VersionsView struct {
 }
 
 func checkView(rep challenges.CheckReport) CheckView {
-	v := CheckView{Challenge: rep.Slug, Version: rep.Version, Tests: len(rep.Expected.Tests),
-		Canaries: rep.Canaries, Warnings: rep.Warnings, Runtime: rep.Runtime}
+	v := CheckView{Challenge: rep.Slug, Version: rep.Version, Tests: len(rep.Expected.Tests), Solutions: []SolutionCheck{},
+		Canaries: rep.Canaries, Warnings: rep.Warnings, Runtime: rep.Runtime, Scoring: rep.Scoring}
 	for _, t := range rep.Expected.Tests {
 		if t.Hidden {
 			v.HiddenTests++

@@ -341,10 +341,16 @@ func (s *server) cohortOf(ctx context.Context, rep AssessmentReport, slug string
 	return v, nil
 }
 
-// scoreOf is a summary's score, 0-100: the share of its tests that
-// passed; a tampered run scores 0 (its report cannot be trusted).
+// scoreOf is a summary's score, 0-100: its recorded score (the
+// challenge's weights); without one, the share of its tests that passed.
+// A tampered run scores 0 (its report cannot be trusted).
 func scoreOf(sum SubmissionSummary) float64 {
-	if sum.Verdict == runner.VerdictTampered || sum.Total == 0 {
+	switch {
+	case sum.Verdict == runner.VerdictTampered:
+		return 0
+	case sum.Score != nil:
+		return *sum.Score
+	case sum.Total == 0:
 		return 0
 	}
 	return 100 * float64(sum.Passed) / float64(sum.Total)

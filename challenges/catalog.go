@@ -104,6 +104,7 @@ func SuiteOf(ch *Challenge, defaults, ceiling runner.Limits) runner.Suite {
 			s.Expected = append(s.Expected, t.ID)
 			s.ReferenceMS[t.ID] = t.ReferenceMS
 		}
+		s.Weights = ch.Expected.Weights()
 	}
 	return s
 }

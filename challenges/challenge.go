@@ -85,6 +85,8 @@ type Manifest struct {
 	// Python, pytest, openpyxl) or "scientific" (with numpy and pandas).
 	Image  string         `yaml:"image" json:"image,omitempty"`
 	Limits ManifestLimits `yaml:"limits" json:"-"`
+	// Scoring weighs and tags the tests (see scoring.go); staff only.
+	Scoring Scoring `yaml:"scoring" json:"-"`
 }
 
 // ManifestLimits are a challenge's own limits; zero means the server default.
@@ -102,6 +104,12 @@ type ExpectedTest struct {
 	ID          string  `json:"id"`
 	Hidden      bool    `json:"hidden"`
 	ReferenceMS float64 `json:"reference_ms"`
+	// Weight, Tags and Group are the test's scoring, resolved from the
+	// manifest's scoring section (Weight 0, in versions recorded before
+	// scores, counts as 1). Staff only: never in a candidate's view.
+	Weight float64  `json:"weight,omitempty"`
+	Tags   []string `json:"tags,omitempty"`
+	Group  string   `json:"group,omitempty"`
 }
 
 // Expected is expected.json: what `assay challenges check` recorded by
@@ -282,7 +290,15 @@ func load(fsys fs.FS, dir string) (*Challenge, error) {
 		}
 	}
 	c.Version = hex.EncodeToString(hash.Sum(nil))[:16]
-	return c, c.validateFiles()
+	if err := c.validateFiles(); err != nil {
+		return nil, err
+	}
+	if c.Fresh() {
+		if err := checkRecordedScoring(c.Scoring, c.Expected); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
 }
 
 // place files one file of the folder into its part of the challenge.
@@ -358,7 +374,7 @@ func (m *Manifest) validate(dirName string) error {
 	if l.MemoryMB < 0 || l.CPUs < 0 || l.Pids < 0 {
 		return errors.New("limits: values must be positive")
 	}
-	return nil
+	return m.Scoring.validate()
 }
 
 func (c *Challenge) validateFiles() error {

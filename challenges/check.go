@@ -26,6 +26,10 @@ type SolutionCheck struct {
 	Problem   string // what is wrong with this solution's behaviour, if anything
 	// Canaries counts the canaries its run had.
 	Canaries int
+	// Score is what the solution would score under the scoring section
+	// (nil for the reference, scored before the weights are resolved,
+	// and when the scoring does not fit): for an author weighing tests.
+	Score *runner.Score
 }
 
 // CheckReport is the outcome of checking one challenge in the sandbox.
@@ -41,6 +45,9 @@ type CheckReport struct {
 	Canaries int
 	// Warnings are weaknesses that do not fail the check.
 	Warnings []string
+	// Scoring, when not empty, says why the manifest's scoring section
+	// does not fit the tests the reference reported; it fails the check.
+	Scoring string
 	// Runtime is the container runtime the solutions ran under (runc,
 	// runsc), when the sandbox can say: a challenge that behaves under
 	// one runtime may not under another (timings, /proc).
@@ -84,7 +91,7 @@ func (r CheckReport) OK() bool {
 			}
 		}
 	}
-	return len(r.Expected.Tests) > 0
+	return len(r.Expected.Tests) > 0 && r.Scoring == ""
 }
 
 // CheckAlso runs the check of ch again in each of others (sandboxes of
@@ -122,6 +129,7 @@ func Check(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceil
 	}
 	suite := SuiteOf(ch, defaults, ceiling)
 	suite.Expected = nil // what the reference reports is what we expect
+	suite.Weights = nil  // and the scoring is resolved against its tests
 
 	// Every test that can be a source gets a canary in the reference's
 	// run, so that none a run may later draw could pass an honest run.
@@ -152,6 +160,13 @@ func Check(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceil
 	if ref.Problem != "" {
 		return rep, nil
 	}
+	// The scoring section's patterns are checked against the tests the
+	// reference reported, and each test's weight, tags and group recorded.
+	if err := applyScoring(ch.Scoring, rep.Expected.Tests); err != nil {
+		rep.Scoring = fmt.Sprintf("%s: %v", ManifestFile, err)
+		return rep, nil
+	}
+	suite.Weights = rep.Expected.Weights()
 	suite.ReferenceMS = make(map[string]float64, len(rep.Expected.Tests))
 	for _, t := range rep.Expected.Tests {
 		suite.Expected = append(suite.Expected, t.ID)
@@ -197,7 +212,7 @@ func Check(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceil
 		}
 		rep.Solutions = append(rep.Solutions, sc)
 	}
-	rep.Stale = !ch.Fresh() || !sameTests(ch.Expected, rep.Expected.Tests)
+	rep.Stale = !ch.Fresh() || !sameTests(ch.Expected, rep.Expected.Tests) || !sameScoring(ch.Expected, rep.Expected.Tests)
 	return rep, nil
 }
 
@@ -228,6 +243,9 @@ func runSolution(ctx context.Context, sb runner.Sandbox, suite runner.Suite, nam
 	g := runner.Grade(suite.Expected, run)
 	sc.Canaries = len(run.Canaries)
 	sc.Verdict, sc.Reason, sc.Passed, sc.Total = g.Verdict, cmpReason(g), g.Passed, g.Total
+	if suite.Weights != nil {
+		sc.Score = runner.ScoreOf(&runner.Result{Verdict: g.Verdict, Tests: g.Tests}, suite.Weights)
+	}
 	for _, t := range g.Tests {
 		if t.Outcome != runner.OutcomePassed {
 			sc.NotPassed = append(sc.NotPassed, t.ID)
@@ -256,6 +274,25 @@ func sameTests(a *Expected, b []ExpectedTest) bool {
 		return out
 	}
 	return slices.Equal(ids(a.Tests), ids(b))
+}
+
+// sameScoring reports whether the recorded tests have the weights, tags
+// and groups just resolved (a weight left out counts as 1).
+func sameScoring(a *Expected, b []ExpectedTest) bool {
+	if a == nil || len(a.Tests) != len(b) {
+		return false
+	}
+	rec := a.Weights()
+	for _, t := range b {
+		r, ok := rec[t.ID]
+		if r.Weight == 0 {
+			r.Weight = 1
+		}
+		if !ok || r.Weight != t.Weight || r.Group != t.Group || !slices.Equal(r.Tags, t.Tags) {
+			return false
+		}
+	}
+	return true
 }
 
 func listFailures(ids []string) string {

@@ -41,6 +41,9 @@ func (e *CheckError) Error() string {
 			}
 		}
 	}
+	if e.Report.Scoring != "" {
+		problems = append(problems, e.Report.Scoring)
+	}
 	if len(problems) == 0 {
 		problems = append(problems, "the reference reported no tests")
 	}

@@ -27,7 +27,7 @@ func Scaffold(slug string) (map[string][]byte, error) {
 	}
 	exp := Expected{Version: ch.Version}
 	for _, id := range scaffoldTests() {
-		exp.Tests = append(exp.Tests, ExpectedTest{ID: id, Hidden: strings.HasPrefix(id, "tests.hidden.")})
+		exp.Tests = append(exp.Tests, ExpectedTest{ID: id, Hidden: strings.HasPrefix(id, "tests.hidden."), Weight: 1})
 	}
 	b, err := json.MarshalIndent(exp, "", "  ")
 	if err != nil {
@@ -67,6 +67,14 @@ files: [solution.py]             # required: the files a candidate submits
 #   memory_mb: 256               # memory, swap included (ceiling ASSAY_MAX_MEMORY_MB, 1024)
 #   cpus: 1                      # CPU quota (ceiling ASSAY_MAX_CPUS)
 #   pids: 64                     # processes and threads (ceiling ASSAY_MAX_PIDS, 256)
+# scoring:                       # optional: how a submission scores (default: each test 1 point)
+#   tests:                       # weights and tags of the tests a pattern names
+#     - match: tests/hidden      # a folder, file, class, function or case (* within a name)
+#       weight: 2                # 0.01 to 100; the last rule naming a test wins
+#       tags: [edge-cases]       # a subscore per tag
+#   groups:                      # all or nothing: its tests earn only when all of them pass
+#     - name: punctuation
+#       tests: [tests/hidden/test_count.py::test_strips_punctuation]
 `,
 		PromptFile: `
 # {{title}}

@@ -62,6 +62,9 @@ type Suite struct {
 	// ReferenceMS is the reference solution's runtime of each expected
 	// test, by id (nil when unknown): what a canary of that test costs.
 	ReferenceMS map[string]float64
+	// Weights is each expected test's weight, tags and group, by id, as
+	// expected.json records them; nil weighs every test 1.
+	Weights map[string]TestWeight
 }
 
 // Suites finds the suite for a challenge version.

@@ -182,6 +182,10 @@ type Result struct {
 	// Scratch is a Run's own tests' lines (they never count: not in Tests,
 	// Passed or Total).
 	Scratch []TestResult `json:"scratch,omitempty"`
+	// Score is the submission's score over its expected tests (ScoreOf;
+	// staff only). Nil for a Run, a verdict that graded nothing, and
+	// results recorded before scores (ResultScore computes theirs).
+	Score *Score `json:"score,omitempty"`
 }
 
 // State is everything known about a submission right now.

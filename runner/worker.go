@@ -279,6 +279,8 @@ func (w *Worker) Process(ctx context.Context, job Job) error {
 	g := Grade(expected, run)
 	res.Verdict, res.Reason, res.Passed, res.Total, res.Tests = g.Verdict, g.Reason, g.Passed, g.Total, g.Tests
 	res.Tampering = g.Findings
+	res.Mode = sub.Mode
+	res.Score = ScoreOf(&res, suite.Weights)
 	res.Flags = append(res.Flags, g.Notes...)
 	if g.Detail != g.Reason {
 		res.ReasonDetail = g.Detail

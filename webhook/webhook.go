@@ -69,6 +69,9 @@ type Payload struct {
 	QueuedMS   int64            `json:"queued_ms"`
 	FinishedAt time.Time        `json:"finished_at"`
 	ReviewURL  string           `json:"review_url,omitempty"`
+	// Score is the submission's score (percent, points, per tag and
+	// group); absent for internal_error and rejected.
+	Score *runner.Score `json:"score,omitempty"`
 }
 
 // Config configures a Notifier. Zero values take the documented defaults.
@@ -233,6 +236,7 @@ func (n *Notifier) payload(st runner.State) Payload {
 		Event: "submission.finished", SubmissionID: st.Submission.ID, Candidate: st.Submission.Submitter,
 		Invitation: st.Submission.Invitation, Challenge: st.Submission.Challenge, ChallengeVersion: r.ChallengeVersion,
 		Verdict: r.Verdict, Tampering: r.Tampering, Passed: r.Passed, Total: r.Total, RunMS: r.RunMS, QueuedMS: r.QueuedMS, FinishedAt: r.FinishedAt,
+		Score: r.Score,
 	}
 	if n.cfg.BaseURL != "" {
 		p.ReviewURL = n.cfg.BaseURL + "/review/submissions/" + st.Submission.ID

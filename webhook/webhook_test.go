@@ -340,3 +340,57 @@ func TestPrivateAddressesAreRefused(t *testing.T) {
 		t.Errorf("%d calls, deliveries %+v", calls.Load(), ds)
 	}
 }
+
+// TestEventCarriesTheScore: the event of a scored result carries its score
+// (percent, points, tags and groups) as the result recorded it; a result
+// without one (internal_error) has no score field.
+func TestEventCarriesTheScore(t *testing.T) {
+	b := broker(t)
+	bodies := make(chan []byte, 4)
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		select {
+		case bodies <- body:
+		default: // a repeat the test does not read
+		}
+	}))
+	defer recv.Close()
+	run(t, webhook.Config{Store: b, Targets: to(recv.URL)})
+	r := runner.Result{Verdict: runner.VerdictFailed, Passed: 2, Total: 3, Tests: []runner.TestResult{
+		{ID: "tests.visible.test_a::test_x", Outcome: runner.OutcomePassed},
+		{ID: "tests.hidden.test_b::test_y[1]", Hidden: true, Outcome: runner.OutcomePassed},
+		{ID: "tests.hidden.test_b::test_y[2]", Hidden: true, Outcome: runner.OutcomeFailed},
+	}}
+	r.Score = runner.ScoreOf(&r, map[string]runner.TestWeight{
+		"tests.visible.test_a::test_x":   {Weight: 2, Tags: []string{"api"}},
+		"tests.hidden.test_b::test_y[1]": {Weight: 4, Group: "y"},
+		"tests.hidden.test_b::test_y[2]": {Weight: 4, Group: "y"},
+	})
+	id := finishWith(t, b, "ada@example.com", r)
+	next := func() []byte {
+		t.Helper()
+		select {
+		case body := <-bodies:
+			return body
+		case <-time.After(20 * time.Second):
+			t.Fatal("no delivery")
+			return nil
+		}
+	}
+	body := next()
+	var p webhook.Payload
+	if err := json.Unmarshal(body, &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.SubmissionID != id || p.Score == nil || p.Score.Percent != 20 || p.Score.Earned != 2 || p.Score.Possible != 10 {
+		t.Fatalf("payload %s", body)
+	}
+	want := `"score":{"percent":20,"earned":2,"possible":10,"tags":[{"name":"api","percent":100,"earned":2,"possible":2}],"groups":[{"name":"y","percent":0,"earned":0,"possible":8}]}`
+	if !strings.Contains(string(body), want) {
+		t.Errorf("the score is not in the body as documented:\n got %s\nwant %s", body, want)
+	}
+	finishWith(t, b, "bob@example.com", runner.Result{Verdict: runner.VerdictInternalError, Reason: "gave up"})
+	if body := next(); strings.Contains(string(body), `"score"`) || !strings.Contains(string(body), `"verdict":"internal_error"`) {
+		t.Errorf("an internal error's event: %s", body)
+	}
+}

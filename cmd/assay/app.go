@@ -122,7 +122,7 @@ func NewApp(ctx context.Context, cfg Config, m mode, log *slog.Logger) (*App, er
 			}
 			mail = m
 		}
-		h, err := api.New(api.Config{Catalog: a.library, Mailer: mail, PublicURL: cfg.PublicURL, Publisher: a.publishing(ctx), Submissions: broker, Ready: a.ready, AdminToken: cfg.AdminToken, QueueLimit: cfg.QueueLimit, Logger: log,
+		h, err := api.New(api.Config{Catalog: a.library, Versions: a.library, Mailer: mail, PublicURL: cfg.PublicURL, Publisher: a.publishing(ctx), Submissions: broker, Ready: a.ready, AdminToken: cfg.AdminToken, QueueLimit: cfg.QueueLimit, Logger: log,
 			Accounts: broker, Deliveries: broker, Regrades: broker, Reviews: broker, Recordings: broker, RateLimit: cfg.RateLimit,
 			RunRateLimit: cfg.RunRateLimit, RunQueueLimit: cfg.RunQueueLimit,
 			Metrics: a.metrics.Handler(), OnRequest: a.metrics.Request})

@@ -269,6 +269,10 @@ func TestBrowserCandidateAndInterviewer(t *testing.T) {
 	if table := text("#candidates"); !strings.Contains(table, "Ada Lovelace") || !strings.Contains(table, "passed") || !strings.Contains(table, "failed") {
 		t.Errorf("assessment page: %q", table)
 	}
+	// The candidate's score at decorators: the best attempt's, the reference's.
+	if score := text("#candidates .score-badge"); score != "100" {
+		t.Errorf("assessment page: score badge %q; want 100", score)
+	}
 	screenshot(t, ctx, dir, "4-interviewer-assessment")
 
 	if err := chromedp.Do(ctx, chromedp.Navigate(app.base+"/review/submissions/"+broken), chromedp.WaitVisible(chromedp.CSS("#tests"))); err != nil {
@@ -288,6 +292,12 @@ func TestBrowserCandidateAndInterviewer(t *testing.T) {
 	want := len(ch.Expected.Tests)
 	if rows != want || durations != want || refs != want {
 		t.Errorf("submission page: %d rows, %d durations, %d reference durations; want %d each", rows, durations, refs, want)
+	}
+	// decorators weighs its tests: no_wraps fails the metadata tests, so it
+	// scores less than all and loses part of the metadata tag.
+	if score, parts := text("#score-value"), text("#score-parts"); score == "" || score == "100" || score == "0" || score == "–" ||
+		!strings.Contains(parts, "metadata") || !strings.Contains(parts, "group per-call-state: earned") {
+		t.Errorf("submission page: score %q, parts %q", score, parts)
 	}
 	if mem := text("#peak-memory"); !strings.HasSuffix(mem, "MiB") {
 		t.Errorf("peak memory shown as %q", mem)

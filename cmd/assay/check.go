@@ -122,12 +122,19 @@ func printCheck(w io.Writer, dir string, rep challenges.CheckReport) {
 	for _, warning := range rep.Warnings {
 		fmt.Fprintf(w, "  warning: %s\n", warning)
 	}
+	if rep.Scoring != "" {
+		fmt.Fprintf(w, "  PROBLEM: %s\n", rep.Scoring)
+	}
 	for _, s := range rep.Solutions {
 		mark := "ok"
 		if s.Problem != "" {
 			mark = "PROBLEM: " + s.Problem
 		}
-		fmt.Fprintf(w, "  %-34s %-13s %3d/%-3d %s\n", s.Name, s.Verdict, s.Passed, s.Total, mark)
+		score := "     "
+		if s.Score != nil {
+			score = fmt.Sprintf("%5.1f", s.Score.Percent)
+		}
+		fmt.Fprintf(w, "  %-34s %-13s %3d/%-3d %s  %s\n", s.Name, s.Verdict, s.Passed, s.Total, score, mark)
 		if s.Problem != "" && s.Reason != "" {
 			fmt.Fprintf(w, "    %s\n", strings.ReplaceAll(s.Reason, "\n", "\n    "))
 		}

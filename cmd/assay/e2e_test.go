@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"maps"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -239,6 +240,21 @@ func TestBuiltinChallengesEndToEnd(t *testing.T) {
 		t.Logf("%s %s: %s %d/%d in %dms (queued %dms): %s", s.ch.Slug, s.name, r.Verdict, r.Passed, r.Total, r.RunMS, r.QueuedMS, r.Reason)
 		if r.ChallengeVersion != s.ch.Version || r.Total != len(s.ch.Expected.Tests) || len(r.Tests) != r.Total {
 			t.Errorf("%s %s: version %s total %d tests %d; want version %s and %d tests", s.ch.Slug, s.name, r.ChallengeVersion, r.Total, len(r.Tests), s.ch.Version, len(s.ch.Expected.Tests))
+		}
+		// The worker scores every graded submission with the version's
+		// weights: the reference earns every point, the starter not all.
+		possible := 0.0
+		for _, w := range s.ch.Expected.Weights() {
+			if w.Weight == 0 { // recorded before scores: 1 point
+				w.Weight = 1
+			}
+			possible += w.Weight
+		}
+		switch sc := r.Score; {
+		case sc == nil || sc.Possible != math.Round(possible*1000)/1000:
+			t.Errorf("%s %s: score %+v, want one of %v points", s.ch.Slug, s.name, sc, possible)
+		case s.name == "reference" && sc.Percent != 100, s.name == "starter" && sc.Percent >= 100:
+			t.Errorf("%s %s: scored %v", s.ch.Slug, s.name, sc.Percent)
 		}
 		if s.name == "reference" {
 			if r.Verdict != runner.VerdictPassed || r.Passed != r.Total {

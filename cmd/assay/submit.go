@@ -307,6 +307,8 @@ type submissionResult struct {
 	// Mode and Scratch: a Run's (see api.CandidateResult).
 	Mode    string    `json:"mode,omitempty"`
 	Scratch []testRow `json:"scratch,omitempty"`
+	// Score is the submission's score (the full view: staff's tokens only).
+	Score *runner.Score `json:"score,omitempty"`
 }
 
 type hiddenCounts struct {
@@ -553,6 +555,24 @@ func printResult(w io.Writer, st submissionState) error {
 			where += " (" + f.Phase + ")"
 		}
 		fmt.Fprintf(&buf, "tampering: %s: %s\n", where, firstLineOf(f.Seen, 200))
+	}
+	if sc := r.Score; sc != nil {
+		fmt.Fprintf(&buf, "score %g (%g of %g points)", sc.Percent, sc.Earned, sc.Possible)
+		for i, p := range sc.Tags {
+			sep := ", "
+			if i == 0 {
+				sep = "; tags: "
+			}
+			fmt.Fprintf(&buf, "%s%s %g", sep, p.Name, p.Percent)
+		}
+		for _, g := range sc.Groups {
+			state := "earned"
+			if g.Earned < g.Possible {
+				state = "not earned"
+			}
+			fmt.Fprintf(&buf, "; group %s %s", g.Name, state)
+		}
+		buf.WriteByte('\n')
 	}
 	fmt.Fprintf(&buf, "verdict %s: %d/%d tests passed, run %d ms, queued %d ms", r.Verdict, r.Passed, r.Total, r.RunMS, r.QueuedMS)
 	if r.Reason != "" {

@@ -293,6 +293,23 @@ func TestSubmitTamperedShowsTheEvidence(t *testing.T) {
 	}
 }
 
+// A staff token's full view of a scored run: the score, its tags and
+// groups on one line before the verdict.
+func TestSubmitShowsTheScore(t *testing.T) {
+	scored := `{"verdict":"failed","reason":"1 of 2 tests did not pass","passed":1,"total":2,"run_ms":300,"queued_ms":7,
+ "tests":[{"id":"tests.visible.test_retry::test_backoff","hidden":false,"outcome":"passed","duration_ms":20.0}],
+ "score":{"percent":37.5,"earned":3,"possible":8,"tags":[{"name":"backoff","percent":100,"earned":3,"possible":3},{"name":"state","percent":0,"earned":0,"possible":5}],
+  "groups":[{"name":"per-call","percent":0,"earned":0,"possible":5}]}}`
+	f := &fakeAssay{t: t, events: []string{sseEvent("done", fakeState("done", scored))}}
+	srv := f.start()
+	sol := writeSolution(t, "solution.py", "x = 1\n")
+	stdout, _, err := runClient(t, nil, "submit", "--server", srv.URL, "--token", "t", "--challenge", "decorators", sol)
+	wantExit(t, err, exitFailed)
+	if want := "score 37.5 (3 of 8 points); tags: backoff 100, state 0; group per-call not earned\nverdict failed: 1/2"; !strings.Contains(stdout, want) {
+		t.Errorf("stdout lacks %q:\n%s", want, stdout)
+	}
+}
+
 func TestSubmitLongPollsWithoutAnEventStream(t *testing.T) {
 	f := &fakeAssay{t: t, states: []string{fakeState("queued", ""), fakeState("running", ""), fakeState("done", passedResult)}}
 	srv := f.start()
