@@ -69,21 +69,12 @@ func (s *server) recordEdits(c *gin.Context) {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
-	inv, err := ownInvitation(c)
+	inv, ch, err := s.openChallenge(c)
 	if err != nil {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
-	slug := c.Param("challenge")
-	ch, err := s.cfg.Catalog.Get(slug)
-	if err != nil || !inv.Allows(slug) {
-		writeError(c, s.cfg.Logger, errorf(http.StatusNotFound, "your invitation has no challenge %q", slug))
-		return
-	}
-	if err := workOpen(inv, s.cfg.Now()); err != nil {
-		writeError(c, s.cfg.Logger, err)
-		return
-	}
+	slug := ch.Slug
 	var req EditBatch
 	if err := s.decodeLarge(c, &req); err != nil {
 		writeError(c, s.cfg.Logger, err)

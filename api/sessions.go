@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"assay/access"
+	"assay/challenges"
 	"assay/runner"
 )
 
@@ -168,21 +169,12 @@ func (s *server) saveDraft(c *gin.Context) {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
-	inv, err := ownInvitation(c)
+	inv, ch, err := s.openChallenge(c)
 	if err != nil {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
-	slug := c.Param("challenge")
-	ch, err := s.cfg.Catalog.Get(slug)
-	if err != nil || !inv.Allows(slug) {
-		writeError(c, s.cfg.Logger, errorf(http.StatusNotFound, "your invitation has no challenge %q", slug))
-		return
-	}
-	if err := workOpen(inv, s.cfg.Now()); err != nil {
-		writeError(c, s.cfg.Logger, err)
-		return
-	}
+	slug := ch.Slug
 	var req DraftRequest
 	if err := s.decodeLarge(c, &req); err != nil {
 		writeError(c, s.cfg.Logger, err)
@@ -202,6 +194,24 @@ func (s *server) saveDraft(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, d)
+}
+
+// openChallenge is the candidate's own invitation and the challenge the
+// path names, while the invitation takes work (drafts, recordings).
+func (s *server) openChallenge(c *gin.Context) (*access.Invitation, *challenges.Challenge, error) {
+	inv, err := ownInvitation(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	slug := c.Param("challenge")
+	ch, err := s.cfg.Catalog.Get(slug)
+	if err != nil || !inv.Allows(slug) {
+		return nil, nil, errorf(http.StatusNotFound, "your invitation has no challenge %q", slug)
+	}
+	if err := workOpen(inv, s.cfg.Now()); err != nil {
+		return nil, nil, err
+	}
+	return inv, ch, nil
 }
 
 // getDraft is GET /api/v1/invitations/{id}/drafts/{challenge}: the latest

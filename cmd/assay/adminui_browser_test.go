@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,15 +45,7 @@ func TestBrowserAdmin(t *testing.T) {
 	v2 := write("adder-v2.tar.gz", folderArchive(t, "adder", adder(true)))
 	junk := write("notes.tar.gz", []byte("these are notes, not an archive\n"))
 
-	text := func(sel string) string {
-		t.Helper()
-		js, _ := json.Marshal(sel)
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(e => e ? e.innerText : "")(document.querySelector(`+string(js)+`))`))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return v
-	}
+	text := func(sel string) string { t.Helper(); return innerText(t, ctx, sel) }
 	type step struct {
 		name string
 		do   chromedp.Action[chromedp.Void]

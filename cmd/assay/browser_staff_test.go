@@ -32,15 +32,7 @@ func TestBrowserInterviewerWorkspace(t *testing.T) {
 	var iv struct{ ID, Token string }
 	app.api(t, testAdminToken, "POST", "/api/v1/interviewers", map[string]any{"name": "Grace Hopper"}, 201, &iv)
 
-	text := func(sel string) string {
-		t.Helper()
-		js, _ := json.Marshal(sel)
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(e => e ? e.innerText : "")(document.querySelector(`+string(js)+`))`))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return v
-	}
+	text := func(sel string) string { t.Helper(); return innerText(t, ctx, sel) }
 	do := func(name string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)

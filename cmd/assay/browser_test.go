@@ -89,6 +89,18 @@ func setText(ctx context.Context, file, text string) error {
 	return err
 }
 
+// innerText reads an element's text as shown (no waiting): "" when it is
+// absent.
+func innerText(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	js, _ := json.Marshal(sel)
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(e => e ? e.innerText : "")(document.querySelector(`+string(js)+`))`))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return v
+}
+
 // api calls the server's JSON API with a token and decodes the answer.
 func (a *testApp) api(t *testing.T, token, method, path string, body any, want int, out any) {
 	t.Helper()

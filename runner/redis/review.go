@@ -39,56 +39,28 @@ func (b *Broker) NewInvitationToken(ctx context.Context, id, tokenHash string) (
 
 // changeInvitationToken deletes the invitation's token and, when
 // tokenHash is set, stores that one in its place, in one transaction with
-// the record (WATCH on the record).
+// the record.
 func (b *Broker) changeInvitationToken(ctx context.Context, id, tokenHash string, change func(*access.Invitation)) (access.Invitation, error) {
-	key := b.keys.invitation(id)
-	var out access.Invitation
-	for range 20 {
-		err := b.rdb.Watch(ctx, func(tx *goredis.Tx) error {
-			var stored storedInvitation
-			if err := decode(tx.Get(ctx, key), &stored); err != nil {
-				return err
-			}
-			if tokenHash != "" && stored.Revoked() {
-				out = stored.Invitation
-				return fmt.Errorf("invitation %s is revoked: %w", id, runner.ErrConflict)
-			}
-			old := stored.TokenHash
-			if change != nil {
-				change(&stored.Invitation)
-			}
-			if tokenHash != "" || stored.Revoked() {
-				stored.TokenHash = tokenHash
-			}
-			data, err := json.Marshal(stored)
-			if err != nil {
-				return err
-			}
-			_, err = tx.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-				p.Set(ctx, key, data, 0)
-				if old != "" && old != stored.TokenHash {
-					p.Del(ctx, b.keys.token(old))
-				}
-				if tokenHash != "" {
-					p.Set(ctx, b.keys.token(tokenHash), kindInvitation+":"+id, 0)
-				}
-				if stored.Revoked() {
-					p.ZRem(ctx, b.keys.sessionEnds(), id)
-				}
-				return nil
-			})
-			out = stored.Invitation
-			return err
-		}, key)
-		if errors.Is(err, goredis.TxFailedErr) {
-			continue
+	return b.updateStored(ctx, id, func(st *storedInvitation) (func(goredis.Pipeliner), error) {
+		if tokenHash != "" && st.Revoked() {
+			return nil, fmt.Errorf("invitation %s is revoked: %w", id, runner.ErrConflict)
 		}
-		if err != nil {
-			return out, fmt.Errorf("invitation %s: %w", id, err)
+		old := st.TokenHash
+		if change != nil {
+			change(&st.Invitation)
 		}
-		return out, nil
-	}
-	return out, fmt.Errorf("invitation %s: too much contention", id)
+		if tokenHash != "" || st.Revoked() {
+			st.TokenHash = tokenHash
+		}
+		return func(p goredis.Pipeliner) {
+			if old != "" && old != st.TokenHash {
+				p.Del(ctx, b.keys.token(old))
+			}
+			if tokenHash != "" {
+				p.Set(ctx, b.keys.token(tokenHash), kindInvitation+":"+id, 0)
+			}
+		}, nil
+	})
 }
 
 // AddNote appends a note to its submission's notes, refusing more than

@@ -18,6 +18,16 @@ import (
 // (optimistic: retried if it changed meanwhile), and keeps the timed
 // sessions' end times in step. change returns an error to leave it as is.
 func (b *Broker) updateInvitation(ctx context.Context, id string, change func(*access.Invitation) error) (access.Invitation, error) {
+	return b.updateStored(ctx, id, func(st *storedInvitation) (func(goredis.Pipeliner), error) {
+		return nil, change(&st.Invitation)
+	})
+}
+
+// updateStored is updateInvitation on the stored record (its token hash
+// too); the function change returns, if any, adds commands to the same
+// transaction. A started timed session's end is listed for the closer,
+// unless the invitation is revoked.
+func (b *Broker) updateStored(ctx context.Context, id string, change func(*storedInvitation) (func(goredis.Pipeliner), error)) (access.Invitation, error) {
 	key := b.keys.invitation(id)
 	var out access.Invitation
 	for range 20 {
@@ -26,7 +36,8 @@ func (b *Broker) updateInvitation(ctx context.Context, id string, change func(*a
 			if err := decode(tx.Get(ctx, key), &stored); err != nil {
 				return err
 			}
-			if err := change(&stored.Invitation); err != nil {
+			more, err := change(&stored)
+			if err != nil {
 				out = stored.Invitation
 				return err
 			}
@@ -34,14 +45,21 @@ func (b *Broker) updateInvitation(ctx context.Context, id string, change func(*a
 			if err != nil {
 				return err
 			}
+			inv := stored.Invitation
 			_, err = tx.TxPipelined(ctx, func(p goredis.Pipeliner) error {
 				p.Set(ctx, key, data, 0)
-				if end := stored.Invitation.Ends(); stored.Invitation.Timed() && stored.Invitation.StartedAt != nil && end != nil {
+				switch end := inv.Ends(); {
+				case inv.Revoked():
+					p.ZRem(ctx, b.keys.sessionEnds(), id)
+				case inv.Timed() && inv.StartedAt != nil && end != nil:
 					p.ZAdd(ctx, b.keys.sessionEnds(), goredis.Z{Score: float64(end.UnixMilli()), Member: id})
+				}
+				if more != nil {
+					more(p)
 				}
 				return nil
 			})
-			out = stored.Invitation
+			out = inv
 			return err
 		}, key)
 		if errors.Is(err, goredis.TxFailedErr) {
