@@ -25,14 +25,35 @@ type Analysis struct {
 }
 
 // Analyze fingerprints a submission's files against its challenge's
-// scaffolding.
+// scaffolding. To analyse many submissions of one version, Prepare the
+// scaffolding once.
 func Analyze(files map[string]string, sc Scaffold, p Params) Analysis {
+	return sc.Prepare(p).Analyze(files)
+}
+
+// Prepared is a challenge version's scaffolding reduced to hashes, to
+// analyse its submissions without fingerprinting it again each time.
+type Prepared struct {
+	p         Params
+	base      HashSet // every k-gram of the starter and lib/ files
+	reference HashSet // the reference's fingerprints not in base
+	refAll    HashSet // every k-gram of the reference
+}
+
+// Prepare hashes the scaffolding.
+func (sc Scaffold) Prepare(p Params) *Prepared {
 	base := AllHashes(p, values(sc.Starter, sc.Lib)...)
-	sub := Without(Of(files, sortedKeys(files), p), base)
-	ref := Without(Of(sc.Reference, sortedKeys(sc.Reference), p), base)
-	a := Analysis{Reference: Score(Hashes(sub), Hashes(ref))}
-	a.Fingerprints = Without(sub, AllHashes(p, values(sc.Reference)...))
-	return a
+	return &Prepared{
+		p: p, base: base,
+		reference: Hashes(Without(Of(sc.Reference, sortedKeys(sc.Reference), p), base)),
+		refAll:    AllHashes(p, values(sc.Reference)...),
+	}
+}
+
+// Analyze fingerprints a submission's files.
+func (pr *Prepared) Analyze(files map[string]string) Analysis {
+	sub := Without(Of(files, sortedKeys(files), pr.p), pr.base)
+	return Analysis{Reference: Score(Hashes(sub), pr.reference), Fingerprints: Without(sub, pr.refAll)}
 }
 
 // Span is a byte range of one file.
