@@ -74,6 +74,7 @@ func newRealServerWith(t *testing.T, set func(*api.Config)) *realServer {
 	}
 	t.Cleanup(func() { b.Close() })
 	cfg := api.Config{Catalog: twoChallenges(t), Submissions: b, Accounts: b, Deliveries: b, Regrades: b, Reviews: b, AdminToken: testAdminToken,
+		Similarity: similarityIndex(t, url),
 		MaxWait: time.Second,
 		Metrics: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("m 1\n")) })}
 	set(&cfg)
@@ -200,6 +201,10 @@ func TestEveryRouteIsAuthorized(t *testing.T) {
 		"POST /review/invitations/:id/decision":                    {roles: staff, page: true, form: true, path: "/review/invitations/" + f.a.ID + "/decision", body: "decision=advance"},
 		"POST /review/submissions/:id/notes":                       {roles: staff, page: true, form: true, path: "/review/submissions/" + f.subA + "/notes", body: "file=solution.py&line=1&text=hm"},
 		"GET /review/assessments/:id/challenges/:challenge":        {roles: staff, page: true, path: "/review/assessments/" + f.assessment.ID + "/challenges/add"},
+		"GET /api/v1/assessments/:id/similarity":                   {roles: staff, path: "/api/v1/assessments/" + f.assessment.ID + "/similarity"},
+		"GET /api/v1/submissions/:id/similar":                      {roles: staff, path: "/api/v1/submissions/" + f.subA + "/similar"},
+		"GET /review/assessments/:id/similarity":                   {roles: staff, page: true, path: "/review/assessments/" + f.assessment.ID + "/similarity"},
+		"GET /review/similarity/:a/:b":                             {roles: staff, page: true, path: "/review/similarity/" + f.subA + "/" + f.subB},
 		"GET /review/assessments/:id/compare":                      {roles: staff, page: true, path: "/review/assessments/" + f.assessment.ID + "/compare?challenge=add&a=" + f.a.ID + "&b=" + f.b.ID},
 		"GET /healthz":                                             {public: true, path: "/healthz"},
 		"GET /readyz":                                              {public: true, path: "/readyz"},
