@@ -74,9 +74,8 @@ func newRealServerWith(t *testing.T, set func(*api.Config)) *realServer {
 	}
 	t.Cleanup(func() { b.Close() })
 	cfg := api.Config{Catalog: twoChallenges(t), Submissions: b, Accounts: b, Deliveries: b, Regrades: b, Reviews: b, AdminToken: testAdminToken,
-		Similarity: similarityIndex(t, url),
-		MaxWait:    time.Second,
-		Metrics:    http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("m 1\n")) })}
+		MaxWait: time.Second, Similarity: similarityIndex(t, url),
+		Metrics: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("m 1\n")) })}
 	set(&cfg)
 	h, err := api.New(cfg)
 	if err != nil {
