@@ -42,6 +42,28 @@ type Indexer struct {
 	// default they are left out: staff try the challenges themselves).
 	IncludeStaff bool
 	Logger       *slog.Logger
+
+	// prepared caches the scaffolding of the versions seen last (Step is
+	// not called concurrently: Run calls it in one goroutine).
+	prepared map[string]*Prepared
+}
+
+// prepare returns the version's scaffolding, hashed once.
+func (ix *Indexer) prepare(ctx context.Context, slug, version string) (*Prepared, error) {
+	key := slug + "@" + version
+	if pr, ok := ix.prepared[key]; ok {
+		return pr, nil
+	}
+	sc, err := ix.Scaffolds.Scaffold(ctx, slug, version)
+	if err != nil {
+		return nil, err
+	}
+	if ix.prepared == nil || len(ix.prepared) >= 32 {
+		ix.prepared = map[string]*Prepared{}
+	}
+	pr := sc.Prepare(ix.Index.cfg.Params)
+	ix.prepared[key] = pr
+	return pr, nil
 }
 
 // Run indexes until ctx ends; it returns nil then. Redis errors are
@@ -144,7 +166,7 @@ func (ix *Indexer) index(ctx context.Context, id string) error {
 	if s.Mode == runner.ModeRun || s.Regrade != nil || (s.Interviewer != "" && !ix.IncludeStaff) {
 		return nil
 	}
-	sc, err := ix.Scaffolds.Scaffold(ctx, s.Challenge, s.ChallengeVersion)
+	pr, err := ix.prepare(ctx, s.Challenge, s.ChallengeVersion)
 	if errors.Is(err, runner.ErrNotFound) {
 		log.Warn("similarity: challenge version not found; submission skipped", slog.String("submission", id),
 			slog.String("challenge", s.Challenge), slog.String("version", s.ChallengeVersion))
@@ -153,7 +175,7 @@ func (ix *Indexer) index(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("similarity: scaffolding of %s: %w", id, err)
 	}
-	a := Analyze(s.Files, sc, ix.Index.cfg.Params)
+	a := pr.Analyze(s.Files)
 	matches, added, err := ix.Index.Add(ctx, Record{
 		ID: s.ID, Challenge: s.Challenge, Version: s.ChallengeVersion, Author: s.Invitation, IndexedAt: time.Now().UTC(),
 	}, a)

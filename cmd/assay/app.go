@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	goredis "github.com/redis/go-redis/v9"
+
 	"assay/api"
 	"assay/challenges"
 	"assay/mailer"
@@ -19,6 +21,7 @@ import (
 	"assay/runner/docker"
 	"assay/runner/redis"
 	"assay/session"
+	"assay/similarity"
 	"assay/webhook"
 )
 
@@ -48,6 +51,10 @@ type App struct {
 	// publisher is an api-only process's sandbox for checking uploads.
 	library   *challenges.Library
 	publisher *docker.Sandbox
+
+	// similarity is the cohort's similarity index (similarity.go).
+	similarity *similarity.Index
+	simRedis   *goredis.Client
 }
 
 // NewApp connects to Redis (and Docker, for workers) and loads the catalog.
@@ -66,6 +73,10 @@ func NewApp(ctx context.Context, cfg Config, m mode, log *slog.Logger) (*App, er
 	a.broker = broker
 	a.metrics.QueueLength(broker.QueueLength, log)
 	if err := a.openLibrary(ctx, catalog); err != nil {
+		a.Close()
+		return nil, err
+	}
+	if err := a.openSimilarity(); err != nil {
 		a.Close()
 		return nil, err
 	}
@@ -124,7 +135,7 @@ func NewApp(ctx context.Context, cfg Config, m mode, log *slog.Logger) (*App, er
 		h, err := api.New(api.Config{Catalog: a.library, Mailer: mail, PublicURL: cfg.PublicURL, Publisher: a.publishing(ctx), Submissions: broker, Ready: a.ready, AdminToken: cfg.AdminToken, QueueLimit: cfg.QueueLimit, Logger: log,
 			Accounts: broker, Deliveries: broker, Regrades: broker, Reviews: broker, RateLimit: cfg.RateLimit,
 			RunRateLimit: cfg.RunRateLimit, RunQueueLimit: cfg.RunQueueLimit,
-			Metrics: a.metrics.Handler(), OnRequest: a.metrics.Request})
+			Metrics: a.metrics.Handler(), OnRequest: a.metrics.Request, Similarity: a.similarity})
 		if err != nil {
 			a.Close()
 			return nil, err
@@ -175,7 +186,7 @@ func (a *App) ready(ctx context.Context) error {
 // Run serves HTTP on ln (when the process has the API) and runs the worker
 // (when it has one) until ctx ends, then shuts down.
 func (a *App) Run(ctx context.Context, ln net.Listener) error {
-	errc := make(chan error, 3)
+	errc := make(chan error, 4)
 	running := 0
 	if a.worker != nil {
 		running++
@@ -183,6 +194,8 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 		go a.sweep(ctx)
 		running++
 		go func() { errc <- a.notifier.Run(ctx) }()
+		running++
+		go func() { errc <- a.newIndexer().Run(ctx) }()
 	}
 	if a.handler != nil {
 		go a.watchRedis(ctx, 2*time.Second)
@@ -298,6 +311,9 @@ func (a *App) Close() {
 	}
 	if a.publisher != nil {
 		a.publisher.Close()
+	}
+	if a.simRedis != nil {
+		a.simRedis.Close()
 	}
 }
 
