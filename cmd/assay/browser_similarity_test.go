@@ -33,6 +33,7 @@ func TestBrowserSimilarityPair(t *testing.T) {
 	var asm struct{ ID string }
 	app.api(t, iv.Token, "POST", "/api/v1/assessments", map[string]any{"name": "Backend, June", "challenges": []string{"decorators"}}, http.StatusCreated, &asm)
 	subs := map[string]string{}
+	var aliceToken string
 	for _, who := range []string{"alice", "mallory", "bob", "trent"} {
 		var inv struct{ ID, Token string }
 		app.api(t, iv.Token, "POST", "/api/v1/assessments/"+asm.ID+"/invitations", map[string]any{"candidate": strings.ToUpper(who[:1]) + who[1:]}, http.StatusCreated, &inv)
@@ -41,6 +42,9 @@ func TestBrowserSimilarityPair(t *testing.T) {
 			t.Fatal(err)
 		}
 		subs[who] = app.submitAs(t, inv.Token, "decorators", map[string]string{"solution.py": string(src)})
+		if who == "alice" {
+			aliceToken = inv.Token
+		}
 	}
 	for who, id := range subs {
 		var st struct{ Status string }
@@ -92,7 +96,8 @@ func TestBrowserSimilarityPair(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#login-submit")),
 		chromedp.WaitVisible(chromedp.CSS("#new-assessment")))
 
-	do("the similarity page", chromedp.Navigate(app.base+"/review/assessments/"+asm.ID+"/similarity"), chromedp.WaitVisible(chromedp.CSS("#similar-pairs")))
+	do("the similarity page", chromedp.Navigate(app.base+"/review/assessments/"+asm.ID), chromedp.WaitVisible(chromedp.CSS("#similarity-link")),
+		chromedp.Click(chromedp.CSS("#similarity-link")), chromedp.WaitVisible(chromedp.CSS("#similar-pairs")))
 	pairs := text("#similar-pairs tbody")
 	if rows := strings.Count(strings.TrimSpace(pairs), "\n") + 1; rows != 1 || !strings.Contains(pairs, "Alice") || !strings.Contains(pairs, "Mallory") {
 		t.Errorf("pairs (%d rows): %q, want Alice and Mallory only", rows, pairs)
@@ -136,4 +141,10 @@ func TestBrowserSimilarityPair(t *testing.T) {
 		t.Errorf("the pair page shows %v", got)
 	}
 	screenshot(t, ctx, dir, "2-pair")
+
+	// Candidates are told what is recorded.
+	do("Alice's page", chromedp.Navigate(app.base+"/i/"+aliceToken), chromedp.WaitVisible(chromedp.CSS("#similarity-notice")))
+	if n := text("#similarity-notice"); !strings.Contains(n, "compared with other candidates") || !strings.Contains(n, "only interviewers") {
+		t.Errorf("the candidate's notice: %q", n)
+	}
 }
