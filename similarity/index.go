@@ -171,7 +171,9 @@ for i = 4, #KEYS do
 	if redis.call('SISMEMBER', KEYS[3], h) == 0 then
 		n = n + 1
 		for _, m in ipairs(redis.call('SMEMBERS', KEYS[i])) do
-			counts[m] = (counts[m] or 0) + 1
+			if m ~= id then
+				counts[m] = (counts[m] or 0) + 1
+			end
 		end
 		redis.call('SADD', KEYS[i], id)
 		if redis.call('SCARD', KEYS[i]) > maxp then

@@ -264,3 +264,31 @@ func TestCommonFingerprintsAreDropped(t *testing.T) {
 		t.Errorf("the fourth copy indexed %d fingerprints, want 0 (all common)", rec.Fingerprints)
 	}
 }
+
+// Submissions recorded before the similarity queue existed are queued
+// once by Backfill, and indexed; a second Backfill queues nothing.
+func TestBackfillQueuesTheOldOnce(t *testing.T) {
+	c := newCohort(t)
+	ctx := context.Background()
+	c.submit(t, "alice", "inv-a", "alice")
+	c.submit(t, "mallory", "inv-m", "mallory")
+	c.drain(t, c.indexer("a", c.broker))
+	// As if alice had been recorded before: her index entry is gone.
+	if err := c.rdb.Del(ctx, "assay:similarity:submission:alice", "assay:similarity:submission:alice:similar", "assay:similarity:submission:mallory:similar").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.rdb.HDel(ctx, "assay:similarity:decorators:subs", "alice").Err(); err != nil {
+		t.Fatal(err)
+	}
+	n, err := c.index.Backfill(ctx, []string{"decorators", "gone"}, c.broker.ChallengeSubmissions)
+	if err != nil || n != 1 {
+		t.Fatalf("backfill: %d %v, want 1 (alice)", n, err)
+	}
+	c.drain(t, c.indexer("b", c.broker))
+	if m, _ := c.index.Similar(ctx, "alice"); len(m) != 1 || m[0].ID != "mallory" {
+		t.Errorf("after the backfill: %+v, want mallory", m)
+	}
+	if n, err := c.index.Backfill(ctx, []string{"decorators"}, c.broker.ChallengeSubmissions); err != nil || n != 0 {
+		t.Errorf("second backfill: %d %v, want 0", n, err)
+	}
+}

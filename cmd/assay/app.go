@@ -123,6 +123,7 @@ func NewApp(ctx context.Context, cfg Config, m mode, log *slog.Logger) (*App, er
 		} else if n > 0 {
 			log.Info("indexed old submissions by challenge", slog.Int("submissions", n))
 		}
+		a.backfillSimilarity(ctx)
 		var mail api.Mailer
 		if cfg.SMTP.Addr != "" {
 			m, err := mailer.New(cfg.SMTP)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 
 	goredis "github.com/redis/go-redis/v9"
 
@@ -46,4 +47,19 @@ func (l libraryScaffolds) Scaffold(ctx context.Context, slug, version string) (s
 		return similarity.Scaffold{}, fmt.Errorf("scaffolding of %s@%s: %w", slug, version, err)
 	}
 	return api.ScaffoldOf(ch), nil
+}
+
+// backfillSimilarity queues, once per Redis, the submissions recorded
+// before the similarity index existed, for the indexers to compare.
+func (a *App) backfillSimilarity(ctx context.Context) {
+	var slugs []string
+	for _, ch := range a.library.List() {
+		slugs = append(slugs, ch.Slug)
+	}
+	n, err := a.similarity.Backfill(ctx, slugs, a.broker.ChallengeSubmissions)
+	if err != nil {
+		a.log.Warn("could not queue old submissions for similarity: they are not compared", slog.Any("err", err))
+	} else if n > 0 {
+		a.log.Info("queued old submissions for similarity", slog.Int("submissions", n))
+	}
 }
