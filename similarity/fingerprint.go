@@ -1,6 +1,6 @@
 // Package similarity finds submissions of one challenge that share code:
-// Python source is reduced to normalised tokens (identifiers and literals
-// abstracted, comments, docstrings and layout dropped), k-grams of tokens
+// Python source is reduced to normalised tokens (tokens.go: identifiers
+// and literals abstracted, comments, docstrings and layout dropped), k-grams of tokens
 // are hashed, and winnowing (Schleimer, Wilkerson and Aiken, SIGMOD 2003,
 // the method of MOSS, JPlag's and Dolos's token fingerprints) keeps the
 // minimum hash of every window of w k-grams. Two sources that share a run
@@ -15,17 +15,7 @@ package similarity
 
 import (
 	"hash/fnv"
-	"strings"
-
-	"github.com/alecthomas/chroma/v2"
-	"github.com/alecthomas/chroma/v2/lexers"
 )
-
-// Token is one normalised token and the bytes of the source it came from.
-type Token struct {
-	Text       string // what is compared: a keyword, an operator, "N" (a name), "S", "0"
-	Start, End int    // byte offsets in the source, End exclusive
-}
 
 // Fingerprint is a kept k-gram hash and the byte range of its k-gram.
 type Fingerprint struct {
@@ -49,96 +39,6 @@ type Params struct {
 // independent solutions of the decorators challenge stay far below the
 // threshold, renamed and reordered copies far above.
 var DefaultParams = Params{K: 12, W: 8}
-
-// pythonLexer is read-only once built; chroma's lexers are safe for
-// concurrent use.
-func pythonLexer() chroma.Lexer { return lexers.Get("python") }
-
-// Tokens reduces Python source to normalised tokens. It never fails: what
-// the lexer cannot read becomes Error tokens, compared by their text.
-func Tokens(src string) []Token {
-	lex := pythonLexer()
-	if lex == nil {
-		return nil
-	}
-	it, err := lex.Tokenise(nil, src)
-	if err != nil {
-		return nil
-	}
-	raw := it.Tokens()
-	spans := make([]lexed, 0, len(raw))
-	off := 0
-	for _, t := range raw {
-		spans = append(spans, lexed{t, off, off + len(t.Value)})
-		off += len(t.Value)
-	}
-	var out []Token
-	for i := 0; i < len(spans); i++ {
-		t := spans[i].t
-		switch {
-		case t.Type.InCategory(chroma.Comment):
-			continue
-		case t.Type.InCategory(chroma.LiteralString):
-			// A run of string pieces (prefix, quotes, escapes, f-string
-			// parts) is one literal.
-			j := i
-			for j+1 < len(spans) && inString(spans[j+1].t) {
-				j++
-			}
-			if !docstring(spans, i, j) {
-				out = append(out, Token{Text: "S", Start: spans[i].start, End: spans[j].end})
-			}
-			i = j
-		case t.Type.InCategory(chroma.LiteralNumber):
-			out = append(out, Token{Text: "0", Start: spans[i].start, End: spans[i].end})
-		case t.Type == chroma.NameBuiltin || t.Type == chroma.NameBuiltinPseudo || t.Type == chroma.NameException:
-			// Built-ins are not the candidate's names: renaming cannot
-			// change them, and they tell solutions apart.
-			out = append(out, Token{Text: t.Value, Start: spans[i].start, End: spans[i].end})
-		case t.Type == chroma.NameDecorator:
-			out = append(out, Token{Text: "@", Start: spans[i].start, End: spans[i].end})
-		case t.Type.InCategory(chroma.Name):
-			out = append(out, Token{Text: "N", Start: spans[i].start, End: spans[i].end})
-		case t.Type.InCategory(chroma.Text) || t.Type == chroma.TextWhitespace:
-			if strings.TrimSpace(t.Value) == "" {
-				continue
-			}
-			out = append(out, Token{Text: strings.TrimSpace(t.Value), Start: spans[i].start, End: spans[i].end})
-		default:
-			out = append(out, Token{Text: t.Value, Start: spans[i].start, End: spans[i].end})
-		}
-	}
-	return out
-}
-
-// lexed is a lexer's token and its byte range in the source.
-type lexed struct {
-	t          chroma.Token
-	start, end int
-}
-
-func inString(t chroma.Token) bool { return t.Type.InCategory(chroma.LiteralString) }
-
-// docstring reports whether the string literal spans[i..j] stands alone on
-// its lines (a docstring, or a string used as a comment): layout, not code.
-func docstring(spans []lexed, i, j int) bool {
-	return lineEdge(spans, i, -1) && lineEdge(spans, j, +1)
-}
-
-// lineEdge reports whether only whitespace lies between spans[i] and the
-// line break (or the source's edge) in direction dir.
-func lineEdge(spans []lexed, i, dir int) bool {
-	for k := i + dir; k >= 0 && k < len(spans); k += dir {
-		v := spans[k].t.Value
-		if strings.TrimSpace(v) != "" {
-			return false
-		}
-		if strings.Contains(v, "\n") {
-			return true
-		}
-	}
-	return true
-}
 
 // KGrams hashes every run of p.K consecutive tokens (all of them, not
 // winnowed: what scaffolding removal compares against).

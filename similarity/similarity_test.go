@@ -3,6 +3,7 @@ package similarity_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"assay/challenges"
@@ -166,5 +167,32 @@ func TestMatchesHighlightTheCopiedStretch(t *testing.T) {
 	}
 	if frac := float64(covered) / float64(len(a["solution.py"])); frac > 0.2 {
 		t.Errorf("%.2f of alice.py highlighted against bob, want little", frac)
+	}
+}
+
+func TestTokensOfPythonLiterals(t *testing.T) {
+	for src, want := range map[string]string{
+		`x = rb'a\'b' + f"{y!r:>{w}}" + "c"`:          "N = S + S + S",
+		"s = '''a\n'b'\n'''\nt = 1":                   "N = S N = 0",
+		"\"\"\"doc\"\"\"\nx = 1e-5 + 0x1F - 1_000.5j": "N = 0 + 0 - 0",
+		"def f():\n    'doc'  # c\n    return 'v'":    "def N ( ) : return S",
+		"x = (1,\n     'kept')":                       "N = ( 0 , S )",
+		"x = 1 + \\\n    2":                           "N = 0 + 0",
+		"a **= b // c -> d := e ... f":                "N **= N // N -> N := N ... N",
+		"print(len(self.items), ValueError)":          "print ( len ( self . N ) , ValueError )",
+		"s = 'unterminated\nx = 2":                    "N = S N = 0",
+		"naïve = 1; 变量 = 2":                           "N = 0 ; N = 0",
+		"x = $ ?":                                     "N = $ ?",
+	} {
+		var got []string
+		for _, tk := range similarity.Tokens(src) {
+			got = append(got, tk.Text)
+			if tk.Start < 0 || tk.End > len(src) || tk.Start >= tk.End {
+				t.Errorf("%q: token %+v outside the source", src, tk)
+			}
+		}
+		if g := strings.Join(got, " "); g != want {
+			t.Errorf("%q:\n got %s\nwant %s", src, g, want)
+		}
 	}
 }
