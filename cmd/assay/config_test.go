@@ -30,15 +30,14 @@ func TestConfigPrecedence(t *testing.T) {
 
 func TestConfigRefusesBadValues(t *testing.T) {
 	for env, msg := range map[string]string{
-		"ASSAY_WORKERS":              "1 to 256",
-		"ASSAY_LEASE":                "at least 1s",
-		"ASSAY_RUNTIME":              "runc or runsc",
-		"ASSAY_LOG_FORMAT":           "json or text",
-		"ASSAY_ADMIN_TOKEN":          "16 characters",
-		"ASSAY_MAX_MEMORY_MB":        "at least 32",
-		"ASSAY_MAX_CPUS":             "0.1 to 256",
-		"ASSAY_MAX_PIDS":             "at least 8",
-		"ASSAY_SIMILARITY_THRESHOLD": "0.05 to 1",
+		"ASSAY_WORKERS":       "1 to 256",
+		"ASSAY_LEASE":         "at least 1s",
+		"ASSAY_RUNTIME":       "runc or runsc",
+		"ASSAY_LOG_FORMAT":    "json or text",
+		"ASSAY_ADMIN_TOKEN":   "16 characters",
+		"ASSAY_MAX_MEMORY_MB": "at least 32",
+		"ASSAY_MAX_CPUS":      "0.1 to 256",
+		"ASSAY_MAX_PIDS":      "at least 8",
 	} {
 		_, _, err := parseConfig("serve", nil, func(k string) string {
 			if k == env {
