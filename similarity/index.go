@@ -130,8 +130,8 @@ func NewIndex(cfg Config) (*Index, error) {
 	if cfg.Redis == nil {
 		return nil, errors.New("similarity: no Redis client")
 	}
-	if cfg.Threshold > 1 {
-		return nil, fmt.Errorf("similarity: threshold %.2f is above 1", cfg.Threshold)
+	if !(cfg.Threshold > 0 && cfg.Threshold <= 1) { // (NaN is neither)
+		return nil, fmt.Errorf("similarity: threshold %v is not above 0 and at most 1", cfg.Threshold)
 	}
 	return &Index{cfg: cfg, keys: keys{cfg.Prefix}, script: goredis.NewScript(addLua)}, nil
 }

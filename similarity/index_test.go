@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -290,5 +291,18 @@ func TestBackfillQueuesTheOldOnce(t *testing.T) {
 	}
 	if n, err := c.index.Backfill(ctx, []string{"decorators"}, c.broker.ChallengeSubmissions); err != nil || n != 0 {
 		t.Errorf("second backfill: %d %v, want 0", n, err)
+	}
+}
+
+func TestNewIndexRefusesBadThresholds(t *testing.T) {
+	rdb := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:1"}) // never dialled
+	defer rdb.Close()
+	for _, th := range []float64{1.5, math.NaN(), math.Inf(1)} {
+		if _, err := similarity.NewIndex(similarity.Config{Redis: rdb, Threshold: th}); err == nil {
+			t.Errorf("threshold %v accepted", th)
+		}
+	}
+	if x, err := similarity.NewIndex(similarity.Config{Redis: rdb}); err != nil || x.Threshold() != similarity.DefaultThreshold {
+		t.Errorf("the default: %v", err)
 	}
 }

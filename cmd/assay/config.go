@@ -147,7 +147,7 @@ func settings() []setting {
 		}},
 		{"ASSAY_SIMILARITY_THRESHOLD", "similarity-threshold", "0.5", "pairs of submissions sharing at least this share of the smaller one's fingerprints are shown to interviewers (0.05 to 1)", func(c *Config, v string) error {
 			f, err := strconv.ParseFloat(v, 64)
-			if err != nil || f < 0.05 || f > 1 {
+			if err != nil || !(f >= 0.05 && f <= 1) { // (NaN is neither)
 				return fmt.Errorf("%q is not a number from 0.05 to 1", v)
 			}
 			c.SimilarityThreshold = f
