@@ -38,6 +38,10 @@ type Indexer struct {
 	Consumer    string        // this process's name in the group
 	ReclaimIdle time.Duration // default 1 minute
 	Block       time.Duration // longest wait for a new entry; default 2s
+	// MaxDeliveries bounds the tries of one entry (default 5): an entry
+	// that failed that often is logged and dropped, so a poisoned one is
+	// not retried every ReclaimIdle forever.
+	MaxDeliveries int64
 	// IncludeStaff indexes submissions made by interviewers too (by
 	// default they are left out: staff try the challenges themselves).
 	IncludeStaff bool
@@ -69,10 +73,7 @@ func (ix *Indexer) prepare(ctx context.Context, slug, version string) (*Prepared
 // Run indexes until ctx ends; it returns nil then. Redis errors are
 // logged and retried every second.
 func (ix *Indexer) Run(ctx context.Context) error {
-	log := ix.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	log := ix.logger()
 	failing := false
 	for ctx.Err() == nil {
 		err := ix.Step(ctx)
@@ -117,6 +118,23 @@ func (ix *Indexer) Step(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("similarity queue: reclaim: %w", err)
 	}
+	for _, m := range msgs {
+		// A taken-over entry: how often was it delivered?
+		p, err := rdb.XPendingExt(ctx, &goredis.XPendingExtArgs{Stream: queue, Group: group, Start: m.ID, End: m.ID, Count: 1}).Result()
+		if err != nil {
+			return fmt.Errorf("similarity queue: pending %s: %w", m.ID, err)
+		}
+		limit := ix.MaxDeliveries
+		if limit <= 0 {
+			limit = 5
+		}
+		if len(p) == 1 && p[0].RetryCount > limit {
+			id, _ := m.Values["id"].(string)
+			ix.logger().Error("similarity: submission given up on after repeated failures; not compared",
+				slog.String("submission", id), slog.Int64("deliveries", p[0].RetryCount))
+			return ix.ack(ctx, m.ID)
+		}
+	}
 	if len(msgs) == 0 {
 		streams, err := rdb.XReadGroup(ctx, &goredis.XReadGroupArgs{
 			Group: group, Consumer: ix.Consumer, Streams: []string{queue, ">"}, Count: 1, Block: block,
@@ -136,25 +154,38 @@ func (ix *Indexer) Step(ctx context.Context) error {
 		if err := ix.index(ctx, id); err != nil {
 			return err // left pending: taken over after ReclaimIdle
 		}
-		_, err := rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-			p.XAck(ctx, queue, group, m.ID)
-			p.XDel(ctx, queue, m.ID)
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("similarity queue: ack %s: %w", m.ID, err)
+		if err := ix.ack(ctx, m.ID); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
+// ack removes an entry that is done with.
+func (ix *Indexer) ack(ctx context.Context, entry string) error {
+	rdb, queue := ix.Index.cfg.Redis, ix.Index.Queue()
+	_, err := rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+		p.XAck(ctx, queue, group, entry)
+		p.XDel(ctx, queue, entry)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("similarity queue: ack %s: %w", entry, err)
+	}
+	return nil
+}
+
+func (ix *Indexer) logger() *slog.Logger {
+	if ix.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return ix.Logger
+}
+
 // index indexes one submission; what cannot be indexed ever (gone, a Run,
 // staff's, a challenge version no longer known) is logged and skipped.
 func (ix *Indexer) index(ctx context.Context, id string) error {
-	log := ix.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	log := ix.logger()
 	s, err := ix.Submissions.Submission(ctx, id)
 	if errors.Is(err, runner.ErrNotFound) {
 		log.Warn("similarity: submission not found; skipped", slog.String("submission", id))

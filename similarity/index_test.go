@@ -306,3 +306,31 @@ func TestNewIndexRefusesBadThresholds(t *testing.T) {
 		t.Errorf("the default: %v", err)
 	}
 }
+
+// An entry that keeps failing is given up on after MaxDeliveries, not
+// retried forever; the others go on meanwhile.
+func TestPoisonedEntryIsGivenUp(t *testing.T) {
+	c := newCohort(t)
+	ctx := context.Background()
+	c.submit(t, "alice", "inv-a", "alice")
+	broken := &flaky{Submissions: c.broker}
+	broken.fail.Store(1000)
+	ix := c.indexer("a", broken)
+	ix.MaxDeliveries = 3
+	steps := 0
+	for ; steps < 20; steps++ {
+		if n, _ := c.rdb.XLen(ctx, c.index.Queue()).Result(); n == 0 {
+			break
+		}
+		_ = ix.Step(ctx) // fails until given up on
+	}
+	if tries := 1000 - broken.fail.Load(); tries != 3 {
+		t.Errorf("%d tries (in %d steps), want 3", tries, steps)
+	}
+	if n, _ := c.rdb.XLen(ctx, c.index.Queue()).Result(); n != 0 {
+		t.Errorf("the queue still holds %d", n)
+	}
+	if _, ok, _ := c.index.Record(ctx, "alice"); ok {
+		t.Error("alice indexed")
+	}
+}
