@@ -22,6 +22,7 @@ import (
 type Similarity interface {
 	Records(ctx context.Context, ids []string) (map[string]similarity.Record, error)
 	Similar(ctx context.Context, id string) ([]similarity.Match, error)
+	SimilarAll(ctx context.Context, ids []string) (map[string][]similarity.Match, error)
 	Threshold() float64
 	Params() similarity.Params
 }
@@ -157,6 +158,10 @@ func (s *server) similarityReport(ctx context.Context, id string) (SimilarityRep
 	for _, cand := range rep.Candidates {
 		sd.invs[cand.Invitation.ID] = cand.Invitation
 	}
+	similar, err := sim.SimilarAll(ctx, ids)
+	if err != nil {
+		return out, unavailable(err)
+	}
 	seen := map[[2]string]bool{}
 	var others []string
 	for _, id := range ids {
@@ -170,11 +175,7 @@ func (s *server) similarityReport(ctx context.Context, id string) (SimilarityRep
 			return out, err
 		}
 		out.Submissions = append(out.Submissions, side)
-		ms, err := sim.Similar(ctx, id)
-		if err != nil {
-			return out, unavailable(err)
-		}
-		for _, m := range ms {
+		for _, m := range similar[id] {
 			key := [2]string{min(id, m.ID), max(id, m.ID)}
 			if seen[key] {
 				continue

@@ -134,3 +134,47 @@ func jsonString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// Three candidates sharing one solution make a cluster; a fourth with
+// her own is in no pair.
+func TestSimilarityClusters(t *testing.T) {
+	x := similarityIndex(t, testenv.Redis(t))
+	s := newRealServerWith(t, func(c *api.Config) { c.Similarity = x })
+	f := s.fixture(t, `{"candidate":"NAME","challenges":["add"]}`)
+	ctx := context.Background()
+	pr := api.ScaffoldOf(twoChallenges(t).list[0]).Prepare(x.Params())
+	ids := map[string]string{}
+	for i, who := range []string{"Cy:alice", "Dee:mallory", "Eve:alice", "Fay:bob"} {
+		name, file, _ := strings.Cut(who, ":")
+		var inv api.CreatedInvitation
+		s.must(t, 201, f.interviewer.Token, "POST", "/api/v1/assessments/"+f.assessment.ID+"/invitations", `{"candidate":"`+name+`"}`, &inv)
+		var acc api.SubmissionAccepted
+		src := seededSource(t, file)
+		if i == 2 {
+			src = "# mine, honestly\n" + src
+		}
+		s.must(t, 202, inv.Token, "POST", "/api/v1/submissions", `{"challenge":"add","files":{"solution.py":`+jsonString(src)+`}}`, &acc)
+		if _, _, err := x.Add(ctx, similarity.Record{ID: acc.ID, Challenge: "add", Author: inv.ID}, pr.Analyze(map[string]string{"solution.py": src})); err != nil {
+			t.Fatal(err)
+		}
+		ids[name] = acc.ID
+	}
+	var rep api.SimilarityReport
+	s.must(t, 200, f.interviewer.Token, "GET", "/api/v1/assessments/"+f.assessment.ID+"/similarity", "", &rep)
+	if len(rep.Pairs) != 3 {
+		t.Errorf("%d pairs, want 3 (Cy, Dee and Eve with each other)", len(rep.Pairs))
+	}
+	if len(rep.Clusters) != 1 || len(rep.Clusters[0].Submissions) != 3 || rep.Clusters[0].Challenge != "add" {
+		t.Fatalf("clusters: %+v, want one of three", rep.Clusters)
+	}
+	for _, id := range rep.Clusters[0].Submissions {
+		if id == ids["Fay"] {
+			t.Errorf("Fay's own solution is in the cluster")
+		}
+	}
+	for i := 1; i < len(rep.Pairs); i++ {
+		if rep.Pairs[i].Score > rep.Pairs[i-1].Score {
+			t.Errorf("pairs not sorted by score: %v", rep.Pairs)
+		}
+	}
+}

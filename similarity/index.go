@@ -320,3 +320,27 @@ func (x *Index) Similar(ctx context.Context, id string) ([]Match, error) {
 	}
 	return out, nil
 }
+
+// SimilarAll is Similar for many submissions in one round trip.
+func (x *Index) SimilarAll(ctx context.Context, ids []string) (map[string][]Match, error) {
+	out := make(map[string][]Match, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	cmds, err := x.cfg.Redis.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		for _, id := range ids {
+			p.ZRevRangeWithScores(ctx, x.keys.similar(id), 0, -1)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("similar to %d submissions: %w", len(ids), err)
+	}
+	for i, c := range cmds {
+		for _, z := range c.(*goredis.ZSliceCmd).Val() {
+			m, _ := z.Member.(string)
+			out[ids[i]] = append(out[ids[i]], Match{ID: m, Score: z.Score})
+		}
+	}
+	return out, nil
+}
