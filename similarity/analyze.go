@@ -58,8 +58,8 @@ func (pr *Prepared) Analyze(files map[string]string) Analysis {
 
 // Span is a byte range of one file.
 type Span struct {
-	File       string `json:"file"`
-	Start, End int    `json:"-"`
+	File       string
+	Start, End int
 }
 
 // Matches returns the spans of a and of b covered by k-grams the two

@@ -158,6 +158,10 @@ func (x *Index) Queue() string { return x.keys.Queue() }
 //	      max postings, min fingerprints, prefix of the similar zsets,
 //	      then the hashes (as in KEYS[4..])
 //	returns {0} if already indexed, else {1, count, id1, score1, id2, score2...}
+//
+// The other submissions' similar zsets are named from ARGV (their ids are
+// found inside the script), so the script is not Redis Cluster safe; Assay
+// runs on one Redis.
 const addLua = `#!lua
 if redis.call('EXISTS', KEYS[1]) == 1 then
 	return {0}
