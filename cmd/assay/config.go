@@ -49,12 +49,13 @@ type Config struct {
 	RunRateLimit  api.RateLimit
 	RunQueueLimit int64
 	SessionSweep  time.Duration
+	SMTP          mailer.Config
+	LogFormat     string
+	LogLevel      string
+
 	// SimilarityThreshold: pairs of submissions at or above it are
 	// shown to staff (similarity.go).
 	SimilarityThreshold float64
-	SMTP                mailer.Config
-	LogFormat           string
-	LogLevel            string
 }
 
 type setting struct {
