@@ -106,6 +106,9 @@ type Config struct {
 	PublicURL string
 	// Deliveries, if set, lists webhook delivery attempts for staff.
 	Deliveries Deliveries
+	// Similarity, if set, is the cohort's similarity index for staff
+	// (similarity.go); nil answers 501 on those routes.
+	Similarity Similarity
 	// Metrics, if set, is served at /metrics.
 	Metrics http.Handler
 	// OnRequest, if set, is told the route pattern and status of every
@@ -173,6 +176,7 @@ func New(cfg Config) (http.Handler, error) {
 	v1.POST("/submissions", s.allow(everyone...), s.createSubmission)
 	v1.GET("/submissions/:id", s.allow(everyone...), s.getSubmission)
 	s.regradeRoutes(v1)
+	s.similarityRoutes(r, v1)
 	if err := s.accessRoutes(r, v1); err != nil {
 		return nil, err
 	}

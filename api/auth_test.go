@@ -74,7 +74,7 @@ func newRealServerWith(t *testing.T, set func(*api.Config)) *realServer {
 	}
 	t.Cleanup(func() { b.Close() })
 	cfg := api.Config{Catalog: twoChallenges(t), Submissions: b, Accounts: b, Deliveries: b, Regrades: b, Reviews: b, Recordings: b, AdminToken: testAdminToken,
-		MaxWait: time.Second,
+		MaxWait: time.Second, Similarity: similarityIndex(t, url),
 		Metrics: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 			w.Write([]byte("m 1\n"))
@@ -206,6 +206,10 @@ func TestEveryRouteIsAuthorized(t *testing.T) {
 		"POST /api/v1/invitations/:id/drafts/:challenge/events":    {roles: []string{"candidate"}, path: "/api/v1/invitations/" + f.a.ID + "/drafts/add/events", body: `{"session":"abcdefgh","seq":0,"events":[{"t":1,"k":"focus"}]}`},
 		"GET /api/v1/invitations/:id/drafts/:challenge/events":     {roles: staff, path: "/api/v1/invitations/" + f.a.ID + "/drafts/add/events"},
 		"GET /review/invitations/:id/replay/:challenge":            {roles: staff, page: true, path: "/review/invitations/" + f.a.ID + "/replay/add"},
+		"GET /api/v1/assessments/:id/similarity":                   {roles: staff, path: "/api/v1/assessments/" + f.assessment.ID + "/similarity"},
+		"GET /api/v1/submissions/:id/similar":                      {roles: staff, path: "/api/v1/submissions/" + f.subA + "/similar"},
+		"GET /review/assessments/:id/similarity":                   {roles: staff, page: true, path: "/review/assessments/" + f.assessment.ID + "/similarity"},
+		"GET /review/similarity/:a/:b":                             {roles: staff, page: true, path: "/review/similarity/" + f.subA + "/" + f.subB},
 		"GET /review/assessments/:id/compare":                      {roles: staff, page: true, path: "/review/assessments/" + f.assessment.ID + "/compare?challenge=add&a=" + f.a.ID + "&b=" + f.b.ID},
 		"GET /healthz":                                             {public: true, path: "/healthz"},
 		"GET /readyz":                                              {public: true, path: "/readyz"},

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	goredis "github.com/redis/go-redis/v9"
+
 	"assay/api"
 	"assay/challenges"
 	"assay/mailer"
@@ -19,6 +21,7 @@ import (
 	"assay/runner/docker"
 	"assay/runner/redis"
 	"assay/session"
+	"assay/similarity"
 	"assay/webhook"
 )
 
@@ -49,6 +52,10 @@ type App struct {
 	// an api-only process's own, and those of ASSAY_CHECK_RUNTIMES.
 	library    *challenges.Library
 	publishers []*docker.Sandbox
+
+	// similarity is the cohort's similarity index (similarity.go).
+	similarity *similarity.Index
+	simRedis   *goredis.Client
 }
 
 // NewApp connects to Redis (and Docker, for workers) and loads the catalog.
@@ -67,6 +74,10 @@ func NewApp(ctx context.Context, cfg Config, m mode, log *slog.Logger) (*App, er
 	a.broker = broker
 	a.metrics.QueueLength(broker.QueueLength, log)
 	if err := a.openLibrary(ctx, catalog); err != nil {
+		a.Close()
+		return nil, err
+	}
+	if err := a.openSimilarity(); err != nil {
 		a.Close()
 		return nil, err
 	}
@@ -113,6 +124,7 @@ func NewApp(ctx context.Context, cfg Config, m mode, log *slog.Logger) (*App, er
 		} else if n > 0 {
 			log.Info("indexed old submissions by challenge", slog.Int("submissions", n))
 		}
+		a.backfillSimilarity(ctx)
 		var mail api.Mailer
 		if cfg.SMTP.Addr != "" {
 			m, err := mailer.New(cfg.SMTP)
@@ -125,7 +137,7 @@ func NewApp(ctx context.Context, cfg Config, m mode, log *slog.Logger) (*App, er
 		h, err := api.New(api.Config{Catalog: a.library, Versions: a.library, Mailer: mail, PublicURL: cfg.PublicURL, Publisher: a.publishing(ctx), Submissions: broker, Ready: a.ready, AdminToken: cfg.AdminToken, QueueLimit: cfg.QueueLimit, Logger: log,
 			Accounts: broker, Deliveries: broker, Regrades: broker, Reviews: broker, Recordings: broker, RateLimit: cfg.RateLimit,
 			RunRateLimit: cfg.RunRateLimit, RunQueueLimit: cfg.RunQueueLimit,
-			Metrics: a.metrics.Handler(), OnRequest: a.metrics.Request})
+			Metrics: a.metrics.Handler(), OnRequest: a.metrics.Request, Similarity: a.similarity})
 		if err != nil {
 			a.Close()
 			return nil, err
@@ -176,7 +188,7 @@ func (a *App) ready(ctx context.Context) error {
 // Run serves HTTP on ln (when the process has the API) and runs the worker
 // (when it has one) until ctx ends, then shuts down.
 func (a *App) Run(ctx context.Context, ln net.Listener) error {
-	errc := make(chan error, 3)
+	errc := make(chan error, 4)
 	running := 0
 	if a.worker != nil {
 		running++
@@ -184,6 +196,8 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 		go a.sweep(ctx)
 		running++
 		go func() { errc <- a.notifier.Run(ctx) }()
+		running++
+		go func() { errc <- a.newIndexer().Run(ctx) }()
 	}
 	if a.handler != nil {
 		go a.watchRedis(ctx, 2*time.Second)
@@ -299,6 +313,9 @@ func (a *App) Close() {
 	}
 	for _, sb := range a.publishers {
 		sb.Close()
+	}
+	if a.simRedis != nil {
+		a.simRedis.Close()
 	}
 }
 

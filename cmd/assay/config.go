@@ -55,6 +55,10 @@ type Config struct {
 	SMTP          mailer.Config
 	LogFormat     string
 	LogLevel      string
+
+	// SimilarityThreshold: pairs of submissions at or above it are
+	// shown to staff (similarity.go).
+	SimilarityThreshold float64
 }
 
 type setting struct {
@@ -157,6 +161,14 @@ func settings() []setting {
 				return fmt.Errorf("%q is not a positive number", v)
 			}
 			c.MaxAttempts = n
+			return nil
+		}},
+		{"ASSAY_SIMILARITY_THRESHOLD", "similarity-threshold", "0.5", "pairs of submissions sharing at least this share of the smaller one's fingerprints are shown to interviewers (0.05 to 1)", func(c *Config, v string) error {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || !(f >= 0.05 && f <= 1) { // (NaN is neither)
+				return fmt.Errorf("%q is not a number from 0.05 to 1", v)
+			}
+			c.SimilarityThreshold = f
 			return nil
 		}},
 		{"ASSAY_MAX_TIME", "max-time", "2m", "ceiling on any challenge's wall-clock time limit", duration(func(c *Config) *time.Duration { return &c.MaxTime })},

@@ -30,6 +30,10 @@ import (
 //	{prefix}:notify             stream   one entry per recorded result (field "id"), added by
 //	                                     SaveResult; consumer group "notifiers" delivers webhooks.
 //	                                     Capped at about 100000 entries.
+//	{prefix}:similarity:queue   stream   one entry per recorded submission (not a Run nor a regrade
+//	                                     copy), added by SaveResult; consumer group "similarity"
+//	                                     indexes it (package similarity, whose index.go lists the
+//	                                     index's own keys, all under {prefix}:similarity:).
 //	{prefix}:deliveries:{id}    list     JSON of each webhook delivery attempt for a submission
 //	                                     (the last 100).
 //	{prefix}:delivered:{id}:{t} string   set once when the webhook target t (a hash of its URL)
@@ -148,6 +152,7 @@ func (k keys) events(id string) string     { return k.prefix + ":events:" + id }
 func (k keys) deadLetter() string          { return k.prefix + ":deadletter" }
 func (k keys) notify() string              { return k.prefix + ":notify" }
 func (k keys) deliveries(id string) string { return k.prefix + ":deliveries:" + id }
+func (k keys) similarityQueue() string     { return k.prefix + ":similarity:queue" }
 func (k keys) delivered(id, target string) string {
 	return k.prefix + ":delivered:" + id + ":" + target
 }

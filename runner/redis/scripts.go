@@ -86,8 +86,12 @@ return 1
 // regrade's progress is counted in the same step. Nor is a Run (not an
 // attempt: an empty notify stream key).
 //
+// The same submissions go on the similarity queue (package similarity
+// compares them with the cohort's), in the same step, so none is missed.
+//
 //	KEYS: submission, state, result, dead-letter list, notify stream ('' for a Run),
-//	      the regrade's progress hash and outcomes hash ('' when not a regrade copy)
+//	      the regrade's progress hash and outcomes hash ('' when not a regrade copy),
+//	      the similarity queue ('' for a Run)
 //	ARGV: result JSON, worker, started_at ('' if unknown), events channel, status "done",
 //	      "1" if the job was given up on (its id goes on the dead-letter list), id,
 //	      verdict, the original's verdict, "passed total"
@@ -112,6 +116,9 @@ end
 if KEYS[6] == '' then
 	if KEYS[5] ~= '' then
 		redis.call('XADD', KEYS[5], 'MAXLEN', '~', '100000', '*', 'id', ARGV[7])
+	end
+	if KEYS[8] ~= '' then
+		redis.call('XADD', KEYS[8], '*', 'id', ARGV[7])
 	end
 else
 	redis.call('HINCRBY', KEYS[6], 'done', 1)

@@ -65,12 +65,12 @@ func (b *Broker) SaveResult(ctx context.Context, r runner.Result) (bool, error) 
 	if r.Regrade != nil {
 		progress, outcomes, previous = b.keys.regradeProgress(r.Regrade.ID), b.keys.regradeOutcomes(r.Regrade.ID), string(r.Regrade.PreviousVerdict)
 	}
-	notify := b.keys.notify()
+	notify, similar := b.keys.notify(), b.keys.similarityQueue()
 	if r.Mode == runner.ModeRun {
-		notify = "" // a Run is not announced: it is not an attempt
+		notify, similar = "", "" // a Run is not announced nor compared: it is not an attempt
 	}
 	n, err := b.saveResultScript.Run(ctx, b.rdb,
-		[]string{b.keys.submission(id), b.keys.state(id), b.keys.result(id), b.keys.deadLetter(), notify, progress, outcomes},
+		[]string{b.keys.submission(id), b.keys.state(id), b.keys.result(id), b.keys.deadLetter(), notify, progress, outcomes, similar},
 		data, r.Worker, startedAt, b.keys.events(id), string(runner.StatusDone), dead, id,
 		string(r.Verdict), previous, fmt.Sprintf("%d %d", r.Passed, r.Total),
 	).Int()
