@@ -1,0 +1,399 @@
+package main
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"assay/runner"
+	"assay/runner/docker"
+)
+
+// cpuSplit is where Assay's CPU goes per submission, in milliseconds
+// (docs/PERFORMANCE.md, "Small suites"). Engine, runtime and storage are
+// machine-wide processes: the share of our containers is taken (see
+// splitCollector).
+type cpuSplit struct {
+	Engine        float64 `json:"engine"`         // dockerd, containerd
+	Runtime       float64 `json:"runtime"`        // runc/runsc and the containerd shims
+	Storage       float64 `json:"storage"`        // fuse-overlayfs processes
+	HarnessImport float64 `json:"harness_import"` // the container's CPU before the request: runc init, the harness's start and preload
+	Visible       float64 `json:"pytest_visible"` // the container's CPU after the request, by the phases' wall times
+	Hidden        float64 `json:"pytest_hidden"`
+	Assay         float64 `json:"assay"` // this process: API, workers, Docker client
+	Total         float64 `json:"total"`
+	// Containers is our containers created per submission (1 plus the
+	// pool's spares); Machine counts every container that started on the
+	// engine in the window (other users' too).
+	Containers float64 `json:"containers_per_submission"`
+	Machine    int     `json:"machine_containers"`
+	Acct       bool    `json:"process_accounting"`
+	Note       string  `json:"note,omitempty"`
+}
+
+type splitRow struct {
+	name string
+	ms   float64
+}
+
+func (c cpuSplit) rows() []splitRow {
+	return []splitRow{
+		{"engine (dockerd, containerd)", c.Engine},
+		{"runtime (runc, containerd shims)", c.Runtime},
+		{"storage (fuse-overlayfs)", c.Storage},
+		{"harness start and preload (in the container)", c.HarnessImport},
+		{"pytest, visible phase (in the container)", c.Visible},
+		{"pytest, hidden phase (in the container)", c.Hidden},
+		{"assay's process (API, workers)", c.Assay},
+	}
+}
+
+// cgroupRoot is where cgroup v1 keeps the Docker containers' CPU
+// accounting (the engine's cgroupfs driver).
+const cgroupRoot = "/sys/fs/cgroup/cpuacct/docker"
+
+// splitCollector measures a window of the bench. Containers are accounted
+// by their cgroup (cpuacct.usage counts exited processes too), polled
+// every 50 ms and told apart by our worker's label, read from the
+// engine's container config on disk (no engine call, which would itself
+// cost engine CPU). The runtime's and the storage driver's processes live
+// outside any container cgroup and runc's last a few milliseconds, so they
+// are taken from BSD process accounting (acct(2): one record per exited
+// process, with its CPU), attributed to our containers by the shims' and
+// fuse-overlayfs's command lines (container id, layer id) seen while they
+// ran; records that cannot be attributed are shared in proportion to our
+// containers among all that started in the window.
+type splitCollector struct {
+	worker   string
+	logs     io.Writer
+	acctPath string
+	stop     chan struct{}
+	done     chan struct{}
+	start    cpuMark
+	engine0  float64
+
+	mu         sync.Mutex
+	containers map[string]*ctrCPU // ours, by container id
+	foreign    map[string]bool    // container ids of other users
+	shims      map[int]bool       // pids of our containers' shims
+	others     map[int]bool       // pids of other users' containers' shims
+	fuses      map[int]bool       // pids of our containers' fuse-overlayfs
+	seen       map[int]bool       // pids already classified
+	layers     map[string]bool    // our containers' layer (mount) ids
+}
+
+type ctrCPU struct {
+	base, last float64 // seconds: at first sight (0 when created in the window), last seen
+	alive      bool
+}
+
+func startSplit(ctx context.Context, worker string, logs io.Writer) (*splitCollector, error) {
+	c := &splitCollector{worker: worker, logs: logs, stop: make(chan struct{}), done: make(chan struct{}),
+		containers: map[string]*ctrCPU{}, foreign: map[string]bool{}, shims: map[int]bool{}, others: map[int]bool{}, fuses: map[int]bool{},
+		seen: map[int]bool{}, layers: map[string]bool{}}
+	// Containers that exist now (the warm pool) count from their current
+	// CPU: their start-up happened before the window.
+	c.poll(true)
+	f, err := os.CreateTemp("", "assay-bench-acct-")
+	if err != nil {
+		return nil, fmt.Errorf("bench: process accounting file: %w", err)
+	}
+	f.Close()
+	if err := syscall.Acct(f.Name()); err != nil {
+		fmt.Fprintf(logs, "bench: process accounting unavailable (%v): runc's CPU is not counted\n", err)
+		os.Remove(f.Name())
+	} else {
+		c.acctPath = f.Name()
+	}
+	c.start, c.engine0 = readCPU(), engineCPU()
+	go func() {
+		defer close(c.done)
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-c.stop:
+				return
+			case <-t.C:
+				c.poll(false)
+			}
+		}
+	}()
+	return c, nil
+}
+
+// acctOff stops process accounting (acct(2) with a null path).
+func acctOff() error {
+	if _, _, e := syscall.Syscall(syscall.SYS_ACCT, 0, 0, 0); e != 0 {
+		return e
+	}
+	return nil
+}
+
+// poll reads our containers' cgroups and notes new shim and
+// fuse-overlayfs processes.
+func (c *splitCollector) poll(first bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ids, _ := os.ReadDir(cgroupRoot)
+	alive := map[string]bool{}
+	for _, e := range ids {
+		id := e.Name()
+		if !e.IsDir() || c.foreign[id] {
+			continue
+		}
+		ctr := c.containers[id]
+		if ctr == nil {
+			if !c.ours(id) {
+				c.foreign[id] = true
+				continue
+			}
+			ctr = &ctrCPU{}
+			c.containers[id] = ctr
+			if b, err := os.ReadFile("/var/lib/docker/image/fuse-overlayfs/layerdb/mounts/" + id + "/mount-id"); err == nil {
+				c.layers[strings.TrimSpace(string(b))] = true
+			}
+		}
+		b, err := os.ReadFile(filepath.Join(cgroupRoot, id, "cpuacct.usage"))
+		if err != nil {
+			continue
+		}
+		ns, _ := strconv.ParseFloat(strings.TrimSpace(string(b)), 64)
+		ctr.last = math.Max(ctr.last, ns/1e9)
+		if first {
+			ctr.base = ctr.last
+		}
+		alive[id] = true
+	}
+	for id, ctr := range c.containers {
+		ctr.alive = alive[id]
+	}
+	procs, _ := os.ReadDir("/proc")
+	for _, p := range procs {
+		pid, err := strconv.Atoi(p.Name())
+		if err != nil || c.seen[pid] {
+			continue
+		}
+		c.seen[pid] = true
+		comm, _ := os.ReadFile("/proc/" + p.Name() + "/comm")
+		name := strings.TrimSpace(string(comm))
+		if name != "containerd-shim" && name != "fuse-overlayfs" {
+			continue
+		}
+		cmdline, _ := os.ReadFile("/proc/" + p.Name() + "/cmdline")
+		args := strings.Split(string(cmdline), "\x00")
+		switch name {
+		case "containerd-shim":
+			for i, a := range args {
+				if a == "-id" && i+1 < len(args) {
+					if c.containers[args[i+1]] != nil {
+						c.shims[pid] = true
+					} else {
+						c.others[pid] = true
+					}
+				}
+			}
+		case "fuse-overlayfs":
+			for layer := range c.layers {
+				if strings.Contains(string(cmdline), layer) {
+					c.fuses[pid] = true
+				}
+			}
+		}
+	}
+}
+
+// ours says whether a container is this bench server's, by its worker
+// label.
+func (c *splitCollector) ours(id string) bool {
+	b, err := os.ReadFile("/var/lib/docker/containers/" + id + "/config.v2.json")
+	if err != nil {
+		return false
+	}
+	var cfg struct {
+		Config struct {
+			Labels map[string]string
+		}
+	}
+	return json.Unmarshal(b, &cfg) == nil && cfg.Config.Labels[docker.LabelWorker] == c.worker
+}
+
+// engineCPU is dockerd's and containerd's CPU seconds so far.
+func engineCPU() float64 {
+	var s float64
+	procs, _ := os.ReadDir("/proc")
+	for _, p := range procs {
+		if _, err := strconv.Atoi(p.Name()); err != nil {
+			continue
+		}
+		comm, _ := os.ReadFile("/proc/" + p.Name() + "/comm")
+		switch strings.TrimSpace(string(comm)) {
+		case "dockerd", "containerd":
+			s += procCPU(p.Name())
+		}
+	}
+	return s
+}
+
+// acctRecord is one record of acct(2)'s version 3 format (64 bytes).
+type acctRecord struct {
+	pid, ppid int
+	cpu       float64 // seconds, user and system
+	comm      string
+}
+
+// readAcct parses a process accounting file. CPU times are comp_t (13
+// bits of mantissa, 3 of base-8 exponent) in ticks of 1/100 s: each
+// record's times are truncated to 10 ms, so short processes read low.
+func readAcct(path string) ([]acctRecord, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("bench: read process accounting: %w", err)
+	}
+	comp := func(v uint16) float64 { return float64(uint64(v&0x1fff)<<(3*(v>>13))) / 100 }
+	var out []acctRecord
+	for len(b) >= 64 {
+		r := b[:64]
+		b = b[64:]
+		if r[1]&0x0f != 3 {
+			return nil, errors.New("bench: process accounting records are not version 3")
+		}
+		le := binary.LittleEndian
+		out = append(out, acctRecord{
+			pid: int(le.Uint32(r[16:])), ppid: int(le.Uint32(r[20:])),
+			cpu:  comp(le.Uint16(r[32:])) + comp(le.Uint16(r[34:])),
+			comm: strings.TrimRight(string(r[48:64]), "\x00"),
+		})
+	}
+	return out, nil
+}
+
+// finish ends the window and splits its CPU over n submissions, with the
+// phases' wall times from their results.
+func (c *splitCollector) finish(n int, results []*runner.Result) cpuSplit {
+	close(c.stop)
+	<-c.done
+	c.poll(false)
+	use := c.start.since()
+	engine := engineCPU() - c.engine0
+	var recs []acctRecord
+	sp := cpuSplit{}
+	if c.acctPath != "" {
+		if err := acctOff(); err != nil {
+			fmt.Fprintf(c.logs, "bench: stop process accounting: %v\n", err)
+		}
+		var err error
+		recs, err = readAcct(c.acctPath)
+		os.Remove(c.acctPath)
+		if err != nil {
+			fmt.Fprintf(c.logs, "%v\n", err)
+		}
+		sp.Acct = err == nil
+	}
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var created, inCtr float64
+	var idle []float64
+	for _, ctr := range c.containers {
+		inCtr += ctr.last - ctr.base
+		if ctr.base == 0 {
+			created++
+		}
+		if ctr.alive {
+			idle = append(idle, ctr.last)
+		}
+	}
+	// Every container's shim is started by a short-lived "start" process
+	// of containerd's: counting them counts the containers that started
+	// on the engine in the window, ours and others'.
+	containerd := 0
+	for _, p := range pidsOf("containerd") {
+		containerd = p
+	}
+	var runtime, storage, sharedRuntime, sharedStorage float64
+	for _, r := range recs {
+		switch {
+		case r.comm == "containerd-shim" && r.ppid == containerd:
+			sp.Machine++
+			sharedRuntime += r.cpu
+		case r.comm == "containerd-shim" || strings.HasPrefix(r.comm, "runc") || strings.HasPrefix(r.comm, "runsc"):
+			if c.shims[r.pid] || c.shims[r.ppid] {
+				runtime += r.cpu
+			} else if !c.others[r.pid] && !c.others[r.ppid] {
+				sharedRuntime += r.cpu
+			}
+		case r.comm == "fuse-overlayfs" || r.comm == "fusermount3":
+			if c.fuses[r.pid] {
+				storage += r.cpu
+			} else {
+				sharedStorage += r.cpu
+			}
+		}
+	}
+	share := 1.0
+	if sp.Machine > 0 {
+		share = math.Min(1, created/float64(sp.Machine))
+	}
+	f := 1000 / float64(max(n, 1))
+	sp.Engine = engine * share * f
+	sp.Runtime = (runtime + sharedRuntime*share) * f
+	sp.Storage = (storage + sharedStorage*share) * f
+	sp.Assay = use.Assay * f
+	sp.Containers = created / float64(max(n, 1))
+	// The pool's idle containers have done nothing but start: their CPU is
+	// one container's start-up and preload.
+	var preload float64
+	for _, v := range idle {
+		preload += v / float64(len(idle))
+	}
+	sp.HarnessImport = preload * created * f
+	run := math.Max(0, inCtr*f-sp.HarnessImport)
+	var vis, all float64
+	for _, r := range results {
+		vis += float64(r.VisibleRunMS)
+		all += float64(r.RunMS)
+	}
+	if all > 0 {
+		sp.Visible = run * vis / all
+		sp.Hidden = run - sp.Visible
+	}
+	sp.Total = sp.Engine + sp.Runtime + sp.Storage + sp.HarnessImport + sp.Visible + sp.Hidden + sp.Assay
+	notes := []string{fmt.Sprintf("%d of the %d containers started on the engine in the window were ours: the machine-wide engine, runtime and storage CPU is shared in that proportion where a process could not be tied to a container", int(created), sp.Machine)}
+	if !sp.Acct {
+		notes = append(notes, "no process accounting: runtime and storage are missing")
+	}
+	if len(idle) == 0 {
+		notes = append(notes, "no idle pooled container at the end: the harness's start-up is folded into the phases")
+	}
+	sp.Note = strings.Join(notes, "; ")
+	return sp
+}
+
+func pidsOf(name string) []int {
+	var out []int
+	procs, _ := os.ReadDir("/proc")
+	for _, p := range procs {
+		pid, err := strconv.Atoi(p.Name())
+		if err != nil {
+			continue
+		}
+		if comm, _ := os.ReadFile("/proc/" + p.Name() + "/comm"); strings.TrimSpace(string(comm)) == name {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
