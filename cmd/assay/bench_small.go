@@ -174,6 +174,7 @@ func printSmall(w io.Writer, b *smallBatch) {
 	for _, row := range sp.rows() {
 		fmt.Fprintf(w, "  %-44s %7.1f\n", row.name, row.ms)
 	}
+	fmt.Fprintf(w, "  (runtime and storage are lower bounds: %.1f and %.1f exited processes per submission, each truncated by process accounting to 10 ms of user and of system time)\n", sp.RuntimeProcs, sp.StorageProcs)
 	if sp.Note != "" {
 		fmt.Fprintf(w, "  (%s)\n", sp.Note)
 	}

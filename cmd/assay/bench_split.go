@@ -39,7 +39,13 @@ type cpuSplit struct {
 	Containers float64 `json:"containers_per_submission"`
 	Machine    int     `json:"machine_containers"`
 	Acct       bool    `json:"process_accounting"`
-	Note       string  `json:"note,omitempty"`
+	// RuntimeProcs and StorageProcs are the exited processes (per
+	// submission) whose CPU Runtime and Storage add up: acct(2) truncates
+	// each one's user and system times to 10 ms, so each may have used up
+	// to 20 ms more than counted.
+	RuntimeProcs float64 `json:"runtime_processes"`
+	StorageProcs float64 `json:"storage_processes"`
+	Note         string  `json:"note,omitempty"`
 }
 
 type splitRow struct {
@@ -324,23 +330,28 @@ func (c *splitCollector) finish(n int, results []*runner.Result) cpuSplit {
 	for _, p := range pidsOf("containerd") {
 		containerd = p
 	}
-	var runtime, storage, sharedRuntime, sharedStorage float64
+	var runtime, storage, sharedRuntime, sharedStorage, rtProcs, stProcs, sharedRt, sharedSt float64
 	for _, r := range recs {
 		switch {
 		case r.comm == "containerd-shim" && r.ppid == containerd:
 			sp.Machine++
 			sharedRuntime += r.cpu
+			sharedRt++
 		case r.comm == "containerd-shim" || strings.HasPrefix(r.comm, "runc") || strings.HasPrefix(r.comm, "runsc"):
 			if c.shims[r.pid] || c.shims[r.ppid] {
 				runtime += r.cpu
+				rtProcs++
 			} else if !c.others[r.pid] && !c.others[r.ppid] {
 				sharedRuntime += r.cpu
+				sharedRt++
 			}
 		case r.comm == "fuse-overlayfs" || r.comm == "fusermount3":
 			if c.fuses[r.pid] {
 				storage += r.cpu
+				stProcs++
 			} else {
 				sharedStorage += r.cpu
+				sharedSt++
 			}
 		}
 	}
@@ -353,6 +364,8 @@ func (c *splitCollector) finish(n int, results []*runner.Result) cpuSplit {
 	sp.Runtime = (runtime + sharedRuntime*share) * f
 	sp.Storage = (storage + sharedStorage*share) * f
 	sp.Assay = use.Assay * f
+	sp.RuntimeProcs = (rtProcs + sharedRt*share) / float64(max(n, 1))
+	sp.StorageProcs = (stProcs + sharedSt*share) / float64(max(n, 1))
 	sp.Containers = created / float64(max(n, 1))
 	// The pool's idle containers have done nothing but start: their CPU is
 	// one container's start-up and preload.
