@@ -112,11 +112,14 @@ func (s *benchServer) smallThroughput(ctx context.Context, python, work string, 
 	// The server is idle before the Assay half: its pool full and its
 	// harnesses done importing, as the bare half started from nothing
 	// running either.
-	s.waitPool(ctx, list[0])
+	s.waitIdle(ctx, list[0])
 	col, err := startSplit(ctx, s.app.cfg.WorkerID, logs)
 	if err != nil {
 		return nil, err
 	}
+	// Process accounting is machine-wide and its file grows with every
+	// exit: it must not outlive the bench, whatever ends it.
+	defer col.acctStop()
 	start = time.Now()
 	var lat []time.Duration
 	var results []*runner.Result
@@ -147,7 +150,7 @@ func (s *benchServer) smallThroughput(ctx context.Context, python, work string, 
 	// The pool refills after the last run: the split's window ends when
 	// it is full and its harnesses are idle, so each submission carries
 	// one container's whole life, as in a steady stream.
-	s.waitPool(ctx, list[0])
+	s.waitIdle(ctx, list[0])
 	b.Split = col.finish(len(runs), results)
 	select {
 	case err := <-errc:
@@ -158,12 +161,6 @@ func (s *benchServer) smallThroughput(ctx context.Context, python, work string, 
 	b.AssayP50MS, b.AssayP99MS = l.P50MS, l.P99MS
 	b.Ratio = b.AssayPerSec / b.BarePerSec
 	return b, nil
-}
-
-// waitPool waits (at most settleMax) until the pool for ch's image is
-// full, the last container removed and the machine quiet.
-func (s *benchServer) waitPool(ctx context.Context, ch *challenges.Challenge) {
-	s.waitIdle(ctx, ch)
 }
 
 func printSmall(w io.Writer, b *smallBatch) {

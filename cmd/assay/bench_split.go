@@ -89,6 +89,7 @@ type splitCollector struct {
 	start    cpuMark
 	engine0  float64
 
+	acctOnce   sync.Once
 	mu         sync.Mutex
 	containers map[string]*ctrCPU // ours, by container id
 	foreign    map[string]bool    // container ids of other users
@@ -147,6 +148,20 @@ func acctOff() error {
 		return e
 	}
 	return nil
+}
+
+// acctStop turns process accounting off and removes its file, once; finish
+// has read it by then, or the bench is ending early.
+func (c *splitCollector) acctStop() {
+	c.acctOnce.Do(func() {
+		if c.acctPath == "" {
+			return
+		}
+		if err := acctOff(); err != nil {
+			fmt.Fprintf(c.logs, "bench: stop process accounting: %v\n", err)
+		}
+		os.Remove(c.acctPath)
+	})
 }
 
 // poll reads our containers' cgroups and notes new shim and
@@ -303,7 +318,7 @@ func (c *splitCollector) finish(n int, results []*runner.Result) cpuSplit {
 		}
 		var err error
 		recs, err = readAcct(c.acctPath)
-		os.Remove(c.acctPath)
+		c.acctStop()
 		if err != nil {
 			fmt.Fprintf(c.logs, "%v\n", err)
 		}
