@@ -27,15 +27,15 @@ import (
 type cpuSplit struct {
 	Engine        float64 `json:"engine"`         // dockerd, containerd
 	Runtime       float64 `json:"runtime"`        // runc/runsc and the containerd shims
-	Storage       float64 `json:"storage"`        // fuse-overlayfs processes
+	Storage       float64 `json:"storage"`        // fuse-overlayfs and fusermount3 processes
 	HarnessImport float64 `json:"harness_import"` // the container's CPU before the request: runc init, the harness's start and preload
 	Visible       float64 `json:"pytest_visible"` // the container's CPU after the request, by the phases' wall times
 	Hidden        float64 `json:"pytest_hidden"`
 	Assay         float64 `json:"assay"` // this process: API, workers, Docker client
 	Total         float64 `json:"total"`
 	// Containers is our containers created per submission (1 plus the
-	// pool's spares); Machine counts every container that started on the
-	// engine in the window (other users' too).
+	// pool's spares); Machine counts every container that ended on the
+	// engine in the window (other users' too), by their shims' exits.
 	Containers float64 `json:"containers_per_submission"`
 	Machine    int     `json:"machine_containers"`
 	Acct       bool    `json:"process_accounting"`
@@ -57,7 +57,7 @@ func (c cpuSplit) rows() []splitRow {
 	return []splitRow{
 		{"engine (dockerd, containerd)", c.Engine},
 		{"runtime (runc, containerd shims)", c.Runtime},
-		{"storage (fuse-overlayfs)", c.Storage},
+		{"storage (fuse-overlayfs, fusermount3)", c.Storage},
 		{"harness start and preload (in the container)", c.HarnessImport},
 		{"pytest, visible phase (in the container)", c.Visible},
 		{"pytest, hidden phase (in the container)", c.Hidden},
@@ -338,9 +338,11 @@ func (c *splitCollector) finish(n int, results []*runner.Result) cpuSplit {
 			idle = append(idle, ctr.last)
 		}
 	}
-	// Every container's shim is started by a short-lived "start" process
-	// of containerd's: counting them counts the containers that started
-	// on the engine in the window, ours and others'.
+	// Each container has one long-lived shim, which exits after the
+	// container's removal: counting their exits counts the containers
+	// that ended on the engine in the window, ours and others'. containerd
+	// also runs the shim's binary twice per container for a moment (start,
+	// then delete): those are runtime CPU, not containers.
 	containerd := 0
 	for _, p := range pidsOf("containerd") {
 		containerd = p
@@ -349,10 +351,12 @@ func (c *splitCollector) finish(n int, results []*runner.Result) cpuSplit {
 	for _, r := range recs {
 		switch {
 		case r.comm == "containerd-shim" && r.ppid == containerd:
-			sp.Machine++
 			sharedRuntime += r.cpu
 			sharedRt++
 		case r.comm == "containerd-shim" || strings.HasPrefix(r.comm, "runc") || strings.HasPrefix(r.comm, "runsc"):
+			if r.comm == "containerd-shim" {
+				sp.Machine++
+			}
 			if c.shims[r.pid] || c.shims[r.ppid] {
 				runtime += r.cpu
 				rtProcs++
@@ -400,7 +404,7 @@ func (c *splitCollector) finish(n int, results []*runner.Result) cpuSplit {
 		sp.Hidden = run - sp.Visible
 	}
 	sp.Total = sp.Engine + sp.Runtime + sp.Storage + sp.HarnessImport + sp.Visible + sp.Hidden + sp.Assay
-	notes := []string{fmt.Sprintf("%d of the %d containers started on the engine in the window were ours: the machine-wide engine, runtime and storage CPU is shared in that proportion where a process could not be tied to a container", int(created), sp.Machine)}
+	notes := []string{fmt.Sprintf("%d of the %d containers that ended on the engine in the window were ours: the machine-wide engine, runtime and storage CPU is shared in that proportion where a process could not be tied to a container", int(created), sp.Machine)}
 	if !sp.Acct {
 		notes = append(notes, "no process accounting: runtime and storage are missing")
 	}
