@@ -171,7 +171,10 @@ func printSmall(w io.Writer, b *smallBatch) {
 	for _, row := range sp.rows() {
 		fmt.Fprintf(w, "  %-44s %7.1f\n", row.name, row.ms)
 	}
-	fmt.Fprintf(w, "  (runtime and storage are lower bounds: %.1f and %.1f exited processes per submission, each truncated by process accounting to 10 ms of user and of system time)\n", sp.RuntimeProcs, sp.StorageProcs)
+	if sp.Perf {
+		fmt.Fprintf(w, "  (runtime and storage by perf stat over containerd's and dockerd's new descendants, less the containers' cgroups; process accounting alone counts %.1f and %.1f ms)\n", sp.RuntimeAcct, sp.StorageAcct)
+	}
+	fmt.Fprintf(w, "  (process accounting samples each process's times at the tick: %.1f runtime and %.1f storage processes per submission, short ones read low)\n", sp.RuntimeProcs, sp.StorageProcs)
 	if sp.Note != "" {
 		fmt.Fprintf(w, "  (%s)\n", sp.Note)
 	}
