@@ -118,8 +118,9 @@ func (s *benchServer) smallThroughput(ctx context.Context, python, work string, 
 		return nil, err
 	}
 	// Process accounting is machine-wide and its file grows with every
-	// exit: it must not outlive the bench, whatever ends it.
-	defer col.acctStop()
+	// exit, and perf stat is attached to the daemons: neither may outlive
+	// the bench, whatever ends it.
+	defer col.close()
 	start = time.Now()
 	var lat []time.Duration
 	var results []*runner.Result

@@ -46,9 +46,9 @@ type cpuSplit struct {
 	RuntimeAcct float64 `json:"runtime_process_accounting"`
 	StorageAcct float64 `json:"storage_process_accounting"`
 	// RuntimeProcs and StorageProcs are the exited processes (per
-	// submission) whose CPU Runtime and Storage add up: acct(2) truncates
-	// each one's user and system times to 10 ms, so each may have used up
-	// to 20 ms more than counted.
+	// submission) process accounting tied to the runtime and the storage
+	// driver: acct(2) samples their times at the tick, so short ones read
+	// low (runc's as nothing).
 	RuntimeProcs float64 `json:"runtime_processes"`
 	StorageProcs float64 `json:"storage_processes"`
 	Note         string  `json:"note,omitempty"`
@@ -75,8 +75,9 @@ func (c cpuSplit) rows() []splitRow {
 // accounting (the engine's cgroupfs driver).
 const cgroupRoot = "/sys/fs/cgroup/cpuacct/docker"
 
-// splitCollector measures a window of the bench. Containers are accounted
-// by their cgroup (cpuacct.usage counts exited processes too), polled
+// splitCollector measures a window of the bench. The runtime and the
+// storage driver are counted by perf stat (startPerf), or by process
+// accounting without it, as below. Containers are accounted by their cgroup (cpuacct.usage counts exited processes too), polled
 // every 50 ms and told apart by our worker's label, read from the
 // engine's container config on disk (no engine call, which would itself
 // cost engine CPU). The runtime's and the storage driver's processes live
@@ -190,7 +191,9 @@ func (c *splitCollector) startPerf(ctx context.Context) {
 		}
 		c.perf[name] = pc
 	}
-	time.Sleep(200 * time.Millisecond) // perf attaches
+	if c.perf != nil {
+		time.Sleep(200 * time.Millisecond) // perf attaches
+	}
 }
 
 // stopPerf ends perf stat on a daemon and returns the CPU seconds its new
@@ -201,6 +204,7 @@ func (c *splitCollector) stopPerf(name string) (float64, bool) {
 	if pc == nil {
 		return 0, false
 	}
+	delete(c.perf, name)
 	defer os.Remove(pc.path)
 	pc.cmd.Process.Signal(os.Interrupt)
 	pc.cmd.Wait()
@@ -227,8 +231,16 @@ func acctOff() error {
 	return nil
 }
 
-// acctStop turns process accounting off and removes its file, once; finish
-// has read it by then, or the bench is ending early.
+// close ends perf stat and process accounting and removes their files,
+// once; finish has read them by then, or the bench is ending early.
+func (c *splitCollector) close() {
+	for name := range c.perf {
+		c.stopPerf(name)
+	}
+	c.acctStop()
+}
+
+// acctStop turns process accounting off and removes its file, once.
 func (c *splitCollector) acctStop() {
 	c.acctOnce.Do(func() {
 		if c.acctPath == "" {
