@@ -57,7 +57,7 @@ bench: build image ## bare pytest vs Assay (latency, throughput, CPU; results in
 	@/usr/bin/python3 -c 'import pytest, pytest_timeout, openpyxl' 2>/dev/null || { \
 	  echo "installing Debian's python3-pytest for the bare baseline"; \
 	  apt-get install -y -qq --no-install-recommends python3-pytest python3-pytest-timeout python3-openpyxl >/dev/null; }
-	REDIS_URL=$$(scripts/redis.sh start | sed 's#/0$$#/15#') bin/assay bench $(BENCH_FLAGS)
+	REDIS_URL=$$(scripts/redis.sh start | sed 's#/0$$#/15#') bin/assay bench --small bench/small/suites $(BENCH_FLAGS)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 clean: ## remove build output and local data

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -42,6 +43,7 @@ type benchResult struct {
 	Runs      int               `json:"runs"`
 	Latency   []benchLatency    `json:"latency"`
 	Batch     *benchBatch       `json:"batch,omitempty"`
+	Small     *smallBatch       `json:"small,omitempty"`
 }
 
 type benchLatency struct {
@@ -93,6 +95,7 @@ func benchCommand(ctx context.Context, args []string, getenv func(string) string
 	runtimes := fs.String("runtimes", "", "comma-separated runtimes to measure (default: the engine's default, and runsc when it is registered)")
 	out := fs.String("out", "var/bench", "directory for the JSON results")
 	python := fs.String("python", "/usr/bin/python3", "the host's Debian python3 (the sandbox's interpreter) for the bare baseline")
+	small := fs.String("small", "", "directory of the small-suite corpus (bench/small/suites): adds the small-suite batch and its CPU split")
 	redisURL := fs.String("redis", envOr(getenv, "REDIS_URL", "redis://127.0.0.1:6390/15"), "Redis for the bench server; its database is flushed")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -114,6 +117,12 @@ func benchCommand(ctx context.Context, args []string, getenv func(string) string
 	ch := byslug[*slug]
 	if ch == nil {
 		return fmt.Errorf("bench: no built-in challenge %q", *slug)
+	}
+	var corpus []*challenges.Challenge
+	if *small != "" {
+		if corpus, err = loadCorpus(*small); err != nil {
+			return err
+		}
 	}
 	if err := flushRedis(ctx, *redisURL); err != nil {
 		return err
@@ -150,7 +159,7 @@ func benchCommand(ctx context.Context, args []string, getenv func(string) string
 	for i, rt := range rts {
 		name := "assay (" + cmp(rt, "default runtime") + ")"
 		fmt.Fprintf(stdout, "%s, %d runs...\n", name, *runs)
-		srv, err := startBenchServer(ctx, *redisURL, rt, stderr)
+		srv, err := startBenchServer(ctx, *redisURL, rt, *small, stderr)
 		if err != nil {
 			return err
 		}
@@ -158,6 +167,10 @@ func benchCommand(ctx context.Context, args []string, getenv func(string) string
 		if err == nil && i == 0 && *batch > 0 {
 			fmt.Fprintf(stdout, "throughput batch of %d (bare and assay, %d at a time)...\n", *batch, srv.workers)
 			res.Batch, err = srv.throughput(ctx, bareFn, work, list, *batch)
+		}
+		if err == nil && i == 0 && corpus != nil {
+			fmt.Fprintf(stdout, "small-suite batch: %d suites, reference and starter each (bare and assay, %d at a time)...\n", len(corpus), srv.workers)
+			res.Small, err = srv.smallThroughput(ctx, *python, work, corpus, stderr)
 		}
 		srv.close()
 		if err != nil {
@@ -201,6 +214,9 @@ func printBench(w io.Writer, r benchResult) {
 		fmt.Fprintf(w, "cpu s/run in the batch: bare %.3f; assay: assay %.3f, docker %.3f, sandbox %.3f\n",
 			b.BareCPU.Sandbox+b.BareCPU.Assay+b.BareCPU.Docker, b.AssayCPU.Assay, b.AssayCPU.Docker, b.AssayCPU.Sandbox)
 	}
+	if r.Small != nil {
+		printSmall(w, r.Small)
+	}
 }
 
 func latency(what string, ds []time.Duration, cpu cpuUse, warm int) benchLatency {
@@ -227,19 +243,28 @@ func pct(sorted []float64, p float64) float64 {
 // suite (visible and hidden tests) once with the host's python3, as an
 // author would by hand.
 func barePytest(ctx context.Context, python, work string, ch *challenges.Challenge, n int) (time.Duration, error) {
+	d, _, err := bareRun(ctx, python, work, ch, ch.Reference, n, true)
+	return d, err
+}
+
+// bareRun runs the challenge's whole suite bare with the given solution
+// files; a run that must pass and does not is an error, and so is one that
+// must fail and passes. It returns the wall time and the CPU seconds of
+// pytest's process (its own rusage: exact, whatever else the machine runs).
+func bareRun(ctx context.Context, python, work string, ch *challenges.Challenge, solution map[string][]byte, n int, mustPass bool) (time.Duration, float64, error) {
 	dir := filepath.Join(work, fmt.Sprintf("%s-%d", ch.Slug, n))
 	files := ch.SandboxFiles()
-	for name, b := range ch.Reference {
+	for name, b := range solution {
 		files[name] = b
 	}
 	files["pytest.ini"] = []byte(benchPytestINI)
 	for rel, b := range files {
 		p := filepath.Join(dir, filepath.FromSlash(rel))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return 0, err
+			return 0, 0, fmt.Errorf("bench: lay out %s: %w", ch.Slug, err)
 		}
 		if err := os.WriteFile(p, b, 0o644); err != nil {
-			return 0, err
+			return 0, 0, fmt.Errorf("bench: lay out %s: %w", ch.Slug, err)
 		}
 	}
 	cmd := exec.CommandContext(ctx, python, "-m", "pytest", "-c", filepath.Join(dir, "pytest.ini"), "--rootdir", dir,
@@ -249,10 +274,20 @@ func barePytest(ctx context.Context, python, work string, ch *challenges.Challen
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
 	d := time.Since(start)
-	if err != nil {
-		return 0, fmt.Errorf("bare pytest of %s failed: %w\n%s", ch.Slug, err, tail(string(out), 2000))
+	var cpu float64
+	if ps := cmd.ProcessState; ps != nil {
+		cpu = (ps.UserTime() + ps.SystemTime()).Seconds()
 	}
-	return d, nil
+	var exit *exec.ExitError
+	switch {
+	case err == nil && !mustPass:
+		return 0, 0, fmt.Errorf("bare pytest of %s passed, where it must fail:\n%s", ch.Slug, tail(string(out), 2000))
+	case err != nil && (mustPass || !errors.As(err, &exit) || exit.ExitCode() != 1):
+		// A solution that must fail fails its tests (pytest's status 1),
+		// not its collection or pytest itself.
+		return 0, 0, fmt.Errorf("bare pytest of %s failed: %w\n%s", ch.Slug, err, tail(string(out), 2000))
+	}
+	return d, cpu, nil
 }
 
 // benchServer is an in-process `assay serve` for the bench.
@@ -264,12 +299,12 @@ type benchServer struct {
 	app         *App
 }
 
-func startBenchServer(ctx context.Context, redisURL, rt string, logs io.Writer) (*benchServer, error) {
+func startBenchServer(ctx context.Context, redisURL, rt, challengesDir string, logs io.Writer) (*benchServer, error) {
 	token := strings.ReplaceAll(uuid.NewString(), "-", "")
 	vars := map[string]string{
 		"REDIS_URL": redisURL, "ASSAY_ADDR": "127.0.0.1:0", "ASSAY_RUNTIME": rt, "ASSAY_ADMIN_TOKEN": token,
 		"ASSAY_WORKER_ID": "bench-" + uuid.NewString()[:8], "ASSAY_LOG_LEVEL": "warn", "ASSAY_QUEUE_LIMIT": "0",
-		"ASSAY_RATE_LIMIT": "off",
+		"ASSAY_RATE_LIMIT": "off", "ASSAY_CHALLENGES_DIR": challengesDir,
 	}
 	for _, k := range []string{"ASSAY_IMAGE", "ASSAY_WORKERS", "ASSAY_POOL_SIZE"} {
 		if v := os.Getenv(k); v != "" {
@@ -307,6 +342,15 @@ func (s *benchServer) close() {
 // submit POSTs a solution and long-polls its result; it returns the time
 // from the POST to the result and the verdict.
 func (s *benchServer) submit(ctx context.Context, slug string, files map[string][]byte) (time.Duration, runner.Verdict, error) {
+	d, res, err := s.submitResult(ctx, slug, files)
+	if err != nil {
+		return 0, "", err
+	}
+	return d, res.Verdict, nil
+}
+
+// submitResult is submit with the whole result.
+func (s *benchServer) submitResult(ctx context.Context, slug string, files map[string][]byte) (time.Duration, *runner.Result, error) {
 	body, _ := json.Marshal(map[string]any{"challenge": slug, "files": texts(files)})
 	start := time.Now()
 	req, _ := http.NewRequestWithContext(ctx, "POST", s.base+"/api/v1/submissions", bytes.NewReader(body))
@@ -314,7 +358,7 @@ func (s *benchServer) submit(ctx context.Context, slug string, files map[string]
 	req.Header.Set("Authorization", "Bearer "+s.token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return 0, "", err
+		return 0, nil, err
 	}
 	var acc struct {
 		ID string `json:"id"`
@@ -322,23 +366,23 @@ func (s *benchServer) submit(ctx context.Context, slug string, files map[string]
 	err = json.NewDecoder(resp.Body).Decode(&acc)
 	resp.Body.Close()
 	if err != nil || resp.StatusCode != http.StatusAccepted {
-		return 0, "", fmt.Errorf("submit %s: %d %v", slug, resp.StatusCode, err)
+		return 0, nil, fmt.Errorf("submit %s: %d %v", slug, resp.StatusCode, err)
 	}
 	for {
 		req, _ := http.NewRequestWithContext(ctx, "GET", s.base+"/api/v1/submissions/"+acc.ID+"?wait=60s", nil)
 		req.Header.Set("Authorization", "Bearer "+s.token)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
-			return 0, "", err
+			return 0, nil, err
 		}
 		var st runner.State
 		err = json.NewDecoder(resp.Body).Decode(&st)
 		resp.Body.Close()
 		if err != nil {
-			return 0, "", fmt.Errorf("result of %s: %w", acc.ID, err)
+			return 0, nil, fmt.Errorf("result of %s: %w", acc.ID, err)
 		}
 		if st.Status == runner.StatusDone && st.Result != nil {
-			return time.Since(start), st.Result.Verdict, nil
+			return time.Since(start), st.Result, nil
 		}
 	}
 }

@@ -1,0 +1,4 @@
+import os
+
+def load_settings(prefix='APP_'):
+    raise NotImplementedError

@@ -1,0 +1,5 @@
+def flatten(data, sep='.'):
+    raise NotImplementedError
+
+def unflatten(flat, sep='.'):
+    raise NotImplementedError

@@ -1,0 +1,2 @@
+def parse_ini(text):
+    raise NotImplementedError

@@ -1,0 +1,5 @@
+def encode(text):
+    raise NotImplementedError
+
+def decode(code):
+    raise NotImplementedError

@@ -1,0 +1,5 @@
+import re
+import unicodedata
+
+def slugify(text, sep='-'):
+    raise NotImplementedError
