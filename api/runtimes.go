@@ -16,11 +16,11 @@ func formatUS(us float64) string {
 	switch {
 	case us <= 0:
 		return "–"
-	case us < 10:
+	case us < 9.95:
 		return fmt.Sprintf("%.1f µs", us)
 	case us < 999.5:
 		return fmt.Sprintf("%.0f µs", us)
-	case us < 9_995:
+	case us < 9_950:
 		return fmt.Sprintf("%.1f ms", us/1e3)
 	case us < 999_500:
 		return fmt.Sprintf("%.0f ms", us/1e3)
@@ -36,7 +36,7 @@ func formatRatio(r float64) string {
 		return "–"
 	case r < 0.095:
 		return fmt.Sprintf("%.2f×", r)
-	case r < 99.5:
+	case r < 99.95:
 		return fmt.Sprintf("%.1f×", r)
 	}
 	return fmt.Sprintf("%.0f×", r)
