@@ -83,6 +83,16 @@ func (s *Sandbox) timeReference(ctx context.Context, c *started, spec runner.Run
 		_ = c.att.CloseWrite()
 		sent <- err
 	}()
+	// The container's end can be seen before its last output arrives (the
+	// attach stream lags the engine's wait): then wait for the stream's
+	// end, briefly, before reading the line.
+	exited := func() {
+		select {
+		case <-c.stdout.refFramed:
+		case <-c.copied:
+		case <-time.After(2 * time.Second):
+		}
+	}
 	select {
 	case <-c.stdout.refFramed:
 	case err := <-sent:
@@ -93,10 +103,12 @@ func (s *Sandbox) timeReference(ctx context.Context, c *started, spec runner.Run
 		select {
 		case <-c.stdout.refFramed:
 		case <-c.waitC:
+			exited()
 		case <-budget.C:
 		case <-ctx.Done():
 		}
 	case <-c.waitC:
+		exited()
 	case <-budget.C:
 	case <-ctx.Done():
 	}
