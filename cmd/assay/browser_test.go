@@ -231,6 +231,11 @@ func TestBrowserCandidateAndInterviewer(t *testing.T) {
 		t.Logf("the running state was not shown (progress %q): the run may have started before the page listened", trail)
 	}
 	screenshot(t, ctx, dir, "2-candidate-passed")
+	// The candidate's visible tests' times, in the unit that fits them.
+	timed, err := chromedp.Run(ctx, chromedp.Evaluate[int](`Array.from(document.querySelectorAll("#tests td.duration")).filter(td => /^\d+(\.\d)? (µs|ms|s)$/.test(td.textContent.trim())).length`))
+	if cells := strings.Count(text("#tests"), "passed"); err != nil || timed == 0 || timed != cells {
+		t.Errorf("candidate page: %d timed durations for %d passed tests (%v):\n%s", timed, cells, err, text("#tests"))
+	}
 
 	verdict, trail = submit(string(ch.Bad["no_wraps"]["solution.py"]))
 	screenshot(t, ctx, dir, "3-candidate-failed")
