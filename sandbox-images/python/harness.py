@@ -63,7 +63,8 @@ The result:
 After the result, the harness reads a fourth part: {"files": {entry name:
 base64}, "wall": seconds}, the reference solution (or {} for none). With
 one, it resets the sandbox, runs every test (plain) with the reference in
-place of the candidate's files, and writes a second line framed
+place of the candidate's files (the visible tests, then the hidden ones, in
+two sessions as the candidate's), and writes a second line framed
 "<nonce>/reference <base64 of JSON>" (see Run.reference). The reference
 arrives only after the first line, when no candidate process is alive, and
 nothing it does can change that line.
@@ -1154,22 +1155,35 @@ class Run:
         files = dict(self.req.get("files", {}), **solution)
         with acting_as(self.ids):
             write_files(files)
-            write_files(self.plain_hidden)
-        self.present = dict(files, **self.plain_hidden)
+        self.present = files
         # A budget of its own: the candidate's flags were reported already.
         self.start, self.wall = time.monotonic(), float(part.get("wall") or self.wall)
         self.timed_out = self.output_limit = False
         self.total_output = 0
         self.memory.exceeded = False
-        ph = self.phase("reference", ["tests"])
+        # Two sessions, as the candidate's run had: the visible tests, then
+        # the hidden ones in a fresh fork, so that each test runs as early
+        # or late in its session as the candidate's did (a session's first
+        # calls pay for what later ones find cached: regular expressions,
+        # lazy imports).
+        phases = [self.phase("reference-visible", ["tests"])]
+        if self.plain_hidden and not (self.timed_out or self.output_limit or self.memory.exceeded):
+            kill_others()
+            with acting_as(self.ids):
+                write_files(self.plain_hidden)
+            self.present = dict(files, **self.plain_hidden)
+            phases.append(self.phase("reference-hidden", ["tests/hidden"]))
         kill_others()
-        failed = set(ph["not_passed"])
+        durations, failed = {}, set()
+        for ph in phases:
+            durations.update(ph["durations"])
+            failed.update(ph["not_passed"])
         return {
-            "durations": {t: ns for t, ns in ph["durations"].items() if t not in failed},
+            "durations": {t: ns for t, ns in durations.items() if t not in failed},
             "not_passed": len(failed),
-            "seconds": ph["seconds"],
+            "seconds": sum(ph["seconds"] for ph in phases),
             "timed_out": self.timed_out,
-            "problem": "" if ph["durations"] else (ph["problem"] or "the reference's run measured no test"),
+            "problem": "" if durations else (phases[0]["problem"] or "the reference's run measured no test"),
         }
 
     def conftests(self):
