@@ -155,8 +155,12 @@ _test_functions = {}
 # only, never evidence: code in this process can change them.
 _durations = {}
 _calls_not_passed = []
-# At most this many durations in the message (a suite has far fewer tests).
+# At most this many durations in the message, and ids of at most this
+# many bytes in all (a suite has far fewer tests): the harness reads the
+# guard's pipe up to 1 MiB, and a message cut there would read as no
+# guard report at all.
 _MAX_DURATIONS = 4096
+_MAX_TIMING_BYTES = 256 << 10
 
 
 def _function(obj):
@@ -267,15 +271,23 @@ def _report_id(nodeid, _mangle=_pytest.junitxml.mangle_test_address):
 
 
 def _timings():
-    durations, not_passed = {}, []
+    durations, not_passed, room = {}, [], _MAX_TIMING_BYTES
     for nodeid, ns in list(_durations.items())[:_MAX_DURATIONS]:
         try:
-            durations[_report_id(nodeid)] = int(ns)
+            test = _report_id(nodeid)
+            room -= len(test) + 24
+            if room < 0:
+                break
+            durations[test] = int(ns)
         except Exception:
             continue
     for nodeid in _calls_not_passed[:_MAX_DURATIONS]:
         try:
-            not_passed.append(_report_id(nodeid))
+            test = _report_id(nodeid)
+            room -= len(test) + 4
+            if room < 0:
+                break
+            not_passed.append(test)
         except Exception:
             continue
     return durations, not_passed

@@ -7,13 +7,15 @@ Docker:
 
 import json
 import os
+import subprocess
 import sys
 import textwrap
 import xml.etree.ElementTree as ET
 
 from test_assay_audit import run
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MODULE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, MODULE_DIR)
 import harness  # noqa: E402
 
 SOLUTION = textwrap.dedent('''\
@@ -115,3 +117,34 @@ def test_the_harness_takes_only_its_guards_timings():
     assert harness.guard_timings((json.dumps(bad) + "\n").encode(), "t") == ({"a::ok": 5}, ["a::x"])
     wrong_shapes = {"token": "t", "durations": [1, 2], "not_passed": "a::x"}
     assert harness.guard_timings((json.dumps(wrong_shapes) + "\n").encode(), "t") == ({}, [])
+
+
+BUDGET = textwrap.dedent('''\
+    import json, os, sys
+    sys.path.insert(0, %r)
+    token_r, token_w = os.pipe()
+    os.write(token_w, b"tok")
+    os.close(token_w)
+    _, out = os.pipe()
+    os.environ.update(ASSAY_GUARD_TOKEN_FD=str(token_r), ASSAY_GUARD_OUT_FD=str(out))
+    import assay_guard as g
+    for i in range(1200):
+        nodeid = "tests/test_x.py::test_many[%%s%%d]" %% ("x" * 900, i)
+        g._durations[nodeid] = 1000 + i
+        g._calls_not_passed.append(nodeid)
+    durations, not_passed = g._timings()
+    print("TIMINGS", json.dumps({"n": len(durations), "failed": len(not_passed),
+                                 "bytes": len(json.dumps([durations, not_passed]))}))
+''') % MODULE_DIR
+
+
+def test_timings_never_push_the_guards_report_past_what_the_harness_reads():
+    # 1200 tests with ids of 900 bytes: about 1 MiB of ids, more than the
+    # harness reads of the guard's pipe (a message cut there would read as
+    # no guard report); the timings stop short of it
+    p = subprocess.run([sys.executable, "-c", BUDGET], capture_output=True, text=True, timeout=120,
+                       env=dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1"))
+    line = [x for x in p.stdout.splitlines() if x.startswith("TIMINGS ")]
+    assert line, p.stdout + p.stderr
+    got = json.loads(line[0][len("TIMINGS "):])
+    assert 0 < got["n"] < 1200 and got["bytes"] < 300 << 10, got
