@@ -107,6 +107,8 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 	for name, typ := range map[string]reflect.Type{
 		"Result":            reflect.TypeFor[runner.Result](),
 		"Finding":           reflect.TypeFor[runner.Finding](),
+		"TestResult":        reflect.TypeFor[runner.TestResult](),
+		"ReferenceTiming":   reflect.TypeFor[runner.ReferenceTiming](),
 		"RegradeRef":        reflect.TypeFor[runner.RegradeRef](),
 		"CandidateResult":   reflect.TypeFor[api.CandidateResult](),
 		"SubmissionSummary": reflect.TypeFor[api.SubmissionSummary](),

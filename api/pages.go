@@ -44,6 +44,12 @@ func newPages() (*pages, error) {
 		"verdictClass":            verdictClass,
 		"outcomeClass":            func(o runner.Outcome) string { return "outcome-" + string(o) },
 		"ms":                      formatMS,
+		"us":                      formatUS,
+		"ratio":                   formatRatio,
+		"refSource":               refSourceLabel,
+		"mul":                     func(a, b float64) float64 { return a * b },
+		"slowRatio":               func() float64 { return runner.SlowRatio },
+		"slowMargin":              func() float64 { return runner.SlowMarginUS },
 		"mib":                     func(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) },
 		"when":                    func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 MST") },
 		"shortID":                 func(id string) string { return id[:min(8, len(id))] },
@@ -515,6 +521,8 @@ func contains(list []string, v string) bool {
 type testRow struct {
 	runner.TestResult
 	ReferenceMS *float64
+	// Runtime compares the test's time with the reference's (staff only).
+	Runtime runner.TestRatio
 }
 
 type sourceFile struct {
@@ -548,12 +556,14 @@ type submissionView struct {
 	Tests      []testRow
 	TotalMS    float64
 	RefTotalMS float64
-	Sources    []sourceFile
-	Attempts   []SubmissionSummary
-	Against    *SubmissionSummary
-	Diffs      []fileDiff
-	Stale      bool // graded against another version than the catalog's current one
-	Regrades   []regradeCopy
+	// Runtimes compares the tests' times with the reference's.
+	Runtimes runner.Runtimes
+	Sources  []sourceFile
+	Attempts []SubmissionSummary
+	Against  *SubmissionSummary
+	Diffs    []fileDiff
+	Stale    bool // graded against another version than the catalog's current one
+	Regrades []regradeCopy
 	// Notes are staff's notes, each with the line it is anchored to;
 	// FormToken and NoteError serve the form that adds one.
 	Notes     []noteView
@@ -604,13 +614,14 @@ func (s *server) submissionPage(c *gin.Context) {
 		view.Stale = ch.Version != sub.ChallengeVersion
 	}
 	if r := st.Result; r != nil {
+		view.Runtimes = runner.CompareRuntimes(r.Tests, r.Reference, ref)
 		for _, t := range r.Tests {
-			row := testRow{TestResult: t}
+			row := testRow{TestResult: t, Runtime: view.Runtimes.Tests[t.ID]}
 			if v, ok := ref[t.ID]; ok {
 				row.ReferenceMS = &v
-				view.RefTotalMS += v
 			}
-			view.TotalMS += t.DurationMS
+			view.RefTotalMS += row.Runtime.ReferenceUS / 1e3
+			view.TotalMS += t.Micros() / 1e3
 			view.Tests = append(view.Tests, row)
 		}
 	}

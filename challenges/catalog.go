@@ -97,6 +97,7 @@ func SuiteOf(ch *Challenge, defaults, ceiling runner.Limits) runner.Suite {
 		// A "tests" challenge's hidden tests run the candidate's tests in
 		// a program of their own.
 		HiddenPrograms: ch.Kind == KindTests,
+		Reference:      ch.Reference,
 	}
 	if ch.Fresh() {
 		s.ReferenceMS = make(map[string]float64, len(ch.Expected.Tests))

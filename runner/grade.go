@@ -86,6 +86,7 @@ func Grade(expected []string, run RunResult) Grading {
 			noteExit(ph)
 			continue
 		}
+		c = WithDurations(c, ph.Durations)
 		if ph.Name == PhaseHidden {
 			c = unrename(c, run.Renames)
 		}

@@ -65,6 +65,9 @@ type Suite struct {
 	// Weights is each expected test's weight, tags and group, by id, as
 	// expected.json records them; nil weighs every test 1.
 	Weights map[string]TestWeight
+	// Reference is the reference solution's files, by entry file name
+	// (nil when unknown): what RunSpec.Reference times.
+	Reference map[string][]byte
 }
 
 // Suites finds the suite for a challenge version.
@@ -116,6 +119,12 @@ type RunSpec struct {
 	// written after the visible phase and run in a phase of its own,
 	// PhaseScratch, whose results never count.
 	Scratch []File
+	// Reference, when set, is the reference solution's entry files: once
+	// the harness has reported the run, the sandbox sends them, and the
+	// harness runs the same tests (plain, no canaries) with them in the
+	// same container, every candidate process dead and the sandbox wiped
+	// (RunResult.Reference). It can change nothing of the run's result.
+	Reference []File
 }
 
 // CanaryPolicy sizes a run's canaries. A forgery that reads the hidden
@@ -160,6 +169,10 @@ type PhaseResult struct {
 	// Tally is the guard plugin's count of outcomes as pytest reported
 	// them while the tests ran; nil when the guard sent none.
 	Tally *Tally
+	// Durations is each test's call phase in nanoseconds as the harness
+	// measured it, by the report's test id (run names in the hidden
+	// phase); nil when it sent none. Informational, never evidence.
+	Durations map[string]int64
 }
 
 // Tally counts outcomes as the guard plugin saw pytest report them: Passed
@@ -200,6 +213,9 @@ type RunResult struct {
 	// test it copies). Nil in replies made before twins were reported:
 	// then any canary passed is evidence.
 	Twins map[string]string
+	// Reference is the reference solution's timing run (RunSpec.Reference),
+	// nil when none was asked for or it sent nothing. Grade never reads it.
+	Reference *ReferenceTiming
 }
 
 // Sandbox runs a pytest suite in isolation.

@@ -58,6 +58,7 @@ func SplitScratch(run RunResult) (RunResult, []TestResult, string) {
 	if err != nil {
 		return run, []TestResult{{ID: ScratchPrefix + "test_scratch", Outcome: OutcomeError, Message: "your tests' report is unreadable"}}, output
 	}
+	cases = WithDurations(cases, scratch.Durations)
 	out := make([]TestResult, 0, len(cases))
 	for _, c := range cases {
 		t := c.TestResult

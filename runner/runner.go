@@ -129,11 +129,46 @@ const (
 
 // TestResult is one test's line in a result.
 type TestResult struct {
-	ID         string  `json:"id"`
-	Hidden     bool    `json:"hidden"`
-	Outcome    Outcome `json:"outcome"`
+	ID      string  `json:"id"`
+	Hidden  bool    `json:"hidden"`
+	Outcome Outcome `json:"outcome"`
+	// DurationMS is the test's time in milliseconds: its call phase as the
+	// harness measured it (DurationUS / 1000) when it did, otherwise (a
+	// test that never reached its call, results recorded before) pytest's
+	// JUnit time of setup, call and teardown.
 	DurationMS float64 `json:"duration_ms"`
+	// DurationUS is the test's call phase in microseconds, measured by the
+	// harness with the monotonic clock in nanoseconds; 0 when not measured.
+	// Informational: code in the test's process could change it.
+	DurationUS float64 `json:"duration_us,omitempty"`
 	Message    string  `json:"message,omitempty"`
+}
+
+// Micros is the test's duration in microseconds, precise when the harness
+// measured it, otherwise from DurationMS.
+func (t TestResult) Micros() float64 {
+	if t.DurationUS > 0 {
+		return t.DurationUS
+	}
+	return t.DurationMS * 1000
+}
+
+// ReferenceTiming is the reference solution's timing run: the same tests,
+// in the same container, right after the candidate's run (see
+// RunSpec.Reference). Staff only, and never evidence for a verdict.
+type ReferenceTiming struct {
+	// TestsUS is each test's call phase in microseconds, by test id, for
+	// the tests the reference passed.
+	TestsUS map[string]float64 `json:"tests_us"`
+	// NotPassed counts the tests the reference did not pass in this run
+	// (they have no time here).
+	NotPassed int `json:"not_passed,omitempty"`
+	// Problem says why there are no times, or too few.
+	Problem string `json:"problem,omitempty"`
+	// RunMS is the timing run's own time.
+	RunMS int64 `json:"run_ms"`
+	// TimedOut: the timing run hit its time budget.
+	TimedOut bool `json:"timed_out,omitempty"`
 }
 
 // Result is the record of one graded run. A worker writes it once.
@@ -186,6 +221,9 @@ type Result struct {
 	// staff only). Nil for a Run, a verdict that graded nothing, and
 	// results recorded before scores (ResultScore computes theirs).
 	Score *Score `json:"score,omitempty"`
+	// Reference is the reference solution's timing run in the same
+	// container (staff only; nil when none was made).
+	Reference *ReferenceTiming `json:"reference,omitempty"`
 }
 
 // State is everything known about a submission right now.

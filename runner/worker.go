@@ -31,6 +31,11 @@ type WorkerConfig struct {
 	// RetryDelay is the pause after a system failure before the next job,
 	// so a broken engine is not hammered; default 1s.
 	RetryDelay time.Duration
+	// ReferenceTiming: after a live submission's run, the sandbox times
+	// the reference solution on the same tests in the same container
+	// (RunSpec.Reference), for interviewers. Never for Runs or regrades.
+	// Default off (cmd/assay turns it on: ASSAY_REFERENCE_TIMING).
+	ReferenceTiming bool
 
 	Queue   Queue
 	Store   Store
@@ -259,8 +264,12 @@ func (w *Worker) Process(ctx context.Context, job Job) error {
 		defer close(extended)
 		w.keepClaim(runCtx, stopExtending, log, job)
 	}()
+	var reference []File
+	if w.cfg.ReferenceTiming && sub.Mode != ModeRun && sub.Regrade == nil {
+		reference = ReferenceFiles(suite)
+	}
 	run, err := w.cfg.Sandbox.Run(runCtx, RunSpec{ID: sub.ID, Files: files, Hidden: hidden, Entry: suite.Entry, Limits: suite.Limits, Image: suite.Image, HiddenPrograms: suite.HiddenPrograms,
-		Canaries: CanaryPolicy{CostMS: suite.ReferenceMS}, Scratch: scratch})
+		Canaries: CanaryPolicy{CostMS: suite.ReferenceMS}, Scratch: scratch, Reference: reference})
 	lost := context.Cause(runCtx)
 	stopExtending(nil)
 	<-extended
@@ -298,6 +307,7 @@ func (w *Worker) Process(ctx context.Context, job Job) error {
 	res.RunMS = run.Duration.Milliseconds()
 	res.VisibleRunMS = run.VisibleDuration.Milliseconds()
 	res.PeakMemoryBytes = run.PeakMemoryBytes
+	res.Reference = run.Reference
 	return w.record(ctx, log, job, sub, res)
 }
 
@@ -376,6 +386,23 @@ func SandboxFiles(suite Suite, candidate map[string]string) (files, hidden []Fil
 	byPath(files)
 	byPath(hidden)
 	return files, hidden, nil
+}
+
+// ReferenceFiles is the reference solution as a run's entry files, or nil
+// when the suite does not have it for every entry file.
+func ReferenceFiles(suite Suite) []File {
+	out := make([]File, 0, len(suite.Entry))
+	for _, name := range suite.Entry {
+		data, ok := suite.Reference[name]
+		if !ok {
+			return nil
+		}
+		out = append(out, File{Path: name, Data: data})
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 // CheckFiles reports whether files holds exactly the entry names.

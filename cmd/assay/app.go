@@ -94,7 +94,7 @@ func NewApp(ctx context.Context, cfg Config, m mode, log *slog.Logger) (*App, er
 			ID: cfg.WorkerID, Concurrency: cfg.Workers, MaxAttempts: cfg.MaxAttempts, DrainTimeout: cfg.DrainTimeout,
 			ExtendEvery: max(cfg.Lease/4, 250*time.Millisecond),
 			Queue:       broker, Store: broker, Suites: a.library, Sandbox: sb, Logger: log,
-			Ready: sb.Ping, Observer: a.metrics,
+			Ready: sb.Ping, Observer: a.metrics, ReferenceTiming: cfg.RefTiming,
 		})
 		if err != nil {
 			a.Close()

@@ -306,7 +306,7 @@ func startBenchServer(ctx context.Context, redisURL, rt, challengesDir string, l
 		"ASSAY_WORKER_ID": "bench-" + uuid.NewString()[:8], "ASSAY_LOG_LEVEL": "warn", "ASSAY_QUEUE_LIMIT": "0",
 		"ASSAY_RATE_LIMIT": "off", "ASSAY_CHALLENGES_DIR": challengesDir,
 	}
-	for _, k := range []string{"ASSAY_IMAGE", "ASSAY_WORKERS", "ASSAY_POOL_SIZE"} {
+	for _, k := range []string{"ASSAY_IMAGE", "ASSAY_IMAGE_SCIENTIFIC", "ASSAY_WORKERS", "ASSAY_POOL_SIZE", "ASSAY_REFERENCE_TIMING"} {
 		if v := os.Getenv(k); v != "" {
 			vars[k] = v
 		}

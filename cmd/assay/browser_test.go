@@ -138,8 +138,9 @@ func (a *testApp) api(t *testing.T, token, method, path string, body any, want i
 // against a whole server (real Redis and Docker): a candidate opens an
 // invitation, submits the reference solution and sees it pass, submits a
 // broken one and sees which visible test failed; an interviewer signs in
-// and sees every test of that submission with its duration beside the
-// reference's.
+// and sees every test of that submission with its duration (µs or ms, as
+// the harness timed it) beside the reference's, timed in the same
+// container, and their ratio, none of which the candidate's view has.
 func TestBrowserCandidateAndInterviewer(t *testing.T) {
 	testenv.Parallel(t)
 	ctx, cancel := browser(t)
@@ -242,6 +243,11 @@ func TestBrowserCandidateAndInterviewer(t *testing.T) {
 		t.Logf("the running state was not shown (progress %q): the run may have started before the page listened", trail)
 	}
 	screenshot(t, ctx, dir, "2-candidate-passed")
+	// The candidate's visible tests' times, in the unit that fits them.
+	timed, err := chromedp.Run(ctx, chromedp.Evaluate[int](`Array.from(document.querySelectorAll("#tests td.duration")).filter(td => /^\d+(\.\d)? (µs|ms|s)$/.test(td.textContent.trim())).length`))
+	if cells := strings.Count(text("#tests"), "passed"); err != nil || timed == 0 || timed != cells {
+		t.Errorf("candidate page: %d timed durations for %d passed tests (%v):\n%s", timed, cells, err, text("#tests"))
+	}
 
 	verdict, trail = submit(string(ch.Bad["no_wraps"]["solution.py"]))
 	screenshot(t, ctx, dir, "3-candidate-failed")
@@ -299,11 +305,32 @@ func TestBrowserCandidateAndInterviewer(t *testing.T) {
 		return n
 	}
 	rows := count(`document.querySelectorAll("#tests tbody tr").length`)
-	durations := count(`Array.from(document.querySelectorAll("#tests td.duration")).filter(td => /ms$/.test(td.textContent.trim())).length`)
-	refs := count(`Array.from(document.querySelectorAll("#tests td.reference")).filter(td => /ms$/.test(td.textContent.trim())).length`)
+	// Each test's time in the unit that fits it ("412 µs", "3.2 ms"), the
+	// reference's from the same container, and their ratio ("1.8×").
+	durations := count(`Array.from(document.querySelectorAll("#tests td.duration")).filter(td => /^\d+(\.\d)? (µs|ms|s)$/.test(td.textContent.trim())).length`)
+	refs := count(`Array.from(document.querySelectorAll("#tests td.reference")).filter(td => /^\d+(\.\d)? (µs|ms|s)$/.test(td.textContent.trim())).length`)
+	ratios := count(`Array.from(document.querySelectorAll("#tests td.ratio")).filter(td => /^\d+(\.\d+)?×/.test(td.textContent.trim())).length`)
+	micro := count(`Array.from(document.querySelectorAll("#tests td.duration")).filter(td => /µs$/.test(td.textContent.trim())).length`)
+	distinct := count(`new Set(Array.from(document.querySelectorAll("#tests td.duration")).map(td => td.textContent.trim())).size`)
 	want := len(ch.Expected.Tests)
-	if rows != want || durations != want || refs != want {
-		t.Errorf("submission page: %d rows, %d durations, %d reference durations; want %d each", rows, durations, refs, want)
+	if rows != want || durations != want || refs != want || ratios != want {
+		t.Errorf("submission page: %d rows, %d durations, %d reference durations, %d ratios; want %d each", rows, durations, refs, ratios, want)
+	}
+	if micro == 0 || distinct < 2 {
+		t.Errorf("submission page: %d durations in µs, %d distinct; want sub-millisecond times that differ:\n%s", micro, distinct, text("#tests"))
+	}
+	if overall, source := text("#overall-ratio"), text("#reference-source"); !strings.HasSuffix(overall, "×") || !strings.Contains(source, "same container") {
+		t.Errorf("submission page: overall ratio %q, reference %q; want a ratio against the same container's reference", overall, source)
+	}
+	// The candidate's own view of that submission has none of it.
+	var candidate, staff json.RawMessage
+	app.api(t, inv.Token, "GET", "/api/v1/submissions/"+broken, nil, 200, &candidate)
+	app.api(t, iv.Token, "GET", "/api/v1/submissions/"+broken, nil, 200, &staff)
+	if strings.Contains(string(candidate), "tests_us") || strings.Contains(string(candidate), `"reference"`) || !strings.Contains(string(candidate), "duration_us") {
+		t.Errorf("the candidate's view: %s; want its visible tests' times and no reference timing", candidate)
+	}
+	if !strings.Contains(string(staff), `"tests_us"`) {
+		t.Errorf("staff's view has no reference timing: %.2000s", staff)
 	}
 	// decorators weighs its tests: no_wraps fails the metadata tests, so it
 	// scores less than all and loses part of the metadata tag.

@@ -42,6 +42,9 @@ type Config struct {
 	PublicURL     string
 	ScienceImage  string
 	PoolSize      int64
+	// RefTiming: time the reference solution after each live submission
+	// (ASSAY_REFERENCE_TIMING).
+	RefTiming     bool
 	MetricsAddr   string
 	MaxTime       time.Duration
 	MaxMemoryMB   int64
@@ -129,6 +132,17 @@ func settings() []setting {
 		{"ASSAY_LEASE", "lease", "30s", "a running job whose worker stops renewing its claim for this long is run by another worker", duration(func(c *Config) *time.Duration { return &c.Lease })},
 		{"ASSAY_DRAIN_TIMEOUT", "drain-timeout", "30s", "on SIGTERM, how long running jobs may finish before they are handed back to the queue", duration(func(c *Config) *time.Duration { return &c.DrainTimeout })},
 		{"ASSAY_POOL_SIZE", "pool-size", "2", "pre-started sandbox containers kept ready per challenge limits (each used once); 0 = start each on demand", atLeast(0, func(c *Config) *int64 { return &c.PoolSize })},
+		{"ASSAY_REFERENCE_TIMING", "reference-timing", "on", "after each live submission, time the reference solution on the same tests in the same container, for interviewers' runtime ratios (on or off; never Runs or regrades)", func(c *Config, v string) error {
+			switch v {
+			case "on":
+				c.RefTiming = true
+			case "off":
+				c.RefTiming = false
+			default:
+				return fmt.Errorf("%q is not on or off", v)
+			}
+			return nil
+		}},
 		{"ASSAY_WEBHOOK_URL", "webhook-url", "", "POST a signed event here when any submission finishes (assessments may name their own)", func(c *Config, v string) error {
 			if v != "" && !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://") {
 				return fmt.Errorf("%q is not an http(s) URL", v)

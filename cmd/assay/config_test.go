@@ -34,15 +34,16 @@ func TestConfigPrecedence(t *testing.T) {
 
 func TestConfigRefusesBadValues(t *testing.T) {
 	for env, msg := range map[string]string{
-		"ASSAY_WORKERS":        "1 to 256",
-		"ASSAY_LEASE":          "at least 1s",
-		"ASSAY_RUNTIME":        "runc or runsc",
-		"ASSAY_CHECK_RUNTIMES": "runc or runsc",
-		"ASSAY_LOG_FORMAT":     "json or text",
-		"ASSAY_ADMIN_TOKEN":    "16 characters",
-		"ASSAY_MAX_MEMORY_MB":  "at least 32",
-		"ASSAY_MAX_CPUS":       "0.1 to 256",
-		"ASSAY_MAX_PIDS":       "at least 8",
+		"ASSAY_WORKERS":          "1 to 256",
+		"ASSAY_LEASE":            "at least 1s",
+		"ASSAY_RUNTIME":          "runc or runsc",
+		"ASSAY_CHECK_RUNTIMES":   "runc or runsc",
+		"ASSAY_LOG_FORMAT":       "json or text",
+		"ASSAY_ADMIN_TOKEN":      "16 characters",
+		"ASSAY_MAX_MEMORY_MB":    "at least 32",
+		"ASSAY_MAX_CPUS":         "0.1 to 256",
+		"ASSAY_MAX_PIDS":         "at least 8",
+		"ASSAY_REFERENCE_TIMING": "on or off",
 	} {
 		_, _, err := parseConfig("serve", nil, func(k string) string {
 			if k == env {
@@ -52,6 +53,20 @@ func TestConfigRefusesBadValues(t *testing.T) {
 		}, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), msg) || !strings.Contains(err.Error(), env) {
 			t.Errorf("%s=0: err %v; want one naming the variable and %q", env, err, msg)
+		}
+	}
+}
+
+func TestReferenceTimingIsOnUnlessTurnedOff(t *testing.T) {
+	for value, want := range map[string]bool{"": true, "on": true, "off": false} {
+		cfg, _, err := parseConfig("serve", nil, func(k string) string {
+			if k == "ASSAY_REFERENCE_TIMING" {
+				return value
+			}
+			return ""
+		}, io.Discard)
+		if err != nil || cfg.RefTiming != want {
+			t.Errorf("ASSAY_REFERENCE_TIMING=%q: RefTiming %v, err %v; want %v", value, cfg.RefTiming, err, want)
 		}
 	}
 }

@@ -259,6 +259,7 @@ type reply struct {
 		Findings        []runner.Finding `json:"findings"`
 		Tally           *runner.Tally    `json:"tally"`
 		Seconds         float64          `json:"seconds"`
+		Durations       map[string]int64 `json:"durations"`
 	} `json:"phases"`
 	// Problem: the harness failed after the candidate's code ran (its
 	// phases so far are the result).
@@ -427,7 +428,7 @@ func (s *Sandbox) start(ctx context.Context, image string, l runner.Limits, subm
 	waitCtx, stopWait := context.WithCancel(context.Background())
 	c.stopWait = stopWait
 	c.waitC, c.waitErrC = s.cli.ContainerWait(waitCtx, id, container.WaitConditionNextExit)
-	c.stdout = &capped{max: s.cfg.StreamCap, over: make(chan struct{}), framed: make(chan struct{})}
+	c.stdout = &capped{max: s.cfg.StreamCap, over: make(chan struct{}), framed: make(chan struct{}), refFramed: make(chan struct{})}
 	c.stderr = &capped{max: 16 << 10, over: make(chan struct{})}
 	c.copied = make(chan error, 1)
 	go func() {
@@ -576,11 +577,25 @@ func (s *Sandbox) create(ctx context.Context, image string, l runner.Limits, sub
 func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, in []byte, nonce string) (runner.RunResult, error) {
 	start := time.Now()
 	c.stdout.watch(nonce)
+	// stdin stays open after the three parts: the reference's timing run,
+	// if any, is a fourth part sent once the harness has reported (see
+	// reference.go); closeInput ends stdin in every other case.
+	written := make(chan struct{})
 	go func() {
+		defer close(written)
 		// A failed write shows up as a missing report; the wait below decides.
 		_, _ = c.att.Conn.Write(in)
-		_ = c.att.CloseWrite()
 	}()
+	var closeOnce sync.Once
+	closeInput := func() {
+		closeOnce.Do(func() {
+			go func() {
+				<-written
+				_ = c.att.CloseWrite()
+			}()
+		})
+	}
+	defer closeInput()
 
 	deadline := time.NewTimer(spec.Limits.Wall + s.cfg.KillGrace)
 	defer deadline.Stop()
@@ -597,8 +612,13 @@ func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, 
 		}
 		if complete {
 			res.Diagnostics = string(c.stderr.Bytes())
+			if len(spec.Reference) > 0 && len(res.Phases) > 0 && res.Problem == "" {
+				res.Reference = s.timeReference(ctx, c, spec, nonce, written)
+			}
 			return res, nil
 		}
+		// The harness waits for the fourth part: none comes.
+		closeInput()
 		res = runner.RunResult{}
 		select {
 		case <-c.waitC:
@@ -702,7 +722,7 @@ func (s *Sandbox) readReply(res *runner.RunResult, out []byte, nonce string) (bo
 	}
 	for _, p := range r.Phases {
 		ph := runner.PhaseResult{Name: p.Name, ExitCode: p.Exit, Signal: p.Signal, Problem: p.Problem,
-			OutputTruncated: p.OutputTruncated, Findings: p.Findings, Tally: p.Tally}
+			OutputTruncated: p.OutputTruncated, Findings: p.Findings, Tally: p.Tally, Durations: p.Durations}
 		for i := range ph.Findings {
 			ph.Findings[i].Phase = p.Name
 		}
@@ -746,6 +766,11 @@ type capped struct {
 	framed   chan struct{}
 	nonce    []byte
 	isFramed bool
+	// refFramed is closed once the reference's timing line,
+	// "<nonce>/reference <...>\n", is in (see reference.go).
+	refFramed   chan struct{}
+	refMarker   []byte
+	isRefFramed bool
 }
 
 // watch starts looking for the harness's reply line framed with nonce.
@@ -753,19 +778,23 @@ func (c *capped) watch(nonce string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.nonce = []byte(nonce + " ")
+	c.refMarker = []byte(nonce + referenceFrame)
 	c.check()
 }
 
 // check closes framed when the reply line is complete; c.mu is held.
 func (c *capped) check() {
-	if c.isFramed || c.framed == nil || c.nonce == nil {
+	if c.nonce == nil {
 		return
 	}
 	b := c.buf.Bytes()
-	if i := bytes.LastIndex(b, c.nonce); i >= 0 && bytes.IndexByte(b[i:], '\n') >= 0 {
-		c.isFramed = true
-		close(c.framed)
+	if c.framed != nil && !c.isFramed {
+		if i := bytes.LastIndex(b, c.nonce); i >= 0 && bytes.IndexByte(b[i:], '\n') >= 0 {
+			c.isFramed = true
+			close(c.framed)
+		}
 	}
+	c.checkReference(b)
 }
 
 func (c *capped) Write(p []byte) (int, error) {

@@ -23,7 +23,7 @@ func limits() runner.Limits {
 	}
 }
 
-func newSandbox(t *testing.T, runtime string) *docker.Sandbox {
+func newSandbox(t testing.TB, runtime string) *docker.Sandbox {
 	t.Helper()
 	image := testenv.Docker(t)
 	sb, err := docker.New(context.Background(), docker.Config{Image: image, Runtime: runtime, Worker: "test-" + t.Name()})

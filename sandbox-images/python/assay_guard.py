@@ -14,6 +14,7 @@ import json
 import linecache
 import os
 import sys
+import time
 
 import _pytest.junitxml
 import _pytest.main
@@ -149,6 +150,17 @@ _found = []
 # Each collected test's function, as collection found it (kept alive, so
 # that an id is never reused), by node id.
 _test_functions = {}
+# Each test's call phase in nanoseconds (the monotonic performance counter),
+# by node id, and the node ids whose call did not pass. For interviewers
+# only, never evidence: code in this process can change them.
+_durations = {}
+_calls_not_passed = []
+# At most this many durations in the message, and ids of at most this
+# many bytes in all (a suite has far fewer tests): the harness reads the
+# guard's pipe up to 1 MiB, and a message cut there would read as no
+# guard report at all.
+_MAX_DURATIONS = 4096
+_MAX_TIMING_BYTES = 256 << 10
 
 
 def _function(obj):
@@ -204,10 +216,23 @@ def pytest_pyfunc_call(pyfuncitem):
         _found.append("the function of test %s was replaced before it ran" % pyfuncitem.nodeid)
 
 
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_runtest_call(item, _clock=time.perf_counter_ns, _durations=_durations):
+    # The innermost wrapper of the call phase: what it measures is the test
+    # function's call (its fixtures were made in setup), not the other
+    # plugins' wrappers. perf_counter_ns is CLOCK_MONOTONIC, in nanoseconds,
+    # bound here so that a later change to the time module does not reach it.
+    start = _clock()
+    yield
+    _durations[item.nodeid] = _clock() - start
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_logreport(report):
     if report.when == "call" or report.outcome != "passed":
         _tally[report.outcome] = _tally.get(report.outcome, 0) + 1
+    if report.when == "call" and report.outcome != "passed":
+        _calls_not_passed.append(report.nodeid)
 
 
 @pytest.hookimpl(trylast=True)
@@ -238,9 +263,41 @@ def _findings(config):
     return found
 
 
+def _report_id(nodeid, _mangle=_pytest.junitxml.mangle_test_address):
+    """A node id as the JUnit report names the test (classname::name,
+    tests.visible.test_x.TestC::test_y[1]), the id the grader knows."""
+    names = _mangle(nodeid)
+    return ".".join(names[:-1]) + "::" + names[-1]
+
+
+def _timings():
+    durations, not_passed, room = {}, [], _MAX_TIMING_BYTES
+    for nodeid, ns in list(_durations.items())[:_MAX_DURATIONS]:
+        try:
+            test = _report_id(nodeid)
+            room -= len(test) + 24
+            if room < 0:
+                break
+            durations[test] = int(ns)
+        except Exception:
+            continue
+    for nodeid in _calls_not_passed[:_MAX_DURATIONS]:
+        try:
+            test = _report_id(nodeid)
+            room -= len(test) + 4
+            if room < 0:
+                break
+            not_passed.append(test)
+        except Exception:
+            continue
+    return durations, not_passed
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config):
-    msg = {"token": _TOKEN, "findings": _findings(config)[:20], "tally": _tally}
+    durations, not_passed = _timings()
+    msg = {"token": _TOKEN, "findings": _findings(config)[:20], "tally": _tally,
+           "durations": durations, "not_passed": not_passed}
     try:
         os.write(_out_fd, (json.dumps(msg) + "\n").encode())
     except OSError:

@@ -54,10 +54,20 @@ stdin, and the parts wait in the pipe until they are read.
 
 The result:
     {"phases": [{"name", "exit", "signal", "report", "problem", "output",
-                 "output_bytes", "output_truncated", "tampered"}],
+                 "output_bytes", "output_truncated", "tampered",
+                 "durations": {test id: ns of its call phase}, "not_passed"}],
      "output_limit": bool, "timed_out": bool, "duration": seconds,
      "oom_kills": the memory cgroup's OOM kills, or null if unreadable,
      "peak_memory_bytes": the memory cgroup's peak usage, or null}
+
+After the result, the harness reads a fourth part: {"files": {entry name:
+base64}, "wall": seconds}, the reference solution (or {} for none). With
+one, it resets the sandbox, runs every test (plain) with the reference in
+place of the candidate's files (the visible tests, then the hidden ones, in
+two sessions as the candidate's), and writes a second line framed
+"<nonce>/reference <base64 of JSON>" (see Run.reference). The reference
+arrives only after the first line, when no candidate process is alive, and
+nothing it does can change that line.
 """
 
 import base64
@@ -611,6 +621,35 @@ def guard_findings(raw, token, code, report):
     return found, tally
 
 
+def guard_timings(raw, token):
+    """Each test's call phase in nanoseconds, as the guard measured it, and
+    the ids whose call did not pass: ({test id: ns}, [test id]). Taken from
+    the guard's message even when the phase was cut short (its tests' times
+    matter most then); nothing when there is no single such message. For
+    interviewers only: code in pytest's process can change them, so they
+    are never evidence."""
+    msgs = []
+    for line in raw.splitlines():
+        try:
+            msg = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(msg, dict) and msg.get("token") == token:
+            msgs.append(msg)
+    if len(msgs) != 1:
+        return {}, []
+    durations, not_passed = msgs[0].get("durations"), msgs[0].get("not_passed")
+    out = {}
+    if isinstance(durations, dict):
+        for test, ns in list(durations.items())[:4096]:
+            if isinstance(test, str) and len(test) <= 1000 and type(ns) is int and 0 <= ns < 1 << 62:
+                out[test] = ns
+    failed = []
+    if isinstance(not_passed, list):
+        failed = [t for t in not_passed[:4096] if isinstance(t, str) and len(t) <= 1000]
+    return out, failed
+
+
 def read_report(path):
     """Reads the report without following links, regular files only, capped."""
     try:
@@ -929,6 +968,8 @@ class Run:
         self.phases = []  # as they end
         self.candidate_ran = False
         self.watches = []  # inotify instances to close once the reply is out
+        self.plain_hidden = {}  # the hidden tests as they came (see reference)
+        self.clean = False  # run() ended with every candidate process dead
 
     def phase(self, name, paths):
         began = time.monotonic()
@@ -1064,6 +1105,7 @@ class Run:
         if not (self.timed_out or self.output_limit):
             seen, tally = guard_findings(bytes(guard), token, code, text)
             findings += [{"check": "guard", "seen": f} for f in seen]
+        durations, not_passed = guard_timings(bytes(guard), token)
         # Closed after the reply: closing an inotify instance waits for the
         # kernel to retire its watches, about 5 ms a phase on the
         # submission's critical path.
@@ -1081,6 +1123,67 @@ class Run:
             "findings": findings[:40],
             "tally": tally,
             "seconds": time.monotonic() - began,
+            "durations": durations,
+            "not_passed": not_passed,
+        }
+
+    def reference(self, part):
+        """The reference solution's timing run, after the reply is out: the
+        same tests (plain: their own names, no canaries), in the same
+        container, with the reference's files in place of the candidate's.
+        Nothing here can change the reply already written. Every process
+        of the candidate's is dead (run ended with kill_others), and every
+        place it could write is emptied first: what survives the wipe ends
+        the timing run, never the verdict. Returns {"durations": {test id:
+        ns of a passed call}, "not_passed", "seconds", "timed_out",
+        "problem"}."""
+        solution = part.get("files") or {}
+        entry = set(self.req.get("entry", []))
+        if not self.clean:
+            return {"problem": "the candidate's run did not end cleanly"}
+        if not solution or set(solution) != entry:
+            return {"problem": "the reference solution does not name exactly the entry files"}
+        kill_others()
+        with acting_as(self.ids):
+            left = wipe_ipc()
+            for top in SCRATCH:
+                if os.path.isdir(top):
+                    empty_dir(top)
+            left += ["%s is not empty after the wipe" % top for top in SCRATCH if os.path.isdir(top) and os.listdir(top)]
+        if left:
+            return {"problem": "the sandbox could not be reset: " + "; ".join(left)}
+        files = dict(self.req.get("files", {}), **solution)
+        with acting_as(self.ids):
+            write_files(files)
+        self.present = files
+        # A budget of its own: the candidate's flags were reported already.
+        self.start, self.wall = time.monotonic(), float(part.get("wall") or self.wall)
+        self.timed_out = self.output_limit = False
+        self.total_output = 0
+        self.memory.exceeded = False
+        # Two sessions, as the candidate's run had: the visible tests, then
+        # the hidden ones in a fresh fork, so that each test runs as early
+        # or late in its session as the candidate's did (a session's first
+        # calls pay for what later ones find cached: regular expressions,
+        # lazy imports).
+        phases = [self.phase("reference-visible", ["tests"])]
+        if self.plain_hidden and not (self.timed_out or self.output_limit or self.memory.exceeded):
+            kill_others()
+            with acting_as(self.ids):
+                write_files(self.plain_hidden)
+            self.present = dict(files, **self.plain_hidden)
+            phases.append(self.phase("reference-hidden", ["tests/hidden"]))
+        kill_others()
+        durations, failed = {}, set()
+        for ph in phases:
+            durations.update(ph["durations"])
+            failed.update(ph["not_passed"])
+        return {
+            "durations": {t: ns for t, ns in durations.items() if t not in failed},
+            "not_passed": len(failed),
+            "seconds": sum(ph["seconds"] for ph in phases),
+            "timed_out": self.timed_out,
+            "problem": "" if durations else (phases[0]["problem"] or "the reference's run measured no test"),
         }
 
     def conftests(self):
@@ -1104,6 +1207,9 @@ class Run:
             self.zygotes["hidden"] = Zygote(self.ids, self.ctypes_known)
         part = read_hidden()
         hidden, policy = part.get("hidden") or {}, part.get("canaries") or {}
+        # As they came, for the reference's timing run (no run names, no
+        # canaries).
+        self.plain_hidden = hidden
         renames, canaries, twins = {}, [], {}
         scratch = self.req.get("scratch") or {}
         if scratch and not hidden and not (self.timed_out or self.output_limit or self.memory.exceeded):
@@ -1131,7 +1237,9 @@ class Run:
             phases[-1]["findings"] += [{"check": "harness", "seen": f} for f in left]
         for z in self.zygotes.values():
             z.discard()
+        self.zygotes.clear()
         kill_others()
+        self.clean = True
         return {
             "renames": renames,
             "canaries": canaries,
@@ -1336,6 +1444,28 @@ def main():
     line = nonce.encode() + b" " + base64.b64encode(json.dumps(result).encode()) + b"\n"
     sys.stdout.buffer.write(b"\n" + line)
     sys.stdout.buffer.flush()
+    # The reference's timing run, for interviewers, once the reply above is
+    # out: the worker sends the reference solution only now (a fourth part,
+    # empty when it wants no timing run), so it reaches the container after
+    # every candidate process is dead, and nothing of it can change the
+    # verdict. Its reply is framed as "<nonce>/reference <base64>".
+    if "phases" in result and not result.get("problem"):
+        try:
+            part = json.loads(read_part() or b"{}")
+        except (EOFError, ValueError):
+            part = {}
+        if part.get("files"):
+            try:
+                timing = run.reference(part)
+            except Exception:
+                try:
+                    kill_others()
+                except Exception:
+                    pass
+                timing = {"problem": "the reference's run failed: " + traceback.format_exc().splitlines()[-1]}
+            line = nonce.encode() + b"/reference " + base64.b64encode(json.dumps(timing).encode()) + b"\n"
+            sys.stdout.buffer.write(b"\n" + line)
+            sys.stdout.buffer.flush()
     for watch in run.watches:
         watch.close()
 

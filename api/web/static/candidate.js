@@ -412,7 +412,18 @@
     tr.appendChild(td);
     return td;
   }
-  function ms(v) { return v < 10 ? v.toFixed(1) + " ms" : Math.round(v) + " ms"; }
+  // A test's time in the unit that fits it, as the review page shows it
+  // (api/runtimes.go formatUS): the harness's microseconds when it timed
+  // the call, otherwise JUnit's milliseconds.
+  function duration(t) {
+    var us = t.duration_us || (t.duration_ms || 0) * 1000;
+    if (us <= 0) return "–";
+    if (us < 9.95) return us.toFixed(1) + " µs";
+    if (us < 999.5) return Math.round(us) + " µs";
+    if (us < 9950) return (us / 1e3).toFixed(1) + " ms";
+    if (us < 999500) return Math.round(us / 1e3) + " ms";
+    return (us / 1e6).toFixed(1) + " s";
+  }
   function short(id) { var p = id.split("::"); var m = p[0].split("."); return p.length > 1 ? m[m.length - 1] + " › " + p[1] : id; }
 
   function row(t) {
@@ -423,7 +434,7 @@
     var span = document.createElement("span"); span.className = "test-name"; span.title = t.id; span.textContent = short(t.id);
     name.appendChild(span);
     var oc = cell(tr, "", ""); var o = document.createElement("span"); o.className = "outcome"; o.textContent = t.outcome; oc.appendChild(o);
-    cell(tr, ms(t.duration_ms || 0), "num");
+    cell(tr, duration(t), "num duration");
     var msg = cell(tr, "", "");
     if (t.message) { var pre = document.createElement("pre"); pre.className = "message"; pre.textContent = t.message; msg.appendChild(pre); }
     return tr;
