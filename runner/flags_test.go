@@ -15,6 +15,8 @@ func TestFlags(t *testing.T) {
 		want string // "" means no flag
 	}{
 		{"import _pytest.reports as r\n", "pytest internals"},
+		{"g = sys.modules['assay_guard']\n", "pytest internals"},
+		{"g._durations.clear()\n", "pytest internals"},
 		{"import gc\nfor o in gc.get_objects(): pass\n", "interpreter objects"},
 		{"m = __import__('_py' + 'test')\n", "built at run time"},
 		{"open('/work/tests/hidden/test_x.py').read()\n", "test files"},

@@ -275,7 +275,7 @@ def _timings():
     for nodeid, ns in list(_durations.items())[:_MAX_DURATIONS]:
         try:
             test = _report_id(nodeid)
-            room -= len(test) + 24
+            room -= len(json.dumps(test)) + 24  # as sent: non-ASCII escaped
             if room < 0:
                 break
             durations[test] = int(ns)
@@ -284,7 +284,7 @@ def _timings():
     for nodeid in _calls_not_passed[:_MAX_DURATIONS]:
         try:
             test = _report_id(nodeid)
-            room -= len(test) + 4
+            room -= len(json.dumps(test)) + 4
             if room < 0:
                 break
             not_passed.append(test)
