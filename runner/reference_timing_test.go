@@ -24,6 +24,7 @@ func TestWorkerAsksForTheReferenceTimingOfLiveSubmissionsOnly(t *testing.T) {
 		on      bool
 		sub     runner.Submission
 		noRef   bool
+		slow    bool
 		timed   bool
 		verdict runner.Verdict
 	}{
@@ -32,6 +33,7 @@ func TestWorkerAsksForTheReferenceTimingOfLiveSubmissionsOnly(t *testing.T) {
 		{name: "a Run", on: true, sub: runner.Submission{Mode: runner.ModeRun}, verdict: runner.VerdictPassed},
 		{name: "a regrade's copy", on: true, sub: runner.Submission{Regrade: &runner.RegradeRef{ID: "rg", Of: "s0"}}, verdict: runner.VerdictPassed},
 		{name: "no reference in the suite", on: true, noRef: true, verdict: runner.VerdictPassed},
+		{name: "a reference slower than the budget", on: true, slow: true, verdict: runner.VerdictPassed},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -41,6 +43,10 @@ func TestWorkerAsksForTheReferenceTimingOfLiveSubmissionsOnly(t *testing.T) {
 			s := suite
 			if tc.noRef {
 				s.Reference = nil
+			}
+			s.ReferenceMS = map[string]float64{expectedIDs[0]: 3}
+			if tc.slow {
+				s.ReferenceMS[expectedIDs[0]] = runner.MaxTimedReferenceMS + 1
 			}
 			var got []runner.File
 			sandbox := sandboxFunc(func(_ context.Context, spec runner.RunSpec) (runner.RunResult, error) {
