@@ -167,17 +167,9 @@ func parseRevision(cmd *goredis.StringCmd) (int64, error) {
 // ChallengePublications lists when each version of a challenge was made
 // current over the API, oldest first.
 func (b *Broker) ChallengePublications(ctx context.Context, slug string) ([]runner.Publication, error) {
-	items, err := b.rdb.LRange(ctx, b.keys.challengePublications(slug), 0, -1).Result()
+	out, err := listJSON[runner.Publication](ctx, b.rdb, b.keys.challengePublications(slug))
 	if err != nil {
 		return nil, fmt.Errorf("publications of %s: %w", slug, err)
-	}
-	out := make([]runner.Publication, 0, len(items))
-	for _, it := range items {
-		var p runner.Publication
-		if err := json.Unmarshal([]byte(it), &p); err != nil {
-			return nil, fmt.Errorf("publications of %s: %w", slug, err)
-		}
-		out = append(out, p)
 	}
 	return out, nil
 }

@@ -39,17 +39,9 @@ func (b *Broker) Draft(ctx context.Context, invitation, challenge string) (runne
 
 // DraftHistory returns every kept save of the draft, oldest first.
 func (b *Broker) DraftHistory(ctx context.Context, invitation, challenge string) ([]runner.Draft, error) {
-	raw, err := b.rdb.LRange(ctx, b.keys.draftHistory(invitation, challenge), 0, -1).Result()
+	out, err := listJSON[runner.Draft](ctx, b.rdb, b.keys.draftHistory(invitation, challenge))
 	if err != nil {
 		return nil, fmt.Errorf("draft history of %s at %s: %w", invitation, challenge, err)
-	}
-	out := make([]runner.Draft, 0, len(raw))
-	for _, r := range raw {
-		var d runner.Draft
-		if err := json.Unmarshal([]byte(r), &d); err != nil {
-			return nil, fmt.Errorf("draft history of %s at %s: %w", invitation, challenge, err)
-		}
-		out = append(out, d)
 	}
 	return out, nil
 }

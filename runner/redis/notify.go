@@ -98,17 +98,9 @@ func (b *Broker) RecordDelivery(ctx context.Context, d runner.Delivery) error {
 
 // Deliveries lists a submission's webhook delivery attempts, oldest first.
 func (b *Broker) Deliveries(ctx context.Context, id string) ([]runner.Delivery, error) {
-	raw, err := b.rdb.LRange(ctx, b.keys.deliveries(id), 0, -1).Result()
+	out, err := listJSON[runner.Delivery](ctx, b.rdb, b.keys.deliveries(id))
 	if err != nil {
 		return nil, fmt.Errorf("deliveries of %s: %w", id, err)
-	}
-	out := make([]runner.Delivery, 0, len(raw))
-	for _, r := range raw {
-		var d runner.Delivery
-		if err := json.Unmarshal([]byte(r), &d); err != nil {
-			return nil, fmt.Errorf("deliveries of %s: %w", id, err)
-		}
-		out = append(out, d)
 	}
 	return out, nil
 }

@@ -112,6 +112,7 @@ func (b *Broker) Decisions(ctx context.Context, invitation string) ([]review.Dec
 	return listJSON[review.Decision](ctx, b.rdb, b.keys.decisions(invitation))
 }
 
+// listJSON reads a list of JSON values, oldest first.
 func listJSON[T any](ctx context.Context, rdb *goredis.Client, key string) ([]T, error) {
 	raw, err := rdb.LRange(ctx, key, 0, -1).Result()
 	if err != nil {
