@@ -27,6 +27,10 @@ the two is the canary. (An honest solution may well compute the canary's
 value: that is a failed test, not evidence. The evidence is a canary and
 its twin both passed: no computation gives two different values for one
 call.) Only when the suite has no such value is one made up (_perturbed).
+The values are drawn so that, where the suite allows, a canary's value
+and its twin's appear equally often among the disguised suite's expected
+values (_plan): otherwise "the one whose value also appears elsewhere is
+the canary" would decide a pair whose real value is unique.
 A test with skip or xfail marks is never a source. Files that do not parse
 are left as they are.
 
@@ -57,6 +61,9 @@ MOST = 16
 BUDGET_FLOOR_MS = 40.0
 BUDGET_SHARE = 0.1
 PER_CANARY_MS = 4.0
+# How many plans of canary values are drawn (see _plan); the most balanced
+# is used.
+PLANS = 4
 _RNG = random.SystemRandom()
 
 
@@ -88,12 +95,16 @@ def disguise(files, canaries=CANARIES, cost_ms=None, everything=False):
         for scope, fn in _tests(tree):
             if _eligible(fn):
                 sources.append((rel, scope, fn))
-    picked = _pick(sources, canaries, cost_ms, everything)
+    picked, spare, budget, cost = _pick(sources, canaries, cost_ms, everything)
     expected = {rel: _expected_literals(tree, src) for rel, (src, tree) in parsed.items()}
     pool_all = [x for rel in sorted(expected) for x in expected[rel]]
+    # The plan is greedy and random: of a few, the one with fewest pairs
+    # left unbalanced.
+    plan = min((_plan(picked, spare, parsed, expected, pool_all, budget, cost) for _ in range(PLANS)),
+               key=lambda p: p[1])[0]
     chosen, twins = [], {}
     for rel, (src, tree) in parsed.items():
-        here = [(scope, fn) for prel, scope, fn in picked if prel == rel]
+        here = [(scope, fn, lit, text) for prel, scope, fn, lit, text in plan if prel == rel]
         text, r, c, t = _render(src, tree, here, (expected[rel], pool_all))
         out[rel] = text
         renames.update(r)
@@ -104,13 +115,14 @@ def disguise(files, canaries=CANARIES, cost_ms=None, everything=False):
 
 def _render(src, tree, picked, pools):
     """One file disguised: its tests renamed, a canary for each (scope,
-    function) of picked. Returns (text, renames, canary names, twins)."""
+    function, target literal, its value's text or None) of picked. Returns
+    (text, renames, canary names, twins)."""
     edits = []  # (start, end, replacement bytes), in src offsets
     starts = _line_starts(src)
     renames, chosen, twins, swapped = {}, [], {}, {}
-    for scope, fn in picked:
+    for scope, fn, lit, value in picked:
         name = run_name()
-        text = _copy(src, starts, fn, name, perturb=True, pools=pools)
+        text = _copy(src, starts, fn, name, perturb=(lit, value), pools=pools)
         if text is None or not _parses(text):
             # (a canary that does not parse would fail every honest run as
             # a collection error)
@@ -149,18 +161,28 @@ def _parses(text):
     return True
 
 
-def _pick(sources, canaries, cost_ms, everything):
+def _cheapest(sources, cost_ms):
+    """sources in random order, the cheapest first when costs are known."""
     order = _RNG.sample(sources, len(sources))
+    if cost_ms:
+        cost = {id(s): _cost(s, cost_ms) for s in order}
+        order.sort(key=lambda s: float("inf") if cost[id(s)] is None else cost[id(s)])
+    return order
+
+
+def _pick(sources, canaries, cost_ms, everything):
+    """(the sources that get a canary, the others cheapest first, the
+    budget left in ms, {id(source): its cost in ms or None})."""
+    order = _cheapest(sources, cost_ms)
     if everything:
-        return order
+        return order, [], 0.0, {}
     if not cost_ms:
-        return order[:canaries]
+        return order[:canaries], order[canaries:], float("inf"), {}
     # The cheapest first (ties in random order): the most canaries for the
     # time, and the fixed few cost least. Which tests have a twin says
     # nothing of which of a pair is the canary (the pairs are plain to
     # see), so the choice need not be random.
     cost = {id(s): _cost(s, cost_ms) for s in order}
-    order.sort(key=lambda s: float("inf") if cost[id(s)] is None else cost[id(s)])
     picked = order[:canaries]
     budget = max(BUDGET_FLOOR_MS, BUDGET_SHARE * sum(v for v in cost_ms.values() if v > 0))
     budget -= sum(cost[id(s)] or PER_CANARY_MS for s in picked)
@@ -171,7 +193,176 @@ def _pick(sources, canaries, cost_ms, everything):
         if c is not None and c <= budget:
             picked.append(source)
             budget -= c
-    return picked
+    return picked, [s for s in order if s not in picked], budget, cost
+
+
+def _key(v):
+    return (type(v), v)
+
+
+def _plan(picked, spare, parsed, expected, pool_all, budget, cost):
+    """What each canary of the run expects: ([(rel, scope, function, the
+    literal it perturbs, the text that replaces it)], how many of them
+    are not balanced).
+
+    A reader of the disguised tests sees each value's count among the
+    suite's expected values. A canary's value comes from elsewhere in the
+    suite, so it always appears at least twice; were the real value unique,
+    "the value that appears elsewhere is the canary" would decide the pair.
+    So the values are chosen to leave both of a pair's values with the
+    same count, in one of two ways:
+
+    - alone: the real value appears n >= 2 times, and the canary takes a
+      value that appears n - 1 times and is nobody's real value (after it,
+      n times as well); the pair tells nothing of any other pair.
+    - swapped: two sources whose real values appear equally often (unique
+      ones, most often) take each other's value. Each value then appears
+      once more, as real in one test and canary in the other. The two pairs
+      are linked (one guess settles both), which is still better than a
+      pair its counts decide.
+
+    Sources that fit neither (no partner among the picked ones or, up to
+    MOST, the spare ones) get _from_pool's choice, which avoids the values
+    the others rely on."""
+    nat = collections.Counter(_key(v) for v, _ in pool_all)
+    spell = collections.defaultdict(list)  # key: [(rel, text)]
+    for rel in sorted(expected):
+        for v, text in expected[rel]:
+            spell[_key(v)].append((rel, text))
+
+    lines = {rel: src.split(b"\n") for rel, (src, _) in parsed.items()}
+
+    def text_of(rel, node):
+        if node.lineno != node.end_lineno:
+            return None
+        return lines[rel][node.lineno - 1][node.col_offset:node.end_col_offset].decode("utf-8", "replace")
+
+    def fits(fn, lit, own, x, text):
+        # fn's canary may expect x spelled text
+        return text is not None and "\n" not in text and text != own and _key(x) not in _values(fn) \
+            and _differs(lit.value, x)
+
+    def alone(rel, fn, lit, own, taken):
+        # the texts of values a canary of lit may take on its own
+        n = nat[_key(lit.value)]
+        if n < 2:
+            return []
+        out = []
+        for k, where in spell.items():
+            if nat[k] == n - 1 and k not in taken:
+                near = [t for r, t in where if r == rel] or [t for _, t in where]
+                if fits(fn, lit, own, k[1], near[0]):
+                    out.append((k, near))
+        return out
+
+    # Each source's literal: one that can stand alone when there is one.
+    chosen = []
+    for rel, scope, fn in picked:
+        options = [(lit, text_of(rel, lit)) for lit in _targets(fn)]
+        options = [(lit, t) for lit, t in options if t is not None]
+        if not options:
+            continue
+        good = [o for o in options if alone(rel, fn, o[0], o[1], set())]
+        lit, own = _RNG.choice(good or options)
+        chosen.append([rel, scope, fn, lit, own, None])
+    # What the copies add: a canary copies its whole test, so every other
+    # expected value of a canaried test appears once more.
+    nat = collections.Counter(nat)
+    for c in chosen:
+        nat.update(_copied(c[2], c[3]))
+    reals = {_key(c[3].value) for c in chosen}
+    used = set()
+    for c in _RNG.sample(chosen, len(chosen)):
+        rel, scope, fn, lit, own, _ = c
+        found = alone(rel, fn, lit, own, reals | used)
+        if found:
+            k, texts = _RNG.choice(found)
+            used.add(k)
+            c[5] = _RNG.choice(texts)
+
+    def swap(a, b):
+        if _key(a[3].value) in used or _key(b[3].value) in used:
+            return False
+        if nat[_key(a[3].value)] != nat[_key(b[3].value)]:
+            return False
+        if not (fits(a[2], a[3], a[4], b[3].value, b[4]) and fits(b[2], b[3], b[4], a[3].value, a[4])):
+            return False
+        a[5], b[5] = b[4], a[4]
+        return True
+
+    left = [c for c in chosen if c[5] is None]
+    _RNG.shuffle(left)
+    for i, a in enumerate(left):
+        if a[5] is not None:
+            continue
+        for b in left[i + 1:]:
+            if b[5] is None and swap(a, b):
+                break
+    # Sources left without a partner: a spare one may be a partner (one
+    # canary more) or take the source's place, where it can stand alone,
+    # within the budget and MOST. A spare's copy must not add to the values
+    # already balanced, nor may a dropped source's copy be missed by them.
+    def afford(ms):
+        return budget == float("inf") or (ms is not None and ms <= budget)
+
+    ms_of = {id(s[2]): cost.get(id(s)) for s in list(picked) + list(spare)}
+    spare = list(spare)
+    for a in left:
+        if a[5] is not None:
+            continue
+        for s in spare:
+            rel, scope, fn = s
+            ms = ms_of[id(fn)]
+            for lit in _RNG.sample(_targets(fn), len(_targets(fn))):
+                b = [rel, scope, fn, lit, text_of(rel, lit), None]
+                if b[4] is None or _key(lit.value) in reals | used or set(_copied(fn, lit)) & (reals | used):
+                    continue
+                if len(chosen) < MOST and afford(ms) and swap(a, b):
+                    chosen.append(b)
+                    budget -= ms or 0.0
+                elif not set(_copied(a[2], a[3])) & (reals | used) \
+                        and afford((ms or 0.0) - (ms_of[id(a[2])] or 0.0)):
+                    nat.subtract(_copied(a[2], a[3]))
+                    found = alone(rel, fn, lit, b[4], reals | used | {_key(lit.value)})
+                    if not found:
+                        nat.update(_copied(a[2], a[3]))
+                        continue
+                    k, texts = _RNG.choice(found)
+                    used.add(k)
+                    b[5] = _RNG.choice(texts)
+                    chosen[chosen.index(a)] = b
+                    reals.discard(_key(a[3].value))
+                    a[5] = "dropped"
+                    budget -= (ms or 0.0) - (ms_of[id(a[2])] or 0.0)
+                else:
+                    continue
+                reals.add(_key(lit.value))
+                nat.update(_copied(fn, lit))
+                spare.remove(s)
+                break
+            if a[5] is not None:
+                break
+    unbalanced = 0
+    for c in chosen:
+        if c[5] is None:
+            unbalanced += 1
+            rel, scope, fn, lit, own, _ = c
+            c[5] = _from_pool(lit.value, own, (_spelled_in(spell, rel), pool_all), set(_values(fn)),
+                              avoid=reals | used)
+    return [(rel, scope, fn, lit, text) for rel, scope, fn, lit, _, text in chosen], unbalanced
+
+
+def _copied(fn, lit):
+    """The expected values a canary of fn perturbing lit repeats: the
+    test's own but lit's."""
+    leaves = getattr(fn, "_assay_expected", None)
+    if leaves is None:
+        leaves = fn._assay_expected = [n for node in ast.walk(fn) for side in _sides(node) for n in _leaves(side) or ()]
+    return collections.Counter(_key(n.value) for n in leaves if n is not lit)
+
+
+def _spelled_in(spell, rel):
+    return [(k[1], t) for k, where in spell.items() for r, t in where if r == rel]
 
 
 def _cost(source, cost_ms):
@@ -221,14 +412,14 @@ def _returns(fn):
 
 
 def _eligible(fn):
-    return not _marked(fn) and not _returns(fn) and _target(fn) is not None
+    return not _marked(fn) and not _returns(fn) and bool(_targets(fn))
 
 
-def _target(fn):
-    """The literal to perturb: in the last of the body's own statements
-    that compares with a literal: `assert x == <literal>` (either side), or
-    a call of an equality helper, `same(x, <literal>)` or
-    `assertEqual(x, <literal>)`; one of its values that the test uses
+def _targets(fn):
+    """The literals a canary may perturb: in the last of the body's own
+    statements that compares with a literal: `assert x == <literal>`
+    (either side), or a call of an equality helper, `same(x, <literal>)`
+    or `assertEqual(x, <literal>)`; those of its values that the test uses
     nowhere else (an expected value the test also uses as an input would
     tell the real test from its canary, whose value it would not use)."""
     for stmt in reversed(fn.body):
@@ -237,9 +428,8 @@ def _target(fn):
             if leaves is None:
                 continue
             counts = _values(fn)
-            clean = [n for n in leaves if counts[(type(n.value), n.value)] == 1]
-            return _RNG.choice(clean) if clean else None
-    return None
+            return [n for n in leaves if counts[(type(n.value), n.value)] == 1]
+    return []
 
 
 def _sides(node):
@@ -464,20 +654,22 @@ def _span(starts, fn):
 
 
 def _copy(src, starts, fn, name, perturb, pools=((), ())):
-    """The text of a copy of fn named name; with perturb, its target
-    literal changed (a canary): to another expected value of the hidden
-    tests (pools: its file's, every file's), else a made-up value; None
-    when this test cannot be a canary's source this time."""
+    """The text of a copy of fn named name; with perturb, (literal, text
+    or None), that literal changed (a canary): to text, or when None to
+    another expected value of the hidden tests (pools: its file's, every
+    file's), else a made-up value; None when this test cannot be a
+    canary's source this time."""
     begin, end = _span(starts, fn)
     at = _def_name(src, starts, fn)
     edits = [(at, at + len(fn.name.encode()), name.encode())]
     if perturb:
-        lit = _target(fn)
+        lit, other = perturb
         if lit is None:
             return None
         lo, hi = _offset(starts, lit.lineno, lit.col_offset), _offset(starts, lit.end_lineno, lit.end_col_offset)
         text = src[lo:hi].decode("utf-8", "replace")
-        other = _from_pool(lit.value, text, pools, set(_values(fn)))
+        if other is None:
+            other = _from_pool(lit.value, text, pools, set(_values(fn)))
         if other is None:
             m = _PLAIN_FLOAT.match(text) if isinstance(lit.value, float) else None
             other = _spelled(text, _perturbed(lit.value, len(m.group(1)) if m else None))
@@ -501,16 +693,18 @@ def _differs(a, b):
     return True
 
 
-def _from_pool(v, text, pools, used):
+def _from_pool(v, text, pools, used, avoid=frozenset()):
     """The source text of an expected value of the hidden tests (pools:
     its file's, then every file's) that can stand for v in a canary, or
     None: one line, one the source test does not use anywhere (used), as
-    the real value does not either."""
-    for pool in pools:
-        found = sorted({t for x, t in pool if "\n" not in t and t != text and (type(x), x) not in used
-                        and _differs(v, x)})
-        if found:
-            return _RNG.choice(found)
+    the real value does not either; none of avoid's values when there is
+    another (they are other pairs' values, whose counts would change)."""
+    for shun in (avoid, frozenset()):
+        for pool in pools:
+            found = sorted({t for x, t in pool if "\n" not in t and t != text and (type(x), x) not in used
+                            and (type(x), x) not in shun and _differs(v, x)})
+            if found:
+                return _RNG.choice(found)
     return None
 
 

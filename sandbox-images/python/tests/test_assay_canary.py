@@ -2,6 +2,7 @@
 under pytest against a correct and a wrong solution."""
 
 import ast
+import collections
 import os
 import subprocess
 import sys
@@ -357,3 +358,96 @@ def test_a_string_with_a_huge_exponent_is_not_turned_into_a_number():
     assert not assay_canary._same_number("3.1e4159265", "1")
     assert not assay_canary._same_number("1", "2E+99999")
     assert time.monotonic() - began < 1
+
+
+def _pairs_counts(files, **kw):
+    """Disguise files once; for each canary, (count of its value, count of
+    its twin's value) among the disguised suite's expected values: what a
+    reader of the tests sees."""
+    out, renames, canaries, twins = assay_canary.disguise(files, **kw)
+    funcs, counts = {}, collections.Counter()
+    for rel, src in out.items():
+        if not rel.endswith(".py"):
+            continue
+        tree = ast.parse(src)
+        for v, _ in assay_canary._expected_literals(tree, src):
+            counts[(type(v), v)] += 1
+        for _, fn in assay_canary._tests(tree):
+            funcs[fn.name] = [(type(n.value), n.value) for n in ast.walk(fn) for s in assay_canary._sides(n)
+                              for n in assay_canary._leaves(s) or ()]
+    back = {own: run for run, own in renames.items()}
+    pairs = []
+    for c in canaries:
+        mine, theirs = funcs[c], funcs[back[twins[c]]]
+        a = [x for x in mine if x not in theirs]
+        b = [x for x in theirs if x not in mine]
+        assert len(a) == len(b) == 1, (mine, theirs)
+        pairs.append((a[0], b[0], counts[a[0]], counts[b[0]]))
+    return pairs
+
+
+# Two unique expected values of a type (swapped), and a value seen twice
+# beside values seen once in tests that are not sources (each canary of a
+# "north" test stands alone).
+BALANCED = textwrap.dedent('''\
+    from solution import f
+
+    def test_a():
+        assert f(1) == 17
+
+    def test_b():
+        assert f(2) == 23
+
+    def test_c():
+        assert f(3) == "north"
+
+    def test_d():
+        assert f(4) == "north"
+
+    def test_e():
+        if f(5) is None:
+            return
+        assert f(5) == "south"
+
+    def test_f():
+        x = "east"
+        assert f(x) == "east"
+''').encode()
+
+
+def test_a_canary_s_value_and_its_twin_s_appear_equally_often():
+    # A canary's value is another expected value of the suite, so it
+    # appears at least twice; a unique real value would tell the canary
+    # ("the value that appears elsewhere") for certain. Every pair here
+    # can be balanced, whichever three tests are drawn: 17 and 23 swap;
+    # "north" (twice) pairs with "south" or "east" (once, and once more in
+    # the canary).
+    seen = collections.Counter()
+    for _ in range(100):
+        for mine, theirs, n_mine, n_theirs in _pairs_counts({"tests/hidden/test_x.py": BALANCED}, canaries=3):
+            assert n_mine == n_theirs, (mine, theirs, n_mine, n_theirs)
+            seen[theirs[1]] += 1
+    assert set(seen) == {17, 23, "north"}, seen
+
+
+def test_swapped_twins_take_each_other_s_value():
+    for _ in range(50):
+        pairs = _pairs_counts({"tests/hidden/test_x.py": BALANCED}, everything=True)
+        ints = {(mine[1], theirs[1]) for mine, theirs, _, _ in pairs if isinstance(mine[1], int)}
+        assert ints == {(17, 23), (23, 17)}, pairs
+
+
+def test_most_built_in_pairs_are_balanced():
+    # Not all can be (a suite's only unique int, or its only bytes value,
+    # has no partner); the earlier design balanced about one pair in six.
+    import glob
+    root = os.path.join(os.path.dirname(__file__), "..", "..", "..", "challenges")
+    equal = total = 0
+    for challenge in sorted(glob.glob(os.path.join(root, "*", "tests", "hidden"))):
+        files = {os.path.relpath(p, challenge): open(p, "rb").read()
+                 for p in glob.glob(os.path.join(challenge, "**"), recursive=True) if os.path.isfile(p)}
+        for _ in range(20):
+            for _, _, a, b in _pairs_counts(files):
+                equal += a == b
+                total += 1
+    assert total and equal / total > 0.5, (equal, total)
