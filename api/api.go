@@ -11,8 +11,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -448,11 +449,7 @@ func idempotencyKey(c *gin.Context) (string, error) {
 // different request is caught.
 func fingerprint(req SubmissionRequest) string {
 	h := sha256.New()
-	names := make([]string, 0, len(req.Files))
-	for name := range req.Files {
-		names = append(names, name)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(req.Files))
 	fmt.Fprintf(h, "%q\x00%q\x00%q\x00%d\x00", req.Challenge, req.Submitter, req.Mode, len(req.Scratch))
 	io.WriteString(h, req.Scratch)
 	for _, n := range names {

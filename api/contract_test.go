@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 
@@ -79,11 +80,7 @@ func (k *contract) check(req *http.Request, body string, rec *httptest.ResponseR
 
 func (k *contract) report(t *testing.T) {
 	t.Helper()
-	keys := make([]string, 0, len(k.problems))
-	for key := range k.problems {
-		keys = append(keys, key)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(k.problems))
 	for _, key := range keys {
 		p := k.problems[key]
 		if len(p) > 600 {

@@ -7,9 +7,10 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -286,11 +287,7 @@ func (s *server) candidatePage(c *gin.Context) {
 		view.Files = append(view.Files, f)
 	}
 	for _, group := range []map[string][]byte{ch.Lib, ch.Visible()} {
-		names := make([]string, 0, len(group))
-		for name := range group {
-			names = append(names, name)
-		}
-		sort.Strings(names)
+		names := slices.Sorted(maps.Keys(group))
 		for _, name := range names {
 			view.ReadOnly = append(view.ReadOnly, editorFile{Name: name, Text: string(group[name])})
 		}

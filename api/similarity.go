@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"sort"
@@ -494,11 +495,7 @@ func ScaffoldOf(ch *challenges.Challenge) similarity.Scaffold {
 // markFiles cuts each file into lines and each line into marked and
 // unmarked pieces (spans are byte ranges, sorted and merged per file).
 func markFiles(files map[string]string, spans []similarity.Span) []markedFile {
-	names := make([]string, 0, len(files))
-	for n := range files {
-		names = append(names, n)
-	}
-	slices.Sort(names)
+	names := slices.Sorted(maps.Keys(files))
 	out := make([]markedFile, 0, len(names))
 	for _, name := range names {
 		src := files[name]

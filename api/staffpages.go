@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/mail"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -152,11 +154,7 @@ func (s *server) challengePreview(c *gin.Context) {
 func readOnlyFiles(ch *challenges.Challenge) []editorFile {
 	var out []editorFile
 	for _, group := range []map[string][]byte{ch.Lib, ch.Visible()} {
-		names := make([]string, 0, len(group))
-		for name := range group {
-			names = append(names, name)
-		}
-		sort.Strings(names)
+		names := slices.Sorted(maps.Keys(group))
 		for _, name := range names {
 			out = append(out, editorFile{Name: name, Text: string(group[name])})
 		}
@@ -553,10 +551,6 @@ func compareTests(a, b *compareSide, hidden map[string]bool) []compareRow {
 }
 
 func sortedNames(files map[string]string) []string {
-	names := make([]string, 0, len(files))
-	for name := range files {
-		names = append(names, name)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(files))
 	return names
 }

@@ -9,8 +9,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 	"testing/fstest"
 	"unicode/utf8"
@@ -376,11 +377,7 @@ func folder(files map[string][]byte) (fstest.MapFS, string, error) {
 			tops[top] = true
 		}
 		if len(tops) != 1 {
-			names := make([]string, 0, len(tops))
-			for t := range tops {
-				names = append(names, t)
-			}
-			sort.Strings(names)
+			names := slices.Sorted(maps.Keys(tops))
 			return nil, "", fmt.Errorf("%w: the archive must hold one challenge folder, with %s at its root or in one top-level folder; found %s", ErrInvalid, ManifestFile, strings.Join(names, ", "))
 		}
 		for t := range tops {

@@ -12,9 +12,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -261,11 +262,7 @@ func load(fsys fs.FS, dir string) (*Challenge, error) {
 	if err != nil {
 		return nil, err
 	}
-	paths := make([]string, 0, len(files))
-	for rel := range files {
-		paths = append(paths, rel)
-	}
-	sort.Strings(paths)
+	paths := slices.Sorted(maps.Keys(files))
 	for _, rel := range paths {
 		data := files[rel]
 		if rel == ExpectedFile {

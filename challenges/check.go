@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -174,11 +175,7 @@ func Check(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceil
 	}
 
 	others := []string{"starter"}
-	bad := make([]string, 0, len(ch.Bad))
-	for name := range ch.Bad {
-		bad = append(bad, name)
-	}
-	sort.Strings(bad)
+	bad := slices.Sorted(maps.Keys(ch.Bad))
 	for _, name := range bad {
 		others = append(others, "bad/"+name)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -114,11 +115,7 @@ func (c *Challenge) validateTestsKind() error {
 	if len(c.Mutants) == 0 {
 		return fmt.Errorf("%s/ has no mutants: add %s/<name>/%s, a wrong version of the module the candidate's tests must catch", MutantsDir, MutantsDir, c.Module)
 	}
-	names := make([]string, 0, len(c.Mutants))
-	for name := range c.Mutants {
-		names = append(names, name)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(c.Mutants))
 	for _, name := range names {
 		files := c.Mutants[name]
 		src, ok := files[c.Module]
@@ -152,11 +149,7 @@ func driverTimeouts(m Manifest) (suite, perTest int) {
 }
 
 func driverFiles(m Manifest, lib map[string][]byte, mutants []string) (map[string][]byte, error) {
-	provided := make([]string, 0, len(lib))
-	for name := range lib {
-		provided = append(provided, name)
-	}
-	sort.Strings(provided)
+	provided := slices.Sorted(maps.Keys(lib))
 	var suite []string
 	for _, f := range m.Files {
 		if strings.HasPrefix(f, "test_") {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"assay/internal/wait"
 )
 
 // WorkerConfig configures a Worker. Zero values take the documented defaults.
@@ -168,7 +170,7 @@ func (w *Worker) loop(ctx, jobCtx context.Context) {
 				return
 			}
 			w.health.set("sandbox", err)
-			sleep(ctx, w.cfg.RetryDelay)
+			_ = wait.Sleep(ctx, w.cfg.RetryDelay)
 			continue
 		}
 		w.health.set("sandbox", nil)
@@ -183,13 +185,13 @@ func (w *Worker) loop(ctx, jobCtx context.Context) {
 				continue // no job for a while: check readiness again
 			}
 			w.health.set("queue", err)
-			sleep(ctx, w.cfg.RetryDelay)
+			_ = wait.Sleep(ctx, w.cfg.RetryDelay)
 			continue
 		}
 		w.health.set("queue", nil)
 		if err := w.Process(jobCtx, job); err != nil && jobCtx.Err() == nil {
 			w.log.Error("job failed; it will be retried", slog.String("submission", job.SubmissionID), slog.Int("attempt", job.Attempt), slog.Any("err", err))
-			sleep(ctx, w.cfg.RetryDelay)
+			_ = wait.Sleep(ctx, w.cfg.RetryDelay)
 		}
 	}
 }
@@ -460,14 +462,5 @@ func (h *health) set(what string, err error) {
 	case err == nil && h.down[what]:
 		h.down[what] = false
 		h.log.Info(what + " is back; taking jobs again")
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
 	}
 }

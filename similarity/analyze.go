@@ -1,6 +1,7 @@
 package similarity
 
 import (
+	"maps"
 	"slices"
 	"sort"
 )
@@ -111,11 +112,7 @@ func merge(gs []Located, keep HashSet) []Span {
 }
 
 func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+	keys := slices.Sorted(maps.Keys(m))
 	return keys
 }
 

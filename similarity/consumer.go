@@ -9,6 +9,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"assay/internal/wait"
 	"assay/runner"
 )
 
@@ -88,12 +89,7 @@ func (ix *Indexer) Run(ctx context.Context) error {
 			log.Warn("similarity indexing failed; retrying every second", slog.Any("err", err))
 			failing = true
 		}
-		t := time.NewTimer(time.Second)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-		case <-t.C:
-		}
+		_ = wait.Sleep(ctx, time.Second)
 	}
 	return nil
 }

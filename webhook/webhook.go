@@ -25,6 +25,7 @@ import (
 	"syscall"
 	"time"
 
+	"assay/internal/wait"
 	"assay/runner"
 )
 
@@ -163,7 +164,7 @@ func (n *Notifier) Run(ctx context.Context) error {
 		if err != nil {
 			if ctx.Err() == nil {
 				n.log.Warn("read events", slog.Any("err", err))
-				sleep(ctx, time.Second)
+				_ = wait.Sleep(ctx, time.Second)
 			}
 			continue
 		}
@@ -279,7 +280,7 @@ func (n *Notifier) deliver(ctx context.Context, st runner.State, url string, bod
 			}
 			return nil
 		}
-		if !sleep(ctx, backoff) {
+		if wait.Sleep(ctx, backoff) != nil {
 			return ctx.Err()
 		}
 		backoff = min(backoff*2, n.cfg.MaxBackoff)
@@ -393,16 +394,5 @@ func newClient(allowPrivate bool) *http.Client {
 	return &http.Client{
 		Transport:     transport,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
 	}
 }

@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 
 	"assay/challenges"
 )
@@ -59,11 +60,7 @@ func scaffold(parent, slug string) (string, error) {
 	if err := os.Mkdir(target, 0o755); err != nil {
 		return "", fmt.Errorf("new challenge: %w", err)
 	}
-	paths := make([]string, 0, len(files))
-	for p := range files {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
+	paths := slices.Sorted(maps.Keys(files))
 	for _, p := range paths {
 		dst := filepath.Join(target, filepath.FromSlash(p))
 		err := os.MkdirAll(filepath.Dir(dst), 0o755)

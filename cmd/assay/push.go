@@ -11,10 +11,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -200,11 +201,7 @@ func packChallenge(dir string) ([]byte, int, error) {
 	if err != nil {
 		return nil, 0, fmt.Errorf("pack %s (links and devices cannot be pushed): %w", dir, err)
 	}
-	names := make([]string, 0, len(files))
-	for rel := range files {
-		names = append(names, rel)
-	}
-	sort.Strings(names) // the same folder packs the same
+	names := slices.Sorted(maps.Keys(files)) // the same folder packs the same
 	var buf bytes.Buffer
 	gz := gzip.NewWriter(&buf)
 	tw := tar.NewWriter(gz)

@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -135,11 +137,7 @@ func TestPushPacksTheFolderAndShowsTheVersion(t *testing.T) {
 	}
 	sort.Strings(got)
 	want, _ := challenges.Scaffold("counter")
-	var wantNames []string
-	for name := range want {
-		wantNames = append(wantNames, name)
-	}
-	sort.Strings(wantNames)
+	wantNames := slices.Sorted(maps.Keys(want))
 	if strings.Join(got, ",") != strings.Join(wantNames, ",") {
 		t.Errorf("archive holds\n%v\nwant\n%v", got, wantNames)
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"assay/api"
+	"assay/internal/wait"
 	"assay/runner"
 )
 
@@ -294,7 +295,7 @@ func (c *apiClient) waitRegrade(ctx context.Context, id string, every time.Durat
 	for {
 		var rv api.RegradeView
 		_, err := c.getJSON(ctx, path, &rv)
-		wait := every
+		pause := every
 		var ae *apiError
 		switch {
 		case err == nil:
@@ -314,12 +315,12 @@ func (c *apiClient) waitRegrade(ctx context.Context, id string, every time.Durat
 			if transient++; transient > maxTransient {
 				return last, fmt.Errorf("giving up after %d failures in a row: %w", transient, err)
 			}
-			if errors.As(err, &ae) && ae.retryAfter > wait {
-				wait = min(ae.retryAfter, 10*time.Second)
+			if errors.As(err, &ae) && ae.retryAfter > pause {
+				pause = min(ae.retryAfter, 10*time.Second)
 			}
-			prog.printf("%v; trying again in %s", err, wait)
+			prog.printf("%v; trying again in %s", err, pause)
 		}
-		if err := sleepCtx(ctx, wait); err != nil {
+		if err := wait.Sleep(ctx, pause); err != nil {
 			return last, err
 		}
 	}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"assay/internal/wait"
 	"assay/runner"
 )
 
@@ -272,7 +273,7 @@ func (c *apiClient) createSubmission(ctx context.Context, s runSubmission, prog 
 		}
 		prog.printf("the server is busy (%d %s: %s); retrying in %s with the same Idempotency-Key (retry %d of %d)",
 			e.status, http.StatusText(e.status), e.msg, e.retryAfter, attempt+1, s.retries)
-		if err := sleepCtx(ctx, e.retryAfter); err != nil {
+		if err := wait.Sleep(ctx, e.retryAfter); err != nil {
 			return submitAccepted{}, fmt.Errorf("submit to %s: %w", s.challenge, err)
 		}
 	}
@@ -362,7 +363,7 @@ func (c *apiClient) follow(ctx context.Context, id string, prog *submitProgress)
 		case err == nil:
 			transient = 0
 			if time.Since(began) < time.Second { // a stream that ends at once must not spin
-				if err := sleepCtx(ctx, time.Second); err != nil {
+				if err := wait.Sleep(ctx, time.Second); err != nil {
 					return st, nil, err
 				}
 			}
@@ -375,12 +376,12 @@ func (c *apiClient) follow(ctx context.Context, id string, prog *submitProgress)
 		if transient++; transient > maxTransient {
 			return st, nil, fmt.Errorf("giving up after %d failures in a row: %w", transient, err)
 		}
-		wait := time.Second
+		pause := time.Second
 		if errors.As(err, &ae) && ae.retryAfter > 0 {
-			wait = min(ae.retryAfter, 10*time.Second)
+			pause = min(ae.retryAfter, 10*time.Second)
 		}
-		prog.printf("%v; trying again in %s", err, wait)
-		if err := sleepCtx(ctx, wait); err != nil {
+		prog.printf("%v; trying again in %s", err, pause)
+		if err := wait.Sleep(ctx, pause); err != nil {
 			return st, nil, err
 		}
 	}
