@@ -34,6 +34,9 @@ type Submissions interface {
 	// error wrapping runner.ErrKeyReused.
 	CreateIdempotent(ctx context.Context, s runner.Submission, key, fingerprint string) (string, error)
 	Get(ctx context.Context, id string) (runner.State, error)
+	// GetMany is Get of each id in a few round trips (reports and lists
+	// read hundreds); an id without a submission is left out of the map.
+	GetMany(ctx context.Context, ids []string) (map[string]runner.State, error)
 	// Wait returns the state once the submission is done or ctx ends.
 	Wait(ctx context.Context, id string) (runner.State, error)
 	// Watch returns the state once its status is no longer from, or the

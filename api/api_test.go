@@ -76,6 +76,21 @@ func (f *fakeSubmissions) Get(_ context.Context, id string) (runner.State, error
 	return runner.State{}, fmt.Errorf("submission %s: %w", id, runner.ErrNotFound)
 }
 
+func (f *fakeSubmissions) GetMany(ctx context.Context, ids []string) (map[string]runner.State, error) {
+	out := map[string]runner.State{}
+	for _, id := range ids {
+		st, err := f.Get(ctx, id)
+		if errors.Is(err, runner.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[id] = st
+	}
+	return out, nil
+}
+
 func (f *fakeSubmissions) Wait(ctx context.Context, id string) (runner.State, error) {
 	return f.Get(ctx, id)
 }
@@ -288,6 +303,13 @@ type doneSubmissions struct {
 }
 
 func (d *doneSubmissions) Get(context.Context, string) (runner.State, error) { return d.state, nil }
+func (d *doneSubmissions) GetMany(_ context.Context, ids []string) (map[string]runner.State, error) {
+	out := map[string]runner.State{}
+	for _, id := range ids {
+		out[id] = d.state
+	}
+	return out, nil
+}
 func (d *doneSubmissions) Wait(context.Context, string) (runner.State, error) {
 	return d.state, nil
 }

@@ -410,18 +410,29 @@ func (s *server) gather(ctx context.Context, inv access.Invitation, sum func(run
 	if err != nil {
 		return CandidateReport{}, unavailable(err)
 	}
+	states, err := s.cfg.Submissions.GetMany(ctx, slices.Concat(runs, ids))
+	if err != nil {
+		return CandidateReport{}, unavailable(fmt.Errorf("report of invitation %s: %w", inv.ID, err))
+	}
+	state := func(id string) (runner.State, error) {
+		st, ok := states[id]
+		if !ok {
+			return st, unavailable(fmt.Errorf("report of invitation %s: submission %s: %w", inv.ID, id, runner.ErrNotFound))
+		}
+		return st, nil
+	}
 	rep.Runs = make([]SubmissionSummary, 0, len(runs))
 	for _, id := range runs {
-		st, err := s.cfg.Submissions.Get(ctx, id)
+		st, err := state(id)
 		if err != nil {
-			return CandidateReport{}, unavailable(fmt.Errorf("report of invitation %s: %w", inv.ID, err))
+			return CandidateReport{}, err
 		}
 		rep.Runs = append(rep.Runs, sum(st))
 	}
 	for _, id := range ids {
-		st, err := s.cfg.Submissions.Get(ctx, id)
+		st, err := state(id)
 		if err != nil {
-			return CandidateReport{}, unavailable(fmt.Errorf("report of invitation %s: %w", inv.ID, err))
+			return CandidateReport{}, err
 		}
 		one := sum(st)
 		rep.Submissions = append(rep.Submissions, one)

@@ -628,14 +628,15 @@ func (s *server) submissionPage(c *gin.Context) {
 			s.errorPage(c, unavailable(err))
 			return
 		}
+		copies, err := s.cfg.Submissions.GetMany(c.Request.Context(), ids)
+		if err != nil {
+			s.errorPage(c, unavailable(err))
+			return
+		}
 		for _, id := range ids {
-			cp, err := s.cfg.Submissions.Get(c.Request.Context(), id)
-			if errors.Is(err, runner.ErrNotFound) {
+			cp, ok := copies[id]
+			if !ok {
 				continue
-			}
-			if err != nil {
-				s.errorPage(c, unavailable(err))
-				return
 			}
 			rc := regradeCopy{ID: id, Version: cp.Submission.ChallengeVersion, Status: string(cp.Status)}
 			if cp.Result != nil {

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -85,16 +84,15 @@ func (s *server) startRegrade(ctx context.Context, req NewRegrade, by access.Pri
 	if err != nil {
 		return runner.Regrade{}, err
 	}
+	found, err := s.cfg.Submissions.GetMany(ctx, ids)
+	if err != nil {
+		return runner.Regrade{}, unavailable(fmt.Errorf("regrade: %w", err))
+	}
 	states := make([]runner.State, 0, len(ids))
 	for _, id := range ids {
-		st, err := s.cfg.Submissions.Get(ctx, id)
-		if errors.Is(err, runner.ErrNotFound) {
-			continue
+		if st, ok := found[id]; ok {
+			states = append(states, st)
 		}
-		if err != nil {
-			return runner.Regrade{}, unavailable(fmt.Errorf("regrade: %w", err))
-		}
-		states = append(states, st)
 	}
 	rg.ID = uuid.NewString()
 	rg.CreatedBy = by.ID

@@ -299,6 +299,18 @@ func (s *server) cohort(c *gin.Context) {
 // best submission of each candidate with a finished one.
 func (s *server) cohortOf(ctx context.Context, rep AssessmentReport, slug string) (CohortView, error) {
 	v := CohortView{Assessment: rep.Assessment.ID, Challenge: slug, Candidates: []CohortCandidate{}}
+	var best []string
+	for _, cand := range rep.Candidates {
+		for _, ch := range cand.Challenges {
+			if ch.Challenge == slug && ch.Best != nil && ch.Best.Status == runner.StatusDone {
+				best = append(best, ch.Best.ID)
+			}
+		}
+	}
+	states, err := s.cfg.Submissions.GetMany(ctx, best)
+	if err != nil {
+		return v, unavailable(fmt.Errorf("cohort of %s: %w", slug, err))
+	}
 	found := false
 	var entries []review.Entry
 	for _, cand := range rep.Candidates {
@@ -310,9 +322,9 @@ func (s *server) cohortOf(ctx context.Context, rep AssessmentReport, slug string
 			if ch.Best == nil || ch.Best.Status != runner.StatusDone {
 				continue
 			}
-			st, err := s.cfg.Submissions.Get(ctx, ch.Best.ID)
-			if err != nil {
-				return v, unavailable(fmt.Errorf("cohort of %s: %w", slug, err))
+			st, ok := states[ch.Best.ID]
+			if !ok {
+				return v, unavailable(fmt.Errorf("cohort of %s: submission %s: %w", slug, ch.Best.ID, runner.ErrNotFound))
 			}
 			e := review.Entry{Candidate: cand.Invitation.ID, Score: scoreOf(*ch.Best), Tests: map[string]bool{}}
 			if st.Result != nil {

@@ -108,12 +108,12 @@ func (b *Broker) Interviewers(ctx context.Context) ([]access.Interviewer, error)
 	if err != nil {
 		return nil, fmt.Errorf("interviewers: %w", err)
 	}
-	out := make([]access.Interviewer, 0, len(ids))
-	for _, id := range ids {
-		iv, err := b.interviewer(ctx, id)
-		if err != nil {
-			return nil, err
-		}
+	stored, err := getJSONs[storedInterviewer](ctx, b.rdb, "interviewer", ids, b.keys.interviewer)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]access.Interviewer, 0, len(stored))
+	for _, iv := range stored {
 		out = append(out, iv.Interviewer)
 	}
 	return out, nil
@@ -173,15 +173,7 @@ func (b *Broker) Assessments(ctx context.Context) ([]access.Assessment, error) {
 		return nil, fmt.Errorf("assessments: %w", err)
 	}
 	slices.Reverse(ids)
-	out := make([]access.Assessment, 0, len(ids))
-	for _, id := range ids {
-		a, err := b.Assessment(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, nil
+	return getJSONs[access.Assessment](ctx, b.rdb, "assessment", ids, b.keys.assessment)
 }
 
 // CreateInvitation stores an invitation and the hash of its token. Its
@@ -213,13 +205,13 @@ func (b *Broker) Invitations(ctx context.Context, assessment string) ([]access.I
 	if err != nil {
 		return nil, fmt.Errorf("invitations of %s: %w", assessment, err)
 	}
-	out := make([]access.Invitation, 0, len(ids))
-	for _, id := range ids {
-		inv, err := b.Invitation(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, inv)
+	stored, err := getJSONs[storedInvitation](ctx, b.rdb, "invitation", ids, b.keys.invitation)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]access.Invitation, 0, len(stored))
+	for _, inv := range stored {
+		out = append(out, inv.Invitation)
 	}
 	return out, nil
 }

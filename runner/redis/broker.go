@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -239,13 +240,9 @@ func (b *Broker) create(ctx context.Context, s runner.Submission, key, fingerpri
 func (b *Broker) Get(ctx context.Context, id string) (runner.State, error) {
 	// MULTI/EXEC reads the three keys at one instant, so a result saved
 	// between the reads cannot leave the state half updated.
-	var sub *goredis.StringCmd
-	var state *goredis.MapStringStringCmd
-	var res *goredis.StringCmd
+	var r stateReads
 	_, err := b.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-		sub = p.Get(ctx, b.keys.submission(id))
-		state = p.HGetAll(ctx, b.keys.state(id))
-		res = p.Get(ctx, b.keys.result(id))
+		r = b.readState(ctx, p, id)
 		return nil
 	})
 	// A missing key makes its GET, and so the pipeline, report Nil; the
@@ -253,11 +250,65 @@ func (b *Broker) Get(ctx context.Context, id string) (runner.State, error) {
 	if err != nil && !errors.Is(err, goredis.Nil) {
 		return runner.State{}, fmt.Errorf("get %s: %w", id, err)
 	}
+	return r.state(id)
+}
+
+// manyChunk bounds one MULTI/EXEC of GetMany: a report of thousands of
+// submissions is read in a few round trips, none holding Redis long.
+const manyChunk = 64
+
+// GetMany reads the states of ids (each as Get would, each at one instant)
+// in one round trip per manyChunk ids instead of one per id. An id without a
+// submission is left out of the map.
+func (b *Broker) GetMany(ctx context.Context, ids []string) (map[string]runner.State, error) {
+	out := make(map[string]runner.State, len(ids))
+	for chunk := range slices.Chunk(ids, manyChunk) {
+		reads := make([]stateReads, len(chunk))
+		_, err := b.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+			for i, id := range chunk {
+				reads[i] = b.readState(ctx, p, id)
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, goredis.Nil) {
+			return nil, fmt.Errorf("get %d submissions: %w", len(chunk), err)
+		}
+		for i, id := range chunk {
+			st, err := reads[i].state(id)
+			if errors.Is(err, runner.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			out[id] = st
+		}
+	}
+	return out, nil
+}
+
+// stateReads are the three reads a submission's state is made of.
+type stateReads struct {
+	sub, res *goredis.StringCmd
+	fields   *goredis.MapStringStringCmd
+}
+
+func (b *Broker) readState(ctx context.Context, p goredis.Pipeliner, id string) stateReads {
+	return stateReads{
+		sub:    p.Get(ctx, b.keys.submission(id)),
+		fields: p.HGetAll(ctx, b.keys.state(id)),
+		res:    p.Get(ctx, b.keys.result(id)),
+	}
+}
+
+// state assembles the reads once the pipeline ran; runner.ErrNotFound (wrapped)
+// when there is no such submission.
+func (r stateReads) state(id string) (runner.State, error) {
 	var st runner.State
-	if err := decode(sub, &st.Submission); err != nil {
+	if err := decode(r.sub, &st.Submission); err != nil {
 		return runner.State{}, fmt.Errorf("get %s: submission: %w", id, err)
 	}
-	fields := state.Val()
+	fields := r.fields.Val()
 	st.Status = runner.Status(fields[fieldStatus])
 	if st.Status == "" {
 		st.Status = runner.StatusQueued
@@ -270,13 +321,13 @@ func (b *Broker) Get(ctx context.Context, id string) (runner.State, error) {
 		}
 		st.StartedAt = &t
 	}
-	var r runner.Result
-	switch err := decode(res, &r); {
+	var res runner.Result
+	switch err := decode(r.res, &res); {
 	case err == nil:
 		// The result is the truth: it is written in the same script that
 		// sets status done, but it is the record that cannot be lost.
 		st.Status = runner.StatusDone
-		st.Result = &r
+		st.Result = &res
 	case errors.Is(err, runner.ErrNotFound):
 	default:
 		return runner.State{}, fmt.Errorf("get %s: result: %w", id, err)

@@ -3,6 +3,7 @@ package redis
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"reflect"
 	"testing"
@@ -160,6 +161,55 @@ func TestCreateGet(t *testing.T) {
 		t.Errorf("Submission() = %+v, %v; want %+v", got, err, want)
 	}
 	wantQueueLength(t, b, 1)
+}
+
+func TestGetManyReadsEachStateAsGetDoes(t *testing.T) {
+	b := newBroker(t, Config{})
+	ctx := testCtx(t)
+	// More than one chunk, in every state: queued, running, done; and ids
+	// with no submission, which are left out.
+	var ids []string
+	for i := range 2*manyChunk + 5 {
+		id := fmt.Sprintf("s%03d", i)
+		mustCreate(t, b, id)
+		switch i % 3 {
+		case 1:
+			if err := b.MarkRunning(ctx, id, "A", time.Date(2025, 3, 1, 12, 0, i, 0, time.UTC)); err != nil {
+				t.Fatal(err)
+			}
+		case 2:
+			if _, err := b.SaveResult(ctx, result(id, "A", runner.VerdictPassed)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ids = append(ids, id, "missing-"+id)
+	}
+	got, err := b.GetMany(ctx, ids)
+	if err != nil {
+		t.Fatalf("GetMany: %v", err)
+	}
+	if len(got) != len(ids)/2 {
+		t.Errorf("GetMany gave %d states, want %d", len(got), len(ids)/2)
+	}
+	for _, id := range ids {
+		st, ok := got[id]
+		want, err := b.Get(ctx, id)
+		if errors.Is(err, runner.ErrNotFound) {
+			if ok {
+				t.Errorf("GetMany has %s, which Get does not find", id)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok || !reflect.DeepEqual(st, want) {
+			t.Errorf("GetMany[%s] = %+v (%v), Get = %+v", id, st, ok, want)
+		}
+	}
+	if none, err := b.GetMany(ctx, nil); err != nil || len(none) != 0 {
+		t.Errorf("GetMany(nil) = %v, %v", none, err)
+	}
 }
 
 func TestCreateConflict(t *testing.T) {

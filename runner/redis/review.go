@@ -129,6 +129,32 @@ func listJSON[T any](ctx context.Context, rdb *goredis.Client, key string) ([]T,
 	return out, nil
 }
 
+// getJSONs reads the JSON record of each id (its key from key) in one
+// round trip, in ids' order; a missing one is an error wrapping
+// runner.ErrNotFound that names it (what (kind) and which).
+func getJSONs[T any](ctx context.Context, rdb *goredis.Client, what string, ids []string, key func(string) string) ([]T, error) {
+	if len(ids) == 0 {
+		return []T{}, nil
+	}
+	cmds := make([]*goredis.StringCmd, len(ids))
+	_, err := rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		for i, id := range ids {
+			cmds[i] = p.Get(ctx, key(id))
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, goredis.Nil) {
+		return nil, fmt.Errorf("read %d %ss: %w", len(ids), what, err)
+	}
+	out := make([]T, len(ids))
+	for i, id := range ids {
+		if err := decode(cmds[i], &out[i]); err != nil {
+			return nil, fmt.Errorf("%s %s: %w", what, id, err)
+		}
+	}
+	return out, nil
+}
+
 // boundedPush appends ARGV[1] to the list KEYS[1] unless it holds ARGV[2]
 // items already: 1 when added, 0 when full.
 const boundedPush = `
