@@ -37,6 +37,12 @@ type Store interface {
 	// SaveResult records a result unless one is already recorded, and
 	// reports whether this call recorded it.
 	SaveResult(ctx context.Context, r Result) (bool, error)
+	// AttachReference adds the reference's timing run (Result.Reference)
+	// to the recorded result of submission id, after SaveResult: it
+	// changes nothing else of the result, and reports whether it attached
+	// t. It is a no-op (false, nil) when there is no recorded result or
+	// the result already has a reference timing.
+	AttachReference(ctx context.Context, id string, t *ReferenceTiming) (bool, error)
 }
 
 // Suite is what a submission is graded with: the challenge's tests, fixtures
@@ -123,7 +129,8 @@ type RunSpec struct {
 	// the harness has reported the run, the sandbox sends them, and the
 	// harness runs the same tests (plain, no canaries) with them in the
 	// same container, every candidate process dead and the sandbox wiped
-	// (RunResult.Reference). It can change nothing of the run's result.
+	// (RunResult.Reference). Run returns the run's result without waiting
+	// for it, and it can change nothing of that result.
 	Reference []File
 }
 
@@ -213,12 +220,35 @@ type RunResult struct {
 	// test it copies). Nil in replies made before twins were reported:
 	// then any canary passed is evidence.
 	Twins map[string]string
-	// Reference is the reference solution's timing run (RunSpec.Reference),
-	// nil when none was asked for or it sent nothing. Grade never reads it.
-	Reference *ReferenceTiming
+	// Reference delivers the reference solution's timing run
+	// (RunSpec.Reference) once it has ended, which is after Run returned:
+	// one value, never nil, then the channel is closed. Nil when no timing
+	// run was started (none was asked for, or the run's reply was not
+	// whole). Grade never reads it.
+	Reference <-chan *ReferenceTiming
+}
+
+// WaitReference waits for the reference's timing run (Reference) until
+// ctx ends; nil when none was started or ctx ended first.
+func (r RunResult) WaitReference(ctx context.Context) *ReferenceTiming {
+	if r.Reference == nil {
+		return nil
+	}
+	select {
+	case t := <-r.Reference:
+		return t
+	case <-ctx.Done():
+		return nil
+	}
 }
 
 // Sandbox runs a pytest suite in isolation.
 type Sandbox interface {
+	// Run runs spec and returns as soon as the run's result is in. When
+	// spec.Reference is set, the reference's timing run goes on after Run
+	// has returned, in the same container, until it ends, its own time
+	// budget runs out or ctx ends, and RunResult.Reference delivers it;
+	// the container is removed after it. So a caller that wants the
+	// timing keeps ctx alive until it has it, and cancels ctx to stop it.
 	Run(ctx context.Context, spec RunSpec) (RunResult, error)
 }

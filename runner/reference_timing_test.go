@@ -56,7 +56,7 @@ func TestWorkerAsksForTheReferenceTimingOfLiveSubmissionsOnly(t *testing.T) {
 					run.Phases = run.Phases[:1]
 				}
 				if len(spec.Reference) > 0 {
-					run.Reference = timing
+					run.Reference = delivered(timing)
 				}
 				return run, nil
 			})

@@ -155,7 +155,8 @@ func (t TestResult) Micros() float64 {
 
 // ReferenceTiming is the reference solution's timing run: the same tests,
 // in the same container, right after the candidate's run (see
-// RunSpec.Reference). Staff only, and never evidence for a verdict.
+// RunSpec.Reference). Staff only, and never evidence for a verdict. It is
+// attached to the result after the result is recorded (Store.AttachReference).
 type ReferenceTiming struct {
 	// TestsUS is each test's call phase in microseconds, by test id, for
 	// the tests the reference passed.
@@ -222,7 +223,9 @@ type Result struct {
 	// results recorded before scores (ResultScore computes theirs).
 	Score *Score `json:"score,omitempty"`
 	// Reference is the reference solution's timing run in the same
-	// container (staff only; nil when none was made).
+	// container (staff only; nil when none was made, and until it is
+	// attached: the result is recorded and announced before the timing
+	// run ends, and the timing added to it afterwards).
 	Reference *ReferenceTiming `json:"reference,omitempty"`
 }
 

@@ -15,6 +15,7 @@ import (
 type memQueue struct {
 	mu        sync.Mutex
 	acked     []string
+	extends   int
 	extendErr error
 }
 
@@ -22,7 +23,12 @@ func (q *memQueue) Next(ctx context.Context, _ string) (runner.Job, error) {
 	<-ctx.Done()
 	return runner.Job{}, ctx.Err()
 }
-func (q *memQueue) Extend(context.Context, string, runner.Job) error { return q.extendErr }
+func (q *memQueue) Extend(context.Context, string, runner.Job) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.extends++
+	return q.extendErr
+}
 func (q *memQueue) Ack(_ context.Context, j runner.Job) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -30,13 +36,26 @@ func (q *memQueue) Ack(_ context.Context, j runner.Job) error {
 	return nil
 }
 
+// counts returns the acks and extensions so far.
+func (q *memQueue) counts() (acked, extends int) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.acked), q.extends
+}
+
 type memStore struct {
+	mu      sync.Mutex
 	subs    map[string]runner.Submission
 	results map[string]runner.Result
 	saves   int
+	// attachErr, when set, is what AttachReference returns.
+	attachErr error
+	attaches  int
 }
 
 func (s *memStore) Submission(_ context.Context, id string) (runner.Submission, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	sub, ok := s.subs[id]
 	if !ok {
 		return sub, runner.ErrNotFound
@@ -45,12 +64,40 @@ func (s *memStore) Submission(_ context.Context, id string) (runner.Submission, 
 }
 func (s *memStore) MarkRunning(context.Context, string, string, time.Time) error { return nil }
 func (s *memStore) SaveResult(_ context.Context, r runner.Result) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.saves++
 	if _, ok := s.results[r.SubmissionID]; ok {
 		return false, nil
 	}
 	s.results[r.SubmissionID] = r
 	return true, nil
+}
+
+// AttachReference is the Redis store's contract: only a recorded result
+// without a reference timing gets one.
+func (s *memStore) AttachReference(_ context.Context, id string, t *runner.ReferenceTiming) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.attaches++
+	if s.attachErr != nil {
+		return false, s.attachErr
+	}
+	r, ok := s.results[id]
+	if !ok || r.Reference != nil {
+		return false, nil
+	}
+	r.Reference = t
+	s.results[id] = r
+	return true, nil
+}
+
+// result returns the recorded result of id, if any.
+func (s *memStore) result(id string) (runner.Result, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.results[id]
+	return r, ok
 }
 
 type suitesFunc func(ctx context.Context, slug, version string) (runner.Suite, error)

@@ -272,6 +272,16 @@ func TestBrowserCandidateAndInterviewer(t *testing.T) {
 		t.Fatalf("invitation has %d submissions; want 2 (a Run is not one)", len(rep.Submissions))
 	}
 	broken := rep.Submissions[1].ID
+	// The reference's timing run is attached after the result is recorded:
+	// wait for it before the page that shows it.
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(100 * time.Millisecond) {
+		if st := app.get(t, broken); st.Result != nil && st.Result.Reference != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no reference timing attached to the broken submission within a minute")
+		}
+	}
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(app.base+"/review"),
 		chromedp.WaitVisible(chromedp.CSS("#token")),

@@ -18,8 +18,10 @@ import (
 // reference solution as a fourth part on stdin only once that reply is in,
 // when every candidate process is dead, and the harness answers with a
 // second line framed "<nonce>/reference <base64 of JSON>". Nothing of it
-// can change the first reply, which is already read; a timing run that
-// fails or is late only leaves the result without reference times.
+// can change the first reply, which is already read: Run returns the run's
+// result at once and the timing run goes on after it (RunResult.Reference),
+// so the worker records the result before the timing ends; a timing run
+// that fails or is late only leaves the result without reference times.
 
 // referenceFrame follows the nonce on the timing run's line.
 const referenceFrame = "/reference "

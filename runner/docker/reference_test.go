@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"assay/internal/testenv"
 	"assay/runner"
@@ -42,7 +43,7 @@ func TestRunTimesTestsAndTheReference(t *testing.T) {
 			if len(seen) < 2 {
 				t.Errorf("every test took exactly the same time: %+v", g.Tests)
 			}
-			ref := r.Reference
+			ref := r.WaitReference(context.Background())
 			if ref == nil {
 				t.Fatalf("no reference timing; harness stderr: %s", r.Diagnostics)
 			}
@@ -70,7 +71,7 @@ func TestRunWithoutAReferenceHasNoTiming(t *testing.T) {
 	}
 	bothPhasesPass(t, r)
 	if r.Reference != nil {
-		t.Errorf("reference timing %+v without a reference", *r.Reference)
+		t.Errorf("a timing run without a reference: %+v", r.WaitReference(context.Background()))
 	}
 	assertGone(t, sb, s.ID)
 }
@@ -142,7 +143,7 @@ func TestTheReferenceRunsInAWipedSandbox(t *testing.T) {
 			if g0.Verdict != g1.Verdict || g0.Passed != g1.Passed || g1.Verdict != runner.VerdictPassed {
 				t.Errorf("verdict %s (%d passed) with the reference's run, %s (%d) without; want passed both: %s", g1.Verdict, g1.Passed, g0.Verdict, g0.Passed, g1.Detail)
 			}
-			ref := with.Reference
+			ref := with.WaitReference(context.Background())
 			if ref == nil || ref.Problem != "" || ref.NotPassed != 0 || len(ref.TestsUS) != 3 {
 				t.Fatalf("reference timing %+v; want the 3 tests passed and timed\nharness stderr: %s", ref, with.Diagnostics)
 			}
@@ -158,6 +159,71 @@ func TestTheReferenceRunsInAWipedSandbox(t *testing.T) {
 				if strings.Contains(string(ph.Output), "planted") {
 					t.Errorf("%s phase output: %s", ph.Name, ph.Output)
 				}
+			}
+			assertGone(t, sb, s.ID)
+		})
+	}
+}
+
+// slowAdd is a reference slower than fastAdd: each call sleeps.
+const slowAdd = "import time\n\ndef add(a, b):\n    time.sleep(0.5)\n    return a + b\n"
+
+// Run returns the run's result as soon as the harness's reply is in, while
+// the reference's timing run goes on in the same container: with a
+// reference that sleeps half a second in each of the three tests, the
+// timing has not ended when Run returns, and it delivers afterwards; the
+// container is removed only then. A cancelled context stops it early.
+func TestRunReturnsBeforeTheReferenceTimingEnds(t *testing.T) {
+	for _, rt := range testenv.Runtimes(t) {
+		t.Run(testenv.RuntimeName(rt), func(t *testing.T) {
+			sb := newSandbox(t, rt)
+			s := spec("timing-async-"+testenv.RuntimeName(rt), fastAdd, limits())
+			s.Reference = []runner.File{{Path: "solution.py", Data: []byte(slowAdd)}}
+			r, err := sb.Run(context.Background(), s)
+			returned := time.Now()
+			if err != nil {
+				t.Fatal(err)
+			}
+			bothPhasesPass(t, r)
+			if g := runner.Grade(nil, r); g.Verdict != runner.VerdictPassed || len(g.Tests) != 3 {
+				t.Fatalf("verdict %s with %d tests: %s", g.Verdict, len(g.Tests), g.Detail)
+			}
+			if r.Reference == nil {
+				t.Fatalf("no timing run started; harness stderr: %s", r.Diagnostics)
+			}
+			select {
+			case ref := <-r.Reference:
+				t.Fatalf("the timing run had ended when Run returned: %+v", ref)
+			default:
+			}
+			ref := r.WaitReference(context.Background())
+			waited := time.Since(returned)
+			if ref == nil || ref.Problem != "" || ref.NotPassed != 0 || len(ref.TestsUS) != 3 {
+				t.Fatalf("reference timing %+v; want the 3 tests timed", ref)
+			}
+			for id, us := range ref.TestsUS {
+				if us < 500e3 {
+					t.Errorf("reference's %s took %v µs; its add sleeps 500 ms", id, us)
+				}
+			}
+			if waited < time.Second {
+				t.Errorf("the timing delivered %v after Run returned; its tests sleep 1.5 s in all", waited)
+			}
+			assertGone(t, sb, s.ID)
+
+			// Cancelled: the timing run stops, says why, and the container goes.
+			s.ID += "-cancelled"
+			ctx, cancel := context.WithCancel(context.Background())
+			r, err = sb.Run(ctx, s)
+			if err != nil || r.Reference == nil {
+				t.Fatalf("Run: %v, timing started %v", err, r.Reference != nil)
+			}
+			cancel()
+			if ref := r.WaitReference(context.Background()); ref == nil || ref.Problem == "" || len(ref.TestsUS) == 3 {
+				t.Errorf("cancelled timing run %+v; want a problem and not every test timed", ref)
+			}
+			if _, open := <-r.Reference; open {
+				t.Error("the timing's channel delivered twice")
 			}
 			assertGone(t, sb, s.ID)
 		})

@@ -362,7 +362,11 @@ func (c *started) exited() bool {
 
 // Run runs spec in a fresh container (a pre-started one from the warm pool
 // when there is one) and removes the container afterwards, off the
-// critical path (WaitRemoved waits for removals in flight).
+// critical path (WaitRemoved waits for removals in flight). With
+// spec.Reference, it returns as soon as the harness's reply is read, and
+// the reference's timing run goes on in the same container under ctx
+// (RunResult.Reference delivers it); the container is removed after it,
+// and WaitRemoved and Close wait for it too.
 func (s *Sandbox) Run(ctx context.Context, spec runner.RunSpec) (runner.RunResult, error) {
 	nonce, err := randomHex(16)
 	if err != nil {
@@ -382,9 +386,29 @@ func (s *Sandbox) Run(ctx context.Context, spec runner.RunSpec) (runner.RunResul
 			return runner.RunResult{}, err
 		}
 	}
-	defer s.pool.release(image, spec.Limits)
-	defer s.removeLater(c, spec.ID)
-	return s.execute(ctx, c, spec, in, nonce)
+	res, timing, err := s.execute(ctx, c, spec, in, nonce)
+	done := func() {
+		s.removeLater(c, spec.ID)
+		s.pool.release(image, spec.Limits)
+	}
+	if timing == nil {
+		done()
+		return res, err
+	}
+	// The run's result is whole and returned now; the container stays for
+	// the timing run, which only the caller waits for. The removals count
+	// it from here, so WaitRemoved and Close wait for its end.
+	out := make(chan *runner.ReferenceTiming, 1)
+	s.removals.Add(1)
+	go func() {
+		defer s.removals.Done()
+		t := timing()
+		done()
+		out <- t
+		close(out)
+	}()
+	res.Reference = out
+	return res, nil
 }
 
 // start creates, attaches and starts a sandbox container for runs with
@@ -573,8 +597,10 @@ func (s *Sandbox) create(ctx context.Context, image string, l runner.Limits, sub
 }
 
 // execute sends the request to a started container's harness and collects
-// the result.
-func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, in []byte, nonce string) (runner.RunResult, error) {
+// the result. When the reply is whole and spec asks for the reference's
+// timing run, it also returns timing, which runs it in the same container
+// (stdin is then left open for it); otherwise timing is nil.
+func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, in []byte, nonce string) (_ runner.RunResult, timing func() *runner.ReferenceTiming, _ error) {
 	start := time.Now()
 	c.stdout.watch(nonce)
 	// stdin stays open after the three parts: the reference's timing run,
@@ -595,7 +621,11 @@ func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, 
 			}()
 		})
 	}
-	defer closeInput()
+	defer func() {
+		if timing == nil {
+			closeInput()
+		}
+	}()
 
 	deadline := time.NewTimer(spec.Limits.Wall + s.cfg.KillGrace)
 	defer deadline.Stop()
@@ -608,14 +638,14 @@ func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, 
 		res.Duration = time.Since(start)
 		complete, err := s.readReply(&res, c.stdout.Bytes(), nonce)
 		if err != nil {
-			return runner.RunResult{}, err
+			return runner.RunResult{}, nil, err
 		}
 		if complete {
 			res.Diagnostics = string(c.stderr.Bytes())
 			if len(spec.Reference) > 0 && len(res.Phases) > 0 && res.Problem == "" {
-				res.Reference = s.timeReference(ctx, c, spec, nonce, written)
+				timing = func() *runner.ReferenceTiming { return s.timeReference(ctx, c, spec, nonce, written) }
 			}
-			return res, nil
+			return res, timing, nil
 		}
 		// The harness waits for the fourth part: none comes.
 		closeInput()
@@ -623,24 +653,24 @@ func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, 
 		select {
 		case <-c.waitC:
 		case err := <-c.waitErrC:
-			return res, fmt.Errorf("%w: wait: %w", ErrEngine, err)
+			return res, nil, fmt.Errorf("%w: wait: %w", ErrEngine, err)
 		case <-deadline.C:
 			res.TimedOut = true
 		case <-ctx.Done():
-			return res, fmt.Errorf("run %s: %w", spec.ID, ctx.Err())
+			return res, nil, fmt.Errorf("run %s: %w", spec.ID, ctx.Err())
 		}
 	case w := <-c.waitC:
 		if w.Error != nil {
-			return res, fmt.Errorf("%w: wait: %s", ErrEngine, w.Error.Message)
+			return res, nil, fmt.Errorf("%w: wait: %s", ErrEngine, w.Error.Message)
 		}
 	case err := <-c.waitErrC:
-		return res, fmt.Errorf("%w: wait: %w", ErrEngine, err)
+		return res, nil, fmt.Errorf("%w: wait: %w", ErrEngine, err)
 	case <-deadline.C:
 		res.TimedOut = true
 	case <-c.stdout.over:
 		res.OutputLimit = true
 	case <-ctx.Done():
-		return res, fmt.Errorf("run %s: %w", spec.ID, ctx.Err())
+		return res, nil, fmt.Errorf("run %s: %w", spec.ID, ctx.Err())
 	}
 	if res.TimedOut || res.OutputLimit {
 		kctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -664,7 +694,7 @@ func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, 
 	defer cancel()
 	info, err := s.cli.ContainerInspect(ictx, c.id)
 	if err != nil {
-		return res, fmt.Errorf("%w: inspect: %w", ErrEngine, err)
+		return res, nil, fmt.Errorf("%w: inspect: %w", ErrEngine, err)
 	}
 	if info.State != nil {
 		res.OOMKilled = info.State.OOMKilled
@@ -682,13 +712,13 @@ func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, 
 		}
 	}
 	if _, err := s.readReply(&res, c.stdout.Bytes(), nonce); err != nil {
-		return runner.RunResult{}, err
+		return runner.RunResult{}, nil, err
 	}
 	res.Diagnostics = string(c.stderr.Bytes())
 	if len(res.Phases) == 0 {
 		s.cfg.Logger.Warn("harness sent no result", slog.String("submission", spec.ID), slog.String("stderr", res.Diagnostics))
 	}
-	return res, nil
+	return res, nil, nil
 }
 
 // readReply fills res from the harness's framed line, if there is one, and

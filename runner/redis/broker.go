@@ -67,6 +67,7 @@ type Broker struct {
 	saveDraftScript    *goredis.Script
 	markRunningScript  *goredis.Script
 	saveResultScript   *goredis.Script
+	attachRefScript    *goredis.Script
 	extendScript       *goredis.Script
 	boundedPushScript  *goredis.Script
 	recordEditsScript  *goredis.Script
@@ -120,6 +121,7 @@ func New(ctx context.Context, cfg Config) (*Broker, error) {
 		saveDraftScript:    goredis.NewScript(saveDraftLua),
 		markRunningScript:  goredis.NewScript(markRunningLua),
 		saveResultScript:   goredis.NewScript(saveResultLua),
+		attachRefScript:    goredis.NewScript(attachReferenceLua),
 		extendScript:       goredis.NewScript(extendLua),
 		boundedPushScript:  goredis.NewScript(boundedPush),
 		recordEditsScript:  goredis.NewScript(recordEditsLua),

@@ -22,7 +22,9 @@ import (
 //	{prefix}:submission:{id}    string   JSON of runner.Submission; written once by Create.
 //	{prefix}:state:{id}         hash     status (queued|running|done), worker, started_at
 //	                                     (RFC 3339, UTC); written by Create, MarkRunning, SaveResult.
-//	{prefix}:result:{id}        string   JSON of runner.Result; written once (SET NX) by SaveResult.
+//	{prefix}:result:{id}        string   JSON of runner.Result; written once (SET NX) by SaveResult;
+//	                                     its "reference" (the reference's timing run) added at most
+//	                                     once afterwards by AttachReference, nothing else changed.
 //	{prefix}:deadletter         list     the id of each submission given up on
 //	                                     after too many attempts (its result says internal_error).
 //	{prefix}:idempotency:{key}  string   "<sha256 of the request> <submission id>" for a POST sent

@@ -132,6 +132,45 @@ redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1
 `
 
+// attachReferenceLua adds the reference's timing run to a recorded result
+// that has none, as its "reference" member: the stored JSON is kept byte
+// for byte and the member spliced in before its closing brace (decoding
+// and encoding it again in Lua would change numbers and empty arrays).
+// Nothing is written when there is no result (it is never created here)
+// or the result already has a "reference" member. Nothing is published:
+// the candidate's event stream must not tell when the timing run ended.
+//
+//	KEYS: result
+//	ARGV: the timing's JSON
+//	returns 1 if attached, 0 if there is no result or it has a reference
+const attachReferenceLua = `#!lua
+local stored = redis.call('GET', KEYS[1])
+if not stored then
+	return 0
+end
+local ok, r = pcall(cjson.decode, stored)
+if not ok or type(r) ~= 'table' or not string.find(stored, '^%s*{') then
+	return redis.error_reply('the stored result is not a JSON object')
+end
+if r['reference'] ~= nil then
+	return 0
+end
+local n = #stored
+while n > 0 and string.find(string.sub(stored, n, n), '^%s$') do
+	n = n - 1
+end
+if string.sub(stored, n, n) ~= '}' then
+	return redis.error_reply('the stored result is not a JSON object')
+end
+local body = string.sub(stored, 1, n - 1)
+local sep = ','
+if next(r) == nil then
+	sep = ''
+end
+redis.call('SET', KEYS[1], body .. sep .. '"reference":' .. ARGV[1] .. '}', 'KEEPTTL')
+return 1
+`
+
 // extendLua renews a worker's claim on a stream entry by re-claiming it
 // for the same consumer with min-idle 0, which resets its idle time. It
 // first checks that the worker still owns the entry: a plain XCLAIM would

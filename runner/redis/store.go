@@ -83,6 +83,28 @@ func (b *Broker) SaveResult(ctx context.Context, r runner.Result) (bool, error) 
 	return n == 1, nil
 }
 
+// AttachReference adds the reference's timing run to the recorded result
+// of submission id, in one script: the stored result is otherwise left as
+// it is, byte for byte. It reports whether it attached t; it does nothing
+// (false, nil) when no result is recorded (a result is never created
+// here) or the result already has a reference timing (never replaced).
+// Nothing is published: waiters and webhooks learned of the result when
+// it was recorded, and readers see the timing from now on.
+func (b *Broker) AttachReference(ctx context.Context, id string, t *runner.ReferenceTiming) (bool, error) {
+	if id == "" || t == nil {
+		return false, errors.New("attach reference: empty submission id or timing")
+	}
+	data, err := json.Marshal(t)
+	if err != nil {
+		return false, fmt.Errorf("attach reference %s: %w", id, err)
+	}
+	n, err := b.attachRefScript.Run(ctx, b.rdb, []string{b.keys.result(id)}, data).Int()
+	if err != nil {
+		return false, fmt.Errorf("attach reference %s: %w", id, err)
+	}
+	return n == 1, nil
+}
+
 // formatTime writes times in UTC with full precision, so they read back
 // equal to what was written.
 func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
