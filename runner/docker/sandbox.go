@@ -85,6 +85,10 @@ type Config struct {
 	KillGrace time.Duration
 	// StreamCap caps the bytes read from the container's output; default 32 MiB.
 	StreamCap int64
+	// ReadyTimeout bounds the wait for a started container's harness to
+	// say it is ready (its interpreter and pytest loaded); default 60s.
+	// The run's wall time counts from then (see execute).
+	ReadyTimeout time.Duration
 	// OnStartFailure is called when a container cannot be created or
 	// started (for metrics); default none.
 	OnStartFailure func()
@@ -108,6 +112,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.StreamCap <= 0 {
 		c.StreamCap = 32 << 20
+	}
+	if c.ReadyTimeout <= 0 {
+		c.ReadyTimeout = 60 * time.Second
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -452,7 +459,8 @@ func (s *Sandbox) start(ctx context.Context, image string, l runner.Limits, subm
 	waitCtx, stopWait := context.WithCancel(context.Background())
 	c.stopWait = stopWait
 	c.waitC, c.waitErrC = s.cli.ContainerWait(waitCtx, id, container.WaitConditionNextExit)
-	c.stdout = &capped{max: s.cfg.StreamCap, over: make(chan struct{}), framed: make(chan struct{}), refFramed: make(chan struct{})}
+	c.stdout = &capped{max: s.cfg.StreamCap, over: make(chan struct{}), framed: make(chan struct{}), refFramed: make(chan struct{}),
+		ready: make(chan struct{})}
 	c.stderr = &capped{max: 16 << 10, over: make(chan struct{})}
 	c.copied = make(chan error, 1)
 	go func() {
@@ -601,7 +609,6 @@ func (s *Sandbox) create(ctx context.Context, image string, l runner.Limits, sub
 // timing run, it also returns timing, which runs it in the same container
 // (stdin is then left open for it); otherwise timing is nil.
 func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, in []byte, nonce string) (_ runner.RunResult, timing func() *runner.ReferenceTiming, _ error) {
-	start := time.Now()
 	c.stdout.watch(nonce)
 	// stdin stays open after the three parts: the reference's timing run,
 	// if any, is a fourth part sent once the harness has reported (see
@@ -627,6 +634,15 @@ func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, 
 		}
 	}()
 
+	// The wall time counts from when the harness is ready, as the harness's
+	// own clock does (it reads the request only then): a container still
+	// loading on a busy host would otherwise spend the candidate's time, and
+	// the kill would come before the harness's own stop at the wall time,
+	// losing the reply and its evidence.
+	if err := s.awaitReady(ctx, c); err != nil {
+		return runner.RunResult{}, nil, err
+	}
+	start := time.Now()
 	deadline := time.NewTimer(spec.Limits.Wall + s.cfg.KillGrace)
 	defer deadline.Stop()
 	var res runner.RunResult
@@ -782,6 +798,38 @@ func (s *Sandbox) readReply(res *runner.RunResult, out []byte, nonce string) (bo
 	return r.MemoryWatched, nil
 }
 
+// readyLine is what the harness writes on stdout once it is ready to read
+// the request (harness.py's main). Nothing of the candidate's has run by
+// then, so nothing else can have written it.
+var readyLine = []byte("assay-harness-ready\n")
+
+// awaitReady waits for the harness's ready line. A harness that exits or
+// never gets ready has run nothing of the candidate's: the engine's (the
+// system's) failure, retried by the worker.
+func (s *Sandbox) awaitReady(ctx context.Context, c *started) error {
+	t := time.NewTimer(s.cfg.ReadyTimeout)
+	defer t.Stop()
+	select {
+	case <-c.stdout.ready:
+		return nil
+	case w := <-c.waitC:
+		// (kept for whoever waits for the exit next)
+		again := make(chan container.WaitResponse, 1)
+		again <- w
+		c.waitC = again
+		return fmt.Errorf("%w: the harness exited before it was ready", ErrEngine)
+	case err := <-c.waitErrC:
+		again := make(chan error, 1)
+		again <- err
+		c.waitErrC = again
+		return fmt.Errorf("%w: wait: %w", ErrEngine, err)
+	case <-t.C:
+		return fmt.Errorf("%w: the harness was not ready after %s", ErrEngine, s.cfg.ReadyTimeout)
+	case <-ctx.Done():
+		return fmt.Errorf("harness ready: %w", ctx.Err())
+	}
+}
+
 // capped keeps up to max bytes and signals once when more arrive. It never
 // refuses a write: the attach stream must be drained to the end, or dockerd
 // blocks on the container's full pipe and even a kill waits behind it.
@@ -801,6 +849,9 @@ type capped struct {
 	refFramed   chan struct{}
 	refMarker   []byte
 	isRefFramed bool
+	// ready is closed once the harness's readyLine is in (nil: not watched).
+	ready   chan struct{}
+	isReady bool
 }
 
 // watch starts looking for the harness's reply line framed with nonce.
@@ -812,12 +863,17 @@ func (c *capped) watch(nonce string) {
 	c.check()
 }
 
-// check closes framed when the reply line is complete; c.mu is held.
+// check closes ready when the ready line is in, and framed when the reply
+// line is complete; c.mu is held.
 func (c *capped) check() {
+	b := c.buf.Bytes()
+	if c.ready != nil && !c.isReady && bytes.Contains(b, readyLine) {
+		c.isReady = true
+		close(c.ready)
+	}
 	if c.nonce == nil {
 		return
 	}
-	b := c.buf.Bytes()
 	if c.framed != nil && !c.isFramed {
 		if i := bytes.LastIndex(b, c.nonce); i >= 0 && bytes.IndexByte(b[i:], '\n') >= 0 {
 			c.isFramed = true

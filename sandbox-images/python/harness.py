@@ -1418,6 +1418,10 @@ def main():
     memory = MemoryWatch(int(os.environ.get("ASSAY_MEMORY_WATCH") or 0))
     ctypes_known = preload()
     zygotes = {name: Zygote(ids, ctypes_known, ahead=True) for name in ("visible", "hidden")} if ids else {}
+    # Ready: the worker's deadline counts from this line, as the run's wall
+    # time counts from the request read next (runner/docker's readyLine).
+    sys.stdout.buffer.write(b"assay-harness-ready\n")
+    sys.stdout.buffer.flush()
     req = json.loads(read_part())
     parts = []
 
