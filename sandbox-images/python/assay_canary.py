@@ -30,7 +30,9 @@ call.) Only when the suite has no such value is one made up (_perturbed).
 The values are drawn so that, where the suite allows, a canary's value
 and its twin's appear equally often among the disguised suite's expected
 values (_plan): otherwise "the one whose value also appears elsewhere is
-the canary" would decide a pair whose real value is unique.
+the canary" would decide a pair whose real value is unique; and a run
+adds such sources until its canaries make three independent guesses
+(groups), where the suite has them.
 A test with skip or xfail marks is never a source. Files that do not parse
 are left as they are.
 
@@ -98,10 +100,10 @@ def disguise(files, canaries=CANARIES, cost_ms=None, everything=False):
     picked, spare, budget, cost = _pick(sources, canaries, cost_ms, everything)
     expected = {rel: _expected_literals(tree, src) for rel, (src, tree) in parsed.items()}
     pool_all = [x for rel in sorted(expected) for x in expected[rel]]
-    # The plan is greedy and random: of a few, the one with fewest pairs
-    # left unbalanced.
-    plan = min((_plan(picked, spare, parsed, expected, pool_all, budget, cost) for _ in range(PLANS)),
-               key=lambda p: p[1])[0]
+    # The plan is greedy and random: of a few, the one with the most
+    # independent groups, then the fewest pairs left unbalanced.
+    plan = min((_plan(picked, spare, parsed, expected, pool_all, budget, cost, canaries) for _ in range(PLANS)),
+               key=lambda p: (-p[2], p[1], len(p[0])))[0]
     chosen, twins = [], {}
     for rel, (src, tree) in parsed.items():
         here = [(scope, fn, lit, text) for prel, scope, fn, lit, text in plan if prel == rel]
@@ -200,10 +202,10 @@ def _key(v):
     return (type(v), v)
 
 
-def _plan(picked, spare, parsed, expected, pool_all, budget, cost):
+def _plan(picked, spare, parsed, expected, pool_all, budget, cost, want=CANARIES):
     """What each canary of the run expects: ([(rel, scope, function, the
     literal it perturbs, the text that replaces it)], how many of them
-    are not balanced).
+    are not balanced, how many independent groups they make).
 
     A reader of the disguised tests sees each value's count among the
     suite's expected values. A canary's value comes from elsewhere in the
@@ -253,8 +255,10 @@ def _plan(picked, spare, parsed, expected, pool_all, budget, cost):
                 near = [t for r, t in where if r == rel] or [t for _, t in where]
                 if fits(fn, lit, own, k[1], near[0]):
                     out.append((k, near))
-        return out
+        # (another source's value may be needed for a swap)
+        return [o for o in out if o[0] not in source_values] or out
 
+    source_values = {_key(lit.value) for _, _, fn in list(picked) + list(spare) for lit in _targets(fn)}
     # Each source's literal: one that can stand alone when there is one.
     chosen = []
     for rel, scope, fn in picked:
@@ -272,6 +276,7 @@ def _plan(picked, spare, parsed, expected, pool_all, budget, cost):
         nat.update(_copied(c[2], c[3]))
     reals = {_key(c[3].value) for c in chosen}
     used = set()
+    groups = 0  # independent guesses: a pair alone, a swapped couple
     for c in _RNG.sample(chosen, len(chosen)):
         rel, scope, fn, lit, own, _ = c
         found = alone(rel, fn, lit, own, reals | used)
@@ -279,6 +284,7 @@ def _plan(picked, spare, parsed, expected, pool_all, budget, cost):
             k, texts = _RNG.choice(found)
             used.add(k)
             c[5] = _RNG.choice(texts)
+            groups += 1
 
     def swap(a, b):
         if _key(a[3].value) in used or _key(b[3].value) in used:
@@ -288,6 +294,8 @@ def _plan(picked, spare, parsed, expected, pool_all, budget, cost):
         if not (fits(a[2], a[3], a[4], b[3].value, b[4]) and fits(b[2], b[3], b[4], a[3].value, a[4])):
             return False
         a[5], b[5] = b[4], a[4]
+        nonlocal groups
+        groups += 1
         return True
 
     left = [c for c in chosen if c[5] is None]
@@ -330,6 +338,7 @@ def _plan(picked, spare, parsed, expected, pool_all, budget, cost):
                     k, texts = _RNG.choice(found)
                     used.add(k)
                     b[5] = _RNG.choice(texts)
+                    groups += 1
                     chosen[chosen.index(a)] = b
                     reals.discard(_key(a[3].value))
                     a[5] = "dropped"
@@ -342,6 +351,64 @@ def _plan(picked, spare, parsed, expected, pool_all, budget, cost):
                 break
             if a[5] is not None:
                 break
+    # Fewer independent groups than the run wants (a swapped couple is one
+    # guess for two pairs; a pair left unbalanced may be none: a real value
+    # seen once gives it away): spare sources that balance, alone or
+    # swapped with each other, cheapest first, within the budget and MOST.
+    def clean(rel, fn, lit, taken):
+        # fn's canary of lit, if its copy leaves what is balanced alone
+        # (its real value is counted already, whatever it is)
+        b = [rel, None, fn, lit, text_of(rel, lit), None]
+        if b[4] is None or set(_copied(fn, lit)) & taken:
+            return None
+        return b
+
+    def add(b):
+        chosen.append(b)
+        reals.add(_key(b[3].value))
+        nat.update(_copied(b[2], b[3]))
+
+    for s in list(spare):
+        if groups >= want or len(chosen) >= MOST:
+            break
+        if s not in spare or not afford(ms_of[id(s[2])]):
+            continue
+        rel, scope, fn = s
+        for lit in _RNG.sample(_targets(fn), len(_targets(fn))):
+            b = clean(rel, fn, lit, reals | used)
+            if b is None:
+                continue
+            b[1] = scope
+            found = alone(rel, fn, lit, b[4], reals | used | {_key(lit.value)})
+            if found:
+                k, texts = _RNG.choice(found)
+                used.add(k)
+                b[5] = _RNG.choice(texts)
+                groups += 1
+                add(b)
+                budget -= ms_of[id(fn)] or 0.0
+                spare.remove(s)
+                break
+            if len(chosen) + 2 > MOST:
+                continue
+            mine = set(_copied(fn, lit)) | {_key(lit.value)}
+            for t in spare:
+                if t is s or not afford((ms_of[id(fn)] or 0.0) + (ms_of[id(t[2])] or 0.0)):
+                    continue
+                for tl in _targets(t[2]):
+                    c = clean(t[0], t[2], tl, reals | used | mine)
+                    if c is not None and _key(lit.value) not in _copied(t[2], tl) and swap(b, c):
+                        c[1] = t[1]
+                        add(b)
+                        add(c)
+                        budget -= (ms_of[id(fn)] or 0.0) + (ms_of[id(t[2])] or 0.0)
+                        spare.remove(s)
+                        spare.remove(t)
+                        break
+                if b[5] is not None:
+                    break
+            if b[5] is not None:
+                break
     unbalanced = 0
     for c in chosen:
         if c[5] is None:
@@ -349,7 +416,7 @@ def _plan(picked, spare, parsed, expected, pool_all, budget, cost):
             rel, scope, fn, lit, own, _ = c
             c[5] = _from_pool(lit.value, own, (_spelled_in(spell, rel), pool_all), set(_values(fn)),
                               avoid=reals | used)
-    return [(rel, scope, fn, lit, text) for rel, scope, fn, lit, _, text in chosen], unbalanced
+    return [(rel, scope, fn, lit, text) for rel, scope, fn, lit, _, text in chosen], unbalanced, groups
 
 
 def _copied(fn, lit):
