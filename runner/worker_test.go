@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"assay/runner"
+	"assay/runner/storetest"
 )
 
 // fakes: small structs with function fields where behaviour varies.
@@ -308,4 +309,18 @@ func TestWorkerDrainsRunningJobsOnShutdown(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The fake is held to the contract the Redis store is held to
+// (runner/redis's TestBrokerKeepsTheStoreContract).
+func TestMemStoreKeepsTheStoreContract(t *testing.T) {
+	storetest.Run(t, storetest.Harness{New: func(t *testing.T) (runner.Store, func(runner.Submission), func(string) (runner.Result, bool)) {
+		s := &memStore{subs: map[string]runner.Submission{}, results: map[string]runner.Result{}}
+		create := func(sub runner.Submission) {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			s.subs[sub.ID] = sub
+		}
+		return s, create, s.result
+	}})
 }
