@@ -372,7 +372,7 @@ func TestKilledWorkerLosesNothing(t *testing.T) {
 	suffix := uuid.NewString()[:8]
 	doomedID, rescuerID := "doomed-"+suffix, "rescuer-"+suffix
 	doomed := exec.Command(bin, "worker")
-	doomed.Env = append(os.Environ(), "REDIS_URL="+redisURL, "ASSAY_IMAGE="+image, "ASSAY_LEASE=2s", "ASSAY_WORKER_ID="+doomedID, "ASSAY_WORKERS=1")
+	doomed.Env = append(append(os.Environ(), "REDIS_URL="+redisURL, "ASSAY_IMAGE="+image, "ASSAY_LEASE=2s", "ASSAY_WORKER_ID="+doomedID, "ASSAY_WORKERS=1"), cheapWorker...)
 	var logs syncBuffer
 	doomed.Stdout, doomed.Stderr = &logs, &logs
 	if err := doomed.Start(); err != nil {
@@ -562,6 +562,7 @@ func TestSIGTERMDrains(t *testing.T) {
 	srv := exec.Command(bin, "serve")
 	srv.Env = append(os.Environ(), "REDIS_URL="+redisURL, "ASSAY_IMAGE="+image, "ASSAY_ADDR="+addr,
 		"ASSAY_WORKER_ID="+id, "ASSAY_WORKERS=1", "ASSAY_ADMIN_TOKEN="+testAdminToken, "ASSAY_DRAIN_TIMEOUT=60s")
+	srv.Env = append(srv.Env, cheapWorker...)
 	var logs syncBuffer
 	srv.Stdout, srv.Stderr = &logs, &logs
 	if err := srv.Start(); err != nil {

@@ -74,7 +74,8 @@ func tinyChallenge(t *testing.T) string {
 
 // cheapWorker is the part of a worker process's settings that keeps the
 // tests of delivery (exactly one result per submission, reclaims after a
-// kill, back-pressure) from paying for what they do not test:
+// kill, the drain at SIGTERM, back-pressure, a Redis crash) from paying for
+// what they do not test:
 //
 //   - a warm pool of one container per set of limits, not the production
 //     two: the pool's code (taking, refilling, draining at SIGTERM, a
