@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"maps"
 	"math"
@@ -371,7 +372,7 @@ func TestKilledWorkerLosesNothing(t *testing.T) {
 	suffix := uuid.NewString()[:8]
 	doomedID, rescuerID := "doomed-"+suffix, "rescuer-"+suffix
 	doomed := exec.Command(bin, "worker")
-	doomed.Env = append(os.Environ(), "REDIS_URL="+redisURL, "ASSAY_IMAGE="+image, "ASSAY_LEASE=2s", "ASSAY_WORKER_ID="+doomedID, "ASSAY_WORKERS=1")
+	doomed.Env = append(append(os.Environ(), "REDIS_URL="+redisURL, "ASSAY_IMAGE="+image, "ASSAY_LEASE=2s", "ASSAY_WORKER_ID="+doomedID, "ASSAY_WORKERS=1"), cheapWorker...)
 	var logs syncBuffer
 	doomed.Stdout, doomed.Stderr = &logs, &logs
 	if err := doomed.Start(); err != nil {
@@ -436,14 +437,46 @@ func startAPIOnly(t *testing.T, redisURL string) *testApp {
 	return runApp(t, "api", modeAPI, map[string]string{"REDIS_URL": redisURL, "ASSAY_ADDR": "127.0.0.1:0", "ASSAY_ADMIN_TOKEN": testAdminToken})
 }
 
+// buildAssay returns the path of this package's binary, built once for
+// all the tests that run it as a process (six of them): each used to build
+// its own, and on two cores every link took seconds beside the other
+// tests' runs. TestMain removes it.
 func buildAssay(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "assay")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	built.once.Do(func() {
+		dir, err := os.MkdirTemp("", "assay-test-bin-")
+		if err != nil {
+			built.err = err
+			return
+		}
+		built.dir = dir
+		bin := filepath.Join(dir, "assay")
+		out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+		if err != nil {
+			built.err = fmt.Errorf("go build: %v\n%s", err, out)
+			return
+		}
+		built.bin = bin
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
-	return bin
+	return built.bin
+}
+
+// built is the binary buildAssay built, shared by the tests.
+var built struct {
+	once     sync.Once
+	dir, bin string
+	err      error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
 }
 
 // removeContainers cleans up after a worker that was killed on purpose:
@@ -529,6 +562,7 @@ func TestSIGTERMDrains(t *testing.T) {
 	srv := exec.Command(bin, "serve")
 	srv.Env = append(os.Environ(), "REDIS_URL="+redisURL, "ASSAY_IMAGE="+image, "ASSAY_ADDR="+addr,
 		"ASSAY_WORKER_ID="+id, "ASSAY_WORKERS=1", "ASSAY_ADMIN_TOKEN="+testAdminToken, "ASSAY_DRAIN_TIMEOUT=60s")
+	srv.Env = append(srv.Env, cheapWorker...)
 	var logs syncBuffer
 	srv.Stdout, srv.Stderr = &logs, &logs
 	if err := srv.Start(); err != nil {

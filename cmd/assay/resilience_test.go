@@ -72,6 +72,25 @@ func tinyChallenge(t *testing.T) string {
 	return dir
 }
 
+// cheapWorker is the part of a worker process's settings that keeps the
+// tests of delivery (exactly one result per submission, reclaims after a
+// kill, the drain at SIGTERM, back-pressure, a Redis crash) from paying for
+// what they do not test:
+//
+//   - a warm pool of one container per set of limits, not the production
+//     two: the pool's code (taking, refilling, draining at SIGTERM, a
+//     killed worker's containers swept by its successor) is the same, and
+//     each worker process warms a set for every built-in challenge at
+//     start-up, which nobody here runs (five sets: ten containers a
+//     process at two, five at one);
+//   - no timing run of the reference after each submission: on the tiny
+//     challenge it was a second pytest session in every container, doubling
+//     the work of the cheapest run there is. The timing run is tested in
+//     runner/docker under both runtimes, and runs in every other
+//     end-to-end test (the built-in challenges, the hostile and honest
+//     corpora, the browser tests).
+var cheapWorker = []string{"ASSAY_POOL_SIZE=1", "ASSAY_REFERENCE_TIMING=off"}
+
 // process is a real assay process a test started.
 type process struct {
 	cmd  *exec.Cmd
@@ -179,8 +198,8 @@ func TestTwoWorkersFiftyJobsOneKilled(t *testing.T) {
 	suffix := uuid.NewString()[:8]
 	doomedID, survivorID := "doomed-"+suffix, "survivor-"+suffix
 	env := func(id string) []string {
-		return []string{"REDIS_URL=" + redisURL, "ASSAY_IMAGE=" + image, "ASSAY_LEASE=2s", "ASSAY_WORKERS=1",
-			"ASSAY_CHALLENGES_DIR=" + dir, "ASSAY_WORKER_ID=" + id, "ASSAY_LOG_FORMAT=json"}
+		return append([]string{"REDIS_URL=" + redisURL, "ASSAY_IMAGE=" + image, "ASSAY_LEASE=2s", "ASSAY_WORKERS=1",
+			"ASSAY_CHALLENGES_DIR=" + dir, "ASSAY_WORKER_ID=" + id, "ASSAY_LOG_FORMAT=json"}, cheapWorker...)
 	}
 	doomed := startProcess(t, bin, []string{"worker"}, env(doomedID)...)
 	survivor := startProcess(t, bin, []string{"worker"}, env(survivorID)...)
@@ -282,6 +301,7 @@ func TestRedisCrashLosesNothing(t *testing.T) {
 		"REDIS_URL": rp.URL(), "ASSAY_IMAGE": testenv.Docker(t), "ASSAY_ADDR": "127.0.0.1:0", "ASSAY_WORKERS": "1",
 		"ASSAY_LEASE": "2s", "ASSAY_WORKER_ID": "crash-" + uuid.NewString()[:8], "ASSAY_ADMIN_TOKEN": testAdminToken,
 		"ASSAY_CHALLENGES_DIR": dir, "ASSAY_DRAIN_TIMEOUT": "2s", "ASSAY_LOG_FORMAT": "json",
+		"ASSAY_POOL_SIZE": "1", "ASSAY_REFERENCE_TIMING": "off", // as cheapWorker
 	}, &logs)
 
 	var ids []string
@@ -363,9 +383,9 @@ func TestBurst(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	worker := "burst-" + uuid.NewString()[:8]
-	srv := startProcess(t, bin, []string{"serve"}, "REDIS_URL="+redisURL, "ASSAY_IMAGE="+image, "ASSAY_ADDR="+addr,
-		"ASSAY_WORKER_ID="+worker, "ASSAY_WORKERS=2", "ASSAY_QUEUE_LIMIT=10", "ASSAY_CHALLENGES_DIR="+dir,
-		"ASSAY_ADMIN_TOKEN="+testAdminToken, "ASSAY_LOG_FORMAT=json")
+	srv := startProcess(t, bin, []string{"serve"}, append([]string{"REDIS_URL=" + redisURL, "ASSAY_IMAGE=" + image, "ASSAY_ADDR=" + addr,
+		"ASSAY_WORKER_ID=" + worker, "ASSAY_WORKERS=2", "ASSAY_QUEUE_LIMIT=10", "ASSAY_CHALLENGES_DIR=" + dir,
+		"ASSAY_ADMIN_TOKEN=" + testAdminToken, "ASSAY_LOG_FORMAT=json"}, cheapWorker...)...)
 	app := &testApp{base: "http://" + addr, redis: redisURL}
 	waitFor(t, 30*time.Second, "the server to come up", func() bool {
 		resp, err := http.Get(app.base + "/healthz")
