@@ -27,6 +27,8 @@ type SolutionCheck struct {
 	Problem   string // what is wrong with this solution's behaviour, if anything
 	// Canaries counts the canaries its run had.
 	Canaries int
+	// groups: the run's CanaryGroups (the reference's run only).
+	groups float64
 	// Score is what the solution would score under the scoring section
 	// (nil for the reference, scored before the weights are resolved,
 	// and when the scoring does not fit): for an author weighing tests.
@@ -44,6 +46,9 @@ type CheckReport struct {
 	// Canaries counts the hidden tests that can have a canary twin (the
 	// reference ran with one for each, and failed them all).
 	Canaries int
+	// CanaryGroups is the mean number of independent guesses a live run's
+	// canaries make (runner.RunResult.CanaryGroups).
+	CanaryGroups float64
 	// Warnings are weaknesses that do not fail the check.
 	Warnings []string
 	// Scoring, when not empty, says why the manifest's scoring section
@@ -76,6 +81,10 @@ type RuntimeNamer interface {
 // pair is real, for every canaried test it would fail, and forges the
 // others for free.
 const FewCanaries = 5
+
+// FewGroups is the mean number of independent canary guesses a run below
+// which a check warns (a run wants three: assay_canary's CANARIES).
+const FewGroups = 3
 
 // OK reports whether every solution behaved as it should, under every
 // runtime checked.
@@ -134,11 +143,13 @@ func Check(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceil
 
 	// Every test that can be a source gets a canary in the reference's
 	// run, so that none a run may later draw could pass an honest run.
-	ref, g, err := runSolution(ctx, sb, suite, "reference", ch.Reference, runner.CanaryPolicy{All: true})
+	// (Its costs, the folder's recorded runtimes when it has them, are for
+	// the count of independent guesses a live run's canaries make.)
+	ref, g, err := runSolution(ctx, sb, suite, "reference", ch.Reference, runner.CanaryPolicy{All: true, CostMS: suite.ReferenceMS})
 	if err != nil {
 		return rep, err
 	}
-	rep.Canaries = ref.Canaries
+	rep.Canaries, rep.CanaryGroups = ref.Canaries, ref.groups
 	// (A "tests" challenge grades the candidate's tests against mutants:
 	// its hidden tests are no value checks, and canaries do not apply.)
 	if n := rep.Canaries; n < FewCanaries && hasHidden(g) && ch.Kind != KindTests {
@@ -148,6 +159,10 @@ func Check(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceil
 		}
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("only %d hidden test(s) can have a canary (a copy expecting another value; "+
 			"docs/CHALLENGES.md, \"Canaries\"): %s; end more hidden tests with an assert of a literal result that is not one of their inputs", n, odds))
+	} else if n > 0 && rep.CanaryGroups < FewGroups && ch.Kind != KindTests {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("a run's canaries make %.1f independent guess(es) on average, fewer than %d, for code that reads "+
+			"the hidden tests in-process (docs/CHALLENGES.md, \"Canaries\": several tests per type of result, values seen once and values seen twice)",
+			rep.CanaryGroups, FewGroups))
 	}
 	if g.Verdict != runner.VerdictPassed {
 		ref.Problem = fmt.Sprintf("the reference solution must pass every test, but: %s%s", g.Reason, listFailures(ref.NotPassed))
@@ -238,7 +253,7 @@ func runSolution(ctx context.Context, sb runner.Sandbox, suite runner.Suite, nam
 		return sc, runner.Grading{}, fmt.Errorf("run %s of %s: %w", name, suite.Challenge, err)
 	}
 	g := runner.Grade(suite.Expected, run)
-	sc.Canaries = len(run.Canaries)
+	sc.Canaries, sc.groups = len(run.Canaries), run.CanaryGroups
 	sc.Verdict, sc.Reason, sc.Passed, sc.Total = g.Verdict, cmpReason(g), g.Passed, g.Total
 	if suite.Weights != nil {
 		sc.Score = runner.ScoreOf(&runner.Result{Verdict: g.Verdict, Tests: g.Tests}, suite.Weights)

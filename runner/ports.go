@@ -220,6 +220,11 @@ type RunResult struct {
 	// test it copies). Nil in replies made before twins were reported:
 	// then any canary passed is evidence.
 	Twins map[string]string
+	// CanaryGroups is, for a run with CanaryPolicy.All (`assay challenges
+	// check`), the mean number of independent guesses (a balanced pair, a
+	// swapped couple) a live run's canaries make a forger who reads the
+	// tests, over many draws; 0 otherwise.
+	CanaryGroups float64
 	// Reference delivers the reference solution's timing run
 	// (RunSpec.Reference) once it has ended, which is after Run returned:
 	// one value, never nil, then the channel is closed. Nil when no timing

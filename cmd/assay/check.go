@@ -118,7 +118,8 @@ func printCheck(w io.Writer, dir string, rep challenges.CheckReport) {
 			hidden++
 		}
 	}
-	fmt.Fprintf(w, "%s %s (%s, version %s): %d tests, %d hidden, %d can have a canary\n", status, dir, rep.Slug, rep.Version, len(rep.Expected.Tests), hidden, rep.Canaries)
+	fmt.Fprintf(w, "%s %s (%s, version %s): %d tests, %d hidden, %d can have a canary, %.1f independent canary guesses a run\n",
+		status, dir, rep.Slug, rep.Version, len(rep.Expected.Tests), hidden, rep.Canaries, rep.CanaryGroups)
 	for _, warning := range rep.Warnings {
 		fmt.Fprintf(w, "  warning: %s\n", warning)
 	}

@@ -1,6 +1,7 @@
 package docker
 
 import (
+	"assay/runner"
 	"context"
 	"errors"
 	"testing"
@@ -83,5 +84,26 @@ func TestAwaitReady(t *testing.T) {
 	s.cfg.ReadyTimeout = time.Hour
 	if err := s.awaitReady(cctx, notReady()); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v, want context.Canceled", err)
+	}
+}
+
+// The check's count of independent canary guesses comes through the reply
+// when the harness sends one, and is 0 when it does not.
+func TestReplyCarriesCanaryGroups(t *testing.T) {
+	const nonce = "0123456789abcdef"
+	s := &Sandbox{cfg: Config{}.withDefaults()}
+	var res runner.RunResult
+	if _, err := s.readReply(&res, framed(nonce, `{"phases":[],"canary_groups":2.5}`), nonce); err != nil {
+		t.Fatal(err)
+	}
+	if res.CanaryGroups != 2.5 {
+		t.Errorf("CanaryGroups = %v, want 2.5", res.CanaryGroups)
+	}
+	res = runner.RunResult{}
+	if _, err := s.readReply(&res, framed(nonce, `{"phases":[],"canary_groups":null}`), nonce); err != nil {
+		t.Fatal(err)
+	}
+	if res.CanaryGroups != 0 {
+		t.Errorf("CanaryGroups without a count = %v, want 0", res.CanaryGroups)
 	}
 }

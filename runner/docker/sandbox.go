@@ -273,11 +273,13 @@ type reply struct {
 	Problem string `json:"problem"`
 	// Renames and Canaries: the hidden phase's run names (see
 	// runner.RunResult).
-	Renames     map[string]string `json:"renames"`
-	Canaries    []string          `json:"canaries"`
-	Twins       map[string]string `json:"twins"`
-	OutputLimit bool              `json:"output_limit"`
-	TimedOut    bool              `json:"timed_out"`
+	Renames  map[string]string `json:"renames"`
+	Canaries []string          `json:"canaries"`
+	Twins    map[string]string `json:"twins"`
+	// CanaryGroups: see runner.RunResult (null unless asked for).
+	CanaryGroups *float64 `json:"canary_groups"`
+	OutputLimit  bool     `json:"output_limit"`
+	TimedOut     bool     `json:"timed_out"`
 	// OOMKills is the container's memory cgroup count of OOM kills, when
 	// the harness could read it.
 	OOMKills *int `json:"oom_kills"`
@@ -782,6 +784,9 @@ func (s *Sandbox) readReply(res *runner.RunResult, out []byte, nonce string) (bo
 		res.Phases = append(res.Phases, ph)
 	}
 	res.Renames, res.Canaries, res.Twins = r.Renames, r.Canaries, r.Twins
+	if r.CanaryGroups != nil {
+		res.CanaryGroups = *r.CanaryGroups
+	}
 	if r.Problem != "" {
 		res.Problem = r.Problem
 	}

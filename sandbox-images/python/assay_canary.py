@@ -84,8 +84,23 @@ def disguise(files, canaries=CANARIES, cost_ms=None, everything=False):
     MOST); None: canaries only. everything: every test that can be a
     source gets a canary (`assay challenges check` validates them all, so
     that no canary a run may draw could pass an honest run)."""
-    out, renames, sources = dict(files), {}, []
-    parsed = {}
+    out, renames = dict(files), {}
+    parsed, expected, pool_all, (plan, _, _) = _choose(files, canaries, cost_ms, everything)
+    chosen, twins = [], {}
+    for rel, (src, tree) in parsed.items():
+        here = [(scope, fn, lit, text) for prel, scope, fn, lit, text in plan if prel == rel]
+        text, r, c, t = _render(src, tree, here, (expected[rel], pool_all))
+        out[rel] = text
+        renames.update(r)
+        chosen += c
+        twins.update(t)
+    return out, renames, chosen, twins
+
+
+def _choose(files, canaries, cost_ms, everything):
+    """The parsed test files, their expected values, and the run's plan
+    (_plan's triple): what disguise renders."""
+    sources, parsed = [], {}
     for rel, src in sorted(files.items()):
         if not (rel.endswith(".py") and os.path.basename(rel).startswith("test_")):
             continue
@@ -103,16 +118,18 @@ def disguise(files, canaries=CANARIES, cost_ms=None, everything=False):
     # The plan is greedy and random: of a few, the one with the most
     # independent groups, then the fewest pairs left unbalanced.
     plan = min((_plan(picked, spare, parsed, expected, pool_all, budget, cost, canaries) for _ in range(PLANS)),
-               key=lambda p: (-p[2], p[1], len(p[0])))[0]
-    chosen, twins = [], {}
-    for rel, (src, tree) in parsed.items():
-        here = [(scope, fn, lit, text) for prel, scope, fn, lit, text in plan if prel == rel]
-        text, r, c, t = _render(src, tree, here, (expected[rel], pool_all))
-        out[rel] = text
-        renames.update(r)
-        chosen += c
-        twins.update(t)
-    return out, renames, chosen, twins
+               key=lambda p: (-p[2], p[1], len(p[0])))
+    return parsed, expected, pool_all, plan
+
+
+def groups_per_run(files, cost_ms=None, draws=40):
+    """The mean number of independent groups (guesses a forger who reads
+    the tests must make) in a live run's canaries, over draws draws: what
+    `assay challenges check` reports of a suite."""
+    total = 0
+    for _ in range(draws):
+        total += _choose(files, CANARIES, cost_ms, False)[3][2]
+    return total / draws if draws else 0.0
 
 
 def _render(src, tree, picked, pools):

@@ -966,6 +966,7 @@ class Run:
         self.memory = memory
         self.zygotes = zygotes  # phase name -> Zygote made ahead
         self.start = time.monotonic()
+        self.canary_groups = None
         self.wall = float(req.get("wall", 30))
         self.cap = int(req.get("output_cap", 8 << 20))
         self.keep = int(req.get("output_keep", 64 << 10))
@@ -1231,6 +1232,10 @@ class Run:
             phases.append(self.phase("scratch", sorted({os.path.dirname(p) or "." for p in scratch})))
         if hidden and not (self.timed_out or self.output_limit or self.memory.exceeded):
             raw = {rel: base64.b64decode(data) for rel, data in hidden.items()}
+            if policy.get("all"):
+                # `assay challenges check`: how many independent guesses a
+                # live run's canaries make, for the author.
+                self.canary_groups = assay_canary.groups_per_run(raw, cost_ms=policy.get("cost_ms"), draws=20)
             raw, renames, canaries, twins = assay_canary.disguise(raw, cost_ms=policy.get("cost_ms"),
                                                                   everything=bool(policy.get("all")))
             hidden = {rel: base64.b64encode(data).decode() for rel, data in raw.items()}
@@ -1253,6 +1258,7 @@ class Run:
             "renames": renames,
             "canaries": canaries,
             "twins": twins,
+            "canary_groups": self.canary_groups,
             "phases": phases,
             "output_limit": self.output_limit,
             "timed_out": self.timed_out,

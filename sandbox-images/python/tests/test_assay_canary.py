@@ -504,3 +504,9 @@ def test_a_run_gets_three_independent_groups_where_the_suite_has_them():
         guesses = len({frozenset((p[0], p[1])) for p in balanced})  # a couple's two pairs share their values
         assert guesses >= 3, pairs
         assert len(pairs) <= assay_canary.MOST
+
+
+def test_groups_per_run_counts_the_independent_guesses_a_run_makes():
+    # what `assay challenges check` prints and warns on below three
+    assert assay_canary.groups_per_run({"tests/hidden/test_x.py": UNBALANCEABLE}, draws=10) >= 3
+    assert assay_canary.groups_per_run({"tests/hidden/test_x.py": b"def test_a():\n    assert 1\n"}, draws=3) == 0
