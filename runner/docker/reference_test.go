@@ -33,10 +33,12 @@ func TestRunTimesTestsAndTheReference(t *testing.T) {
 			if g.Verdict != runner.VerdictPassed || len(g.Tests) != 3 {
 				t.Fatalf("verdict %s with %d tests: %s", g.Verdict, len(g.Tests), g.Detail)
 			}
+			// (Bounded by the run's own time, not by a fixed figure: a
+			// loaded machine makes even a trivial call take milliseconds.)
 			seen := map[float64]bool{}
 			for _, tr := range g.Tests {
-				if tr.DurationUS <= 0 || tr.DurationUS >= 1000 || math.Abs(tr.DurationMS-tr.DurationUS/1000) > 1e-9 {
-					t.Errorf("%s: %v µs, %v ms; want a sub-millisecond time measured by the harness", tr.ID, tr.DurationUS, tr.DurationMS)
+				if tr.DurationUS <= 0 || tr.DurationUS >= float64(r.Duration.Microseconds()) || math.Abs(tr.DurationMS-tr.DurationUS/1000) > 1e-9 {
+					t.Errorf("%s: %v µs, %v ms; want a time within the run's %v, measured by the harness", tr.ID, tr.DurationUS, tr.DurationMS, r.Duration)
 				}
 				seen[tr.DurationUS] = true
 			}
