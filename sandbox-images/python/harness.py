@@ -603,10 +603,8 @@ def audit_findings(raw):
     return found
 
 
-def guard_findings(raw, token, code, report):
-    """Reads the guard plugin's message; an honest run has exactly one.
-    Returns (findings, tally): the tally is the guard's count of outcomes,
-    which the grader checks against the report."""
+def guard_messages(raw, token):
+    """The guard plugin's messages on its pipe: JSON lines carrying token."""
     msgs = []
     for line in raw.splitlines():
         try:
@@ -615,6 +613,14 @@ def guard_findings(raw, token, code, report):
             continue
         if isinstance(msg, dict) and msg.get("token") == token:
             msgs.append(msg)
+    return msgs
+
+
+def guard_findings(raw, token, code, report):
+    """Reads the guard plugin's message; an honest run has exactly one.
+    Returns (findings, tally): the tally is the guard's count of outcomes,
+    which the grader checks against the report."""
+    msgs = guard_messages(raw, token)
     if not msgs:
         if code in (0, 1) and report is not None:
             return ["pytest ended without its guard's report (was pytest's exit path changed?)"], None
@@ -637,14 +643,7 @@ def guard_timings(raw, token):
     matter most then); nothing when there is no single such message. For
     interviewers only: code in pytest's process can change them, so they
     are never evidence."""
-    msgs = []
-    for line in raw.splitlines():
-        try:
-            msg = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(msg, dict) and msg.get("token") == token:
-            msgs.append(msg)
+    msgs = guard_messages(raw, token)
     if len(msgs) != 1:
         return {}, []
     durations, not_passed = msgs[0].get("durations"), msgs[0].get("not_passed")
