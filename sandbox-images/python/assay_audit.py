@@ -101,9 +101,7 @@ WHAT IS REFUSED (when it is the candidate's doing, unless said otherwise):
   truncate flags, rename, replace, remove, rmdir, mkdir, chmod, chown,
   utime, truncate, xattrs, link, symlink, shutil's rmtree / move / copy* /
   unpack_archive, tempfile), checked on the path as written and with
-  symlinks resolved (by the kernel: an O_PATH descriptor's name in
-  /proc/self/fd, checked by stat, in a fixed number of calls; else one
-  lstat per component); removing, renaming or chmod-ing an ancestor of a
+  symlinks resolved; removing, renaming or chmod-ing an ancestor of a
   protected path; writing a path with a ".." component, under /proc or
   /dev/fd; symlinks whose target has "..", is under /proc, or is (or is
   inside, or is an ancestor of) a protected path, and moving or linking a
@@ -312,7 +310,6 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     import _signal
     import _thread
     import builtins
-    import errno as errno_mod
     import os
     import posix
     import stat as stat_mod
@@ -389,8 +386,6 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     _O_RDONLY = os.O_RDONLY
     _O_PATH = getattr(os, "O_PATH", 0)
     _O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
-    _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-    _ENOENT = errno_mod.ENOENT
     _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
     _threading_dict = threading.__dict__
     _sys_modules = _sys.modules
@@ -774,10 +769,9 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             return None
         return base_dir + "/" + p
 
-    def resolve_walk(path):
+    def resolve(path):
         """The absolute path with every existing symlink resolved (like
-        os.path.realpath, with functions captured at install): an lstat
-        per component, so a path n deep costs n calls."""
+        os.path.realpath, with functions captured at install)."""
         rest = [c for c in path.split("/") if c and c != "."]
         rest.reverse()
         result = ""
@@ -811,93 +805,6 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             parts.reverse()
             rest.extend(parts)
         return result or "/"
-
-    def kernel_name(p):
-        """The kernel's own name for what the absolute path p leads to,
-        every link followed (the link of an O_PATH descriptor in
-        /proc/self/fd), in a fixed number of calls; None when it cannot
-        tell (p missing, a link loop, no descriptor left, a name that is
-        not a path, or a check that does not agree)."""
-        tid = _get_ident()
-        q = (p + "/")[:-1]  # a new object, which nobody else holds
-        prev = state_get(tid)
-        state[tid] = q  # the "open" event this raises goes through, once
-        try:
-            fdp = _os_open(q, _O_PATH | _O_CLOEXEC)
-        except (_OSError, _ValueError, _OverflowError):
-            return None
-        finally:
-            if prev is None:
-                del state[tid]
-            else:
-                state[tid] = prev
-        try:
-            name = _readlink("/proc/self/fd/%d" % fdp)
-        except (_OSError, _ValueError):
-            name = None
-        finally:
-            _os_close(fdp)
-        # (a pipe's "pipe:[n]", a deleted file's "... (deleted)")
-        if name is None or name[:1] != "/" or name.endswith(" (deleted)"):
-            return None
-        # Another thread may have closed that descriptor number and opened
-        # something else under it before the readlink: the name must lead
-        # where p does, now.
-        try:
-            s1 = _stat(p)
-            s2 = _stat(name)
-        except (_OSError, _ValueError):
-            return None
-        if s1.st_ino != s2.st_ino or s1.st_dev != s2.st_dev:
-            return None
-        return name
-
-    def resolve_kernel(path):
-        """resolve(path) in a fixed number of calls, or None: the whole
-        path through the kernel when it exists; when only its last
-        component is missing (not a dangling link: lstat says so), its
-        directory through the kernel and the name appended. Anything else
-        (a deeper missing chain, a dangling link, a refused search, a
-        loop) is left to resolve_walk."""
-        s = path.rstrip("/")
-        if not s:
-            return "/"
-        if s[:1] != "/":
-            return None
-        try:
-            _lstat(s)
-            head, leaf = s, None
-        except _OSError as e:
-            if e.errno != _ENOENT:
-                return None
-            head, _, leaf = s.rpartition("/")
-            if leaf == "." or leaf == "..":
-                return None
-        except _ValueError:
-            return None
-        if not head:
-            name = "/"
-        else:
-            name = kernel_name(head)
-            if name is None:
-                return None
-        if leaf is None:
-            return name
-        return (name if name != "/" else "") + "/" + leaf
-
-    WALK_MAX = 6
-
-    def resolve(path):
-        """The absolute path with every existing symlink resolved (what
-        os.path.realpath gives, with functions captured at install). A
-        short path is walked: a few lstat calls cost less than the
-        kernel's way (an open, a readlink, a close, two stats and the
-        hook's own "open" event); a long one costs no more than those."""
-        if _O_PATH and path.count("/") > WALK_MAX:
-            r = resolve_kernel(path)
-            if r is not None:
-                return r
-        return resolve_walk(path)
 
     def inside(p):
         for q, qs in _zip(prot, prot_slash):
