@@ -1161,6 +1161,48 @@ def attack_read_tests():
     return len(open(os.path.join(TESTS, "test_ok.py")).read()) > 0
 
 
+def attack_dup_a_descriptor_the_hook_holds_while_judging():
+    # A refused read must not make the hook open the refused file itself:
+    # another thread can copy any descriptor with os.dup (no audit event)
+    # while the hook waits in a call that releases the GIL. (A kernel route
+    # to resolve paths, an O_PATH open of the path, did exactly that: an
+    # attacker's read copied the descriptor in 9-410 refused reads.)
+    junk = os.path.join(WORK, "dup-junk")
+    open(junk, "w").close()
+    probe = TESTS + "/./././././test_ok.py"  # long enough for any fast route
+    t = os.open(junk, os.O_RDONLY)
+    os.close(t)  # t: the number the hook's next descriptor would get
+    stop, got = [False], []
+
+    def grab():
+        while not stop[0] and not got:
+            try:
+                m = os.dup(t)
+            except OSError:
+                continue
+            try:
+                where = os.readlink("/proc/self/fd/%d" % m)
+            except OSError:
+                where = ""
+            if where.startswith(TESTS):
+                got.append(where)
+            os.close(m)
+
+    th = threading.Thread(target=grab)
+    th.start()
+    began = time.monotonic()
+    tries = 0
+    while not got and tries < 3000 and time.monotonic() - began < 3:
+        tries += 1
+        try:
+            open(probe)
+        except PermissionError:
+            pass
+    stop[0] = True
+    th.join()
+    return got[0] if got else "no descriptor"
+
+
 def attack_exec_strings_are_fine():
     ns = {}
     exec("def f(x):\n    return x * 2\n", ns)
