@@ -97,9 +97,22 @@ def disguise(files, canaries=CANARIES, cost_ms=None, everything=False):
     return out, renames, chosen, twins
 
 
-def _choose(files, canaries, cost_ms, everything):
+def _choose(files, canaries, cost_ms, everything, read=None):
     """The parsed test files, their expected values, and the run's plan
-    (_plan's triple): what disguise renders."""
+    (_plan's triple): what disguise renders. read: _read(files), when the
+    caller draws many plans of the same files."""
+    parsed, sources, expected, pool_all = read or _read(files)
+    picked, spare, budget, cost = _pick(sources, canaries, cost_ms, everything)
+    # The plan is greedy and random: of a few, the one with the most
+    # independent groups, then the fewest pairs left unbalanced.
+    plan = min((_plan(picked, spare, parsed, expected, pool_all, budget, cost, canaries) for _ in range(PLANS)),
+               key=lambda p: (-p[2], p[1], len(p[0])))
+    return parsed, expected, pool_all, plan
+
+
+def _read(files):
+    """(parsed test files, canary sources, expected values by file, all
+    expected values) of the hidden tests."""
     sources, parsed = [], {}
     for rel, src in sorted(files.items()):
         if not (rel.endswith(".py") and os.path.basename(rel).startswith("test_")):
@@ -112,23 +125,18 @@ def _choose(files, canaries, cost_ms, everything):
         for scope, fn in _tests(tree):
             if _eligible(fn):
                 sources.append((rel, scope, fn))
-    picked, spare, budget, cost = _pick(sources, canaries, cost_ms, everything)
     expected = {rel: _expected_literals(tree, src) for rel, (src, tree) in parsed.items()}
     pool_all = [x for rel in sorted(expected) for x in expected[rel]]
-    # The plan is greedy and random: of a few, the one with the most
-    # independent groups, then the fewest pairs left unbalanced.
-    plan = min((_plan(picked, spare, parsed, expected, pool_all, budget, cost, canaries) for _ in range(PLANS)),
-               key=lambda p: (-p[2], p[1], len(p[0])))
-    return parsed, expected, pool_all, plan
+    return parsed, sources, expected, pool_all
 
 
 def groups_per_run(files, cost_ms=None, draws=40):
     """The mean number of independent groups (guesses a forger who reads
     the tests must make) in a live run's canaries, over draws draws: what
     `assay challenges check` reports of a suite."""
-    total = 0
+    total, read = 0, _read(files)
     for _ in range(draws):
-        total += _choose(files, CANARIES, cost_ms, False)[3][2]
+        total += _choose(files, CANARIES, cost_ms, False, read)[3][2]
     return total / draws if draws else 0.0
 
 
