@@ -198,7 +198,7 @@ def attacks(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("attacks")
     r = run(tmp_path, mode="attacks", files={"attacks.py": data("attacks.py"), "tests/test_ok.py": data("ok_tests.py")},
             candidate_files=[str(tmp_path / "work" / "attacks.py")], max_reports=100000)
-    assert r.result is not None, r.output[-5000:]
+    assert r.result is not None, (r.proc.returncode, r.output[-5000:])
     return r
 
 

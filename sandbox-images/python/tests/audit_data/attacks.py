@@ -950,29 +950,32 @@ def attack_signal_in_hook_window():
     sys._getframe) would have its sys._getframe let through: handlers wait
     until the hook is done."""
     got = []
+    armed = [False]
 
     def handler(signum, frame):
+        armed[0] = False
         try:
             got.append(sys._getframe(1))
         except PermissionError:
             pass
 
+    # One shot at a time, armed again by the loop once the handler has run:
+    # a periodic timer faster than the handler (a loaded machine) nests
+    # handlers until the C stack or the recursion limit gives out anywhere,
+    # this finally included, leaving the timer armed for the whole process.
     old = signal.signal(signal.SIGALRM, handler)
-    signal.setitimer(signal.ITIMER_REAL, 0.00002, 0.00002)
     try:
         end = time.monotonic() + 0.5
         while time.monotonic() < end:
+            if not armed[0]:
+                armed[0] = True
+                signal.setitimer(signal.ITIMER_REAL, 0.00002)
             try:
                 sys._getframe()
             except PermissionError:
                 pass
-    except RecursionError:
-        # On a slow machine the handler takes longer than the timer's
-        # period and nests in itself until the stack runs out: no frame
-        # came out of it meanwhile (got says).
-        pass
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0, 0)
+        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
     return "LEAK" if got else "blocked"
 
