@@ -106,9 +106,12 @@ WHAT IS REFUSED (when it is the candidate's doing, unless said otherwise):
   /dev/fd; symlinks whose target has "..", is under /proc, or is (or is
   inside, or is an ancestor of) a protected path, and moving or linking a
   relative symlink somewhere it means that; hard links to protected files;
-  reading the tests by any path: os.open is sealed and checks the
-  descriptor it opened by its own path, so a name under a directory
-  descriptor is judged where it really is;
+  reading the tests by any path: os.open is sealed, opens a name under
+  the candidate's directory descriptor by the directory's path and checks
+  the descriptor it opened by its own path; reading through /proc's
+  links whose targets another thread can change (cwd, root, fd,
+  map_files, /dev/fd); changing the working directory while other threads
+  run (quietly);
 - opening /proc/*/mem, from anywhere;
 - running programs (os.exec*, posix_spawn, os.spawn*, os.system,
   subprocess, pty.spawn, os.forkpty) unless allow_processes: they run
@@ -153,8 +156,20 @@ WHAT STAYS OPEN:
   globals) and patches into pytest;
 - numpy reads and writes arbitrary memory without ctypes
   (__array_interface__ with a raw address, lib.stride_tricks.as_strided);
-- races between the check of a path and the system call: a relative path
-  while another thread calls os.chdir, a directory swapped by rename;
+- races between the check of a path and the system call, narrowed: the
+  candidate's code changes the working directory only while no other
+  thread runs, a relative name that reaches the tests or a memory file
+  from some directory ("tests/...", ".../mem") is refused whatever the
+  directory, any other is judged against the last chdir's target too and
+  again if a chdir came during the check, reads through /proc's
+  cwd, root, fd and map_files links (and /dev/fd) are refused, and os.open
+  opens a name under the candidate's directory descriptor by its path.
+  Left: a thread preempted between a check's end and its system call
+  while trusted code (a fixture) changes directory. The hidden test
+  modules themselves the kernel refuses (sources, above);
+- descriptors trusted code holds open (a test reading its data file) can
+  be copied by another thread with os.dup, which no event covers: the
+  hidden test modules are never opened in this process (sources);
 - os.mkfifo and os.mknod are not audited (inotify sees a FIFO planted in
   the tests);
 - pytest-timeout's stack dump hands frames to traceback.format_stack, a
@@ -267,7 +282,7 @@ def _sealable_ids():
 
 def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), report_fd=None,
             *, allow_processes=False, quiet_processes=False, trusted_programs=True, enforce=True,
-            max_reports=50, unreadable=(), ctypes_known=None):
+            max_reports=50, unreadable=(), ctypes_known=None, sources=None):
     """Add the audit hook. Call once, in the process that will run pytest,
     right before pytest.main().
 
@@ -302,6 +317,11 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     ctypes_known: what ctypes_references() returned in this process (or
       the one it was forked from) before any untrusted code ran; modules
       it lists unchanged are not scanned again.
+    sources: {absolute path: bytes} of test modules this process cannot
+      read (the harness made them mode 000: the hidden tests). pytest gets
+      them from here, so no descriptor of them ever exists in this
+      process; nothing with a candidate frame (or a trampoline) on its
+      stack gets them.
     """
     if _installed:
         raise RuntimeError("assay_audit is already installed")
@@ -840,6 +860,111 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     return x
         return None
 
+    cwd_moves = [0]  # chdir events so far
+    cwd_next = [None]  # the last one's target (absolute), or None
+    thread_count = _thread._count
+    import pathlib
+    posix_path = pathlib.PosixPath
+    path_str_slot = pathlib.PurePath.__dict__["_str"]
+
+    def unreadable_in(base, t):
+        a = base + "/" + t
+        for x in (normpath(a), resolve(a)):
+            for q, qs in _zip(unread, unread_slash):
+                if x == q or x.startswith(qs):
+                    return x
+        return None
+
+    # Relative names that reach an unreadable directory from some working
+    # directory ("tests/...", "work/tests/..."): refused to the candidate's
+    # code whatever the working directory is now, since a fixture may move
+    # it between the check and the open (quietly when it is harmless now).
+    unread_tails = []
+    for q in unread:
+        comps = [c for c in q.split("/") if c]
+        for i in _range(_len(comps)):
+            unread_tails.append("/".join(comps[i:]))
+    unread_tails = _tuple(unread_tails)
+
+    def reaches_unreadable(t):
+        """Whether relative name t, from some directory, names an
+        unreadable path or a process's memory (its last part "mem")."""
+        parts = [c for c in t.split("/") if c and c != "."]
+        while parts and parts[0] == "..":
+            del parts[0]
+        if parts and parts[-1] == "mem":
+            return True
+        rest = "/".join(parts)
+        for tail in unread_tails:
+            if rest == tail or rest.startswith(tail + "/"):
+                return True
+        return False
+
+    def unreadable_name(p):
+        """(unreadable_path(p), whether only a chdir in flight made it so)
+        for a name as the open event gives it: a relative one is judged
+        against the working directory and the last chdir's target, and
+        again if a chdir event came during the check."""
+        t = as_text(p)
+        if t is None or t[:1] == "/":
+            return unreadable_path(p), False
+        for _ in _range(4):
+            moves = cwd_moves[0]
+            x, moving = unreadable_path(p), False
+            nxt = cwd_next[0]
+            if x is None and nxt is not None:
+                x, moving = unreadable_in(nxt, t), True
+            if x is None and reaches_unreadable(t):
+                x, moving = t, True
+            if cwd_moves[0] == moves:
+                return x, moving
+        return "a name read while the working directory kept changing", True
+
+    def mem_name(t):
+        """(whether opening t may open a process's memory, whether only a
+        directory other than the current one makes it so) for a name as
+        the open event gives it (a relative one judged as in
+        unreadable_name)."""
+        if t[:1] == "/":
+            return is_mem(t), False
+        for _ in _range(4):
+            moves = cwd_moves[0]
+            nxt = cwd_next[0]
+            hit, quiet = is_mem(t), False
+            if not hit:
+                hit = (nxt is not None and is_mem(nxt + "/" + t)) or t.rstrip("/").rpartition("/")[2] == "mem"
+                quiet = True
+            if cwd_moves[0] == moves:
+                return hit, quiet
+        return True, True
+
+    def proc_link(t):
+        """Whether a path goes through one of /proc's links whose target
+        another thread can change between a check and the open (a working
+        directory, a root, a descriptor), as written: a relative one from
+        the working directory and from the last chdir's target."""
+        if t[:1] == "/":
+            if not (t.startswith(("/proc/", "/dev/fd")) or "/proc/" in t or "/." in t or "//" in t):
+                return False
+            spellings = (t,)
+        else:
+            nxt = cwd_next[0]
+            spellings = (absolute(t), nxt + "/" + t if nxt is not None else "/")
+        for a in spellings:
+            if a is None:
+                return True
+            parts = normpath(a).split("/")
+            n = _len(parts)
+            if n > 2 and parts[1] == "dev" and parts[2] == "fd":
+                return True
+            if n > 3 and parts[1] == "proc":
+                if parts[3] == "task" and n > 5:
+                    if parts[5] in ("cwd", "root", "fd", "map_files"):
+                        return True
+                elif parts[3] in ("cwd", "root", "fd", "map_files"):
+                    return True
+        return False
+
     def names_unreadable(p):
         for w in unread_words:
             if w in p:
@@ -1023,7 +1148,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     # ---- the policy ----------------------------------------------------------------
     (K_STACK, K_CTYPES, K_GETATTR, K_SETATTR, K_TRACE, K_COMPILE, K_EXEC, K_FUNC, K_MARSHAL,
      K_IMPORT, K_OPEN, K_PATH, K_FDPATH, K_MKTEMP, K_RMTREE, K_MOVE, K_COPY, K_LINK, K_SYMLINK,
-     K_PROC, K_ALWAYS) = range(21)
+     K_PROC, K_ALWAYS, K_CHDIR) = range(22)
 
     kinds = {
         "sys._getframe": K_STACK, "sys._current_frames": K_STACK, "sys._current_exceptions": K_STACK,
@@ -1048,7 +1173,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         "os.rename": K_MOVE, "shutil.move": K_MOVE,
         "shutil.copyfile": K_COPY, "shutil.copymode": K_COPY, "shutil.copystat": K_COPY,
         "shutil.copytree": K_COPY, "shutil.unpack_archive": K_COPY,
-        "os.link": K_LINK, "os.symlink": K_SYMLINK,
+        "os.link": K_LINK, "os.symlink": K_SYMLINK, "os.chdir": K_CHDIR,
         "cpython.PyInterpreterState_New": K_ALWAYS,
     }
     if not allow_processes:
@@ -1239,8 +1364,16 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             if not writing and _type(mode) is _str:
                 writing = "w" in mode or "a" in mode or "x" in mode or "+" in mode
             pt = as_text(p)
-            if pt is not None and pt.endswith("mem") and is_mem(pt):
-                return ("opening %s" % pt, blame(f, tid) or "a trusted frame")
+            if pt is not None and pt.endswith("mem"):
+                hit, quiet = mem_name(pt)
+                if hit and not quiet:
+                    return ("opening %s" % pt, blame(f, tid) or "a trusted frame")
+                if hit:
+                    # (another working directory would make it the memory:
+                    # the candidate's, refused quietly)
+                    c = blame(f, tid)
+                    if c is not None:
+                        return ("opening %s" % pt, c, True)
             if _type(p) is _int:
                 return None  # wraps a descriptor: checked when it was opened
             if not writing:
@@ -1250,11 +1383,15 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                         and (flags & (_O_PATH | _O_DIRECTORY) or is_dir(p)):
                     return ("a directory descriptor for %s" % (pt or "?"), f)
                 if unread:
-                    x = unreadable_path(p)
+                    x, moving = unreadable_name(p)
                     if x is not None:
                         c, quiet = reader(f, tid)
                         if c is not None:
-                            return ("reading %s" % x, c, quiet)
+                            return ("reading %s" % x, c, quiet or moving)
+                if pt is not None and proc_link(pt):
+                    c, quiet = reader(f, tid)
+                    if c is not None:
+                        return ("reading through %s" % pt, c, quiet)
                 return None
             why = check_path(p)
             if why is None:
@@ -1333,6 +1470,31 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     break
                 g = g.f_back
             return ("running a program (%s)" % event, c, quiet or quiet_processes)
+
+        if kind == K_CHDIR:
+            # A relative name is judged against the working directory when
+            # its event is raised and opened against the one the kernel
+            # finds: another thread's chdir in between (or during a check,
+            # which releases the GIL) would send a judged name elsewhere.
+            # The candidate's code changes it only while no other thread
+            # runs (refused quietly: an honest program may try); trusted
+            # code's changes (a fixture's) are counted, and their target
+            # is judged too until the next (see unreadable_name).
+            p = args[0] if args else None
+            c = blame(f, tid, imports=False)
+            if c is not None and thread_count() > 0:
+                return ("changing the working directory while other threads run", c, True)
+            if _type(p) is posix_path:
+                # (its cached string, read from the slot: no method of a
+                # class the candidate's code could have patched runs here)
+                try:
+                    p = path_str_slot.__get__(p, posix_path)
+                except _Exception:
+                    p = None
+            target = fd_path(p) if _type(p) is _int else absolute(p)
+            cwd_next[0] = normpath(target) if target is not None else None
+            cwd_moves[0] += 1
+            return None
 
         if kind == K_ALWAYS:
             return (event, blame(f, tid) or "a trusted frame")
@@ -1610,10 +1772,20 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         # between a check and the open). The "open" event the call raises
         # comes from this wrapper's frame (trusted), so a read that only a
         # candidate's frame below would refuse is judged here.
+        dfd = kwargs.get("dir_fd")
+        if _type(dfd) is _int and args and _type(args[0]) in (_str, _bytes) and culprit_at(3) is not None:
+            # Another thread can point dir_fd elsewhere (os.dup2) between
+            # any check and the open: the name is opened by the path the
+            # directory has now, which the open event judges as it is.
+            base, name = fd_path(dfd), as_text(args[0])
+            if base is not None and base[:1] == "/" and name is not None and name[:1] != "/":
+                kwargs = {k: v for k, v in kwargs.items() if k != "dir_fd"}
+                args = (base + "/" + name,) + _tuple(args[1:])
         fd = orig_os_open(*args, **kwargs)
         if unread:
             where_ = fd_path(fd) if _type(fd) is _int else None
-            if where_ is None or unreadable_path(where_) is not None:
+            if where_ is None or unreadable_path(where_) is not None \
+                    or (where_.endswith("/mem") and is_mem(where_)):
                 c = culprit_at(3)
                 if c is not None:
                     _os_close(fd)
@@ -1740,6 +1912,88 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         finally:
             state[tid] = BUSY
 
+    # ---- test modules this process cannot read ---------------------------------
+    # The harness makes the hidden test modules unreadable to the sandbox
+    # user (mode 000) and hands their bytes to this process before any
+    # candidate code runs: pytest compiles them (and linecache shows their
+    # lines) from memory. So no descriptor of them ever exists here, which
+    # another thread could copy with os.dup while pytest reads them, and no
+    # check of a path can be raced (a working directory changed, a link
+    # swapped) into reading one: the kernel refuses. What is left is this
+    # process's memory, which the rest of the hook guards.
+    def install_sources(sources):
+        import io
+        import ast
+        import pathlib
+        import tokenize as tokenize_mod
+        import _pytest.assertion.rewrite as rewrite_mod
+
+        locked = {}
+        for p, data in sources.items():
+            if _type(p) is _str and p.startswith("/") and _type(data) is _bytes:
+                locked[normpath(p)] = data
+        locked_get = locked.get
+
+        def call_locked_source(args, kwargs):
+            # (path, quiet): the bytes for trusted callers, None (quiet) or
+            # a refusal for the candidate's.
+            p = args[0] if args else None
+            quiet = _len(args) > 1 and args[1] is True
+            data = locked_get(p) if _type(p) is _str else None
+            if data is None:
+                return None
+            c = culprit_at(3)
+            if c is not None:
+                if quiet:
+                    return None
+                refuse("reading %s" % p, c)
+                return None
+            return data
+
+        locked_source = sealed(call_locked_source)
+        orig_rewrite = rewrite_mod._rewrite_test
+        rewrite_asserts = rewrite_mod.rewrite_asserts
+        ast_parse = ast.parse
+        compile_ = builtins.compile
+        stat_ = os.stat
+        fspath = os.fspath
+        posix_path = pathlib.PosixPath
+
+        def rewrite_test(fn, config):
+            # pytest's _rewrite_test, reading the module from memory.
+            name = fspath(fn) if _type(fn) is posix_path else None
+            data = locked_source(name) if name in locked else None
+            if data is None:
+                return orig_rewrite(fn, config)
+            st = stat_(name)
+            tree = ast_parse(data, filename=name)
+            rewrite_asserts(tree, data, name, config)
+            return st, compile_(tree, name, "exec", dont_inherit=True)
+
+        orig_tokenize_open = tokenize_mod.open
+        detect_encoding = tokenize_mod.detect_encoding
+        bytes_io = io.BytesIO
+        text_io = io.TextIOWrapper
+
+        def tokenize_open(filename):
+            # linecache's reader (a failure's source lines); never for the
+            # candidate's code, quietly (a warning or traceback it prints
+            # just lacks the line). linecache never keeps them (the guard).
+            if _type(filename) is _str and filename in locked:
+                data = locked_source(filename, True)
+                if data is None:
+                    raise _PermissionError("refused by the sandbox: reading %s" % filename)
+                buf = bytes_io(data)
+                encoding, _ = detect_encoding(buf.readline)
+                buf.seek(0)
+                text = text_io(buf, encoding, line_buffering=True)
+                text.mode = "r"
+                return text
+            return orig_tokenize_open(filename)
+
+        rewrite_mod._rewrite_test = rewrite_test
+        tokenize_mod.open = tokenize_open
+
     scrub_ctypes()
     # A forked child has only the forking thread, which was not in the hook.
     os.register_at_fork(after_in_child=state.clear)
@@ -1771,4 +2025,6 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             new_ = swaps.get(_id(d.get(k)))
             if new_ is not None:
                 d[k] = new_
+    if sources:
+        install_sources(sources)
     _installed.append(True)

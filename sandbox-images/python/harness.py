@@ -73,6 +73,7 @@ nothing it does can change that line.
 import base64
 import ctypes
 import errno
+import fnmatch
 import importlib
 import io
 import json
@@ -413,6 +414,18 @@ def write_files(files):
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as f:
             f.write(base64.b64decode(data))
+
+
+def lock_tests(hidden):
+    """The hidden files pytest imports as test modules (test_*.py, the
+    harness's python_files, and conftest.py), which the hidden phase makes
+    unreadable to the sandbox user (mode 000) and hands to its pytest in
+    memory: whatever path or descriptor the candidate's code finds, the
+    kernel refuses to read them. Other hidden files (data, helper modules,
+    a driver's mutants) stay readable: trusted test code opens those
+    itself, and the audit hook guards them."""
+    return {rel: data for rel, data in hidden.items()
+            if fnmatch.fnmatchcase(rel.rpartition("/")[2], "test_*.py") or rel.rpartition("/")[2] == "conftest.py"}
 
 
 def kill_others(spare=()):
@@ -760,6 +773,7 @@ def zygote_main(go_r, out_w, keep_fds, ids, ctypes_known, ahead):
         if not go:
             os._exit(0)  # discarded
         go = json.loads(go)
+        sources = {p: base64.b64decode(data) for p, data in go.get("sources", {}).items()}
         # No POSIX message queues: they outlive the phase. (gVisor refuses
         # to change this limit, and has no /dev/mqueue to list them by;
         # there only ctypes, which the audit hook refuses, reaches them.)
@@ -797,7 +811,7 @@ def zygote_main(go_r, out_w, keep_fds, ids, ctypes_known, ahead):
                             allow_processes=bool(audit.get("processes", True)), quiet_processes=True,
                             trusted_programs=bool(audit.get("trusted_programs", True)),
                             unreadable=[os.path.join(WORK, "tests")],
-                            ctypes_known=ctypes_known)
+                            ctypes_known=ctypes_known, sources=sources)
         code = pytest.main(go["args"], plugins=plugins)
         # End as an interpreter does: wait for non-daemon threads, then run
         # atexit handlers (never this process's own exit path, which
@@ -889,11 +903,14 @@ class Zygote:
     def alive(self):
         return self.child.poll() is None
 
-    def start(self, args, env):
-        """Gives the zygote its go: it becomes the phase's pytest."""
-        go = json.dumps({"args": args, "env": dict(env, **self.guard_fds)}).encode()
+    def start(self, args, env, sources=None):
+        """Gives the zygote its go: it becomes the phase's pytest. sources:
+        {path: base64} of the test modules it cannot read (lock_tests)."""
+        go = memoryview(json.dumps({"args": args, "env": dict(env, **self.guard_fds),
+                                    "sources": sources or {}}).encode())
         try:
-            os.write(self.go_w, go)  # far below a pipe's buffer
+            while go:  # (the zygote reads until end of file)
+                go = go[os.write(self.go_w, go):]
         except BrokenPipeError:
             pass  # it died: the phase finds no report
         finally:
@@ -980,7 +997,10 @@ class Run:
         self.plain_hidden = {}  # the hidden tests as they came (see reference)
         self.clean = False  # run() ended with every candidate process dead
 
-    def phase(self, name, paths):
+    def phase(self, name, paths, locked=None):
+        """Runs one pytest session over paths. locked: {relpath: base64} of
+        test modules made unreadable to the sandbox user for the session
+        (see lock_tests); pytest gets their bytes from memory."""
         began = time.monotonic()
         report_dir = "/tmp/.assay-%s" % name
         with acting_as(self.ids):
@@ -994,6 +1014,14 @@ class Run:
             watch.add(os.path.join(WORK, name_))
         watch.add(WORK)
         watch.add(report_dir)
+        if locked:
+            # After the watches (the sandbox user may watch only what it can
+            # read), and before any candidate process lives: the events of
+            # this chmod are dropped, every later one counts.
+            with acting_as(self.ids):
+                for rel in locked:
+                    os.chmod(os.path.join(WORK, rel), 0)
+            watch.events()
 
         args = [
             "-c", "/opt/assay/pytest.ini", "--rootdir", WORK,
@@ -1042,7 +1070,7 @@ class Run:
         # cgroup's headroom over the watch's limit (gvisorMemoryHeadroom).
         self.memory.allowance = sum(z.private for z in self.zygotes.values() if z.alive())
         self.candidate_ran = True
-        zygote.start(args, env)
+        zygote.start(args, env, {os.path.join(WORK, rel): data for rel, data in (locked or {}).items()})
         child, out_r, guard_r, token = zygote.child, zygote.out_r, zygote.guard_r, zygote.token
         guard = bytearray()
         sel = selectors.DefaultSelector()
@@ -1181,7 +1209,7 @@ class Run:
             with acting_as(self.ids):
                 write_files(self.plain_hidden)
             self.present = dict(files, **self.plain_hidden)
-            phases.append(self.phase("reference-hidden", ["tests/hidden"]))
+            phases.append(self.phase("reference-hidden", ["tests/hidden"], lock_tests(self.plain_hidden)))
         kill_others()
         durations, failed = {}, set()
         for ph in phases:
@@ -1246,7 +1274,7 @@ class Run:
                 write_files(files)
                 write_files(hidden)
             self.present = dict(files, **hidden)
-            phases.append(self.phase("hidden", ["tests/hidden"]))
+            phases.append(self.phase("hidden", ["tests/hidden"], lock_tests(hidden)))
             phases[-1]["findings"] += [{"check": "harness", "seen": f} for f in left]
         for z in self.zygotes.values():
             z.discard()

@@ -185,6 +185,10 @@ ALLOWED = {
     # refusal is raised in the collector's callback, not here)
     "attack_program_from_a_gc_callback": "ok: 'not spawned'",
     "attack_dup_a_descriptor_the_hook_holds_while_judging": "ok: 'no descriptor'",
+    "attack_dup_what_os_open_opened_before_it_is_judged": "ok: 'no descriptor'",
+    "attack_dir_fd_pointed_elsewhere_between_check_and_open": "ok: 'no read'",
+    "attack_race_a_chdir_against_open": "ok: 'no read'",
+    "attack_mem_through_a_flipped_descriptor": "ok: 'no read'",
 }
 
 
@@ -668,3 +672,142 @@ def test_candidate_code_cannot_read_the_tests(tmp_path):
     assert len(outcomes) == 4
     # the direct read is reported; linecache's reads for a traceback are not
     assert len(r.seen) == 1 and "reading" in r.seen[0] and "test_solution.py" in r.seen[0], r.seen
+
+
+# ---- hidden test modules read from memory (the harness's lock_tests) ----------------------
+
+LOCKED_SOLUTION = '''\
+import os, pathlib, sys, threading, linecache
+GOT = []
+
+
+def grab():
+    # copies every descriptor pytest opens, as it reads the next test module
+    while not GOT:
+        for n in range(3, 64):
+            try:
+                m = os.dup(n)
+            except OSError:
+                continue
+            try:
+                if "/tests/test_locked" in os.readlink("/proc/self/fd/%d" % m):
+                    GOT.append(os.pread(m, 4096, 0))
+            except OSError:
+                pass
+            finally:
+                os.close(m)
+
+
+threading.Thread(target=grab, daemon=True).start()
+
+
+def peek():
+    out = {}
+    path = sys.modules["tests.test_locked"].__file__ if "tests.test_locked" in sys.modules else \\
+        [m for n, m in sys.modules.items() if n.endswith("test_locked")][0].__file__
+    out["linecache"] = linecache.getlines(path)
+    try:
+        out["rewrite"] = sys.modules["_pytest.assertion.rewrite"]._rewrite_test(pathlib.Path(path), None)
+    except PermissionError as e:
+        out["rewrite"] = str(e)
+    return out
+'''
+
+LOCKED_TESTS = '''\
+import time
+
+import solution
+
+EXPECTED = "the secret 4242"
+
+
+def test_peek():
+    out = solution.peek()
+    print("PEEK", out)
+    assert out["linecache"] == [] and out["rewrite"].startswith("refused by the sandbox: reading")
+
+
+def test_nothing_copied():
+    time.sleep(0.05)  # (the thread had the whole collection of 150 more tests)
+    assert solution.GOT == []
+
+
+def test_fails_with_its_line():
+    assert len(EXPECTED) == 3, "the message"
+''' + "".join("\n\ndef test_filler_%d():\n    assert %d == %d\n" % (i, i, i) for i in range(150))
+
+
+def test_locked_test_modules_run_from_memory(tmp_path):
+    r = run(tmp_path, solution=LOCKED_SOLUTION, tests="import solution\n\n\ndef test_first():\n    pass\n",
+            files={"tests/test_locked.py": LOCKED_TESTS}, lock=["tests/test_locked.py"])
+    outcomes = r.outcomes()
+    # collected and rewritten from memory (the disk holds a decoy)
+    assert len(outcomes) == 154, r.output[-3000:]
+    assert outcomes["test_peek"][0] == "passed", outcomes["test_peek"]
+    # the thread that copied every descriptor pytest opened never saw it
+    assert outcomes["test_nothing_copied"][0] == "passed", outcomes["test_nothing_copied"]
+    # the report shows the failing line (linecache, from memory)
+    message = outcomes["test_fails_with_its_line"][1]
+    assert 'assert len(EXPECTED) == 3, "the message"' in message, message
+    assert "AssertionError: the message" in message
+    # the direct call was refused and reported; linecache's, quietly
+    assert [s for s in r.seen if "test_locked.py" in s] == [
+        "reading %s from solution.py:31" % (tmp_path / "work" / "tests" / "test_locked.py")], r.seen
+
+
+def test_locked_test_modules_are_read_from_disk_without_the_hook_s_sources(tmp_path):
+    # (the test above can fail: without sources, pytest reads the decoy)
+    r = run(tmp_path, solution=LOCKED_SOLUTION, tests="import solution\n\n\ndef test_first():\n    pass\n",
+            files={"tests/test_locked.py": LOCKED_TESTS}, lock=["tests/test_locked.py"], lock_sources=False)
+    assert set(r.outcomes()) == {"test_first"}, r.output[-2000:]
+
+
+def test_a_fixture_s_chdir_races_no_relative_read(tmp_path):
+    """The candidate's thread opens a relative name in a loop while a test
+    (trusted: allowed to chdir, other threads or not) moves between a
+    harmless directory and the work directory."""
+    decoy = tmp_path / "decoy"
+    (decoy / "tests").mkdir(parents=True)
+    (decoy / "tests" / "test_solution.py").write_text("decoy\n")
+    r = run(tmp_path, solution=textwrap.dedent("""\
+        import threading
+        GOT, STOP, TRIES = [], [], [0]
+
+        def read():
+            while not STOP:
+                TRIES[0] += 1
+                try:
+                    with open("tests/test_solution.py") as f:
+                        text = f.read()
+                except (PermissionError, FileNotFoundError):
+                    continue
+                if text != "decoy\\n":
+                    GOT.append(len(text))
+
+        def start():
+            t = threading.Thread(target=read, daemon=True)
+            t.start()
+            return t
+        """), tests=textwrap.dedent("""\
+        import os
+        import time
+        import solution
+
+        def test_flip():
+            here = os.getcwd()
+            t = solution.start()
+            end = time.monotonic() + 1.5
+            flips = 0
+            while time.monotonic() < end and not solution.GOT:
+                os.chdir(%r)
+                os.chdir(here)
+                flips += 1
+                time.sleep(0)  # (lets the reader run)
+            solution.STOP.append(1)
+            t.join()
+            print("FLIPS", flips, "TRIES", solution.TRIES)
+            assert solution.GOT == [] and flips > 100 and solution.TRIES[0] > 50
+        """ % str(decoy)), conftest="import solution\n")
+    assert r.outcomes()["test_flip"][0] == "passed", r.output[-3000:]
+    # (the reads made in the work directory are refused and reported)
+    assert r.seen and all(s.startswith("reading ") or s == "more refusals, not reported" for s in r.seen), r.seen

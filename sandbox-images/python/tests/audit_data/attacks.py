@@ -1206,6 +1206,165 @@ def attack_dup_a_descriptor_the_hook_holds_while_judging():
     return got[0] if got else "no descriptor"
 
 
+def attack_dup_what_os_open_opened_before_it_is_judged():
+    # os.open is judged on what it really opened, after the open: another
+    # thread that copies the new descriptor (os.dup, no audit event) before
+    # the wrapper closes it would keep a read of the tests. A name under a
+    # directory descriptor, from another working directory, is what a
+    # check by name could not see.
+    junk = os.path.join(WORK, "dup-junk2")
+    open(junk, "w").close()
+    d = os.open(WORK, os.O_RDONLY | os.O_DIRECTORY)
+    t = os.open(junk, os.O_RDONLY)
+    os.close(t)  # t: the number the next open gets
+    here = os.getcwd()
+    os.chdir("/tmp")  # (the relative name means nothing here)
+    stop, got = [False], []
+
+    def grab():
+        while not stop[0] and not got:
+            try:
+                m = os.dup(t)
+            except OSError:
+                continue
+            try:
+                data = os.pread(m, 64, 0)
+                where = os.readlink("/proc/self/fd/%d" % m)
+            except OSError:
+                data, where = b"", ""
+            if where.startswith(TESTS) and data:
+                got.append(where)
+            os.close(m)
+
+    th = threading.Thread(target=grab, daemon=True)
+    th.start()
+    began = time.monotonic()
+    tries = 0
+    try:
+        while not got and tries < 3000 and time.monotonic() - began < 3:
+            tries += 1
+            try:
+                os.close(os.open("tests/test_ok.py", os.O_RDONLY, dir_fd=d))
+            except PermissionError:
+                pass
+    finally:
+        stop[0] = True
+        th.join()
+        os.close(d)
+        os.chdir(here)
+    return got[0] if got else "no descriptor"
+
+
+def attack_dir_fd_pointed_elsewhere_between_check_and_open():
+    # A thread flips a directory descriptor's number between a harmless
+    # directory and the work directory (os.dup2, no audit event) while
+    # this one opens "tests/test_ok.py" under it.
+    os.makedirs("/tmp/decoy2/tests", exist_ok=True)
+    with open("/tmp/decoy2/tests/test_ok.py", "w") as f:
+        f.write("decoy\n")
+    work = os.open(WORK, os.O_RDONLY | os.O_DIRECTORY)
+    decoy = os.open("/tmp/decoy2", os.O_RDONLY | os.O_DIRECTORY)
+    d = os.dup(decoy)
+    stop, got = [False], []
+
+    def flip():
+        while not stop[0]:
+            os.dup2(work, d)
+            os.dup2(decoy, d)
+
+    th = threading.Thread(target=flip, daemon=True)
+    th.start()
+    began, tries = time.monotonic(), 0
+    try:
+        while not got and tries < 2000 and time.monotonic() - began < 2:
+            tries += 1
+            try:
+                fd = os.open("tests/test_ok.py", os.O_RDONLY, dir_fd=d)
+            except (PermissionError, FileNotFoundError):
+                continue
+            try:
+                data = os.read(fd, 100)
+            finally:
+                os.close(fd)
+            if data != b"decoy\n":
+                got.append(len(data))
+    finally:
+        stop[0] = True
+        th.join()
+        for x in (work, decoy, d):
+            os.close(x)
+    return "read %d bytes" % got[0] if got else "no read"
+
+
+def attack_mem_through_a_flipped_descriptor():
+    # From /proc/self/fd, "N/mem" names whatever descriptor N is when the
+    # kernel looks: a thread flips N between a harmless directory and
+    # /proc/self (os.dup2, no audit event) while this one opens it.
+    harmless = os.open("/tmp", os.O_RDONLY | os.O_DIRECTORY)
+    proc = os.open("/proc/self", os.O_RDONLY | os.O_DIRECTORY)
+    n = os.dup(harmless)
+    here = os.getcwd()
+    os.chdir("/proc/self/fd")  # (no other thread yet)
+    stop, got, tries = [False], [], [0]
+
+    def flip():
+        while not stop[0]:
+            os.dup2(proc, n)
+            os.dup2(harmless, n)
+
+    th = threading.Thread(target=flip, daemon=True)
+    th.start()
+    try:
+        while not got and tries[0] < 2000:
+            tries[0] += 1
+            try:
+                fd = os.open("%d/mem" % n, os.O_RDONLY)
+            except OSError:
+                continue
+            got.append(fd)
+            os.close(fd)
+    finally:
+        stop[0] = True
+        th.join()
+        os.chdir(here)
+        for x in (harmless, proc, n):
+            os.close(x)
+    return "opened the memory" if got else "no read"
+
+
+def attack_race_a_chdir_against_open():
+    # A relative name judged against one working directory and opened in
+    # another: a thread moves between a harmless directory and the work
+    # directory while this one opens "tests/test_ok.py".
+    os.makedirs("/tmp/decoy/tests", exist_ok=True)
+    with open("/tmp/decoy/tests/test_ok.py", "w") as f:
+        f.write("decoy\n")
+    stop, got, refusals = [False], [], [0]
+
+    def flip():
+        while not stop[0]:
+            os.chdir("/tmp/decoy")
+            os.chdir(WORK)
+
+    th = threading.Thread(target=flip, daemon=True)
+    th.start()
+    began = time.monotonic()
+    try:
+        while not got and refusals[0] < 2000 and time.monotonic() - began < 3:
+            try:
+                with open("tests/test_ok.py") as f:
+                    text = f.read()
+                if text != "decoy\n":
+                    got.append(len(text))
+            except (PermissionError, FileNotFoundError):
+                refusals[0] += 1
+    finally:
+        stop[0] = True
+        th.join()
+        os.chdir(WORK)
+    return "read %d characters" % got[0] if got else "no read"
+
+
 def attack_exec_strings_are_fine():
     ns = {}
     exec("def f(x):\n    return x * 2\n", ns)

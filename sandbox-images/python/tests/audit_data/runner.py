@@ -80,7 +80,24 @@ if cfg.get("unlink_ctypes", True):
 sys.modules["c_holder"] = types.ModuleType("c_holder")
 sys.modules["c_holder"].CDLL, sys.modules["c_holder"].libc, sys.modules["c_holder"].kept = ctypes.CDLL, LIBC, 1
 
+def locked_sources():
+    """As the harness's lock_tests: the modules named by "lock" are handed
+    to the hook from memory. This test runs as root, which mode 000 does
+    not stop, so the disk gets a decoy instead: whatever reads the disk
+    (pytest, had it not used memory; the candidate) finds no test there."""
+    sources = {}
+    for rel in cfg.get("lock", []):
+        path = os.path.join(work, rel)
+        with open(path, "rb") as f:
+            sources[path] = f.read()
+        with open(path, "w") as f:
+            f.write("DECOY = 'read from disk'\n")
+        os.chmod(path, 0)
+    return sources if cfg.get("lock_sources", True) else {}
+
+
 def main(known):
+    sources = locked_sources()
     plugins = [importlib.import_module("assay_guard"), importlib.import_module("pytest_timeout")]
     if cfg.get("hook", True):
         assay_audit.install(work=work, candidate_files=cfg.get("candidate_files", []),
@@ -90,7 +107,8 @@ def main(known):
                             quiet_processes=cfg.get("quiet_processes", False),
                             trusted_programs=cfg.get("trusted_programs", True),
                             max_reports=cfg.get("max_reports", 50),
-                            unreadable=[os.path.join(work, "tests")], ctypes_known=known)
+                            unreadable=[os.path.join(work, "tests")], ctypes_known=known,
+                            sources=sources)
     t1 = time.perf_counter()
     if cfg.get("mode", "pytest") == "pytest":
         args = ["-c", os.path.join(module_dir, "pytest.ini"), "--rootdir", work, "-p", "no:cacheprovider",
