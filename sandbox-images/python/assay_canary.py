@@ -66,6 +66,7 @@ PER_CANARY_MS = 4.0
 # How many plans of canary values are drawn (see _plan); the most balanced
 # is used.
 PLANS = 4
+PLANS_MOST = 16
 _RNG = random.SystemRandom()
 
 
@@ -104,9 +105,15 @@ def _choose(files, canaries, cost_ms, everything, read=None):
     parsed, sources, expected, pool_all = read or _read(files)
     picked, spare, budget, cost = _pick(sources, canaries, cost_ms, everything)
     # The plan is greedy and random: of a few, the one with the most
-    # independent groups, then the fewest pairs left unbalanced.
-    plan = min((_plan(picked, spare, parsed, expected, pool_all, budget, cost, canaries) for _ in range(PLANS)),
-               key=lambda p: (-p[2], p[1], len(p[0])))
+    # independent groups, then the fewest pairs left unbalanced; more are
+    # drawn (up to PLANS_MOST) while none has the groups wanted.
+    plan = None
+    for i in range(PLANS_MOST):
+        p = _plan(picked, spare, parsed, expected, pool_all, budget, cost, canaries)
+        if plan is None or (-p[2], p[1], len(p[0])) < (-plan[2], plan[1], len(plan[0])):
+            plan = p
+        if i + 1 >= PLANS and plan[2] >= canaries:
+            break
     return parsed, expected, pool_all, plan
 
 
