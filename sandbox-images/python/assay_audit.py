@@ -156,17 +156,20 @@ WHAT STAYS OPEN:
   globals) and patches into pytest;
 - numpy reads and writes arbitrary memory without ctypes
   (__array_interface__ with a raw address, lib.stride_tricks.as_strided);
-- races between the check of a path and the system call, narrowed: the
-  candidate's code changes the working directory only while no other
-  thread runs, a relative name that reaches the tests or a memory file
-  from some directory ("tests/...", ".../mem") is refused whatever the
-  directory, any other is judged against the last chdir's target too and
-  again if a chdir came during the check, reads through /proc's
-  cwd, root, fd and map_files links (and /dev/fd) are refused, and os.open
-  opens a name under the candidate's directory descriptor by its path.
-  Left: a thread preempted between a check's end and its system call
-  while trusted code (a fixture) changes directory. The hidden test
-  modules themselves the kernel refuses (sources, above);
+- races between the check of a path and the system call, narrowed (see
+  docs/SECURITY.md, "Paths"): the candidate's code may not move into the
+  tests or /proc; while other threads run it may not read a name with
+  "..", nor a relative name that reaches the tests or a memory file from
+  some directory ("tests/...", ".../mem"), nor chmod under a directory
+  descriptor; any other relative name is judged against the last chdir's
+  target too and again if a chdir came during the check; reads through
+  /proc's cwd, root, fd and map_files links (and /dev/fd) are refused;
+  os.open opens a name under the candidate's directory descriptor by its
+  path. Left: a thread preempted between a check's end and its system
+  call while trusted code (a fixture) moves into the tests; renames,
+  links and symlinks under a repointed directory descriptor (writes: the
+  watcher's findings). The hidden test modules themselves the kernel
+  refuses (sources, above);
 - descriptors trusted code holds open (a test reading its data file) can
   be copied by another thread with os.dup, which no event covers: the
   hidden test modules are never opened in this process (sources);
@@ -184,7 +187,11 @@ debug-mode source tracebacks, dis on functions, inspect.getmembers of a
 function, types.coroutine and multiprocessing's Value / Array (ctypes) are
 refused; numpy's .ctypes and ctypeslib are unavailable; the candidate's
 signal handlers get frame=None; without allow_processes, platform's
-processor name is blank (it runs `uname -p`: refused, quietly). logging
+processor name is blank (it runs `uname -p`: refused, quietly); while
+other threads run, reading a path with "..", a relative name that starts
+"tests/" or ends in "mem", and chmod-like calls under a directory
+descriptor are refused (quietly); io.FileIO of a path-like other than
+pathlib's is refused; moving into the tests or /proc is refused. logging
 (stack_info included), traceback.print_exc / format_exc, warnings,
 dataclasses, typing, enum, functools, asyncio, threads and processes work.
 """
@@ -318,10 +325,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
       the one it was forked from) before any untrusted code ran; modules
       it lists unchanged are not scanned again.
     sources: {absolute path: bytes} of test modules this process cannot
-      read (the harness made them mode 000: the hidden tests). pytest gets
-      them from here, so no descriptor of them ever exists in this
-      process; nothing with a candidate frame (or a trampoline) on its
-      stack gets them.
+      read (the harness made them mode 000: the hidden tests). pytest's
+      assertion rewriter gets each from here, once, so no descriptor of
+      them ever exists in this process; nothing with a candidate frame (or
+      a trampoline) on its stack gets them.
     """
     if _installed:
         raise RuntimeError("assay_audit is already installed")
@@ -865,7 +872,27 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     thread_count = _thread._count
     import pathlib
     posix_path = pathlib.PosixPath
-    path_str_slot = pathlib.PurePath.__dict__["_str"]
+    path_slots = [pathlib.PurePath.__dict__.get(n) for n in ("_str", "_drv", "_root", "_parts")]
+
+    def posix_text(p):
+        """A PosixPath's string, read from its slots: no method of a class
+        the candidate's code could have patched runs here."""
+        str_slot, drv_slot, root_slot, parts_slot = path_slots
+        try:
+            return str_slot.__get__(p, posix_path)
+        except _Exception:
+            pass
+        try:
+            drv, root, parts = drv_slot.__get__(p, posix_path), root_slot.__get__(p, posix_path), \
+                parts_slot.__get__(p, posix_path)
+        except _Exception:
+            return None
+        if _type(drv) is not _str or _type(root) is not _str or _type(parts) is not _list:
+            return None
+        for x in parts:
+            if _type(x) is not _str:
+                return None
+        return drv + root + "/".join(parts[1:]) if drv or root else "/".join(parts)
 
     def unreadable_in(base, t):
         a = base + "/" + t
@@ -876,9 +903,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         return None
 
     # Relative names that reach an unreadable directory from some working
-    # directory ("tests/...", "work/tests/..."): refused to the candidate's
-    # code whatever the working directory is now, since a fixture may move
-    # it between the check and the open (quietly when it is harmless now).
+    # directory ("tests/...", "work/tests/..."): while other threads run,
+    # refused to the candidate's code whatever the working directory is
+    # now, since a fixture may move it between the check and the open
+    # (quietly when it is harmless now).
     unread_tails = []
     for q in unread:
         comps = [c for c in q.split("/") if c]
@@ -914,7 +942,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             nxt = cwd_next[0]
             if x is None and nxt is not None:
                 x, moving = unreadable_in(nxt, t), True
-            if x is None and reaches_unreadable(t):
+            if x is None and thread_count() > 0 and reaches_unreadable(t):
                 x, moving = t, True
             if cwd_moves[0] == moves:
                 return x, moving
@@ -932,7 +960,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             nxt = cwd_next[0]
             hit, quiet = is_mem(t), False
             if not hit:
-                hit = (nxt is not None and is_mem(nxt + "/" + t)) or t.rstrip("/").rpartition("/")[2] == "mem"
+                hit = (nxt is not None and is_mem(nxt + "/" + t)) \
+                    or (thread_count() > 0 and t.rstrip("/").rpartition("/")[2] == "mem")
                 quiet = True
             if cwd_moves[0] == moves:
                 return hit, quiet
@@ -1364,6 +1393,16 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             if not writing and _type(mode) is _str:
                 writing = "w" in mode or "a" in mode or "x" in mode or "+" in mode
             pt = as_text(p)
+            if pt is None and p is not None and _type(p) is not _int:
+                # io.FileIO takes a path-like as it is: read as a string
+                # (pathlib's, from its slots), or refused to the candidate.
+                pt = posix_text(p) if _type(p) is posix_path else None
+                if pt is None:
+                    c = blame(f, tid)
+                    if c is not None:
+                        return ("opening a path of another type than str or bytes", c)
+                    return None
+                p = pt
             if pt is not None and pt.endswith("mem"):
                 hit, quiet = mem_name(pt)
                 if hit and not quiet:
@@ -1392,6 +1431,13 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     c, quiet = reader(f, tid)
                     if c is not None:
                         return ("reading through %s" % pt, c, quiet)
+                if pt is not None and has_dotdot(pt) and thread_count() > 0:
+                    # The kernel walks ".." through the directory as it is
+                    # then: another thread's rename between the check and
+                    # the open moves what a judged name reaches.
+                    c, quiet = reader(f, tid)
+                    if c is not None:
+                        return ("reading %s while other threads run" % pt, c, True)
                 return None
             why = check_path(p)
             if why is None:
@@ -1409,6 +1455,15 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             else:
                 why = check_path(p, last_int(args) if kind != K_MKTEMP else None,
                                  anc=event in ancestor_events, strict=not event.startswith("shutil."))
+            if why is None and kind == K_FDPATH:
+                dfd = last_int(args)
+                if dfd is not None and dfd >= 0 and thread_count() > 0:
+                    # (another thread can point dir_fd elsewhere, os.dup2,
+                    # between this check and the call: chmod-ing a hidden
+                    # test module readable again)
+                    c = blame(f, tid, imports=False)
+                    if c is not None:
+                        return ("%s under a directory descriptor while other threads run" % event, c, True)
             if why is None:
                 return None
             c = blame(f, tid, imports=False)
@@ -1474,24 +1529,26 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         if kind == K_CHDIR:
             # A relative name is judged against the working directory when
             # its event is raised and opened against the one the kernel
-            # finds: another thread's chdir in between (or during a check,
-            # which releases the GIL) would send a judged name elsewhere.
-            # The candidate's code changes it only while no other thread
-            # runs (refused quietly: an honest program may try); trusted
-            # code's changes (a fixture's) are counted, and their target
-            # is judged too until the next (see unreadable_name).
+            # finds then. The candidate's code may not move into the tests
+            # or /proc (whose links another thread can repoint), so no
+            # directory it can flip to makes a name it could not read now
+            # readable (the names that reach the tests from the work
+            # directory or /, ".." and memory are refused while threads run,
+            # see unreadable_name); a fixture's move is counted, and its
+            # target judged too until the next.
             p = args[0] if args else None
-            c = blame(f, tid, imports=False)
-            if c is not None and thread_count() > 0:
-                return ("changing the working directory while other threads run", c, True)
             if _type(p) is posix_path:
-                # (its cached string, read from the slot: no method of a
-                # class the candidate's code could have patched runs here)
-                try:
-                    p = path_str_slot.__get__(p, posix_path)
-                except _Exception:
-                    p = None
+                p = posix_text(p)
             target = fd_path(p) if _type(p) is _int else absolute(p)
+            c = blame(f, tid, imports=False)
+            if c is not None:
+                bad = target is None
+                if not bad:
+                    for x in (normpath(target), resolve(target)):
+                        if under_proc(x) or unreadable_path(x) is not None:
+                            bad = True
+                if bad:
+                    return ("moving into %s" % (target or "an unresolvable directory"), c)
             cwd_next[0] = normpath(target) if target is not None else None
             cwd_moves[0] += 1
             return None
@@ -1778,7 +1835,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             # any check and the open: the name is opened by the path the
             # directory has now, which the open event judges as it is.
             base, name = fd_path(dfd), as_text(args[0])
-            if base is not None and base[:1] == "/" and name is not None and name[:1] != "/":
+            if base is not None and base[:1] == "/" and name is not None and name[:1] != "/" \
+                    and _len(base) + _len(name) < 4000:  # (deeper: by dir_fd, and the check after)
                 kwargs = {k: v for k, v in kwargs.items() if k != "dir_fd"}
                 args = (base + "/" + name,) + _tuple(args[1:])
         fd = orig_os_open(*args, **kwargs)
@@ -1915,40 +1973,39 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     # ---- test modules this process cannot read ---------------------------------
     # The harness makes the hidden test modules unreadable to the sandbox
     # user (mode 000) and hands their bytes to this process before any
-    # candidate code runs: pytest compiles them (and linecache shows their
-    # lines) from memory. So no descriptor of them ever exists here, which
-    # another thread could copy with os.dup while pytest reads them, and no
-    # check of a path can be raced (a working directory changed, a link
-    # swapped) into reading one: the kernel refuses. What is left is this
-    # process's memory, which the rest of the hook guards.
+    # candidate code runs: pytest's assertion rewriter compiles each from
+    # memory, once. So no descriptor of them ever exists here, which
+    # another thread could copy with os.dup while pytest reads them; no
+    # check of a path can be raced into reading one (the kernel refuses);
+    # and a deferred call of trusted code (a builtin the candidate left
+    # for the garbage collector, see WHAT STAYS OPEN) finds nothing to read
+    # either: each module's bytes are handed out once, to its import, and
+    # linecache is not given them (a hidden test's failure shows its
+    # assertion's explanation, not its source line). A call that takes
+    # them first leaves pytest unable to import that module: its tests and
+    # canaries go missing, which is a finding.
     def install_sources(sources):
-        import io
         import ast
         import pathlib
-        import tokenize as tokenize_mod
         import _pytest.assertion.rewrite as rewrite_mod
 
         locked = {}
         for p, data in sources.items():
             if _type(p) is _str and p.startswith("/") and _type(data) is _bytes:
                 locked[normpath(p)] = data
-        locked_get = locked.get
+        locked_pop = locked.pop
 
         def call_locked_source(args, kwargs):
-            # (path, quiet): the bytes for trusted callers, None (quiet) or
-            # a refusal for the candidate's.
+            # The bytes, once, for a caller with no candidate frame (or
+            # trampoline) below; a refusal for the candidate's.
             p = args[0] if args else None
-            quiet = _len(args) > 1 and args[1] is True
-            data = locked_get(p) if _type(p) is _str else None
-            if data is None:
+            if _type(p) is not _str or p not in locked:
                 return None
             c = culprit_at(3)
             if c is not None:
-                if quiet:
-                    return None
                 refuse("reading %s" % p, c)
                 return None
-            return data
+            return locked_pop(p, None)
 
         locked_source = sealed(call_locked_source)
         orig_rewrite = rewrite_mod._rewrite_test
@@ -1970,29 +2027,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             rewrite_asserts(tree, data, name, config)
             return st, compile_(tree, name, "exec", dont_inherit=True)
 
-        orig_tokenize_open = tokenize_mod.open
-        detect_encoding = tokenize_mod.detect_encoding
-        bytes_io = io.BytesIO
-        text_io = io.TextIOWrapper
-
-        def tokenize_open(filename):
-            # linecache's reader (a failure's source lines); never for the
-            # candidate's code, quietly (a warning or traceback it prints
-            # just lacks the line). linecache never keeps them (the guard).
-            if _type(filename) is _str and filename in locked:
-                data = locked_source(filename, True)
-                if data is None:
-                    raise _PermissionError("refused by the sandbox: reading %s" % filename)
-                buf = bytes_io(data)
-                encoding, _ = detect_encoding(buf.readline)
-                buf.seek(0)
-                text = text_io(buf, encoding, line_buffering=True)
-                text.mode = "r"
-                return text
-            return orig_tokenize_open(filename)
-
         rewrite_mod._rewrite_test = rewrite_test
-        tokenize_mod.open = tokenize_open
 
     scrub_ctypes()
     # A forked child has only the forking thread, which was not in the hook.

@@ -1332,6 +1332,110 @@ def attack_mem_through_a_flipped_descriptor():
     return "opened the memory" if got else "no read"
 
 
+def attack_fileio_pathlike():
+    # io.FileIO raises its event with the path-like as given
+    import io
+    import pathlib
+
+    class Spelled:
+        def __fspath__(self):
+            return os.path.join(TESTS, "test_ok.py")
+
+    return io.FileIO(Spelled()).read(10)
+
+
+def attack_fileio_pathlib_memory():
+    import io
+    import pathlib
+    return io.FileIO(pathlib.Path("/proc/self/mem"))
+
+
+def attack_fileio_pathlib_tests():
+    import io
+    import pathlib
+    return io.FileIO(pathlib.Path(TESTS) / "test_ok.py").read(10)
+
+
+def attack_read_with_dotdot_while_a_thread_runs():
+    # (the rename race itself is in the hostile corpus's spirit: here, that
+    # a name with ".." is refused while another thread could move it)
+    os.makedirs(os.path.join(WORK, "d1", "S"), exist_ok=True)
+    stop = [False]
+    th = threading.Thread(target=lambda: stop[0] or time.sleep(0.2), daemon=True)
+    th.start()
+    try:
+        return open(os.path.join(WORK, "d1", "S", "..", "..", "tests", "test_ok.py")).read(10)
+    finally:
+        th.join()
+
+
+def _with_a_thread(fn):
+    stop = []
+    th = threading.Thread(target=lambda: [time.sleep(0.01) for _ in iter(lambda: bool(stop), True)], daemon=True)
+    th.start()
+    try:
+        return fn()
+    finally:
+        stop.append(1)
+        th.join()
+
+
+def attack_harmless_dotdot_while_a_thread_runs():
+    os.makedirs(os.path.join(WORK, "dd", "x"), exist_ok=True)
+    with open(os.path.join(WORK, "dd", "f.txt"), "w") as f:
+        f.write("mine")
+    return _with_a_thread(lambda: open(os.path.join(WORK, "dd", "x", "..", "f.txt")).read())
+
+
+def attack_dotdot_alone_is_fine():
+    os.makedirs(os.path.join(WORK, "dd", "x"), exist_ok=True)
+    with open(os.path.join(WORK, "dd", "f.txt"), "w") as f:
+        f.write("mine")
+    return open(os.path.join(WORK, "dd", "x", "..", "f.txt")).read()
+
+
+def attack_chdir_into_tests():
+    os.chdir(TESTS)
+
+
+def attack_chdir_into_proc():
+    os.chdir("/dev/fd")
+
+
+def attack_chmod_under_a_dir_fd_while_a_thread_runs():
+    p = os.path.join(WORK, "mine.txt")
+    open(p, "w").close()
+    d = os.open(WORK, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        return _with_a_thread(lambda: os.chmod("mine.txt", 0o600, dir_fd=d))
+    finally:
+        os.close(d)
+
+
+def attack_chdir_with_a_pool_alive_is_fine():
+    import contextlib
+    scratch = tempfile.mkdtemp()
+    with concurrent.futures.ThreadPoolExecutor(2) as ex:
+        ex.submit(time.sleep, 0.01).result()
+        with contextlib.chdir(scratch):
+            with open("own.txt", "w") as f:
+                f.write("x")
+            return ex.submit(len, open("own.txt").read()).result()
+
+
+def attack_own_relative_tests_dir_is_fine():
+    scratch = tempfile.mkdtemp()
+    here = os.getcwd()
+    os.chdir(scratch)
+    try:
+        os.makedirs("tests", exist_ok=True)
+        with open("tests/case.txt", "w") as f:
+            f.write("own")
+        return open("tests/case.txt").read()
+    finally:
+        os.chdir(here)
+
+
 def attack_race_a_chdir_against_open():
     # A relative name judged against one working directory and opened in
     # another: a thread moves between a harmless directory and the work
