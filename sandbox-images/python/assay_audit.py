@@ -328,7 +328,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
       read (the harness made them mode 000: the hidden tests). pytest's
       assertion rewriter gets each from here, once, so no descriptor of
       them ever exists in this process; nothing with a candidate frame (or
-      a trampoline) on its stack gets them.
+      a trampoline) on its stack gets them. install empties the dict.
     """
     if _installed:
         raise RuntimeError("assay_audit is already installed")
@@ -1355,6 +1355,13 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 # refused, but not evidence of anything)
                 return ("loading the compiled code %s" % (p if _type(p) is _str else "?"),
                         blame(f, tid) or "an import", same is None)
+            if event == "marshal.load":
+                # (from a file: pytest's cache of rewritten tests, whose
+                # header checks only the source's time and size, is where a
+                # planted .pyc would be trusted code. Nothing needs it: the
+                # rewriter compiles afresh.)
+                c = blame(f, tid)
+                return (event, c or "a trusted frame", c is None)
             c = blame(f, tid)
             if c is None and event == "marshal.loads" and f is not None and codeof(f, tid).co_name == "_unmarshal_code":
                 c = "an import from a zip archive"
@@ -2017,9 +2024,11 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         posix_path = pathlib.PosixPath
 
         def rewrite_test(fn, config):
-            # pytest's _rewrite_test, reading the module from memory.
+            # pytest's _rewrite_test, reading the module from memory. (Its
+            # closure holds nothing of the modules: pytest's module holds
+            # it, and closures are plain attributes.)
             name = fspath(fn) if _type(fn) is posix_path else None
-            data = locked_source(name) if name in locked else None
+            data = locked_source(name) if name is not None else None
             if data is None:
                 return orig_rewrite(fn, config)
             st = stat_(name)
@@ -2027,7 +2036,12 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             rewrite_asserts(tree, data, name, config)
             return st, compile_(tree, name, "exec", dont_inherit=True)
 
+        def read_pyc(source, pyc, trace=None):
+            return None  # no cached rewrite is ever read (see marshal.load)
+
         rewrite_mod._rewrite_test = rewrite_test
+        rewrite_mod._read_pyc = read_pyc
+        sources.clear()  # (the caller's copy: locked holds them now)
 
     scrub_ctypes()
     # A forked child has only the forking thread, which was not in the hook.

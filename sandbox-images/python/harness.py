@@ -773,7 +773,7 @@ def zygote_main(go_r, out_w, keep_fds, ids, ctypes_known, ahead):
         if not go:
             os._exit(0)  # discarded
         go = json.loads(go)
-        sources = {p: base64.b64decode(data) for p, data in go.get("sources", {}).items()}
+        sources = {p: base64.b64decode(data) for p, data in go.pop("sources", {}).items()}
         # No POSIX message queues: they outlive the phase. (gVisor refuses
         # to change this limit, and has no /dev/mqueue to list them by;
         # there only ctypes, which the audit hook refuses, reaches them.)

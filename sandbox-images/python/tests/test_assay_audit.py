@@ -814,3 +814,67 @@ def test_a_fixture_s_chdir_races_no_relative_read(tmp_path):
     assert r.outcomes()["test_flip"][0] == "passed", r.output[-3000:]
     # (the reads made in the work directory are refused and reported)
     assert r.seen and all(s.startswith("reading ") or s == "more refusals, not reported" for s in r.seen), r.seen
+
+
+PLANTED_PYC = r'''
+import importlib.util, marshal, os, sys
+
+TESTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tests")
+PFX = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pfx")
+MARKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ran-as-trusted")
+# Code claiming a test module's own file name: run from pytest's cache of
+# rewritten tests, it would be trusted code (gc, frames, the hook's state).
+PAYLOAD = "open(%r, 'w').write('ran')\nimport gc\ngc.get_objects()\n" % MARKER
+
+
+def plant(name):
+    target = os.path.join(TESTS, name)
+    fake = target.replace("/tests/", "/tesTs/")  # same length, not trusted
+    raw = marshal.dumps(compile(PAYLOAD, fake, "exec")).replace(fake.encode(), target.encode())
+    st = os.stat(target)  # (stat works on mode 000)
+    hdr = importlib.util.MAGIC_NUMBER + bytes(4) + (int(st.st_mtime) & 0xFFFFFFFF).to_bytes(4, "little") \
+        + (st.st_size & 0xFFFFFFFF).to_bytes(4, "little")
+    import pytest
+    d = PFX + TESTS
+    os.makedirs(d, exist_ok=True)
+    tag = "%s-pytest-%s" % (sys.implementation.cache_tag, pytest.__version__)
+    with open(os.path.join(d, name[:-3] + "." + tag + ".pyc"), "wb") as f:
+        f.write(hdr + raw)
+
+
+for n in os.listdir(TESTS):
+    if n.startswith("test_") and n.endswith(".py"):
+        plant(n)
+sys.pycache_prefix = PFX
+
+
+def closure_bytes():
+    """Every bytes object reachable from the rewriter's closures."""
+    import _pytest.assertion.rewrite as rw
+    seen, out, todo = set(), [], [rw._rewrite_test, rw._read_pyc]
+    while todo:
+        x = todo.pop()
+        if id(x) in seen:
+            continue
+        seen.add(id(x))
+        if type(x) is bytes:
+            out.append(x)
+        elif type(x) in (dict, list, tuple, set, frozenset):
+            todo.extend(x.values() if type(x) is dict else x)
+        elif callable(x):
+            for attr in ("__closure__", "__defaults__", "__kwdefaults__"):
+                v = getattr(x, attr, None)
+                if v:
+                    todo.extend(c.cell_contents for c in v if hasattr(c, "cell_contents")) \
+                        if attr == "__closure__" else todo.extend(v.values() if type(v) is dict else v)
+    return out
+'''
+
+
+def test_a_planted_pyc_is_never_run_and_the_rewriter_holds_no_module(tmp_path):
+    r = run(tmp_path, solution=PLANTED_PYC, tests="import solution\n\n\ndef test_first():\n    pass\n",
+            files={"tests/test_locked.py": "import solution\n\nEXPECTED = 'SECRET-4242'\n\n\n"
+                   "def test_locked():\n    assert not any(b'SECRET' in b for b in solution.closure_bytes())\n"},
+            lock=["tests/test_locked.py"])
+    assert r.outcomes() == {"test_first": ("passed", ""), "test_locked": ("passed", "")}, r.output[-3000:]
+    assert not (tmp_path / "work" / "ran-as-trusted").exists()

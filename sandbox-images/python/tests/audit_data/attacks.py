@@ -1436,6 +1436,11 @@ def attack_own_relative_tests_dir_is_fine():
         os.chdir(here)
 
 
+def attack_marshal_load_from_a_file():
+    import io
+    return marshal.load(io.BytesIO(marshal.dumps(7)))
+
+
 def attack_race_a_chdir_against_open():
     # A relative name judged against one working directory and opened in
     # another: a thread moves between a harmless directory and the work
