@@ -1441,6 +1441,21 @@ def attack_marshal_load_from_a_file():
     return marshal.load(io.BytesIO(marshal.dumps(7)))
 
 
+def attack_symlink_to_dev():
+    # /dev holds /dev/fd: a later part of a path through such a link goes
+    # into /proc (y/fd/N/mem, with N dup2'd onto /proc/self)
+    d = tempfile.mkdtemp()
+    os.symlink("/dev", os.path.join(d, "y"))
+
+
+def attack_proc_self_directory_descriptor():
+    return os.open("/proc/self", os.O_RDONLY | os.O_DIRECTORY)
+
+
+def attack_proc_self_path_descriptor():
+    return os.open("/proc/self", os.O_PATH)
+
+
 def attack_race_a_chdir_against_open():
     # A relative name judged against one working directory and opened in
     # another: a thread moves between a harmless directory and the work
