@@ -111,8 +111,8 @@ WHAT IS REFUSED (when it is the candidate's doing, unless said otherwise):
   the candidate's directory descriptor by the directory's path and checks
   the descriptor it opened by its own path; reading through /proc's
   links whose targets another thread can change (cwd, root, fd,
-  map_files, /dev/fd); changing the working directory while other threads
-  run (quietly);
+  map_files, /dev/fd); moving into the tests or under /proc; a
+  descriptor of a directory under /proc;
 - opening /proc/*/mem, from anywhere;
 - running programs (os.exec*, posix_spawn, os.spawn*, os.system,
   subprocess, pty.spawn, os.forkpty) unless allow_processes: they run
