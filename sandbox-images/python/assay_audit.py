@@ -109,10 +109,13 @@ WHAT IS REFUSED (when it is the candidate's doing, unless said otherwise):
   leads into /proc); hard links to protected files;
   reading the tests by any path: os.open is sealed, opens a name under
   the candidate's directory descriptor by the directory's path and checks
-  the descriptor it opened by its own path; reading through /proc's
-  links whose targets another thread can change (cwd, root, fd,
-  map_files, /dev/fd); moving into the tests or under /proc; a
-  descriptor of a directory under /proc;
+  the descriptor it opened by its own path; reading, writing, linking to
+  or moving into any name whose resolution follows one of /proc's
+  per-process links (cwd, root, exe, fd/N, map_files, task/T/...; /dev/fd
+  and the standard streams lead there), as written or through other
+  links: their targets are whatever another thread makes them by the
+  open; moving into the tests or under /proc; a descriptor of a
+  directory under /proc;
 - opening /proc/*/mem, from anywhere;
 - running programs (os.exec*, posix_spawn, os.spawn*, os.system,
   subprocess, pty.spawn, os.forkpty) unless allow_processes: they run
@@ -163,13 +166,13 @@ WHAT STAYS OPEN:
   "..", nor a relative name that reaches the tests or a memory file from
   some directory ("tests/...", ".../mem"), nor chmod under a directory
   descriptor; any other relative name is judged against the last chdir's
-  target too and again if a chdir came during the check; reads through
-  /proc's cwd, root, fd and map_files links (and /dev/fd) are refused;
-  os.open opens a name under the candidate's directory descriptor by its
-  path; a descriptor of a directory under /proc is refused. Left: name
-  checks still resolve links as they are at the check, so a chain the
-  checks above do not name may still race os.dup2 (the third review's
-  /dev route was one); a thread preempted between a check's end and its system
+  target too and again if a chdir came during the check; no name whose
+  resolution follows a per-process link of /proc is used at all (so no
+  descriptor number's os.dup2 changes what a judged name reaches: the
+  links the candidate makes may not lead into /proc or /dev, the image's
+  build checks that none of the system's outside them do, and os.open
+  opens a name under the candidate's directory descriptor by its path); a
+  descriptor of a directory under /proc is refused. Left: a thread preempted between a check's end and its system
   call while trusted code (a fixture) moves into the tests; renames,
   links and symlinks under a repointed directory descriptor (writes: the
   watcher's findings). The hidden test modules themselves the kernel
@@ -800,13 +803,20 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             return None
         return base_dir + "/" + p
 
-    def resolve(path):
-        """The absolute path with every existing symlink resolved (like
-        os.path.realpath, with functions captured at install)."""
+    def walk(path):
+        """(the absolute path with every existing symlink resolved, like
+        os.path.realpath with functions captured at install; whether the
+        walk followed one of /proc's per-process links). Those links (cwd,
+        root, exe, fd/N, map_files/..., task/T/...) lead wherever another
+        thread makes them lead by the time of the open (os.dup2 onto the
+        number, os.chdir), so a name judged through one is judged on a
+        target the kernel may not find: the candidate's code may not use
+        such a name at all, whatever it leads to now."""
         rest = [c for c in path.split("/") if c and c != "."]
         rest.reverse()
         result = ""
         links = 0
+        magic = False
         while rest:
             name = rest.pop()
             if name == "..":
@@ -822,6 +832,11 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 result = new
                 continue
             links += 1
+            if new[:6] == "/proc/" and new.count("/") >= 3:
+                # (/proc/self, /proc/thread-self and /proc/mounts are
+                # /proc's only links above the per-process ones; they
+                # lead to this process's own directory, which stays put)
+                magic = True
             try:
                 target = _readlink(new)
             except _OSError:
@@ -829,13 +844,16 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 continue
             if links > 40:
                 rest.reverse()
-                return normpath(new + "/" + "/".join(rest))
+                return normpath(new + "/" + "/".join(rest)), magic
             if target.startswith("/"):
                 result = ""
             parts = [c for c in target.split("/") if c and c != "."]
             parts.reverse()
             rest.extend(parts)
-        return result or "/"
+        return result or "/", magic
+
+    def resolve(path):
+        return walk(path)[0]
 
     def inside(p):
         for q, qs in _zip(prot, prot_slash):
@@ -852,6 +870,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
 
     def has_dotdot(t):
         return t == ".." or t.startswith("../") or t.endswith("/..") or "/../" in t
+
+    std_streams = frozenset({"/dev/stdin", "/dev/stdout", "/dev/stderr"})
 
     def under_proc(p):
         if p[:2] == "//" or "/." in p:
@@ -972,13 +992,11 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         return True, True
 
     def proc_link(t):
-        """Whether a path goes through one of /proc's links whose target
-        another thread can change between a check and the open (a working
-        directory, a root, a descriptor), as written: a relative one from
-        the working directory and from the last chdir's target."""
+        """Whether a name goes through one of /proc's per-process links
+        (see walk) as written (/dev/fd is /proc/self/fd) or as its links
+        resolve now: a relative one from the working directory and from
+        the last chdir's target."""
         if t[:1] == "/":
-            if not (t.startswith(("/proc/", "/dev/fd")) or "/proc/" in t or "/." in t or "//" in t):
-                return False
             spellings = (t,)
         else:
             nxt = cwd_next[0]
@@ -992,17 +1010,20 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 return True
             if n > 3 and parts[1] == "proc":
                 if parts[3] == "task" and n > 5:
-                    if parts[5] in ("cwd", "root", "fd", "map_files"):
+                    if parts[5] in ("cwd", "root", "fd", "map_files", "exe"):
                         return True
-                elif parts[3] in ("cwd", "root", "fd", "map_files"):
+                elif parts[3] in ("cwd", "root", "fd", "map_files", "exe"):
                     return True
+            if walk(a)[1]:
+                return True
         return False
 
     def proc_dir(t):
         a = absolute(t)
         if a is None:
             return True
-        return under_proc(normpath(a)) or under_proc(resolve(a))
+        real, magic = walk(a)
+        return magic or under_proc(normpath(a)) or under_proc(real)
 
     def names_unreadable(p):
         for w in unread_words:
@@ -1038,7 +1059,9 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         if has_dotdot(as_text(p) or ""):
             return "a path with '..' (%s)" % a
         lex = normpath(a)
-        real = resolve(a)
+        real, magic = walk(a)
+        if magic:
+            return "a path through a link of /proc (%s)" % lex
         for x in (lex, real):
             if under_proc(x) or inside(x) or (anc and ancestor(x)):
                 return x
@@ -1069,7 +1092,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 return "an unresolvable link"
             la = normpath(la)
             a = la[:la.rfind("/")] + "/" + t
-        for x in (normpath(a), resolve(a)):
+        real, magic = walk(a)
+        if magic:
+            return "a target through a link of /proc"
+        for x in (normpath(a), real):
             # (/dev holds /dev/fd, a way into /proc whatever a link's
             # later parts say)
             if under_proc(x) or inside(x) or ancestor(x) or x == "/dev":
@@ -1450,7 +1476,9 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 if pt is not None and proc_link(pt):
                     c, quiet = reader(f, tid)
                     if c is not None:
-                        return ("reading through %s" % pt, c, quiet)
+                        # (quietly for the standard streams' own names: an
+                        # honest program may open /dev/stdin)
+                        return ("reading through %s" % pt, c, quiet or pt in std_streams)
                 if pt is not None and (flags & (_O_PATH | _O_DIRECTORY) or is_dir(p)) and proc_dir(pt):
                     # A descriptor of a directory under /proc: with os.dup2
                     # onto a number a link judged earlier goes through
@@ -1571,7 +1599,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             if c is not None:
                 bad = target is None
                 if not bad:
-                    for x in (normpath(target), resolve(target)):
+                    real, bad = walk(target)
+                    for x in (normpath(target), real):
                         if under_proc(x) or unreadable_path(x) is not None:
                             bad = True
                 if bad:

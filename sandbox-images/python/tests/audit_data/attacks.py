@@ -1448,6 +1448,54 @@ def attack_symlink_to_dev():
     os.symlink("/dev", os.path.join(d, "y"))
 
 
+def _own_descriptor():
+    p = os.path.join(WORK, "own_fd.txt")
+    with open(p, "w") as f:
+        f.write("own")
+    return os.open(p, os.O_RDONLY)
+
+
+# Links the hook never judged (the test makes them before it is
+# installed, as the system made /dev/fd): premade_fd -> /dev/fd,
+# premade_self -> /proc/self. A name through a descriptor's (or a working
+# directory's) link is judged on a target another thread can change before
+# the open (os.dup2), so none is used, whatever it leads to now. (Reads by
+# absolute names outside /proc and /dev take the hook's fast path: no
+# link there leads into them, the image's test checks the system's and
+# the candidate's own may not.)
+def attack_read_through_a_premade_link_to_dev_fd():
+    fd = _own_descriptor()
+    return open(os.path.join("premade_fd", str(fd))).read()
+
+
+def attack_read_through_a_premade_link_to_proc_self_cwd():
+    return open(os.path.join("premade_self", "cwd", "attacks.py")).read()[:10]
+
+
+def attack_write_through_a_premade_link_to_dev_fd():
+    fd = os.open(os.path.join(WORK, "own_w.txt"), os.O_WRONLY | os.O_CREAT)
+    with open(os.path.join(WORK, "premade_fd", str(fd)), "w") as f:
+        f.write("x")
+
+
+def attack_symlink_through_a_premade_link_to_dev_fd():
+    fd = _own_descriptor()
+    os.symlink(os.path.join(WORK, "premade_fd", str(fd)), os.path.join(tempfile.mkdtemp(), "z"))
+
+
+def attack_chdir_through_a_premade_link_to_proc_self():
+    os.chdir(os.path.join(WORK, "premade_self", "cwd"))
+
+
+def attack_open_dev_stdin():
+    return open("/dev/stdin").read()
+
+
+def attack_proc_self_status_is_fine():
+    with open("/proc/self/status") as f:
+        return f.read()[:5]
+
+
 def attack_proc_self_directory_descriptor():
     return os.open("/proc/self", os.O_RDONLY | os.O_DIRECTORY)
 
