@@ -162,10 +162,14 @@ WHAT STAYS OPEN:
   (__array_interface__ with a raw address, lib.stride_tricks.as_strided);
 - races between the check of a path and the system call, narrowed (see
   docs/SECURITY.md, "Paths"): the candidate's code may not move into the
-  tests or /proc; while other threads run it may not read a name with
-  "..", nor a relative name that reaches the tests or a memory file from
-  some directory ("tests/...", ".../mem"), nor chmod under a directory
-  descriptor; any other relative name is judged against the last chdir's
+  tests or /proc; while other threads run it may not move into an
+  ancestor of /proc, /dev, the tests or the report other than the work
+  directory (a thread flipping between a harmless directory and "/" made
+  "proc/self/root/..." judged in one and opened in the other), nor read
+  a name with "..", nor read or write a relative name that reaches the
+  tests, a protected path or a memory file from some directory
+  ("tests/...", ".../mem"), nor chmod under a directory descriptor; any
+  other relative name is judged against the last chdir's
   target too and again if a chdir came during the check; no name whose
   resolution follows a per-process link of /proc is used at all (so no
   descriptor number's os.dup2 changes what a judged name reaches: the
@@ -931,26 +935,56 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     # refused to the candidate's code whatever the working directory is
     # now, since a fixture may move it between the check and the open
     # (quietly when it is harmless now).
-    unread_tails = []
-    for q in unread:
-        comps = [c for c in q.split("/") if c]
-        for i in _range(_len(comps)):
-            unread_tails.append("/".join(comps[i:]))
-    unread_tails = _tuple(unread_tails)
+    def tails_of(paths):
+        out = []
+        for q in paths:
+            comps = [c for c in q.split("/") if c]
+            for i in _range(_len(comps)):
+                out.append("/".join(comps[i:]))
+        return _tuple(out)
+    unread_tails = tails_of(unread)
+    prot_tails = tails_of(prot)
+
+    def reaches_tail(t, tails):
+        parts = [c for c in t.split("/") if c and c != "."]
+        while parts and parts[0] == "..":
+            del parts[0]
+        rest = "/".join(parts)
+        for tail in tails:
+            if rest == tail or rest.startswith(tail + "/"):
+                return True
+        return False
+
+    # While other threads run, the candidate's code may move only where no
+    # relative name leads anywhere it must not go (below /proc, /dev, the
+    # tests, the report...): not into an ancestor of them, except the work
+    # directory, whose names that reach the tests ("tests/...") are refused
+    # whatever the working directory is (reaches_tail). Otherwise a thread
+    # flipping between a harmless directory and "/" makes a name judged in
+    # the first ("proc/self/root/work/tests/x") opened in the second.
+    work_dir = work_slash[:-1]
+    move_roots = _tuple(sorted({"/proc", "/dev"} | set(unread) | set(prot)))
+
+    def holds_a_root(d):
+        """Whether directory d is one of move_roots or an ancestor of one."""
+        if d == work_dir:
+            return False
+        ds = d if d == "/" else d + "/"
+        for q in move_roots:
+            if q == d or q.startswith(ds):
+                return True
+        return False
+
+    class QuietWhy(_str):
+        """A reason to refuse that is not reported: an honest program may
+        try it (the refusal itself is whole, not a race)."""
 
     def reaches_unreadable(t):
         """Whether relative name t, from some directory, names an
         unreadable path or a process's memory (its last part "mem")."""
-        parts = [c for c in t.split("/") if c and c != "."]
-        while parts and parts[0] == "..":
-            del parts[0]
-        if parts and parts[-1] == "mem":
+        if t.rstrip("/").rpartition("/")[2] == "mem":
             return True
-        rest = "/".join(parts)
-        for tail in unread_tails:
-            if rest == tail or rest.startswith(tail + "/"):
-                return True
-        return False
+        return reaches_tail(t, unread_tails)
 
     def unreadable_name(p):
         """(unreadable_path(p), whether only a chdir in flight made it so)
@@ -1036,13 +1070,20 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         made while frame f ran: any candidate frame on the stack makes the
         read the candidate's, whatever trusted code sits between (a
         consumer does not stop this walk: what it reads, it hands back)."""
-        culprit, quiet = None, False
+        culprit, quiet, lines = None, False, False
         while f is not None and f is not base:
             state[tid] = f
             name = f.f_code.co_filename
             state[tid] = BUSY
             if _type(name) is _str and name.endswith(("/linecache.py", "/tokenize.py")):
-                quiet = True
+                lines = True
+            elif lines:
+                # (quiet only when trusted code, a traceback's formatting,
+                # asked for the lines: the candidate's own call of
+                # linecache or tokenize.open is a read like any other)
+                lines = False
+                if trusted_file(name):
+                    quiet = True
             if culprit is None and not trusted_file(name):
                 culprit = f
             f = f.f_back
@@ -1056,15 +1097,30 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         a = absolute(p, dir_fd)
         if a is None:
             return "an unresolvable path" if strict or _type(p) in (_str, _bytes, _int) else None
-        if has_dotdot(as_text(p) or ""):
+        t = as_text(p) or ""
+        if has_dotdot(t):
             return "a path with '..' (%s)" % a
         lex = normpath(a)
+        if lex in std_streams:
+            return QuietWhy(lex)  # (an honest program may print to /dev/stdout)
         real, magic = walk(a)
         if magic:
             return "a path through a link of /proc (%s)" % lex
         for x in (lex, real):
             if under_proc(x) or inside(x) or (anc and ancestor(x)):
                 return x
+        if t and t[:1] != "/" and not (_type(dir_fd) is _int and dir_fd >= 0):
+            # A relative name: also from the last chdir's target (a
+            # fixture's move in flight) and, while other threads run, from
+            # the work directory, where the candidate may always return.
+            nxt = cwd_next[0]
+            if nxt is not None:
+                b = normpath(nxt + "/" + t)
+                if under_proc(b) or inside(b) or (anc and ancestor(b)):
+                    return QuietWhy(b)
+            if thread_count() > 0 and reaches_tail(t, prot_tails):
+                return QuietWhy("%s (a name that reaches a protected path from some directory, "
+                                "while other threads run)" % t)
         return None
 
     def is_mem(p):
@@ -1498,7 +1554,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             if why is None:
                 return None
             c = blame(f, tid, imports=False)
-            return ("writing %s" % why, c) if c is not None else None
+            return ("writing %s" % why, c, _type(why) is QuietWhy) if c is not None else None
 
         if kind == K_FDPATH or kind == K_PATH or kind == K_MKTEMP:
             if not args:
@@ -1522,14 +1578,14 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             if why is None:
                 return None
             c = blame(f, tid, imports=False)
-            return ("%s on %s" % (event, why), c) if c is not None else None
+            return ("%s on %s" % (event, why), c, _type(why) is QuietWhy) if c is not None else None
 
         if kind == K_RMTREE:
             why = check_path(args[0], last_int(args), anc=True, strict=False) if args else None
             if why is None:
                 return None
             c = blame(f, tid, imports=False)
-            return ("%s on %s" % (event, why), c) if c is not None else None
+            return ("%s on %s" % (event, why), c, _type(why) is QuietWhy) if c is not None else None
 
         if kind == K_MOVE or kind == K_COPY or kind == K_LINK:
             if _len(args) < 2:
@@ -1548,7 +1604,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             if why is None:
                 return None
             c = blame(f, tid, imports=False)
-            return ("%s on %s" % (event, why), c) if c is not None else None
+            return ("%s on %s" % (event, why), c, _type(why) is QuietWhy) if c is not None else None
 
         if kind == K_SYMLINK:
             if _len(args) < 2:
@@ -1558,7 +1614,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             if why is None:
                 return None
             c = blame(f, tid, imports=False)
-            return ("a symlink with %s" % why, c) if c is not None else None
+            return ("a symlink with %s" % why, c, _type(why) is QuietWhy) if c is not None else None
 
         if kind == K_PROC:
             # The candidate's; trusted code's too without trusted_programs
@@ -1605,6 +1661,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                             bad = True
                 if bad:
                     return ("moving into %s" % (target or "an unresolvable directory"), c)
+                if thread_count() > 0 and (holds_a_root(normpath(target)) or holds_a_root(real)):
+                    # (quietly: an honest program may, and the refusal is
+                    # whole; see holds_a_root)
+                    return ("moving into %s while other threads run" % target, c, True)
             cwd_next[0] = normpath(target) if target is not None else None
             cwd_moves[0] += 1
             return None

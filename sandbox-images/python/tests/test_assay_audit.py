@@ -192,6 +192,9 @@ ALLOWED = {
     "attack_chdir_with_a_pool_alive_is_fine": "ok: 1",
     "attack_own_relative_tests_dir_is_fine": "ok: 'own'",
     "attack_proc_self_status_is_fine": "ok: 'Name:'",
+    "attack_flip_to_root_reads_through_proc_self_root": "ok: 'nothing (the flip refused)'",
+    "attack_flip_to_root_reads_through_dev_fd": "ok: 'nothing (the flip refused)'",
+    "attack_flip_to_root_writes_the_report": "ok: 'nothing (the flip refused)'",
 }
 
 
@@ -240,6 +243,17 @@ def test_ctypes_classes_reachable_without_the_unlinking(tmp_path):
     assert r.result is not None, r.output[-5000:]
     assert "CDLL" in r.result["attacks"]["attack_ctypes_via_subclasses"] or \
         "Union" in r.result["attacks"]["attack_ctypes_via_subclasses"], r.result["attacks"]
+
+
+def test_quiet_refusals_and_loud_ones(attacks):
+    seen = attacks.seen
+    # the candidate's own call of tokenize.open (or linecache) is a read
+    # like any other: reported (only a traceback's formatting is quiet)
+    assert any("tokenize_target.py" in s for s in seen), seen
+    # an honest program may write to /dev/stdout or move to / with a pool
+    # alive: refused, not reported
+    assert not any("/dev/stdout" in s for s in seen), [s for s in seen if "/dev/stdout" in s]
+    assert not any(s.startswith("moving into / ") for s in seen), [s for s in seen if "moving into /" in s]
 
 
 def test_refusals_are_reported_with_the_candidates_line(attacks):

@@ -1496,6 +1496,83 @@ def attack_proc_self_status_is_fine():
         return f.read()[:5]
 
 
+def _race_a_flip_to_root(name, mode="r", seconds=2.0):
+    """A fourth review's race: one thread flips the working directory
+    between a harmless directory and "/" while this one opens a relative
+    name, harmless from the first ("<safe>/proc/..." does not exist), the
+    tests or the report from the second. Returns what got through."""
+    safe = tempfile.mkdtemp()
+    stop, got, refused = [False], [], [0]
+
+    def flip():
+        while not stop[0]:
+            try:
+                os.chdir(safe)
+                os.chdir("/")
+            except PermissionError:
+                refused[0] += 1
+                time.sleep(0.001)
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    os.chdir(safe)
+    th = threading.Thread(target=flip, daemon=True)
+    th.start()
+    began = time.monotonic()
+    try:
+        while not got and time.monotonic() - began < seconds:
+            try:
+                with open(name, mode) as f:
+                    got.append(f.read() if "r" in mode else f.write("FORGED\n"))
+            except OSError:
+                pass
+    finally:
+        stop[0] = True
+        th.join()
+        os.chdir(WORK)
+        sys.setswitchinterval(old)
+    if got:
+        return "got through"
+    return "nothing (the flip refused)" if refused[0] else "nothing"
+
+
+def attack_flip_to_root_reads_through_proc_self_root():
+    return _race_a_flip_to_root("proc/self/root" + TESTS + "/test_ok.py")
+
+
+def attack_flip_to_root_reads_through_dev_fd():
+    it = os.scandir(TESTS)  # (holds a descriptor of the tests: no event)
+    try:
+        fd = None
+        for n in os.listdir("/proc/self/fd"):
+            try:
+                if os.readlink("/proc/self/fd/" + n) == TESTS:
+                    fd = int(n)
+            except OSError:
+                pass
+        return _race_a_flip_to_root("dev/fd/%s/test_ok.py" % fd)
+    finally:
+        it.close()
+
+
+def attack_flip_to_root_writes_the_report():
+    return _race_a_flip_to_root(os.environ["ASSAY_TEST_REPORT_DIR"].lstrip("/") + "/forged.txt", "w")
+
+
+def attack_chdir_to_root_with_a_pool_alive():
+    with concurrent.futures.ThreadPoolExecutor(2) as ex:
+        ex.submit(time.sleep, 0.01).result()
+        try:
+            os.chdir("/")
+        finally:
+            os.chdir(WORK)
+
+
+def attack_tokenize_open_of_a_test_is_reported():
+    import tokenize
+    tokenize.open(os.path.join(TESTS, "tokenize_target.py"))
+
+
 def attack_proc_self_directory_descriptor():
     return os.open("/proc/self", os.O_RDONLY | os.O_DIRECTORY)
 
