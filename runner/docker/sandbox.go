@@ -21,6 +21,7 @@ import (
 	"github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types"
 	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/client"
 	"github.com/docker/docker/pkg/stdcopy"
 
@@ -601,9 +602,34 @@ func (s *Sandbox) create(ctx context.Context, image string, l runner.Limits, sub
 	resp, err := s.cli.ContainerCreate(cctx, cfg, host, nil, nil, "")
 	if err != nil {
 		s.cfg.OnStartFailure()
+		s.removeUnanswered(ctx, run)
 		return "", fmt.Errorf("%w: create container: %w", ErrEngine, err)
 	}
 	return resp.ID, nil
+}
+
+// removeUnanswered removes run's container after a create that failed, in
+// case the engine made it all the same: a create whose answer was lost on
+// the way (the connection broken, createTimeout over) can have been done,
+// and nobody would know the container's id to remove it. Its run label
+// finds it. A create the engine finishes only after this look is left to
+// the sweep (the container carries this worker's name and a deadline).
+func (s *Sandbox) removeUnanswered(ctx context.Context, run string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	list, err := s.cli.ContainerList(ctx, container.ListOptions{All: true, Filters: filters.NewArgs(filters.Arg("label", LabelRun+"="+run))})
+	if err != nil {
+		s.cfg.Logger.Warn("look for the container of a failed create", slog.String("run", run), slog.Any("err", err))
+		return
+	}
+	for _, c := range list {
+		err := s.cli.ContainerRemove(ctx, c.ID, container.RemoveOptions{Force: true, RemoveVolumes: true})
+		if err != nil && !errdefs.IsNotFound(err) {
+			s.cfg.Logger.Error("remove the container of a failed create", slog.String("container", c.ID), slog.Any("err", err))
+			continue
+		}
+		s.cfg.Logger.Warn("removed the container of a create whose answer was lost", slog.String("container", c.ID[:12]))
+	}
 }
 
 // execute sends the request to a started container's harness and collects
