@@ -388,3 +388,26 @@ func TestARunRunsScratchTestsAndNoHiddenPhase(t *testing.T) {
 		})
 	}
 }
+
+// Every phase's process is non-dumpable, so its /proc/self/mem is root's and
+// the kernel refuses it to the candidate's code (same process, same uid)
+// whatever path the audit hook might misjudge: under both runtimes, in both
+// phases, read from a test as the candidate's code would see it.
+func TestPhasesMemoryIsClosedByTheKernel(t *testing.T) {
+	const check = "import os\n\ndef test_memory_is_roots():\n" +
+		"    st = os.stat('/proc/self/mem')\n" +
+		"    assert st.st_uid != os.geteuid(), (st.st_uid, os.geteuid())\n"
+	for _, rt := range testenv.Runtimes(t) {
+		t.Run(testenv.RuntimeName(rt), func(t *testing.T) {
+			sb := newSandbox(t, rt)
+			s := spec("dumpable-"+testenv.RuntimeName(rt), "def add(a, b):\n    return a + b\n", limits())
+			s.Files = append(s.Files, runner.File{Path: "tests/visible/test_memory.py", Data: []byte(check)})
+			s.Hidden = append(s.Hidden, runner.File{Path: "tests/hidden/test_memory.py", Data: []byte(check)})
+			r, err := sb.Run(context.Background(), s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bothPhasesPass(t, r)
+		})
+	}
+}

@@ -116,7 +116,8 @@ WHAT IS REFUSED (when it is the candidate's doing, unless said otherwise):
   links: their targets are whatever another thread makes them by the
   open; moving into the tests or under /proc; a descriptor of a
   directory under /proc;
-- opening /proc/*/mem, from anywhere;
+- opening /proc/*/mem, from anywhere (a second layer: in the sandbox
+  each phase is non-dumpable, so the kernel refuses its memory to it);
 - running programs (os.exec*, posix_spawn, os.spawn*, os.system,
   subprocess, pty.spawn, os.forkpty) unless allow_processes: they run
   without the hook. Forking is fine: the child inherits it.
@@ -168,7 +169,11 @@ WHAT STAYS OPEN:
   "proc/self/root/..." judged in one and opened in the other), nor read
   a name with "..", nor read or write a relative name that reaches the
   tests, a protected path or a memory file from some directory
-  ("tests/...", ".../mem"), nor chmod under a directory descriptor; any
+  ("tests/...", ".../mem"), nor chmod under a directory descriptor
+  ("other threads" includes a process forked since install: a latch);
+  names it cannot resolve (past PATH_MAX, an unsearchable directory) are
+  refused, not vouched for; reads are let through unresolved only under
+  the image's read-only directories; any
   other relative name is judged against the last chdir's
   target too and again if a chdir came during the check; no name whose
   resolution follows a per-process link of /proc is used at all (so no
@@ -347,6 +352,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     import _imp
     import _signal
     import _thread
+    import errno
     import builtins
     import os
     import posix
@@ -417,6 +423,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     _lstat = os.lstat
     _stat = os.stat
     _readlink = os.readlink
+    _ENOENT, _ENOTDIR = errno.ENOENT, errno.ENOTDIR
     _getcwd = os.getcwd
     _normpath_c = posix._path_normpath
     _S_ISLNK = stat_mod.S_ISLNK
@@ -829,7 +836,17 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             new = result + "/" + name
             try:
                 st = _lstat(new)
-            except (_OSError, _ValueError):
+            except _OSError as e:
+                if e.errno not in (_ENOENT, _ENOTDIR):
+                    # Fails closed: the kernel may still walk what this
+                    # cannot (a name longer than PATH_MAX, reached from a
+                    # deep working directory; a directory this may not
+                    # search), so nothing is vouched for past it.
+                    magic = True
+                result = new
+                continue
+            except _ValueError:
+                magic = True
                 result = new
                 continue
             if not _S_ISLNK(st.st_mode):
@@ -844,6 +861,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             try:
                 target = _readlink(new)
             except _OSError:
+                magic = True
                 result = new
                 continue
             if links > 40:
@@ -897,7 +915,14 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
 
     cwd_moves = [0]  # chdir events so far
     cwd_next = [None]  # the last one's target (absolute), or None
-    thread_count = _thread._count
+    thread_count_ = _thread._count
+    forked = [False]  # (a latch: a forked process shares the namespace too)
+
+    def thread_count():
+        """Other threads of this process, or 1 once any process forked
+        from it: either can move the working directory or rename what a
+        judged name goes through between a check and the call."""
+        return thread_count_() or forked[0]
     import pathlib
     posix_path = pathlib.PosixPath
     path_slots = [pathlib.PurePath.__dict__.get(n) for n in ("_str", "_drv", "_root", "_parts")]
@@ -1105,7 +1130,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             return QuietWhy(lex)  # (an honest program may print to /dev/stdout)
         real, magic = walk(a)
         if magic:
-            return "a path through a link of /proc (%s)" % lex
+            return "a path through a link of /proc or one the sandbox cannot resolve (%s)" % lex
         for x in (lex, real):
             if under_proc(x) or inside(x) or (anc and ancestor(x)):
                 return x
@@ -1150,7 +1175,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             a = la[:la.rfind("/")] + "/" + t
         real, magic = walk(a)
         if magic:
-            return "a target through a link of /proc"
+            return "a target through a link of /proc or one the sandbox cannot resolve"
         for x in (normpath(a), real):
             # (/dev holds /dev/fd, a way into /proc whatever a link's
             # later parts say)
@@ -1163,13 +1188,19 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         means something else there."""
         a = absolute(src, src_dir_fd)
         if a is None:
-            return None
+            # (shutil's events pass path-likes as given: the os-level
+            # events they lead to are checked)
+            return "an unresolvable source" if _type(src) in (_str, _bytes, _int) else None
         try:
             if not _S_ISLNK(_lstat(a).st_mode):
                 return None
             target = _readlink(a)
-        except (_OSError, _ValueError):
-            return None
+        except _OSError as e:
+            if e.errno == _ENOENT:
+                return None  # (the call fails too)
+            return "a source the sandbox cannot examine"
+        except _ValueError:
+            return "a source the sandbox cannot examine"
         return symlink_target_bad(target, dst, dst_dir_fd)
 
     def is_dir(p):
@@ -1271,7 +1302,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     # ---- the policy ----------------------------------------------------------------
     (K_STACK, K_CTYPES, K_GETATTR, K_SETATTR, K_TRACE, K_COMPILE, K_EXEC, K_FUNC, K_MARSHAL,
      K_IMPORT, K_OPEN, K_PATH, K_FDPATH, K_MKTEMP, K_RMTREE, K_MOVE, K_COPY, K_LINK, K_SYMLINK,
-     K_PROC, K_ALWAYS, K_CHDIR) = range(22)
+     K_PROC, K_ALWAYS, K_CHDIR, K_FORK) = range(23)
 
     kinds = {
         "sys._getframe": K_STACK, "sys._current_frames": K_STACK, "sys._current_exceptions": K_STACK,
@@ -1296,7 +1327,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         "os.rename": K_MOVE, "shutil.move": K_MOVE,
         "shutil.copyfile": K_COPY, "shutil.copymode": K_COPY, "shutil.copystat": K_COPY,
         "shutil.copytree": K_COPY, "shutil.unpack_archive": K_COPY,
-        "os.link": K_LINK, "os.symlink": K_SYMLINK, "os.chdir": K_CHDIR,
+        "os.link": K_LINK, "os.symlink": K_SYMLINK, "os.chdir": K_CHDIR, "os.fork": K_FORK,
         "cpython.PyInterpreterState_New": K_ALWAYS,
     }
     if not allow_processes:
@@ -1701,6 +1732,11 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     setattr_names = frozenset({"__code__", "__defaults__", "__kwdefaults__", "__class__", "__bases__",
                                "__module__", "__name__", "__qualname__"})
 
+    # Reads let through unresolved (see hook): the read-only directories of
+    # the image, where the modules are, not the candidate's writable ones.
+    fast_roots = _tuple(r for r in ("/usr/", "/opt/", "/etc/", "/lib/", "/lib64/", "/bin/")
+                        if not work_slash.startswith(r))
+
     def hook(event, args):
         kind = kinds_get(event)
         if kind is None:
@@ -1714,13 +1750,18 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 p, mode, flags = args
                 if _type(mode) is _str and _type(flags) is _int and not flags & _WRITE_FLAGS \
                         and "w" not in mode and "a" not in mode and "x" not in mode and "+" not in mode \
-                        and (_type(p) is _int or (_type(p) is _str and p[:1] == "/" and not p.endswith("mem")
-                                                  and not names_unreadable(p) and not under_proc(p)
+                        and (_type(p) is _int or (_type(p) is _str and p.startswith(fast_roots)
+                                                  and not p.endswith("mem") and not names_unreadable(p)
                                                   and "//" not in p and "/." not in p)):
-                    # (a relative path goes the slow way: the working
-                    # directory may be inside the tests; so does /proc,
-                    # whose links lead anywhere)
+                    # (only under the image's read-only directories, where
+                    # the candidate plants no link and the image's build
+                    # checks the system's: a relative path goes the slow
+                    # way, and so does any name under the work directory,
+                    # /tmp, /dev or /proc, whose links lead anywhere)
                     return
+        elif kind == K_FORK:
+            forked[0] = True
+            return
         elif kind == K_IMPORT:
             if pandas_pending[0] and pandas_target in _sys_modules:
                 tid = _get_ident()

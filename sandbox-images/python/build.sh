@@ -42,7 +42,9 @@ for top in os.listdir("/"):
             t = os.path.normpath(os.path.join(d, os.readlink(p)))
             # (into /proc only to a file, like /etc/mtab: no name goes on
             # through it)
-            if t in ("/dev", "/proc") or t.startswith(("/dev/fd", "/dev/std")) \
+            # nor into the writable directories (/tmp, /work, /dev/shm),
+            # where the links of the candidate are
+            if t in ("/dev", "/proc", "/tmp", "/work") or t.startswith(("/dev/", "/tmp/", "/work/")) \
                     or (t.startswith("/proc/") and not os.path.isfile(t)):
                 bad.append("%s -> %s" % (p, os.readlink(p)))
 if bad:

@@ -783,6 +783,14 @@ def zygote_main(go_r, out_w, keep_fds, ids, ctypes_known, ahead):
             pass
         if ids:
             become(ids)
+        # Non-dumpable again after the change of ids (the kernel resets it
+        # to fs.suid_dumpable, a host setting): /proc/self/mem (and environ)
+        # are then root's, so the kernel refuses the candidate's code its
+        # own memory whatever path or race the audit hook might miss.
+        # Checked, not assumed: a phase that would run dumpable fails.
+        no_dumping()
+        if os.stat("/proc/self/mem").st_uid == os.geteuid():
+            raise RuntimeError("the phase's memory is open to its own uid (not dumpable failed)")
         os.chdir(WORK)
         os.environ.update(go["env"])
         signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -1218,7 +1218,7 @@ def attack_dup_what_os_open_opened_before_it_is_judged():
     t = os.open(junk, os.O_RDONLY)
     os.close(t)  # t: the number the next open gets
     here = os.getcwd()
-    os.chdir("/tmp")  # (the relative name means nothing here)
+    os.chdir(tempfile.mkdtemp())  # (the relative name means nothing here)
     stop, got = [False], []
 
     def grab():
@@ -1571,6 +1571,58 @@ def attack_chdir_to_root_with_a_pool_alive():
 def attack_tokenize_open_of_a_test_is_reported():
     import tokenize
     tokenize.open(os.path.join(TESTS, "tokenize_target.py"))
+
+
+def _deep_directory():
+    """Moves into a directory whose absolute name is about 3,900 bytes
+    long (each step short and harmless): a name from it passes PATH_MAX
+    spelled absolutely, which the kernel, walking from the working
+    directory, does not mind."""
+    os.chdir(tempfile.mkdtemp())
+    while len(os.getcwd()) < 3880:
+        os.makedirs("d" * 200, exist_ok=True)
+        os.chdir("d" * 200)
+    return os.getcwd()
+
+
+def attack_long_path_plants_a_link_into_the_tests():
+    # A fifth review's: "x...x" -> "tests" is harmless where it is made;
+    # renamed into the work directory it leads into the tests, and the
+    # rename's check could not examine a source past PATH_MAX.
+    _deep_directory()
+    try:
+        os.symlink("tests", "x" * 230)
+        os.rename("x" * 230, os.path.join(WORK, "planted"))
+    finally:
+        os.chdir(WORK)
+    return open(os.path.join(WORK, "planted", "test_ok.py")).read()[:10]
+
+
+def attack_long_path_dotdot_read():
+    _deep_directory()
+    try:
+        os.symlink("/usr", "x" * 230)
+        return open("x" * 230 + "/.." + TESTS + "/test_ok.py").read()[:10]
+    finally:
+        os.chdir(WORK)
+
+
+def attack_dotdot_after_a_fork():
+    # A forked process shares the file system's names: it can rename what
+    # a judged name goes through, as a thread can.
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+    os.makedirs(os.path.join(WORK, "df", "x"), exist_ok=True)
+    with open(os.path.join(WORK, "df", "f.txt"), "w") as f:
+        f.write("mine")
+    return open(os.path.join("df", "x", "..", "f.txt")).read()
+
+
+def attack_read_through_a_premade_link_into_the_tests():
+    # (absolute, and "tests" nowhere in the name: once the fast path)
+    return open(os.path.join(WORK, "premade_t", "test_ok.py")).read()[:10]
 
 
 def attack_proc_self_directory_descriptor():

@@ -121,7 +121,8 @@ def main(known):
         import attacks
         results = {}
         for name in sorted(dir(attacks)):
-            if not name.startswith("attack_") or (cfg.get("only") and name not in cfg["only"]):
+            if not name.startswith("attack_") or (cfg.get("only") and name not in cfg["only"]) \
+                    or name in cfg.get("skip", ()):
                 continue
             os.chdir(work)
             try:
