@@ -91,16 +91,15 @@ func TestAwaitReady(t *testing.T) {
 // when the harness sends one, and is 0 when it does not.
 func TestReplyCarriesCanaryGroups(t *testing.T) {
 	const nonce = "0123456789abcdef"
-	s := &Sandbox{cfg: Config{}.withDefaults()}
 	var res runner.RunResult
-	if _, err := s.readReply(&res, framed(nonce, `{"phases":[],"canary_groups":2.5}`), nonce); err != nil {
+	if _, err := readReply(&res, framed(nonce, `{"phases":[],"canary_groups":2.5}`), nonce); err != nil {
 		t.Fatal(err)
 	}
 	if res.CanaryGroups != 2.5 {
 		t.Errorf("CanaryGroups = %v, want 2.5", res.CanaryGroups)
 	}
 	res = runner.RunResult{}
-	if _, err := s.readReply(&res, framed(nonce, `{"phases":[],"canary_groups":null}`), nonce); err != nil {
+	if _, err := readReply(&res, framed(nonce, `{"phases":[],"canary_groups":null}`), nonce); err != nil {
 		t.Fatal(err)
 	}
 	if res.CanaryGroups != 0 {

@@ -1,13 +1,8 @@
 package docker
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
-	"encoding/json"
-	"fmt"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"assay/runner"
@@ -23,43 +18,14 @@ import (
 // so the worker records the result before the timing ends; a timing run
 // that fails or is late only leaves the result without reference times.
 
-// referenceFrame follows the nonce on the timing run's line.
-const referenceFrame = "/reference "
-
 // maxReferenceWall bounds the timing run: the container's deadline label
 // keeps a minute's margin past the candidate's wall time (deadlineMargin),
 // and the timing run must end within it.
 const maxReferenceWall = 30 * time.Second
 
-// referencePart is the fourth part of the harness's stdin.
-type referencePart struct {
-	Files map[string]string `json:"files"`
-	Wall  float64           `json:"wall"`
-}
-
-// referenceReply is the harness's timing line.
-type referenceReply struct {
-	Durations map[string]int64 `json:"durations"`
-	NotPassed int              `json:"not_passed"`
-	Seconds   float64          `json:"seconds"`
-	TimedOut  bool             `json:"timed_out"`
-	Problem   string           `json:"problem"`
-}
-
 // referenceWall is the timing run's budget for a run with limits l.
 func referenceWall(l runner.Limits) time.Duration {
 	return min(l.Wall, maxReferenceWall)
-}
-
-// referenceInput is the fourth part for spec: its length line and bytes.
-func referenceInput(spec runner.RunSpec) ([]byte, error) {
-	part, err := json.Marshal(referencePart{Files: encode(spec.Reference), Wall: referenceWall(spec.Limits).Seconds()})
-	if err != nil {
-		return nil, fmt.Errorf("encode reference: %w", err)
-	}
-	out := strconv.AppendInt(nil, int64(len(part)), 10)
-	out = append(out, '\n')
-	return append(out, part...), nil
 }
 
 // timeReference sends the reference solution to the harness that has just
@@ -125,51 +91,4 @@ func (s *Sandbox) timeReference(ctx context.Context, c *started, spec runner.Run
 		s.cfg.Logger.Warn("reference timing", slog.String("submission", spec.ID), slog.String("problem", out.Problem))
 	}
 	return out
-}
-
-// readReference fills out from the harness's timing line, if there is a
-// whole one, and reports whether there was.
-func readReference(out *runner.ReferenceTiming, stdout []byte, nonce string) bool {
-	marker := []byte(nonce + referenceFrame)
-	i := bytes.LastIndex(stdout, marker)
-	if i < 0 {
-		return false
-	}
-	line := stdout[i+len(marker):]
-	j := bytes.IndexByte(line, '\n')
-	if j < 0 {
-		return false
-	}
-	raw, err := base64.StdEncoding.DecodeString(string(line[:j]))
-	var r referenceReply
-	if err == nil {
-		err = json.Unmarshal(raw, &r)
-	}
-	if err != nil {
-		out.Problem = "the reference's times are unreadable"
-		return true
-	}
-	out.TestsUS = make(map[string]float64, len(r.Durations))
-	for id, ns := range r.Durations {
-		if ns > 0 {
-			out.TestsUS[id] = float64(ns) / 1e3
-		}
-	}
-	out.NotPassed, out.TimedOut, out.Problem = r.NotPassed, r.TimedOut, r.Problem
-	if r.Seconds > 0 {
-		out.RunMS = int64(r.Seconds * 1000)
-	}
-	return true
-}
-
-// checkReference closes refFramed once the timing line is whole; c.mu is
-// held.
-func (c *capped) checkReference(b []byte) {
-	if c.refFramed == nil || c.isRefFramed || c.refMarker == nil {
-		return
-	}
-	if i := bytes.LastIndex(b, c.refMarker); i >= 0 && bytes.IndexByte(b[i:], '\n') >= 0 {
-		c.isRefFramed = true
-		close(c.refFramed)
-	}
 }

@@ -24,9 +24,8 @@ func TestReadReferenceLine(t *testing.T) {
 	timing := referenceLine(nonce, `{"durations":{"tests.visible.t::a":98765,"tests.hidden.t::b":0,"tests.hidden.t::c":-5},"not_passed":1,"seconds":0.25}`)
 	out := append(append([]byte{}, reply...), timing...)
 
-	var s Sandbox
 	var res runner.RunResult
-	if complete, err := s.readReply(&res, out, nonce); err != nil || !complete || len(res.Phases) != 1 {
+	if complete, err := readReply(&res, out, nonce); err != nil || !complete || len(res.Phases) != 1 {
 		t.Fatalf("the reply beside a timing line: complete %v, err %v, %+v", complete, err, res)
 	}
 	if d := res.Phases[0].Durations["tests.visible.t::a"]; d != 412345 {

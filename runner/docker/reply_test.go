@@ -20,9 +20,8 @@ func framed(nonce, json string) []byte {
 // the run the system's failure (an error), not a result for grading.
 func TestReadReplySystemError(t *testing.T) {
 	const nonce = "0123456789abcdef"
-	var s Sandbox
 	var res runner.RunResult
-	_, err := s.readReply(&res, framed(nonce, `{"phases":[],"system_error":"inotify_init1: too many open files"}`), nonce)
+	_, err := readReply(&res, framed(nonce, `{"phases":[],"system_error":"inotify_init1: too many open files"}`), nonce)
 	if !errors.Is(err, ErrHarness) {
 		t.Fatalf("err %v; want ErrHarness", err)
 	}
@@ -31,7 +30,7 @@ func TestReadReplySystemError(t *testing.T) {
 	}
 
 	res = runner.RunResult{}
-	complete, err := s.readReply(&res, framed(nonce, `{"phases":[{"name":"visible","exit":0}],"oom_kills":0}`), nonce)
+	complete, err := readReply(&res, framed(nonce, `{"phases":[{"name":"visible","exit":0}],"oom_kills":0}`), nonce)
 	if err != nil || !complete || len(res.Phases) != 1 {
 		t.Errorf("an ordinary reply: complete %v, err %v, phases %+v", complete, err, res.Phases)
 	}

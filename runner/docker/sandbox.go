@@ -5,12 +5,9 @@
 package docker
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -68,69 +65,6 @@ var ErrEngine = errors.New("docker engine")
 // returns it as an error (the worker retries, then records internal_error)
 // rather than a result that would be graded as the candidate's.
 var ErrHarness = errors.New("sandbox harness failed")
-
-// Config configures a Sandbox. Zero values take the documented defaults.
-type Config struct {
-	// Image is the sandbox image; default assay/python:latest.
-	Image string
-	// Images maps other package sets a challenge may name (RunSpec.Image)
-	// to their images, e.g. "scientific" -> assay/python-scientific:latest.
-	Images map[string]string
-	// Runtime is the OCI runtime (runc, runsc); empty means the engine's default.
-	Runtime string
-	// Worker names the owner in container labels.
-	Worker string
-	// KillGrace is how long past the run's wall time the container may live
-	// before it is killed; default 3s. The harness stops pytest at the wall
-	// time itself, so this covers only a harness that cannot.
-	KillGrace time.Duration
-	// StreamCap caps the bytes read from the container's output; default 32 MiB.
-	StreamCap int64
-	// ReadyTimeout bounds the wait for a started container's harness to
-	// say it is ready (its interpreter and pytest loaded); default 60s.
-	// The run's wall time counts from then (see execute).
-	ReadyTimeout time.Duration
-	// OnStartFailure is called when a container cannot be created or
-	// started (for metrics); default none.
-	OnStartFailure func()
-	// PoolSize is how many pre-started containers are kept waiting for
-	// each set of limits passed to Warm (see pool.go); 0 means no pool.
-	PoolSize int
-	// PoolMaxAge is how long a pooled container may wait before it is
-	// replaced; default 5m.
-	PoolMaxAge time.Duration
-	// PoolObserver is told about the pool, for metrics; default none.
-	PoolObserver PoolObserver
-	Logger       *slog.Logger
-}
-
-func (c Config) withDefaults() Config {
-	if c.Image == "" {
-		c.Image = "assay/python:latest"
-	}
-	if c.KillGrace <= 0 {
-		c.KillGrace = 3 * time.Second
-	}
-	if c.StreamCap <= 0 {
-		c.StreamCap = 32 << 20
-	}
-	if c.ReadyTimeout <= 0 {
-		c.ReadyTimeout = 60 * time.Second
-	}
-	if c.Logger == nil {
-		c.Logger = slog.New(slog.DiscardHandler)
-	}
-	if c.OnStartFailure == nil {
-		c.OnStartFailure = func() {}
-	}
-	if c.PoolMaxAge <= 0 {
-		c.PoolMaxAge = 5 * time.Minute
-	}
-	if c.PoolObserver == nil {
-		c.PoolObserver = nopPoolObserver{}
-	}
-	return c
-}
 
 // Sandbox implements runner.Sandbox on a Docker engine.
 type Sandbox struct {
@@ -224,122 +158,6 @@ func (s *Sandbox) Ping(ctx context.Context) error {
 		return fmt.Errorf("%w: image %s: %w (build it with `make image`)", ErrEngine, s.cfg.Image, err)
 	}
 	return nil
-}
-
-// request is what the harness reads on stdin first; the hidden tests follow
-// as a second part that the harness reads only after the visible phase.
-type request struct {
-	Files       map[string]string `json:"files"`
-	Entry       []string          `json:"entry"`
-	Wall        float64           `json:"wall"`
-	TestTimeout float64           `json:"test_timeout"`
-	OutputKeep  int64             `json:"output_keep"`
-	OutputCap   int64             `json:"output_cap"`
-	// HiddenPrograms: trusted code may start programs in the hidden phase.
-	HiddenPrograms bool `json:"hidden_programs"`
-	// Scratch: a Run's own test file, run in a phase of its own after the
-	// visible one (never with hidden tests).
-	Scratch map[string]string `json:"scratch,omitempty"`
-}
-
-// hiddenPart comes after the visible phase. The canaries' policy is in it
-// because its costs name the hidden tests.
-type hiddenPart struct {
-	Hidden   map[string]string `json:"hidden"`
-	Canaries canaryPolicy      `json:"canaries"`
-}
-
-type canaryPolicy struct {
-	All    bool               `json:"all,omitempty"`
-	CostMS map[string]float64 `json:"cost_ms,omitempty"`
-}
-
-// reply is the harness's framed result.
-type reply struct {
-	Phases []struct {
-		Name            string           `json:"name"`
-		Exit            int              `json:"exit"`
-		Signal          int              `json:"signal"`
-		Report          *string          `json:"report"`
-		Problem         string           `json:"problem"`
-		Output          string           `json:"output"`
-		OutputTruncated bool             `json:"output_truncated"`
-		Findings        []runner.Finding `json:"findings"`
-		Tally           *runner.Tally    `json:"tally"`
-		Seconds         float64          `json:"seconds"`
-		Durations       map[string]int64 `json:"durations"`
-	} `json:"phases"`
-	// Problem: the harness failed after the candidate's code ran (its
-	// phases so far are the result).
-	Problem string `json:"problem"`
-	// Renames and Canaries: the hidden phase's run names (see
-	// runner.RunResult).
-	Renames  map[string]string `json:"renames"`
-	Canaries []string          `json:"canaries"`
-	Twins    map[string]string `json:"twins"`
-	// CanaryGroups: see runner.RunResult (null unless asked for).
-	CanaryGroups *float64 `json:"canary_groups"`
-	OutputLimit  bool     `json:"output_limit"`
-	TimedOut     bool     `json:"timed_out"`
-	// OOMKills is the container's memory cgroup count of OOM kills, when
-	// the harness could read it.
-	OOMKills *int `json:"oom_kills"`
-	// MemoryExceeded: the harness's own memory watch killed the run.
-	MemoryExceeded bool `json:"memory_exceeded"`
-	// MemoryWatched: the harness enforced the memory limit itself, so its
-	// reply is the whole memory verdict (the cgroup's limit is higher).
-	MemoryWatched bool `json:"memory_watched"`
-	// PeakMemory is the container's peak memory use, when readable.
-	PeakMemory *int64 `json:"peak_memory_bytes"`
-	// SystemError: the harness's own setup failed before any candidate
-	// code ran (see ErrHarness).
-	SystemError string `json:"system_error"`
-}
-
-func encode(files []runner.File) map[string]string {
-	out := make(map[string]string, len(files))
-	for _, f := range files {
-		out[f.Path] = base64.StdEncoding.EncodeToString(f.Data)
-	}
-	return out
-}
-
-// input is the harness's stdin for spec: three parts, each "<length>\n"
-// and its bytes: the request, the hidden tests, and the nonce, which the
-// harness reads only after every phase has ended.
-func input(spec runner.RunSpec, nonce string) ([]byte, error) {
-	var scratch map[string]string
-	if len(spec.Scratch) > 0 {
-		if len(spec.Hidden) > 0 {
-			return nil, errors.New("a run with scratch tests has no hidden tests")
-		}
-		scratch = encode(spec.Scratch)
-	}
-	req, err := json.Marshal(request{
-		Files:          encode(spec.Files),
-		Entry:          spec.Entry,
-		Wall:           spec.Limits.Wall.Seconds(),
-		TestTimeout:    spec.Limits.TestTimeout.Seconds(),
-		OutputKeep:     spec.Limits.OutputBytes,
-		OutputCap:      8 << 20,
-		HiddenPrograms: spec.HiddenPrograms,
-		Scratch:        scratch,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("encode request: %w", err)
-	}
-	hidden, err := json.Marshal(hiddenPart{Hidden: encode(spec.Hidden),
-		Canaries: canaryPolicy{All: spec.Canaries.All, CostMS: spec.Canaries.CostMS}})
-	if err != nil {
-		return nil, fmt.Errorf("encode hidden tests: %w", err)
-	}
-	out := make([]byte, 0, len(req)+len(hidden)+len(nonce)+64)
-	for _, part := range [][]byte{req, hidden, []byte(nonce)} {
-		out = strconv.AppendInt(out, int64(len(part)), 10)
-		out = append(out, '\n')
-		out = append(out, part...)
-	}
-	return out, nil
 }
 
 // started is a sandbox container that runs the harness: attached, its exit
@@ -464,7 +282,7 @@ func (s *Sandbox) start(ctx context.Context, image string, l runner.Limits, subm
 	c.waitC, c.waitErrC = s.cli.ContainerWait(waitCtx, id, container.WaitConditionNextExit)
 	c.stdout = &capped{max: s.cfg.StreamCap, over: make(chan struct{}), framed: make(chan struct{}), refFramed: make(chan struct{}),
 		ready: make(chan struct{})}
-	c.stderr = &capped{max: 16 << 10, over: make(chan struct{})}
+	c.stderr = &capped{max: stderrCap, over: make(chan struct{})}
 	c.copied = make(chan error, 1)
 	go func() {
 		_, err := stdcopy.StdCopy(c.stdout, c.stderr, c.att.Reader)
@@ -680,7 +498,7 @@ func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, 
 		// result is complete: the container's exit (and its inspection)
 		// is left to the removal, off the critical path.
 		res.Duration = time.Since(start)
-		complete, err := s.readReply(&res, c.stdout.Bytes(), nonce)
+		complete, err := readReply(&res, c.stdout.Bytes(), nonce)
 		if err != nil {
 			return runner.RunResult{}, nil, err
 		}
@@ -755,7 +573,7 @@ func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, 
 			res.OOMKilled = again.State.OOMKilled
 		}
 	}
-	if _, err := s.readReply(&res, c.stdout.Bytes(), nonce); err != nil {
+	if _, err := readReply(&res, c.stdout.Bytes(), nonce); err != nil {
 		return runner.RunResult{}, nil, err
 	}
 	res.Diagnostics = string(c.stderr.Bytes())
@@ -764,75 +582,6 @@ func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, 
 	}
 	return res, nil, nil
 }
-
-// readReply fills res from the harness's framed line, if there is one, and
-// reports whether the harness also counted the OOM kills or enforced the
-// memory limit itself (so the result does not need the engine's view of
-// the container's end). A harness that reports its own setup failed makes
-// it return an ErrHarness error.
-func (s *Sandbox) readReply(res *runner.RunResult, out []byte, nonce string) (bool, error) {
-	i := bytes.LastIndex(out, []byte(nonce+" "))
-	if i < 0 {
-		if res.Problem == "" {
-			res.Problem = "the harness sent no result: the run ended before it could report"
-		}
-		return false, nil
-	}
-	line := out[i+len(nonce)+1:]
-	if j := bytes.IndexByte(line, '\n'); j >= 0 {
-		line = line[:j]
-	}
-	raw, err := base64.StdEncoding.DecodeString(string(line))
-	var r reply
-	if err == nil {
-		err = json.Unmarshal(raw, &r)
-	}
-	if err != nil {
-		res.Problem = "the harness's result is unreadable"
-		return false, nil
-	}
-	if r.SystemError != "" {
-		return false, fmt.Errorf("%w: %s", ErrHarness, r.SystemError)
-	}
-	for _, p := range r.Phases {
-		ph := runner.PhaseResult{Name: p.Name, ExitCode: p.Exit, Signal: p.Signal, Problem: p.Problem,
-			OutputTruncated: p.OutputTruncated, Findings: p.Findings, Tally: p.Tally, Durations: p.Durations}
-		for i := range ph.Findings {
-			ph.Findings[i].Phase = p.Name
-		}
-		if p.Name == runner.PhaseVisible {
-			res.VisibleDuration = time.Duration(p.Seconds * float64(time.Second))
-		}
-		if p.Report != nil {
-			ph.Report = []byte(*p.Report)
-		}
-		ph.Output, _ = base64.StdEncoding.DecodeString(p.Output)
-		res.Phases = append(res.Phases, ph)
-	}
-	res.Renames, res.Canaries, res.Twins = r.Renames, r.Canaries, r.Twins
-	if r.CanaryGroups != nil {
-		res.CanaryGroups = *r.CanaryGroups
-	}
-	if r.Problem != "" {
-		res.Problem = r.Problem
-	}
-	res.OutputLimit = res.OutputLimit || r.OutputLimit
-	res.TimedOut = res.TimedOut || r.TimedOut
-	if r.PeakMemory != nil {
-		res.PeakMemoryBytes = *r.PeakMemory
-	}
-	res.OOMKilled = res.OOMKilled || r.MemoryExceeded
-	if r.OOMKills != nil {
-		res.OOMKilled = res.OOMKilled || *r.OOMKills > 0
-		return true, nil
-	}
-	return r.MemoryWatched, nil
-}
-
-// readyLine is what the harness writes on stdout once it is ready to read
-// the request (harness.py's main). Nothing of the candidate's has run by
-// then, so nothing else can have written it.
-var readyLine = []byte("assay-harness-ready\n")
 
 // awaitReady waits for the harness's ready line. A harness that exits or
 // never gets ready has run nothing of the candidate's: the engine's (the
@@ -859,83 +608,6 @@ func (s *Sandbox) awaitReady(ctx context.Context, c *started) error {
 	case <-ctx.Done():
 		return fmt.Errorf("harness ready: %w", ctx.Err())
 	}
-}
-
-// capped keeps up to max bytes and signals once when more arrive. It never
-// refuses a write: the attach stream must be drained to the end, or dockerd
-// blocks on the container's full pipe and even a kill waits behind it.
-type capped struct {
-	mu   sync.Mutex
-	buf  bytes.Buffer
-	max  int64
-	over chan struct{}
-	shut bool
-	// framed is closed once the buffer holds "<nonce> <...>\n": the
-	// harness's whole reply (see watch).
-	framed   chan struct{}
-	nonce    []byte
-	isFramed bool
-	// refFramed is closed once the reference's timing line,
-	// "<nonce>/reference <...>\n", is in (see reference.go).
-	refFramed   chan struct{}
-	refMarker   []byte
-	isRefFramed bool
-	// ready is closed once the harness's readyLine is in (nil: not watched).
-	ready   chan struct{}
-	isReady bool
-}
-
-// watch starts looking for the harness's reply line framed with nonce.
-func (c *capped) watch(nonce string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.nonce = []byte(nonce + " ")
-	c.refMarker = []byte(nonce + referenceFrame)
-	c.check()
-}
-
-// check closes ready when the ready line is in, and framed when the reply
-// line is complete; c.mu is held.
-func (c *capped) check() {
-	b := c.buf.Bytes()
-	if c.ready != nil && !c.isReady && bytes.Contains(b, readyLine) {
-		c.isReady = true
-		close(c.ready)
-	}
-	if c.nonce == nil {
-		return
-	}
-	if c.framed != nil && !c.isFramed {
-		if i := bytes.LastIndex(b, c.nonce); i >= 0 && bytes.IndexByte(b[i:], '\n') >= 0 {
-			c.isFramed = true
-			close(c.framed)
-		}
-	}
-	c.checkReference(b)
-}
-
-func (c *capped) Write(p []byte) (int, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if room := c.max - int64(c.buf.Len()); int64(len(p)) > room {
-		c.buf.Write(p[:max(room, 0)])
-		if !c.shut {
-			c.shut = true
-			close(c.over)
-		}
-		return len(p), nil
-	}
-	n, err := c.buf.Write(p)
-	if bytes.IndexByte(p, '\n') >= 0 {
-		c.check()
-	}
-	return n, err
-}
-
-func (c *capped) Bytes() []byte {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return bytes.Clone(c.buf.Bytes())
 }
 
 func randomHex(n int) (string, error) {
