@@ -68,6 +68,10 @@ two sessions as the candidate's), and writes a second line framed
 "<nonce>/reference <base64 of JSON>" (see Run.reference). The reference
 arrives only after the first line, when no candidate process is alive, and
 nothing it does can change that line.
+
+The worker's end of this protocol is runner/docker/protocol.go; both ends
+are tested, without Docker, against the transcripts in
+runner/docker/testdata/protocol (tests/test_harness_protocol.py here).
 """
 
 import base64
@@ -1416,10 +1420,16 @@ def wipe_ipc():
     return left
 
 
-def read_exact(n):
+# The wire protocol with the worker (runner/docker/protocol.go): the ready
+# line, the parts of stdin, the framed lines of the reply. Both ends are
+# tested against the transcripts in runner/docker/testdata/protocol.
+READY_LINE = b"assay-harness-ready\n"
+
+
+def read_exact(n, fd=0):
     chunks = []
     while n > 0:
-        b = os.read(0, min(n, 1 << 20))
+        b = os.read(fd, min(n, 1 << 20))
         if not b:
             raise EOFError("stdin ended early")
         chunks.append(b)
@@ -1427,22 +1437,43 @@ def read_exact(n):
     return b"".join(chunks)
 
 
-def read_part():
+def read_part(fd=0):
     """Reads one part of stdin: a decimal length, a newline, that many bytes."""
     header = b""
     while not header.endswith(b"\n"):
-        b = os.read(0, 1)
+        b = os.read(fd, 1)
         if not b or len(header) > 20:
             raise EOFError("no part length on stdin")
         header += b
-    return read_exact(int(header))
+    return read_exact(int(header), fd)
 
 
-def read_hidden():
+def read_hidden(fd=0):
     """The hidden part: {"hidden": {path: base64}, "canaries": {"all":
     bool, "cost_ms": {test id: ms}}} (the canaries' policy comes with the
     hidden tests, whose names it holds)."""
-    return json.loads(read_part())
+    return json.loads(read_part(fd))
+
+
+def framed(nonce, obj, tag=""):
+    """A line of the reply as written to stdout: a newline (whatever the
+    stream held before), then "<nonce><tag> <base64 of obj's JSON>\n"."""
+    return b"\n" + nonce.encode() + tag.encode() + b" " + base64.b64encode(json.dumps(obj).encode()) + b"\n"
+
+
+def failure_result(run, why):
+    """The reply of a run the harness failed (why: the end of its
+    traceback)."""
+    if run.candidate_ran:
+        # Candidate code has run, and may be what broke the harness (a
+        # sandbox it cannot reset): the phases so far are the result,
+        # and what is missing makes it an error, never a retry.
+        return {"phases": run.phases, "problem": "the harness failed after the candidate's code ran: " + why,
+                "renames": {}, "canaries": []}
+    # The harness's own failure before any candidate code ran (a setup
+    # that failed, a bug): the system's, never the candidate's verdict.
+    # The worker retries it.
+    return {"system_error": why}
 
 
 def main():
@@ -1461,7 +1492,7 @@ def main():
     zygotes = {name: Zygote(ids, ctypes_known, ahead=True) for name in ("visible", "hidden")} if ids else {}
     # Ready: the worker's deadline counts from this line, as the run's wall
     # time counts from the request read next (runner/docker's readyLine).
-    sys.stdout.buffer.write(b"assay-harness-ready\n")
+    sys.stdout.buffer.write(READY_LINE)
     sys.stdout.buffer.flush()
     req = json.loads(read_part())
     parts = []
@@ -1480,23 +1511,11 @@ def main():
             kill_others()
         except Exception:
             pass
-        why = "".join(traceback.format_exc().splitlines(True)[-6:])
-        if run.candidate_ran:
-            # Candidate code has run, and may be what broke the harness (a
-            # sandbox it cannot reset): the phases so far are the result,
-            # and what is missing makes it an error, never a retry.
-            result = {"phases": run.phases, "problem": "the harness failed after the candidate's code ran: " + why,
-                      "renames": {}, "canaries": []}
-        else:
-            # The harness's own failure before any candidate code ran (a
-            # setup that failed, a bug): the system's, never the
-            # candidate's verdict. The worker retries it.
-            result = {"system_error": why}
+        result = failure_result(run, "".join(traceback.format_exc().splitlines(True)[-6:]))
     # The nonce comes last, after every phase's process is gone: no
     # candidate code ever runs in a process that knows it.
     nonce = read_part().decode()
-    line = nonce.encode() + b" " + base64.b64encode(json.dumps(result).encode()) + b"\n"
-    sys.stdout.buffer.write(b"\n" + line)
+    sys.stdout.buffer.write(framed(nonce, result))
     sys.stdout.buffer.flush()
     # The reference's timing run, for interviewers, once the reply above is
     # out: the worker sends the reference solution only now (a fourth part,
@@ -1519,8 +1538,7 @@ def main():
                 # a fixed phrase: the exception's text may hold what the
                 # candidate chose (a path left behind)
                 timing = {"problem": "the reference's run failed (" + type(e).__name__ + ")"}
-            line = nonce.encode() + b"/reference " + base64.b64encode(json.dumps(timing).encode()) + b"\n"
-            sys.stdout.buffer.write(b"\n" + line)
+            sys.stdout.buffer.write(framed(nonce, timing, "/reference"))
             sys.stdout.buffer.flush()
     for watch in run.watches:
         watch.close()
