@@ -3,7 +3,10 @@ package docker
 // The sandbox protocol: how Sandbox (the worker's side, sandbox.go and
 // reference.go) and the harness (sandbox-images/python/harness.py, the
 // container's PID 1) talk over the container's attached stdin and stdout.
-// Nothing else crosses: no bind mounts, no archive copies.
+// Nothing else carries the run's files or its result: no bind mounts, no
+// archive copies (the container's environment holds only settings, such
+// as the sandbox user's ids and, under gVisor, the memory limit to
+// watch: see create).
 //
 //  1. The harness imports pytest, then writes readyLine on stdout. The
 //     worker's deadline, and the harness's wall time, count from there.
