@@ -292,30 +292,6 @@ func texts(m map[string][]byte) map[string]string {
 	return out
 }
 
-// SubmissionRequest is the body of POST /api/v1/submissions.
-type SubmissionRequest struct {
-	Challenge string            `json:"challenge"`
-	Files     map[string]string `json:"files"`
-	Submitter string            `json:"submitter,omitempty"`
-	// Mode is "submit" (the default: every test, an attempt) or "run" (the
-	// visible tests only; not an attempt, and its verdict never counts).
-	Mode string `json:"mode,omitempty"`
-	// Scratch is a Run's own test file (pytest), run beside the visible
-	// tests; only with "mode": "run".
-	Scratch string `json:"scratch,omitempty"`
-}
-
-// SubmissionAccepted is the 202 answer.
-type SubmissionAccepted struct {
-	ID               string        `json:"id"`
-	Status           runner.Status `json:"status"`
-	Challenge        string        `json:"challenge"`
-	ChallengeVersion string        `json:"challenge_version"`
-	Location         string        `json:"location"`
-	// Mode is "run" for a Run, absent for a submission.
-	Mode runner.Mode `json:"mode,omitempty"`
-}
-
 func (s *server) createSubmission(c *gin.Context) {
 	key, err := idempotencyKey(c)
 	if err != nil {

@@ -26,10 +26,6 @@ func errorf(status int, format string, args ...any) error {
 	return &httpError{status: status, msg: fmt.Sprintf(format, args...)}
 }
 
-type errorBody struct {
-	Error string `json:"error"`
-}
-
 // writeError maps an error to its status in one place. Anything without a
 // known meaning is the server's fault: logged, and shown only as
 // "internal error".

@@ -45,62 +45,6 @@ func archiveType(ct string) (string, bool) {
 	return "", false
 }
 
-// CheckView is the outcome of checking a challenge in the sandbox, as
-// admins see it.
-type CheckView struct {
-	Challenge   string `json:"challenge"`
-	Version     string `json:"version"`
-	Tests       int    `json:"tests"`
-	HiddenTests int    `json:"hidden_tests"`
-	// Canaries counts the hidden tests that can have a canary twin.
-	Canaries int      `json:"canaries"`
-	Warnings []string `json:"warnings,omitempty"`
-	// Runtime is the container runtime the check ran under (runc, runsc).
-	Runtime   string          `json:"runtime,omitempty"`
-	Solutions []SolutionCheck `json:"solutions"`
-	// OtherRuntimes are the same solutions under the other runtimes the
-	// server checks with (ASSAY_CHECK_RUNTIMES).
-	OtherRuntimes []RuntimeCheckView `json:"other_runtimes,omitempty"`
-	// Scoring says why the manifest's scoring section does not fit the
-	// tests the reference reported (it fails the check).
-	Scoring string `json:"scoring,omitempty"`
-}
-
-// RuntimeCheckView is how a checked challenge's solutions did under one
-// more runtime.
-type RuntimeCheckView struct {
-	Runtime   string          `json:"runtime"`
-	Solutions []SolutionCheck `json:"solutions"`
-}
-
-// SolutionCheck is how one solution of a checked challenge did.
-type SolutionCheck struct {
-	Name      string         `json:"name"`
-	Verdict   runner.Verdict `json:"verdict"`
-	Reason    string         `json:"reason,omitempty"`
-	Passed    int            `json:"passed"`
-	Total     int            `json:"total"`
-	NotPassed []string       `json:"not_passed,omitempty"`
-	// Problem says what is wrong with this solution's behaviour.
-	Problem string `json:"problem,omitempty"`
-}
-
-// Published is the answer to a successful upload: 201 for a new version,
-// 200 for a version stored before and made current again.
-type Published struct {
-	Challenge string    `json:"challenge"`
-	Version   string    `json:"version"`
-	Previous  string    `json:"previous,omitempty"`
-	Created   bool      `json:"created"`
-	Check     CheckView `json:"check"`
-}
-
-// PublishRefused is the 422 answer to a challenge that failed its check.
-type PublishRefused struct {
-	Error string    `json:"error"`
-	Check CheckView `json:"check"`
-}
-
 // VersionsView lists a challenge's versions for admins.
 type VersionsView struct {
 	Challenge string                   `json:"challenge"`

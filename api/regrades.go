@@ -26,24 +26,6 @@ type Regrades interface {
 	RegradesOf(ctx context.Context, id string) ([]string, error)
 }
 
-// NewRegrade is the body of POST /api/v1/regrades: a challenge, an
-// assessment, or both (that challenge's submissions in that assessment).
-// Version defaults to the challenge's current version and needs Challenge.
-type NewRegrade struct {
-	Challenge  string `json:"challenge,omitempty"`
-	Assessment string `json:"assessment,omitempty"`
-	Version    string `json:"version,omitempty"`
-}
-
-// RegradeView is a regrade with its progress, and on GET of one regrade a
-// page of its items (old and new verdicts side by side).
-type RegradeView struct {
-	runner.Regrade
-	Progress   runner.RegradeProgress `json:"progress"`
-	Items      []runner.RegradeItem   `json:"items,omitempty"`
-	ItemsTotal int                    `json:"items_total,omitempty"`
-}
-
 func (s *server) regradeRoutes(v1 *gin.RouterGroup) {
 	v1.POST("/regrades", s.allow(access.RoleAdmin), s.createRegrade)
 	v1.GET("/regrades", s.allow(access.RoleAdmin), s.listRegrades)
@@ -200,7 +182,7 @@ func (s *server) listRegrades(c *gin.Context) {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"regrades": out})
+	c.JSON(http.StatusOK, RegradeList{Regrades: out})
 }
 
 // regradeViews lists every regrade with its progress, oldest first.
