@@ -1,21 +1,17 @@
 package main
 
 // The shared parts of Assay's command-line client (assay submit, assay
-// challenges push): where the server is, the token, HTTP calls and their
-// errors, and the exit statuses scripts rely on.
+// challenges push, assay regrade): where the server is, the token, advice
+// for the API's errors, and the exit statuses scripts rely on. The HTTP
+// calls are package client's.
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
-	"time"
+
+	"assay/client"
 )
 
 // defaultServer is where the client looks for Assay when neither --server
@@ -75,14 +71,28 @@ func (f *clientFlags) register(fset *flag.FlagSet) {
 }
 
 // client makes the API client: a flag wins over its variable.
-func (f *clientFlags) client(getenv func(string) string) (*apiClient, error) {
+func (f *clientFlags) client(getenv func(string) string) (*client.Client, error) {
 	server := firstOf(f.server, getenv("ASSAY_SERVER"), defaultServer)
-	u, err := url.Parse(strings.TrimRight(server, "/"))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("server %q: give an http:// or https:// URL, like %s", server, defaultServer)
-	}
 	token := firstOf(f.token, getenv("ASSAY_TOKEN"), getenv("ASSAY_ADMIN_TOKEN"))
-	return &apiClient{base: u.String(), token: token, http: &http.Client{}}, nil
+	c, err := client.New(server, token)
+	if err != nil {
+		return nil, fmt.Errorf("%w, like %s", err, defaultServer)
+	}
+	return c, nil
+}
+
+// advise adds what to do about an API error that the flags can fix.
+func advise(err error) error {
+	var ce *client.Error
+	switch {
+	case err == nil || reported(err):
+		return err
+	case errors.As(err, &ce) && ce.Status == http.StatusUnauthorized:
+		return fmt.Errorf("%w (give a token with --token or ASSAY_TOKEN)", err)
+	case errors.Is(err, client.ErrUnreachable):
+		return fmt.Errorf("%w (set --server or ASSAY_SERVER)", err)
+	}
+	return err
 }
 
 func firstOf(vals ...string) string {
@@ -113,123 +123,4 @@ func parseInterspersed(fset *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
-}
-
-// apiClient calls one Assay server's API.
-type apiClient struct {
-	base  string // without a trailing slash
-	token string
-	http  *http.Client
-}
-
-// request makes a request of path (which starts with /) with the token.
-func (c *apiClient) request(ctx context.Context, method, path string, body io.Reader) (*http.Request, error) {
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", method, path, err)
-	}
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	req.Header.Set("User-Agent", "assay-cli")
-	return req, nil
-}
-
-// do sends req; an error means no answer came (the server is unreachable,
-// or ctx ended).
-func (c *apiClient) do(req *http.Request) (*http.Response, error) {
-	resp, err := c.http.Do(req)
-	if err != nil {
-		if ctxErr := req.Context().Err(); ctxErr != nil {
-			return nil, fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, ctxErr)
-		}
-		return nil, fmt.Errorf("cannot reach the Assay server at %s (set --server or ASSAY_SERVER): %w", c.base, err)
-	}
-	return resp, nil
-}
-
-// getJSON GETs path and decodes a 200 answer's JSON into out, keeping the
-// raw body; any other status is an *apiError.
-func (c *apiClient) getJSON(ctx context.Context, path string, out any) ([]byte, error) {
-	req, err := c.request(ctx, http.MethodGet, path, nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := c.do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
-	if err != nil {
-		return nil, fmt.Errorf("GET %s: read the answer: %w", path, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, answerError(resp, body)
-	}
-	if err := json.Unmarshal(body, out); err != nil {
-		return nil, fmt.Errorf("GET %s: the answer is not the JSON expected: %w", path, err)
-	}
-	return body, nil
-}
-
-// maxAnswer bounds an API answer the client reads (a result holds pytest's
-// output, itself bounded by the server).
-const maxAnswer = 32 << 20
-
-// apiError is an answer other than the one expected: the status, the
-// server's own message, and how long it asks the client to wait, if it
-// does.
-type apiError struct {
-	status     int
-	msg        string
-	retryAfter time.Duration // 0: no Retry-After
-}
-
-func (e *apiError) Error() string {
-	s := fmt.Sprintf("the server answered %d %s", e.status, http.StatusText(e.status))
-	if e.msg != "" {
-		s += ": " + e.msg
-	}
-	switch {
-	case e.status == http.StatusUnauthorized:
-		s += " (give a token with --token or ASSAY_TOKEN)"
-	case e.retryAfter > 0:
-		s += fmt.Sprintf(" (the server asks to retry after %s)", e.retryAfter)
-	}
-	return s
-}
-
-// busy says whether the server refused for now, asking to come back later.
-func (e *apiError) busy() bool {
-	return (e.status == http.StatusTooManyRequests || e.status == http.StatusServiceUnavailable) && e.retryAfter > 0
-}
-
-// answerError turns an unexpected answer into an *apiError, with the
-// message of the server's {"error": "..."} body when it has one.
-func answerError(resp *http.Response, body []byte) *apiError {
-	e := &apiError{status: resp.StatusCode, retryAfter: retryAfter(resp.Header.Get("Retry-After"))}
-	var eb struct {
-		Error string `json:"error"`
-	}
-	if json.Unmarshal(body, &eb) == nil && eb.Error != "" {
-		e.msg = eb.Error
-	} else if text := strings.TrimSpace(string(body)); text != "" && len(text) < 300 {
-		e.msg = text
-	}
-	return e
-}
-
-// retryAfter reads a Retry-After header: seconds or an HTTP date.
-func retryAfter(v string) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n >= 0 {
-		return max(time.Duration(n)*time.Second, time.Second)
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(time.Until(t).Round(time.Second), time.Second)
-	}
-	return 0
 }

@@ -76,15 +76,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "bench":
 		return benchCommand(ctx, rest, getenv, stdout, stderr)
 	case "submit":
-		return submitCommand(ctx, rest, getenv, stdout, stderr)
+		return advise(submitCommand(ctx, rest, getenv, stdout, stderr))
 	case "regrade":
-		return regradeCommand(ctx, rest, getenv, stdout, stderr)
+		return advise(regradeCommand(ctx, rest, getenv, stdout, stderr))
 	case "challenges":
 		if len(rest) > 0 && rest[0] == "new" {
 			return newCommand(rest[1:], stdout, stderr)
 		}
 		if len(rest) > 0 && rest[0] == "push" {
-			return pushCommand(ctx, rest[1:], getenv, stdout, stderr)
+			return advise(pushCommand(ctx, rest[1:], getenv, stdout, stderr))
 		}
 		if len(rest) == 0 || rest[0] != "check" {
 			return errors.New("usage: assay challenges check [--write] DIR... | assay challenges new SLUG [--dir DIR] | assay challenges push DIR")

@@ -16,12 +16,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"text/tabwriter"
 	"time"
 
-	"assay/api"
+	"assay/api/wire"
 	"assay/challenges"
+	"assay/client"
 )
 
 const pushUsage = "usage: assay challenges push [--server URL] [--token TOKEN] [--json] DIR"
@@ -65,46 +65,23 @@ func pushCommand(ctx context.Context, args []string, getenv func(string) string,
 		defer cancel()
 	}
 	fmt.Fprintf(stderr, "pushing %s (%d files, %d bytes packed) to %s; the server checks it in the sandbox before publishing it\n",
-		dirs[0], n, len(archive), c.base)
-	status, body, err := c.publish(ctx, archive)
+		dirs[0], n, len(archive), c.Server())
+	p, err := c.Publish(ctx, archive)
 	if err != nil {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return fmt.Errorf("no answer within --timeout %s: %w", *timeout, err)
 		}
 		return err
 	}
-	return showPublication(stdout, status, body, *asJSON)
-}
-
-// publish POSTs the archive and returns the answer's status and body.
-func (c *apiClient) publish(ctx context.Context, archive []byte) (int, []byte, error) {
-	req, err := c.request(ctx, http.MethodPost, "/api/v1/challenges", bytes.NewReader(archive))
-	if err != nil {
-		return 0, nil, err
-	}
-	req.Header.Set("Content-Type", "application/gzip")
-	resp, err := c.do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
-	if err != nil {
-		return 0, nil, fmt.Errorf("push: read the answer: %w", err)
-	}
-	switch resp.StatusCode {
-	case http.StatusOK, http.StatusCreated, http.StatusUnprocessableEntity, http.StatusBadRequest, http.StatusRequestEntityTooLarge:
-		return resp.StatusCode, body, nil
-	}
-	return 0, nil, fmt.Errorf("push: %w", answerError(resp, body))
+	return showPublication(stdout, p, *asJSON)
 }
 
 // showPublication prints the outcome of an upload: the version published,
 // or why the challenge was refused (exit status 1).
-func showPublication(w io.Writer, status int, body []byte, asJSON bool) error {
+func showPublication(w io.Writer, p client.Publication, asJSON bool) error {
 	if asJSON {
 		var out bytes.Buffer
-		if err := json.Indent(&out, body, "", "  "); err != nil {
+		if err := json.Indent(&out, p.Raw, "", "  "); err != nil {
 			return fmt.Errorf("push: the server's answer is not JSON: %w", err)
 		}
 		out.WriteByte('\n')
@@ -112,11 +89,7 @@ func showPublication(w io.Writer, status int, body []byte, asJSON bool) error {
 			return fmt.Errorf("write the answer: %w", err)
 		}
 	}
-	if status == http.StatusOK || status == http.StatusCreated {
-		var pub api.Published
-		if err := json.Unmarshal(body, &pub); err != nil {
-			return fmt.Errorf("push: the server's %d answer is not a publication: %w", status, err)
-		}
+	if pub := p.Published; pub != nil {
 		if !asJSON {
 			var buf bytes.Buffer
 			switch {
@@ -134,13 +107,10 @@ func showPublication(w io.Writer, status int, body []byte, asJSON bool) error {
 		}
 		return nil
 	}
-	var refused api.PublishRefused
-	if err := json.Unmarshal(body, &refused); err != nil || refused.Error == "" {
-		refused.Error = strings.TrimSpace(string(body))
-	}
+	refused := p.Refused
 	if !asJSON {
 		var buf bytes.Buffer
-		fmt.Fprintf(&buf, "refused (%d %s): %s\n", status, http.StatusText(status), refused.Error)
+		fmt.Fprintf(&buf, "refused (%d %s): %s\n", p.Status, http.StatusText(p.Status), refused.Error)
 		if len(refused.Check.Solutions) > 0 {
 			writeCheck(&buf, refused.Check)
 		}
@@ -153,7 +123,7 @@ func showPublication(w io.Writer, status int, body []byte, asJSON bool) error {
 
 // writeCheck writes a check report: the tests found and each solution's
 // verdict, with what is wrong with it.
-func writeCheck(w io.Writer, v api.CheckView) {
+func writeCheck(w io.Writer, v wire.CheckView) {
 	fmt.Fprintf(w, "check: %d tests (%d hidden, %d can have a canary)\n", v.Tests, v.HiddenTests, v.Canaries)
 	for _, warning := range v.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", warning)

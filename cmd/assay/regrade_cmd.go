@@ -8,15 +8,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
-	"net/url"
 	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"assay/api"
-	"assay/internal/wait"
+	"assay/api/wire"
+	"assay/client"
 	"assay/runner"
 )
 
@@ -56,7 +54,7 @@ func (o *regradeOptions) flags(name string, waits bool, stderr io.Writer) *flag.
 
 // waiting checks the waiting flags and returns the API client and ctx
 // bounded by --timeout, if given.
-func (o *regradeOptions) waiting(ctx context.Context, getenv func(string) string) (*apiClient, context.Context, context.CancelFunc, error) {
+func (o *regradeOptions) waiting(ctx context.Context, getenv func(string) string) (*client.Client, context.Context, context.CancelFunc, error) {
 	if o.every <= 0 || o.timeout < 0 {
 		return nil, nil, nil, errors.New("--every must be positive and --timeout may not be negative")
 	}
@@ -89,7 +87,7 @@ func regradeCommand(ctx context.Context, args []string, getenv func(string) stri
 		}
 	}
 	var o regradeOptions
-	var req api.NewRegrade
+	var req wire.NewRegrade
 	fset := o.flags("assay regrade", true, stderr)
 	fset.StringVar(&req.Challenge, "challenge", "", "regrade this challenge's submissions (with --assessment: only that assessment's)")
 	fset.StringVar(&req.Assessment, "assessment", "", "regrade this assessment's submissions (every challenge of it, or --challenge's)")
@@ -112,7 +110,7 @@ func regradeCommand(ctx context.Context, args []string, getenv func(string) stri
 		return err
 	}
 	defer cancel()
-	rv, err := c.createRegrade(ctx, req)
+	rv, err := c.CreateRegrade(ctx, req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("%w (the server may have made the regrade anyway: assay regrade list shows it)", err)
@@ -158,15 +156,23 @@ func regradeStatusCommand(ctx context.Context, args []string, getenv func(string
 
 // show waits for regrade id to complete (if wait), then prints it with all
 // its items: the changed ones as a table, or everything as JSON.
-func (o *regradeOptions) show(ctx context.Context, c *apiClient, id string, wait bool, stdout, stderr io.Writer) error {
+func (o *regradeOptions) show(ctx context.Context, c *client.Client, id string, wait bool, stdout, stderr io.Writer) error {
 	if wait {
 		prog := &submitProgress{w: stderr, start: time.Now()}
-		last, err := c.waitRegrade(ctx, id, o.every, prog)
+		shown := ""
+		last, err := c.WaitRegrade(ctx, id, o.every, func(rv wire.RegradeView) {
+			if line := progressLine(rv); line != shown {
+				prog.printf("%s", line)
+				shown = line
+			}
+		}, func(err error, pause time.Duration) {
+			prog.printf("%v; trying again in %s", err, pause)
+		})
 		if err != nil {
 			return o.stillRunning(ctx, id, last, err)
 		}
 	}
-	rv, err := c.regradeItems(ctx, id, regradePageSize)
+	rv, err := c.RegradeItems(ctx, id, regradePageSize)
 	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("%w; see it with: assay regrade status %s", err, id)
@@ -185,7 +191,7 @@ func (o *regradeOptions) show(ctx context.Context, c *apiClient, id string, wait
 // stillRunning is the error of a wait that ended before the regrade
 // completed: exit status 1 for the end of --timeout or an interrupt (the
 // regrade goes on without us), err itself otherwise.
-func (o *regradeOptions) stillRunning(ctx context.Context, id string, last *api.RegradeView, err error) error {
+func (o *regradeOptions) stillRunning(ctx context.Context, id string, last *wire.RegradeView, err error) error {
 	var why string
 	switch {
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
@@ -217,12 +223,9 @@ func regradeListCommand(ctx context.Context, args []string, getenv func(string) 
 	if err != nil {
 		return err
 	}
-	var list struct {
-		Regrades []api.RegradeView `json:"regrades"`
-	}
-	raw, err := c.getJSON(ctx, "/api/v1/regrades", &list)
+	list, raw, err := c.Regrades(ctx)
 	if err != nil {
-		return fmt.Errorf("list regrades: %w", err)
+		return err
 	}
 	if o.json {
 		var out bytes.Buffer
@@ -253,103 +256,8 @@ func regradeListCommand(ctx context.Context, args []string, getenv func(string) 
 	return err
 }
 
-// createRegrade POSTs the regrade and returns the server's 202 answer.
-func (c *apiClient) createRegrade(ctx context.Context, nr api.NewRegrade) (api.RegradeView, error) {
-	body, err := json.Marshal(nr)
-	if err != nil {
-		return api.RegradeView{}, fmt.Errorf("encode the regrade: %w", err)
-	}
-	req, err := c.request(ctx, http.MethodPost, "/api/v1/regrades", bytes.NewReader(body))
-	if err != nil {
-		return api.RegradeView{}, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.do(req)
-	if err != nil {
-		return api.RegradeView{}, err
-	}
-	defer resp.Body.Close()
-	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
-	if err != nil {
-		return api.RegradeView{}, fmt.Errorf("regrade: read the answer: %w", err)
-	}
-	if resp.StatusCode != http.StatusAccepted {
-		return api.RegradeView{}, fmt.Errorf("regrade: %w", answerError(resp, answer))
-	}
-	var rv api.RegradeView
-	if err := json.Unmarshal(answer, &rv); err != nil || rv.ID == "" {
-		return api.RegradeView{}, fmt.Errorf("regrade: the server's 202 answer has no regrade id (%v)", err)
-	}
-	return rv, nil
-}
-
-// waitRegrade asks for regrade id's progress every so often until it
-// completes, showing each change on prog. It returns the last view it got
-// (nil before the first) and an error if the wait ended first. A busy or
-// unavailable server is asked again, up to maxTransient times in a row.
-func (c *apiClient) waitRegrade(ctx context.Context, id string, every time.Duration, prog *submitProgress) (*api.RegradeView, error) {
-	var last *api.RegradeView
-	shown := ""
-	transient := 0
-	path := "/api/v1/regrades/" + url.PathEscape(id) + "?limit=1" // progress, not items
-	for {
-		var rv api.RegradeView
-		_, err := c.getJSON(ctx, path, &rv)
-		pause := every
-		var ae *apiError
-		switch {
-		case err == nil:
-			transient, last = 0, &rv
-			if line := progressLine(rv); line != shown {
-				prog.printf("%s", line)
-				shown = line
-			}
-			if rv.Progress.Completed {
-				return last, nil
-			}
-		case ctx.Err() != nil:
-			return last, err
-		case errors.As(err, &ae) && !ae.busy() && ae.status != http.StatusBadGateway && ae.status != http.StatusGatewayTimeout:
-			return last, err // a refusal (401, 403, 404...) does not get better
-		default:
-			if transient++; transient > maxTransient {
-				return last, fmt.Errorf("giving up after %d failures in a row: %w", transient, err)
-			}
-			if errors.As(err, &ae) && ae.retryAfter > pause {
-				pause = min(ae.retryAfter, 10*time.Second)
-			}
-			prog.printf("%v; trying again in %s", err, pause)
-		}
-		if err := wait.Sleep(ctx, pause); err != nil {
-			return last, err
-		}
-	}
-}
-
-// regradeItems GETs regrade id with every one of its items, page after
-// page of up to pageSize.
-func (c *apiClient) regradeItems(ctx context.Context, id string, pageSize int) (api.RegradeView, error) {
-	var rv api.RegradeView
-	var items []runner.RegradeItem
-	for offset := 0; ; {
-		var page api.RegradeView
-		path := fmt.Sprintf("/api/v1/regrades/%s?offset=%d&limit=%d", url.PathEscape(id), offset, pageSize)
-		if _, err := c.getJSON(ctx, path, &page); err != nil {
-			return api.RegradeView{}, fmt.Errorf("regrade %s: %w", id, err)
-		}
-		rv = page // the latest progress
-		items = append(items, page.Items...)
-		offset += len(page.Items)
-		if len(page.Items) == 0 || offset >= page.ItemsTotal {
-			break
-		}
-	}
-	rv.Items = items
-	return rv, nil
-}
-
 // progressLine is a regrade's progress in a few words.
-func progressLine(rv api.RegradeView) string {
+func progressLine(rv wire.RegradeView) string {
 	s := fmt.Sprintf("%d/%d done, %d changed", rv.Progress.Done, rv.Total, rv.Progress.Changed)
 	if rv.Progress.Queued < rv.Total {
 		s += fmt.Sprintf(" (only %d queued)", rv.Progress.Queued)
@@ -359,7 +267,7 @@ func progressLine(rv api.RegradeView) string {
 
 // printRegrade writes the table of the items whose verdict changed and a
 // summary line with the counts per verdict.
-func printRegrade(w io.Writer, rv api.RegradeView) error {
+func printRegrade(w io.Writer, rv wire.RegradeView) error {
 	var buf bytes.Buffer
 	var rows []runner.RegradeItem
 	for _, it := range rv.Items {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -21,7 +20,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"assay/internal/wait"
+	"assay/api/wire"
+	"assay/client"
 	"assay/runner"
 )
 
@@ -33,9 +33,6 @@ const maxSubmitFileBytes = 256 << 10
 
 // maxRetryWait is the longest Retry-After that submit waits out by itself.
 const maxRetryWait = time.Minute
-
-// pollWait is how long one long-poll asks the server to hold the request.
-const pollWait = "30s"
 
 // submitOptions are assay submit's flags.
 type submitOptions struct {
@@ -109,20 +106,33 @@ func submitCommand(ctx context.Context, args []string, getenv func(string) strin
 		defer cancel()
 	}
 	prog := &submitProgress{w: stderr, start: time.Now()}
-	acc, err := c.createSubmission(ctx, runSubmission{challenge: o.challenge, files: files, key: o.key, retries: o.retries, run: o.run, scratch: scratch}, prog)
+	req := wire.SubmissionRequest{Challenge: o.challenge, Files: files}
+	sent := "submitted"
+	if o.run {
+		req.Mode, req.Scratch = string(runner.ModeRun), scratch
+		sent = "run (visible tests only, not an attempt)"
+	}
+	acc, err := c.Submit(ctx, req, o.key, client.Retry{Times: o.retries, MaxWait: maxRetryWait, Before: func(e *client.Error, retry int) {
+		prog.printf("the server is busy (%d %s: %s); retrying in %s with the same Idempotency-Key (retry %d of %d)",
+			e.Status, http.StatusText(e.Status), e.Message, e.RetryAfter, retry, o.retries)
+	}})
 	if err != nil {
 		return timedOut(ctx, err, o.timeout)
 	}
-	st, raw, err := c.follow(ctx, acc.ID, prog)
-	if err != nil {
-		return timedOut(ctx, fmt.Errorf("submission %s: %w", acc.ID, err), o.timeout)
+	replayed := ""
+	if acc.Replayed {
+		replayed = " (the server had it already: same Idempotency-Key and files)"
 	}
-	if st.Result == nil {
-		return fmt.Errorf("submission %s is done but has no result", acc.ID)
+	prog.printf("%s %s to %s, version %s%s", sent, acc.ID, acc.Challenge, acc.ChallengeVersion, replayed)
+	st, err := c.Follow(ctx, acc.ID, prog.status, func(err error, pause time.Duration) {
+		prog.printf("%v; trying again in %s", err, pause)
+	})
+	if err != nil {
+		return timedOut(ctx, err, o.timeout)
 	}
 	if o.json {
 		var out bytes.Buffer
-		if err := json.Indent(&out, raw, "", "  "); err != nil {
+		if err := json.Indent(&out, st.Raw, "", "  "); err != nil {
 			return fmt.Errorf("submission %s: the server's state is not JSON: %w", acc.ID, err)
 		}
 		out.WriteByte('\n')
@@ -136,7 +146,7 @@ func submitCommand(ctx context.Context, args []string, getenv func(string) strin
 	if o.run {
 		what = "run"
 	}
-	if st.Result.Verdict != string(runner.VerdictPassed) {
+	if st.Result.Verdict != runner.VerdictPassed {
 		return exitFailure("%s %s: verdict %s", what, acc.ID, st.Result.Verdict)
 	}
 	return nil
@@ -203,273 +213,6 @@ func readSubmissionFiles(paths []string, limit int64) (map[string]string, error)
 	return files, nil
 }
 
-// runSubmission is one submission to make.
-type runSubmission struct {
-	challenge string
-	files     map[string]string
-	key       string
-	retries   int
-	run       bool   // a Run: the visible tests only
-	scratch   string // a Run's own tests
-}
-
-// submitAccepted is the server's 202 answer.
-type submitAccepted struct {
-	ID               string `json:"id"`
-	Challenge        string `json:"challenge"`
-	ChallengeVersion string `json:"challenge_version"`
-}
-
-// createSubmission POSTs the submission. A busy server (429 or 503 with
-// Retry-After) is retried up to s.retries times, as it asks, with the same
-// Idempotency-Key: a retry never makes a second submission.
-func (c *apiClient) createSubmission(ctx context.Context, s runSubmission, prog *submitProgress) (submitAccepted, error) {
-	req := map[string]any{"challenge": s.challenge, "files": s.files}
-	if s.run {
-		req["mode"] = "run"
-		if s.scratch != "" {
-			req["scratch"] = s.scratch
-		}
-	}
-	body, err := json.Marshal(req)
-	if err != nil {
-		return submitAccepted{}, fmt.Errorf("encode the submission: %w", err)
-	}
-	for attempt := 0; ; attempt++ {
-		req, err := c.request(ctx, http.MethodPost, "/api/v1/submissions", bytes.NewReader(body))
-		if err != nil {
-			return submitAccepted{}, err
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Idempotency-Key", s.key)
-		resp, err := c.do(req)
-		if err != nil {
-			return submitAccepted{}, err
-		}
-		answer, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
-		resp.Body.Close()
-		if err != nil {
-			return submitAccepted{}, fmt.Errorf("submit: read the answer: %w", err)
-		}
-		if resp.StatusCode == http.StatusAccepted {
-			var acc submitAccepted
-			if err := json.Unmarshal(answer, &acc); err != nil || acc.ID == "" {
-				return submitAccepted{}, fmt.Errorf("submit: the server's 202 answer has no submission id (%v)", err)
-			}
-			replayed := ""
-			if resp.Header.Get("Idempotent-Replayed") == "true" {
-				replayed = " (the server had it already: same Idempotency-Key and files)"
-			}
-			what := "submitted"
-			if s.run {
-				what = "run (visible tests only, not an attempt)"
-			}
-			prog.printf("%s %s to %s, version %s%s", what, acc.ID, acc.Challenge, acc.ChallengeVersion, replayed)
-			return acc, nil
-		}
-		e := answerError(resp, answer)
-		if !e.busy() || attempt >= s.retries || e.retryAfter > maxRetryWait {
-			return submitAccepted{}, fmt.Errorf("submit to %s: %w", s.challenge, e)
-		}
-		prog.printf("the server is busy (%d %s: %s); retrying in %s with the same Idempotency-Key (retry %d of %d)",
-			e.status, http.StatusText(e.status), e.msg, e.retryAfter, attempt+1, s.retries)
-		if err := wait.Sleep(ctx, e.retryAfter); err != nil {
-			return submitAccepted{}, fmt.Errorf("submit to %s: %w", s.challenge, err)
-		}
-	}
-}
-
-// submissionState is a submission's state in either view the server
-// gives: the full one (staff) or the candidate's.
-type submissionState struct {
-	Submission struct {
-		ID               string `json:"id"`
-		Challenge        string `json:"challenge"`
-		ChallengeVersion string `json:"challenge_version"`
-	} `json:"submission"`
-	Status string            `json:"status"`
-	Worker string            `json:"worker,omitempty"`
-	Result *submissionResult `json:"result,omitempty"`
-}
-
-type submissionResult struct {
-	Verdict string        `json:"verdict"`
-	Reason  string        `json:"reason"`
-	Passed  int           `json:"passed"`
-	Total   int           `json:"total"`
-	Tests   []testRow     `json:"tests"`
-	Hidden  *hiddenCounts `json:"hidden,omitempty"` // the candidate's view
-	// Tampering is the evidence behind a "tampered" verdict (the full
-	// view: staff's tokens only).
-	Tampering []runner.Finding `json:"tampering,omitempty"`
-	Output    string           `json:"output,omitempty"`
-	RunMS     int64            `json:"run_ms"`
-	QueuedMS  int64            `json:"queued_ms"`
-	// Mode and Scratch: a Run's (see api.CandidateResult).
-	Mode    string    `json:"mode,omitempty"`
-	Scratch []testRow `json:"scratch,omitempty"`
-	// Score is the submission's score (the full view: staff's tokens only).
-	Score *runner.Score `json:"score,omitempty"`
-}
-
-type hiddenCounts struct {
-	Passed int `json:"passed"`
-	Total  int `json:"total"`
-}
-
-type testRow struct {
-	ID          string   `json:"id"`
-	Hidden      bool     `json:"hidden"`
-	Outcome     string   `json:"outcome"`
-	DurationMS  float64  `json:"duration_ms"`
-	ReferenceMS *float64 `json:"reference_ms,omitempty"`
-	Message     string   `json:"message,omitempty"`
-}
-
-// errNoEvents means the server has no event stream for submissions.
-var errNoEvents = errors.New("the server has no event stream")
-
-// maxTransient bounds consecutive transient failures while following a
-// submission (the server busy, a stream cut short).
-const maxTransient = 5
-
-// follow waits for the submission to be done, showing each status it
-// reaches, and returns its final state and the state's JSON as the server
-// sent it. It follows the server's event stream, or long-polls a server
-// that has none.
-func (c *apiClient) follow(ctx context.Context, id string, prog *submitProgress) (submissionState, []byte, error) {
-	events, transient := true, 0
-	for {
-		var st submissionState
-		var raw []byte
-		var err error
-		began := time.Now()
-		if events {
-			st, raw, err = c.streamEvents(ctx, id, prog)
-			if errors.Is(err, errNoEvents) {
-				events = false
-				continue
-			}
-		} else {
-			raw, err = c.getJSON(ctx, "/api/v1/submissions/"+id+"?wait="+pollWait, &st)
-			if err == nil {
-				prog.status(st)
-			}
-		}
-		var ae *apiError
-		switch {
-		case err == nil && st.Status == string(runner.StatusDone):
-			return st, raw, nil
-		case err == nil:
-			transient = 0
-			if time.Since(began) < time.Second { // a stream that ends at once must not spin
-				if err := wait.Sleep(ctx, time.Second); err != nil {
-					return st, nil, err
-				}
-			}
-			continue
-		case ctx.Err() != nil:
-			return st, nil, err
-		case errors.As(err, &ae) && !ae.busy():
-			return st, nil, err // a refusal (401, 403, 404...) does not get better
-		}
-		if transient++; transient > maxTransient {
-			return st, nil, fmt.Errorf("giving up after %d failures in a row: %w", transient, err)
-		}
-		pause := time.Second
-		if errors.As(err, &ae) && ae.retryAfter > 0 {
-			pause = min(ae.retryAfter, 10*time.Second)
-		}
-		prog.printf("%v; trying again in %s", err, pause)
-		if err := wait.Sleep(ctx, pause); err != nil {
-			return st, nil, err
-		}
-	}
-}
-
-// streamEvents reads the submission's Server-Sent Events until the done
-// event or the end of the stream, showing each status. It returns the
-// last state seen; errNoEvents when the server has no event stream.
-func (c *apiClient) streamEvents(ctx context.Context, id string, prog *submitProgress) (submissionState, []byte, error) {
-	var st submissionState
-	path := "/api/v1/submissions/" + id + "/events"
-	req, err := c.request(ctx, http.MethodGet, path, nil)
-	if err != nil {
-		return st, nil, err
-	}
-	req.Header.Set("Accept", "text/event-stream")
-	resp, err := c.do(req)
-	if err != nil {
-		return st, nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed {
-		return st, nil, errNoEvents // an older server; a missing submission shows up in the long poll
-	}
-	if resp.StatusCode != http.StatusOK {
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-		return st, nil, answerError(resp, body)
-	}
-	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/event-stream") {
-		return st, nil, errNoEvents
-	}
-	var raw []byte
-	r := bufio.NewReader(io.LimitReader(resp.Body, maxAnswer*4))
-	var event string
-	var data bytes.Buffer
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			if errors.Is(err, io.EOF) && ctx.Err() == nil {
-				return st, raw, nil // the stream's time is up; the caller reconnects
-			}
-			if ctx.Err() != nil {
-				return st, raw, fmt.Errorf("GET %s: %w", path, ctx.Err())
-			}
-			return st, raw, fmt.Errorf("GET %s: the stream broke: %w", path, err)
-		}
-		line = strings.TrimRight(line, "\r\n")
-		switch {
-		case line == "":
-			if data.Len() > 0 || event != "" {
-				if event == "error" {
-					return st, raw, fmt.Errorf("GET %s: the event stream reported: %s", path, errorMessage(data.Bytes()))
-				}
-				var next submissionState
-				if err := json.Unmarshal(data.Bytes(), &next); err != nil {
-					return st, raw, fmt.Errorf("GET %s: event %q is not a submission's state: %w", path, event, err)
-				}
-				st, raw = next, bytes.Clone(data.Bytes())
-				prog.status(st)
-				if st.Status == string(runner.StatusDone) {
-					return st, raw, nil
-				}
-			}
-			event = ""
-			data.Reset()
-		case strings.HasPrefix(line, ":"): // a comment: the server's heartbeat
-		case strings.HasPrefix(line, "event:"):
-			event = strings.TrimSpace(strings.TrimPrefix(line, "event:"))
-		case strings.HasPrefix(line, "data:"):
-			if data.Len() > 0 {
-				data.WriteByte('\n')
-			}
-			data.WriteString(strings.TrimPrefix(strings.TrimPrefix(line, "data:"), " "))
-		}
-	}
-}
-
-// errorMessage is the error of an {"error": "..."} body, or the body.
-func errorMessage(body []byte) string {
-	var eb struct {
-		Error string `json:"error"`
-	}
-	if json.Unmarshal(body, &eb) == nil && eb.Error != "" {
-		return eb.Error
-	}
-	return strings.TrimSpace(string(body))
-}
-
 // submitProgress shows a submission's progress on the terminal (stderr), one
 // line per status it reaches.
 type submitProgress struct {
@@ -483,15 +226,15 @@ func (p *submitProgress) printf(format string, args ...any) {
 }
 
 // status shows st's status if it is new.
-func (p *submitProgress) status(st submissionState) {
-	if st.Status == p.last {
+func (p *submitProgress) status(st client.State) {
+	if string(st.Status) == p.last {
 		return
 	}
-	p.last = st.Status
+	p.last = string(st.Status)
 	switch {
-	case st.Status == string(runner.StatusRunning) && st.Worker != "":
+	case st.Status == runner.StatusRunning && st.Worker != "":
 		p.printf("running on %s", st.Worker)
-	case st.Status == string(runner.StatusDone) && st.Result != nil:
+	case st.Status == runner.StatusDone && st.Result != nil:
 		p.printf("done: %s", st.Result.Verdict)
 	default:
 		p.printf("%s", st.Status)
@@ -499,12 +242,10 @@ func (p *submitProgress) status(st submissionState) {
 }
 
 // printResult writes the per-test table and the summary line.
-func printResult(w io.Writer, st submissionState) error {
+func printResult(w io.Writer, st client.State) error {
 	r := st.Result
-	withRef := false
-	for _, t := range r.Tests {
-		withRef = withRef || t.ReferenceMS != nil
-	}
+	refs := referenceTimes(st.Raw)
+	withRef := len(refs) > 0
 	var buf bytes.Buffer
 	if len(r.Tests) > 0 {
 		tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
@@ -513,14 +254,14 @@ func printResult(w io.Writer, st submissionState) error {
 		} else {
 			fmt.Fprintln(tw, "TEST\tOUTCOME\tMS\tMESSAGE")
 		}
-		tests := append([]testRow(nil), r.Tests...)
+		tests := append([]runner.TestResult(nil), r.Tests...)
 		sort.SliceStable(tests, func(i, j int) bool { return !tests[i].Hidden && tests[j].Hidden }) // visible first
 		for _, t := range tests {
 			ms := fmt.Sprintf("%.1f", t.DurationMS)
 			if withRef {
 				ref := "-"
-				if t.ReferenceMS != nil {
-					ref = fmt.Sprintf("%.1f", *t.ReferenceMS)
+				if v, ok := refs[t.ID]; ok {
+					ref = fmt.Sprintf("%.1f", v)
 				}
 				ms += "\t" + ref
 			}
@@ -545,7 +286,7 @@ func printResult(w io.Writer, st submissionState) error {
 			return err
 		}
 	}
-	if r.Mode == string(runner.ModeRun) {
+	if r.Mode == runner.ModeRun {
 		fmt.Fprintln(&buf, "a Run: the hidden tests did not run, and it was not an attempt")
 	} else if r.Hidden != nil && r.Hidden.Total > 0 {
 		fmt.Fprintf(&buf, "hidden tests: %d of %d passed\n", r.Hidden.Passed, r.Hidden.Total)
@@ -582,6 +323,32 @@ func printResult(w io.Writer, st submissionState) error {
 	buf.WriteByte('\n')
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// referenceTimes reads the tests' "reference_ms" from a state's JSON, by
+// test id. No server sends it: the API's tests have no such field (the
+// reference's times are the full view's result.reference.tests_us, staff
+// only). The REF MS column it fills is kept as it was until someone
+// decides between reading tests_us and dropping the column.
+func referenceTimes(raw []byte) map[string]float64 {
+	var st struct {
+		Result struct {
+			Tests []struct {
+				ID          string   `json:"id"`
+				ReferenceMS *float64 `json:"reference_ms"`
+			} `json:"tests"`
+		} `json:"result"`
+	}
+	if json.Unmarshal(raw, &st) != nil {
+		return nil
+	}
+	refs := map[string]float64{}
+	for _, t := range st.Result.Tests {
+		if t.ReferenceMS != nil {
+			refs[t.ID] = *t.ReferenceMS
+		}
+	}
+	return refs
 }
 
 // firstLineOf is s's first non-empty line, tabs made spaces, cut to n
