@@ -256,6 +256,9 @@ func TestFollowReadsBothViews(t *testing.T) {
 		len(r.Tampering) != 1 || r.Score == nil || r.Score.Percent != 50 || r.Hidden != nil || len(r.Tests) != 1 || !r.Tests[0].Hidden {
 		t.Errorf("the full view read as %+v, result %+v", st, r)
 	}
+	if rs := st.Runner(); rs.Worker != "host-7" || rs.Result == nil || rs.Result.Verdict != runner.VerdictTampered || rs.Result.Score != r.Score {
+		t.Errorf("as runner.State: %+v", rs)
+	}
 	var back wire.FullState
 	if err := json.Unmarshal(st.Raw, &back); err != nil || back.Result.Verdict != runner.VerdictTampered || fmt.Sprint(seen) != "[running done]" {
 		t.Errorf("raw %s: %v; states seen %v", st.Raw, err, seen)

@@ -39,6 +39,17 @@ type Result struct {
 	Hidden *wire.HiddenCounts `json:"hidden,omitempty"`
 }
 
+// Runner is the state as runner.State (the full view's own type) with its
+// result; a candidate view's hidden counts are not in it.
+func (s State) Runner() runner.State {
+	rs := s.FullState.State
+	if s.Result != nil {
+		r := s.Result.Result
+		rs.Result = &r
+	}
+	return rs
+}
+
 // decodeState reads a state from its JSON, keeping the JSON.
 func decodeState(data []byte) (State, error) {
 	var st State

@@ -22,10 +22,12 @@ import (
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/filters"
-	"github.com/docker/docker/client"
+	dockerclient "github.com/docker/docker/client"
 	"github.com/google/uuid"
 
+	"assay/api/wire"
 	"assay/challenges"
+	"assay/client"
 	"assay/internal/testenv"
 	"assay/runner"
 	"assay/runner/docker"
@@ -135,43 +137,44 @@ func (w testWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (a *testApp) submit(t *testing.T, challenge string, files map[string]string) string {
+// clientAs is an API client of a with token.
+func (a *testApp) clientAs(t *testing.T, token string) *client.Client {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"challenge": challenge, "files": files})
-	resp, err := postAsAdmin(http.DefaultClient, a.base, bytes.NewReader(body))
+	c, err := client.New(a.base, token)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	var acc struct {
-		ID string `json:"id"`
+	return c
+}
+
+// submit submits as the admin: the submission's id.
+func (a *testApp) submit(t *testing.T, challenge string, files map[string]string) string {
+	t.Helper()
+	acc, err := a.clientAs(t, testAdminToken).Submit(context.Background(), wire.SubmissionRequest{Challenge: challenge, Files: files}, "", client.Retry{})
+	if err != nil {
+		t.Fatalf("submit %s: %v", challenge, err)
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&acc); err != nil || resp.StatusCode != http.StatusAccepted || acc.ID == "" {
-		t.Fatalf("submit %s: %d %v", challenge, resp.StatusCode, err)
-	}
-	if loc := resp.Header.Get("Location"); loc != "/api/v1/submissions/"+acc.ID {
-		t.Fatalf("Location %q", loc)
+	if acc.Location != "/api/v1/submissions/"+acc.ID {
+		t.Fatalf("location %q", acc.Location)
 	}
 	return acc.ID
 }
 
-// result long-polls until the submission is done.
+// result long-polls, as the admin, until the submission is done.
 func (a *testApp) result(t *testing.T, id string, within time.Duration) runner.State {
 	t.Helper()
+	c := a.clientAs(t, testAdminToken)
 	deadline := time.Now().Add(within)
 	for time.Now().Before(deadline) {
-		resp := getFull(t, a.base+"/api/v1/submissions/"+id+"?wait=20s")
-		var st runner.State
-		err := json.NewDecoder(resp.Body).Decode(&st)
-		resp.Body.Close()
-		if err != nil || resp.StatusCode != 200 {
-			t.Fatalf("get %s: %d %v", id, resp.StatusCode, err)
+		st, err := c.State(context.Background(), id, 20*time.Second)
+		if err != nil {
+			t.Fatalf("get %s: %v", id, err)
 		}
 		if st.Status == runner.StatusDone {
 			if st.Result == nil {
 				t.Fatalf("%s done without a result", id)
 			}
-			return st
+			return st.Runner()
 		}
 	}
 	t.Fatalf("%s not done within %v", id, within)
@@ -482,7 +485,7 @@ func TestMain(m *testing.M) {
 // removeContainers cleans up after a worker that was killed on purpose:
 // its container outlives it (finding such orphans is the worker's job).
 func removeContainers(t *testing.T, worker string) {
-	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
+	cli, err := dockerclient.NewClientWithOpts(dockerclient.FromEnv, dockerclient.WithAPIVersionNegotiation())
 	if err != nil {
 		return
 	}

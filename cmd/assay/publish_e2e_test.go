@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"net/http"
 	"testing"
@@ -40,23 +41,13 @@ func folderArchive(t *testing.T, dir string, files map[string][]byte) []byte {
 // publish uploads an archive as the admin and expects status.
 func (a *testApp) publish(t *testing.T, archive []byte, status int) api.Published {
 	t.Helper()
-	req, err := http.NewRequest("POST", a.base+"/api/v1/challenges", bytes.NewReader(archive))
-	if err != nil {
-		t.Fatal(err)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute) // the check runs every solution in the sandbox
+	defer cancel()
+	p, err := a.clientAs(t, testAdminToken).Publish(ctx, archive)
+	if err != nil || p.Status != status || p.Published == nil {
+		t.Fatalf("publish: %d %v %s; want %d", p.Status, err, p.Raw, status)
 	}
-	req.Header.Set("Content-Type", "application/gzip")
-	req.Header.Set("Authorization", "Bearer "+testAdminToken)
-	client := &http.Client{Timeout: 3 * time.Minute} // the check runs every solution in the sandbox
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var p api.Published
-	if err := json.NewDecoder(resp.Body).Decode(&p); err != nil || resp.StatusCode != status {
-		t.Fatalf("publish: %d %v %+v; want %d", resp.StatusCode, err, p, status)
-	}
-	return p
+	return *p.Published
 }
 
 // TestPublishScaffoldEndToEnd scaffolds a challenge, publishes it over

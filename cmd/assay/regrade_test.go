@@ -4,12 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
 
-	"assay/api"
+	"assay/api/wire"
 	"assay/internal/testenv"
 	"assay/runner"
 )
@@ -31,26 +30,17 @@ func TestRegradeEndToEnd(t *testing.T) {
 		t.Fatalf("originals: %v", want)
 	}
 
-	req, _ := http.NewRequest("POST", app.base+"/api/v1/regrades", bytes.NewReader([]byte(`{"challenge":"decorators"}`)))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+testAdminToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rg api.RegradeView
-	err = json.NewDecoder(resp.Body).Decode(&rg)
-	resp.Body.Close()
-	if err != nil || resp.StatusCode != http.StatusAccepted || rg.Total != 2 {
-		t.Fatalf("POST regrade: %d %+v %v", resp.StatusCode, rg, err)
+	c := app.clientAs(t, testAdminToken)
+	rg, err := c.CreateRegrade(context.Background(), wire.NewRegrade{Challenge: "decorators"})
+	if err != nil || rg.Total != 2 {
+		t.Fatalf("POST regrade: %+v %v", rg, err)
 	}
 
-	var got api.RegradeView
+	var got wire.RegradeView
 	waitFor(t, 2*time.Minute, "regrade completed", func() bool {
-		resp := getFull(t, app.base+"/api/v1/regrades/"+rg.ID)
-		defer resp.Body.Close()
-		got = api.RegradeView{}
-		return json.NewDecoder(resp.Body).Decode(&got) == nil && got.Progress.Completed
+		var err error
+		got, err = c.RegradeItems(context.Background(), rg.ID, 1000)
+		return err == nil && got.Progress.Completed
 	})
 	if got.Progress.Done != 2 || got.Progress.Changed != 0 || len(got.Items) != 2 {
 		t.Fatalf("progress %+v, %d items", got.Progress, len(got.Items))
@@ -79,7 +69,7 @@ func TestRegradeEndToEnd(t *testing.T) {
 	if err := run(ctx, []string{"regrade", "--challenge", "decorators", "--json", "--every", "200ms"}, env, &out, &errOut); err != nil {
 		t.Fatalf("assay regrade: %v\n%s", err, errOut.String())
 	}
-	var cli api.RegradeView
+	var cli wire.RegradeView
 	if err := json.Unmarshal(out.Bytes(), &cli); err != nil {
 		t.Fatalf("assay regrade --json: %v\n%s", err, out.String())
 	}
