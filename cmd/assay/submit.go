@@ -244,7 +244,7 @@ func (p *submitProgress) status(st client.State) {
 // printResult writes the per-test table and the summary line.
 func printResult(w io.Writer, st client.State) error {
 	r := st.Result
-	refs := referenceTimes(st.Raw)
+	refs := referenceTimes(r)
 	withRef := len(refs) > 0
 	var buf bytes.Buffer
 	if len(r.Tests) > 0 {
@@ -325,28 +325,17 @@ func printResult(w io.Writer, st client.State) error {
 	return err
 }
 
-// referenceTimes reads the tests' "reference_ms" from a state's JSON, by
-// test id. No server sends it: the API's tests have no such field (the
-// reference's times are the full view's result.reference.tests_us, staff
-// only). The REF MS column it fills is kept as it was until someone
-// decides between reading tests_us and dropping the column.
-func referenceTimes(raw []byte) map[string]float64 {
-	var st struct {
-		Result struct {
-			Tests []struct {
-				ID          string   `json:"id"`
-				ReferenceMS *float64 `json:"reference_ms"`
-			} `json:"tests"`
-		} `json:"result"`
-	}
-	if json.Unmarshal(raw, &st) != nil {
+// referenceTimes is the reference solution's time for each test, in ms,
+// by test id: the timing run's (result.reference.tests_us), which only the
+// full view (staff) carries and which arrives after the verdict, so a
+// result printed at once may have none yet.
+func referenceTimes(r *client.Result) map[string]float64 {
+	if r == nil || r.Reference == nil || len(r.Reference.TestsUS) == 0 {
 		return nil
 	}
-	refs := map[string]float64{}
-	for _, t := range st.Result.Tests {
-		if t.ReferenceMS != nil {
-			refs[t.ID] = *t.ReferenceMS
-		}
+	refs := make(map[string]float64, len(r.Reference.TestsUS))
+	for id, us := range r.Reference.TestsUS {
+		refs[id] = us / 1000
 	}
 	return refs
 }

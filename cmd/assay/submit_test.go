@@ -111,8 +111,9 @@ func fakeState(status string, result string) string {
 const passedResult = `{"verdict":"passed","reason":"","passed":3,"total":3,"run_ms":412,"queued_ms":3,
  "tests":[
   {"id":"tests.hidden.test_h::test_secret","hidden":true,"outcome":"passed","duration_ms":0.5},
-  {"id":"tests.visible.test_retry::test_keeps_metadata","hidden":false,"outcome":"passed","duration_ms":1.25,"reference_ms":1.0},
-  {"id":"tests.visible.test_retry::test_backoff","hidden":false,"outcome":"passed","duration_ms":20.0}]}`
+  {"id":"tests.visible.test_retry::test_keeps_metadata","hidden":false,"outcome":"passed","duration_ms":1.25},
+  {"id":"tests.visible.test_retry::test_backoff","hidden":false,"outcome":"passed","duration_ms":20.0}],
+ "reference":{"tests_us":{"tests.visible.test_retry::test_keeps_metadata":1000},"run_ms":90}}`
 
 const failedResult = `{"verdict":"failed","reason":"1 of 2 tests did not pass","passed":1,"total":2,"run_ms":300,"queued_ms":7,
  "tests":[
