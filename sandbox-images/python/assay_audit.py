@@ -1330,10 +1330,11 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         "os.link": K_LINK, "os.symlink": K_SYMLINK, "os.chdir": K_CHDIR, "os.fork": K_FORK,
         "cpython.PyInterpreterState_New": K_ALWAYS,
     }
-    if not allow_processes:
-        for ev in ("os.exec", "os.posix_spawn", "os.spawn", "os.system", "subprocess.Popen",
-                   "pty.spawn", "os.forkpty"):
-            kinds[ev] = K_PROC
+    for ev in ("os.exec", "os.posix_spawn", "os.spawn", "os.system", "subprocess.Popen",
+               "pty.spawn", "os.forkpty"):
+        # (allowed, a program renames and moves as a forked process does:
+        # the same latch)
+        kinds[ev] = K_FORK if allow_processes else K_PROC
     kinds_get = kinds.get
     ancestor_events = frozenset({"os.remove", "os.rmdir", "os.chmod", "os.chown", "os.utime",
                                  "os.chflags", "shutil.chown"})

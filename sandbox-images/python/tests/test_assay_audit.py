@@ -336,6 +336,34 @@ def test_programs_only_where_allowed_and_refused_quietly(tmp_path, allowed):
     assert r.seen == [], r.seen
 
 
+def test_a_program_latches_the_rules_for_concurrent_code(tmp_path):
+    # Where programs may run (the visible phase), one that has run can
+    # rename what a judged name goes through, as a forked process can:
+    # names with ".." are then refused (quietly), as with threads alive.
+    r = run(tmp_path, solution=textwrap.dedent("""\
+        import os, subprocess
+
+        def dotdot():
+            os.makedirs("dd/x", exist_ok=True)
+            with open("dd/f.txt", "w") as f:
+                f.write("mine")
+            before = open("dd/x/../f.txt").read()
+            subprocess.run(["true"], check=True)
+            try:
+                open("dd/x/../f.txt").read()
+            except PermissionError:
+                return before, "refused"
+            return before, "read"
+        """), tests=textwrap.dedent("""\
+        import solution
+
+        def test_dotdot():
+            assert solution.dotdot() == ("mine", "refused")
+        """), allow_processes=True, quiet_processes=True)
+    assert r.outcomes()["test_dotdot"][0] == "passed", r.outcomes()
+    assert r.seen == [], r.seen
+
+
 @pytest.mark.parametrize("trusted", [True, False])
 def test_programs_of_the_tests_themselves(tmp_path, trusted):
     # A "tests" challenge's hidden tests start programs (trusted code); in
