@@ -1,6 +1,7 @@
 package docker_test
 
 import (
+	"bytes"
 	"context"
 	"reflect"
 	"strings"
@@ -408,6 +409,47 @@ func TestPhasesMemoryIsClosedByTheKernel(t *testing.T) {
 				t.Fatal(err)
 			}
 			bothPhasesPass(t, r)
+		})
+	}
+}
+
+// No frame of the hidden phase's process holds the canaries, their twins or
+// the run names (the canaries bound in-process forgery only if the
+// candidate's process cannot know them): its process is forked before the
+// hidden part is read (the harness's test_harness_zygotes.py covers the
+// case where the visible phase's processes took the one forked ahead). The
+// hidden test walks its own stack, as a deferred call could.
+func TestHiddenPhaseHoldsNoCanaryMap(t *testing.T) {
+	const walk = "import sys\nfrom solution import add\n\n" +
+		"def test_add_more():\n    assert add(2, 2) == 4\n\n" +
+		"def test_no_frame_holds_the_canaries():\n" +
+		"    f, seen = sys._getframe(), []\n" +
+		"    while f is not None:\n" +
+		"        seen += [(f.f_code.co_name, k) for k in ('twins', 'canaries', 'renames', 'plain_hidden') if k in f.f_locals]\n" +
+		"        f = f.f_back\n" +
+		"    assert not seen, seen\n"
+	for _, rt := range testenv.Runtimes(t) {
+		name := testenv.RuntimeName(rt)
+		t.Run(name, func(t *testing.T) {
+			sb := newSandbox(t, rt)
+			s := spec("canary-map-"+name, "def add(a, b):\n    return a + b\n", limits())
+			s.Hidden = []runner.File{{Path: "tests/hidden/test_more.py", Data: []byte(walk)}}
+			r, err := sb.Run(context.Background(), s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := phase(t, r, runner.PhaseHidden)
+			run := ""
+			for renamed, own := range r.Renames {
+				if own == "test_no_frame_holds_the_canaries" {
+					run = renamed
+				}
+			}
+			// (the phase fails its canaries: the walk's own outcome is
+			// what counts; -rfE names every test that did not pass)
+			if run == "" || !bytes.Contains(h.Report, []byte(`name="`+run+`"`)) || bytes.Contains(h.Output, []byte("::"+run)) {
+				t.Errorf("the walk %q did not pass:\n%s\nharness: %s", run, h.Output, r.Diagnostics)
+			}
 		})
 	}
 }

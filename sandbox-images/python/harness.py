@@ -451,7 +451,8 @@ def kill_others(spare=()):
             return
         if not spare or attempt >= SPARE_PASSES:
             # One atomic kill that no fork outruns; past SPARE_PASSES it
-            # takes the zygotes too (their phases fork afresh).
+            # takes the zygotes too (Run.run forks the hidden phase's
+            # again, before the hidden part is read).
             try:
                 os.kill(-1, signal.SIGKILL)
             except ProcessLookupError:
@@ -1076,6 +1077,15 @@ class Run:
         if zygote is None or not zygote.alive():
             if zygote is not None:
                 zygote.discard()
+            if name == "hidden":
+                # Never forked afresh here: a fork now would carry this
+                # frame's callers (run's renames, canaries and twins, the
+                # hidden tests under their own names) into the candidate's
+                # process, and with them the canaries' bound. The one
+                # forked before the hidden part was read is gone (killed
+                # with the visible phase's processes): the run fails, an
+                # error after the candidate's code ran, never a pass.
+                raise RuntimeError("the hidden phase's process did not survive the visible phase")
             zygote = Zygote(self.ids, self.ctypes_known)
         out = Output(self.keep)
         # At most the harness's copy (about 22 MiB), well within the
@@ -1249,10 +1259,14 @@ class Run:
         # Nothing of the visible phase may live while the hidden tests come
         # (but the hidden phase's zygote, where no candidate code has run).
         kill_others([z.child for z in self.zygotes.values()])
-        if "hidden" not in self.zygotes:
-            # Forked now, while no candidate process is alive and before
+        ahead = self.zygotes.get("hidden")
+        if ahead is None or not ahead.alive():
+            # Forked now (or again: kill_others' last resort takes the one
+            # made ahead), while no candidate process is alive and before
             # the hidden part is read: it holds nothing of the hidden tests,
             # their run names or the canaries, which stay in this process.
+            if ahead is not None:
+                ahead.discard()
             self.zygotes["hidden"] = Zygote(self.ids, self.ctypes_known)
         part = read_hidden()
         hidden, policy = part.get("hidden") or {}, part.get("canaries") or {}
