@@ -776,6 +776,30 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 pass  # another thread evicted it first
         return None
 
+    # A deferred call (a callable made of trusted parts that the candidate
+    # left for trusted code or the collector to call from C: a weakref
+    # callback, a defaultdict's factory, functools.partial(sys._getframe))
+    # raises its events with only trusted frames on the stack, the one on
+    # top being whatever ran when C called it. Trusted code that takes a
+    # frame names what it takes: the frame on top must be one that names
+    # it (an attribute it loads, a function it calls, a string it passes to
+    # getattr), or the event is a deferred call's, refused and reported.
+    intent_names = {
+        "sys._getframe": ("_getframe",), "sys._current_frames": ("_current_frames",),
+        "sys._current_exceptions": ("_current_exceptions",), "gc.get_objects": ("get_objects",),
+        "gc.get_referrers": ("get_referrers",), "gc.get_referents": ("get_referents",),
+    }
+
+    def intends(f, names, tid):
+        """Whether frame f's own code names one of names."""
+        code = codeof(f, tid)
+        for n in names:
+            # (co_freevars: this module's own replacements call the
+            # sys._getframe it captured, a closure's variable)
+            if n in code.co_names or n in code.co_consts or n in code.co_freevars:
+                return True
+        return False
+
     def is_code(f, code, tid):
         return f is not None and code is not None and codeof(f, tid) is code
 
@@ -1360,6 +1384,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         """(what, culprit) if the event is refused, else None."""
         if kind == K_STACK or kind == K_CTYPES:
             c = blame(f, tid, args=args)
+            if c is None and kind == K_STACK:
+                names = intent_names.get(event)
+                if names is not None and not intends(f, names, tid):
+                    return ("%s from a deferred call" % event, f)
             return (event, c) if c is not None else None
 
         if kind == K_GETATTR:
@@ -1377,6 +1405,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     return None
             c = blame(f, tid)
             if c is None:
+                if _type(name) is _str and not intends(f, (name,), tid):
+                    return ("reading %s from a deferred call" % name, f)
                 return None
             return ("reading %s" % (name if _type(name) is _str else "?"), c)
 

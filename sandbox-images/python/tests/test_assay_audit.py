@@ -336,6 +336,54 @@ def test_programs_only_where_allowed_and_refused_quietly(tmp_path, allowed):
     assert r.seen == [], r.seen
 
 
+def test_a_deferred_frame_grab_under_pytests_frames(tmp_path):
+    # A sixth review's: a weak reference's callback of trusted parts only
+    # (a defaultdict's __getitem__, whose factory is partial(sys._getframe,
+    # 0)) that the collector runs once the candidate's code has returned,
+    # inside pytest's: only trusted frames on the stack, and a frame is all
+    # it takes to read every caller's locals (f_back, f_locals: no audited
+    # event). The frame on top never names sys._getframe: refused, and
+    # reported as a deferred call.
+    r = run(tmp_path, solution=textwrap.dedent("""\
+        import collections, functools, gc, sys, weakref
+
+        got = collections.defaultdict(functools.partial(sys._getframe, 0))
+        keep = []
+
+        class Bait:
+            pass
+
+        def arm():
+            keep.append(gc.get_threshold())
+            gc.disable()
+            for _ in range(3):
+                b = Bait()
+                b.me = b  # a cycle: only the collector frees it
+                r = weakref.ref(b, got.__getitem__)
+                hash(r)  # (kept once taken: a key when dead)
+                keep.append(r)
+                del b
+            gc.set_threshold(1)
+            gc.enable()
+            return 1
+
+        def read():
+            gc.set_threshold(*keep[0])
+            frames = [v for v in got.values() if type(v).__name__ == "frame"]
+            return ["LEAK " + f.f_code.co_filename for f in frames]
+        """), tests=textwrap.dedent("""\
+        import solution
+
+        def test_a_arm():
+            assert solution.arm() == 1
+
+        def test_b_read():
+            assert solution.read() == []
+        """))
+    assert r.outcomes()["test_b_read"][0] == "passed", r.outcomes()
+    assert r.seen and all(s.startswith("sys._getframe from a deferred call from ") for s in r.seen), r.seen
+
+
 def test_a_program_latches_the_rules_for_concurrent_code(tmp_path):
     # Where programs may run (the visible phase), one that has run can
     # rename what a judged name goes through, as a forked process can:
