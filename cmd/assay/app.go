@@ -93,7 +93,7 @@ func NewApp(ctx context.Context, cfg Config, m mode, log *slog.Logger) (*App, er
 		w, err := runner.NewWorker(runner.WorkerConfig{
 			ID: cfg.WorkerID, Concurrency: cfg.Workers, MaxAttempts: cfg.MaxAttempts, DrainTimeout: cfg.DrainTimeout,
 			ExtendEvery: max(cfg.Lease/4, 250*time.Millisecond),
-			Queue:       broker, Store: broker, Suites: a.library, Sandbox: sb, Logger: log,
+			Queue:       broker.Queue, Store: broker.Results, Suites: a.library, Sandbox: sb, Logger: log,
 			Ready: sb.Ping, Observer: a.metrics, ReferenceTiming: cfg.RefTiming,
 		})
 		if err != nil {
@@ -134,8 +134,8 @@ func NewApp(ctx context.Context, cfg Config, m mode, log *slog.Logger) (*App, er
 			}
 			mail = m
 		}
-		h, err := api.New(api.Config{Catalog: a.library, Versions: a.library, Mailer: mail, PublicURL: cfg.PublicURL, Publisher: a.publishing(ctx), Submissions: broker, Ready: a.ready, AdminToken: cfg.AdminToken, QueueLimit: cfg.QueueLimit, Logger: log,
-			Accounts: broker, Deliveries: broker, Regrades: broker, Reviews: broker, Recordings: broker, RateLimit: cfg.RateLimit,
+		h, err := api.New(api.Config{Catalog: a.library, Versions: a.library, Mailer: mail, PublicURL: cfg.PublicURL, Publisher: a.publishing(ctx), Submissions: broker.Submissions, Ready: a.ready, AdminToken: cfg.AdminToken, QueueLimit: cfg.QueueLimit, Logger: log,
+			Accounts: broker, Deliveries: broker.Notifications, Regrades: broker.Regrading, Reviews: broker.Reviews, Recordings: broker.Recordings, RateLimit: cfg.RateLimit,
 			RunRateLimit: cfg.RunRateLimit, RunQueueLimit: cfg.RunQueueLimit,
 			Metrics: a.metrics.Handler(), OnRequest: a.metrics.Request, Similarity: a.similarity})
 		if err != nil {

@@ -22,7 +22,7 @@ const refreshEvery = 2 * time.Second
 // gradable after its folder changes) and reads what was published.
 func (a *App) openLibrary(ctx context.Context, disk *challenges.Catalog) error {
 	defaults, ceiling := a.cfg.limits()
-	lib, err := challenges.NewLibrary(challenges.LibraryConfig{Disk: disk, Store: a.broker, Defaults: defaults, Ceiling: ceiling, Logger: a.log})
+	lib, err := challenges.NewLibrary(challenges.LibraryConfig{Disk: disk, Store: a.broker.Challenges, Defaults: defaults, Ceiling: ceiling, Logger: a.log})
 	if err != nil {
 		return err
 	}

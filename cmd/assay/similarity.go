@@ -34,7 +34,7 @@ func (a *App) openSimilarity() error {
 // newIndexer is the similarity indexer of a process with workers: one
 // consumer (named after the worker) of the similarity queue's group.
 func (a *App) newIndexer() *similarity.Indexer {
-	return &similarity.Indexer{Index: a.similarity, Submissions: a.broker, Scaffolds: libraryScaffolds{a.library},
+	return &similarity.Indexer{Index: a.similarity, Submissions: a.broker.Results, Scaffolds: libraryScaffolds{a.library},
 		Consumer: a.cfg.WorkerID, Logger: a.log}
 }
 

@@ -1,5 +1,9 @@
 package redis
 
+// Accounts: who may use Assay. Interviewers, assessments and invitations
+// are records found by the hash of their token; an invitation's
+// submissions and Runs are listed by Create's script.
+
 import (
 	"context"
 	"encoding/json"
@@ -14,6 +18,10 @@ import (
 	"assay/access"
 	"assay/runner"
 )
+
+// Accounts keeps interviewers, assessments and invitations, and resolves
+// tokens to them.
+type Accounts struct{ *shared }
 
 // Who a token names, as stored under {prefix}:token:{hash}.
 const (
@@ -36,7 +44,7 @@ type storedInvitation struct {
 // Resolve returns the principal a token hash names (an interviewer or a
 // candidate's invitation), or an error wrapping runner.ErrNotFound for a
 // token that is unknown or revoked. The admin token is not stored here.
-func (b *Broker) Resolve(ctx context.Context, tokenHash string) (access.Principal, error) {
+func (b *Accounts) Resolve(ctx context.Context, tokenHash string) (access.Principal, error) {
 	ref, err := b.rdb.Get(ctx, b.keys.token(tokenHash)).Result()
 	if errors.Is(err, goredis.Nil) {
 		return access.Principal{}, fmt.Errorf("token: %w", runner.ErrNotFound)
@@ -63,7 +71,7 @@ func (b *Broker) Resolve(ctx context.Context, tokenHash string) (access.Principa
 }
 
 // CreateInterviewer stores an interviewer and the hash of its token.
-func (b *Broker) CreateInterviewer(ctx context.Context, iv access.Interviewer, tokenHash string) error {
+func (b *Accounts) CreateInterviewer(ctx context.Context, iv access.Interviewer, tokenHash string) error {
 	data, err := json.Marshal(storedInterviewer{Interviewer: iv, TokenHash: tokenHash})
 	if err != nil {
 		return fmt.Errorf("create interviewer: %w", err)
@@ -74,7 +82,7 @@ func (b *Broker) CreateInterviewer(ctx context.Context, iv access.Interviewer, t
 
 // createRecord writes a record, its index entry and its token in one
 // transaction, refusing a token hash or id that is taken.
-func (b *Broker) createRecord(ctx context.Context, what, key string, data []byte, tokenHash, ref, index, id string) error {
+func (b *Accounts) createRecord(ctx context.Context, what, key string, data []byte, tokenHash, ref, index, id string) error {
 	var tokSet, recSet *goredis.BoolCmd
 	_, err := b.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
 		recSet = p.SetNX(ctx, key, data, 0)
@@ -94,7 +102,7 @@ func (b *Broker) createRecord(ctx context.Context, what, key string, data []byte
 	return nil
 }
 
-func (b *Broker) interviewer(ctx context.Context, id string) (storedInterviewer, error) {
+func (b *Accounts) interviewer(ctx context.Context, id string) (storedInterviewer, error) {
 	var iv storedInterviewer
 	if err := decode(b.rdb.Get(ctx, b.keys.interviewer(id)), &iv); err != nil {
 		return iv, fmt.Errorf("interviewer %s: %w", id, err)
@@ -103,7 +111,7 @@ func (b *Broker) interviewer(ctx context.Context, id string) (storedInterviewer,
 }
 
 // Interviewers lists the interviewers, oldest first.
-func (b *Broker) Interviewers(ctx context.Context) ([]access.Interviewer, error) {
+func (b *Accounts) Interviewers(ctx context.Context) ([]access.Interviewer, error) {
 	ids, err := b.rdb.LRange(ctx, b.keys.interviewers(), 0, -1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("interviewers: %w", err)
@@ -122,7 +130,7 @@ func (b *Broker) Interviewers(ctx context.Context) ([]access.Interviewer, error)
 // RevokeInterviewer deletes an interviewer's token, so it no longer
 // resolves, and marks the record revoked (the first time: revoking again
 // keeps the first date); the record stays (submissions name it).
-func (b *Broker) RevokeInterviewer(ctx context.Context, id string) error {
+func (b *Accounts) RevokeInterviewer(ctx context.Context, id string) error {
 	iv, err := b.interviewer(ctx, id)
 	if err != nil {
 		return fmt.Errorf("revoke: %w", err)
@@ -149,7 +157,7 @@ func (b *Broker) RevokeInterviewer(ctx context.Context, id string) error {
 }
 
 // CreateAssessment stores an assessment.
-func (b *Broker) CreateAssessment(ctx context.Context, a access.Assessment) error {
+func (b *Accounts) CreateAssessment(ctx context.Context, a access.Assessment) error {
 	data, err := json.Marshal(a)
 	if err != nil {
 		return fmt.Errorf("create assessment: %w", err)
@@ -158,7 +166,7 @@ func (b *Broker) CreateAssessment(ctx context.Context, a access.Assessment) erro
 }
 
 // Assessment returns one assessment, or an error wrapping runner.ErrNotFound.
-func (b *Broker) Assessment(ctx context.Context, id string) (access.Assessment, error) {
+func (b *Accounts) Assessment(ctx context.Context, id string) (access.Assessment, error) {
 	var a access.Assessment
 	if err := decode(b.rdb.Get(ctx, b.keys.assessment(id)), &a); err != nil {
 		return a, fmt.Errorf("assessment %s: %w", id, err)
@@ -167,7 +175,7 @@ func (b *Broker) Assessment(ctx context.Context, id string) (access.Assessment, 
 }
 
 // Assessments lists the assessments, newest first.
-func (b *Broker) Assessments(ctx context.Context) ([]access.Assessment, error) {
+func (b *Accounts) Assessments(ctx context.Context) ([]access.Assessment, error) {
 	ids, err := b.rdb.LRange(ctx, b.keys.assessments(), 0, -1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("assessments: %w", err)
@@ -178,7 +186,7 @@ func (b *Broker) Assessments(ctx context.Context) ([]access.Assessment, error) {
 
 // CreateInvitation stores an invitation and the hash of its token. Its
 // assessment must exist.
-func (b *Broker) CreateInvitation(ctx context.Context, inv access.Invitation, tokenHash string) error {
+func (b *Accounts) CreateInvitation(ctx context.Context, inv access.Invitation, tokenHash string) error {
 	if _, err := b.Assessment(ctx, inv.Assessment); err != nil {
 		return fmt.Errorf("create invitation: %w", err)
 	}
@@ -191,7 +199,7 @@ func (b *Broker) CreateInvitation(ctx context.Context, inv access.Invitation, to
 }
 
 // Invitation returns one invitation, or an error wrapping runner.ErrNotFound.
-func (b *Broker) Invitation(ctx context.Context, id string) (access.Invitation, error) {
+func (b *Accounts) Invitation(ctx context.Context, id string) (access.Invitation, error) {
 	var inv storedInvitation
 	if err := decode(b.rdb.Get(ctx, b.keys.invitation(id)), &inv); err != nil {
 		return access.Invitation{}, fmt.Errorf("invitation %s: %w", id, err)
@@ -200,7 +208,7 @@ func (b *Broker) Invitation(ctx context.Context, id string) (access.Invitation, 
 }
 
 // Invitations lists an assessment's invitations, oldest first.
-func (b *Broker) Invitations(ctx context.Context, assessment string) ([]access.Invitation, error) {
+func (b *Accounts) Invitations(ctx context.Context, assessment string) ([]access.Invitation, error) {
 	ids, err := b.rdb.LRange(ctx, b.keys.assessmentInvitations(assessment), 0, -1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("invitations of %s: %w", assessment, err)
@@ -218,7 +226,7 @@ func (b *Broker) Invitations(ctx context.Context, assessment string) ([]access.I
 
 // InvitationSubmissions lists the ids of an invitation's submissions,
 // oldest first.
-func (b *Broker) InvitationSubmissions(ctx context.Context, id string) ([]string, error) {
+func (b *Accounts) InvitationSubmissions(ctx context.Context, id string) ([]string, error) {
 	ids, err := b.rdb.LRange(ctx, b.keys.invitationSubmissions(id), 0, -1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("submissions of invitation %s: %w", id, err)
@@ -227,47 +235,10 @@ func (b *Broker) InvitationSubmissions(ctx context.Context, id string) ([]string
 }
 
 // InvitationRuns lists the ids of an invitation's Runs, oldest first.
-func (b *Broker) InvitationRuns(ctx context.Context, id string) ([]string, error) {
+func (b *Accounts) InvitationRuns(ctx context.Context, id string) ([]string, error) {
 	ids, err := b.rdb.LRange(ctx, b.keys.invitationRuns(id), 0, -1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("runs of invitation %s: %w", id, err)
 	}
 	return ids, nil
-}
-
-// allowLua counts one event in a fixed window and reports whether it is
-// within the limit.
-//
-//	KEYS: the window's counter
-//	ARGV: limit, window length in ms
-//	returns {count, ms until the window ends}
-const allowLua = `#!lua
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then
-	redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-return {n, redis.call('PTTL', KEYS[1])}
-`
-
-// Allow counts one event for who in the fixed window of length per that
-// holds now, and reports whether it is within limit; when it is not,
-// retry says how long until the window ends. Windows are aligned to
-// multiples of per since the Unix epoch, so every API process agrees.
-func (b *Broker) Allow(ctx context.Context, who string, limit int, per time.Duration, now time.Time) (ok bool, retry time.Duration, err error) {
-	if limit <= 0 || per <= 0 {
-		return true, 0, nil
-	}
-	window := now.UnixMilli() / per.Milliseconds()
-	reply, err := b.rdb.Eval(ctx, allowLua, []string{b.keys.rateLimit(who, window)}, limit, per.Milliseconds()).Int64Slice()
-	if err != nil {
-		return false, 0, fmt.Errorf("rate limit %s: %w", who, err)
-	}
-	if reply[0] <= int64(limit) {
-		return true, 0, nil
-	}
-	retry = time.Duration(reply[1]) * time.Millisecond
-	if retry <= 0 {
-		retry = time.Duration(per.Milliseconds()-now.UnixMilli()%per.Milliseconds()) * time.Millisecond
-	}
-	return false, retry, nil
 }

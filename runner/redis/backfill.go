@@ -1,5 +1,7 @@
 package redis
 
+// Regrading's one-off backfill of the per-challenge index.
+
 import (
 	"context"
 	"errors"
@@ -25,7 +27,7 @@ const backfillLock = 5 * time.Minute
 // predate the index), oldest first. It returns how many it added.
 // Submissions made meanwhile index themselves, so none is missed; one
 // already listed is not added twice, so an interrupted run can be redone.
-func (b *Broker) IndexChallengeSubmissions(ctx context.Context) (int, error) {
+func (b *Regrading) IndexChallengeSubmissions(ctx context.Context) (int, error) {
 	marker := b.keys.prefix + ":migrated:challenge-index"
 	ok, err := b.rdb.SetNX(ctx, marker, "running", backfillLock).Result()
 	if err != nil {

@@ -1,7 +1,36 @@
-// Package redis keeps Assay's submissions, their state and results in Redis
-// and queues them for the workers on a Redis stream. Its Broker implements
-// runner.Queue and runner.Store, and offers the HTTP API what it needs:
-// Create, Get, Wait, QueueLength and Ping.
+// Package redis keeps Assay's state in Redis (go-redis/v9): submissions,
+// their queue, state and results, and around them the accounts, sessions,
+// drafts, editor recordings, reviews, regrades, challenge versions and
+// webhook events. Every key is listed in keys.go, every Lua script beside
+// what runs it (most in scripts.go).
+//
+// One Broker owns the connection to Redis and is made of one type per
+// concern, each in its own file and each sharing the Broker's client:
+//
+//	Queue          queue.go       the workers' queue (runner.Queue): Next, Extend, Ack
+//	Submissions    submissions.go create and queue a submission, read its state, wait
+//	                              for it (wait.go, watch.go), the queue's length (api.Submissions)
+//	Results        store.go       what a worker records: running, the result, the
+//	                              reference's timing (runner.Store); the dead letters
+//	Accounts       accounts.go    tokens, interviewers, assessments, invitations and
+//	                              their submissions and Runs
+//	RateLimit      ratelimit.go   the fixed-window rate limit (Allow)
+//	Sessions       sessions.go    timed sessions: start, more time, the ended ones to close
+//	Drafts         drafts.go      a candidate's latest draft and its history
+//	Recordings     edits.go       what candidates' editors record (api.Recordings)
+//	Reviews        review.go      revocations, new links, notes, decisions (api.Reviews)
+//	Regrading      regrade.go     regrades and the per-challenge index they read,
+//	                              backfilled once (backfill.go) (api.Regrades)
+//	Challenges     challenges.go  every version of every challenge, and publication
+//	                              (challenges.VersionStore)
+//	Notifications  notify.go      the results to announce by webhook and the delivery
+//	                              records (webhook.Store with Get; api.Deliveries)
+//
+// The Broker embeds them all, so a *Broker has every method and serves a
+// port that spans concerns (api.Accounts, session.Store, webhook.Store);
+// where a port is one concern, the wiring can hand out that part alone
+// (broker.Queue, broker.Results). The methods keep the receiver name b:
+// each type is one part of the Broker.
 //
 // The queue is a stream with one consumer group, so each entry is delivered
 // to one worker and stays pending, owned by it, until Ack. A worker that
@@ -20,13 +49,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 
-	"assay/access"
 	"assay/runner"
 )
 
@@ -53,15 +80,16 @@ type Config struct {
 	Logger *slog.Logger // default: discard
 }
 
-// Broker is the Redis-backed queue and store. It is safe for concurrent use.
-type Broker struct {
+// shared is what every part of the Broker holds: the one client, the
+// configuration, the key names, the logger and the Lua scripts.
+type shared struct {
 	rdb  *goredis.Client
 	cfg  Config
 	keys keys
 	log  *slog.Logger
 
-	// The scripts live on the Broker rather than in package variables so
-	// the package holds no state of its own.
+	// The scripts live here rather than in package variables so the
+	// package holds no state of its own.
 	createScript       *goredis.Script
 	claimSessionScript *goredis.Script
 	saveDraftScript    *goredis.Script
@@ -73,11 +101,25 @@ type Broker struct {
 	recordEditsScript  *goredis.Script
 }
 
-// Compile-time checks that Broker is what the worker needs.
-var (
-	_ runner.Queue = (*Broker)(nil)
-	_ runner.Store = (*Broker)(nil)
-)
+// Broker is Assay's state on Redis: it owns the client, and its parts (one
+// per concern, see the package documentation) share it. It is safe for
+// concurrent use.
+type Broker struct {
+	*shared
+
+	*Queue
+	*Submissions
+	*Results
+	*Accounts
+	*RateLimit
+	*Sessions
+	*Drafts
+	*Recordings
+	*Reviews
+	*Regrading
+	*Challenges
+	*Notifications
+}
 
 // New connects to Redis, checks that it answers, and creates the queue's
 // consumer group if it does not exist yet.
@@ -111,7 +153,7 @@ func New(ctx context.Context, cfg Config) (*Broker, error) {
 	if !strings.Contains(cfg.URL, "dial_timeout") {
 		opts.DialTimeout = 2 * time.Second
 	}
-	b := &Broker{
+	sh := &shared{
 		rdb:                goredis.NewClient(opts),
 		cfg:                cfg,
 		keys:               keys{prefix: cfg.Prefix},
@@ -126,28 +168,31 @@ func New(ctx context.Context, cfg Config) (*Broker, error) {
 		boundedPushScript:  goredis.NewScript(boundedPush),
 		recordEditsScript:  goredis.NewScript(recordEditsLua),
 	}
+	accounts, sessions := &Accounts{sh}, &Sessions{sh}
+	b := &Broker{
+		shared:        sh,
+		Queue:         &Queue{sh},
+		Submissions:   &Submissions{shared: sh, accounts: accounts},
+		Results:       &Results{sh},
+		Accounts:      accounts,
+		RateLimit:     &RateLimit{sh},
+		Sessions:      sessions,
+		Drafts:        &Drafts{sh},
+		Recordings:    &Recordings{sh},
+		Reviews:       &Reviews{shared: sh, sessions: sessions},
+		Regrading:     &Regrading{sh},
+		Challenges:    &Challenges{sh},
+		Notifications: &Notifications{sh},
+	}
 	if err := b.Ping(ctx); err != nil {
 		b.rdb.Close()
 		return nil, fmt.Errorf("redis broker: %w", err)
 	}
-	if err := b.ensureGroup(ctx); err != nil {
+	if err := b.Queue.ensureGroup(ctx); err != nil {
 		b.rdb.Close()
 		return nil, fmt.Errorf("redis broker: %w", err)
 	}
 	return b, nil
-}
-
-// ensureGroup creates the stream and its consumer group unless they exist.
-// The group starts at id 0, not $, so that entries added before the group
-// existed (after a Redis restart that lost the group, say) are delivered.
-func (b *Broker) ensureGroup(ctx context.Context) error {
-	for _, lane := range lanes() {
-		err := b.rdb.XGroupCreateMkStream(ctx, b.keys.lane(lane), group, "0").Err()
-		if err != nil && !goredis.HasErrorPrefix(err, "BUSYGROUP") {
-			return fmt.Errorf("create consumer group on %s: %w", b.keys.lane(lane), err)
-		}
-	}
-	return nil
 }
 
 // Close closes the connections to Redis.
@@ -161,212 +206,6 @@ func (b *Broker) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Create stores the submission and enqueues it in one atomic step, so that
-// no submission is stored but never run and no job lacks its record. It
-// returns an error wrapping runner.ErrConflict if the id is taken.
-func (b *Broker) Create(ctx context.Context, s runner.Submission) error {
-	_, err := b.create(ctx, s, "", "")
-	return err
-}
-
-// IdempotencyTTL is how long an idempotency key names its submission.
-const IdempotencyTTL = 24 * time.Hour
-
-// CreateIdempotent is Create for a request that carries an idempotency
-// key: the first request with the key creates s and returns its id; a
-// later one with the same key and fingerprint (a hash of what was asked)
-// creates nothing and returns the first submission's id; one with the same
-// key but another fingerprint gets an error wrapping runner.ErrKeyReused.
-// The check and the create are one atomic step, so two concurrent retries
-// cannot both create.
-func (b *Broker) CreateIdempotent(ctx context.Context, s runner.Submission, key, fingerprint string) (string, error) {
-	if key == "" || strings.ContainsAny(fingerprint, " ") || fingerprint == "" {
-		return "", errors.New("enqueue: idempotency key and a fingerprint without spaces are required")
-	}
-	return b.create(ctx, s, key, fingerprint)
-}
-
-func (b *Broker) create(ctx context.Context, s runner.Submission, key, fingerprint string) (string, error) {
-	if s.ID == "" {
-		return "", errors.New("enqueue: empty submission id")
-	}
-	data, err := json.Marshal(s)
-	if err != nil {
-		return "", fmt.Errorf("enqueue %s: %w", s.ID, err)
-	}
-	idemKey := ""
-	if key != "" {
-		idemKey = b.keys.idempotency(key)
-	}
-	attemptsKey, listKey, limit := "", "", 0
-	queue, challengeKey := b.keys.queue(), b.keys.challengeSubmissions(s.Challenge)
-	if s.Mode == runner.ModeRun {
-		// A Run: its own lane, not an attempt, never regraded.
-		queue, challengeKey = b.keys.lane(runner.LaneRun), ""
-		if s.Invitation != "" {
-			listKey = b.keys.invitationRuns(s.Invitation)
-		}
-	} else if s.Invitation != "" {
-		inv, err := b.Invitation(ctx, s.Invitation)
-		if err != nil {
-			return "", fmt.Errorf("enqueue %s: %w", s.ID, err)
-		}
-		attemptsKey, listKey, limit = b.keys.invitationAttempts(s.Invitation), b.keys.invitationSubmissions(s.Invitation), inv.AttemptLimit
-	}
-	reply, err := b.createScript.Run(ctx, b.rdb,
-		[]string{b.keys.submission(s.ID), b.keys.state(s.ID), queue, idemKey, attemptsKey, listKey, challengeKey},
-		data, s.ID, string(runner.StatusQueued), fingerprint+" "+s.ID, int64(IdempotencyTTL/time.Second), s.Challenge, limit,
-	).Slice()
-	if err != nil {
-		return "", fmt.Errorf("enqueue %s: %w", s.ID, err)
-	}
-	code, _ := reply[0].(int64)
-	switch code {
-	case 1:
-		return s.ID, nil
-	case 2:
-		rec, _ := reply[1].(string)
-		prevPrint, prevID, _ := strings.Cut(rec, " ")
-		if prevPrint != fingerprint {
-			return "", fmt.Errorf("enqueue: idempotency key %q: %w", key, runner.ErrKeyReused)
-		}
-		return prevID, nil
-	case 3:
-		return "", fmt.Errorf("enqueue %s: %d attempts at %s: %w", s.ID, limit, s.Challenge, access.ErrNoAttemptsLeft)
-	}
-	return "", fmt.Errorf("enqueue %s: %w", s.ID, runner.ErrConflict)
-}
-
-// Get returns what is known about a submission, or an error wrapping
-// runner.ErrNotFound.
-func (b *Broker) Get(ctx context.Context, id string) (runner.State, error) {
-	// MULTI/EXEC reads the three keys at one instant, so a result saved
-	// between the reads cannot leave the state half updated.
-	var r stateReads
-	_, err := b.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-		r = b.readState(ctx, p, id)
-		return nil
-	})
-	// A missing key makes its GET, and so the pipeline, report Nil; the
-	// individual commands say which one.
-	if err != nil && !errors.Is(err, goredis.Nil) {
-		return runner.State{}, fmt.Errorf("get %s: %w", id, err)
-	}
-	return r.state(id)
-}
-
-// manyChunk bounds one MULTI/EXEC of GetMany: a report of thousands of
-// submissions is read in a few round trips, none holding Redis long.
-const manyChunk = 64
-
-// GetMany reads the states of ids (each as Get would, each at one instant)
-// in one round trip per manyChunk ids instead of one per id. An id without a
-// submission is left out of the map.
-func (b *Broker) GetMany(ctx context.Context, ids []string) (map[string]runner.State, error) {
-	out := make(map[string]runner.State, len(ids))
-	for chunk := range slices.Chunk(ids, manyChunk) {
-		reads := make([]stateReads, len(chunk))
-		_, err := b.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-			for i, id := range chunk {
-				reads[i] = b.readState(ctx, p, id)
-			}
-			return nil
-		})
-		if err != nil && !errors.Is(err, goredis.Nil) {
-			return nil, fmt.Errorf("get %d submissions: %w", len(chunk), err)
-		}
-		for i, id := range chunk {
-			st, err := reads[i].state(id)
-			if errors.Is(err, runner.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			out[id] = st
-		}
-	}
-	return out, nil
-}
-
-// stateReads are the three reads a submission's state is made of.
-type stateReads struct {
-	sub, res *goredis.StringCmd
-	fields   *goredis.MapStringStringCmd
-}
-
-func (b *Broker) readState(ctx context.Context, p goredis.Pipeliner, id string) stateReads {
-	return stateReads{
-		sub:    p.Get(ctx, b.keys.submission(id)),
-		fields: p.HGetAll(ctx, b.keys.state(id)),
-		res:    p.Get(ctx, b.keys.result(id)),
-	}
-}
-
-// state assembles the reads once the pipeline ran; runner.ErrNotFound (wrapped)
-// when there is no such submission.
-func (r stateReads) state(id string) (runner.State, error) {
-	var st runner.State
-	if err := decode(r.sub, &st.Submission); err != nil {
-		return runner.State{}, fmt.Errorf("get %s: submission: %w", id, err)
-	}
-	fields := r.fields.Val()
-	st.Status = runner.Status(fields[fieldStatus])
-	if st.Status == "" {
-		st.Status = runner.StatusQueued
-	}
-	st.Worker = fields[fieldWorker]
-	if v := fields[fieldStartedAt]; v != "" {
-		t, err := time.Parse(time.RFC3339Nano, v)
-		if err != nil {
-			return runner.State{}, fmt.Errorf("get %s: started_at: %w", id, err)
-		}
-		st.StartedAt = &t
-	}
-	var res runner.Result
-	switch err := decode(r.res, &res); {
-	case err == nil:
-		// The result is the truth: it is written in the same script that
-		// sets status done, but it is the record that cannot be lost.
-		st.Status = runner.StatusDone
-		st.Result = &res
-	case errors.Is(err, runner.ErrNotFound):
-	default:
-		return runner.State{}, fmt.Errorf("get %s: result: %w", id, err)
-	}
-	return st, nil
-}
-
-// QueueLength returns how many live jobs are queued or running: entries
-// stay in the stream until Ack deletes them, so XLEN counts both. Regrade
-// jobs are not counted (see RegradeQueueLength): a regrade in progress must
-// not make the API turn candidates away.
-func (b *Broker) QueueLength(ctx context.Context) (int64, error) {
-	n, err := b.rdb.XLen(ctx, b.keys.queue()).Result()
-	if err != nil {
-		return 0, fmt.Errorf("queue length: %w", err)
-	}
-	return n, nil
-}
-
-// RunQueueLength returns how many Runs are queued or running.
-func (b *Broker) RunQueueLength(ctx context.Context) (int64, error) {
-	n, err := b.rdb.XLen(ctx, b.keys.lane(runner.LaneRun)).Result()
-	if err != nil {
-		return 0, fmt.Errorf("run queue length: %w", err)
-	}
-	return n, nil
-}
-
-// RegradeQueueLength returns how many regrade jobs are queued or running.
-func (b *Broker) RegradeQueueLength(ctx context.Context) (int64, error) {
-	n, err := b.rdb.XLen(ctx, b.keys.lane(runner.LaneRegrade)).Result()
-	if err != nil {
-		return 0, fmt.Errorf("regrade queue length: %w", err)
-	}
-	return n, nil
-}
-
 // decode unmarshals a GET's JSON into v, and turns a missing key into
 // runner.ErrNotFound.
 func decode(cmd *goredis.StringCmd, v any) error {
@@ -378,4 +217,47 @@ func decode(cmd *goredis.StringCmd, v any) error {
 		return err
 	}
 	return json.Unmarshal(data, v)
+}
+
+// listJSON reads a list of JSON values, oldest first.
+func listJSON[T any](ctx context.Context, rdb *goredis.Client, key string) ([]T, error) {
+	raw, err := rdb.LRange(ctx, key, 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", key, err)
+	}
+	out := make([]T, 0, len(raw))
+	for _, s := range raw {
+		var v T
+		if err := json.Unmarshal([]byte(s), &v); err != nil {
+			return nil, fmt.Errorf("read %s: %w", key, err)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// getJSONs reads the JSON record of each id (its key from key) in one
+// round trip, in ids' order; a missing one is an error wrapping
+// runner.ErrNotFound that names it (what (kind) and which).
+func getJSONs[T any](ctx context.Context, rdb *goredis.Client, what string, ids []string, key func(string) string) ([]T, error) {
+	if len(ids) == 0 {
+		return []T{}, nil
+	}
+	cmds := make([]*goredis.StringCmd, len(ids))
+	_, err := rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		for i, id := range ids {
+			cmds[i] = p.Get(ctx, key(id))
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, goredis.Nil) {
+		return nil, fmt.Errorf("read %d %ss: %w", len(ids), what, err)
+	}
+	out := make([]T, len(ids))
+	for i, id := range ids {
+		if err := decode(cmds[i], &out[i]); err != nil {
+			return nil, fmt.Errorf("%s %s: %w", what, id, err)
+		}
+	}
+	return out, nil
 }

@@ -18,6 +18,10 @@ import (
 // served or published, so that a submission is always graded against the
 // version it was made for. Keys are in keys.go.
 
+// Challenges keeps every version of every challenge and which one is
+// published: it implements challenges.VersionStore.
+type Challenges struct{ *shared }
+
 // saveVersionLua stores a version's record and its listing entry together,
 // once: KEYS = record, versions hash; ARGV = record JSON, version, listing
 // JSON. Returns 1 when stored, 0 when the version was already there.
@@ -44,7 +48,7 @@ return redis.call('INCR', KEYS[4])
 // SaveChallengeVersion stores v (its files included) unless that version
 // of the challenge is already stored, and reports whether it stored it.
 // A stored version never changes: its content is what its name hashes.
-func (b *Broker) SaveChallengeVersion(ctx context.Context, v runner.ChallengeVersion) (bool, error) {
+func (b *Challenges) SaveChallengeVersion(ctx context.Context, v runner.ChallengeVersion) (bool, error) {
 	if v.Challenge == "" || v.Version == "" {
 		return false, errors.New("save challenge version: empty challenge or version")
 	}
@@ -69,7 +73,7 @@ func (b *Broker) SaveChallengeVersion(ctx context.Context, v runner.ChallengeVer
 
 // ChallengeVersion returns a stored version with its files, or an error
 // wrapping runner.ErrNotFound.
-func (b *Broker) ChallengeVersion(ctx context.Context, slug, version string) (runner.ChallengeVersion, error) {
+func (b *Challenges) ChallengeVersion(ctx context.Context, slug, version string) (runner.ChallengeVersion, error) {
 	var v runner.ChallengeVersion
 	if err := decode(b.rdb.Get(ctx, b.keys.challengeVersion(slug, version)), &v); err != nil {
 		return runner.ChallengeVersion{}, fmt.Errorf("challenge %s version %s: %w", slug, version, err)
@@ -79,7 +83,7 @@ func (b *Broker) ChallengeVersion(ctx context.Context, slug, version string) (ru
 
 // ChallengeVersions lists a challenge's stored versions, oldest first,
 // without their files. An unknown challenge has none.
-func (b *Broker) ChallengeVersions(ctx context.Context, slug string) ([]runner.ChallengeVersion, error) {
+func (b *Challenges) ChallengeVersions(ctx context.Context, slug string) ([]runner.ChallengeVersion, error) {
 	all, err := b.rdb.HGetAll(ctx, b.keys.challengeVersions(slug)).Result()
 	if err != nil {
 		return nil, fmt.Errorf("versions of %s: %w", slug, err)
@@ -104,7 +108,7 @@ func (b *Broker) ChallengeVersions(ctx context.Context, slug string) ([]runner.C
 // PublishChallenge makes a stored version the challenge's current
 // published version, records when, and bumps the revision other processes
 // watch. An unstored version is an error wrapping runner.ErrNotFound.
-func (b *Broker) PublishChallenge(ctx context.Context, slug, version string, at time.Time) error {
+func (b *Challenges) PublishChallenge(ctx context.Context, slug, version string, at time.Time) error {
 	pub, err := json.Marshal(runner.Publication{Version: version, At: at.UTC()})
 	if err != nil {
 		return fmt.Errorf("publish %s version %s: %w", slug, version, err)
@@ -124,7 +128,7 @@ func (b *Broker) PublishChallenge(ctx context.Context, slug, version string, at 
 
 // PublishedChallenges returns the current published version of every
 // challenge published over the API, and the revision it was read at.
-func (b *Broker) PublishedChallenges(ctx context.Context) (map[string]string, int64, error) {
+func (b *Challenges) PublishedChallenges(ctx context.Context) (map[string]string, int64, error) {
 	var cur *goredis.MapStringStringCmd
 	var rev *goredis.StringCmd
 	_, err := b.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
@@ -145,7 +149,7 @@ func (b *Broker) PublishedChallenges(ctx context.Context) (map[string]string, in
 // ChallengesRevision returns a number that grows whenever a challenge is
 // published: a process that cached PublishedChallenges at an older
 // revision reads them again.
-func (b *Broker) ChallengesRevision(ctx context.Context) (int64, error) {
+func (b *Challenges) ChallengesRevision(ctx context.Context) (int64, error) {
 	n, err := parseRevision(b.rdb.Get(ctx, b.keys.challengesRevision()))
 	if err != nil {
 		return 0, fmt.Errorf("challenges revision: %w", err)
@@ -166,7 +170,7 @@ func parseRevision(cmd *goredis.StringCmd) (int64, error) {
 
 // ChallengePublications lists when each version of a challenge was made
 // current over the API, oldest first.
-func (b *Broker) ChallengePublications(ctx context.Context, slug string) ([]runner.Publication, error) {
+func (b *Challenges) ChallengePublications(ctx context.Context, slug string) ([]runner.Publication, error) {
 	out, err := listJSON[runner.Publication](ctx, b.rdb, b.keys.challengePublications(slug))
 	if err != nil {
 		return nil, fmt.Errorf("publications of %s: %w", slug, err)

@@ -1,5 +1,8 @@
 package redis
 
+// Recordings: what a candidate's editor records (edits, pastes, time
+// away) and the server's markers, for staff's replay.
+
 import (
 	"context"
 	"encoding/json"
@@ -7,6 +10,9 @@ import (
 
 	"assay/review"
 )
+
+// Recordings keeps editor recordings: it implements api.Recordings.
+type Recordings struct{ *shared }
 
 // MaxEditBytes bounds what one candidate's editor recording of one
 // challenge keeps: past it nothing more is recorded (review.ErrRecordingFull), and the
@@ -17,7 +23,7 @@ const MaxEditBytes = 16 << 20
 // the index of the batch's first event in that session: a batch sent
 // again (a retry after a lost answer) stores only what is new. It returns
 // how many of the session's events are stored in all.
-func (b *Broker) RecordEdits(ctx context.Context, invitation, challenge, session string, seq int, events []review.Event) (int, error) {
+func (b *Recordings) RecordEdits(ctx context.Context, invitation, challenge, session string, seq int, events []review.Event) (int, error) {
 	args := make([]any, 0, 3+len(events))
 	args = append(args, session, seq, MaxEditBytes)
 	for _, e := range events {
@@ -43,7 +49,7 @@ func (b *Broker) RecordEdits(ctx context.Context, invitation, challenge, session
 
 // MarkEdits appends a marker of the server's (a submission or a Run) to
 // the recording, so that a replay can be checked against what was sent.
-func (b *Broker) MarkEdits(ctx context.Context, invitation, challenge string, e review.Event) error {
+func (b *Recordings) MarkEdits(ctx context.Context, invitation, challenge string, e review.Event) error {
 	data, err := json.Marshal(e)
 	if err != nil {
 		return fmt.Errorf("mark edits: %w", err)
@@ -56,7 +62,7 @@ func (b *Broker) MarkEdits(ctx context.Context, invitation, challenge string, e 
 }
 
 // Edits returns a recording, oldest first, and whether it filled up.
-func (b *Broker) Edits(ctx context.Context, invitation, challenge string) ([]review.Event, bool, error) {
+func (b *Recordings) Edits(ctx context.Context, invitation, challenge string) ([]review.Event, bool, error) {
 	k := b.keys.edits(invitation, challenge)
 	events, err := listJSON[review.Event](ctx, b.rdb, k)
 	if err != nil {

@@ -43,8 +43,9 @@ import (
 //	{prefix}:events:{id}        channel  pub/sub, not a key: the new status ("running" or "done")
 //	                                     is published when MarkRunning or SaveResult changes it.
 //
-// Access (accounts.go); {hash} is the hex SHA-256 of a token, which is
-// itself never stored:
+// Access (accounts.go; and sessions.go, drafts.go, edits.go, review.go,
+// ratelimit.go for what hangs off an invitation); {hash} is the hex
+// SHA-256 of a token, which is itself never stored:
 //
 //	{prefix}:token:{hash}                     string  "interviewer:{id}" or "invitation:{id}": whom a
 //	                                                  bearer token names. Deleted to revoke it.

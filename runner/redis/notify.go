@@ -1,5 +1,9 @@
 package redis
 
+// Notifications: every recorded result is added to the notify stream
+// (by SaveResult's script), and the webhook notifier takes them from it
+// here, with the records of its deliveries.
+
 import (
 	"context"
 	"encoding/json"
@@ -12,6 +16,11 @@ import (
 	"assay/runner"
 )
 
+// Notifications hands the webhook notifier the results to announce and
+// keeps its delivery records (webhook.Store, with Submissions.Get;
+// api.Deliveries).
+type Notifications struct{ *shared }
+
 // notifyGroup is the consumer group of the notify stream: each recorded
 // result is announced by one notifier at a time.
 const notifyGroup = "notifiers"
@@ -20,7 +29,7 @@ const notifyGroup = "notifiers"
 // entry another notifier left unacknowledged for reclaimIdle first (it
 // died), else a new one, waiting up to Config.Block. ok is false when
 // there is none yet.
-func (b *Broker) NextEvent(ctx context.Context, consumer string, reclaimIdle time.Duration) (ev runner.Event, ok bool, err error) {
+func (b *Notifications) NextEvent(ctx context.Context, consumer string, reclaimIdle time.Duration) (ev runner.Event, ok bool, err error) {
 	err = b.rdb.XGroupCreateMkStream(ctx, b.keys.notify(), notifyGroup, "0").Err()
 	if err != nil && !goredis.HasErrorPrefix(err, "BUSYGROUP") {
 		return ev, false, fmt.Errorf("next event: create group: %w", err)
@@ -54,7 +63,7 @@ func (b *Broker) NextEvent(ctx context.Context, consumer string, reclaimIdle tim
 
 // RenewEvent keeps consumer's claim on an event it is still delivering, so
 // that no other notifier takes it over meanwhile.
-func (b *Broker) RenewEvent(ctx context.Context, consumer string, ev runner.Event) error {
+func (b *Notifications) RenewEvent(ctx context.Context, consumer string, ev runner.Event) error {
 	err := b.rdb.XClaimJustID(ctx, &goredis.XClaimArgs{
 		Stream: b.keys.notify(), Group: notifyGroup, Consumer: consumer, MinIdle: 0, Messages: []string{ev.Receipt},
 	}).Err()
@@ -65,7 +74,7 @@ func (b *Broker) RenewEvent(ctx context.Context, consumer string, ev runner.Even
 }
 
 // AckEvent removes an announced (or given up) event from the stream.
-func (b *Broker) AckEvent(ctx context.Context, ev runner.Event) error {
+func (b *Notifications) AckEvent(ctx context.Context, ev runner.Event) error {
 	_, err := b.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
 		p.XAck(ctx, b.keys.notify(), notifyGroup, ev.Receipt)
 		p.XDel(ctx, b.keys.notify(), ev.Receipt)
@@ -79,7 +88,7 @@ func (b *Broker) AckEvent(ctx context.Context, ev runner.Event) error {
 
 // RecordDelivery appends one webhook delivery attempt to the submission's
 // record (the last 100 are kept).
-func (b *Broker) RecordDelivery(ctx context.Context, d runner.Delivery) error {
+func (b *Notifications) RecordDelivery(ctx context.Context, d runner.Delivery) error {
 	data, err := json.Marshal(d)
 	if err != nil {
 		return fmt.Errorf("record delivery: %w", err)
@@ -97,7 +106,7 @@ func (b *Broker) RecordDelivery(ctx context.Context, d runner.Delivery) error {
 }
 
 // Deliveries lists a submission's webhook delivery attempts, oldest first.
-func (b *Broker) Deliveries(ctx context.Context, id string) ([]runner.Delivery, error) {
+func (b *Notifications) Deliveries(ctx context.Context, id string) ([]runner.Delivery, error) {
 	out, err := listJSON[runner.Delivery](ctx, b.rdb, b.keys.deliveries(id))
 	if err != nil {
 		return nil, fmt.Errorf("deliveries of %s: %w", id, err)
@@ -107,7 +116,7 @@ func (b *Broker) Deliveries(ctx context.Context, id string) ([]runner.Delivery, 
 
 // MarkDelivered records that target accepted the submission's event, and
 // reports whether this call recorded it (false: it was recorded before).
-func (b *Broker) MarkDelivered(ctx context.Context, id, target string) (bool, error) {
+func (b *Notifications) MarkDelivered(ctx context.Context, id, target string) (bool, error) {
 	ok, err := b.rdb.SetNX(ctx, b.keys.delivered(id, target), time.Now().UTC().Format(time.RFC3339Nano), 0).Result()
 	if err != nil {
 		return false, fmt.Errorf("mark delivered %s: %w", id, err)
@@ -116,7 +125,7 @@ func (b *Broker) MarkDelivered(ctx context.Context, id, target string) (bool, er
 }
 
 // WasDelivered reports whether target accepted the submission's event.
-func (b *Broker) WasDelivered(ctx context.Context, id, target string) (bool, error) {
+func (b *Notifications) WasDelivered(ctx context.Context, id, target string) (bool, error) {
 	n, err := b.rdb.Exists(ctx, b.keys.delivered(id, target)).Result()
 	if err != nil {
 		return false, fmt.Errorf("was delivered %s: %w", id, err)

@@ -1,5 +1,10 @@
 package redis
 
+// The queue: the workers' side of it. Submissions wait on a stream per
+// lane (live, run, regrade; keys.go) in one consumer group; Next hands a
+// worker the next entry, reclaiming one whose lease ran out first, Extend
+// renews the worker's claim, Ack removes a finished entry.
+
 import (
 	"context"
 	"errors"
@@ -12,6 +17,11 @@ import (
 	"assay/runner"
 )
 
+// Queue hands submissions to workers: it implements runner.Queue.
+type Queue struct{ *shared }
+
+var _ runner.Queue = (*Queue)(nil)
+
 // ErrClaimLost is returned (wrapped) by Extend when the worker no longer
 // owns the job: it was acked, or its lease ran out and another worker took
 // it over. The worker should stop running it; its result, if saved first,
@@ -20,6 +30,19 @@ var ErrClaimLost = runner.ErrClaimLost
 
 // cleanupTimeout bounds the Redis calls Next makes after its ctx has ended.
 const cleanupTimeout = 2 * time.Second
+
+// ensureGroup creates the stream and its consumer group unless they exist.
+// The group starts at id 0, not $, so that entries added before the group
+// existed (after a Redis restart that lost the group, say) are delivered.
+func (b *Queue) ensureGroup(ctx context.Context) error {
+	for _, lane := range lanes() {
+		err := b.rdb.XGroupCreateMkStream(ctx, b.keys.lane(lane), group, "0").Err()
+		if err != nil && !goredis.HasErrorPrefix(err, "BUSYGROUP") {
+			return fmt.Errorf("create consumer group on %s: %w", b.keys.lane(lane), err)
+		}
+	}
+	return nil
+}
 
 // Next returns the next job for worker. Live jobs come first: it takes
 // over a live job whose lease ran out (its worker died), else a queued live
@@ -30,7 +53,7 @@ const cleanupTimeout = 2 * time.Second
 // is returned as an error, not retried: the caller decides how to back off.
 //
 // Entries whose submission record is missing are acked and skipped.
-func (b *Broker) Next(ctx context.Context, worker string) (runner.Job, error) {
+func (b *Queue) Next(ctx context.Context, worker string) (runner.Job, error) {
 	if worker == "" {
 		return runner.Job{}, errors.New("next: empty worker name")
 	}
@@ -77,7 +100,7 @@ func (b *Broker) Next(ctx context.Context, worker string) (runner.Job, error) {
 
 // take returns a job that is ready now, lane by lane in order: first one
 // whose lease ran out, then a new one.
-func (b *Broker) take(ctx context.Context, worker string) (runner.Job, bool, error) {
+func (b *Queue) take(ctx context.Context, worker string) (runner.Job, bool, error) {
 	for _, lane := range lanes() {
 		job, ok, err := b.reclaim(ctx, lane, worker)
 		if err != nil || ok {
@@ -93,7 +116,7 @@ func (b *Broker) take(ctx context.Context, worker string) (runner.Job, bool, err
 
 // reclaim takes over the oldest job of lane whose lease ran out, if there
 // is one.
-func (b *Broker) reclaim(ctx context.Context, lane, worker string) (runner.Job, bool, error) {
+func (b *Queue) reclaim(ctx context.Context, lane, worker string) (runner.Job, bool, error) {
 	// XAUTOCLAIM scans a bounded part of the pending list per call and
 	// returns a cursor; follow it until a job is found or the list ends.
 	// The pending list holds only running jobs, so it is short.
@@ -136,7 +159,7 @@ func (b *Broker) reclaim(ctx context.Context, lane, worker string) (runner.Job, 
 
 // deliveries returns how many times the entry has been delivered, or 0 if it
 // is no longer pending.
-func (b *Broker) deliveries(ctx context.Context, lane, entry string) (int, error) {
+func (b *Queue) deliveries(ctx context.Context, lane, entry string) (int, error) {
 	p, err := b.rdb.XPendingExt(ctx, &goredis.XPendingExtArgs{
 		Stream: b.keys.lane(lane),
 		Group:  group,
@@ -155,7 +178,7 @@ func (b *Broker) deliveries(ctx context.Context, lane, entry string) (int, error
 
 // read takes one new entry of lane, waiting up to block for it (a negative
 // block does not wait).
-func (b *Broker) read(ctx context.Context, c goredis.Cmdable, lane, worker string, block time.Duration) (runner.Job, bool, error) {
+func (b *Queue) read(ctx context.Context, c goredis.Cmdable, lane, worker string, block time.Duration) (runner.Job, bool, error) {
 	streams, err := c.XReadGroup(ctx, &goredis.XReadGroupArgs{
 		Group:    group,
 		Consumer: worker,
@@ -180,7 +203,7 @@ func (b *Broker) read(ctx context.Context, c goredis.Cmdable, lane, worker strin
 
 // wait waits up to Config.Block on conn for a new entry in any lane. It is
 // only called when take found every lane empty.
-func (b *Broker) wait(ctx context.Context, conn *goredis.Conn, worker string) (runner.Job, bool, error) {
+func (b *Queue) wait(ctx context.Context, conn *goredis.Conn, worker string) (runner.Job, bool, error) {
 	// go-redis does not abort a blocking read when ctx is cancelled (only a
 	// deadline would, and only with ContextTimeoutEnabled), so cancellation
 	// would otherwise wait out Block. CLIENT UNBLOCK, sent on another
@@ -263,7 +286,7 @@ func (b *Broker) wait(ctx context.Context, conn *goredis.Conn, worker string) (r
 // job turns a stream entry into a Job. An entry without a submission id or
 // whose submission record is missing cannot be run by anyone: it is acked
 // and deleted so it does not come back, and ok is false.
-func (b *Broker) job(ctx context.Context, lane string, msg goredis.XMessage, attempt int) (runner.Job, bool, error) {
+func (b *Queue) job(ctx context.Context, lane string, msg goredis.XMessage, attempt int) (runner.Job, bool, error) {
 	id, _ := msg.Values[fieldID].(string)
 	if id != "" {
 		n, err := b.rdb.Exists(ctx, b.keys.submission(id)).Result()
@@ -285,7 +308,7 @@ func (b *Broker) job(ctx context.Context, lane string, msg goredis.XMessage, att
 // pending on this worker, but with its idle time set to the lease, so the
 // next Next anywhere takes it over at once, and with its delivery count set
 // back, so the undelivered claim does not count as an attempt.
-func (b *Broker) release(ctx context.Context, worker string, job runner.Job) {
+func (b *Queue) release(ctx context.Context, worker string, job runner.Job) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
 	err := b.rdb.Do(ctx, "XCLAIM", b.keys.lane(job.Lane), group, worker, 0, job.Receipt,
@@ -299,7 +322,7 @@ func (b *Broker) release(ctx context.Context, worker string, job runner.Job) {
 // Extend renews worker's claim on job, which it must do within every lease.
 // It returns an error wrapping ErrClaimLost if the worker no longer owns
 // the job.
-func (b *Broker) Extend(ctx context.Context, worker string, job runner.Job) error {
+func (b *Queue) Extend(ctx context.Context, worker string, job runner.Job) error {
 	n, err := b.extendScript.Run(ctx, b.rdb, []string{b.keys.lane(job.Lane)}, group, worker, job.Receipt).Int()
 	if err != nil {
 		return fmt.Errorf("extend %s: %w", job.SubmissionID, err)
@@ -314,7 +337,7 @@ func (b *Broker) Extend(ctx context.Context, worker string, job runner.Job) erro
 }
 
 // Ack removes a finished job from the queue.
-func (b *Broker) Ack(ctx context.Context, job runner.Job) error {
+func (b *Queue) Ack(ctx context.Context, job runner.Job) error {
 	if err := b.ack(ctx, job.Lane, job.Receipt); err != nil {
 		return fmt.Errorf("ack %s: %w", job.SubmissionID, err)
 	}
@@ -324,7 +347,7 @@ func (b *Broker) Ack(ctx context.Context, job runner.Job) error {
 // ack acknowledges and deletes one entry. Deleting it too keeps XLEN equal
 // to the unfinished jobs and the stream from growing forever. MULTI/EXEC
 // makes the two one step, so no entry is left acked but still counted.
-func (b *Broker) ack(ctx context.Context, lane, entry string) error {
+func (b *Queue) ack(ctx context.Context, lane, entry string) error {
 	if entry == "" {
 		return errors.New("empty receipt")
 	}

@@ -1,5 +1,9 @@
 package redis
 
+// Regrading: regrades copy a challenge's earlier submissions and run them
+// again, against a newer version, on the queue's regrade lane. The copies'
+// results count the regrade's progress in SaveResult's script (store.go).
+
 import (
 	"context"
 	"encoding/json"
@@ -13,13 +17,19 @@ import (
 	"assay/runner"
 )
 
+// Regrading keeps regrades and the per-challenge index of submissions
+// they read (backfilled once by IndexChallengeSubmissions, backfill.go):
+// it implements api.Regrades. (Not "Regrades": the Broker embeds it, and
+// a field of that name would hide the method Regrades.)
+type Regrading struct{ *shared }
+
 // regradeBatch is how many copies one MULTI/EXEC writes: large enough to
 // queue thousands quickly, small enough not to hold Redis up.
 const regradeBatch = 100
 
 // ChallengeSubmissions lists the ids of a challenge's submissions, oldest
 // first (regrade copies are not listed).
-func (b *Broker) ChallengeSubmissions(ctx context.Context, slug string) ([]string, error) {
+func (b *Regrading) ChallengeSubmissions(ctx context.Context, slug string) ([]string, error) {
 	ids, err := b.rdb.LRange(ctx, b.keys.challengeSubmissions(slug), 0, -1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("submissions of %s: %w", slug, err)
@@ -33,7 +43,7 @@ func (b *Broker) ChallengeSubmissions(ctx context.Context, slug string) ([]strin
 // without being queued or listed; if the process dies midway, the
 // regrade's progress shows fewer queued than its total. It returns an
 // error wrapping runner.ErrConflict if rg.ID is taken.
-func (b *Broker) CreateRegrade(ctx context.Context, rg runner.Regrade, copies []runner.Submission, items []runner.RegradeItem) error {
+func (b *Regrading) CreateRegrade(ctx context.Context, rg runner.Regrade, copies []runner.Submission, items []runner.RegradeItem) error {
 	if rg.ID == "" || len(copies) != len(items) || rg.Total != len(copies) {
 		return errors.New("create regrade: empty id, or copies, items and total disagree")
 	}
@@ -90,7 +100,7 @@ func (b *Broker) CreateRegrade(ctx context.Context, rg runner.Regrade, copies []
 
 // Regrade returns a regrade and its progress, or an error wrapping
 // runner.ErrNotFound.
-func (b *Broker) Regrade(ctx context.Context, id string) (runner.Regrade, runner.RegradeProgress, error) {
+func (b *Regrading) Regrade(ctx context.Context, id string) (runner.Regrade, runner.RegradeProgress, error) {
 	var rec *goredis.StringCmd
 	var prog *goredis.MapStringStringCmd
 	_, err := b.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
@@ -127,7 +137,7 @@ func (b *Broker) Regrade(ctx context.Context, id string) (runner.Regrade, runner
 }
 
 // Regrades lists regrade ids, oldest first.
-func (b *Broker) Regrades(ctx context.Context) ([]string, error) {
+func (b *Regrading) Regrades(ctx context.Context) ([]string, error) {
 	ids, err := b.rdb.LRange(ctx, b.keys.regrades(), 0, -1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("regrades: %w", err)
@@ -137,7 +147,7 @@ func (b *Broker) Regrades(ctx context.Context) ([]string, error) {
 
 // RegradeItems returns up to limit of a regrade's items from offset, with
 // the copies' outcomes so far, and how many items there are in all.
-func (b *Broker) RegradeItems(ctx context.Context, id string, offset, limit int) ([]runner.RegradeItem, int, error) {
+func (b *Regrading) RegradeItems(ctx context.Context, id string, offset, limit int) ([]runner.RegradeItem, int, error) {
 	if offset < 0 || limit <= 0 {
 		return nil, 0, fmt.Errorf("regrade %s items: bad range %d+%d", id, offset, limit)
 	}
@@ -180,10 +190,19 @@ func (b *Broker) RegradeItems(ctx context.Context, id string, offset, limit int)
 }
 
 // RegradesOf lists the ids of a submission's regrade copies, oldest first.
-func (b *Broker) RegradesOf(ctx context.Context, id string) ([]string, error) {
+func (b *Regrading) RegradesOf(ctx context.Context, id string) ([]string, error) {
 	ids, err := b.rdb.LRange(ctx, b.keys.regradesOf(id), 0, -1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("regrades of %s: %w", id, err)
 	}
 	return ids, nil
+}
+
+// RegradeQueueLength returns how many regrade jobs are queued or running.
+func (b *Regrading) RegradeQueueLength(ctx context.Context) (int64, error) {
+	n, err := b.rdb.XLen(ctx, b.keys.lane(runner.LaneRegrade)).Result()
+	if err != nil {
+		return 0, fmt.Errorf("regrade queue length: %w", err)
+	}
+	return n, nil
 }

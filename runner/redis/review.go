@@ -1,5 +1,9 @@
 package redis
 
+// Reviews: what staff add to candidates' work. Revoking an invitation and
+// giving it a new link change its record through Sessions (updateStored,
+// which keeps the session ends in step); notes and decisions are lists.
+
 import (
 	"context"
 	"encoding/json"
@@ -14,11 +18,18 @@ import (
 	"assay/runner"
 )
 
+// Reviews keeps revocations, new links, notes and decisions: it
+// implements api.Reviews.
+type Reviews struct {
+	*shared
+	sessions *Sessions
+}
+
 // RevokeInvitation stops an invitation's link from working: its token is
 // deleted and the record says when and by whom; its submissions, Runs and
 // drafts stay, and its timed session is no longer closed (nobody submits
 // for a revoked candidate). Revoking twice is a no-op.
-func (b *Broker) RevokeInvitation(ctx context.Context, id, by string, now time.Time) (access.Invitation, error) {
+func (b *Reviews) RevokeInvitation(ctx context.Context, id, by string, now time.Time) (access.Invitation, error) {
 	return b.changeInvitationToken(ctx, id, "", func(inv *access.Invitation) {
 		if inv.RevokedAt == nil {
 			t := now.UTC()
@@ -30,7 +41,7 @@ func (b *Broker) RevokeInvitation(ctx context.Context, id, by string, now time.T
 // NewInvitationToken replaces an invitation's token (a new link; the old
 // one stops working at once). A revoked invitation gets none: an error
 // wrapping runner.ErrConflict.
-func (b *Broker) NewInvitationToken(ctx context.Context, id, tokenHash string) (access.Invitation, error) {
+func (b *Reviews) NewInvitationToken(ctx context.Context, id, tokenHash string) (access.Invitation, error) {
 	if tokenHash == "" {
 		return access.Invitation{}, errors.New("new invitation token: empty hash")
 	}
@@ -40,8 +51,8 @@ func (b *Broker) NewInvitationToken(ctx context.Context, id, tokenHash string) (
 // changeInvitationToken deletes the invitation's token and, when
 // tokenHash is set, stores that one in its place, in one transaction with
 // the record.
-func (b *Broker) changeInvitationToken(ctx context.Context, id, tokenHash string, change func(*access.Invitation)) (access.Invitation, error) {
-	return b.updateStored(ctx, id, func(st *storedInvitation) (func(goredis.Pipeliner), error) {
+func (b *Reviews) changeInvitationToken(ctx context.Context, id, tokenHash string, change func(*access.Invitation)) (access.Invitation, error) {
+	return b.sessions.updateStored(ctx, id, func(st *storedInvitation) (func(goredis.Pipeliner), error) {
 		if tokenHash != "" && st.Revoked() {
 			return nil, fmt.Errorf("invitation %s is revoked: %w", id, runner.ErrConflict)
 		}
@@ -65,7 +76,7 @@ func (b *Broker) changeInvitationToken(ctx context.Context, id, tokenHash string
 
 // AddNote appends a note to its submission's notes, refusing more than
 // review.MaxNotes (an error wrapping runner.ErrConflict).
-func (b *Broker) AddNote(ctx context.Context, n review.Note) error {
+func (b *Reviews) AddNote(ctx context.Context, n review.Note) error {
 	data, err := json.Marshal(n)
 	if err != nil {
 		return fmt.Errorf("add note: %w", err)
@@ -81,13 +92,13 @@ func (b *Broker) AddNote(ctx context.Context, n review.Note) error {
 }
 
 // Notes lists a submission's notes, oldest first.
-func (b *Broker) Notes(ctx context.Context, submission string) ([]review.Note, error) {
+func (b *Reviews) Notes(ctx context.Context, submission string) ([]review.Note, error) {
 	return listJSON[review.Note](ctx, b.rdb, b.keys.notes(submission))
 }
 
 // Decide records a decision about a candidate; the latest one stands. The
 // history is bounded (the oldest go first past maxDecisions).
-func (b *Broker) Decide(ctx context.Context, d review.Decision) error {
+func (b *Reviews) Decide(ctx context.Context, d review.Decision) error {
 	data, err := json.Marshal(d)
 	if err != nil {
 		return fmt.Errorf("decide: %w", err)
@@ -108,51 +119,8 @@ func (b *Broker) Decide(ctx context.Context, d review.Decision) error {
 const maxDecisions = 100
 
 // Decisions lists the decisions about a candidate, oldest first.
-func (b *Broker) Decisions(ctx context.Context, invitation string) ([]review.Decision, error) {
+func (b *Reviews) Decisions(ctx context.Context, invitation string) ([]review.Decision, error) {
 	return listJSON[review.Decision](ctx, b.rdb, b.keys.decisions(invitation))
-}
-
-// listJSON reads a list of JSON values, oldest first.
-func listJSON[T any](ctx context.Context, rdb *goredis.Client, key string) ([]T, error) {
-	raw, err := rdb.LRange(ctx, key, 0, -1).Result()
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", key, err)
-	}
-	out := make([]T, 0, len(raw))
-	for _, s := range raw {
-		var v T
-		if err := json.Unmarshal([]byte(s), &v); err != nil {
-			return nil, fmt.Errorf("read %s: %w", key, err)
-		}
-		out = append(out, v)
-	}
-	return out, nil
-}
-
-// getJSONs reads the JSON record of each id (its key from key) in one
-// round trip, in ids' order; a missing one is an error wrapping
-// runner.ErrNotFound that names it (what (kind) and which).
-func getJSONs[T any](ctx context.Context, rdb *goredis.Client, what string, ids []string, key func(string) string) ([]T, error) {
-	if len(ids) == 0 {
-		return []T{}, nil
-	}
-	cmds := make([]*goredis.StringCmd, len(ids))
-	_, err := rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
-		for i, id := range ids {
-			cmds[i] = p.Get(ctx, key(id))
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, goredis.Nil) {
-		return nil, fmt.Errorf("read %d %ss: %w", len(ids), what, err)
-	}
-	out := make([]T, len(ids))
-	for i, id := range ids {
-		if err := decode(cmds[i], &out[i]); err != nil {
-			return nil, fmt.Errorf("%s %s: %w", what, id, err)
-		}
-	}
-	return out, nil
 }
 
 // boundedPush appends ARGV[1] to the list KEYS[1] unless it holds ARGV[2]

@@ -1,5 +1,10 @@
 package redis
 
+// Results: what a worker records about the submission it runs. It reads
+// the submission, marks it running, saves its result once (which also
+// announces it, counts a regrade's progress and queues it for the
+// similarity index, in one script) and attaches the reference's timing.
+
 import (
 	"context"
 	"encoding/json"
@@ -10,9 +15,14 @@ import (
 	"assay/runner"
 )
 
+// Results is the worker's store: it implements runner.Store.
+type Results struct{ *shared }
+
+var _ runner.Store = (*Results)(nil)
+
 // Submission returns a stored submission, or an error wrapping
 // runner.ErrNotFound.
-func (b *Broker) Submission(ctx context.Context, id string) (runner.Submission, error) {
+func (b *Results) Submission(ctx context.Context, id string) (runner.Submission, error) {
 	var s runner.Submission
 	if err := decode(b.rdb.Get(ctx, b.keys.submission(id)), &s); err != nil {
 		return runner.Submission{}, fmt.Errorf("submission %s: %w", id, err)
@@ -24,7 +34,7 @@ func (b *Broker) Submission(ctx context.Context, id string) (runner.Submission, 
 // and publishes the change. It does nothing to a submission that already
 // has a result, and returns an error wrapping runner.ErrNotFound for an
 // unknown id.
-func (b *Broker) MarkRunning(ctx context.Context, id, worker string, at time.Time) error {
+func (b *Results) MarkRunning(ctx context.Context, id, worker string, at time.Time) error {
 	n, err := b.markRunningScript.Run(ctx, b.rdb,
 		[]string{b.keys.submission(id), b.keys.state(id), b.keys.result(id)},
 		worker, formatTime(at), b.keys.events(id), string(runner.StatusRunning),
@@ -44,7 +54,7 @@ func (b *Broker) MarkRunning(ctx context.Context, id, worker string, at time.Tim
 // changes nothing, so a job run twice (after its lease ran out) keeps its
 // first result. A result for an unknown submission is refused with an error
 // wrapping runner.ErrNotFound rather than stored where nothing reaches it.
-func (b *Broker) SaveResult(ctx context.Context, r runner.Result) (bool, error) {
+func (b *Results) SaveResult(ctx context.Context, r runner.Result) (bool, error) {
 	id := r.SubmissionID
 	if id == "" {
 		return false, errors.New("save result: empty submission id")
@@ -90,7 +100,7 @@ func (b *Broker) SaveResult(ctx context.Context, r runner.Result) (bool, error) 
 // here) or the result already has a reference timing (never replaced).
 // Nothing is published: waiters and webhooks learned of the result when
 // it was recorded, and readers see the timing from now on.
-func (b *Broker) AttachReference(ctx context.Context, id string, t *runner.ReferenceTiming) (bool, error) {
+func (b *Results) AttachReference(ctx context.Context, id string, t *runner.ReferenceTiming) (bool, error) {
 	if id == "" || t == nil {
 		return false, errors.New("attach reference: empty submission id or timing")
 	}
@@ -111,7 +121,7 @@ func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // DeadLetters returns the ids of submissions given up on after too many
 // attempts, oldest first.
-func (b *Broker) DeadLetters(ctx context.Context) ([]string, error) {
+func (b *Results) DeadLetters(ctx context.Context) ([]string, error) {
 	ids, err := b.rdb.LRange(ctx, b.keys.deadLetter(), 0, -1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("dead letters: %w", err)

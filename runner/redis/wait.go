@@ -1,5 +1,7 @@
 package redis
 
+// Waiting for a submission's result (Submissions.Wait).
+
 import (
 	"context"
 	"fmt"
@@ -12,7 +14,7 @@ import (
 // an answer, not a failure. It returns an error wrapping runner.ErrNotFound
 // for an unknown id. It follows the status through Watch (watch.go), which
 // subscribes before it reads, so no change is missed.
-func (b *Broker) Wait(ctx context.Context, id string) (runner.State, error) {
+func (b *Submissions) Wait(ctx context.Context, id string) (runner.State, error) {
 	st, err := b.Watch(ctx, id, runner.StatusQueued)
 	for err == nil && st.Status != runner.StatusDone && ctx.Err() == nil {
 		st, err = b.Watch(ctx, id, st.Status)
@@ -25,7 +27,7 @@ func (b *Broker) Wait(ctx context.Context, id string) (runner.State, error) {
 
 // current reads the state once more after ctx has ended, on a context that
 // keeps ctx's values but not its end, bounded so it cannot hang.
-func (b *Broker) current(ctx context.Context, id string) (runner.State, error) {
+func (b *Submissions) current(ctx context.Context, id string) (runner.State, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
 	return b.Get(ctx, id)

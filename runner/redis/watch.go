@@ -1,5 +1,7 @@
 package redis
 
+// Following a submission's status (Submissions.Watch) over pub/sub.
+
 import (
 	"context"
 	"fmt"
@@ -19,7 +21,7 @@ const watchRecheck = 2 * time.Second
 // no error, when ctx ends first. It returns an error wrapping
 // runner.ErrNotFound for an unknown id. It subscribes before it reads, so a
 // change between the two is not missed.
-func (b *Broker) Watch(ctx context.Context, id string, from runner.Status) (runner.State, error) {
+func (b *Submissions) Watch(ctx context.Context, id string, from runner.Status) (runner.State, error) {
 	ps := b.rdb.Subscribe(ctx, b.keys.events(id))
 	defer ps.Close()
 	if _, err := ps.Receive(ctx); err != nil {
