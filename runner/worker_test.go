@@ -3,37 +3,142 @@ package runner_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
 
 	"assay/runner"
+	"assay/runner/queuetest"
 	"assay/runner/storetest"
 )
 
 // fakes: small structs with function fields where behaviour varies.
 
+// memQueue is an in-memory runner.Queue held to the Redis queue's
+// contract (TestMemQueueKeepsTheQueueContract): lanes served live, run,
+// regrade, each in the order queued (add); a claim lasts lease (a minute
+// when 0) unless extended, then goes to the next worker as another
+// attempt; Extend of a job acked or claimed by another is ErrClaimLost.
+//
+// Beyond the contract, for the tests that call Worker.Process with a job
+// they made up: a job it never handed out may be extended by anyone
+// (Redis would say the claim is lost), and extendErr, when set, is what
+// every Extend returns.
 type memQueue struct {
 	mu        sync.Mutex
 	acked     []string
 	extends   int
 	extendErr error
+
+	lease  time.Duration
+	seq    int
+	queued []runner.Job           // not handed out yet, in the order added
+	claims map[[2]string]memClaim // lane and receipt -> claim, until acked
+	done   map[[2]string]bool     // lane and receipt of each acked job
 }
 
-func (q *memQueue) Next(ctx context.Context, _ string) (runner.Job, error) {
-	<-ctx.Done()
-	return runner.Job{}, ctx.Err()
+type memClaim struct {
+	job    runner.Job
+	worker string
+	until  time.Time
 }
-func (q *memQueue) Extend(context.Context, string, runner.Job) error {
+
+// add queues submission id on lane.
+func (q *memQueue) add(id, lane string) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.seq++
+	q.queued = append(q.queued, runner.Job{SubmissionID: id, Receipt: fmt.Sprintf("%d-0", q.seq), Attempt: 1, Lane: lane})
+}
+
+func (q *memQueue) Next(ctx context.Context, worker string) (runner.Job, error) {
+	for {
+		if job, ok := q.take(worker); ok {
+			return job, nil
+		}
+		select {
+		case <-ctx.Done():
+			return runner.Job{}, ctx.Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+// take claims for worker, lane by lane, a job whose claim lapsed (the
+// oldest first), else the first one queued.
+func (q *memQueue) take(worker string) (runner.Job, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.claims == nil {
+		q.claims, q.done = map[[2]string]memClaim{}, map[[2]string]bool{}
+	}
+	lease := q.lease
+	if lease == 0 {
+		lease = time.Minute
+	}
+	now := time.Now()
+	for _, lane := range []string{runner.LaneLive, runner.LaneRun, runner.LaneRegrade} {
+		var lapsed *memClaim
+		for _, c := range q.claims {
+			if c.job.Lane == lane && now.After(c.until) && (lapsed == nil || c.until.Before(lapsed.until)) {
+				lapsed = &c
+			}
+		}
+		if lapsed != nil {
+			job := lapsed.job
+			job.Attempt++
+			q.claims[[2]string{lane, job.Receipt}] = memClaim{job: job, worker: worker, until: now.Add(lease)}
+			return job, true
+		}
+		for i, job := range q.queued {
+			if job.Lane == lane {
+				q.queued = append(q.queued[:i:i], q.queued[i+1:]...)
+				q.claims[[2]string{lane, job.Receipt}] = memClaim{job: job, worker: worker, until: now.Add(lease)}
+				return job, true
+			}
+		}
+	}
+	return runner.Job{}, false
+}
+
+func (q *memQueue) Extend(_ context.Context, worker string, job runner.Job) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.extends++
-	return q.extendErr
+	if q.extendErr != nil {
+		return q.extendErr
+	}
+	key := [2]string{job.Lane, job.Receipt}
+	if q.done[key] {
+		return fmt.Errorf("extend %s: acked: %w", job.SubmissionID, runner.ErrClaimLost)
+	}
+	c, ok := q.claims[key]
+	if !ok {
+		return nil // a job the test made up
+	}
+	if c.worker != worker {
+		return fmt.Errorf("extend %s: claimed by %s: %w", job.SubmissionID, c.worker, runner.ErrClaimLost)
+	}
+	lease := q.lease
+	if lease == 0 {
+		lease = time.Minute
+	}
+	c.until = time.Now().Add(lease)
+	q.claims[key] = c
+	return nil
 }
+
 func (q *memQueue) Ack(_ context.Context, j runner.Job) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.acked = append(q.acked, j.SubmissionID)
+	if q.done == nil {
+		q.claims, q.done = map[[2]string]memClaim{}, map[[2]string]bool{}
+	}
+	key := [2]string{j.Lane, j.Receipt}
+	delete(q.claims, key)
+	q.done[key] = true
 	return nil
 }
 
@@ -322,5 +427,14 @@ func TestMemStoreKeepsTheStoreContract(t *testing.T) {
 			s.subs[sub.ID] = sub
 		}
 		return s, create, s.result
+	}})
+}
+
+// The fake queue is held to the contract the Redis queue is held to
+// (runner/redis's TestBrokerKeepsTheQueueContract).
+func TestMemQueueKeepsTheQueueContract(t *testing.T) {
+	queuetest.Run(t, queuetest.Harness{New: func(t *testing.T, lease time.Duration) (runner.Queue, func(string, string)) {
+		q := &memQueue{lease: lease}
+		return q, q.add
 	}})
 }
