@@ -36,27 +36,46 @@ type fakeSubmissions struct {
 }
 
 func (f *fakeSubmissions) CreateIdempotent(ctx context.Context, s runner.Submission, key, print string) (string, error) {
+	if key == "" || print == "" {
+		return "", errors.New("enqueue: idempotency key and a fingerprint are required")
+	}
 	f.mu.Lock()
+	defer f.mu.Unlock()
 	if prev, ok := f.keys[key]; ok {
-		f.mu.Unlock()
 		if prev[0] != print {
 			return "", runner.ErrKeyReused
 		}
 		return prev[1], nil
 	}
+	if err := f.create(s); err != nil {
+		return "", err
+	}
 	if f.keys == nil {
 		f.keys = map[string][2]string{}
 	}
 	f.keys[key] = [2]string{print, s.ID}
-	f.mu.Unlock()
-	return s.ID, f.Create(ctx, s)
+	return s.ID, nil
 }
 
 func (f *fakeSubmissions) Create(_ context.Context, s runner.Submission) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	return f.create(s)
+}
+
+// create refuses an empty or taken id, as the Redis store does
+// (TestFakeSubmissionsKeepTheContract).
+func (f *fakeSubmissions) create(s runner.Submission) error {
 	if f.err != nil {
 		return f.err
+	}
+	if s.ID == "" {
+		return errors.New("enqueue: empty submission id")
+	}
+	for _, c := range f.created {
+		if c.ID == s.ID {
+			return fmt.Errorf("enqueue %s: %w", s.ID, runner.ErrConflict)
+		}
 	}
 	f.created = append(f.created, s)
 	return nil
