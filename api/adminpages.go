@@ -384,12 +384,11 @@ func (s *server) interviewerForm(c *gin.Context) {
 		return
 	}
 	created, err := s.addInterviewer(c.Request.Context(), acc, name, principalOf(c))
-	var he *httpError
-	switch {
-	case errors.As(err, &he) && he.status < 500:
-		s.renderInterviewers(c, he.status, interviewersView{Name: name, Error: he.msg})
+	if status, msg, ok := refusal(err); ok {
+		s.renderInterviewers(c, status, interviewersView{Name: name, Error: msg})
 		return
-	case err != nil:
+	}
+	if err != nil {
 		s.errorPage(c, err)
 		return
 	}

@@ -117,21 +117,26 @@ type errorView struct {
 	Message string
 }
 
-// errorPage shows an error as a page with the status the API would answer.
+// errorPage shows an error as a page with the status the API would answer
+// (problemOf), in the pages' own words: a message written for the user
+// as it is, a store failure as temporarily unavailable, a domain error's
+// not found or invalid briefly. A domain error the pages do not explain
+// (a conflict, no attempts left) is, as ever, a 500.
 func (s *server) errorPage(c *gin.Context, err error) {
-	var he *httpError
-	status, msg := http.StatusInternalServerError, "Something went wrong on our side. Please try again."
+	p := problemOf(err)
+	if p.retryAfter != "" {
+		c.Header("Retry-After", p.retryAfter)
+	}
+	status, msg := p.status, p.msg
 	switch {
-	case errors.As(err, &he):
-		status, msg = he.status, he.msg
-	case errors.Is(err, runner.ErrNotFound):
-		status, msg = http.StatusNotFound, "Not found."
-	case errors.Is(err, review.ErrInvalid):
-		status, msg = http.StatusBadRequest, err.Error()
-	case errors.Is(err, errUnavailable):
-		status, msg = http.StatusServiceUnavailable, "The service is temporarily unavailable; try again shortly."
-		c.Header("Retry-After", "5")
+	case p.stated && msg != "":
+	case status == http.StatusServiceUnavailable:
+		msg = "The service is temporarily unavailable; try again shortly."
+	case !p.stated && status == http.StatusNotFound:
+		msg = "Not found."
+	case !p.stated && status == http.StatusBadRequest:
 	default:
+		status, msg = http.StatusInternalServerError, "Something went wrong on our side. Please try again."
 		s.cfg.Logger.Error("page failed", "path", c.Request.URL.Path, "err", err)
 	}
 	s.render(c, status, "error", errorView{Title: http.StatusText(status), Status: status, Message: msg})
@@ -490,12 +495,11 @@ func (s *server) timeForm(c *gin.Context) {
 		return
 	}
 	inv, err := s.giveTimeTo(c, acc, c.Param("id"), req)
-	var he *httpError
-	switch {
-	case errors.As(err, &he) && he.status < 500:
-		c.Redirect(http.StatusSeeOther, back+"?error="+url.QueryEscape(he.msg))
+	if _, msg, ok := refusal(err); ok {
+		c.Redirect(http.StatusSeeOther, back+"?error="+url.QueryEscape(msg))
 		return
-	case err != nil:
+	}
+	if err != nil {
 		s.errorPage(c, err)
 		return
 	}

@@ -95,11 +95,11 @@ func (s *server) renderRegrades(c *gin.Context, status int, form NewRegrade, msg
 func (s *server) regradeForm(c *gin.Context) {
 	req := NewRegrade{Challenge: c.PostForm("challenge"), Assessment: c.PostForm("assessment"), Version: c.PostForm("version")}
 	rg, err := s.startRegrade(c.Request.Context(), req, principalOf(c))
-	var he *httpError
-	switch {
-	case errors.As(err, &he) && he.status < 500:
-		s.renderRegrades(c, he.status, req, he.msg)
+	if status, msg, ok := refusal(err); ok {
+		s.renderRegrades(c, status, req, msg)
 		return
+	}
+	switch {
 	case errors.Is(err, runner.ErrNotFound):
 		s.renderRegrades(c, http.StatusBadRequest, req, "Not found: "+err.Error()+".")
 		return

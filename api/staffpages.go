@@ -43,10 +43,10 @@ func (s *server) staffPageRoutes(r *gin.Engine) {
 // formError is a form's failure the user can fix (a 4xx): its message,
 // shown on the page the form came from. Anything else is the error page.
 func formError(err error) (string, bool) {
-	var he *httpError
+	if _, msg, ok := refusal(err); ok {
+		return msg, true
+	}
 	switch {
-	case errors.As(err, &he) && he.status < 500:
-		return he.msg, true
 	case errors.Is(err, review.ErrInvalid):
 		return strings.TrimPrefix(err.Error(), review.ErrInvalid.Error()+": "), true
 	case errors.Is(err, runner.ErrNotFound):
