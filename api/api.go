@@ -4,22 +4,19 @@ package api
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
+	"assay/app"
 	"assay/challenges"
 	"assay/runner"
 )
@@ -144,6 +141,8 @@ func (c Config) withDefaults() Config {
 type server struct {
 	cfg   Config
 	pages *pages
+	// The use cases (package app), wired to cfg's stores.
+	submissions *app.Submissions
 }
 
 // New returns the HTTP handler.
@@ -154,6 +153,7 @@ func New(cfg Config) (http.Handler, error) {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &server{cfg: cfg}
+	s.wireUseCases()
 	r := gin.New()
 	r.Use(s.logRequests, gin.CustomRecovery(func(c *gin.Context, rec any) {
 		s.cfg.Logger.Error("panic", slog.Any("panic", rec), slog.String("path", c.Request.URL.Path))
@@ -185,6 +185,26 @@ func New(cfg Config) (http.Handler, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// wireUseCases makes the use cases from the configuration's stores. A
+// store the configuration lacks stays a nil port, which each use case
+// reads as the feature being off, as the handlers did.
+func (s *server) wireUseCases() {
+	cfg := s.cfg
+	sub := &app.Submissions{
+		Catalog: cfg.Catalog, Store: cfg.Submissions,
+		RateLimit: cfg.RateLimit, RunRateLimit: cfg.RunRateLimit, MaxFileBytes: cfg.MaxFileBytes,
+		QueueLimit: cfg.QueueLimit, RunQueueLimit: cfg.RunQueueLimit,
+		Now: cfg.Now, NewID: uuid.NewString, Logger: cfg.Logger,
+	}
+	if cfg.Accounts != nil {
+		sub.Limiter, sub.Drafts = cfg.Accounts, cfg.Accounts
+	}
+	if cfg.Recordings != nil {
+		sub.Recordings = cfg.Recordings
+	}
+	s.submissions = sub
 }
 
 func (s *server) logRequests(c *gin.Context) {
@@ -292,91 +312,27 @@ func texts(m map[string][]byte) map[string]string {
 	return out
 }
 
+// createSubmission is POST /api/v1/submissions: decode, create (package
+// app's Submissions.Create), answer 202.
 func (s *server) createSubmission(c *gin.Context) {
 	key, err := idempotencyKey(c)
 	if err != nil {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
-	req, err := s.decodeSubmission(c)
+	var req SubmissionRequest
+	if err := s.decodeLarge(c, &req); err != nil {
+		writeError(c, s.cfg.Logger, err)
+		return
+	}
+	out, err := s.submissions.Create(c.Request.Context(), principalOf(c), app.SubmitRequest{
+		Challenge: req.Challenge, Files: req.Files, Submitter: req.Submitter, Mode: req.Mode, Scratch: req.Scratch, IdempotencyKey: key,
+	})
 	if err != nil {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
-	ch, err := s.cfg.Catalog.Get(req.Challenge)
-	if err != nil {
-		writeError(c, s.cfg.Logger, err)
-		return
-	}
-	mode, err := submissionMode(req)
-	if err != nil {
-		writeError(c, s.cfg.Logger, err)
-		return
-	}
-	p := principalOf(c)
-	if err := s.admit(c, p, ch.Slug, mode); err != nil {
-		writeError(c, s.cfg.Logger, err)
-		return
-	}
-	if err := s.checkEntry(ch.Files, req.Files, req.Scratch); err != nil {
-		writeError(c, s.cfg.Logger, err)
-		return
-	}
-	limit, length, what := s.cfg.QueueLimit, s.cfg.Submissions.QueueLength, "submissions"
-	if mode == runner.ModeRun {
-		limit, length, what = s.cfg.RunQueueLimit, s.cfg.Submissions.RunQueueLength, "Runs"
-	}
-	if limit > 0 {
-		n, err := length(c.Request.Context())
-		if err != nil {
-			writeError(c, s.cfg.Logger, unavailable(fmt.Errorf("queue length: %w", err)))
-			return
-		}
-		if n >= limit {
-			s.cfg.Logger.Warn("queue full; submission refused", slog.String("mode", string(mode)), slog.Int64("queued", n), slog.Int64("limit", limit))
-			c.Header("Retry-After", "10")
-			c.AbortWithStatusJSON(http.StatusServiceUnavailable, errorBody{Error: fmt.Sprintf("the queue is full (%d %s waiting); try again shortly", n, what)})
-			return
-		}
-	}
-	sub := runner.Submission{
-		ID:               uuid.NewString(),
-		Challenge:        ch.Slug,
-		ChallengeVersion: ch.Version,
-		Files:            req.Files,
-		Submitter:        req.Submitter,
-		CreatedAt:        s.cfg.Now().UTC(),
-		Mode:             mode,
-		Scratch:          req.Scratch,
-	}
-	stamp(&sub, p)
-	if key != "" {
-		key = string(p.Role) + ":" + p.ID + ":" + key // a key is the principal's own
-	}
-	if key == "" {
-		if err := s.cfg.Submissions.Create(c.Request.Context(), sub); err != nil {
-			writeError(c, s.cfg.Logger, unavailable(fmt.Errorf("create submission: %w", err)))
-			return
-		}
-	} else {
-		id, err := s.cfg.Submissions.CreateIdempotent(c.Request.Context(), sub, key, fingerprint(req))
-		if errors.Is(err, runner.ErrKeyReused) {
-			writeError(c, s.cfg.Logger, errorf(http.StatusUnprocessableEntity, "Idempotency-Key %q was already used for a different request; use a new key for a new submission", key))
-			return
-		}
-		if err != nil {
-			writeError(c, s.cfg.Logger, unavailable(fmt.Errorf("create submission: %w", err)))
-			return
-		}
-		if id != sub.ID {
-			s.replay(c, id)
-			return
-		}
-	}
-	s.cfg.Logger.Info("job queued", slog.String("submission", sub.ID), slog.String("challenge", sub.Challenge), slog.String("mode", string(sub.Mode)))
-	s.keepDraft(c, sub)
-	s.markEdits(c.Request.Context(), sub)
-	s.accepted(c, sub, false)
+	s.accepted(c, out.Submission, out.Replayed)
 }
 
 func (s *server) accepted(c *gin.Context, sub runner.Submission, replayed bool) {
@@ -386,19 +342,6 @@ func (s *server) accepted(c *gin.Context, sub runner.Submission, replayed bool) 
 		c.Header("Idempotent-Replayed", "true")
 	}
 	c.JSON(http.StatusAccepted, SubmissionAccepted{ID: sub.ID, Status: runner.StatusQueued, Challenge: sub.Challenge, ChallengeVersion: sub.ChallengeVersion, Location: loc, Mode: sub.Mode})
-}
-
-// replay answers a retried request with the submission its key created
-// first, exactly as the first answer was (the status there is "queued" as
-// it was then; GET the Location for the current one).
-func (s *server) replay(c *gin.Context, id string) {
-	st, err := s.cfg.Submissions.Get(c.Request.Context(), id)
-	if err != nil {
-		writeError(c, s.cfg.Logger, unavailable(fmt.Errorf("idempotent replay of %s: %w", id, err)))
-		return
-	}
-	s.cfg.Logger.Info("idempotent retry; no new submission", slog.String("submission", id))
-	s.accepted(c, st.Submission, true)
 }
 
 // maxKeyLen bounds an Idempotency-Key.
@@ -422,50 +365,6 @@ func idempotencyKey(c *gin.Context) (string, error) {
 		}
 	}
 	return k, nil
-}
-
-// fingerprint identifies what a request asks for, so a key reused for a
-// different request is caught.
-func fingerprint(req SubmissionRequest) string {
-	h := sha256.New()
-	names := slices.Sorted(maps.Keys(req.Files))
-	fmt.Fprintf(h, "%q\x00%q\x00%q\x00%d\x00", req.Challenge, req.Submitter, req.Mode, len(req.Scratch))
-	io.WriteString(h, req.Scratch)
-	for _, n := range names {
-		fmt.Fprintf(h, "%q\x00%d\x00", n, len(req.Files[n]))
-		io.WriteString(h, req.Files[n])
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
-
-// submissionMode reads a request's mode: a scratch file only with a Run.
-func submissionMode(req SubmissionRequest) (runner.Mode, error) {
-	switch req.Mode {
-	case "", "submit":
-		if req.Scratch != "" {
-			return "", errorf(http.StatusBadRequest, "scratch tests go with a Run (\"mode\": \"run\"), never with a submission")
-		}
-		return runner.ModeSubmit, nil
-	case "run":
-		return runner.ModeRun, nil
-	}
-	return "", errorf(http.StatusBadRequest, "mode %q is not \"submit\" or \"run\"", req.Mode)
-}
-
-func (s *server) decodeSubmission(c *gin.Context) (SubmissionRequest, error) {
-	var req SubmissionRequest
-	if err := s.decodeLarge(c, &req); err != nil {
-		return req, err
-	}
-	switch {
-	case strings.TrimSpace(req.Challenge) == "":
-		return req, errorf(http.StatusBadRequest, "challenge is required")
-	case len(req.Files) == 0:
-		return req, errorf(http.StatusBadRequest, "files is required: an object of file name to source text")
-	case len(req.Submitter) > 200:
-		return req, errorf(http.StatusBadRequest, "submitter is longer than 200 characters")
-	}
-	return req, nil
 }
 
 // jsonProblem describes a decode error without echoing the input.

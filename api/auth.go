@@ -11,13 +11,13 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"assay/access"
+	"assay/app"
 	"assay/runner"
 )
 
@@ -59,35 +59,11 @@ type Accounts interface {
 
 // RateLimit bounds how many submissions one candidate makes in a window.
 // The zero value means no limit.
-type RateLimit struct {
-	N   int
-	Per time.Duration
-}
-
-func (r RateLimit) String() string {
-	if r.N <= 0 {
-		return "off"
-	}
-	return fmt.Sprintf("%d/%s", r.N, r.Per)
-}
+type RateLimit = app.RateLimit
 
 // ParseRateLimit reads "N/DURATION" (10/1m: ten per minute), or "0" or
 // "off" for no limit.
-func ParseRateLimit(s string) (RateLimit, error) {
-	if s == "0" || s == "off" || s == "" {
-		return RateLimit{}, nil
-	}
-	n, d, ok := strings.Cut(s, "/")
-	count, err := strconv.Atoi(n)
-	if !ok || err != nil || count < 1 {
-		return RateLimit{}, fmt.Errorf("%q is not N/DURATION (10/1m) or off", s)
-	}
-	per, err := time.ParseDuration(d)
-	if err != nil || per < time.Second {
-		return RateLimit{}, fmt.Errorf("%q: the window must be a duration of at least 1s", s)
-	}
-	return RateLimit{N: count, Per: per}, nil
-}
+func ParseRateLimit(s string) (RateLimit, error) { return app.ParseRateLimit(s) }
 
 // Cookies that carry a token for pages. Both are HttpOnly and
 // SameSite=Strict, and are read only on GET and HEAD requests, so a
@@ -315,63 +291,6 @@ func principalOf(c *gin.Context) access.Principal {
 // candidate only the submissions made with their invitation.
 func owns(p access.Principal, sub runner.Submission) bool {
 	return p.Role.Staff() || (p.Role == access.RoleCandidate && sub.Invitation != "" && sub.Invitation == p.ID)
-}
-
-// admit decides whether p may submit to the challenge now: staff may
-// submit to any challenge; a candidate only to the invitation's
-// challenges, before its deadline, within the rate limit. (The attempt
-// limit is checked by the store, atomically with the enqueue.)
-func (s *server) admit(c *gin.Context, p access.Principal, slug string, mode runner.Mode) error {
-	if p.Role.Staff() {
-		return nil
-	}
-	inv := p.Invitation
-	if inv == nil {
-		return errorf(http.StatusForbidden, "only staff and invited candidates may submit")
-	}
-	if !inv.Allows(slug) {
-		return errorf(http.StatusForbidden, "your invitation does not include the challenge %q", slug)
-	}
-	if err := workOpen(inv, s.cfg.Now()); err != nil {
-		return err
-	}
-	// Runs are counted apart: a candidate trying code often must not use
-	// up the submissions' allowance, nor the other way round.
-	rl, who, what := s.cfg.RateLimit, "invitation:"+inv.ID, "submissions"
-	if mode == runner.ModeRun {
-		rl, who, what = s.cfg.RunRateLimit, "run:invitation:"+inv.ID, "Runs"
-	}
-	if rl.N > 0 && s.cfg.Accounts != nil {
-		return s.rateLimit(c, s.cfg.Accounts, who, rl, what)
-	}
-	return nil
-}
-
-// workOpen says whether the invitation accepts work now (submissions, Runs,
-// drafts): not before a timed session's Start, not after its time or the
-// deadline.
-func workOpen(inv *access.Invitation, now time.Time) error {
-	switch {
-	case inv.WaitsForStart():
-		return errorf(http.StatusForbidden, "your timed session has not started: press Start on your page (the clock starts then)")
-	case inv.TimeIsOver(now):
-		return errorf(http.StatusForbidden, "your time is over (it ended at %s); no more submissions are accepted", inv.Ends().UTC().Format(time.RFC3339))
-	case inv.Expired(now):
-		return errorf(http.StatusForbidden, "your invitation expired at %s; no more submissions are accepted", inv.Ends().UTC().Format(time.RFC3339))
-	}
-	return nil
-}
-
-// stamp records who sends a submission.
-func stamp(sub *runner.Submission, p access.Principal) {
-	if p.Role == access.RoleCandidate {
-		// A candidate is who the invitation names, whatever the request
-		// says: reviews and webhooks must not show another name.
-		sub.Invitation = p.ID
-		sub.Submitter = p.Name
-		return
-	}
-	sub.Interviewer = p.ID
 }
 
 // readable loads a submission and checks that the request's principal may

@@ -152,23 +152,6 @@ func (s *server) checkBatch(ch *challenges.Challenge, b EditBatch) error {
 	return nil
 }
 
-// markEdits records a Run or submission in the candidate's recording, so
-// the replay can be checked against it (a failure is logged: the
-// submission is what counts).
-func (s *server) markEdits(ctx context.Context, sub runner.Submission) {
-	if sub.Invitation == "" || s.cfg.Recordings == nil {
-		return
-	}
-	kind := review.EventSubmit
-	if sub.Mode == runner.ModeRun {
-		kind = review.EventRun
-	}
-	e := review.Event{T: sub.CreatedAt.UnixMilli(), K: kind, ID: sub.ID}
-	if err := s.cfg.Recordings.MarkEdits(ctx, sub.Invitation, sub.Challenge, e); err != nil {
-		s.cfg.Logger.Warn("recording marker not kept", "submission", sub.ID, "err", err)
-	}
-}
-
 // ReplayView is the answer of GET
 // /api/v1/invitations/{id}/drafts/{challenge}/events: the recording, the
 // starter texts it starts from, and each marker checked against what was

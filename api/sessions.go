@@ -6,14 +6,13 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"sort"
-	"strconv"
 	"time"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
 	"assay/access"
+	"assay/app"
 	"assay/challenges"
 	"assay/runner"
 )
@@ -208,7 +207,7 @@ func (s *server) openChallenge(c *gin.Context) (*access.Invitation, *challenges.
 	if err != nil || !inv.Allows(slug) {
 		return nil, nil, errorf(http.StatusNotFound, "your invitation has no challenge %q", slug)
 	}
-	if err := workOpen(inv, s.cfg.Now()); err != nil {
+	if err := app.WorkOpen(inv, s.cfg.Now()); err != nil {
 		return nil, nil, err
 	}
 	return inv, ch, nil
@@ -266,72 +265,16 @@ func (s *server) draftHistory(c *gin.Context) {
 	c.JSON(http.StatusOK, DraftHistory{Invitation: id, Challenge: slug, Saves: saves})
 }
 
-// keepDraft records what a candidate sent with a Run or Submit as their
-// latest draft (a failure is logged: the submission is what counts).
-func (s *server) keepDraft(c *gin.Context, sub runner.Submission) {
-	if sub.Invitation == "" || s.cfg.Accounts == nil {
-		return
-	}
-	source := runner.DraftSubmit
-	if sub.Mode == runner.ModeRun {
-		source = runner.DraftRun
-	}
-	d := runner.Draft{Invitation: sub.Invitation, Challenge: sub.Challenge, Files: sub.Files, Scratch: sub.Scratch, SavedAt: sub.CreatedAt, Source: source}
-	if err := s.cfg.Accounts.SaveDraft(c.Request.Context(), d); err != nil {
-		s.cfg.Logger.Warn("keep the draft of a submission", "submission", sub.ID, "err", err)
-	}
-}
-
 // checkEntry checks a body's files: exactly the challenge's entry files,
-// each (and the scratch file) bounded.
+// each (and the scratch file) bounded (app.CheckEntry).
 func (s *server) checkEntry(entry []string, files map[string]string, scratch string) error {
-	if err := runner.CheckFiles(entry, files); err != nil {
-		return errorf(http.StatusBadRequest, "%s", err)
-	}
-	return s.checkSources(files, scratch)
+	return app.CheckEntry(entry, files, scratch, s.cfg.MaxFileBytes)
 }
 
-// rateLimit counts one event of who's in rl's current window: a 429 with
-// Retry-After past the limit, naming what is limited.
+// rateLimit counts one event of who's in rl's current window
+// (app.Allow: past the limit, RateLimited with its Retry-After).
 func (s *server) rateLimit(c *gin.Context, acc Accounts, who string, rl RateLimit, what string) error {
-	ok, retry, err := acc.Allow(c.Request.Context(), who, rl.N, rl.Per, s.cfg.Now())
-	if err != nil {
-		return unavailable(err)
-	}
-	if !ok {
-		secs := max(1, int(retry.Round(time.Second)/time.Second))
-		c.Header("Retry-After", strconv.Itoa(secs))
-		return errorf(http.StatusTooManyRequests, "too many %s: at most %d per %s; try again in %ds", what, rl.N, rl.Per, secs)
-	}
-	return nil
-}
-
-// checkSources bounds each source file and the scratch file: at most
-// MaxFileBytes, valid UTF-8.
-func (s *server) checkSources(files map[string]string, scratch string) error {
-	names := make([]string, 0, len(files)+1)
-	for name := range files {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	all := files
-	if scratch != "" {
-		all = make(map[string]string, len(files)+1)
-		for k, v := range files {
-			all[k] = v
-		}
-		names, all[runner.ScratchPath] = append(names, runner.ScratchPath), scratch
-	}
-	for _, name := range names {
-		body := all[name]
-		if len(body) > s.cfg.MaxFileBytes {
-			return errorf(http.StatusRequestEntityTooLarge, "file %s is %d bytes; the limit is %d", name, len(body), s.cfg.MaxFileBytes)
-		}
-		if !utf8.ValidString(body) {
-			return errorf(http.StatusBadRequest, "file %s is not valid UTF-8", name)
-		}
-	}
-	return nil
+	return app.Allow(c.Request.Context(), acc, who, rl, what, s.cfg.Now())
 }
 
 // decodeLarge decodes a JSON body of up to MaxBodyBytes into v: valid
