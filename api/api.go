@@ -143,6 +143,7 @@ type server struct {
 	pages *pages
 	// The use cases (package app), wired to cfg's stores.
 	submissions *app.Submissions
+	regrade     *app.Regrades
 }
 
 // New returns the HTTP handler.
@@ -192,19 +193,17 @@ func New(cfg Config) (http.Handler, error) {
 // reads as the feature being off, as the handlers did.
 func (s *server) wireUseCases() {
 	cfg := s.cfg
-	sub := &app.Submissions{
-		Catalog: cfg.Catalog, Store: cfg.Submissions,
+	// A nil interface converted to a port is a nil port.
+	s.submissions = &app.Submissions{
+		Catalog: cfg.Catalog, Store: cfg.Submissions, Limiter: cfg.Accounts, Drafts: cfg.Accounts, Recordings: cfg.Recordings,
 		RateLimit: cfg.RateLimit, RunRateLimit: cfg.RunRateLimit, MaxFileBytes: cfg.MaxFileBytes,
 		QueueLimit: cfg.QueueLimit, RunQueueLimit: cfg.RunQueueLimit,
 		Now: cfg.Now, NewID: uuid.NewString, Logger: cfg.Logger,
 	}
-	if cfg.Accounts != nil {
-		sub.Limiter, sub.Drafts = cfg.Accounts, cfg.Accounts
+	s.regrade = &app.Regrades{
+		Catalog: cfg.Catalog, Submissions: cfg.Submissions, Store: cfg.Regrades, Assessments: cfg.Accounts, Versions: cfg.Publisher,
+		Now: cfg.Now, NewID: uuid.NewString, Logger: cfg.Logger,
 	}
-	if cfg.Recordings != nil {
-		sub.Recordings = cfg.Recordings
-	}
-	s.submissions = sub
 }
 
 func (s *server) logRequests(c *gin.Context) {
