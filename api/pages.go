@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -596,17 +597,62 @@ func (s *server) submissionPage(c *gin.Context) {
 		s.errorPage(c, errorf(http.StatusNotFound, "No submission %q.", id))
 		return
 	}
-	st, err := s.cfg.Submissions.Get(c.Request.Context(), id)
+	view, err := s.submissionPageView(c.Request.Context(), id, c.Query("against"))
 	if err != nil {
-		s.errorPage(c, unavailable(err))
+		s.errorPage(c, err)
 		return
 	}
+	view.Principal, view.FormToken, view.NoteError = principalOf(c), c.GetString(formTokenKey), c.Query("error")
+	s.render(c, http.StatusOK, "submission", view)
+}
+
+// submissionPageView gathers what the submission page shows, each part
+// in its own step: the tests and timings, the regrades' copies, staff's
+// notes on the highlighted sources, the candidate's other attempts, and
+// the diff against one of them (against, or the attempt before).
+func (s *server) submissionPageView(ctx context.Context, id, against string) (submissionView, error) {
+	st, err := s.cfg.Submissions.Get(ctx, id)
+	if err != nil {
+		return submissionView{}, unavailable(err)
+	}
 	sub := st.Submission
-	view := submissionView{Title: sub.Challenge + " · " + shortID(sub.ID), Principal: principalOf(c), State: st, Result: st.Result, Candidate: sub.Submitter}
-	view.Score = s.scoreOf(c.Request.Context(), st)
+	view := submissionView{Title: sub.Challenge + " · " + shortID(sub.ID), State: st, Result: st.Result, Candidate: sub.Submitter}
+	view.Score = s.scoreOf(ctx, st)
 	if sub.Interviewer != "" && view.Candidate == "" {
 		view.Candidate = "staff (" + sub.Interviewer + ")"
 	}
+	s.addTests(&view, st)
+	if err := s.addRegradeCopies(ctx, &view, sub.ID); err != nil {
+		return view, err
+	}
+	view.Files = sortedNames(sub.Files)
+	noted, err := s.addNotes(ctx, &view, sub)
+	if err != nil {
+		return view, err
+	}
+	for i, name := range view.Files {
+		view.Sources = append(view.Sources, sourceFile{Name: name, Index: i, HTML: highlightLines(name, sub.Files[name], filePrefix(i), noted[name])})
+	}
+	if err := s.addAttempts(ctx, &view, sub, against); err != nil {
+		return view, err
+	}
+	if view.Against != nil {
+		other, err := s.cfg.Submissions.Get(ctx, view.Against.ID)
+		if err != nil {
+			return view, unavailable(err)
+		}
+		for _, name := range view.Files {
+			view.Diffs = append(view.Diffs, diffFile(name, other.Submission.Files[name], sub.Files[name]))
+		}
+	}
+	return view, nil
+}
+
+// addTests fills in the tests' rows with the reference's times
+// (expected.json's, and the timing run's when attached) and whether the
+// submission was graded against another version than the current one.
+func (s *server) addTests(view *submissionView, st runner.State) {
+	sub := st.Submission
 	ref := map[string]float64{}
 	if ch, err := s.cfg.Catalog.Get(sub.Challenge); err == nil && ch.Expected != nil {
 		for _, t := range ch.Expected.Tests {
@@ -614,106 +660,111 @@ func (s *server) submissionPage(c *gin.Context) {
 		}
 		view.Stale = ch.Version != sub.ChallengeVersion
 	}
-	if r := st.Result; r != nil {
-		view.Runtimes = runner.CompareRuntimes(r.Tests, r.Reference, ref)
-		for _, t := range r.Tests {
-			row := testRow{TestResult: t, Runtime: view.Runtimes.Tests[t.ID]}
-			if v, ok := ref[t.ID]; ok {
-				row.ReferenceMS = &v
-			}
-			view.RefTotalMS += row.Runtime.ReferenceUS / 1e3
-			view.TotalMS += t.Micros() / 1e3
-			view.Tests = append(view.Tests, row)
-		}
+	r := st.Result
+	if r == nil {
+		return
 	}
-	if s.cfg.Regrades != nil {
-		ids, err := s.cfg.Regrades.RegradesOf(c.Request.Context(), sub.ID)
-		if err != nil {
-			s.errorPage(c, unavailable(err))
-			return
+	view.Runtimes = runner.CompareRuntimes(r.Tests, r.Reference, ref)
+	for _, t := range r.Tests {
+		row := testRow{TestResult: t, Runtime: view.Runtimes.Tests[t.ID]}
+		if v, ok := ref[t.ID]; ok {
+			row.ReferenceMS = &v
 		}
-		copies, err := s.cfg.Submissions.GetMany(c.Request.Context(), ids)
-		if err != nil {
-			s.errorPage(c, unavailable(err))
-			return
-		}
-		for _, id := range ids {
-			cp, ok := copies[id]
-			if !ok {
-				continue
-			}
-			rc := regradeCopy{ID: id, Version: cp.Submission.ChallengeVersion, Status: string(cp.Status)}
-			if cp.Result != nil {
-				rc.Verdict, rc.Passed, rc.Total = cp.Result.Verdict, cp.Result.Passed, cp.Result.Total
-			}
-			view.Regrades = append(view.Regrades, rc)
-		}
+		view.RefTotalMS += row.Runtime.ReferenceUS / 1e3
+		view.TotalMS += t.Micros() / 1e3
+		view.Tests = append(view.Tests, row)
 	}
-	names := sortedNames(sub.Files)
-	view.Files, view.FormToken, view.NoteError = names, c.GetString(formTokenKey), c.Query("error")
+}
+
+// addRegradeCopies lists the submission's regrade copies and their
+// verdicts (none on a server without regrades).
+func (s *server) addRegradeCopies(ctx context.Context, view *submissionView, id string) error {
+	if s.cfg.Regrades == nil {
+		return nil
+	}
+	ids, err := s.cfg.Regrades.RegradesOf(ctx, id)
+	if err != nil {
+		return unavailable(err)
+	}
+	copies, err := s.cfg.Submissions.GetMany(ctx, ids)
+	if err != nil {
+		return unavailable(err)
+	}
+	for _, id := range ids {
+		cp, ok := copies[id]
+		if !ok {
+			continue
+		}
+		rc := regradeCopy{ID: id, Version: cp.Submission.ChallengeVersion, Status: string(cp.Status)}
+		if cp.Result != nil {
+			rc.Verdict, rc.Passed, rc.Total = cp.Result.Verdict, cp.Result.Passed, cp.Result.Total
+		}
+		view.Regrades = append(view.Regrades, rc)
+	}
+	return nil
+}
+
+// addNotes lists staff's notes, each with its line's anchor and text, and
+// returns the noted lines of each file (to mark in the sources).
+func (s *server) addNotes(ctx context.Context, view *submissionView, sub runner.Submission) (map[string][]int, error) {
 	noted := map[string][]int{}
-	if s.cfg.Reviews != nil {
-		notes, err := s.cfg.Reviews.Notes(c.Request.Context(), sub.ID)
-		if err != nil {
-			s.errorPage(c, unavailable(err))
-			return
-		}
-		for _, n := range notes {
-			nv := noteView{Note: n}
-			if n.File != "" {
-				nv.Anchor = lineAnchor(names, n.File, n.Line)
-				if lines := strings.Split(sub.Files[n.File], "\n"); n.Line-1 < len(lines) {
-					nv.LineText = lines[n.Line-1]
-				}
-				noted[n.File] = append(noted[n.File], n.Line)
+	if s.cfg.Reviews == nil {
+		return noted, nil
+	}
+	notes, err := s.cfg.Reviews.Notes(ctx, sub.ID)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	for _, n := range notes {
+		nv := noteView{Note: n}
+		if n.File != "" {
+			nv.Anchor = lineAnchor(view.Files, n.File, n.Line)
+			if lines := strings.Split(sub.Files[n.File], "\n"); n.Line-1 < len(lines) {
+				nv.LineText = lines[n.Line-1]
 			}
-			view.Notes = append(view.Notes, nv)
+			noted[n.File] = append(noted[n.File], n.Line)
+		}
+		view.Notes = append(view.Notes, nv)
+	}
+	return noted, nil
+}
+
+// addAttempts names the candidate and lists their attempts at the
+// challenge (staff's summaries), and picks the one to diff against: the
+// attempt named by against (not this one), or else the one before this.
+func (s *server) addAttempts(ctx context.Context, view *submissionView, sub runner.Submission, against string) error {
+	if sub.Invitation == "" || s.cfg.Accounts == nil {
+		return nil
+	}
+	inv, err := s.cfg.Accounts.Invitation(ctx, sub.Invitation)
+	if err != nil {
+		return nil // the invitation is gone: the page shows the submission alone
+	}
+	view.Candidate, view.Assessment, view.Invitation = inv.Candidate, inv.Assessment, inv.ID
+	rep, err := s.report(ctx, inv)
+	if err != nil {
+		return err
+	}
+	var prev *SubmissionSummary
+	for i, a := range rep.Submissions {
+		if a.Challenge != sub.Challenge {
+			continue
+		}
+		if a.ID == sub.ID && prev != nil && view.Against == nil {
+			view.Against = prev
+		}
+		view.Attempts = append(view.Attempts, a)
+		prev = &rep.Submissions[i]
+	}
+	if against != "" {
+		view.Against = nil
+		for i := range view.Attempts {
+			if view.Attempts[i].ID == against && against != sub.ID {
+				view.Against = &view.Attempts[i]
+			}
 		}
 	}
-	for i, name := range names {
-		view.Sources = append(view.Sources, sourceFile{Name: name, Index: i, HTML: highlightLines(name, sub.Files[name], filePrefix(i), noted[name])})
-	}
-	if sub.Invitation != "" && s.cfg.Accounts != nil {
-		inv, err := s.cfg.Accounts.Invitation(c.Request.Context(), sub.Invitation)
-		if err == nil {
-			view.Candidate, view.Assessment, view.Invitation = inv.Candidate, inv.Assessment, inv.ID
-			rep, err := s.report(c.Request.Context(), inv)
-			if err != nil {
-				s.errorPage(c, err)
-				return
-			}
-			var prev *SubmissionSummary
-			for i, a := range rep.Submissions {
-				if a.Challenge != sub.Challenge {
-					continue
-				}
-				if a.ID == sub.ID && prev != nil && view.Against == nil {
-					view.Against = prev
-				}
-				view.Attempts = append(view.Attempts, a)
-				prev = &rep.Submissions[i]
-			}
-			if want := c.Query("against"); want != "" {
-				view.Against = nil
-				for i := range view.Attempts {
-					if view.Attempts[i].ID == want && want != sub.ID {
-						view.Against = &view.Attempts[i]
-					}
-				}
-			}
-		}
-	}
-	if view.Against != nil {
-		other, err := s.cfg.Submissions.Get(c.Request.Context(), view.Against.ID)
-		if err != nil {
-			s.errorPage(c, unavailable(err))
-			return
-		}
-		for _, name := range names {
-			view.Diffs = append(view.Diffs, diffFile(name, other.Submission.Files[name], sub.Files[name]))
-		}
-	}
-	s.render(c, http.StatusOK, "submission", view)
+	return nil
 }
 
 // highlight renders source as HTML with inline colours; on any trouble
