@@ -144,6 +144,7 @@ type server struct {
 	// The use cases (package app), wired to cfg's stores.
 	submissions *app.Submissions
 	regrade     *app.Regrades
+	reports     *app.Reports
 }
 
 // New returns the HTTP handler.
@@ -200,6 +201,7 @@ func (s *server) wireUseCases() {
 		QueueLimit: cfg.QueueLimit, RunQueueLimit: cfg.RunQueueLimit,
 		Now: cfg.Now, NewID: uuid.NewString, Logger: cfg.Logger,
 	}
+	s.reports = &app.Reports{Accounts: cfg.Accounts, States: cfg.Submissions}
 	s.regrade = &app.Regrades{
 		Catalog: cfg.Catalog, Submissions: cfg.Submissions, Store: cfg.Regrades, Assessments: cfg.Accounts, Versions: cfg.Publisher,
 		Now: cfg.Now, NewID: uuid.NewString, Logger: cfg.Logger,

@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"assay/access"
+	"assay/app"
 	"assay/runner"
 )
 
@@ -267,61 +268,13 @@ func (s *server) listAssessments(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"assessments": list})
 }
 
-// AssessmentReport is an assessment with each invited candidate's
-// attempts, best and latest results per challenge.
-type AssessmentReport struct {
-	Assessment access.Assessment `json:"assessment"`
-	Candidates []CandidateReport `json:"candidates"`
-}
-
-// CandidateReport is one invitation's standing.
-type CandidateReport struct {
-	Invitation  access.Invitation   `json:"invitation"`
-	Challenges  []ChallengeReport   `json:"challenges"`
-	Submissions []SubmissionSummary `json:"submissions"`
-	// Runs are the candidate's Runs (the visible tests only): not
-	// attempts, never best or latest.
-	Runs []SubmissionSummary `json:"runs"`
-}
-
-// ChallengeReport is a candidate's standing at one challenge.
-type ChallengeReport struct {
-	Challenge string             `json:"challenge"`
-	Attempts  int                `json:"attempts"`
-	Best      *SubmissionSummary `json:"best,omitempty"`
-	Latest    *SubmissionSummary `json:"latest,omitempty"`
-	// Tampered counts the attempts graded tampered (staff's view only: a
-	// candidate's own report counts none, as it shows them as errors).
-	Tampered int `json:"tampered,omitempty"`
-	// Score is the candidate's score at the challenge: their best
-	// attempt's (Best, chosen by score first), 0-100; staff only.
-	Score *float64 `json:"score,omitempty"`
-}
-
-// SubmissionSummary is one line of a list of submissions. Staff's
-// summaries carry the whole result's verdict and run time, and the
-// evidence of tampering; a candidate's are made from the candidate's view
-// (candidateSummary).
-type SubmissionSummary struct {
-	ID        string         `json:"id"`
-	Challenge string         `json:"challenge"`
-	Status    runner.Status  `json:"status"`
-	Verdict   runner.Verdict `json:"verdict,omitempty"`
-	Passed    int            `json:"passed"`
-	Total     int            `json:"total"`
-	// RunMS is the whole run's time for staff, the visible phase's for a
-	// candidate.
-	RunMS     int64            `json:"run_ms,omitempty"`
-	CreatedAt time.Time        `json:"created_at"`
-	Tampering []runner.Finding `json:"tampering,omitempty"`
-	// Mode is "run" for a Run.
-	Mode runner.Mode `json:"mode,omitempty"`
-	// Score is the submission's score, 0-100 (staff only; none for a Run,
-	// an unfinished submission, internal_error or rejected), and
-	// ScoreTags its subscore per tag.
-	Score     *float64           `json:"score,omitempty"`
-	ScoreTags map[string]float64 `json:"score_tags,omitempty"`
-}
+// The reports' types are package app's (app/reports.go).
+type (
+	AssessmentReport  = app.AssessmentReport
+	CandidateReport   = app.CandidateReport
+	ChallengeReport   = app.ChallengeReport
+	SubmissionSummary = app.SubmissionSummary
+)
 
 // summarize is staff's summary of a submission.
 func summarize(st runner.State) SubmissionSummary {
@@ -343,39 +296,20 @@ func candidateSummary(st runner.State) SubmissionSummary {
 	return out
 }
 
-// better reports whether a is a better result than b: finished first,
-// then anything but tampered (which ranks below every other verdict,
-// whatever its counts: its report cannot be trusted), then the higher
-// score (when both have one: a candidate's summaries have none), then
-// passed, then more tests passed, then the later.
-func better(a, b SubmissionSummary) bool {
-	if (a.Status == runner.StatusDone) != (b.Status == runner.StatusDone) {
-		return a.Status == runner.StatusDone
-	}
-	if (a.Verdict == runner.VerdictTampered) != (b.Verdict == runner.VerdictTampered) {
-		return b.Verdict == runner.VerdictTampered
-	}
-	if a.Score != nil && b.Score != nil && *a.Score != *b.Score {
-		return *a.Score > *b.Score
-	}
-	if (a.Verdict == runner.VerdictPassed) != (b.Verdict == runner.VerdictPassed) {
-		return a.Verdict == runner.VerdictPassed
-	}
-	if a.Passed != b.Passed {
-		return a.Passed > b.Passed
-	}
-	return a.CreatedAt.After(b.CreatedAt)
+// report gathers an invitation's submissions into its standing as staff
+// see it (with scores).
+func (s *server) report(ctx context.Context, inv access.Invitation) (CandidateReport, error) {
+	return s.reports.Invitation(ctx, inv, s.staffSummary(ctx))
 }
 
-// report gathers an invitation's submissions into its standing as staff
-// see it.
-func (s *server) report(ctx context.Context, inv access.Invitation) (CandidateReport, error) {
-	return s.gather(ctx, inv, func(st runner.State) SubmissionSummary {
+// staffSummary is staff's summary of a submission with its score.
+func (s *server) staffSummary(ctx context.Context) app.Summarize {
+	return func(st runner.State) SubmissionSummary {
 		out := summarize(st)
 		sc := s.scoreOf(ctx, st)
 		out.Score, out.ScoreTags = percentOf(sc), tagPercents(sc)
 		return out
-	})
+	}
 }
 
 // candidateReport is the invitation's standing as its candidate sees it:
@@ -384,99 +318,12 @@ func (s *server) report(ctx context.Context, inv access.Invitation) (CandidateRe
 // candidate nothing the summaries do not (a tampered run ranks as the
 // error it reads as).
 func (s *server) candidateReport(ctx context.Context, inv access.Invitation) (CandidateReport, error) {
-	return s.gather(ctx, inv, candidateSummary)
+	return s.reports.Invitation(ctx, inv, candidateSummary)
 }
 
-// gather summarises each of the invitation's submissions with sum and
-// picks each challenge's best and latest.
-func (s *server) gather(ctx context.Context, inv access.Invitation, sum func(runner.State) SubmissionSummary) (CandidateReport, error) {
-	acc, err := s.accounts()
-	if err != nil {
-		return CandidateReport{}, err
-	}
-	ids, err := acc.InvitationSubmissions(ctx, inv.ID)
-	if err != nil {
-		return CandidateReport{}, unavailable(err)
-	}
-	rep := CandidateReport{Invitation: inv, Submissions: make([]SubmissionSummary, 0, len(ids))}
-	byChallenge := map[string]*ChallengeReport{}
-	for _, slug := range inv.Challenges {
-		rep.Challenges = append(rep.Challenges, ChallengeReport{Challenge: slug})
-	}
-	for i := range rep.Challenges {
-		byChallenge[rep.Challenges[i].Challenge] = &rep.Challenges[i]
-	}
-	runs, err := acc.InvitationRuns(ctx, inv.ID)
-	if err != nil {
-		return CandidateReport{}, unavailable(err)
-	}
-	states, err := s.cfg.Submissions.GetMany(ctx, slices.Concat(runs, ids))
-	if err != nil {
-		return CandidateReport{}, unavailable(fmt.Errorf("report of invitation %s: %w", inv.ID, err))
-	}
-	state := func(id string) (runner.State, error) {
-		st, ok := states[id]
-		if !ok {
-			return st, unavailable(fmt.Errorf("report of invitation %s: submission %s: %w", inv.ID, id, runner.ErrNotFound))
-		}
-		return st, nil
-	}
-	rep.Runs = make([]SubmissionSummary, 0, len(runs))
-	for _, id := range runs {
-		st, err := state(id)
-		if err != nil {
-			return CandidateReport{}, err
-		}
-		rep.Runs = append(rep.Runs, sum(st))
-	}
-	for _, id := range ids {
-		st, err := state(id)
-		if err != nil {
-			return CandidateReport{}, err
-		}
-		one := sum(st)
-		rep.Submissions = append(rep.Submissions, one)
-		ch := byChallenge[one.Challenge]
-		if ch == nil {
-			continue
-		}
-		ch.Attempts++
-		if one.Verdict == runner.VerdictTampered {
-			ch.Tampered++
-		}
-		latest := one
-		ch.Latest = &latest
-		if ch.Best == nil || better(one, *ch.Best) {
-			best := one
-			ch.Best = &best
-			ch.Score = best.Score
-		}
-	}
-	return rep, nil
-}
-
+// assessmentReport is the assessment's report as staff see it.
 func (s *server) assessmentReport(ctx context.Context, id string) (AssessmentReport, error) {
-	acc, err := s.accounts()
-	if err != nil {
-		return AssessmentReport{}, err
-	}
-	a, err := acc.Assessment(ctx, id)
-	if err != nil {
-		return AssessmentReport{}, unavailable(err)
-	}
-	invs, err := acc.Invitations(ctx, id)
-	if err != nil {
-		return AssessmentReport{}, unavailable(err)
-	}
-	out := AssessmentReport{Assessment: a, Candidates: []CandidateReport{}}
-	for _, inv := range invs {
-		rep, err := s.report(ctx, inv)
-		if err != nil {
-			return AssessmentReport{}, err
-		}
-		out.Candidates = append(out.Candidates, rep)
-	}
-	return out, nil
+	return s.reports.Assessment(ctx, id, s.staffSummary(ctx))
 }
 
 func (s *server) getAssessment(c *gin.Context) {

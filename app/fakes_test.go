@@ -160,7 +160,12 @@ type accounts struct {
 	assessments map[string]access.Assessment
 	invitations map[string][]access.Invitation
 	submissions map[string][]string
+	runs        map[string][]string
 	err         error
+}
+
+func (a *accounts) InvitationRuns(_ context.Context, id string) ([]string, error) {
+	return a.runs[id], a.err
 }
 
 func (a *accounts) Assessment(_ context.Context, id string) (access.Assessment, error) {
