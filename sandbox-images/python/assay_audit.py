@@ -423,7 +423,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     _lstat = os.lstat
     _stat = os.stat
     _readlink = os.readlink
-    _ENOENT, _ENOTDIR = errno.ENOENT, errno.ENOTDIR
+    _ENOENT, _ENOTDIR, _ENAMETOOLONG = errno.ENOENT, errno.ENOTDIR, errno.ENAMETOOLONG
     _getcwd = os.getcwd
     _normpath_c = posix._path_normpath
     _S_ISLNK = stat_mod.S_ISLNK
@@ -851,7 +851,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         rest.reverse()
         result = ""
         links = 0
-        magic = False
+        magic = 0
         while rest:
             name = rest.pop()
             if name == "..":
@@ -861,16 +861,20 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             try:
                 st = _lstat(new)
             except _OSError as e:
-                if e.errno not in (_ENOENT, _ENOTDIR):
-                    # Fails closed: the kernel may still walk what this
-                    # cannot (a name longer than PATH_MAX, reached from a
-                    # deep working directory; a directory this may not
-                    # search), so nothing is vouched for past it.
+                if e.errno == _ENAMETOOLONG:
+                    # Fails closed: the kernel, walking from a deep working
+                    # directory, may still find what this cannot name
+                    # (longer than PATH_MAX spelled absolutely): no honest
+                    # program's name, refused and reported.
                     magic = True
+                elif e.errno not in (_ENOENT, _ENOTDIR):
+                    # (a directory this may not search: nothing vouched for
+                    # past it, refused quietly)
+                    magic = magic or UNRESOLVED
                 result = new
                 continue
             except _ValueError:
-                magic = True
+                magic = magic or UNRESOLVED
                 result = new
                 continue
             if not _S_ISLNK(st.st_mode):
@@ -885,7 +889,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             try:
                 target = _readlink(new)
             except _OSError:
-                magic = True
+                magic = magic or UNRESOLVED
                 result = new
                 continue
             if links > 40:
@@ -900,6 +904,12 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
 
     def resolve(path):
         return walk(path)[0]
+
+    # walk's second value: 0, True (through a per-process link: refused and
+    # reported), or UNRESOLVED (a name it could not examine: refused, and
+    # quietly, since an honest program may name a file under a directory
+    # it may not search; the refusal is whole, not a race)
+    UNRESOLVED = 2
 
     def inside(p):
         for q, qs in _zip(prot, prot_slash):
@@ -1097,8 +1107,9 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                         return True
                 elif parts[3] in ("cwd", "root", "fd", "map_files", "exe"):
                     return True
-            if walk(a)[1]:
-                return True
+            magic = walk(a)[1]
+            if magic:
+                return magic
         return False
 
     def proc_dir(t):
@@ -1153,8 +1164,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         if lex in std_streams:
             return QuietWhy(lex)  # (an honest program may print to /dev/stdout)
         real, magic = walk(a)
+        if magic == UNRESOLVED:
+            return QuietWhy("a path the sandbox cannot resolve (%s)" % lex)
         if magic:
-            return "a path through a link of /proc or one the sandbox cannot resolve (%s)" % lex
+            return "a path through a link of /proc or too long to resolve (%s)" % lex
         for x in (lex, real):
             if under_proc(x) or inside(x) or (anc and ancestor(x)):
                 return x
@@ -1198,8 +1211,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             la = normpath(la)
             a = la[:la.rfind("/")] + "/" + t
         real, magic = walk(a)
+        if magic == UNRESOLVED:
+            return QuietWhy("a target the sandbox cannot resolve")
         if magic:
-            return "a target through a link of /proc or one the sandbox cannot resolve"
+            return "a target through a link of /proc or too long to resolve"
         for x in (normpath(a), real):
             # (/dev holds /dev/fd, a way into /proc whatever a link's
             # later parts say)
@@ -1591,12 +1606,13 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                         c, quiet = reader(f, tid)
                         if c is not None:
                             return ("reading %s" % x, c, quiet or moving)
-                if pt is not None and proc_link(pt):
+                lk = proc_link(pt) if pt is not None else False
+                if lk:
                     c, quiet = reader(f, tid)
                     if c is not None:
                         # (quietly for the standard streams' own names: an
                         # honest program may open /dev/stdin)
-                        return ("reading through %s" % pt, c, quiet or pt in std_streams)
+                        return ("reading through %s" % pt, c, quiet or pt in std_streams or lk == UNRESOLVED)
                 if pt is not None and (flags & (_O_PATH | _O_DIRECTORY) or is_dir(p)) and proc_dir(pt):
                     # A descriptor of a directory under /proc: with os.dup2
                     # onto a number a link judged earlier goes through
@@ -1718,6 +1734,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 bad = target is None
                 if not bad:
                     real, bad = walk(target)
+                    if bad == UNRESOLVED:
+                        return ("moving into %s, which the sandbox cannot resolve" % target, c, True)
                     for x in (normpath(target), real):
                         if under_proc(x) or unreadable_path(x) is not None:
                             bad = True
