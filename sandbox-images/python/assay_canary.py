@@ -453,11 +453,18 @@ def _plan(picked, spare, parsed, expected, pool_all, budget, cost, want=CANARIES
 
 def _copied(fn, lit):
     """The expected values a canary of fn perturbing lit repeats: the
-    test's own but lit's."""
-    leaves = getattr(fn, "_assay_expected", None)
-    if leaves is None:
-        leaves = fn._assay_expected = [n for node in ast.walk(fn) for side in _sides(node) for n in _leaves(side) or ()]
-    return collections.Counter(_key(n.value) for n in leaves if n is not lit)
+    test's own but lit's. Kept on the node (a run's plans ask often; the
+    caller must not change it)."""
+    memo = getattr(fn, "_assay_copied", None)
+    if memo is None:
+        memo = fn._assay_copied = {}
+    found = memo.get(id(lit))
+    if found is None:
+        leaves = getattr(fn, "_assay_expected", None)
+        if leaves is None:
+            leaves = fn._assay_expected = [n for node in ast.walk(fn) for side in _sides(node) for n in _leaves(side) or ()]
+        found = memo[id(lit)] = collections.Counter(_key(n.value) for n in leaves if n is not lit)
+    return found
 
 
 def _spelled_in(spell, rel):
@@ -520,15 +527,26 @@ def _targets(fn):
     (either side), or a call of an equality helper, `same(x, <literal>)`
     or `assertEqual(x, <literal>)`; those of its values that the test uses
     nowhere else (an expected value the test also uses as an input would
-    tell the real test from its canary, whose value it would not use)."""
+    tell the real test from its canary, whose value it would not use).
+    Kept on the node (a run's plans ask often; the caller must not change
+    it)."""
+    found = getattr(fn, "_assay_targets", None)
+    if found is not None:
+        return found
+    found = []
     for stmt in reversed(fn.body):
         for side in _sides(stmt.value if isinstance(stmt, ast.Expr) else stmt):
             leaves = _leaves(side)
             if leaves is None:
                 continue
             counts = _values(fn)
-            return [n for n in leaves if counts[(type(n.value), n.value)] == 1]
-    return []
+            found = [n for n in leaves if counts[(type(n.value), n.value)] == 1]
+            break
+        else:
+            continue
+        break
+    fn._assay_targets = found
+    return found
 
 
 def _sides(node):
