@@ -1237,9 +1237,14 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         except _OSError as e:
             if e.errno == _ENOENT:
                 return None  # (the call fails too)
-            return "a source the sandbox cannot examine"
+            if e.errno == _ENAMETOOLONG:
+                # (as walk: past PATH_MAX, the kernel may still find it
+                # from a deep working directory; reported)
+                return "a source too long to examine"
+            # (a directory this may not search: refused quietly, as walk)
+            return QuietWhy("a source the sandbox cannot examine")
         except _ValueError:
-            return "a source the sandbox cannot examine"
+            return QuietWhy("a source the sandbox cannot examine")
         return symlink_target_bad(target, dst, dst_dir_fd)
 
     def is_dir(p):
