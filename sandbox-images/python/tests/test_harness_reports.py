@@ -191,3 +191,80 @@ def test_directories_resolved_once_saves_the_lookups(tmp_path, monkeypatch):
         [os.path.realpath(f) for f in files]
     # one lstat a file, and the directory's parts once
     assert calls[0] < plain / 3 and calls[0] <= len(files) + len(deep.parts) + 1, (calls[0], plain)
+
+
+STATEMENTS = textwrap.dedent('''\
+    import sys
+    sys.path.insert(0, %r)
+    import harness
+    from _pytest._code import code, source
+    stock = source.get_statement_startend2
+    harness.parsed_once_per_file()
+    print("PATCHED", source.get_statement_startend2 is not stock, code.getstatementrange_ast is source.getstatementrange_ast)
+    files = [harness.__file__, harness.assay_audit.__file__, source.__file__, sys.argv[1]]
+    lines = mismatched = 0
+    for path in files:
+        text = open(path).read()
+        src = source.Source(text)
+        tree = source.getstatementrange_ast(0, src)[0]
+        assert source.getstatementrange_ast(0, src)[0] is tree  # kept, by its text
+        for n in range(len(src.lines)):
+            lines += 1
+            if source.get_statement_startend2(n, tree) != stock(n, tree):
+                mismatched += 1
+                print("MISMATCH", path, n)
+    print("LINES", lines, "MISMATCHED", mismatched)
+''') % MODULE_DIR
+
+
+def test_kept_statement_lines_agree_with_pytests_walk(tmp_path):
+    # a failure's report finds its statement from the kept tree and lines,
+    # the same as pytest's own walk of the file, on every line of a few
+    # large files (decorators, try/else/finally, multi-line statements)
+    (tmp_path / "test_cases.py").write_text(TESTS)
+    p = subprocess.run([sys.executable, "-c", STATEMENTS, str(tmp_path / "test_cases.py")], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=120)
+    assert "PATCHED True True" in p.stdout, p.stdout + p.stderr
+    m = re.search(r"LINES (\d+) MISMATCHED (\d+)", p.stdout)
+    assert m and int(m.group(1)) > 3000 and m.group(2) == "0", p.stdout[-3000:] + p.stderr
+
+
+REPORTS = textwrap.dedent('''\
+    import ast, sys
+    sys.path.insert(0, %r)
+    import harness
+    if sys.argv[1] == "patched":
+        harness.parsed_once_per_file()
+    parse = ast.parse
+    parsed = [0]
+    def counting(text, filename="<unknown>", *a, **k):
+        if filename == "source":
+            parsed[0] += 1
+        return parse(text, filename, *a, **k)
+    ast.parse = counting
+    import pytest
+    code = pytest.main(["-p", "no:cacheprovider", "-q", "--tb=short", "-rfE", "--color=no",
+                        "--junitxml", sys.argv[1] + ".xml", "test_cases.py"])
+    print("PARSED", parsed[0])
+''') % MODULE_DIR
+
+
+def test_failure_reports_are_the_same_with_kept_trees(tmp_path):
+    # pytest parses a failing frame's file once per failure; with the
+    # harness's change once per file, and every report reads the same
+    (tmp_path / "test_cases.py").write_text(TESTS)
+    out = {}
+    for how in ("stock", "patched"):
+        p = subprocess.run([sys.executable, "-c", REPORTS, how], cwd=tmp_path, capture_output=True, text=True,
+                           timeout=120, env=dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1"))
+        m = re.search(r"PARSED (\d+)", p.stdout)
+        assert m, p.stdout + p.stderr
+        junit = (tmp_path / (how + ".xml")).read_text()
+        out[how] = (int(m.group(1)),
+                    re.sub(r"in [0-9.]+s|(time|timestamp|hostname)=\"[^\"]*\"|" + how, "", p.stdout[:m.start()]),
+                    re.sub(r"(time|timestamp|hostname)=\"[^\"]*\"", "", junit))
+    assert out["stock"][1] == out["patched"][1]
+    assert out["stock"][2] == out["patched"][2]
+    assert out["stock"][2].count("<failure") == 5, out["stock"][2]
+    # the file parsed again for every failure (five), against once
+    assert out["stock"][0] >= 5 and out["patched"][0] == 1, (out["stock"][0], out["patched"][0])
