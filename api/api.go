@@ -145,6 +145,7 @@ type server struct {
 	submissions *app.Submissions
 	regrade     *app.Regrades
 	reports     *app.Reports
+	scores      *app.Scores
 }
 
 // New returns the HTTP handler.
@@ -201,6 +202,7 @@ func (s *server) wireUseCases() {
 		QueueLimit: cfg.QueueLimit, RunQueueLimit: cfg.RunQueueLimit,
 		Now: cfg.Now, NewID: uuid.NewString, Logger: cfg.Logger,
 	}
+	s.scores = &app.Scores{Catalog: cfg.Catalog, Versions: cfg.Versions, Logger: cfg.Logger}
 	s.reports = &app.Reports{Accounts: cfg.Accounts, States: cfg.Submissions}
 	s.regrade = &app.Regrades{
 		Catalog: cfg.Catalog, Submissions: cfg.Submissions, Store: cfg.Regrades, Assessments: cfg.Accounts, Versions: cfg.Publisher,
@@ -416,7 +418,7 @@ func (s *server) getSubmission(c *gin.Context) {
 		return
 	}
 	if principalOf(c).Role.Staff() {
-		st = s.withScore(c.Request.Context(), st)
+		st = s.scores.With(c.Request.Context(), st)
 	}
 	c.JSON(http.StatusOK, view(principalOf(c), st))
 }

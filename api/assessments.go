@@ -306,8 +306,8 @@ func (s *server) report(ctx context.Context, inv access.Invitation) (CandidateRe
 func (s *server) staffSummary(ctx context.Context) app.Summarize {
 	return func(st runner.State) SubmissionSummary {
 		out := summarize(st)
-		sc := s.scoreOf(ctx, st)
-		out.Score, out.ScoreTags = percentOf(sc), tagPercents(sc)
+		sc := s.scores.Of(ctx, st)
+		out.Score, out.ScoreTags = app.Percent(sc), app.TagPercents(sc)
 		return out
 	}
 }

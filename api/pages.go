@@ -617,7 +617,7 @@ func (s *server) submissionPageView(ctx context.Context, id, against string) (su
 	}
 	sub := st.Submission
 	view := submissionView{Title: sub.Challenge + " · " + shortID(sub.ID), State: st, Result: st.Result, Candidate: sub.Submitter}
-	view.Score = s.scoreOf(ctx, st)
+	view.Score = s.scores.Of(ctx, st)
 	if sub.Interviewer != "" && view.Candidate == "" {
 		view.Candidate = "staff (" + sub.Interviewer + ")"
 	}
