@@ -19,6 +19,7 @@ import (
 	"github.com/google/uuid"
 
 	"assay/access"
+	"assay/app"
 	"assay/challenges"
 	"assay/runner"
 )
@@ -424,7 +425,7 @@ func (s *server) revokeInterviewerForm(c *gin.Context) {
 // addInterviewer creates an interviewer named name with a new token (the
 // API's POST /api/v1/interviewers and the admin's form).
 func (s *server) addInterviewer(ctx context.Context, acc Accounts, name string, by access.Principal) (CreatedInterviewer, error) {
-	if err := checkName("name", name, true); err != nil {
+	if err := app.CheckName("name", name, true); err != nil {
 		return CreatedInterviewer{}, err
 	}
 	tok, err := access.NewToken()

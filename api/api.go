@@ -146,6 +146,7 @@ type server struct {
 	regrade     *app.Regrades
 	reports     *app.Reports
 	scores      *app.Scores
+	assessments *app.Assessments
 }
 
 // New returns the HTTP handler.
@@ -203,6 +204,7 @@ func (s *server) wireUseCases() {
 		Now: cfg.Now, NewID: uuid.NewString, Logger: cfg.Logger,
 	}
 	s.scores = &app.Scores{Catalog: cfg.Catalog, Versions: cfg.Versions, Logger: cfg.Logger}
+	s.assessments = &app.Assessments{Catalog: cfg.Catalog, Store: cfg.Accounts, Mailer: cfg.Mailer, Now: cfg.Now, NewID: uuid.NewString, Logger: cfg.Logger}
 	s.reports = &app.Reports{Accounts: cfg.Accounts, States: cfg.Submissions}
 	s.regrade = &app.Regrades{
 		Catalog: cfg.Catalog, Submissions: cfg.Submissions, Store: cfg.Regrades, Assessments: cfg.Accounts, Versions: cfg.Publisher,

@@ -4,16 +4,13 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 
 	"assay/access"
 	"assay/app"
@@ -150,17 +147,13 @@ func (s *server) revokeInterviewer(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-// NewAssessment is the body of POST /api/v1/assessments.
-type NewAssessment struct {
-	Name         string     `json:"name"`
-	Challenges   []string   `json:"challenges"`
-	Deadline     *time.Time `json:"deadline,omitempty"`
-	AttemptLimit int        `json:"attempt_limit,omitempty"`
-	WebhookURL   string     `json:"webhook_url,omitempty"`
-	// Duration makes the invitations timed sessions ("90m"): the clock
-	// starts when the candidate presses Start.
-	Duration access.Duration `json:"duration,omitempty"`
-}
+// The bodies of assessments and invitations are package app's
+// (app/assessments.go).
+type (
+	NewAssessment     = app.NewAssessment
+	NewInvitation     = app.NewInvitation
+	CreatedInvitation = app.CreatedInvitation
+)
 
 func (s *server) createAssessment(c *gin.Context) {
 	var req NewAssessment
@@ -168,7 +161,7 @@ func (s *server) createAssessment(c *gin.Context) {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
-	a, err := s.newAssessment(c.Request.Context(), principalOf(c), req)
+	a, err := s.assessments.Create(c.Request.Context(), principalOf(c), req)
 	if err != nil {
 		writeError(c, s.cfg.Logger, err)
 		return
@@ -177,92 +170,10 @@ func (s *server) createAssessment(c *gin.Context) {
 	c.JSON(http.StatusCreated, a)
 }
 
-// newAssessment checks and stores an assessment made by p (the API's and
-// the review page's form).
-func (s *server) newAssessment(ctx context.Context, p access.Principal, req NewAssessment) (access.Assessment, error) {
-	acc, err := s.accounts()
-	if err != nil {
-		return access.Assessment{}, err
-	}
-	if err := s.checkTerms(req.Name, req.Challenges, req.AttemptLimit); err != nil {
-		return access.Assessment{}, err
-	}
-	if err := checkDuration(req.Duration); err != nil {
-		return access.Assessment{}, err
-	}
-	if u := req.WebhookURL; u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
-		return access.Assessment{}, errorf(http.StatusBadRequest, "webhook_url must be an http or https URL")
-	}
-	a := access.Assessment{
-		ID: uuid.NewString(), Name: strings.TrimSpace(req.Name), Challenges: req.Challenges,
-		Deadline: utc(req.Deadline), AttemptLimit: req.AttemptLimit, WebhookURL: req.WebhookURL, Duration: req.Duration,
-		CreatedAt: s.cfg.Now().UTC(), CreatedBy: p.ID,
-	}
-	if err := acc.CreateAssessment(ctx, a); err != nil {
-		return access.Assessment{}, unavailable(err)
-	}
-	return a, nil
-}
-
-// checkDuration bounds a timed session's duration: none, or ten seconds
-// (a quiz question; the browser tests) to a week.
-func checkDuration(d access.Duration) error {
-	if d != 0 && (time.Duration(d) < 10*time.Second || time.Duration(d) > 7*24*time.Hour) {
-		return errorf(http.StatusBadRequest, "duration must be from 10s to 168h (a week), or absent for no clock")
-	}
-	return nil
-}
-
-func utc(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
-}
-
-func checkName(field, v string, required bool) error {
-	v = strings.TrimSpace(v)
-	switch {
-	case required && v == "":
-		return errorf(http.StatusBadRequest, "%s is required", field)
-	case len(v) > 200:
-		return errorf(http.StatusBadRequest, "%s is longer than 200 characters", field)
-	}
-	return nil
-}
-
-// checkTerms validates what an assessment or invitation grants.
-func (s *server) checkTerms(name string, slugs []string, attempts int) error {
-	if err := checkName("name", name, true); err != nil {
-		return err
-	}
-	if len(slugs) == 0 {
-		return errorf(http.StatusBadRequest, "challenges is required: a list of challenge slugs")
-	}
-	for i, slug := range slugs {
-		if _, err := s.cfg.Catalog.Get(slug); err != nil {
-			return errorf(http.StatusBadRequest, "challenge %q does not exist", slug)
-		}
-		if slices.Contains(slugs[:i], slug) {
-			return errorf(http.StatusBadRequest, "challenge %q is listed twice", slug)
-		}
-	}
-	if attempts < 0 || attempts > 1000 {
-		return errorf(http.StatusBadRequest, "attempt_limit must be from 0 (no limit) to 1000")
-	}
-	return nil
-}
-
 func (s *server) listAssessments(c *gin.Context) {
-	acc, err := s.accounts()
+	list, err := s.assessments.List(c.Request.Context())
 	if err != nil {
 		writeError(c, s.cfg.Logger, err)
-		return
-	}
-	list, err := acc.Assessments(c.Request.Context())
-	if err != nil {
-		writeError(c, s.cfg.Logger, unavailable(err))
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"assessments": list})
@@ -335,42 +246,13 @@ func (s *server) getAssessment(c *gin.Context) {
 	c.JSON(http.StatusOK, rep)
 }
 
-// NewInvitation is the body of POST /api/v1/assessments/{id}/invitations.
-// Challenges, Deadline, AttemptLimit and Duration default to the
-// assessment's; TimeMultiplier is an accommodation (1.5: half as much time
-// again).
-type NewInvitation struct {
-	Candidate      string           `json:"candidate"`
-	Email          string           `json:"email,omitempty"`
-	Challenges     []string         `json:"challenges,omitempty"`
-	Deadline       *time.Time       `json:"deadline,omitempty"`
-	AttemptLimit   *int             `json:"attempt_limit,omitempty"`
-	Duration       *access.Duration `json:"duration,omitempty"`
-	TimeMultiplier float64          `json:"time_multiplier,omitempty"`
-	// SendEmail emails the candidate their link (the server's SMTP
-	// settings; the candidate needs an email).
-	SendEmail bool `json:"send_email,omitempty"`
-}
-
-// CreatedInvitation is its answer: the token and the link are shown once.
-type CreatedInvitation struct {
-	access.Invitation
-	Token string `json:"token"`
-	// Link is the candidate's page, relative to the server.
-	Link string `json:"link"`
-	// Emailed says the link was emailed (send_email); EmailError why not.
-	// The invitation exists either way.
-	Emailed    bool   `json:"emailed,omitempty"`
-	EmailError string `json:"email_error,omitempty"`
-}
-
 func (s *server) createInvitation(c *gin.Context) {
 	var req NewInvitation
 	if err := s.decodeJSON(c, &req); err != nil {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
-	out, err := s.invite(c.Request.Context(), principalOf(c), c.Param("id"), req, s.baseURL(c))
+	out, err := s.assessments.Invite(c.Request.Context(), principalOf(c), c.Param("id"), req, s.baseURL(c))
 	if err != nil {
 		writeError(c, s.cfg.Logger, err)
 		return
@@ -379,79 +261,11 @@ func (s *server) createInvitation(c *gin.Context) {
 	c.JSON(http.StatusCreated, out)
 }
 
-// invite checks and stores an invitation to the assessment made by p
-// (the API's and the review page's form); the answer holds its token,
-// shown this once.
-func (s *server) invite(ctx context.Context, p access.Principal, assessment string, req NewInvitation, base string) (CreatedInvitation, error) {
-	acc, err := s.accounts()
-	if err != nil {
-		return CreatedInvitation{}, err
-	}
-	a, err := acc.Assessment(ctx, assessment)
-	if err != nil {
-		return CreatedInvitation{}, unavailable(err)
-	}
-	inv := access.Invitation{
-		ID: uuid.NewString(), Assessment: a.ID, Candidate: strings.TrimSpace(req.Candidate), Email: strings.TrimSpace(req.Email),
-		Challenges: a.Challenges, Deadline: a.Deadline, AttemptLimit: a.AttemptLimit, Duration: a.Duration,
-		TimeMultiplier: req.TimeMultiplier,
-		CreatedAt:      s.cfg.Now().UTC(), CreatedBy: p.ID,
-	}
-	if len(req.Challenges) > 0 {
-		inv.Challenges = req.Challenges
-	}
-	if req.Deadline != nil {
-		inv.Deadline = utc(req.Deadline)
-	}
-	if req.AttemptLimit != nil {
-		inv.AttemptLimit = *req.AttemptLimit
-	}
-	if req.Duration != nil {
-		inv.Duration = *req.Duration
-	}
-	if err := checkDuration(inv.Duration); err != nil {
-		return CreatedInvitation{}, err
-	}
-	if m := inv.TimeMultiplier; m != 0 && (m < 1 || m > 4) {
-		return CreatedInvitation{}, errorf(http.StatusBadRequest, "time_multiplier must be from 1 to 4")
-	}
-	if err := checkName("email", inv.Email, false); err != nil {
-		return CreatedInvitation{}, err
-	}
-	if err := s.checkTerms(inv.Candidate, inv.Challenges, inv.AttemptLimit); err != nil {
-		return CreatedInvitation{}, fmt.Errorf("candidate: %w", err)
-	}
-	if err := s.checkSendEmail(req.SendEmail, inv.Email); err != nil {
-		return CreatedInvitation{}, err
-	}
-	tok, err := access.NewToken()
-	if err != nil {
-		return CreatedInvitation{}, err
-	}
-	if err := acc.CreateInvitation(ctx, inv, access.HashToken(tok)); err != nil {
-		return CreatedInvitation{}, unavailable(err)
-	}
-	out := CreatedInvitation{Invitation: inv, Token: tok, Link: "/i/" + tok}
-	if req.SendEmail {
-		s.emailLink(ctx, p, a, &out, base)
-	}
-	return out, nil
-}
-
 func (s *server) getInvitation(c *gin.Context) {
-	acc, err := s.accounts()
+	p := principalOf(c)
+	inv, err := s.assessments.Invitation(c.Request.Context(), p, c.Param("id"))
 	if err != nil {
 		writeError(c, s.cfg.Logger, err)
-		return
-	}
-	p, id := principalOf(c), c.Param("id")
-	if p.Role == access.RoleCandidate && p.ID != id {
-		writeError(c, s.cfg.Logger, errorf(http.StatusForbidden, "invitation %s is not yours", id))
-		return
-	}
-	inv, err := acc.Invitation(c.Request.Context(), id)
-	if err != nil {
-		writeError(c, s.cfg.Logger, unavailable(err))
 		return
 	}
 	report := s.report

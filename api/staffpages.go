@@ -18,6 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"assay/access"
+	"assay/app"
 	"assay/challenges"
 	"assay/review"
 	"assay/runner"
@@ -103,7 +104,7 @@ func (s *server) assessmentForm(c *gin.Context) {
 		back(c, "/review", "error", "the deadline is in the past")
 		return
 	}
-	a, err := s.newAssessment(c.Request.Context(), principalOf(c), req)
+	a, err := s.assessments.Create(c.Request.Context(), principalOf(c), req)
 	if msg, ok := formError(err); ok {
 		back(c, "/review", "error", msg)
 		return
@@ -264,12 +265,12 @@ func (s *server) inviteForm(c *gin.Context) {
 	// Check every line before creating any, so a bad line leaves nothing
 	// half done.
 	for _, inv := range list {
-		if err := checkName("candidate", inv.Candidate, true); err != nil {
+		if err := app.CheckName("candidate", inv.Candidate, true); err != nil {
 			msg, _ := formError(err)
 			back(c, page, "error", inv.Candidate+": "+msg)
 			return
 		}
-		if err := checkName("email", inv.Email, false); err != nil {
+		if err := app.CheckName("email", inv.Email, false); err != nil {
 			msg, _ := formError(err)
 			back(c, page, "error", inv.Candidate+": "+msg)
 			return
@@ -284,7 +285,7 @@ func (s *server) inviteForm(c *gin.Context) {
 	base := s.baseURL(c)
 	for _, req := range list {
 		req.SendEmail = send && req.Email != ""
-		out, err := s.invite(ctx, principalOf(c), id, req, base)
+		out, err := s.assessments.Invite(ctx, principalOf(c), id, req, base)
 		if msg, ok := formError(err); ok {
 			back(c, page, "error", req.Candidate+": "+msg)
 			return

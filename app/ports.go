@@ -63,9 +63,9 @@ type EditMarker interface {
 	MarkEdits(ctx context.Context, invitation, challenge string, e review.Event) error
 }
 
-// Assessments reads assessments, their invitations and the invitations'
-// submissions.
-type Assessments interface {
+// AssessmentReader reads assessments, their invitations and the
+// invitations' submissions.
+type AssessmentReader interface {
 	Assessment(ctx context.Context, id string) (access.Assessment, error)
 	Invitations(ctx context.Context, assessment string) ([]access.Invitation, error)
 	InvitationSubmissions(ctx context.Context, id string) ([]string, error)

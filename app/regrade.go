@@ -20,7 +20,7 @@ type Regrades struct {
 	Store RegradeStore
 	// Assessments, for a regrade of an assessment; nil: this server keeps
 	// no accounts (Unsupported).
-	Assessments Assessments
+	Assessments AssessmentReader
 	// Versions lists stored versions, for a regrade that names one; nil:
 	// a version cannot be named (Invalid).
 	Versions VersionLister

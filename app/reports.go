@@ -13,7 +13,7 @@ import (
 // ReportAccounts is what reports read of the accounts: assessments,
 // their invitations, and each invitation's submissions and Runs.
 type ReportAccounts interface {
-	Assessments
+	AssessmentReader
 	// InvitationRuns lists an invitation's Runs' ids, oldest first.
 	InvitationRuns(ctx context.Context, id string) ([]string, error)
 }
