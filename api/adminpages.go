@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -19,7 +18,6 @@ import (
 	"github.com/google/uuid"
 
 	"assay/access"
-	"assay/app"
 	"assay/challenges"
 	"assay/runner"
 )
@@ -345,14 +343,9 @@ func (s *server) interviewersPage(c *gin.Context) {
 }
 
 func (s *server) renderInterviewers(c *gin.Context, status int, view interviewersView) {
-	acc, err := s.accounts()
+	list, err := s.interviewers.List(c.Request.Context())
 	if err != nil {
 		s.errorPage(c, err)
-		return
-	}
-	list, err := acc.Interviewers(c.Request.Context())
-	if err != nil {
-		s.errorPage(c, unavailable(err))
 		return
 	}
 	view.Title, view.Principal, view.FormToken, view.Interviewers = "Interviewers", principalOf(c), c.GetString(formTokenKey), list
@@ -374,8 +367,7 @@ func (s *server) renderInterviewers(c *gin.Context, status int, view interviewer
 // interviewerForm is POST /review/interviewers: it creates an interviewer
 // and shows its token, this once, on the page it answers with.
 func (s *server) interviewerForm(c *gin.Context) {
-	acc, err := s.accounts()
-	if err != nil {
+	if err := s.interviewers.Supported(); err != nil {
 		s.errorPage(c, err)
 		return
 	}
@@ -384,7 +376,7 @@ func (s *server) interviewerForm(c *gin.Context) {
 		s.renderInterviewers(c, http.StatusBadRequest, interviewersView{Name: name, Error: err.Error()})
 		return
 	}
-	created, err := s.addInterviewer(c.Request.Context(), acc, name, principalOf(c))
+	created, err := s.interviewers.Create(c.Request.Context(), principalOf(c), name)
 	if status, msg, ok := refusal(err); ok {
 		s.renderInterviewers(c, status, interviewersView{Name: name, Error: msg})
 		return
@@ -399,8 +391,7 @@ func (s *server) interviewerForm(c *gin.Context) {
 
 // revokeInterviewerForm is POST /review/interviewers/:id/revoke.
 func (s *server) revokeInterviewerForm(c *gin.Context) {
-	acc, err := s.accounts()
-	if err != nil {
+	if err := s.interviewers.Supported(); err != nil {
 		s.errorPage(c, err)
 		return
 	}
@@ -409,34 +400,17 @@ func (s *server) revokeInterviewerForm(c *gin.Context) {
 		s.errorPage(c, errorf(http.StatusNotFound, "No interviewer %q.", id))
 		return
 	}
-	err = acc.RevokeInterviewer(c.Request.Context(), id)
+	err := s.interviewers.Revoke(c.Request.Context(), id)
 	if errors.Is(err, runner.ErrNotFound) {
 		s.errorPage(c, errorf(http.StatusNotFound, "No interviewer %q.", id))
 		return
 	}
 	if err != nil {
-		s.errorPage(c, unavailable(err))
+		s.errorPage(c, err)
 		return
 	}
 	s.cfg.Logger.Info("interviewer revoked", slog.String("interviewer", id), slog.String("by", principalOf(c).ID))
 	c.Redirect(http.StatusSeeOther, "/review/interviewers?revoked="+id)
-}
-
-// addInterviewer creates an interviewer named name with a new token (the
-// API's POST /api/v1/interviewers and the admin's form).
-func (s *server) addInterviewer(ctx context.Context, acc Accounts, name string, by access.Principal) (CreatedInterviewer, error) {
-	if err := app.CheckName("name", name, true); err != nil {
-		return CreatedInterviewer{}, err
-	}
-	tok, err := access.NewToken()
-	if err != nil {
-		return CreatedInterviewer{}, fmt.Errorf("new interviewer token: %w", err)
-	}
-	iv := access.Interviewer{ID: uuid.NewString(), Name: strings.TrimSpace(name), CreatedAt: s.cfg.Now().UTC(), CreatedBy: by.ID}
-	if err := acc.CreateInterviewer(ctx, iv, access.HashToken(tok)); err != nil {
-		return CreatedInterviewer{}, unavailable(err)
-	}
-	return CreatedInterviewer{Interviewer: iv, Token: tok}, nil
 }
 
 // checkFormText refuses a form field that is not text a page can show:

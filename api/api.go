@@ -142,11 +142,12 @@ type server struct {
 	cfg   Config
 	pages *pages
 	// The use cases (package app), wired to cfg's stores.
-	submissions *app.Submissions
-	regrade     *app.Regrades
-	reports     *app.Reports
-	scores      *app.Scores
-	assessments *app.Assessments
+	submissions  *app.Submissions
+	regrade      *app.Regrades
+	reports      *app.Reports
+	scores       *app.Scores
+	assessments  *app.Assessments
+	interviewers *app.Interviewers
 }
 
 // New returns the HTTP handler.
@@ -205,6 +206,7 @@ func (s *server) wireUseCases() {
 	}
 	s.scores = &app.Scores{Catalog: cfg.Catalog, Versions: cfg.Versions, Logger: cfg.Logger}
 	s.assessments = &app.Assessments{Catalog: cfg.Catalog, Store: cfg.Accounts, Mailer: cfg.Mailer, Now: cfg.Now, NewID: uuid.NewString, Logger: cfg.Logger}
+	s.interviewers = &app.Interviewers{Store: cfg.Accounts, Now: cfg.Now, NewID: uuid.NewString}
 	s.reports = &app.Reports{Accounts: cfg.Accounts, States: cfg.Submissions}
 	s.regrade = &app.Regrades{
 		Catalog: cfg.Catalog, Submissions: cfg.Submissions, Store: cfg.Regrades, Assessments: cfg.Accounts, Versions: cfg.Publisher,

@@ -95,15 +95,13 @@ type NewInterviewer struct {
 	Name string `json:"name"`
 }
 
-// CreatedInterviewer is its answer: the token is shown this once.
-type CreatedInterviewer struct {
-	access.Interviewer
-	Token string `json:"token"`
-}
+// CreatedInterviewer is its answer (package app's): the token is shown
+// this once.
+type CreatedInterviewer = app.CreatedInterviewer
 
 func (s *server) createInterviewer(c *gin.Context) {
-	acc, err := s.accounts()
-	if err != nil {
+	// No accounts is refused before the body is read, as it always was.
+	if err := s.interviewers.Supported(); err != nil {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
@@ -112,7 +110,7 @@ func (s *server) createInterviewer(c *gin.Context) {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
-	created, err := s.addInterviewer(c.Request.Context(), acc, req.Name, principalOf(c))
+	created, err := s.interviewers.Create(c.Request.Context(), principalOf(c), req.Name)
 	if err != nil {
 		writeError(c, s.cfg.Logger, err)
 		return
@@ -121,27 +119,17 @@ func (s *server) createInterviewer(c *gin.Context) {
 }
 
 func (s *server) listInterviewers(c *gin.Context) {
-	acc, err := s.accounts()
+	list, err := s.interviewers.List(c.Request.Context())
 	if err != nil {
 		writeError(c, s.cfg.Logger, err)
-		return
-	}
-	list, err := acc.Interviewers(c.Request.Context())
-	if err != nil {
-		writeError(c, s.cfg.Logger, unavailable(err))
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"interviewers": list})
 }
 
 func (s *server) revokeInterviewer(c *gin.Context) {
-	acc, err := s.accounts()
-	if err != nil {
+	if err := s.interviewers.Revoke(c.Request.Context(), c.Param("id")); err != nil {
 		writeError(c, s.cfg.Logger, err)
-		return
-	}
-	if err := acc.RevokeInterviewer(c.Request.Context(), c.Param("id")); err != nil {
-		writeError(c, s.cfg.Logger, unavailable(err))
 		return
 	}
 	c.Status(http.StatusNoContent)
