@@ -148,6 +148,7 @@ type server struct {
 	scores       *app.Scores
 	assessments  *app.Assessments
 	interviewers *app.Interviewers
+	reviews      *app.Reviews
 }
 
 // New returns the HTTP handler.
@@ -207,7 +208,8 @@ func (s *server) wireUseCases() {
 	s.scores = &app.Scores{Catalog: cfg.Catalog, Versions: cfg.Versions, Logger: cfg.Logger}
 	s.assessments = &app.Assessments{Catalog: cfg.Catalog, Store: cfg.Accounts, Mailer: cfg.Mailer, Now: cfg.Now, NewID: uuid.NewString, Logger: cfg.Logger}
 	s.interviewers = &app.Interviewers{Store: cfg.Accounts, Now: cfg.Now, NewID: uuid.NewString}
-	s.reports = &app.Reports{Accounts: cfg.Accounts, States: cfg.Submissions}
+	s.reviews = &app.Reviews{Store: cfg.Reviews, Invitations: cfg.Accounts, Submissions: cfg.Submissions, Now: cfg.Now, NewID: uuid.NewString}
+	s.reports = &app.Reports{Accounts: cfg.Accounts, States: cfg.Submissions, Catalog: cfg.Catalog}
 	s.regrade = &app.Regrades{
 		Catalog: cfg.Catalog, Submissions: cfg.Submissions, Store: cfg.Regrades, Assessments: cfg.Accounts, Versions: cfg.Publisher,
 		Now: cfg.Now, NewID: uuid.NewString, Logger: cfg.Logger,

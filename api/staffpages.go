@@ -320,7 +320,7 @@ func (s *server) revokeForm(c *gin.Context) {
 		s.errorPage(c, err)
 		return
 	}
-	if _, err := s.revoke(c.Request.Context(), principalOf(c), inv.ID); err != nil {
+	if _, err := s.reviews.Revoke(c.Request.Context(), principalOf(c), inv.ID); err != nil {
 		s.errorPage(c, err)
 		return
 	}
@@ -333,7 +333,7 @@ func (s *server) linkForm(c *gin.Context) {
 		s.errorPage(c, err)
 		return
 	}
-	out, err := s.relink(c.Request.Context(), inv.ID)
+	out, err := s.reviews.Relink(c.Request.Context(), inv.ID)
 	if msg, ok := formError(err); ok {
 		back(c, page, "error", msg)
 		return
@@ -353,7 +353,7 @@ func (s *server) decisionForm(c *gin.Context) {
 		s.errorPage(c, err)
 		return
 	}
-	d, err := s.decideOn(c.Request.Context(), principalOf(c), inv.ID, NewDecision{Decision: review.Verdict(c.PostForm("decision")), Reason: c.PostForm("reason")})
+	d, err := s.reviews.Decide(c.Request.Context(), principalOf(c), inv.ID, NewDecision{Decision: review.Verdict(c.PostForm("decision")), Reason: c.PostForm("reason")})
 	if msg, ok := formError(err); ok {
 		back(c, page, "error", msg)
 		return
@@ -380,7 +380,7 @@ func (s *server) noteForm(c *gin.Context) {
 	if req.Line == 0 {
 		req.File = "" // a note on the whole submission
 	}
-	n, err := s.note(c.Request.Context(), principalOf(c), id, req)
+	n, err := s.reviews.Note(c.Request.Context(), principalOf(c), id, req)
 	if msg, ok := formError(err); ok {
 		back(c, page+"#notes", "error", msg)
 		return
@@ -410,7 +410,7 @@ func (s *server) cohortPage(c *gin.Context) {
 		s.errorPage(c, err)
 		return
 	}
-	co, err := s.cohortOf(c.Request.Context(), rep, c.Param("challenge"))
+	co, err := s.reports.Cohort(c.Request.Context(), rep, c.Param("challenge"))
 	if err != nil {
 		s.errorPage(c, err)
 		return
@@ -491,7 +491,7 @@ func (s *server) comparePage(c *gin.Context) {
 						s.errorPage(c, unavailable(err))
 						return
 					}
-					side.State, side.Score = &st, scoreOf(*ch.Best)
+					side.State, side.Score = &st, app.SummaryScore(*ch.Best)
 					for _, name := range sortedNames(st.Submission.Files) {
 						side.Sources = append(side.Sources, sourceFile{Name: name, HTML: highlight(name, st.Submission.Files[name])})
 					}

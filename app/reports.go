@@ -25,6 +25,9 @@ type Reports struct {
 	// Accounts nil: this server keeps no accounts (Unsupported).
 	Accounts ReportAccounts
 	States   States
+	// Catalog, if set, lists a challenge's expected tests for its
+	// cohort's pass rates (nil: the rates of the tests reported only).
+	Catalog Catalog
 }
 
 // AssessmentReport is an assessment with each invited candidate's
