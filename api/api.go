@@ -149,6 +149,8 @@ type server struct {
 	assessments  *app.Assessments
 	interviewers *app.Interviewers
 	reviews      *app.Reviews
+	sessions     *app.Sessions
+	drafts       *app.Drafts
 }
 
 // New returns the HTTP handler.
@@ -209,6 +211,8 @@ func (s *server) wireUseCases() {
 	s.assessments = &app.Assessments{Catalog: cfg.Catalog, Store: cfg.Accounts, Mailer: cfg.Mailer, Now: cfg.Now, NewID: uuid.NewString, Logger: cfg.Logger}
 	s.interviewers = &app.Interviewers{Store: cfg.Accounts, Now: cfg.Now, NewID: uuid.NewString}
 	s.reviews = &app.Reviews{Store: cfg.Reviews, Invitations: cfg.Accounts, Submissions: cfg.Submissions, Now: cfg.Now, NewID: uuid.NewString}
+	s.sessions = &app.Sessions{Store: cfg.Accounts, Now: cfg.Now, Logger: cfg.Logger}
+	s.drafts = &app.Drafts{Catalog: cfg.Catalog, Store: cfg.Accounts, Limiter: cfg.Accounts, MaxFileBytes: cfg.MaxFileBytes, Now: cfg.Now}
 	s.reports = &app.Reports{Accounts: cfg.Accounts, States: cfg.Submissions, Catalog: cfg.Catalog}
 	s.regrade = &app.Regrades{
 		Catalog: cfg.Catalog, Submissions: cfg.Submissions, Store: cfg.Regrades, Assessments: cfg.Accounts, Versions: cfg.Publisher,

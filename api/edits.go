@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"assay/access"
+	"assay/app"
 	"assay/challenges"
 	"assay/review"
 	"assay/runner"
@@ -69,7 +70,7 @@ func (s *server) recordEdits(c *gin.Context) {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
-	inv, ch, err := s.openChallenge(c)
+	inv, ch, err := app.OpenChallenge(s.cfg.Catalog, principalOf(c), c.Param("id"), c.Param("challenge"), s.cfg.Now())
 	if err != nil {
 		writeError(c, s.cfg.Logger, err)
 		return

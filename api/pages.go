@@ -474,8 +474,7 @@ func (s *server) assessmentPage(c *gin.Context) {
 // timeForm is POST /review/invitations/{id}/time: staff give a candidate
 // extra time from the assessment page (minutes, a multiplier, or both).
 func (s *server) timeForm(c *gin.Context) {
-	acc, err := s.accounts()
-	if err != nil {
+	if err := s.sessions.Supported(); err != nil {
 		s.errorPage(c, err)
 		return
 	}
@@ -495,7 +494,7 @@ func (s *server) timeForm(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, back+"?error="+url.QueryEscape(strings.Join(bad, " and ")+" must be a number"))
 		return
 	}
-	inv, err := s.giveTimeTo(c, acc, c.Param("id"), req)
+	inv, err := s.sessions.GiveTime(c.Request.Context(), principalOf(c), c.Param("id"), req)
 	if _, msg, ok := refusal(err); ok {
 		c.Redirect(http.StatusSeeOther, back+"?error="+url.QueryEscape(msg))
 		return
