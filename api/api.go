@@ -151,6 +151,7 @@ type server struct {
 	reviews      *app.Reviews
 	sessions     *app.Sessions
 	drafts       *app.Drafts
+	recordings   *app.Recordings
 }
 
 // New returns the HTTP handler.
@@ -213,6 +214,8 @@ func (s *server) wireUseCases() {
 	s.reviews = &app.Reviews{Store: cfg.Reviews, Invitations: cfg.Accounts, Submissions: cfg.Submissions, Now: cfg.Now, NewID: uuid.NewString}
 	s.sessions = &app.Sessions{Store: cfg.Accounts, Now: cfg.Now, Logger: cfg.Logger}
 	s.drafts = &app.Drafts{Catalog: cfg.Catalog, Store: cfg.Accounts, Limiter: cfg.Accounts, MaxFileBytes: cfg.MaxFileBytes, Now: cfg.Now}
+	s.recordings = &app.Recordings{Catalog: cfg.Catalog, Store: cfg.Recordings, Invitations: cfg.Accounts, Submissions: cfg.Submissions,
+		Limiter: cfg.Accounts, MaxFileBytes: cfg.MaxFileBytes, Now: cfg.Now}
 	s.reports = &app.Reports{Accounts: cfg.Accounts, States: cfg.Submissions, Catalog: cfg.Catalog}
 	s.regrade = &app.Regrades{
 		Catalog: cfg.Catalog, Submissions: cfg.Submissions, Store: cfg.Regrades, Assessments: cfg.Accounts, Versions: cfg.Publisher,
