@@ -152,6 +152,7 @@ type server struct {
 	sessions     *app.Sessions
 	drafts       *app.Drafts
 	recordings   *app.Recordings
+	deliveries   *app.Deliveries
 }
 
 // New returns the HTTP handler.
@@ -216,6 +217,7 @@ func (s *server) wireUseCases() {
 	s.drafts = &app.Drafts{Catalog: cfg.Catalog, Store: cfg.Accounts, Limiter: cfg.Accounts, MaxFileBytes: cfg.MaxFileBytes, Now: cfg.Now}
 	s.recordings = &app.Recordings{Catalog: cfg.Catalog, Store: cfg.Recordings, Invitations: cfg.Accounts, Submissions: cfg.Submissions,
 		Limiter: cfg.Accounts, MaxFileBytes: cfg.MaxFileBytes, Now: cfg.Now}
+	s.deliveries = &app.Deliveries{Submissions: cfg.Submissions, Store: cfg.Deliveries}
 	s.reports = &app.Reports{Accounts: cfg.Accounts, States: cfg.Submissions, Catalog: cfg.Catalog}
 	s.regrade = &app.Regrades{
 		Catalog: cfg.Catalog, Submissions: cfg.Submissions, Store: cfg.Regrades, Assessments: cfg.Accounts, Versions: cfg.Publisher,
