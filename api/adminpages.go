@@ -120,20 +120,23 @@ func (s *server) uploadForm(c *gin.Context) {
 	view := s.challengesView(c)
 	status, err := s.upload(c, &view)
 	if err != nil {
-		var he *httpError
-		if !errors.As(err, &he) {
+		// A refusal stated for the user (an *httpError, or an app error
+		// with a message) is shown on the page; anything else is the
+		// error page.
+		p := problemOf(err)
+		if !p.stated || p.msg == "" {
 			s.errorPage(c, err)
 			return
 		}
-		status, view.Error = he.status, he.msg
+		status, view.Error = p.status, p.msg
 	}
 	view.Challenges = s.cfg.Catalog.List() // with the one just published
 	c.Header("Cache-Control", "no-store")
 	s.render(c, status, "challenges", view)
 }
 
-// upload does uploadForm's work and fills view with the outcome. An
-// *httpError is a refusal to show on the page.
+// upload does uploadForm's work and fills view with the outcome. An error
+// with a stated message is a refusal to show on the page.
 func (s *server) upload(c *gin.Context, view *challengesPageView) (int, error) {
 	if s.cfg.Publisher == nil {
 		return 0, errorf(http.StatusServiceUnavailable, "Publishing is not enabled on this server.")
@@ -158,16 +161,14 @@ func (s *server) upload(c *gin.Context, view *challengesPageView) (int, error) {
 		}
 		return 0, fmt.Errorf("read the archive %s: %w", fh.Filename, err)
 	}
-	pub, err := s.cfg.Publisher.Publish(c.Request.Context(), fsys, dir)
-	var failed *challenges.CheckError
-	if errors.As(err, &failed) {
-		s.cfg.Logger.Info("challenge refused by its check", slog.String("challenge", failed.Report.Slug), slog.String("version", failed.Report.Version))
+	pub, err := s.publishing.Publish(c.Request.Context(), fsys, dir)
+	if failed := (*challenges.CheckError)(nil); errors.As(err, &failed) {
 		check := checkView(failed.Report)
 		view.Check = &check
 		return 0, errorf(http.StatusUnprocessableEntity, "The challenge failed its check (%s).", failed.Error())
 	}
 	if err != nil {
-		return 0, publishError(dir, err)
+		return 0, err
 	}
 	out := Published{Challenge: pub.Challenge, Version: pub.Version, Previous: pub.Previous, Created: pub.Created, Check: checkView(pub.Report)}
 	view.Published, view.Check = &out, &out.Check

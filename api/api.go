@@ -153,6 +153,7 @@ type server struct {
 	drafts       *app.Drafts
 	recordings   *app.Recordings
 	deliveries   *app.Deliveries
+	publishing   *app.Publishing
 }
 
 // New returns the HTTP handler.
@@ -218,6 +219,7 @@ func (s *server) wireUseCases() {
 	s.recordings = &app.Recordings{Catalog: cfg.Catalog, Store: cfg.Recordings, Invitations: cfg.Accounts, Submissions: cfg.Submissions,
 		Limiter: cfg.Accounts, MaxFileBytes: cfg.MaxFileBytes, Now: cfg.Now}
 	s.deliveries = &app.Deliveries{Submissions: cfg.Submissions, Store: cfg.Deliveries}
+	s.publishing = &app.Publishing{Publisher: cfg.Publisher, Logger: cfg.Logger}
 	s.reports = &app.Reports{Accounts: cfg.Accounts, States: cfg.Submissions, Catalog: cfg.Catalog}
 	s.regrade = &app.Regrades{
 		Catalog: cfg.Catalog, Submissions: cfg.Submissions, Store: cfg.Regrades, Assessments: cfg.Accounts, Versions: cfg.Publisher,

@@ -3,15 +3,14 @@ package api
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"assay/access"
+	"assay/app"
 	"assay/challenges"
 	"assay/runner"
 )
@@ -45,12 +44,8 @@ func archiveType(ct string) (string, bool) {
 	return "", false
 }
 
-// VersionsView lists a challenge's versions for admins.
-type VersionsView struct {
-	Challenge string                   `json:"challenge"`
-	Current   string                   `json:"current,omitempty"`
-	Versions  []challenges.VersionInfo `json:"versions"`
-}
+// VersionsView lists a challenge's versions for admins (package app's).
+type VersionsView = app.ChallengeVersions
 
 func checkView(rep challenges.CheckReport) CheckView {
 	v := CheckView{Challenge: rep.Slug, Version: rep.Version, Tests: len(rep.Expected.Tests), Solutions: []SolutionCheck{},
@@ -84,8 +79,8 @@ func (s *server) adminOnly() gin.HandlerFunc { return s.allow(access.RoleAdmin) 
 // of one challenge folder. It is unpacked in memory, loaded, checked in the
 // sandbox, and only then stored and made current.
 func (s *server) publishChallenge(c *gin.Context) {
-	if s.cfg.Publisher == nil {
-		writeError(c, s.cfg.Logger, errorf(http.StatusServiceUnavailable, "publishing is not enabled on this server"))
+	if err := s.publishing.Supported(); err != nil {
+		writeError(c, s.cfg.Logger, err)
 		return
 	}
 	ct := c.ContentType()
@@ -122,18 +117,15 @@ func (s *server) publishChallenge(c *gin.Context) {
 		writeError(c, s.cfg.Logger, archiveError(err))
 		return
 	}
-	pub, err := s.cfg.Publisher.Publish(c.Request.Context(), fsys, dir)
-	var failed *challenges.CheckError
-	if errors.As(err, &failed) {
-		s.cfg.Logger.Info("challenge refused by its check", slog.String("challenge", failed.Report.Slug), slog.String("version", failed.Report.Version))
-		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, PublishRefused{
-			Error: "the challenge failed its check, so it was not published: " + failed.Error(),
-			Check: checkView(failed.Report),
-		})
+	pub, err := s.publishing.Publish(c.Request.Context(), fsys, dir)
+	// A failed check is answered with its report beside the message.
+	if failed := (*challenges.CheckError)(nil); errors.As(err, &failed) {
+		p := problemOf(err)
+		c.AbortWithStatusJSON(p.status, PublishRefused{Error: p.msg, Check: checkView(failed.Report)})
 		return
 	}
 	if err != nil {
-		writeError(c, s.cfg.Logger, publishError(dir, err))
+		writeError(c, s.cfg.Logger, err)
 		return
 	}
 	status := http.StatusOK
@@ -142,19 +134,6 @@ func (s *server) publishChallenge(c *gin.Context) {
 	}
 	c.Header("Location", "/api/v1/challenges/"+pub.Challenge)
 	c.JSON(status, Published{Challenge: pub.Challenge, Version: pub.Version, Previous: pub.Previous, Created: pub.Created, Check: checkView(pub.Report)})
-}
-
-// publishError maps Publish's failures other than a failed check (a
-// *challenges.CheckError, which callers show with its report) to statuses.
-func publishError(dir string, err error) error {
-	switch {
-	case errors.Is(err, challenges.ErrInvalid):
-		return errorf(http.StatusUnprocessableEntity, "%s", err)
-	case errors.Is(err, challenges.ErrNoSandbox):
-		return errorf(http.StatusServiceUnavailable,
-			"this server cannot check challenges: publishing needs the Docker sandbox (run `assay serve`, or give this `assay api` process access to Docker)")
-	}
-	return unavailable(fmt.Errorf("publish %s: %w", dir, err))
 }
 
 // archiveError maps ReadArchive's refusals to statuses.
@@ -174,21 +153,10 @@ func archiveError(err error) error {
 
 // challengeVersions is GET /api/v1/challenges/:slug/versions.
 func (s *server) challengeVersions(c *gin.Context) {
-	if s.cfg.Publisher == nil {
-		writeError(c, s.cfg.Logger, errorf(http.StatusServiceUnavailable, "challenge versions are not kept on this server"))
-		return
-	}
-	slug := c.Param("slug")
-	list, err := s.cfg.Publisher.Versions(c.Request.Context(), slug)
+	out, err := s.publishing.Versions(c.Request.Context(), c.Param("slug"))
 	if err != nil {
-		writeError(c, s.cfg.Logger, unavailable(fmt.Errorf("versions of %s: %w", slug, err)))
+		writeError(c, s.cfg.Logger, err)
 		return
-	}
-	out := VersionsView{Challenge: slug, Versions: list}
-	for _, v := range list {
-		if v.Current {
-			out.Current = v.Version
-		}
 	}
 	c.JSON(http.StatusOK, out)
 }
