@@ -154,6 +154,7 @@ type server struct {
 	recordings   *app.Recordings
 	deliveries   *app.Deliveries
 	publishing   *app.Publishing
+	similarity   *app.Similarity
 }
 
 // New returns the HTTP handler.
@@ -220,6 +221,12 @@ func (s *server) wireUseCases() {
 		Limiter: cfg.Accounts, MaxFileBytes: cfg.MaxFileBytes, Now: cfg.Now}
 	s.deliveries = &app.Deliveries{Submissions: cfg.Submissions, Store: cfg.Deliveries}
 	s.publishing = &app.Publishing{Publisher: cfg.Publisher, Logger: cfg.Logger}
+	s.similarity = &app.Similarity{Index: cfg.Similarity, Catalog: cfg.Catalog, Invitations: cfg.Accounts, Submissions: cfg.Submissions}
+	// A catalog that keeps every version (the Library) lets a pair be
+	// compared against the scaffolding of the version it was made for.
+	if vc, ok := cfg.Catalog.(app.VersionedCatalog); ok {
+		s.similarity.Versions = vc
+	}
 	s.reports = &app.Reports{Accounts: cfg.Accounts, States: cfg.Submissions, Catalog: cfg.Catalog}
 	s.regrade = &app.Regrades{
 		Catalog: cfg.Catalog, Submissions: cfg.Submissions, Store: cfg.Regrades, Assessments: cfg.Accounts, Versions: cfg.Publisher,
