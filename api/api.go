@@ -229,7 +229,7 @@ func (s *server) wireUseCases() {
 	}
 	s.reports = &app.Reports{Accounts: cfg.Accounts, States: cfg.Submissions, Catalog: cfg.Catalog}
 	s.regrade = &app.Regrades{
-		Catalog: cfg.Catalog, Submissions: cfg.Submissions, Store: cfg.Regrades, Assessments: cfg.Accounts, Versions: cfg.Publisher,
+		Catalog: cfg.Catalog, Submissions: cfg.Submissions, Store: cfg.Regrades, Assessments: cfg.Accounts, Versions: cfg.Publisher, Reader: cfg.Regrades,
 		Now: cfg.Now, NewID: uuid.NewString, Logger: cfg.Logger,
 	}
 }

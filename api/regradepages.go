@@ -61,12 +61,7 @@ func (s *server) regradesPage(c *gin.Context) {
 
 func (s *server) renderRegrades(c *gin.Context, status int, form NewRegrade, msg string) {
 	ctx := c.Request.Context()
-	store, err := s.regrades()
-	if err != nil {
-		s.errorPage(c, err)
-		return
-	}
-	list, err := regradeViews(ctx, store)
+	list, err := s.regradeViews(ctx)
 	if err != nil {
 		s.errorPage(c, err)
 		return

@@ -59,13 +59,7 @@ func (s *server) startRegrade(ctx context.Context, req NewRegrade, by access.Pri
 }
 
 func (s *server) listRegrades(c *gin.Context) {
-	ctx := c.Request.Context()
-	store, err := s.regrades()
-	if err != nil {
-		writeError(c, s.cfg.Logger, err)
-		return
-	}
-	out, err := regradeViews(ctx, store)
+	out, err := s.regradeViews(c.Request.Context())
 	if err != nil {
 		writeError(c, s.cfg.Logger, err)
 		return
@@ -73,19 +67,16 @@ func (s *server) listRegrades(c *gin.Context) {
 	c.JSON(http.StatusOK, RegradeList{Regrades: out})
 }
 
-// regradeViews lists every regrade with its progress, oldest first.
-func regradeViews(ctx context.Context, store Regrades) ([]RegradeView, error) {
-	ids, err := store.Regrades(ctx)
+// regradeViews lists every regrade with its progress, oldest first
+// (app's Regrades.List, as the API's views).
+func (s *server) regradeViews(ctx context.Context) ([]RegradeView, error) {
+	list, err := s.regrade.List(ctx)
 	if err != nil {
-		return nil, unavailable(err)
+		return nil, err
 	}
-	out := make([]RegradeView, 0, len(ids))
-	for _, id := range ids {
-		rg, pr, err := store.Regrade(ctx, id)
-		if err != nil {
-			return nil, unavailable(err)
-		}
-		out = append(out, RegradeView{Regrade: rg, Progress: pr})
+	out := make([]RegradeView, 0, len(list))
+	for _, st := range list {
+		out = append(out, RegradeView(st))
 	}
 	return out, nil
 }
@@ -94,9 +85,8 @@ func regradeViews(ctx context.Context, store Regrades) ([]RegradeView, error) {
 const maxRegradeItems = 1000
 
 func (s *server) getRegrade(c *gin.Context) {
-	ctx := c.Request.Context()
-	store, err := s.regrades()
-	if err != nil {
+	// No regrades is refused before the query is read, as it always was.
+	if _, err := s.regrades(); err != nil {
 		writeError(c, s.cfg.Logger, err)
 		return
 	}
@@ -111,15 +101,10 @@ func (s *server) getRegrade(c *gin.Context) {
 			*dst = n
 		}
 	}
-	rg, pr, err := store.Regrade(ctx, c.Param("id"))
+	st, err := s.regrade.Get(c.Request.Context(), c.Param("id"), offset, limit)
 	if err != nil {
-		writeError(c, s.cfg.Logger, unavailable(err))
+		writeError(c, s.cfg.Logger, err)
 		return
 	}
-	items, total, err := store.RegradeItems(ctx, rg.ID, offset, limit)
-	if err != nil {
-		writeError(c, s.cfg.Logger, unavailable(err))
-		return
-	}
-	c.JSON(http.StatusOK, RegradeView{Regrade: rg, Progress: pr, Items: items, ItemsTotal: total})
+	c.JSON(http.StatusOK, RegradeView(st))
 }

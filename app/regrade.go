@@ -24,9 +24,12 @@ type Regrades struct {
 	// Versions lists stored versions, for a regrade that names one; nil:
 	// a version cannot be named (Invalid).
 	Versions VersionLister
-	Now      func() time.Time
-	NewID    func() string
-	Logger   *slog.Logger
+	// Reader reads regrades and their progress; nil: this server keeps
+	// none (Unsupported).
+	Reader RegradeReader
+	Now    func() time.Time
+	NewID  func() string
+	Logger *slog.Logger
 }
 
 // RegradeRequest names what to regrade: a challenge's submissions, an
@@ -174,4 +177,63 @@ func (u *Regrades) knownVersion(ctx context.Context, slug, version string) error
 		}
 	}
 	return Errorf(Invalid, "challenge %s has no version %s (GET /api/v1/challenges/%s/versions lists them)", slug, version, slug)
+}
+
+// RegradeReader reads regrades and their progress.
+type RegradeReader interface {
+	// Regrades lists every regrade's id, oldest first.
+	Regrades(ctx context.Context) ([]string, error)
+	// Regrade is one regrade and its progress (an error wrapping
+	// runner.ErrNotFound for an unknown id).
+	Regrade(ctx context.Context, id string) (runner.Regrade, runner.RegradeProgress, error)
+	// RegradeItems is a page of a regrade's items and how many it has.
+	RegradeItems(ctx context.Context, id string, offset, limit int) ([]runner.RegradeItem, int, error)
+}
+
+// RegradeStatus is a regrade with its progress and, when asked for, a
+// page of its items. Its fields are those of the API's RegradeView, which
+// converts from it.
+type RegradeStatus struct {
+	runner.Regrade
+	Progress   runner.RegradeProgress
+	Items      []runner.RegradeItem
+	ItemsTotal int
+}
+
+// List is every regrade with its progress, oldest first, without items.
+// Errors: Unsupported, Unavailable.
+func (u *Regrades) List(ctx context.Context) ([]RegradeStatus, error) {
+	if u.Reader == nil {
+		return nil, errNoRegrades
+	}
+	ids, err := u.Reader.Regrades(ctx)
+	if err != nil {
+		return nil, StoreFailed(err)
+	}
+	out := make([]RegradeStatus, 0, len(ids))
+	for _, id := range ids {
+		rg, pr, err := u.Reader.Regrade(ctx, id)
+		if err != nil {
+			return nil, StoreFailed(err)
+		}
+		out = append(out, RegradeStatus{Regrade: rg, Progress: pr})
+	}
+	return out, nil
+}
+
+// Get is a regrade with its progress and the page of its items from
+// offset (at most limit). Errors: Unsupported, NotFound, Unavailable.
+func (u *Regrades) Get(ctx context.Context, id string, offset, limit int) (RegradeStatus, error) {
+	if u.Reader == nil {
+		return RegradeStatus{}, errNoRegrades
+	}
+	rg, pr, err := u.Reader.Regrade(ctx, id)
+	if err != nil {
+		return RegradeStatus{}, StoreFailed(err)
+	}
+	items, total, err := u.Reader.RegradeItems(ctx, rg.ID, offset, limit)
+	if err != nil {
+		return RegradeStatus{}, StoreFailed(err)
+	}
+	return RegradeStatus{Regrade: rg, Progress: pr, Items: items, ItemsTotal: total}, nil
 }

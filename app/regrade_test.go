@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -121,4 +122,57 @@ func TestRegradeRefusals(t *testing.T) {
 			}
 		})
 	}
+}
+
+// regradeLog is an in-memory app.RegradeReader.
+type regradeLog struct {
+	ids   []string
+	items map[string][]runner.RegradeItem
+	err   error
+}
+
+func (r *regradeLog) Regrades(context.Context) ([]string, error) { return r.ids, r.err }
+
+func (r *regradeLog) Regrade(_ context.Context, id string) (runner.Regrade, runner.RegradeProgress, error) {
+	if r.err != nil {
+		return runner.Regrade{}, runner.RegradeProgress{}, r.err
+	}
+	if !slices.Contains(r.ids, id) {
+		return runner.Regrade{}, runner.RegradeProgress{}, fmt.Errorf("regrade %s: %w", id, runner.ErrNotFound)
+	}
+	n := len(r.items[id])
+	return runner.Regrade{ID: id, Total: n}, runner.RegradeProgress{Done: n}, nil
+}
+
+func (r *regradeLog) RegradeItems(_ context.Context, id string, offset, limit int) ([]runner.RegradeItem, int, error) {
+	all := r.items[id]
+	lo, hi := min(offset, len(all)), min(offset+limit, len(all))
+	return all[lo:hi], len(all), r.err
+}
+
+func TestRegradeReads(t *testing.T) {
+	items := []runner.RegradeItem{{Of: "a1"}, {Of: "a2"}, {Of: "a3"}}
+	log := &regradeLog{ids: []string{"rg-1", "rg-2"}, items: map[string][]runner.RegradeItem{"rg-1": items}}
+	u := &app.Regrades{Reader: log}
+	ctx := context.Background()
+	list, err := u.List(ctx)
+	if err != nil || len(list) != 2 || list[0].ID != "rg-1" || list[0].Progress.Done != 3 || list[0].Items != nil {
+		t.Fatalf("List = %+v, %v", list, err)
+	}
+	st, err := u.Get(ctx, "rg-1", 1, 1)
+	if err != nil || st.ID != "rg-1" || st.ItemsTotal != 3 || len(st.Items) != 1 || st.Items[0].Of != "a2" {
+		t.Fatalf("Get = %+v, %v", st, err)
+	}
+	_, err = u.Get(ctx, "rg-9", 0, 10)
+	wantKind(t, err, app.NotFound, "regrade rg-9: not found")
+	log.err = errDown
+	_, err = u.List(ctx)
+	wantKind(t, err, app.Unavailable, "")
+	_, err = u.Get(ctx, "rg-1", 0, 10)
+	wantKind(t, err, app.Unavailable, "")
+	off := &app.Regrades{}
+	_, err = off.List(ctx)
+	wantKind(t, err, app.Unsupported, "this server keeps no regrades")
+	_, err = off.Get(ctx, "rg-1", 0, 10)
+	wantKind(t, err, app.Unsupported, "this server keeps no regrades")
 }
