@@ -1,6 +1,8 @@
 // Package app holds Assay's use cases: what the API does on behalf of a
-// caller (admitting and creating a submission, scoping and starting a
-// regrade, building reports), apart from how requests arrive.
+// caller (admitting and creating a submission; regrades; reports, scores
+// and cohorts; assessments, invitations and interviewers; staff's review;
+// timed sessions, drafts and recordings; webhook deliveries; publishing;
+// similarity), apart from how requests arrive.
 //
 // It knows nothing of HTTP: no gin, no net/http, no statuses. A use case
 // takes a context, the caller's principal and plain inputs, and returns
@@ -11,5 +13,5 @@
 // stores (runner/redis, challenges); package api wires them.
 //
 // Dependencies point one way: api -> app -> runner, access, review,
-// challenges.
+// challenges, similarity.
 package app
