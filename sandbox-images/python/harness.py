@@ -74,7 +74,6 @@ are tested, without Docker, against the transcripts in
 runner/docker/testdata/protocol (tests/test_harness_protocol.py here).
 """
 
-import ast
 import base64
 import ctypes
 import errno
@@ -173,10 +172,6 @@ def preload():
         pass
     try:
         faster_plugin_registration()
-    except (ImportError, AttributeError):
-        pass
-    try:
-        parsed_once_per_file()
     except (ImportError, AttributeError):
         pass
     # Regular expressions pytest compiles in every session, into re's
@@ -327,112 +322,6 @@ def faster_plugin_registration():
 
     hooks.varnames = remembered_varnames
     get_config()
-
-
-def _statement_lines(tree):
-    """pytest's get_statement_startend2's list: the sorted first line
-    (0-based) of every statement, except handler, decorator, and finally
-    or else part of tree."""
-    values = []
-    for x in ast.walk(tree):
-        if isinstance(x, (ast.stmt, ast.ExceptHandler)):
-            if isinstance(x, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-                for d in x.decorator_list:
-                    values.append(d.lineno - 1)
-            values.append(x.lineno - 1)
-            for name in ("finalbody", "orelse"):
-                val = getattr(x, name, None)
-                if val:
-                    values.append(val[0].lineno - 1 - 1)
-    values.sort()
-    return values
-
-
-_SAMPLE = """import os
-
-@decorated
-@twice(1,
-       2)
-def f(x):
-    try:
-        y = [
-            x,
-        ]
-    except ValueError:
-        pass
-    else:
-        y = 2
-    finally:
-        z = 3
-    for i in y:
-        if i:
-            continue
-        elif x:
-            break
-        else:
-            return (
-                i)
-    else:
-        return None
-
-
-class C:
-    @property
-    def g(self):
-        with open(x) as f:
-            return f.read()
-"""
-
-
-def parsed_once_per_file():
-    """A failing test's report finds the statement of each of its frames by
-    parsing that frame's whole file and walking its whole tree (pytest's
-    getstatementrange_ast and get_statement_startend2), once per failure:
-    every canary of a hidden phase fails, in the one large file of its
-    twins, so a phase parsed and walked that file once per canary (about
-    5 ms each on a 500-line file). Each file's tree and statement lines
-    are kept, by the file's text, for the session: what pytest would have
-    computed, so the same statement and the same report; a file that
-    changed is parsed again. The statement lines replace pytest's walk only
-    if they agree with it on a sample (another pytest may walk otherwise).
-    (Candidate code could change what is kept: that changes which lines a
-    failure report shows, never an outcome.)"""
-    import bisect
-    import warnings
-    from _pytest._code import code, source
-
-    ranged, startend = source.getstatementrange_ast, source.get_statement_startend2
-    trees = {}  # file text -> its tree
-    lines = {}  # id(tree) -> (tree, its statement lines)
-
-    def getstatementrange_ast(lineno, src, assertion=False, astnode=None):
-        if astnode is None:
-            content = str(src)
-            astnode = trees.get(content)
-            if astnode is None:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    astnode = ast.parse(content, "source", "exec")
-                trees[content] = astnode
-                lines[id(astnode)] = (astnode, _statement_lines(astnode))
-        return ranged(lineno, src, assertion, astnode)
-
-    def get_statement_startend2(lineno, node):
-        known = lines.get(id(node))
-        if known is None or known[0] is not node:
-            return startend(lineno, node)
-        values = known[1]
-        i = bisect.bisect_right(values, lineno)
-        return values[i - 1], (values[i] if i < len(values) else None)
-
-    sample = ast.parse(_SAMPLE)
-    lines[id(sample)] = (sample, _statement_lines(sample))
-    agree = all(startend(n, sample) == get_statement_startend2(n, sample) for n in range(_SAMPLE.count("\n") + 1))
-    del lines[id(sample)]
-    code.getstatementrange_ast = getstatementrange_ast
-    source.getstatementrange_ast = getstatementrange_ast
-    if agree:
-        source.get_statement_startend2 = get_statement_startend2
 
 
 def _precise_to_xml(self):
