@@ -1,27 +1,16 @@
 package api
 
 import (
-	"context"
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"assay/access"
 	"assay/app"
-	"assay/review"
 )
 
-// Reviews keeps what staff add to candidates' work: revocations and new
-// links, notes on submissions, decisions about candidates.
-type Reviews interface {
-	RevokeInvitation(ctx context.Context, id, by string, now time.Time) (access.Invitation, error)
-	NewInvitationToken(ctx context.Context, id, tokenHash string) (access.Invitation, error)
-	AddNote(ctx context.Context, n review.Note) error
-	Notes(ctx context.Context, submission string) ([]review.Note, error)
-	Decide(ctx context.Context, d review.Decision) error
-	Decisions(ctx context.Context, invitation string) ([]review.Decision, error)
-}
+// Reviews keeps what staff add to candidates' work (app's port: the pages
+// read notes and decisions from it too).
+type Reviews = app.ReviewStore
 
 // staffRoutes registers the routes interviewers work with beside the
 // assessments: revoking invitations and making new links, notes,
