@@ -31,8 +31,12 @@ test: vet test-harness image test-go fuzz check-challenges ## everything: unit t
 test-harness: ## the sandbox harness's own Python modules, tested without Docker (Debian's python3-pytest)
 	/usr/bin/python3 -m pytest -q -p no:cacheprovider sandbox-images/python/tests
 
+# -parallel 4: the Docker-backed end-to-end tests (testenv.Parallel) spend
+# much of their time waiting on containers, engines and browsers; two at a
+# time (GOMAXPROCS on this machine kind) kept the CPUs 50-80% busy, four
+# take cmd/assay from about 500 s to 390 s.
 test-go: ## go tests (real Redis and Docker included)
-	$(GO) test -race -count=1 -timeout 20m ./...
+	$(GO) test -race -count=1 -parallel 4 -timeout 20m ./...
 
 # A count, not a duration: with a duration, Go 1.26's fuzzing coordinator can
 # fail a clean run with a bare "context deadline exceeded" as the time runs out
