@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"assay/app"
 	"assay/challenges"
 	"assay/similarity"
 )
@@ -19,23 +20,11 @@ func decorators(t testing.TB) similarity.Scaffold {
 	}
 	for _, ch := range list {
 		if ch.Slug == "decorators" {
-			return ScaffoldOf(ch)
+			return app.ScaffoldOf(ch)
 		}
 	}
 	t.Fatal("no decorators challenge")
 	return similarity.Scaffold{}
-}
-
-// ScaffoldOf converts a challenge's files (the same as cmd/assay does).
-func ScaffoldOf(ch *challenges.Challenge) similarity.Scaffold {
-	str := func(m map[string][]byte) map[string]string {
-		out := make(map[string]string, len(m))
-		for k, v := range m {
-			out[k] = string(v)
-		}
-		return out
-	}
-	return similarity.Scaffold{Starter: str(ch.Starter), Lib: str(ch.Lib), Reference: str(ch.Reference)}
 }
 
 func seeded(t testing.TB, name string) map[string]string {
