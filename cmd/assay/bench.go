@@ -203,7 +203,7 @@ func cmp(s, def string) string {
 }
 
 func printBench(w io.Writer, r benchResult) {
-	fmt.Fprintf(w, "\n%s reference solution, %d runs each, %s\n", r.Challenge, r.Runs, r.Host["cpus"]+" CPUs")
+	fmt.Fprintf(w, "\n%s reference solution, %d runs each, %s\n", r.Challenge, r.Runs, r.Host["cpus"]+" CPUs, storage driver "+cmp(r.Host["storage_driver"], "unknown"))
 	fmt.Fprintf(w, "%-28s %8s %8s %8s %9s   cpu s/run: %6s %6s %8s\n", "latency (POST to result)", "p50 ms", "p95 ms", "p99 ms", "x bare", "assay", "docker", "sandbox")
 	for _, l := range r.Latency {
 		fmt.Fprintf(w, "%-28s %8.0f %8.0f %8.0f %9.2f   %17.3f %6.3f %8.3f\n", l.What, l.P50MS, l.P95MS, l.P99MS, l.Ratio, l.CPU.Assay, l.CPU.Docker, l.CPU.Sandbox)
@@ -602,6 +602,11 @@ func hostFacts() map[string]string {
 	}
 	if out, err := exec.Command("docker", "version", "--format", "{{.Server.Version}}").Output(); err == nil {
 		h["docker"] = strings.TrimSpace(string(out))
+	}
+	// The storage driver moves a small submission's CPU by a quarter
+	// (docs/PERFORMANCE.md, "Small suites"): no figure reads without it.
+	if out, err := exec.Command("docker", "info", "--format", "{{.Driver}}").Output(); err == nil {
+		h["storage_driver"] = strings.TrimSpace(string(out))
 	}
 
 	return h

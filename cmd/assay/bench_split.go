@@ -28,7 +28,7 @@ import (
 type cpuSplit struct {
 	Engine        float64 `json:"engine"`         // dockerd, containerd
 	Runtime       float64 `json:"runtime"`        // runc/runsc and the containerd shims
-	Storage       float64 `json:"storage"`        // fuse-overlayfs and fusermount3 processes
+	Storage       float64 `json:"storage"`        // fuse-overlayfs and fusermount3 processes (overlay2 has none: its work is the kernel's, charged to the engine and the containers)
 	HarnessImport float64 `json:"harness_import"` // the container's CPU before the request: runc init, the harness's start and preload
 	Visible       float64 `json:"pytest_visible"` // the container's CPU after the request, by the phases' wall times
 	Hidden        float64 `json:"pytest_hidden"`
@@ -63,7 +63,7 @@ func (c cpuSplit) rows() []splitRow {
 	return []splitRow{
 		{"engine (dockerd, containerd)", c.Engine},
 		{"runtime (runc, containerd shims)", c.Runtime},
-		{"storage (fuse-overlayfs, fusermount3)", c.Storage},
+		{"storage daemons (fuse-overlayfs, fusermount3)", c.Storage},
 		{"harness start and preload (in the container)", c.HarnessImport},
 		{"pytest, visible phase (in the container)", c.Visible},
 		{"pytest, hidden phase (in the container)", c.Hidden},
