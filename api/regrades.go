@@ -18,7 +18,7 @@ type Regrades interface {
 	ChallengeSubmissions(ctx context.Context, slug string) ([]string, error)
 	CreateRegrade(ctx context.Context, rg runner.Regrade, copies []runner.Submission, items []runner.RegradeItem) error
 	Regrade(ctx context.Context, id string) (runner.Regrade, runner.RegradeProgress, error)
-	Regrades(ctx context.Context) ([]string, error)
+	Regrades(ctx context.Context) ([]runner.Regrade, []runner.RegradeProgress, error)
 	RegradeItems(ctx context.Context, id string, offset, limit int) ([]runner.RegradeItem, int, error)
 	// RegradesOf lists the ids of a submission's regrade copies.
 	RegradesOf(ctx context.Context, id string) ([]string, error)

@@ -10,7 +10,6 @@ import (
 	"assay/access"
 	"assay/challenges"
 	"assay/review"
-	"assay/runner"
 )
 
 // RecordingStore keeps what candidates' editors record (edits, pastes,
@@ -35,7 +34,7 @@ type Recordings struct {
 	// Invitations nil: this server keeps no accounts (Unsupported, for
 	// the replay).
 	Invitations InvitationReader
-	Submissions SubmissionReader
+	Submissions States
 	// Limiter counts the batches; nil: none are counted.
 	Limiter Limiter
 	// MaxFileBytes bounds an event's offsets and texts, as it bounds a
@@ -208,14 +207,20 @@ func (u *Recordings) Replay(ctx context.Context, id, slug string) (ReplayView, e
 	if err != nil {
 		v.Error = err.Error()
 	}
+	ids := make([]string, len(marks))
+	for i, m := range marks {
+		ids[i] = m.ID
+	}
+	// One read for every marker, not one round trip each.
+	states, err := u.Submissions.GetMany(ctx, ids)
+	if err != nil {
+		return v, StoreFailed(err)
+	}
 	for _, m := range marks {
-		st, err := u.Submissions.Get(ctx, m.ID)
-		if errors.Is(err, runner.ErrNotFound) {
+		st, found := states[m.ID]
+		if !found {
 			// A marker whose submission is gone is not checked.
 			continue
-		}
-		if err != nil {
-			return v, StoreFailed(err)
 		}
 		ok := true
 		for f, text := range st.Submission.Files {

@@ -181,8 +181,9 @@ func (u *Regrades) knownVersion(ctx context.Context, slug, version string) error
 
 // RegradeReader reads regrades and their progress.
 type RegradeReader interface {
-	// Regrades lists every regrade's id, oldest first.
-	Regrades(ctx context.Context) ([]string, error)
+	// Regrades lists every regrade with its progress, oldest first (in
+	// a few round trips, not one per regrade).
+	Regrades(ctx context.Context) ([]runner.Regrade, []runner.RegradeProgress, error)
 	// Regrade is one regrade and its progress (an error wrapping
 	// runner.ErrNotFound for an unknown id).
 	Regrade(ctx context.Context, id string) (runner.Regrade, runner.RegradeProgress, error)
@@ -206,17 +207,13 @@ func (u *Regrades) List(ctx context.Context) ([]RegradeStatus, error) {
 	if u.Reader == nil {
 		return nil, errNoRegrades
 	}
-	ids, err := u.Reader.Regrades(ctx)
+	rgs, prs, err := u.Reader.Regrades(ctx)
 	if err != nil {
 		return nil, StoreFailed(err)
 	}
-	out := make([]RegradeStatus, 0, len(ids))
-	for _, id := range ids {
-		rg, pr, err := u.Reader.Regrade(ctx, id)
-		if err != nil {
-			return nil, StoreFailed(err)
-		}
-		out = append(out, RegradeStatus{Regrade: rg, Progress: pr})
+	out := make([]RegradeStatus, len(rgs))
+	for i := range rgs {
+		out[i] = RegradeStatus{Regrade: rgs[i], Progress: prs[i]}
 	}
 	return out, nil
 }

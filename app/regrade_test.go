@@ -131,7 +131,21 @@ type regradeLog struct {
 	err   error
 }
 
-func (r *regradeLog) Regrades(context.Context) ([]string, error) { return r.ids, r.err }
+func (r *regradeLog) Regrades(ctx context.Context) ([]runner.Regrade, []runner.RegradeProgress, error) {
+	if r.err != nil {
+		return nil, nil, r.err
+	}
+	var rgs []runner.Regrade
+	var prs []runner.RegradeProgress
+	for _, id := range r.ids {
+		rg, pr, err := r.Regrade(ctx, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		rgs, prs = append(rgs, rg), append(prs, pr)
+	}
+	return rgs, prs, nil
+}
 
 func (r *regradeLog) Regrade(_ context.Context, id string) (runner.Regrade, runner.RegradeProgress, error) {
 	if r.err != nil {

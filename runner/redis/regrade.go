@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -101,22 +102,34 @@ func (b *Regrading) CreateRegrade(ctx context.Context, rg runner.Regrade, copies
 // Regrade returns a regrade and its progress, or an error wrapping
 // runner.ErrNotFound.
 func (b *Regrading) Regrade(ctx context.Context, id string) (runner.Regrade, runner.RegradeProgress, error) {
-	var rec *goredis.StringCmd
-	var prog *goredis.MapStringStringCmd
+	var r regradeReads
 	_, err := b.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-		rec = p.Get(ctx, b.keys.regrade(id))
-		prog = p.HGetAll(ctx, b.keys.regradeProgress(id))
+		r = b.readRegrade(ctx, p, id)
 		return nil
 	})
 	if err != nil && !errors.Is(err, goredis.Nil) {
 		return runner.Regrade{}, runner.RegradeProgress{}, fmt.Errorf("regrade %s: %w", id, err)
 	}
+	return r.parse(id)
+}
+
+// regradeReads are the two reads a regrade and its progress are made of.
+type regradeReads struct {
+	rec  *goredis.StringCmd
+	prog *goredis.MapStringStringCmd
+}
+
+func (b *Regrading) readRegrade(ctx context.Context, p goredis.Pipeliner, id string) regradeReads {
+	return regradeReads{rec: p.Get(ctx, b.keys.regrade(id)), prog: p.HGetAll(ctx, b.keys.regradeProgress(id))}
+}
+
+func (r regradeReads) parse(id string) (runner.Regrade, runner.RegradeProgress, error) {
 	var rg runner.Regrade
-	if err := decode(rec, &rg); err != nil {
+	if err := decode(r.rec, &rg); err != nil {
 		return runner.Regrade{}, runner.RegradeProgress{}, fmt.Errorf("regrade %s: %w", id, err)
 	}
 	pr := runner.RegradeProgress{Verdicts: map[runner.Verdict]int{}}
-	for k, v := range prog.Val() {
+	for k, v := range r.prog.Val() {
 		n, err := strconv.Atoi(v)
 		if err != nil {
 			return runner.Regrade{}, runner.RegradeProgress{}, fmt.Errorf("regrade %s: progress %s=%q: %w", id, k, v, err)
@@ -136,13 +149,35 @@ func (b *Regrading) Regrade(ctx context.Context, id string) (runner.Regrade, run
 	return rg, pr, nil
 }
 
-// Regrades lists regrade ids, oldest first.
-func (b *Regrading) Regrades(ctx context.Context) ([]string, error) {
+// Regrades lists every regrade with its progress, oldest first: the ids
+// in one round trip, then each regrade and its progress (each read at one
+// instant) in one round trip per manyChunk, not one per regrade.
+func (b *Regrading) Regrades(ctx context.Context) ([]runner.Regrade, []runner.RegradeProgress, error) {
 	ids, err := b.rdb.LRange(ctx, b.keys.regrades(), 0, -1).Result()
 	if err != nil {
-		return nil, fmt.Errorf("regrades: %w", err)
+		return nil, nil, fmt.Errorf("regrades: %w", err)
 	}
-	return ids, nil
+	rgs, prs := make([]runner.Regrade, 0, len(ids)), make([]runner.RegradeProgress, 0, len(ids))
+	for chunk := range slices.Chunk(ids, manyChunk) {
+		reads := make([]regradeReads, len(chunk))
+		_, err := b.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+			for i, id := range chunk {
+				reads[i] = b.readRegrade(ctx, p, id)
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, goredis.Nil) {
+			return nil, nil, fmt.Errorf("read %d regrades: %w", len(chunk), err)
+		}
+		for i, id := range chunk {
+			rg, pr, err := reads[i].parse(id)
+			if err != nil {
+				return nil, nil, err
+			}
+			rgs, prs = append(rgs, rg), append(prs, pr)
+		}
+	}
+	return rgs, prs, nil
 }
 
 // RegradeItems returns up to limit of a regrade's items from offset, with

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -267,5 +268,51 @@ func TestCreateRegradeManyBatches(t *testing.T) {
 	page, total, err := b.RegradeItems(ctx, "big", 200, 100)
 	if err != nil || total != 250 || len(page) != 50 || page[0].ID != "big-201" {
 		t.Fatalf("RegradeItems(200, 100) = %d items (first %+v), total %d, %v", len(page), page, total, err)
+	}
+}
+
+// Regrades lists every regrade with its progress, oldest first, across
+// more than one chunk of reads, each as Regrade reads it alone; a record
+// that does not decode fails the list, naming it.
+func TestRegradesListsEachWithItsProgress(t *testing.T) {
+	b := newBroker(t, Config{})
+	ctx := testCtx(t)
+	finished(t, b, "o0", runner.VerdictFailed)
+	finished(t, b, "o1", runner.VerdictPassed)
+	n := manyChunk + 3
+	want := make([]string, n)
+	for i := range n {
+		want[i] = fmt.Sprintf("rg%03d", i)
+		if i%2 == 0 {
+			regradeOf(t, b, want[i], "o0")
+		} else {
+			regradeOf(t, b, want[i], "o0", "o1")
+		}
+	}
+	rgs, prs, err := b.Regrades(ctx)
+	if err != nil || len(rgs) != n || len(prs) != n {
+		t.Fatalf("Regrades: %d regrades, %d progresses, %v; want %d", len(rgs), len(prs), err, n)
+	}
+	for i, id := range want {
+		rg, pr, err := b.Regrade(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(rgs[i], rg) || !reflect.DeepEqual(prs[i], pr) {
+			t.Fatalf("listed #%d = %+v %+v; Regrade(%s) = %+v %+v", i, rgs[i], prs[i], id, rg, pr)
+		}
+		if rg.ID != id || pr.Queued != 1+i%2 {
+			t.Fatalf("#%d: %s queued %d; want %s with %d", i, rg.ID, pr.Queued, id, 1+i%2)
+		}
+	}
+
+	if err := b.rdb.Set(ctx, b.keys.regrade(want[manyChunk+1]), "{not json", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := b.Regrades(ctx); err == nil || !strings.Contains(err.Error(), want[manyChunk+1]) {
+		t.Fatalf("a corrupt record listed: %v", err)
+	}
+	if _, _, err := newBroker(t, Config{}).Regrades(ctx); err != nil {
+		t.Fatalf("no regrades: %v", err)
 	}
 }
