@@ -301,7 +301,11 @@ func TestBrowserReplay(t *testing.T) {
 		chromedp.Navigate(app.base+"/review/assessments/"+asm.ID),
 		chromedp.WaitVisible(chromedp.CSS("a.replay-link")),
 		chromedp.Click(chromedp.CSS("a.replay-link")),
-		chromedp.WaitVisible(chromedp.CSS("#player"))); err != nil {
+		chromedp.WaitVisible(chromedp.CSS("#player")),
+		// replay.js, at the end of the page, has drawn the timeline and
+		// the start (render sets data-at): the player can be visible
+		// while the script is still on its way, on a loaded machine.
+		chromedp.WaitReady(chromedp.CSS("#replay-text[data-at]"))); err != nil {
 		t.Fatal(err)
 	}
 	if ok := mustText(t, ctx, "#replay-checks"); !strings.Contains(ok, "reaches exactly what was sent") {
