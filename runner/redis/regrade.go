@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -157,24 +156,16 @@ func (b *Regrading) Regrades(ctx context.Context) ([]runner.Regrade, []runner.Re
 	if err != nil {
 		return nil, nil, fmt.Errorf("regrades: %w", err)
 	}
-	rgs, prs := make([]runner.Regrade, 0, len(ids)), make([]runner.RegradeProgress, 0, len(ids))
-	for chunk := range slices.Chunk(ids, manyChunk) {
-		reads := make([]regradeReads, len(chunk))
-		_, err := b.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-			for i, id := range chunk {
-				reads[i] = b.readRegrade(ctx, p, id)
-			}
-			return nil
-		})
-		if err != nil && !errors.Is(err, goredis.Nil) {
-			return nil, nil, fmt.Errorf("read %d regrades: %w", len(chunk), err)
-		}
-		for i, id := range chunk {
-			rg, pr, err := reads[i].parse(id)
-			if err != nil {
-				return nil, nil, err
-			}
-			rgs, prs = append(rgs, rg), append(prs, pr)
+	reads, err := readChunked(ctx, b.rdb, "regrades", ids, func(p goredis.Pipeliner, id string) regradeReads {
+		return b.readRegrade(ctx, p, id)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	rgs, prs := make([]runner.Regrade, len(ids)), make([]runner.RegradeProgress, len(ids))
+	for i, id := range ids {
+		if rgs[i], prs[i], err = reads[i].parse(id); err != nil {
+			return nil, nil, err
 		}
 	}
 	return rgs, prs, nil

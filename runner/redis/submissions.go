@@ -122,36 +122,53 @@ func (b *Submissions) Get(ctx context.Context, id string) (runner.State, error) 
 	return r.state(id)
 }
 
-// manyChunk bounds one MULTI/EXEC of GetMany: a report of thousands of
-// submissions is read in a few round trips, none holding Redis long.
+// manyChunk bounds one MULTI/EXEC of a list's reads (readChunked): a
+// report of thousands of submissions is read in a few round trips, none
+// holding Redis long.
 const manyChunk = 64
+
+// readChunked queues read's commands for every id, in one MULTI/EXEC per
+// manyChunk ids (so each id's reads see one instant), and returns what
+// read returned for each, in ids' order, its commands done. what names
+// the records in an error.
+func readChunked[R any](ctx context.Context, rdb *goredis.Client, what string, ids []string, read func(p goredis.Pipeliner, id string) R) ([]R, error) {
+	out := make([]R, 0, len(ids))
+	for chunk := range slices.Chunk(ids, manyChunk) {
+		reads := make([]R, len(chunk))
+		_, err := rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+			for i, id := range chunk {
+				reads[i] = read(p, id)
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, goredis.Nil) {
+			return nil, fmt.Errorf("read %d %s: %w", len(chunk), what, err)
+		}
+		out = append(out, reads...)
+	}
+	return out, nil
+}
 
 // GetMany reads the states of ids (each as Get would, each at one instant)
 // in one round trip per manyChunk ids instead of one per id. An id without a
 // submission is left out of the map.
 func (b *Submissions) GetMany(ctx context.Context, ids []string) (map[string]runner.State, error) {
+	reads, err := readChunked(ctx, b.rdb, "submissions", ids, func(p goredis.Pipeliner, id string) stateReads {
+		return b.readState(ctx, p, id)
+	})
+	if err != nil {
+		return nil, err
+	}
 	out := make(map[string]runner.State, len(ids))
-	for chunk := range slices.Chunk(ids, manyChunk) {
-		reads := make([]stateReads, len(chunk))
-		_, err := b.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-			for i, id := range chunk {
-				reads[i] = b.readState(ctx, p, id)
-			}
-			return nil
-		})
-		if err != nil && !errors.Is(err, goredis.Nil) {
-			return nil, fmt.Errorf("get %d submissions: %w", len(chunk), err)
+	for i, id := range ids {
+		st, err := reads[i].state(id)
+		if errors.Is(err, runner.ErrNotFound) {
+			continue
 		}
-		for i, id := range chunk {
-			st, err := reads[i].state(id)
-			if errors.Is(err, runner.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			out[id] = st
+		if err != nil {
+			return nil, err
 		}
+		out[id] = st
 	}
 	return out, nil
 }
