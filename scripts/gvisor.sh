@@ -14,16 +14,7 @@ if docker info --format '{{json .Runtimes}}' 2>/dev/null | grep -q '"runsc"'; th
   exit 0
 fi
 mkdir -p "$(dirname "$conf")"
-[ -s "$conf" ] || echo '{}' > "$conf"
-python3 - "$conf" "$(command -v runsc)" <<'PY'
-import json, sys
-path, runsc = sys.argv[1], sys.argv[2]
-with open(path) as f:
-    conf = json.load(f)
-conf.setdefault("runtimes", {})["runsc"] = {"path": runsc, "runtimeArgs": ["--network=none"]}
-with open(path, "w") as f:
-    json.dump(conf, f, indent=2)
-PY
+"$(dirname "$0")/daemon-json.py" "$conf" runtimes "{\"runsc\": {\"path\": \"$(command -v runsc)\", \"runtimeArgs\": [\"--network=none\"]}}"
 pid=$(pidof dockerd || true)
 [ -n "$pid" ] || { echo "dockerd is not running here: restart the engine to load $conf" >&2; exit 1; }
 kill -HUP $pid

@@ -33,15 +33,7 @@ if [ "$(docker ps -q | wc -l)" -gt 0 ]; then
   echo "storage driver: fuse-overlayfs (containers are running: not restarting the engine under them)"
   exit 0
 fi
-python3 - "$conf" <<'PY'
-import json, sys
-path = sys.argv[1]
-with open(path) as f:
-    conf = json.load(f)
-conf["storage-driver"] = "overlay2"
-with open(path, "w") as f:
-    json.dump(conf, f, indent=2)
-PY
+"$(dirname "$0")/daemon-json.py" "$conf" storage-driver '"overlay2"'
 # The storage driver is read at start only (SIGHUP does not reload it).
 pid=$(pidof dockerd || true)
 [ -n "$pid" ] || { echo "dockerd is not running here: start the engine to load $conf" >&2; exit 1; }
