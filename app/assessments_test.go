@@ -60,15 +60,11 @@ func (s *assessmentStore) CreateInvitation(_ context.Context, inv access.Invitat
 	return nil
 }
 
-func (s *assessmentStore) Invitation(_ context.Context, id string) (access.Invitation, error) {
+func (s *assessmentStore) Invitation(ctx context.Context, id string) (access.Invitation, error) {
 	if s.err != nil {
 		return access.Invitation{}, s.err
 	}
-	inv, ok := s.invitations[id]
-	if !ok {
-		return inv, fmt.Errorf("invitation %s: %w", id, runner.ErrNotFound)
-	}
-	return inv, nil
+	return invitationMap(s.invitations).Invitation(ctx, id)
 }
 
 // outbox is a Mailer that keeps what it sends, or fails with err.

@@ -215,3 +215,15 @@ func (v versions) Versions(_ context.Context, slug string) ([]challenges.Version
 	}
 	return out, nil
 }
+
+// invitationMap reads invitations by id, as the accounts' store does; the
+// fakes of stores that also keep invitations read theirs through it.
+type invitationMap map[string]access.Invitation
+
+func (m invitationMap) Invitation(_ context.Context, id string) (access.Invitation, error) {
+	inv, ok := m[id]
+	if !ok {
+		return inv, fmt.Errorf("invitation %s: %w", id, runner.ErrNotFound)
+	}
+	return inv, nil
+}

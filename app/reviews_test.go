@@ -78,17 +78,6 @@ func (r *reviewStore) Decisions(_ context.Context, inv string) ([]review.Decisio
 	return r.decisions[inv], r.err
 }
 
-// invitationsOf reads the review store's invitations (the accounts).
-type invitationsOf struct{ r *reviewStore }
-
-func (i invitationsOf) Invitation(_ context.Context, id string) (access.Invitation, error) {
-	inv, ok := i.r.invitations[id]
-	if !ok {
-		return inv, fmt.Errorf("invitation %s: %w", id, runner.ErrNotFound)
-	}
-	return inv, nil
-}
-
 // A submission id is a uuid: anything else is not looked up.
 const subID = "6f1c0a52-4a8e-4c4e-9a53-2f0d8a3e5b10"
 
@@ -99,7 +88,7 @@ func newReviews() (*app.Reviews, *reviewStore, *store) {
 	}
 	subs := &store{states: map[string]runner.State{subID: {Submission: runner.Submission{ID: subID, Challenge: "add",
 		Files: map[string]string{"solution.py": "def add(a, b):\n    return a + b\n"}}, Status: runner.StatusDone}}}
-	return &app.Reviews{Store: rs, Invitations: invitationsOf{rs}, Submissions: subs, Now: clock, NewID: ids()}, rs, subs
+	return &app.Reviews{Store: rs, Invitations: invitationMap(rs.invitations), Submissions: subs, Now: clock, NewID: ids()}, rs, subs
 }
 
 func TestRevokeAndRelink(t *testing.T) {

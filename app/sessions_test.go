@@ -19,15 +19,11 @@ type workspace struct {
 	err         error
 }
 
-func (w *workspace) Invitation(_ context.Context, id string) (access.Invitation, error) {
+func (w *workspace) Invitation(ctx context.Context, id string) (access.Invitation, error) {
 	if w.err != nil {
 		return access.Invitation{}, w.err
 	}
-	inv, ok := w.invitations[id]
-	if !ok {
-		return inv, fmt.Errorf("invitation %s: %w", id, runner.ErrNotFound)
-	}
-	return inv, nil
+	return invitationMap(w.invitations).Invitation(ctx, id)
 }
 
 func (w *workspace) StartInvitation(_ context.Context, id string, at time.Time) (access.Invitation, error) {

@@ -48,17 +48,6 @@ func (x *index) Threshold() float64 { return 0.6 }
 // Params are small, so the tests' few lines have fingerprints.
 func (x *index) Params() similarity.Params { return similarity.Params{K: 3, W: 2} }
 
-// invitationList reads invitations by id.
-type invitationList map[string]access.Invitation
-
-func (l invitationList) Invitation(_ context.Context, id string) (access.Invitation, error) {
-	inv, ok := l[id]
-	if !ok {
-		return inv, fmt.Errorf("invitation %s: %w", id, runner.ErrNotFound)
-	}
-	return inv, nil
-}
-
 // newSimilarity: in as-1, Ada (s1) and Bob (s2, and a Run r2) at add,
 // and Cy's s3 not indexed yet; Zed's x9 is in another assessment. s1 is
 // similar to s2 and to x9, which makes a cluster of three.
@@ -83,7 +72,7 @@ func newSimilarity() (*app.Similarity, *index, app.AssessmentReport) {
 		{Invitation: access.Invitation{ID: "inv-3", Assessment: "as-1", Candidate: "Cy"}, Submissions: []app.SubmissionSummary{sub("s3", "")}},
 	}}
 	u := &app.Similarity{Index: x, Catalog: addCatalog(), Submissions: &store{states: map[string]runner.State{}},
-		Invitations: invitationList{"inv-2": {ID: "inv-2", Assessment: "as-1", Candidate: "Bob"}, "inv-9": {ID: "inv-9", Assessment: "as-2", Candidate: "Zed"}}}
+		Invitations: invitationMap{"inv-2": {ID: "inv-2", Assessment: "as-1", Candidate: "Bob"}, "inv-9": {ID: "inv-9", Assessment: "as-2", Candidate: "Zed"}}}
 	return u, x, rep
 }
 
