@@ -32,7 +32,8 @@ type cpuSplit struct {
 	HarnessImport float64 `json:"harness_import"` // the container's CPU before the request: runc init, the harness's start and preload
 	Visible       float64 `json:"pytest_visible"` // the container's CPU after the request, by the phases' wall times
 	Hidden        float64 `json:"pytest_hidden"`
-	Assay         float64 `json:"assay"` // this process: API, workers, Docker client
+	Reference     float64 `json:"reference_timing"` // the reference's timing run after the result (ASSAY_REFERENCE_TIMING), by its wall time
+	Assay         float64 `json:"assay"`            // this process: API, workers, Docker client
 	Total         float64 `json:"total"`
 	// Containers is our containers created per submission (1 plus the
 	// pool's spares); Machine counts every container that ended on the
@@ -67,6 +68,7 @@ func (c cpuSplit) rows() []splitRow {
 		{"harness start and preload (in the container)", c.HarnessImport},
 		{"pytest, visible phase (in the container)", c.Visible},
 		{"pytest, hidden phase (in the container)", c.Hidden},
+		{"reference's timing run (in the container)", c.Reference},
 		{"assay's process (API, workers)", c.Assay},
 	}
 }
@@ -510,16 +512,8 @@ func (c *splitCollector) finish(n int, results []*runner.Result) cpuSplit {
 	}
 	sp.HarnessImport = preload * created * f
 	run := math.Max(0, inCtr*f-sp.HarnessImport)
-	var vis, all float64
-	for _, r := range results {
-		vis += float64(r.VisibleRunMS)
-		all += float64(r.RunMS)
-	}
-	if all > 0 {
-		sp.Visible = run * vis / all
-		sp.Hidden = run - sp.Visible
-	}
-	sp.Total = sp.Engine + sp.Runtime + sp.Storage + sp.HarnessImport + sp.Visible + sp.Hidden + sp.Assay
+	sp.Visible, sp.Hidden, sp.Reference = byWallTime(run, results)
+	sp.Total = sp.Engine + sp.Runtime + sp.Storage + sp.HarnessImport + sp.Visible + sp.Hidden + sp.Reference + sp.Assay
 	notes := []string{fmt.Sprintf("%d of the %d containers that ended on the engine in the window were ours: the machine-wide engine, runtime and storage CPU is shared in that proportion where a process could not be tied to a container", int(created), sp.Machine)}
 	if !sp.Acct {
 		notes = append(notes, "no process accounting: runtime and storage are missing")
@@ -544,4 +538,24 @@ func pidsOf(name string) []int {
 		}
 	}
 	return out
+}
+
+// byWallTime splits run (the containers' CPU after their requests) among
+// the visible phases, the hidden phases and the reference's timing runs
+// in proportion to their wall times: the harness reports no CPU per
+// phase. A result's RunMS covers both phases, VisibleRunMS the first.
+func byWallTime(run float64, results []*runner.Result) (visible, hidden, reference float64) {
+	var vis, hid, ref float64
+	for _, r := range results {
+		vis += float64(r.VisibleRunMS)
+		hid += float64(max(0, r.RunMS-r.VisibleRunMS))
+		if r.Reference != nil {
+			ref += float64(r.Reference.RunMS)
+		}
+	}
+	all := vis + hid + ref
+	if all <= 0 {
+		return 0, 0, 0
+	}
+	return run * vis / all, run * hid / all, run * ref / all
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"testing"
 	"time"
+
+	"assay/runner"
 )
 
 func TestPercentiles(t *testing.T) {
@@ -31,5 +33,24 @@ func TestReadCPUMoves(t *testing.T) {
 	}
 	if c := m.since(); c.Assay <= 0 {
 		t.Errorf("this process's CPU did not move: %+v", c)
+	}
+}
+
+// The containers' CPU after the requests goes to the visible phases, the
+// hidden phases and the reference's timing runs by their wall times: a
+// result's RunMS covers both phases, and a result without a timing run
+// adds none.
+func TestByWallTime(t *testing.T) {
+	results := []*runner.Result{
+		{RunMS: 300, VisibleRunMS: 100, Reference: &runner.ReferenceTiming{RunMS: 200}},
+		{RunMS: 200, VisibleRunMS: 100},
+	}
+	// 700 ms of wall time in all: 200 visible, 300 hidden, 200 timing.
+	vis, hid, ref := byWallTime(1400, results)
+	if vis != 400 || hid != 600 || ref != 400 {
+		t.Errorf("split of 1400 = %v, %v, %v; want 400, 600, 400", vis, hid, ref)
+	}
+	if vis, hid, ref := byWallTime(800, nil); vis != 0 || hid != 0 || ref != 0 {
+		t.Errorf("no results: %v, %v, %v", vis, hid, ref)
 	}
 }
