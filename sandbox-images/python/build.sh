@@ -16,7 +16,7 @@ docker version --format '{{.Server.Version}}' >/dev/null 2>&1 || {
   exit 1
 }
 
-hash=$(cd "$here" && cat Dockerfile start.py harness.py assay_guard.py assay_canary.py assay_audit.py pytest.ini build.sh | sha256sum | cut -c1-12)
+hash=$(cd "$here" && cat Dockerfile assay_start.py harness.py assay_guard.py assay_canary.py assay_audit.py pytest.ini build.sh | sha256sum | cut -c1-12)
 sci=${ASSAY_SCIENTIFIC_IMAGE_NAME:-assay/python-scientific}
 scihash=$( (echo "$hash"; cat "$here/../python-scientific/Dockerfile") | sha256sum | cut -c1-12)
 

@@ -5,6 +5,9 @@ it is started with: run as the script, harness.py's 1,500 lines would be
 compiled afresh in every container (10-14 ms of CPU each, on the critical
 path of a cold start and on the CPU of every submission). Imported, they
 come from the bytecode compiled into the image (see the Dockerfile).
+Named like Assay's other modules: /opt/assay comes before the candidate's
+files on a phase's path, so a plain name (start) would shadow a module of
+a challenge's.
 """
 import sys
 
