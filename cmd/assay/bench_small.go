@@ -159,11 +159,14 @@ func (s *benchServer) smallThroughput(ctx context.Context, python, work string, 
 	for i, r := range results {
 		ids[i] = r.SubmissionID
 	}
-	if states, err := s.app.broker.GetMany(ctx, ids); err == nil {
-		for i, r := range results {
-			if st, ok := states[r.SubmissionID]; ok && st.Result != nil {
-				results[i] = st.Result
-			}
+	states, err := s.app.broker.GetMany(ctx, ids)
+	if err != nil {
+		// (without them the timing runs' CPU would read as the phases')
+		return nil, fmt.Errorf("read the results again for the CPU split: %w", err)
+	}
+	for i, r := range results {
+		if st, ok := states[r.SubmissionID]; ok && st.Result != nil {
+			results[i] = st.Result
 		}
 	}
 	b.Split = col.finish(len(runs), results)
