@@ -145,7 +145,7 @@ func TestBrowserCandidateAndInterviewer(t *testing.T) {
 	testenv.Parallel(t)
 	ctx, cancel := browser(t)
 	defer cancel()
-	app := startApp(t, "", nil)
+	app := startApp(t, "", map[string]string{"ASSAY_REFERENCE_TIMING": "on"}) // the page shows its ratios
 	dir := artifacts(t)
 	ch := mustChallenge(t, "decorators")
 

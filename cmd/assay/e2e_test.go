@@ -58,6 +58,13 @@ func startApp(t *testing.T, redisURL string, env map[string]string) *testApp {
 		// built-in challenges' limits at start-up, which on two cores
 		// made a test of one or two runs take up to three times as long.
 		"ASSAY_POOL_SIZE": "0",
+		// No timing run of the reference after each submission unless a
+		// test looks at it (the page's ratios, the timing's own tests, the
+		// hostile corpus under runc): it runs the reference's suite again
+		// in the submission's container, which in these tests, on two
+		// cores, was 168 extra pytest sessions and the CPU of as many
+		// runs beside everything else.
+		"ASSAY_REFERENCE_TIMING": "off",
 	}
 	for k, v := range env {
 		vars[k] = v
@@ -443,7 +450,10 @@ func startAPIOnly(t *testing.T, redisURL string) *testApp {
 // buildAssay returns the path of this package's binary, built once for
 // all the tests that run it as a process (six of them): each used to build
 // its own, and on two cores every link took seconds beside the other
-// tests' runs. TestMain removes it.
+// tests' runs. TestMain removes it. It is built as this test binary was,
+// with or without the race detector: a race build reuses the packages go
+// test -race compiled (a plain one compiled the whole graph again, about
+// 340 CPU-seconds on a cold cache) and catches races in those processes.
 func buildAssay(t *testing.T) string {
 	t.Helper()
 	built.once.Do(func() {
@@ -454,7 +464,11 @@ func buildAssay(t *testing.T) string {
 		}
 		built.dir = dir
 		bin := filepath.Join(dir, "assay")
-		out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+		args := []string{"build", "-o", bin}
+		if raceEnabled {
+			args = append(args, "-race")
+		}
+		out, err := exec.Command("go", append(args, ".")...).CombinedOutput()
 		if err != nil {
 			built.err = fmt.Errorf("go build: %v\n%s", err, out)
 			return

@@ -57,7 +57,7 @@ func slowReferenceChallenge(t *testing.T) string {
 // seconds at least); the timing is attached to it afterwards, changing
 // nothing else, and no container is left behind.
 func TestTheResultComesBeforeTheReferenceTiming(t *testing.T) {
-	app := startApp(t, "", map[string]string{"ASSAY_CHALLENGES_DIR": slowReferenceChallenge(t)})
+	app := startApp(t, "", map[string]string{"ASSAY_CHALLENGES_DIR": slowReferenceChallenge(t), "ASSAY_REFERENCE_TIMING": "on"})
 	id := app.submit(t, "slowref", map[string]string{"solution.py": "def add(a, b):\n    return a + b\n"})
 	st := app.result(t, id, 2*time.Minute)
 	done := time.Now()
