@@ -7,6 +7,7 @@ import (
 	"errors"
 	"strconv"
 	"testing"
+	"time"
 
 	"assay/runner"
 )
@@ -107,5 +108,40 @@ func TestInputRefusesScratchTestsWithHiddenTests(t *testing.T) {
 	in, err := input(spec, "nonce")
 	if err != nil || !bytes.Contains(in, []byte(`"scratch":{"tests/scratch/test_scratch.py"`)) {
 		t.Fatalf("a Run's input: %v\n%s", err, in)
+	}
+}
+
+// TestSilentPastWall: a harness that says nothing and is gone after the
+// run's wall time makes a timeout; before it, or with anything else to go
+// on (a reply, the engine's OOM kill, a cap), the run keeps what it had.
+func TestSilentPastWall(t *testing.T) {
+	const wall = 5 * time.Second
+	silent := func(d time.Duration) runner.RunResult {
+		var res runner.RunResult
+		res.Duration = d
+		if _, err := readReply(&res, []byte("no frame\n"), "nonce"); err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	cases := []struct {
+		name    string
+		res     runner.RunResult
+		verdict runner.Verdict
+	}{
+		{"silent past the wall", silent(7942 * time.Millisecond), runner.VerdictTimeout},
+		{"silent before the wall", silent(2 * time.Second), runner.VerdictError},
+		{"silent, OOM-killed", func() runner.RunResult { r := silent(8 * time.Second); r.OOMKilled = true; return r }(), runner.VerdictMemoryLimit},
+		{"silent, output capped", func() runner.RunResult { r := silent(8 * time.Second); r.OutputLimit = true; return r }(), runner.VerdictOutputLimit},
+		{"a reply past the wall", runner.RunResult{Duration: 8 * time.Second, Phases: []runner.PhaseResult{{Name: runner.PhaseVisible, ExitCode: 0, Problem: "pytest wrote no report"}}}, runner.VerdictError},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res := tc.res
+			silentPastWall(&res, wall)
+			if g := runner.Grade([]string{"tests.visible.test_a::test_a"}, res); g.Verdict != tc.verdict {
+				t.Errorf("%s (%s); want %s", g.Verdict, g.Reason, tc.verdict)
+			}
+		})
 	}
 }

@@ -576,11 +576,26 @@ func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, 
 	if _, err := readReply(&res, c.stdout.Bytes(), nonce); err != nil {
 		return runner.RunResult{}, nil, err
 	}
+	silentPastWall(&res, spec.Limits.Wall)
 	res.Diagnostics = string(c.stderr.Bytes())
 	if len(res.Phases) == 0 {
 		s.cfg.Logger.Warn("harness sent no result", slog.String("submission", spec.ID), slog.String("stderr", res.Diagnostics))
 	}
 	return res, nil, nil
+}
+
+// silentPastWall makes a run whose container ended with no word from the
+// harness, after the run's wall time had passed, a timeout: the
+// candidate's code ran past its limit, and the harness went down while it
+// was stopping it (seen under gVisor on a loaded machine: a fork bomb, the
+// harness gone at 7.9 s of a 5 s run, stderr empty, no OOM recorded).
+// Before the wall time the same silence stays what it was, a run that
+// ended before it could report. Either way the candidate fails; only the
+// reason differs.
+func silentPastWall(res *runner.RunResult, wall time.Duration) {
+	if len(res.Phases) == 0 && !res.OOMKilled && !res.TimedOut && !res.OutputLimit && wall > 0 && res.Duration > wall {
+		res.TimedOut = true
+	}
 }
 
 // awaitReady waits for the harness's ready line. A harness that exits or
