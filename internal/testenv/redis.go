@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -166,7 +167,11 @@ func (p *RedisProcess) start() error {
 	}()
 	deadline := time.Now().Add(redisReady)
 	for {
-		if ping(p.Addr()) {
+		// The server must be this one: the port comes from a listen and
+		// close, and a server another test started on it in the meantime
+		// answers PING too (then this one exits, and this test would use,
+		// and see die, the other test's server).
+		if pid, ok := ping(p.Addr()); ok && pid == cmd.Process.Pid {
 			p.cmd, p.exited = cmd, exited
 			return nil
 		}
@@ -183,20 +188,41 @@ func (p *RedisProcess) start() error {
 	}
 }
 
-// ping reports whether a Redis server answers PING at addr. It speaks the
-// protocol by hand so that readiness does not depend on client retries.
-func ping(addr string) bool {
+// ping reports whether a Redis server answers PING at addr, and its
+// process id. It speaks the protocol by hand so that readiness does not
+// depend on client retries.
+func ping(addr string) (int, bool) {
 	conn, err := net.DialTimeout("tcp", addr, time.Second)
 	if err != nil {
-		return false
+		return 0, false
 	}
 	defer conn.Close()
 	_ = conn.SetDeadline(time.Now().Add(time.Second))
-	if _, err := conn.Write([]byte("PING\r\n")); err != nil {
-		return false
+	if _, err := conn.Write([]byte("PING\r\nINFO server\r\n")); err != nil {
+		return 0, false
 	}
-	line, err := bufio.NewReader(conn).ReadString('\n')
-	return err == nil && strings.TrimSpace(line) == "+PONG"
+	r := bufio.NewReader(conn)
+	line, err := r.ReadString('\n')
+	if err != nil || strings.TrimSpace(line) != "+PONG" {
+		return 0, false
+	}
+	// INFO's answer is a bulk string: "$<length>", then that many bytes.
+	line, err = r.ReadString('\n')
+	n, perr := strconv.Atoi(strings.TrimPrefix(strings.TrimSpace(line), "$"))
+	if err != nil || perr != nil || n <= 0 || n > 1<<16 {
+		return 0, false
+	}
+	info := make([]byte, n)
+	if _, err := io.ReadFull(r, info); err != nil {
+		return 0, false
+	}
+	for _, l := range strings.Split(string(info), "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(l), "process_id:"); ok {
+			pid, err := strconv.Atoi(v)
+			return pid, err == nil
+		}
+	}
+	return 0, false
 }
 
 func freePort(t testing.TB) int {
