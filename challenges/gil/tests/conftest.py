@@ -15,27 +15,50 @@ class FakeNetwork:
     The fetch functions are closures over a lock: they cannot be pickled,
     so they can only run in the test's own process."""
 
+    # How long fetches made with together= wait for the others to start.
+    GRACE = 3.0
+
     def __init__(self):
         self.lock = threading.Lock()
+        self.arrived = threading.Condition(self.lock)
         self.running = 0
         self.peak = 0
         self.calls = []        # urls, in the order the calls started
         self.pids = set()      # processes the fetches ran in
         self.threads = set()   # threads the fetches ran in
+        self.first = None      # when the first call started
+        self.gathering = 0.0   # from it until `together` calls ran at once
 
-    def fetch(self, latency=0.3, latencies=None, failures=None):
+    def fetch(self, latency=0.3, latencies=None, failures=None, together=None):
         """A fetch(url) that sleeps `latency` seconds (or latencies[url]),
-        then returns "<url>:ok", or raises failures[url] if it is set."""
+        then returns "<url>:ok", or raises failures[url] if it is set.
+
+        With together=N each call first waits, up to GRACE seconds from the
+        first call, until N calls are running at once, and `gathering` is
+        how long that took: code that runs N fetches at the same time
+        reaches `peak == N` however slowly a loaded machine starts its
+        threads (a plain sleep let the first fetches end before the last
+        ones began), and a time limit can leave the start-up out."""
         latencies = latencies or {}
         failures = failures or {}
 
         def fetch(url):
             with self.lock:
+                now = time.perf_counter()
+                if self.first is None:
+                    self.first = now
                 self.calls.append(url)
                 self.running += 1
                 self.peak = max(self.peak, self.running)
                 self.pids.add(os.getpid())
                 self.threads.add(threading.get_ident())
+                if together:
+                    if self.peak >= together and not self.gathering:
+                        self.gathering = now - self.first
+                        self.arrived.notify_all()
+                    deadline = self.first + self.GRACE
+                    while self.peak < together and time.perf_counter() < deadline:
+                        self.arrived.wait(deadline - time.perf_counter())
             try:
                 time.sleep(latencies.get(url, latency))
                 if url in failures:
