@@ -2,8 +2,10 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -103,16 +105,18 @@ func TestLegitCorpus(t *testing.T) {
 			for i, c := range corpus {
 				ids[i] = app.submit(t, c.ch.Slug, c.files)
 			}
-			// A run whose tests ran and some failed gets one more try,
-			// alone on the app's worker once the others are done: the
-			// gil, asyncio-aggregation and expenses tests time their runs
-			// (all 32 fetches in flight at once within 0.3 s, 1.2 s
+			// A run whose tests ran and some failed gets up to two more
+			// tries, alone on the app's worker once the others are done:
+			// the gil, asyncio-aggregation and expenses tests time their
+			// runs (all 32 fetches in flight at once within 0.3 s, 1.2 s
 			// deadlines), which a machine loaded by the other runtime's
 			// runs and the package's other tests can miss, with the
-			// reference too. Whatever the sandbox refuses to honest code
-			// fails again; an error (a crash, a missing report) is never
-			// retried.
-			var again []int
+			// reference too (under gVisor on a loaded two-core machine a
+			// 1.2 s deadline was missed by 0.09 s twice running).
+			// Whatever the sandbox refuses to honest code fails every
+			// time; an error (a crash, a missing report) is never retried.
+			const tries = 3
+			again := map[int]bool{}
 			for i, c := range corpus {
 				r := app.result(t, ids[i], 5*time.Minute).Result
 				switch {
@@ -125,23 +129,30 @@ func TestLegitCorpus(t *testing.T) {
 						t.Logf("%s: flagged %v", c.name, r.Flags)
 					}
 				case r.Verdict == runner.VerdictFailed:
-					t.Logf("%s: %s %d/%d (%s), trying once more%s", c.name, r.Verdict, r.Passed, r.Total, r.Reason, legitFailures(r))
-					again = append(again, i)
+					t.Logf("%s: %s %d/%d (%s), trying again%s", c.name, r.Verdict, r.Passed, r.Total, r.Reason, legitFailures(r))
+					again[i] = true
 				default:
 					t.Errorf("%s: %s %d/%d (%s)%s\n%s", c.name, r.Verdict, r.Passed, r.Total, r.Reason, legitFailures(r), legitOutput(r))
 				}
 			}
-			for _, i := range again {
-				ids[i] = app.submit(t, corpus[i].ch.Slug, corpus[i].files)
-			}
-			for _, i := range again {
-				c := corpus[i]
-				r := app.result(t, ids[i], 5*time.Minute).Result
-				if r.Verdict != runner.VerdictPassed || r.Passed != r.Total {
-					t.Errorf("%s, twice: %s %d/%d (%s)%s\n%s", c.name, r.Verdict, r.Passed, r.Total, r.Reason, legitFailures(r), legitOutput(r))
-					continue
+			for try := 2; try <= tries && len(again) > 0; try++ {
+				for _, i := range slices.Sorted(maps.Keys(again)) {
+					ids[i] = app.submit(t, corpus[i].ch.Slug, corpus[i].files)
 				}
-				t.Logf("%s: %s %d/%d in %dms the second time", c.name, r.Verdict, r.Passed, r.Total, r.RunMS)
+				for _, i := range slices.Sorted(maps.Keys(again)) {
+					c := corpus[i]
+					r := app.result(t, ids[i], 5*time.Minute).Result
+					switch {
+					case r.Verdict == runner.VerdictPassed && r.Passed == r.Total:
+						t.Logf("%s: %s %d/%d in %dms at try %d", c.name, r.Verdict, r.Passed, r.Total, r.RunMS, try)
+						delete(again, i)
+					case r.Verdict == runner.VerdictFailed && try < tries:
+						t.Logf("%s, try %d: %s %d/%d (%s)%s", c.name, try, r.Verdict, r.Passed, r.Total, r.Reason, legitFailures(r))
+					default:
+						t.Errorf("%s, try %d of %d: %s %d/%d (%s)%s\n%s", c.name, try, tries, r.Verdict, r.Passed, r.Total, r.Reason, legitFailures(r), legitOutput(r))
+						delete(again, i)
+					}
+				}
 			}
 			assertNoContainers(t, app)
 		})
