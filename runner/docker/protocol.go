@@ -203,6 +203,9 @@ func referenceInput(spec runner.RunSpec) ([]byte, error) {
 	return append(out, part...), nil
 }
 
+// problemNoReply is a run's problem when the harness wrote no reply at all.
+const problemNoReply = "the harness sent no result: the run ended before it could report"
+
 // readReply fills res from the harness's framed line, if there is one, and
 // reports whether the harness also counted the OOM kills or enforced the
 // memory limit itself (so the result does not need the engine's view of
@@ -212,7 +215,7 @@ func readReply(res *runner.RunResult, out []byte, nonce string) (bool, error) {
 	i := bytes.LastIndex(out, []byte(nonce+" "))
 	if i < 0 {
 		if res.Problem == "" {
-			res.Problem = "the harness sent no result: the run ended before it could report"
+			res.Problem = problemNoReply
 		}
 		return false, nil
 	}

@@ -134,6 +134,14 @@ func TestSilentPastWall(t *testing.T) {
 		{"silent, OOM-killed", func() runner.RunResult { r := silent(8 * time.Second); r.OOMKilled = true; return r }(), runner.VerdictMemoryLimit},
 		{"silent, output capped", func() runner.RunResult { r := silent(8 * time.Second); r.OutputLimit = true; return r }(), runner.VerdictOutputLimit},
 		{"a reply past the wall", runner.RunResult{Duration: 8 * time.Second, Phases: []runner.PhaseResult{{Name: runner.PhaseVisible, ExitCode: 0, Problem: "pytest wrote no report"}}}, runner.VerdictError},
+		{"a reply without phases past the wall", func() runner.RunResult {
+			var res runner.RunResult
+			res.Duration = 8 * time.Second
+			if _, err := readReply(&res, framed("nonce", `{"phases":[],"problem":"the harness failed after the candidate's code ran: OSError"}`), "nonce"); err != nil {
+				t.Fatal(err)
+			}
+			return res
+		}(), runner.VerdictError},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

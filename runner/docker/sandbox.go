@@ -591,9 +591,10 @@ func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, 
 // harness gone at 7.9 s of a 5 s run, stderr empty, no OOM recorded).
 // Before the wall time the same silence stays what it was, a run that
 // ended before it could report. Either way the candidate fails; only the
-// reason differs.
+// reason differs. A reply, even one without phases (the harness's own
+// failure, with its traceback for staff), keeps what it says.
 func silentPastWall(res *runner.RunResult, wall time.Duration) {
-	if len(res.Phases) == 0 && !res.OOMKilled && !res.TimedOut && !res.OutputLimit && wall > 0 && res.Duration > wall {
+	if res.Problem == problemNoReply && !res.OOMKilled && !res.TimedOut && !res.OutputLimit && wall > 0 && res.Duration > wall {
 		res.TimedOut = true
 	}
 }
