@@ -15,7 +15,7 @@ var flagRules = []struct {
 	re   *regexp.Regexp
 }{
 	{"touches pytest internals", regexp.MustCompile(`\b_pytest\b|\bpluggy\b|pytest_runtest|pluginmanager|junitxml|sys\.modules\s*\[\s*['"]_?pytest|\bassay_\w+|_durations\b`)},
-	{"walks interpreter objects or frames", regexp.MustCompile(`\bgc\.get_(objects|referrers|referents)\b|sys\._getframe|\binspect\.(stack|currentframe|getouterframes)\b|\bf_back\b|\bf_globals\b|\bf_locals\b`)},
+	{"walks interpreter objects or frames", regexp.MustCompile(`\bgc\.get_(objects|referrers|referents)\b|sys\._getframe|\binspect\.(stack|currentframe|getouterframes)\b|\bf_back\b|\bf_globals\b|\bf_locals\b|\b__closure__\b|\bcell_contents\b`)},
 	{"runs code built at run time", regexp.MustCompile(`(^|[^.\w])(exec|eval|compile)\s*\(|\b__import__\s*\(|importlib\.import_module|\bbuiltins\b|__builtins__|__subclasses__`)},
 	{"uses ctypes or native code", regexp.MustCompile(`\bctypes\b|\bcffi\b|\bmmap\b`)},
 	{"reads or writes the test files or the report", regexp.MustCompile(`tests/(hidden|visible)|\bconftest\b|\.assay-|junit|\bglob\.glob\s*\(\s*['"]/(work|tmp)`)},
