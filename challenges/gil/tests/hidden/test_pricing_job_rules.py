@@ -33,7 +33,7 @@ def test_a_larger_max_workers_is_honoured(network):
     todo = urls(40)
     start = time.perf_counter()
     fetch_all(todo, network.fetch(latency=0.3, together=40), max_workers=64)
-    elapsed = time.perf_counter() - start - network.gathering
+    elapsed = time.perf_counter() - start - min(max(float(network.gathering), 0.0), 3.0)
     assert network.peak == 40
     assert elapsed < 1.2, "took %.2f s" % elapsed
 
