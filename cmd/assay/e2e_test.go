@@ -222,33 +222,50 @@ func TestBuiltinChallengesEndToEnd(t *testing.T) {
 		t.Fatalf("built-in challenges: %d, %v", len(list), err)
 	}
 	type sent struct {
-		ch   *challenges.Challenge
-		name string
-		id   string
+		ch    *challenges.Challenge
+		name  string
+		id    string
+		files map[string]string
 	}
 	var all []sent
 	scientific := 0
+	send := func(ch *challenges.Challenge, name string, files map[string]string) {
+		all = append(all, sent{ch, name, app.submit(t, ch.Slug, files), files})
+	}
 	for _, ch := range list {
-		all = append(all, sent{ch, "reference", app.submit(t, ch.Slug, texts(ch.Reference))})
+		send(ch, "reference", texts(ch.Reference))
 		if ch.Image == "scientific" {
 			// The challenge's own image: its packages import.
 			files := texts(ch.Reference)
 			files["solution.py"] = "import numpy, pandas\n" + files["solution.py"]
-			all = append(all, sent{ch, "reference", app.submit(t, ch.Slug, files)})
+			send(ch, "reference", files)
 			scientific++
 		}
-		all = append(all, sent{ch, "starter", app.submit(t, ch.Slug, texts(ch.Starter))})
+		send(ch, "starter", texts(ch.Starter))
 		// One known-bad solution each: `make check-challenges` runs every
 		// one under both runtimes; here they show the whole path's failing
 		// results (messages, counts), which one per challenge does.
 		if bad := slices.Sorted(maps.Keys(ch.Bad)); len(bad) > 0 {
-			all = append(all, sent{ch, "bad/" + bad[0], app.submit(t, ch.Slug, texts(ch.Bad[bad[0]]))})
+			send(ch, "bad/"+bad[0], texts(ch.Bad[bad[0]]))
 		}
 	}
-	for _, s := range all {
+	// A reference that fails or times out is sent again, up to twice, once
+	// the others are done: four of the challenges time their tests (a
+	// 1.2 s or 1.8 s deadline, 32 fetches at once), which a loaded
+	// two-core machine can miss with the reference itself. What the
+	// sandbox refuses to the reference fails every try.
+	const tries = 3
+	var again []sent
+	check := func(s sent, try int) {
+		t.Helper()
 		st := app.result(t, s.id, 3*time.Minute)
 		r := st.Result
 		t.Logf("%s %s: %s %d/%d in %dms (queued %dms): %s", s.ch.Slug, s.name, r.Verdict, r.Passed, r.Total, r.RunMS, r.QueuedMS, r.Reason)
+		if s.name == "reference" && try < tries && (r.Verdict == runner.VerdictFailed || r.Verdict == runner.VerdictTimeout) {
+			t.Logf("%s reference, try %d of %d: %s (%s), sending it again", s.ch.Slug, try, tries, r.Verdict, r.Reason)
+			again = append(again, s)
+			return
+		}
 		if r.ChallengeVersion != s.ch.Version || r.Total != len(s.ch.Expected.Tests) || len(r.Tests) != r.Total {
 			t.Errorf("%s %s: version %s total %d tests %d; want version %s and %d tests", s.ch.Slug, s.name, r.ChallengeVersion, r.Total, len(r.Tests), s.ch.Version, len(s.ch.Expected.Tests))
 		}
@@ -286,7 +303,7 @@ func TestBuiltinChallengesEndToEnd(t *testing.T) {
 			if r.RunMS <= 0 || st.StartedAt == nil {
 				t.Errorf("%s reference: run %dms, started %v", s.ch.Slug, r.RunMS, st.StartedAt)
 			}
-			continue
+			return
 		}
 		if r.Verdict == runner.VerdictPassed || r.Verdict == runner.VerdictInternalError {
 			t.Errorf("%s %s: %s (%s); a broken solution must fail", s.ch.Slug, s.name, r.Verdict, r.Reason)
@@ -302,6 +319,19 @@ func TestBuiltinChallengesEndToEnd(t *testing.T) {
 		}
 		if failing == 0 && r.Verdict == runner.VerdictFailed {
 			t.Errorf("%s %s: failed with no failing test", s.ch.Slug, s.name)
+		}
+	}
+	for _, s := range all {
+		check(s, 1)
+	}
+	for try := 2; try <= tries && len(again) > 0; try++ {
+		retry := again
+		again = nil
+		for i := range retry {
+			retry[i].id = app.submit(t, retry[i].ch.Slug, retry[i].files)
+		}
+		for _, s := range retry {
+			check(s, try)
 		}
 	}
 	if scientific == 0 {
