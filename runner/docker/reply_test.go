@@ -153,3 +153,32 @@ func TestSilentPastWall(t *testing.T) {
 		})
 	}
 }
+
+// TestStalledAtMemoryLimit: under runc a run that timed out with the
+// cgroup's peak at its memory limit is a memory_limit; under the limit,
+// under gVisor, or without a timeout, nothing changes.
+func TestStalledAtMemoryLimit(t *testing.T) {
+	const limit = 256 << 20
+	cases := []struct {
+		name    string
+		runtime string
+		res     runner.RunResult
+		verdict runner.Verdict
+	}{
+		{"timed out at the limit", "", runner.RunResult{TimedOut: true, PeakMemoryBytes: limit}, runner.VerdictMemoryLimit},
+		{"timed out at the limit, runc named", "runc", runner.RunResult{TimedOut: true, PeakMemoryBytes: limit}, runner.VerdictMemoryLimit},
+		{"timed out below the limit", "", runner.RunResult{TimedOut: true, PeakMemoryBytes: limit - 1}, runner.VerdictTimeout},
+		{"timed out, peak unknown", "", runner.RunResult{TimedOut: true}, runner.VerdictTimeout},
+		{"under gVisor", "runsc", runner.RunResult{TimedOut: true, PeakMemoryBytes: limit + 1}, runner.VerdictTimeout},
+		{"no timeout", "", runner.RunResult{PeakMemoryBytes: limit, Problem: "pytest wrote no report"}, runner.VerdictError},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res := tc.res
+			stalledAtMemoryLimit(&res, limit, tc.runtime)
+			if g := runner.Grade([]string{"tests.visible.test_a::test_a"}, res); g.Verdict != tc.verdict {
+				t.Errorf("%s (%s); want %s", g.Verdict, g.Reason, tc.verdict)
+			}
+		})
+	}
+}

@@ -577,6 +577,7 @@ func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, 
 		return runner.RunResult{}, nil, err
 	}
 	silentPastWall(&res, spec.Limits.Wall)
+	stalledAtMemoryLimit(&res, spec.Limits.MemoryBytes, s.cfg.Runtime)
 	res.Diagnostics = string(c.stderr.Bytes())
 	if len(res.Phases) == 0 {
 		s.cfg.Logger.Warn("harness sent no result", slog.String("submission", spec.ID), slog.String("stderr", res.Diagnostics))
@@ -596,6 +597,22 @@ func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, 
 func silentPastWall(res *runner.RunResult, wall time.Duration) {
 	if res.Problem == problemNoReply && !res.OOMKilled && !res.TimedOut && !res.OutputLimit && wall > 0 && res.Duration > wall {
 		res.TimedOut = true
+	}
+}
+
+// stalledAtMemoryLimit makes a run that timed out with its memory
+// cgroup's peak at the limit a memory_limit: under runc a process that
+// reaches the limit can stall in the kernel's reclaim instead of being
+// OOM-killed (seen on a loaded host, in every full make test of a day: a
+// memory bomb inside bytearray() until the 10 s wall; alone it was killed
+// in 1.6 s). It is the memory limit that stopped it. The peak is the
+// cgroup's, page cache included, so code that times out after reading
+// more files than the limit holds is called a memory_limit too; both
+// fail. Not under gVisor: there the cgroup also holds gVisor's own memory
+// (the limit has headroom) and the harness enforces the limit itself.
+func stalledAtMemoryLimit(res *runner.RunResult, limit int64, runtime string) {
+	if runtime != "runsc" && res.TimedOut && !res.OOMKilled && limit > 0 && res.PeakMemoryBytes >= limit {
+		res.OOMKilled = true
 	}
 }
 
