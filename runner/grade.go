@@ -222,11 +222,10 @@ func Grade(expected []string, run RunResult) Grading {
 	}
 
 	switch {
-	case run.OOMKilled:
-		g.Verdict, g.Reason = VerdictMemoryLimit, "the run went over its memory limit and was killed"
 	case len(g.Findings) > 0:
-		// Evidence of tampering outranks how the run then ended. The
-		// candidate is told nothing of it (CandidateTamperedReason).
+		// Evidence of tampering outranks how the run then ended (its
+		// memory, its time, its output), so that no ending can hide it.
+		// The candidate is told nothing of it (CandidateTamperedReason).
 		seen := make([]string, 0, len(g.Findings))
 		for _, f := range g.Findings {
 			if s := f.Check + ": " + f.Seen; !slices.Contains(seen, s) {
@@ -234,6 +233,8 @@ func Grade(expected []string, run RunResult) Grading {
 			}
 		}
 		g.Verdict, g.Reason, g.Detail = VerdictTampered, CandidateTamperedReason, "tampering: "+strings.Join(seen, "; ")
+	case run.OOMKilled:
+		g.Verdict, g.Reason = VerdictMemoryLimit, "the run went over its memory limit and was killed"
 	case run.TimedOut:
 		g.Verdict, g.Reason = VerdictTimeout, "the run did not finish within its time limit"
 	case run.OutputLimit:

@@ -110,6 +110,11 @@ func TestGrade(t *testing.T) {
 		{"harness silent", expectedIDs, runner.RunResult{Problem: "the harness sent no result"}, runner.VerdictError, 0, "harness sent no result"},
 		{"tampered", expectedIDs, one(runner.PhaseResult{Report: pass, Findings: []runner.Finding{{Check: runner.CheckWatcher, Seen: "created tests/visible/conftest.py"}}}), runner.VerdictTampered, 3, "could not be graded"},
 		{"tampering outranks a timeout", expectedIDs, withTimeout(one(runner.PhaseResult{Report: pass, Findings: []runner.Finding{{Check: runner.CheckWatcher, Seen: "wrote tests/conftest.py"}}})), runner.VerdictTampered, 3, "could not be graded"},
+		{"tampering outranks the memory limit", expectedIDs, func() runner.RunResult {
+			r := one(runner.PhaseResult{ExitCode: -1, Signal: 9, Findings: []runner.Finding{{Check: runner.CheckAudit, Seen: "ctypes"}}})
+			r.OOMKilled, r.TimedOut = true, true
+			return r
+		}(), runner.VerdictTampered, 0, "could not be graded"},
 		{"hidden phase lost its report", expectedIDs, runner.RunResult{Phases: []runner.PhaseResult{one(runner.PhaseResult{Report: pass}).Phases[0], {Name: "hidden", ExitCode: -1, Signal: 9}}}, runner.VerdictError, 2, "hidden tests' run ended without a report"},
 		{"no tests at all", nil, one(runner.PhaseResult{ExitCode: 5, Report: []byte("<testsuites><testsuite/></testsuites>")}), runner.VerdictError, 0, "no tests ran"},
 	}
