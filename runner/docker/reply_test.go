@@ -182,3 +182,17 @@ func TestStalledAtMemoryLimit(t *testing.T) {
 		})
 	}
 }
+
+func TestRuncMemoryHeadroom(t *testing.T) {
+	for _, tc := range []struct{ limit, want int64 }{
+		{256 << 20, 16 << 20},
+		{512 << 20, 32 << 20},
+		{64 << 20, 8 << 20}, // at least 8 MiB
+		{12 << 20, 6 << 20}, // never more than half
+		{1 << 30, 64 << 20}, // a sixteenth
+	} {
+		if got := runcMemoryHeadroom(tc.limit); got != tc.want {
+			t.Errorf("runcMemoryHeadroom(%d) = %d; want %d", tc.limit, got, tc.want)
+		}
+	}
+}

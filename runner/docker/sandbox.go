@@ -57,6 +57,18 @@ const gvisorThreads = 256
 // cgroup v1), which would turn a memory verdict into a timeout.
 const gvisorMemoryHeadroom = 64 << 20
 
+// runcMemoryHeadroom is how far below the memory cgroup's limit the
+// harness stops a run under runc, measuring the cgroup's anonymous and
+// shared memory: a process that fills the cgroup with memory the kernel
+// cannot reclaim (there is no swap) can stall in reclaim, the kernel
+// evicting and refaulting the file pages it runs from, instead of being
+// OOM-killed (seen on a loaded host: a memory bomb inside bytearray()
+// until the 10 s wall, where alone it was killed in 1.6 s). The headroom
+// leaves room for those pages: a sixteenth of the limit, at least 8 MiB.
+func runcMemoryHeadroom(limit int64) int64 {
+	return min(max(limit/16, 8<<20), limit/2)
+}
+
 // ErrEngine marks failures to reach or use the Docker engine.
 var ErrEngine = errors.New("docker engine")
 
@@ -370,6 +382,12 @@ func (s *Sandbox) create(ctx context.Context, image string, l runner.Limits, sub
 		// (Under runc the pids cgroup bounds them.)
 		pids += gvisorThreads
 		ulimits = append(ulimits, &container.Ulimit{Name: "nproc", Soft: l.Pids, Hard: l.Pids})
+	} else if l.MemoryBytes > 0 {
+		// Under runc the harness watches the cgroup's unreclaimable
+		// memory and stops the run a little before the kernel's limit
+		// (see runcMemoryHeadroom).
+		env = append(env, "ASSAY_MEMORY_WATCH="+strconv.FormatInt(l.MemoryBytes-runcMemoryHeadroom(l.MemoryBytes), 10),
+			"ASSAY_MEMORY_MEASURE=cgroup")
 	}
 	cfg := &container.Config{
 		Image:           image,

@@ -3,6 +3,7 @@ package docker_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -288,6 +289,45 @@ else:
 			assertGone(t, sb, id)
 		})
 	}
+}
+
+// TestRuncMemoryWatch shows that under runc the harness stops a run whose
+// unreclaimable memory comes within the headroom of the cgroup's limit,
+// where the kernel alone would neither kill it nor stop it (it may stall
+// there instead): the solution stops allocating halfway into the headroom
+// and would otherwise pass.
+func TestRuncMemoryWatch(t *testing.T) {
+	sb := newSandbox(t, "")
+	l := limits()
+	target := l.MemoryBytes - docker.RuncMemoryHeadroom(l.MemoryBytes)/2
+	solution := fmt.Sprintf(`def unreclaimable():
+    for path, keys in (("/sys/fs/cgroup/memory/memory.stat", ("total_rss", "total_shmem")),
+                       ("/sys/fs/cgroup/memory.stat", ("anon", "shmem"))):
+        try:
+            with open(path) as f:
+                stat = dict(line.split() for line in f)
+        except OSError:
+            continue
+        return sum(int(stat[k]) for k in keys)
+    raise RuntimeError("no memory.stat")
+
+x = []
+while unreclaimable() < %d:
+    x.append(bytearray(1 << 20))
+
+def add(a, b):
+    return a + b
+`, target)
+	id := "sandbox-test-runc-memory-watch"
+	r, err := sb.Run(context.Background(), spec(id, solution, l))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.OOMKilled || r.TimedOut || r.Duration > l.Wall {
+		t.Errorf("not stopped for its memory before the wall time: oom %v, timed out %v, after %v, peak %d bytes\nharness stderr: %s",
+			r.OOMKilled, r.TimedOut, r.Duration, r.PeakMemoryBytes, r.Diagnostics)
+	}
+	assertGone(t, sb, id)
 }
 
 // TestPerTestTimeout shows that one hanging test fails on its own (through

@@ -29,8 +29,8 @@ The harness runs as the sandbox user (runc) or as root with only the
 capabilities it needs to give that up (gVisor, see ASSAY_SANDBOX_USER): in
 both cases the candidate's code runs as the sandbox user and can neither
 read this process's memory nor open its file descriptors through /proc.
-With ASSAY_MEMORY_WATCH (bytes; set under gVisor) it also enforces that
-memory limit itself (see MemoryWatch).
+With ASSAY_MEMORY_WATCH (bytes) it also enforces that memory limit itself,
+measured as ASSAY_MEMORY_MEASURE says (see MemoryWatch).
 
 The harness writes one framed result line to stdout:
 
@@ -1316,7 +1316,8 @@ class Run:
             "output_limit": self.output_limit,
             "timed_out": self.timed_out,
             "memory_exceeded": self.memory.exceeded,
-            "memory_watched": self.memory.limit > 0,
+            # Under runc the cgroup's own limit still applies as well.
+            "memory_watched": self.memory.limit > 0 and self.memory.measure == "meminfo",
             "duration": time.monotonic() - self.start,
             "oom_kills": oom_kills(),
             "peak_memory_bytes": peak_memory() or self.memory.peak or None,
@@ -1325,17 +1326,29 @@ class Run:
 
 class MemoryWatch:
     """Enforces the memory limit from inside, where the engine's cgroup
-    cannot be relied on (gVisor): when the sandbox's memory in use, as its
-    kernel reports it in /proc/meminfo, goes over the limit, the phase is
-    killed. The container's cgroup limit is set higher than this one, so
-    that this check, every 10 ms, comes first: under gVisor a forked
-    pytest that reaches the cgroup's limit can stall (the host neither
-    kills nor serves it) until the wall time. Off with a limit of 0.
+    cannot be relied on: when the memory in use goes over the limit, the
+    phase is killed. This check, every 10 ms, comes before the cgroup's:
 
-    The allowance is memory of the harness's own (a later phase's waiting
-    zygote) that is not counted against the run."""
+    - measure "meminfo" (gVisor): the sandbox's memory in use as its own
+      kernel reports it in /proc/meminfo, less the allowance. The cgroup's
+      limit is set higher: a forked pytest that reaches it can stall (the
+      host neither kills nor serves it) until the wall time.
+    - measure "cgroup" (runc): the memory cgroup's anonymous and shared
+      memory (memory.stat), what the kernel cannot reclaim without swap,
+      the harness's own included, as the kernel counts it. The limit given
+      is the cgroup's less some headroom: a process whose anonymous memory
+      fills the cgroup can stall in reclaim, evicting and refaulting file
+      pages, instead of being OOM-killed (seen on a loaded host: a memory
+      bomb inside bytearray() until the wall time). If the cgroup's
+      statistics cannot be read, the kernel's limit alone applies.
 
-    def __init__(self, limit):
+    Off with a limit of 0. The allowance is memory of the harness's own (a
+    later phase's waiting zygote) that is not counted against the run."""
+
+    def __init__(self, limit, measure="meminfo"):
+        self.measure = measure
+        if measure == "cgroup" and limit > 0 and cgroup_unreclaimable() is None:
+            limit = 0
         self.limit = limit
         self.tick = 0.01 if limit > 0 else None
         self.exceeded = False
@@ -1343,6 +1356,10 @@ class MemoryWatch:
         self.allowance = 0
 
     def used(self):
+        """The memory counted against the limit, in bytes."""
+        if self.measure == "cgroup":
+            # No allowance: the kernel's limit counts the harness's too.
+            return cgroup_unreclaimable() or 0
         total = available = None
         with open("/proc/meminfo", "rb") as f:
             for line in f:
@@ -1352,15 +1369,40 @@ class MemoryWatch:
                     available = int(line.split()[1]) << 10
         if total is None or available is None:
             raise RuntimeError("/proc/meminfo has no MemTotal or MemAvailable")
-        return total - available
+        return total - available - self.allowance
 
     def over(self):
         if not self.limit or self.exceeded:
             return self.exceeded
-        used = self.used() - self.allowance
+        used = self.used()
         self.peak = max(self.peak, used)
         self.exceeded = used > self.limit
         return self.exceeded
+
+
+CGROUP_MEMORY_STAT = (
+    # cgroup v1 (hierarchical totals), then v2
+    ("/sys/fs/cgroup/memory/memory.stat", (b"total_rss", b"total_shmem")),
+    ("/sys/fs/cgroup/memory.stat", (b"anon", b"shmem")),
+)
+
+
+def cgroup_unreclaimable():
+    """The memory cgroup's anonymous and shared (tmpfs, System V) memory in
+    bytes, or None where it cannot be read."""
+    for path, keys in CGROUP_MEMORY_STAT:
+        try:
+            with open(path, "rb") as f:
+                values = {}
+                for line in f:
+                    name, _, value = line.partition(b" ")
+                    if name in keys:
+                        values[name] = int(value)
+        except (OSError, ValueError):
+            continue
+        if len(values) == len(keys):
+            return sum(values.values())
+    return None
 
 
 def oom_kills():
@@ -1501,7 +1543,7 @@ def main():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     ids = sandbox_ids()
-    memory = MemoryWatch(int(os.environ.get("ASSAY_MEMORY_WATCH") or 0))
+    memory = MemoryWatch(int(os.environ.get("ASSAY_MEMORY_WATCH") or 0), os.environ.get("ASSAY_MEMORY_MEASURE") or "meminfo")
     ctypes_known = preload()
     zygotes = {name: Zygote(ids, ctypes_known, ahead=True) for name in ("visible", "hidden")} if ids else {}
     # Ready: the worker's deadline counts from this line, as the run's wall
