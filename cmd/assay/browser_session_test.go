@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -28,7 +29,7 @@ func TestBrowserTimedSessionByKeyboard(t *testing.T) {
 	var iv struct{ ID, Token string }
 	app.api(t, testAdminToken, "POST", "/api/v1/interviewers", map[string]any{"name": "Grace Hopper"}, 201, &iv)
 	var asm struct{ ID string }
-	app.api(t, iv.Token, "POST", "/api/v1/assessments", map[string]any{"name": "Timed", "challenges": []string{"decorators"}, "attempt_limit": 3, "duration": "40s"}, 201, &asm)
+	app.api(t, iv.Token, "POST", "/api/v1/assessments", map[string]any{"name": "Timed", "challenges": []string{"decorators"}, "attempt_limit": 3, "duration": "75s"}, 201, &asm)
 	var inv struct{ ID, Token, Link string }
 	app.api(t, iv.Token, "POST", "/api/v1/assessments/"+asm.ID+"/invitations", map[string]any{"candidate": "Ada Lovelace"}, 201, &inv)
 
@@ -153,6 +154,12 @@ func TestBrowserTimedSessionByKeyboard(t *testing.T) {
 	}
 
 	// Edit again (saved two seconds later), then let the time run out.
+	// The page reloads itself 8 s after the end, so the edit needs the
+	// time left to be saved (75 s leave room for a Run and a Submit on a
+	// loaded machine; 40 s did not).
+	if left, _ := strconv.Atoi(eval(`document.getElementById("clock").dataset.left || "0"`)); left < 15 {
+		t.Fatalf("only %ds of the session left before its last edit: the Run and the Submit took the rest", left)
+	}
 	tabTo("codemirror:panel-file-solution.py")
 	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.End, chromedp.KeyModifiers(chromedp.ModifierCtrl))); err != nil {
 		t.Fatal(err)
@@ -160,7 +167,7 @@ func TestBrowserTimedSessionByKeyboard(t *testing.T) {
 	keys(kb.Enter)
 	keys("# the last draft")
 	waitFor(`(s => s.startsWith("Draft saved") ? s : "")(document.getElementById("draft-status").textContent)`, 20*time.Second)
-	waitFor(`(c => c.textContent === "Time is over" ? "over" : "")(document.getElementById("clock"))`, time.Minute)
+	waitFor(`(c => c.textContent === "Time is over" ? "over" : "")(document.getElementById("clock"))`, 2*time.Minute)
 	screenshot(t, ctx, dir, "3-time-over")
 
 	// The server submitted the last draft, once; a Submit now is a 403.
