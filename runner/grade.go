@@ -49,7 +49,10 @@ func Grade(expected []string, run RunResult) Grading {
 	var parseErr error
 	reportless, reportlessDetail, exitCode, exitHidden := "", "", 0, false
 	collection, collectionDetail := "", ""
-	cut := run.TimedOut || run.OutputLimit || run.OOMKilled
+	// A run cut short (SIGINT at the wall time, the output cap, the memory
+	// limit) was cut in its last phase: the harness starts a phase only
+	// when nothing cut the one before, so earlier phases ended on their own.
+	runCut := run.TimedOut || run.OutputLimit || run.OOMKilled
 	want := map[string]bool{}
 	for _, id := range expected {
 		want[id] = true
@@ -70,7 +73,8 @@ func Grade(expected []string, run RunResult) Grading {
 			exitCode, exitHidden = ph.ExitCode, ph.Name == PhaseHidden
 		}
 	}
-	for _, ph := range run.Phases {
+	for i, ph := range run.Phases {
+		cut := runCut && i == len(run.Phases)-1
 		g.Findings = append(g.Findings, ph.Findings...)
 		if ph.Report == nil {
 			noteExit(ph)
@@ -95,10 +99,10 @@ func Grade(expected []string, run RunResult) Grading {
 			collection, collectionDetail = collectionError(c, ph.Name == PhaseHidden)
 		}
 		report := func(format string, args ...any) {
-			// A run cut short (SIGINT at the wall time, the output cap)
-			// leaves pytest's report in whatever state the interruption
-			// found it, and its verdict is not passed anyway: only a run
-			// that ended on its own is held to its report.
+			// A phase cut short leaves pytest's report in whatever state
+			// the interruption found it, and the verdict is not passed
+			// anyway: only a phase that ended on its own is held to its
+			// report.
 			if !cut {
 				g.Findings = append(g.Findings, Finding{Check: CheckReport, Phase: ph.Name, Seen: fmt.Sprintf(format, args...)})
 			}

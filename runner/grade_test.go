@@ -115,6 +115,19 @@ func TestGrade(t *testing.T) {
 			r.OOMKilled, r.TimedOut = true, true
 			return r
 		}(), runner.VerdictTampered, 0, "could not be graded"},
+		{"a visible phase that ended on its own is held to its report when the hidden phase is cut", expectedIDs, func() runner.RunResult {
+			r := one(runner.PhaseResult{Report: pass})
+			r.Phases[0].ExitCode = 1 // pytest said a test failed; its report shows none
+			r.Phases[1] = runner.PhaseResult{Name: runner.PhaseHidden, ExitCode: -1, Signal: 9}
+			r.OOMKilled = true
+			return r
+		}(), runner.VerdictTampered, 2, "could not be graded"},
+		{"the cut phase is not held to its report", expectedIDs, func() runner.RunResult {
+			r := one(runner.PhaseResult{Report: pass})
+			r.Phases[1].ExitCode = 1 // interrupted: its report may say anything
+			r.OOMKilled = true
+			return r
+		}(), runner.VerdictMemoryLimit, 3, "memory"},
 		{"hidden phase lost its report", expectedIDs, runner.RunResult{Phases: []runner.PhaseResult{one(runner.PhaseResult{Report: pass}).Phases[0], {Name: "hidden", ExitCode: -1, Signal: 9}}}, runner.VerdictError, 2, "hidden tests' run ended without a report"},
 		{"no tests at all", nil, one(runner.PhaseResult{ExitCode: 5, Report: []byte("<testsuites><testsuite/></testsuites>")}), runner.VerdictError, 0, "no tests ran"},
 	}
@@ -260,7 +273,7 @@ func TestGradeChecksTheReport(t *testing.T) {
 		{"a canary skipped with the real tests", canaryRun(run(visible(0, vis+"=passed"), hidden(0, "tests.hidden.test_b::test_r1=skipped", "tests.hidden.test_b::test_c1=skipped", "tests.hidden.test_b::test_r2=passed"))), runner.VerdictFailed, "1 of 3"},
 		{"a canary missing", canaryRun(run(visible(0, vis+"=passed"), hidden(0, "tests.hidden.test_b::test_r1=passed", "tests.hidden.test_b::test_r2=passed"))), runner.VerdictTampered, "canary test is missing"},
 		{"a canary missing from a timed-out run", withTimeout(canaryRun(run(visible(0, vis+"=passed"), hidden(2, "tests.hidden.test_b::test_r1=passed")))), runner.VerdictTimeout, "time limit"},
-		{"a run cut short is not held to its report", withTimeout(run(visible(2, vis+"=passed", "::=passed"), hidden(0))), runner.VerdictTimeout, "time limit"},
+		{"a run cut short is not held to its report", withTimeout(run(visible(2, vis+"=passed", "::=passed"))), runner.VerdictTimeout, "time limit"},
 		{"hidden exit status stays out of the reason", run(visible(0, vis+"=passed"), hidden(3, hid+"=passed", hid2+"=passed")), runner.VerdictError, "status 3 in the hidden phase"},
 	}
 	for _, tc := range cases {
