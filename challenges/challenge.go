@@ -371,8 +371,14 @@ func (m *Manifest) validate(dirName string) error {
 	if l.MemoryMB < 0 || l.CPUs < 0 || l.Pids < 0 {
 		return errors.New("limits: values must be positive")
 	}
+	if l.MemoryMB > 0 && l.MemoryMB < MinMemoryMB {
+		return fmt.Errorf("limits: memory_mb must be at least %d: pytest and the harness take about 40 MiB, and under runc a run is stopped a sixteenth (at least 8 MiB) before the limit", MinMemoryMB)
+	}
 	return m.Scoring.validate()
 }
+
+// MinMemoryMB is the least memory_mb a challenge may set.
+const MinMemoryMB = 64
 
 func (c *Challenge) validateFiles() error {
 	if strings.TrimSpace(c.Prompt) == "" {

@@ -87,6 +87,12 @@ func TestLoadRefusesBrokenChallenges(t *testing.T) {
 			f["add/challenge.yaml"].Data = []byte("slug: add\ntitle: A\nfiles: [conftest.py]\n")
 		}, "not allowed"},
 		{"path entry", func(f fstest.MapFS) { f["add/challenge.yaml"].Data = []byte("slug: add\ntitle: A\nfiles: [../x.py]\n") }, "not allowed"},
+		{"too little memory", func(f fstest.MapFS) {
+			f["add/challenge.yaml"].Data = []byte("slug: add\ntitle: A\nfiles: [solution.py]\nlimits:\n  memory_mb: 40\n")
+		}, "memory_mb must be at least 64"},
+		{"negative limit", func(f fstest.MapFS) {
+			f["add/challenge.yaml"].Data = []byte("slug: add\ntitle: A\nfiles: [solution.py]\nlimits:\n  pids: -1\n")
+		}, "values must be positive"},
 		{"no files", func(f fstest.MapFS) { f["add/challenge.yaml"].Data = []byte("slug: add\ntitle: A\n") }, "files"},
 		{"no prompt", func(f fstest.MapFS) { delete(f, "add/prompt.md") }, "prompt.md"},
 		{"no reference", func(f fstest.MapFS) { delete(f, "add/reference/solution.py") }, "reference/solution.py is missing"},

@@ -521,6 +521,7 @@ func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, 
 			return runner.RunResult{}, nil, err
 		}
 		if complete {
+			stalledAtMemoryLimit(&res, spec.Limits.MemoryBytes, s.cfg.Runtime)
 			res.Diagnostics = string(c.stderr.Bytes())
 			if len(spec.Reference) > 0 && len(res.Phases) > 0 && res.Problem == "" {
 				timing = func() *runner.ReferenceTiming { return s.timeReference(ctx, c, spec, nonce, written) }
@@ -623,7 +624,9 @@ func silentPastWall(res *runner.RunResult, wall time.Duration) {
 // reaches the limit can stall in the kernel's reclaim instead of being
 // OOM-killed (seen on a loaded host, in every full make test of a day: a
 // memory bomb inside bytearray() until the 10 s wall; alone it was killed
-// in 1.6 s). It is the memory limit that stopped it. The peak is the
+// in 1.6 s). It is the memory limit that stopped it. A last resort,
+// behind the harness's own watch (see runcMemoryHeadroom), for memory the
+// watch missed, whether the harness replied or not. The peak is the
 // cgroup's, page cache included, so code that times out after reading
 // more files than the limit holds is called a memory_limit too; both
 // fail. Not under gVisor: there the cgroup also holds gVisor's own memory

@@ -1292,6 +1292,9 @@ class Run:
             raw, renames, canaries, twins = assay_canary.disguise(raw, cost_ms=policy.get("cost_ms"),
                                                                   everything=bool(policy.get("all")))
             hidden = {rel: base64.b64encode(data).decode() for rel, data in raw.items()}
+            # Under runc the harness's memory counts against the run's
+            # limit: one copy fewer of the hidden files during their phase.
+            del raw
             with acting_as(self.ids):
                 left = wipe_ipc()
                 for top in SCRATCH:
@@ -1333,9 +1336,10 @@ class MemoryWatch:
       kernel reports it in /proc/meminfo, less the allowance. The cgroup's
       limit is set higher: a forked pytest that reaches it can stall (the
       host neither kills nor serves it) until the wall time.
-    - measure "cgroup" (runc): the memory cgroup's anonymous and shared
-      memory (memory.stat), what the kernel cannot reclaim without swap,
-      the harness's own included, as the kernel counts it. The limit given
+    - measure "cgroup" (runc): the memory cgroup's usage less its
+      reclaimable page cache (cgroup_unreclaimable), what the kernel cannot
+      reclaim without swap, the harness's own included, as the kernel
+      counts it. The limit given
       is the cgroup's less some headroom: a process whose anonymous memory
       fills the cgroup can stall in reclaim, evicting and refaulting file
       pages, instead of being OOM-killed (seen on a loaded host: a memory
@@ -1348,6 +1352,8 @@ class MemoryWatch:
     def __init__(self, limit, measure="meminfo"):
         self.measure = measure
         if measure == "cgroup" and limit > 0 and cgroup_unreclaimable() is None:
+            print("assay harness: the memory cgroup cannot be read; the kernel's memory limit alone applies",
+                  file=sys.stderr, flush=True)
             limit = 0
         self.limit = limit
         self.tick = 0.01 if limit > 0 else None
@@ -1380,28 +1386,35 @@ class MemoryWatch:
         return self.exceeded
 
 
-CGROUP_MEMORY_STAT = (
-    # cgroup v1 (hierarchical totals), then v2
-    ("/sys/fs/cgroup/memory/memory.stat", (b"total_rss", b"total_shmem")),
-    ("/sys/fs/cgroup/memory.stat", (b"anon", b"shmem")),
+CGROUP_MEMORY = (
+    # cgroup v1, then v2: the counter the limit is enforced on, the
+    # statistics, and the page cache's LRU lists in them
+    ("/sys/fs/cgroup/memory/memory.usage_in_bytes", "/sys/fs/cgroup/memory/memory.stat",
+     (b"total_active_file", b"total_inactive_file")),
+    ("/sys/fs/cgroup/memory.current", "/sys/fs/cgroup/memory.stat", (b"active_file", b"inactive_file")),
 )
 
 
 def cgroup_unreclaimable():
-    """The memory cgroup's anonymous and shared (tmpfs, System V) memory in
-    bytes, or None where it cannot be read."""
-    for path, keys in CGROUP_MEMORY_STAT:
+    """The memory cgroup's usage as its limit counts it, less the page cache
+    the kernel can reclaim (the file LRU lists): anonymous and shared (tmpfs,
+    System V) memory and kernel memory (slab, pipes, page tables), which a
+    process can fill with no memory of its own (mkdir in a loop). In bytes,
+    or None where it cannot be read."""
+    for usage_path, stat_path, keys in CGROUP_MEMORY:
         try:
-            with open(path, "rb") as f:
-                values = {}
+            with open(usage_path, "rb") as f:
+                usage = int(f.read().strip())
+            files = {}
+            with open(stat_path, "rb") as f:
                 for line in f:
                     name, _, value = line.partition(b" ")
                     if name in keys:
-                        values[name] = int(value)
+                        files[name] = int(value)
         except (OSError, ValueError):
             continue
-        if len(values) == len(keys):
-            return sum(values.values())
+        if len(files) == len(keys):
+            return max(usage - sum(files.values()), 0)
     return None
 
 

@@ -19,68 +19,91 @@ shmem 0
 total_cache 104857600
 total_rss 52428800
 total_shmem 4194304
-total_inactive_file 1000
+total_active_file 62914560
+total_inactive_file 37748736
 """
 
 V2_STAT = b"""anon 31457280
 file 209715200
 shmem 2097152
-file_mapped 1000
+active_file 104857600
+inactive_file 102760448
 """
 
 
 @pytest.fixture
-def stats(tmp_path, monkeypatch):
-    """Points the harness at a fake cgroup v1 and v2 memory.stat."""
-    v1, v2 = tmp_path / "v1.stat", tmp_path / "v2.stat"
-    monkeypatch.setattr(harness, "CGROUP_MEMORY_STAT", (
-        (str(v1), (b"total_rss", b"total_shmem")),
-        (str(v2), (b"anon", b"shmem")),
+def cgroup(tmp_path, monkeypatch):
+    """Points the harness at a fake cgroup v1 and v2: (usage, stat) each."""
+    files = [tmp_path / n for n in ("v1.usage", "v1.stat", "v2.current", "v2.stat")]
+    monkeypatch.setattr(harness, "CGROUP_MEMORY", (
+        (str(files[0]), str(files[1]), (b"total_active_file", b"total_inactive_file")),
+        (str(files[2]), str(files[3]), (b"active_file", b"inactive_file")),
     ))
-    return v1, v2
+    return files
 
 
-def test_cgroup_v1_counts_hierarchical_anonymous_and_shared_memory(stats):
-    v1, _ = stats
-    v1.write_bytes(V1_STAT)
-    # total_rss + total_shmem: page cache (reclaimable) is left out
-    assert harness.cgroup_unreclaimable() == 52428800 + 4194304
+def test_cgroup_v1_counts_usage_less_the_file_lists(cgroup):
+    usage, stat, _, _ = cgroup
+    stat.write_bytes(V1_STAT)
+    # 200 MiB in use, of which 96 MiB page cache on the file lists: the
+    # rest is anonymous, shared and kernel memory (slab that mkdir fills)
+    usage.write_bytes(b"%d\n" % (200 << 20))
+    assert harness.cgroup_unreclaimable() == (200 << 20) - 62914560 - 37748736
 
 
-def test_cgroup_v2_counts_anon_and_shmem(stats):
-    _, v2 = stats
-    v2.write_bytes(V2_STAT)
-    assert harness.cgroup_unreclaimable() == 31457280 + 2097152
+def test_cgroup_v2_counts_current_less_the_file_lists(cgroup):
+    _, _, current, stat = cgroup
+    stat.write_bytes(V2_STAT)
+    current.write_bytes(b"%d\n" % (300 << 20))
+    assert harness.cgroup_unreclaimable() == (300 << 20) - 104857600 - 102760448
 
 
-@pytest.mark.parametrize("content", [b"", b"total_rss 1\n", b"total_rss x\ntotal_shmem 1\n"])
-def test_cgroup_unreadable_or_incomplete_is_none(stats, content):
-    v1, _ = stats
-    v1.write_bytes(content)
+def test_cgroup_never_negative(cgroup):
+    usage, stat, _, _ = cgroup
+    stat.write_bytes(V1_STAT)
+    usage.write_bytes(b"1024\n")  # the counters are read at different moments
+    assert harness.cgroup_unreclaimable() == 0
+
+
+@pytest.mark.parametrize("usage_text,stat_text", [
+    (b"", V1_STAT), (b"x", V1_STAT), (b"100", b""), (b"100", b"total_active_file 1\n"),
+    (b"100", b"total_active_file x\ntotal_inactive_file 1\n"),
+])
+def test_cgroup_unreadable_or_incomplete_is_none(cgroup, usage_text, stat_text):
+    usage, stat, _, _ = cgroup
+    usage.write_bytes(usage_text)
+    stat.write_bytes(stat_text)
     assert harness.cgroup_unreclaimable() is None
 
 
-def test_cgroup_watch_stops_over_its_limit_with_no_allowance(stats):
-    v1, _ = stats
-    v1.write_bytes(b"total_rss %d\ntotal_shmem 0\n" % (100 << 20))
+def set_v1(cgroup, used):
+    usage, stat, _, _ = cgroup
+    usage.write_bytes(b"%d\n" % used)
+    stat.write_bytes(b"total_active_file 0\ntotal_inactive_file 0\n")
+
+
+def test_cgroup_watch_stops_over_its_limit_with_no_allowance(cgroup, capsys):
+    set_v1(cgroup, 100 << 20)
     watch = harness.MemoryWatch(100 << 20, "cgroup")
+    assert capsys.readouterr().err == ""
     assert watch.tick == 0.01
     # a waiting zygote's copy counts: the kernel's limit counts it too
     watch.allowance = 50 << 20
     assert not watch.over()
-    v1.write_bytes(b"total_rss %d\ntotal_shmem 4096\n" % (100 << 20))
+    set_v1(cgroup, (100 << 20) + 4096)
     assert watch.over()
     assert watch.peak == (100 << 20) + 4096
     # the verdict holds once reached, until the next phase resets it
-    v1.write_bytes(b"total_rss 0\ntotal_shmem 0\n")
+    set_v1(cgroup, 0)
     assert watch.over()
 
 
-def test_cgroup_watch_is_off_where_the_cgroup_cannot_be_read(stats):
-    # no file at all: the kernel's own limit is all there is
+def test_cgroup_watch_is_off_where_the_cgroup_cannot_be_read(cgroup, capsys):
+    # no file at all: the kernel's own limit is all there is, and it says so
     watch = harness.MemoryWatch(100 << 20, "cgroup")
     assert watch.limit == 0 and watch.tick is None
     assert not watch.over()
+    assert "cannot be read" in capsys.readouterr().err
 
 
 def test_meminfo_watch_leaves_out_the_allowance(monkeypatch):
