@@ -131,9 +131,78 @@ func CheckAlso(ctx context.Context, rep *CheckReport, ch *Challenge, others []ru
 // and the starter, every known-bad solution and every built-in adversarial
 // solution (AdversarialSolutions, written to each entry file) must not
 // pass. The returned error is a system failure; a misbehaving challenge is
-// a report that is not OK.
+// a report that is not OK. The solutions run one at a time (see
+// StartCheck to run them side by side).
 func Check(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceiling runner.Limits) (CheckReport, error) {
-	rep := CheckReport{Slug: ch.Slug, Version: ch.Version}
+	p, err := StartCheck(ctx, ch, sb, defaults, ceiling)
+	if err != nil {
+		return p.Report(), err
+	}
+	for i := range p.Len() {
+		if err := p.Run(ctx, i); err != nil {
+			return p.Report(), err
+		}
+	}
+	return p.Report(), nil
+}
+
+// PendingCheck is a check whose reference has run: its other solutions
+// (Len of them) are independent runs, which a caller may run side by side
+// (Run, from any goroutine, each index once) before it takes the Report.
+// The reference runs alone first: its tests are the expected ones, and a
+// challenge whose tests time things is judged on a quiet sandbox.
+type PendingCheck struct {
+	rep     CheckReport
+	sb      runner.Sandbox
+	suite   runner.Suite
+	names   []string
+	files   []map[string][]byte
+	forged  []bool
+	results []*SolutionCheck
+}
+
+// Len is the number of solutions left to run.
+func (p *PendingCheck) Len() int { return len(p.names) }
+
+// Run runs the i-th solution left; a returned error is a system failure.
+func (p *PendingCheck) Run(ctx context.Context, i int) error {
+	sc, g, err := runSolution(ctx, p.sb, p.suite, p.names[i], p.files[i], runner.CanaryPolicy{CostMS: p.suite.ReferenceMS})
+	if err != nil {
+		return err
+	}
+	switch {
+	case g.Verdict != runner.VerdictPassed:
+	case p.forged[i]:
+		sc.Problem = "a forged solution that knows nothing of this challenge passed every test: " +
+			"the tests must check what a forged value cannot fake (exact types, identities, side effects; " +
+			"see \"Tests that resist forged values\" in docs/CHALLENGES.md and challenges/" +
+			strings.ReplaceAll(p.names[i], "/", "_") + ".py)"
+	default:
+		sc.Problem = "must fail at least one test, but passed them all"
+	}
+	p.results[i] = &sc
+	return nil
+}
+
+// Report is the check's report: the reference's, then each solution's that
+// has run, in order.
+func (p *PendingCheck) Report() CheckReport {
+	rep := p.rep
+	rep.Solutions = slices.Clone(rep.Solutions)
+	for _, sc := range p.results {
+		if sc != nil {
+			rep.Solutions = append(rep.Solutions, *sc)
+		}
+	}
+	return rep
+}
+
+// StartCheck runs the reference of Check and returns what is left to run
+// (nothing when the reference or the scoring already failed the check).
+func StartCheck(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceiling runner.Limits) (*PendingCheck, error) {
+	p := &PendingCheck{sb: sb}
+	p.rep = CheckReport{Slug: ch.Slug, Version: ch.Version}
+	rep := &p.rep
 	if rn, ok := sb.(RuntimeNamer); ok {
 		rep.Runtime = rn.RuntimeName(ctx)
 	}
@@ -147,7 +216,7 @@ func Check(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceil
 	// the count of independent guesses a live run's canaries make.)
 	ref, g, err := runSolution(ctx, sb, suite, "reference", ch.Reference, runner.CanaryPolicy{All: true, CostMS: suite.ReferenceMS})
 	if err != nil {
-		return rep, err
+		return p, err
 	}
 	rep.Canaries, rep.CanaryGroups = ref.Canaries, ref.groups
 	// (A "tests" challenge grades the candidate's tests against mutants:
@@ -174,13 +243,13 @@ func Check(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceil
 	}
 	sort.Slice(rep.Expected.Tests, func(i, j int) bool { return rep.Expected.Tests[i].ID < rep.Expected.Tests[j].ID })
 	if ref.Problem != "" {
-		return rep, nil
+		return p, nil
 	}
 	// The scoring section's patterns are checked against the tests the
 	// reference reported, and each test's weight, tags and group recorded.
 	if err := applyScoring(ch.Scoring, rep.Expected.Tests); err != nil {
 		rep.Scoring = fmt.Sprintf("%s: %v", ManifestFile, err)
-		return rep, nil
+		return p, nil
 	}
 	suite.Weights = rep.Expected.Weights()
 	suite.ReferenceMS = make(map[string]float64, len(rep.Expected.Tests))
@@ -189,43 +258,23 @@ func Check(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceil
 		suite.ReferenceMS[t.ID] = t.ReferenceMS
 	}
 
-	others := []string{"starter"}
-	bad := slices.Sorted(maps.Keys(ch.Bad))
-	for _, name := range bad {
-		others = append(others, "bad/"+name)
+	p.suite = suite
+	p.names = append(p.names, "starter")
+	p.files = append(p.files, ch.Starter)
+	p.forged = append(p.forged, false)
+	for _, name := range slices.Sorted(maps.Keys(ch.Bad)) {
+		p.names = append(p.names, "bad/"+name)
+		p.files = append(p.files, ch.Bad[name])
+		p.forged = append(p.forged, false)
 	}
-	adversarial := map[string]map[string][]byte{}
 	for _, a := range AdversarialSolutions() {
-		others = append(others, a.Name)
-		adversarial[a.Name] = a.Files(ch)
+		p.names = append(p.names, a.Name)
+		p.files = append(p.files, a.Files(ch))
+		p.forged = append(p.forged, true)
 	}
-	for _, name := range others {
-		files := ch.Starter
-		if b, ok := strings.CutPrefix(name, "bad/"); ok {
-			files = ch.Bad[b]
-		}
-		forged, isForged := adversarial[name]
-		if isForged {
-			files = forged
-		}
-		sc, g, err := runSolution(ctx, sb, suite, name, files, runner.CanaryPolicy{CostMS: suite.ReferenceMS})
-		if err != nil {
-			return rep, err
-		}
-		switch {
-		case g.Verdict != runner.VerdictPassed:
-		case isForged:
-			sc.Problem = "a forged solution that knows nothing of this challenge passed every test: " +
-				"the tests must check what a forged value cannot fake (exact types, identities, side effects; " +
-				"see \"Tests that resist forged values\" in docs/CHALLENGES.md and challenges/" +
-				strings.ReplaceAll(name, "/", "_") + ".py)"
-		default:
-			sc.Problem = "must fail at least one test, but passed them all"
-		}
-		rep.Solutions = append(rep.Solutions, sc)
-	}
+	p.results = make([]*SolutionCheck, len(p.names))
 	rep.Stale = !ch.Fresh() || !sameTests(ch.Expected, rep.Expected.Tests) || !sameScoring(ch.Expected, rep.Expected.Tests)
-	return rep, nil
+	return p, nil
 }
 
 func hasHidden(g runner.Grading) bool {

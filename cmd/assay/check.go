@@ -23,12 +23,16 @@ func checkCommand(ctx context.Context, args []string, getenv func(string) string
 	write := fs.Bool("write", false, "record the reference's tests in each folder's expected.json")
 	image := fs.String("image", envOr(getenv, "ASSAY_IMAGE", "assay/python:latest"), "sandbox image ($ASSAY_IMAGE)")
 	rt := fs.String("runtime", getenv("ASSAY_RUNTIME"), "container runtime ($ASSAY_RUNTIME)")
+	parallel := fs.Int("parallel", 4, "solutions run at a time once the references have run (the references run two at a time)")
 	fs.String("image-scientific", envOr(getenv, "ASSAY_IMAGE_SCIENTIFIC", "assay/python-scientific:latest"), "sandbox image for `image: scientific` ($ASSAY_IMAGE_SCIENTIFIC)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return errors.New("usage: assay challenges check [--write] DIR...")
+		return errors.New("usage: assay challenges check [--write] [--parallel N] DIR...")
+	}
+	if *parallel < 1 {
+		return fmt.Errorf("--parallel %d: want at least 1", *parallel)
 	}
 	science := fs.Lookup("image-scientific").Value.String()
 	sb, err := docker.New(ctx, docker.Config{Image: *image, Images: map[string]string{"scientific": science}, Runtime: *rt, Worker: "check"})
@@ -43,22 +47,35 @@ func checkCommand(ctx context.Context, args []string, getenv func(string) string
 	}
 	defaults, ceiling := cfg.limits()
 
-	// Challenges are checked two at a time; reports print in order.
+	// The references run first, two at a time, on a quiet sandbox (some
+	// challenges' tests time things); then every other solution of every
+	// challenge, *parallel at a time: they are independent, and a run
+	// mostly waits (one at a time kept two cores about 40% busy). Reports
+	// print in order.
 	type outcome struct {
-		rep     challenges.CheckReport
+		pending *challenges.PendingCheck
 		loadErr error // the folder is not a valid challenge: a failed check
 		runErr  error // the sandbox failed: the command fails
 	}
 	dirs := fs.Args()
 	outcomes := make([]outcome, len(dirs))
-	sem := make(chan struct{}, 2)
-	var wg sync.WaitGroup
+	each := func(limit int, jobs []func()) {
+		sem := make(chan struct{}, limit)
+		var wg sync.WaitGroup
+		for _, job := range jobs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				job()
+			}()
+		}
+		wg.Wait()
+	}
+	var references []func()
 	for i, dir := range dirs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
+		references = append(references, func() {
 			abs, err := filepath.Abs(dir)
 			if err != nil {
 				outcomes[i].loadErr = err
@@ -69,10 +86,30 @@ func checkCommand(ctx context.Context, args []string, getenv func(string) string
 				outcomes[i].loadErr = err
 				return
 			}
-			outcomes[i].rep, outcomes[i].runErr = challenges.Check(ctx, ch, sb, defaults, ceiling)
-		}()
+			outcomes[i].pending, outcomes[i].runErr = challenges.StartCheck(ctx, ch, sb, defaults, ceiling)
+		})
 	}
-	wg.Wait()
+	each(2, references)
+	var rest []func()
+	var mu sync.Mutex
+	for i := range outcomes {
+		o := &outcomes[i]
+		if o.pending == nil || o.runErr != nil {
+			continue
+		}
+		for j := range o.pending.Len() {
+			rest = append(rest, func() {
+				if err := o.pending.Run(ctx, j); err != nil {
+					mu.Lock()
+					if o.runErr == nil {
+						o.runErr = err
+					}
+					mu.Unlock()
+				}
+			})
+		}
+	}
+	each(*parallel, rest)
 
 	failed := 0
 	for i, dir := range dirs {
@@ -85,7 +122,7 @@ func checkCommand(ctx context.Context, args []string, getenv func(string) string
 			failed++
 			continue
 		}
-		rep := o.rep
+		rep := o.pending.Report()
 		printCheck(stdout, dir, rep)
 		switch {
 		case !rep.OK():
