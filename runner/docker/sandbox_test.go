@@ -321,6 +321,8 @@ def add(a, b):
 	// Kernel memory counts against the limit too, and belongs to no
 	// process: the kernel's OOM killer would take the harness (the
 	// largest), and the run's findings with it.
+	// (Long names: each directory then holds more kernel memory, and a
+	// small limit, so that a loaded machine fills it well inside the wall.)
 	const kernel = `try:
     open("tests/visible/conftest.py", "w")
 except OSError:
@@ -328,20 +330,23 @@ except OSError:
 i = 0
 while True:
     import os
-    os.mkdir("/tmp/d%d" % i)
+    os.mkdir("/tmp/%0200d" % i)
     i += 1
 `
+	small := l
+	small.MemoryBytes = 64 << 20
 	for _, tc := range []struct {
 		name, solution string
+		limits         runner.Limits
 		want           runner.Verdict
 	}{
-		{"anonymous memory", solution, runner.VerdictMemoryLimit},
-		{"kernel memory, after tampering", kernel, runner.VerdictTampered},
+		{"anonymous memory", solution, l, runner.VerdictMemoryLimit},
+		{"kernel memory, after tampering", kernel, small, runner.VerdictTampered},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			id := "sandbox-test-runc-memory-watch-" + strings.ReplaceAll(tc.name, " ", "-")
 			id = strings.NewReplacer(",", "").Replace(id)
-			r, err := sb.Run(context.Background(), spec(id, tc.solution, l))
+			r, err := sb.Run(context.Background(), spec(id, tc.solution, tc.limits))
 			if err != nil {
 				t.Fatal(err)
 			}
