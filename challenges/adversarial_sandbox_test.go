@@ -75,6 +75,7 @@ def test_corners():
 		"shapes/reference/solution.py":        {Data: solution("side * side")},
 		"shapes/bad/perimeter/solution.py":    {Data: solution("4 * side")},
 		"shapes/tests/strict.py":              {Data: strictPy},
+		"shapes/tests/conftest.py":            {Data: []byte("import solution  # noqa: F401 (as many challenges' conftests do)\n")},
 		"shapes/tests/visible/test_shapes.py": {Data: []byte(visible)},
 		"shapes/tests/hidden/test_corners.py": {Data: []byte(hidden)},
 	}
@@ -138,7 +139,9 @@ func TestAdversarialSetInTheSandbox(t *testing.T) {
 	}
 	for _, s := range forged(naive) {
 		switch {
-		case s.Verdict == runner.VerdictTampered && s.Name == "adversarial/oracle":
+		case s.Verdict == runner.VerdictTampered && (s.Name == "adversarial/oracle" || s.Name == "adversarial/forged_reports"):
+			// caught by the harness: the frames the oracle reads, the
+			// hook the forger planted in the conftest
 		case s.Verdict != runner.VerdictPassed && s.Verdict != runner.VerdictTampered,
 			s.Passed != s.Total, (s.Verdict == runner.VerdictPassed) != (s.Problem != ""):
 			t.Errorf("%s did not forge its way through naive tests: %s %d/%d %q", s.Name, s.Verdict, s.Passed, s.Total, s.Problem)

@@ -1413,6 +1413,12 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         if kind == K_GETATTR:
             name = args[1] if _len(args) > 1 else None
             obj = args[0] if args else None
+            if name in defaults_attrs:
+                # Assay's own functions keep what they must not share
+                # there, out of their module's reach (the guard's token,
+                # its record of the session): plain values elsewhere.
+                if _type(obj) is not _FunctionType or not any_in(codeof(obj, tid).co_filename, assay_code_parts):
+                    return None
             if name in code_attrs and _type(obj) in code_owners:
                 # The candidate's own code (a decorator reading
                 # fn.__code__.co_varnames): nothing it did not have.
@@ -1785,6 +1791,9 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                              "ag_frame", "ag_code", "__code__"})
     setattr_names = frozenset({"__code__", "__defaults__", "__kwdefaults__", "__class__", "__bases__",
                                "__module__", "__name__", "__qualname__"})
+    defaults_attrs = frozenset({"__defaults__", "__kwdefaults__"})
+    getattr_names = frame_attrs | defaults_attrs
+    assay_code_parts = ("/assay_guard.py", "/assay_audit.py", "/assay_canary.py", "/harness.py")
 
     # Reads let through unresolved (see hook): the read-only directories of
     # the image, where the modules are, not the candidate's writable ones.
@@ -1845,8 +1854,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 return
         elif kind == K_GETATTR:
             # (3.11 also audits reading __defaults__ and __kwdefaults__:
-            # plain values, allowed)
-            if _len(args) > 1 and _type(args[1]) is _str and args[1] not in frame_attrs:
+            # refused of Assay's own functions, see decide)
+            if _len(args) > 1 and _type(args[1]) is _str and args[1] not in getattr_names:
                 return
         tid = _get_ident()
         st = state_get(tid)

@@ -34,12 +34,9 @@ _CONFTESTS = frozenset(json.loads(os.environ.pop("ASSAY_GUARD_CONFTESTS", "[]"))
 # or a test function whose code comes from elsewhere is the candidate's.
 _TRUSTED = tuple(d.rstrip("/") + "/" for d in json.loads(os.environ.get("ASSAY_AUDIT", "{}")).get("trusted", []))
 _token_fd = int(os.environ.pop("ASSAY_GUARD_TOKEN_FD"))
-_out_fd = int(os.environ.pop("ASSAY_GUARD_OUT_FD"))
-_TOKEN = os.read(_token_fd, 256).decode()
-os.close(_token_fd)
 
 # (owner, attribute) pairs whose replacement changes what pytest reports.
-_WATCHED = [
+_WATCHED = (
     (_pytest.runner, "call_and_report"),
     (_pytest.runner, "runtestprotocol"),
     (_pytest.runner, "call_runtest_hook"),
@@ -77,7 +74,7 @@ _WATCHED = [
     (linecache, "updatecache"),
     (linecache, "getlines"),
     (linecache, "cache"),
-]
+)
 
 
 # The challenge's tests (pytest runs in the work directory: /work/tests/).
@@ -135,26 +132,47 @@ def _updatecache(filename, module_globals=None, _read=linecache.updatecache, _te
 linecache.updatecache = _updatecache
 
 
-def _identity():
+
+# pluggy's hook caller class (its name changed in pluggy 1.1): its method
+# is taken now, so that one set on the class later does not reach the guard.
+_HOOK_CALLER = getattr(pluggy, "HookCaller", None) or pluggy._hooks._HookCaller
+
+
+def _identity(_watched=_WATCHED, _id=id, _getattr=getattr):
     out = {}
-    for owner, name in _WATCHED:
-        out["%s.%s" % (getattr(owner, "__name__", owner), name)] = id(owner.__dict__.get(name, getattr(owner, name, None)))
+    for owner, name in _watched:
+        out["%s.%s" % (_getattr(owner, "__name__", owner), name)] = _id(owner.__dict__.get(name, _getattr(owner, name, None)))
     return out
 
 
-_BASE = _identity()
-_MODULES = {name: id(mod) for name, mod in sys.modules.items() if name.startswith(("_pytest", "pytest", "pluggy"))}
-_start_plugins = None
-_tally = {"passed": 0, "failed": 0, "skipped": 0}
-_found = []
-# Each collected test's function, as collection found it (kept alive, so
-# that an id is never reused), by node id.
-_test_functions = {}
-# Each test's call phase in nanoseconds (the monotonic performance counter),
-# by node id, and the node ids whose call did not pass. For interviewers
-# only, never evidence: code in this process can change them.
-_durations = {}
-_calls_not_passed = []
+# The guard's record of the session and the pipe it reports on, with the
+# token that proves its message. Any code in this process can rebind a
+# module's names (the candidate's code once replaced the check below with
+# one that finds nothing, and read the token), so they are kept only in
+# the default arguments of the functions that use them, bound as each is
+# defined, as are the builtins and functions those call: the audit hook
+# refuses the candidate's code reading or setting the defaults of Assay's
+# functions, and setting any attribute of pytest's, pluggy's or Assay's
+# classes. The names are deleted at the end of this module.
+_S = {
+    "token": os.read(_token_fd, 256).decode(),
+    "out": int(os.environ.pop("ASSAY_GUARD_OUT_FD")),
+    "base": _identity(),
+    "modules": {name: id(mod) for name, mod in sys.modules.items() if name.startswith(("_pytest", "pytest", "pluggy"))},
+    "start": None,
+    "tally": {"passed": 0, "failed": 0, "skipped": 0},
+    "found": [],
+    # Each collected test's function, as collection found it (kept alive,
+    # so that an id is never reused), by node id.
+    "tests": {},
+    # Each test's call phase in nanoseconds (the monotonic performance
+    # counter), by node id, and the node ids whose call did not pass. For
+    # interviewers only, never evidence: code in this process can change
+    # them.
+    "durations": {},
+    "not_passed": [],
+}
+os.close(_token_fd)
 # At most this many durations in the message, and ids of at most this
 # many bytes in all (a suite has far fewer tests): the harness reads the
 # guard's pipe up to 1 MiB, and a message cut there would read as no
@@ -163,61 +181,59 @@ _MAX_DURATIONS = 4096
 _MAX_TIMING_BYTES = 256 << 10
 
 
-def _function(obj):
-    return getattr(obj, "__func__", obj)
+def _function(obj, _getattr=getattr):
+    return _getattr(obj, "__func__", obj)
 
 
-def _trusted_code(fn):
-    code = getattr(fn, "__code__", None)
-    name = getattr(code, "co_filename", None)
-    return isinstance(name, str) and name.startswith(_TRUSTED)
+def _trusted_code(fn, _trusted=_TRUSTED, _getattr=getattr, _isinstance=isinstance, _str=str):
+    code = _getattr(fn, "__code__", None)
+    name = _getattr(code, "co_filename", None)
+    return _isinstance(name, _str) and name.startswith(_trusted)
 
 
-def _foreign_hooks(pm):
+def _foreign_hooks(pm, _trusted_code=_trusted_code, _vars=vars, _list=list, _getattr=getattr, _type=type,
+                   _isinstance=isinstance, _hook_caller=_HOOK_CALLER, _get_hookimpls=_HOOK_CALLER.get_hookimpls):
     """Hook implementations whose code is not trusted code's: one the
     candidate's code put in a plugin's namespace (a conftest's, as it
     imported the solution) runs as pytest's own would."""
     out = []
-    for name, caller in list(vars(pm.hook).items()):
-        get = getattr(caller, "get_hookimpls", None)
-        if get is None:
+    for name, caller in _list(_vars(pm.hook).items()):
+        if not _isinstance(caller, _hook_caller):
             continue
-        for impl in get():
+        for impl in _get_hookimpls(caller):
             if not _trusted_code(impl.function):
                 out.append("a hook implementation of %s comes from untrusted code (%s)"
-                           % (name, getattr(getattr(impl.function, "__code__", None), "co_filename", type(impl.function).__name__)))
+                           % (name, _getattr(_getattr(impl.function, "__code__", None), "co_filename", _type(impl.function).__name__)))
     return out
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_sessionstart(session):
+def pytest_sessionstart(session, _s=_S, _id=id, _get_plugins=pluggy.PluginManager.get_plugins):
     # trylast: after pytest's own plugins have registered theirs.
-    global _start_plugins
-    _start_plugins = {id(p) for p in session.config.pluginmanager.get_plugins()}
+    _s["start"] = {_id(p) for p in _get_plugins(session.config.pluginmanager)}
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_itemcollected(item):
-    fn = _function(getattr(item, "obj", None))
-    _test_functions[item.nodeid] = fn
+def pytest_itemcollected(item, _s=_S, _function=_function, _getattr=getattr):
+    _s["tests"][item.nodeid] = _function(_getattr(item, "obj", None))
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_collection_finish(session):
-    _found.extend(_foreign_hooks(session.config.pluginmanager))
+def pytest_collection_finish(session, _s=_S, _foreign_hooks=_foreign_hooks):
+    _s["found"].extend(_foreign_hooks(session.config.pluginmanager))
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem):
+def pytest_pyfunc_call(pyfuncitem, _s=_S, _function=_function, _trusted_code=_trusted_code):
     # Right before pytest calls the test: it must be the function that
     # collection found, from the challenge's tests.
     fn = _function(pyfuncitem.obj)
-    if fn is not _test_functions.get(pyfuncitem.nodeid) or not _trusted_code(fn):
-        _found.append("the function of test %s was replaced before it ran" % pyfuncitem.nodeid)
+    if fn is not _s["tests"].get(pyfuncitem.nodeid) or not _trusted_code(fn):
+        _s["found"].append("the function of test %s was replaced before it ran" % pyfuncitem.nodeid)
 
 
 @pytest.hookimpl(hookwrapper=True, trylast=True)
-def pytest_runtest_call(item, _clock=time.perf_counter_ns, _durations=_durations):
+def pytest_runtest_call(item, _clock=time.perf_counter_ns, _durations=_S["durations"]):
     # The innermost wrapper of the call phase: what it measures is the test
     # function's call (its fixtures were made in setup), not the other
     # plugins' wrappers. perf_counter_ns is CLOCK_MONOTONIC, in nanoseconds,
@@ -228,38 +244,41 @@ def pytest_runtest_call(item, _clock=time.perf_counter_ns, _durations=_durations
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_runtest_logreport(report):
+def pytest_runtest_logreport(report, _s=_S):
     if report.when == "call" or report.outcome != "passed":
-        _tally[report.outcome] = _tally.get(report.outcome, 0) + 1
+        _s["tally"][report.outcome] = _s["tally"].get(report.outcome, 0) + 1
     if report.when == "call" and report.outcome != "passed":
-        _calls_not_passed.append(report.nodeid)
+        _s["not_passed"].append(report.nodeid)
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_runtest_logfinish(nodeid, location, _tests=_TESTS):
+def pytest_runtest_logfinish(nodeid, location, _tests=_TESTS, _under_tests=_under_tests, _list=list, _isinstance=isinstance, _str=str):
     # Formatting a failure reads the test's module into linecache's plain
     # dict, where the next test's candidate code could read what the tests
     # expect without any audited event: dropped once the report is made.
-    for path in [p for p in linecache.cache if isinstance(p, str) and (p.startswith(_tests) or _under_tests(p))]:
+    for path in [p for p in _list(linecache.cache) if _isinstance(p, _str) and (p.startswith(_tests) or _under_tests(p))]:
         linecache.cache.pop(path, None)
 
 
-def _findings(config):
-    found = list(_found) + _foreign_hooks(config.pluginmanager)
+def _findings(config, _s=_S, _foreign_hooks=_foreign_hooks, _identity=_identity, _conftests=_CONFTESTS,
+              _modules=sys.modules, _list=list, _id=id, _getattr=getattr, _type=type, _any=any,
+              _get_plugins=pluggy.PluginManager.get_plugins, _get_plugin=pluggy.PluginManager.get_plugin):
+    pm = config.pluginmanager
+    found = _list(_s["found"]) + _foreign_hooks(pm)
     now = _identity()
-    for name, ident in _BASE.items():
+    for name, ident in _s["base"].items():
         if now.get(name) != ident:
             found.append("pytest's %s was replaced" % name)
-    for name, ident in _MODULES.items():
-        if id(sys.modules.get(name)) != ident:
+    for name, ident in _s["modules"].items():
+        if _id(_modules.get(name)) != ident:
             found.append("module %s was replaced" % name)
-    if _start_plugins is not None:
-        for p in config.pluginmanager.get_plugins():
-            if id(p) in _start_plugins:
+    if _s["start"] is not None:
+        for p in _get_plugins(pm):
+            if _id(p) in _s["start"]:
                 continue
-            if any(p is config.pluginmanager.get_plugin(c) for c in _CONFTESTS):
+            if _any(p is _get_plugin(pm, c) for c in _conftests):
                 continue  # the challenge's own conftest files, by the name pytest gave them
-            found.append("a plugin was registered during the run (%s)" % (getattr(p, "__name__", None) or type(p).__name__))
+            found.append("a plugin was registered during the run (%s)" % (_getattr(p, "__name__", None) or _type(p).__name__))
     return found
 
 
@@ -270,35 +289,40 @@ def _report_id(nodeid, _mangle=_pytest.junitxml.mangle_test_address):
     return ".".join(names[:-1]) + "::" + names[-1]
 
 
-def _timings():
-    durations, not_passed, room = {}, [], _MAX_TIMING_BYTES
-    for nodeid, ns in list(_durations.items())[:_MAX_DURATIONS]:
+def _timings(_s=_S, _report_id=_report_id, _list=list, _len=len, _int=int, _dumps=json.dumps,
+             _exception=Exception, _most=_MAX_DURATIONS, _room=_MAX_TIMING_BYTES):
+    durations, not_passed, room = {}, [], _room
+    for nodeid, ns in _list(_s["durations"].items())[:_most]:
         try:
             test = _report_id(nodeid)
-            room -= len(json.dumps(test)) + 24  # as sent: non-ASCII escaped
+            room -= _len(_dumps(test)) + 24  # as sent: non-ASCII escaped
             if room < 0:
                 break
-            durations[test] = int(ns)
-        except Exception:
+            durations[test] = _int(ns)
+        except _exception:
             continue
-    for nodeid in _calls_not_passed[:_MAX_DURATIONS]:
+    for nodeid in _s["not_passed"][:_most]:
         try:
             test = _report_id(nodeid)
-            room -= len(json.dumps(test)) + 4
+            room -= _len(_dumps(test)) + 4
             if room < 0:
                 break
             not_passed.append(test)
-        except Exception:
+        except _exception:
             continue
     return durations, not_passed
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_unconfigure(config):
+def pytest_unconfigure(config, _s=_S, _findings=_findings, _timings=_timings, _write=os.write, _dumps=json.dumps,
+                       _os_error=OSError):
     durations, not_passed = _timings()
-    msg = {"token": _TOKEN, "findings": _findings(config)[:20], "tally": _tally,
+    msg = {"token": _s["token"], "findings": _findings(config)[:20], "tally": _s["tally"],
            "durations": durations, "not_passed": not_passed}
     try:
-        os.write(_out_fd, (json.dumps(msg) + "\n").encode())
-    except OSError:
+        _write(_s["out"], (_dumps(msg) + "\n").encode())
+    except _os_error:
         pass
+
+
+del _S, _token_fd

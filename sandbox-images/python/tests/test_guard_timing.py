@@ -128,10 +128,11 @@ BUDGET = textwrap.dedent('''\
     _, out = os.pipe()
     os.environ.update(ASSAY_GUARD_TOKEN_FD=str(token_r), ASSAY_GUARD_OUT_FD=str(out))
     import assay_guard as g
+    state = g._timings.__defaults__[0]  # the guard's record (no audit hook here)
     for i in range(1200):
         nodeid = "tests/test_x.py::test_many[%%s%%d]" %% ("x" * 900, i)
-        g._durations[nodeid] = 1000 + i
-        g._calls_not_passed.append(nodeid)
+        state["durations"][nodeid] = 1000 + i
+        state["not_passed"].append(nodeid)
     durations, not_passed = g._timings()
     print("TIMINGS", json.dumps({"n": len(durations), "failed": len(not_passed),
                                  "bytes": len(json.dumps([durations, not_passed]))}))

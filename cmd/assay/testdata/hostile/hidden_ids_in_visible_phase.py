@@ -11,7 +11,8 @@
 # Before the defences: passed (27/27), no finding.
 # Expected catch: ids only count from their own phase (hidden ids in the
 # visible phase); the hidden phase's missing canaries; the audit hook
-# (a write to the report).
+# (a write to the report). (Since 2026-12-07 the guard keeps no token or
+# pipe among its module's names: the attack fails before it sends.)
 import glob
 import json
 import os

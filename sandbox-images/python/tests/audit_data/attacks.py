@@ -948,6 +948,22 @@ def attack_pytest_defaults():
     f.__defaults__ = (False,)
 
 
+def attack_assay_defaults():
+    """What Assay's functions keep in their defaults (the guard's token)."""
+    import assay_audit
+    return [repr(f.__defaults__) for f in vars(assay_audit).values() if type(f) is type(attack_assay_defaults)]
+
+
+def attack_own_class_and_pytest_defaults():
+    """The candidate's own classes are its own, and pytest's functions'
+    defaults are plain values."""
+    class Mine:
+        pass
+    Mine.x = 1
+    Mine.__name__ = "Renamed"
+    return (Mine.x, Mine.__name__, sys.modules["_pytest.runner"].call_and_report.__defaults__)
+
+
 def attack_reinstall():
     """A second, permissive hook (it would not weaken the first anyway)."""
     import assay_audit
