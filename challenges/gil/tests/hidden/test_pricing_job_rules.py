@@ -135,3 +135,28 @@ def test_crunch_can_run_twice_in_a_row(trace):
     same(second, first[::-1])
     assert os.getpid() not in {pid for pid, _ in trace()}
     same(first, [pricing.risk_score(n) for n in [1, 2, 3, 4]])  # (scored here, after the check)
+
+
+# ---- results as literals ----------------------------------------------------
+# Worked out once from pricing.risk_score: literal results are what the
+# run's canaries copy (docs/CHALLENGES.md, "Canaries"); the tests above
+# compare against values computed at run time.
+
+def test_crunch_scores_a_small_batch_in_order():
+    same(crunch_all([7, 11, 19], workers=2), [1203154983, 2042995755, 1575193651])
+
+
+def test_crunch_with_one_worker_scores_in_order():
+    same(crunch_all([100, 3, 64], workers=1), [1402100100, 363314211, 285984096])
+
+
+def test_crunch_scores_a_single_instrument():
+    same(crunch_all([42])[0], 2109310794)
+
+
+def test_crunch_scores_instrument_zero_last():
+    same(crunch_all([23, 0], workers=2)[-1], 1880917280)
+
+
+def test_crunch_takes_a_tuple():
+    same(crunch_all((8,), workers=1), [1413115176])
