@@ -15,7 +15,7 @@ import (
 
 func TestAdversarialSolutions(t *testing.T) {
 	set := challenges.AdversarialSolutions()
-	want := []string{"adversarial/always_equal", "adversarial/lying_builtins", "adversarial/oracle",
+	want := []string{"adversarial/always_equal", "adversarial/forged_reports", "adversarial/lying_builtins", "adversarial/oracle",
 		"adversarial/returns_itself", "adversarial/source_oracle"}
 	if len(set) != len(want) {
 		t.Fatalf("%d adversarial solutions, want %v", len(set), want)
