@@ -723,7 +723,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     GENERATOR_FLAGS = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR \
         | inspect.CO_ITERABLE_COROUTINE
 
-    def blame(f, tid, imports=True, args=None):
+    def blame(f, tid, imports=True, args=None, consumers=True):
         """The candidate frame (or a description) responsible for an event
         raised while frame f ran, or None.
 
@@ -750,7 +750,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                             if kind == TRAMPOLINE:
                                 return f
                             state[tid] = BUSY
-                            if cond is None or cond(f, args):
+                            if consumers and (cond is None or cond(f, args)):
                                 return None
                 back = f.f_back
                 if imports and back is not None and code.co_name == "<module>" \
@@ -1419,6 +1419,14 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 # its record of the session): plain values elsewhere.
                 if _type(obj) is not _FunctionType or not any_in(codeof(obj, tid).co_filename, assay_code_parts):
                     return None
+                # Whoever reads them for the candidate (inspect.signature
+                # is a consumer of frames, not of these) is refused too.
+                c = blame(f, tid, consumers=False)
+                if c is None:
+                    if not intends(f, (name,), tid):
+                        return ("reading %s from a deferred call" % name, f)
+                    return None
+                return ("reading %s" % name, c)
             if name in code_attrs and _type(obj) in code_owners:
                 # The candidate's own code (a decorator reading
                 # fn.__code__.co_varnames): nothing it did not have.

@@ -15,6 +15,7 @@ import linecache
 import os
 import sys
 import time
+import types
 
 import _pytest.junitxml
 import _pytest.main
@@ -136,6 +137,7 @@ linecache.updatecache = _updatecache
 # pluggy's hook caller class (its name changed in pluggy 1.1): its method
 # is taken now, so that one set on the class later does not reach the guard.
 _HOOK_CALLER = getattr(pluggy, "HookCaller", None) or pluggy._hooks._HookCaller
+_HOOK_RELAY = getattr(pluggy, "HookRelay", None) or pluggy._hooks._HookRelay
 
 
 def _identity(_watched=_WATCHED, _id=id, _getattr=getattr):
@@ -181,22 +183,31 @@ _MAX_DURATIONS = 4096
 _MAX_TIMING_BYTES = 256 << 10
 
 
-def _function(obj, _getattr=getattr):
-    return _getattr(obj, "__func__", obj)
+# Exact types: an object of the candidate's can claim a __code__ or a
+# __func__ of any file (a class attribute), a function or a bound method
+# cannot (their types are built in, and their attributes with them).
+_FUNCTION = types.FunctionType
 
 
-def _trusted_code(fn, _trusted=_TRUSTED, _getattr=getattr, _isinstance=isinstance, _str=str):
-    code = _getattr(fn, "__code__", None)
-    name = _getattr(code, "co_filename", None)
-    return _isinstance(name, _str) and name.startswith(_trusted)
+def _function(obj, _type=type, _method=types.MethodType):
+    return obj.__func__ if _type(obj) is _method else obj
+
+
+def _trusted_code(fn, _trusted=_TRUSTED, _type=type, _function_type=_FUNCTION, _function=_function):
+    fn = _function(fn)  # (a plugin object's hooks are its bound methods)
+    return _type(fn) is _function_type and fn.__code__.co_filename.startswith(_trusted)
 
 
 def _foreign_hooks(pm, _trusted_code=_trusted_code, _vars=vars, _list=list, _getattr=getattr, _type=type,
-                   _isinstance=isinstance, _hook_caller=_HOOK_CALLER, _get_hookimpls=_HOOK_CALLER.get_hookimpls):
+                   _isinstance=isinstance, _hook_caller=_HOOK_CALLER, _get_hookimpls=_HOOK_CALLER.get_hookimpls,
+                   _hook_relay=_HOOK_RELAY):
     """Hook implementations whose code is not trusted code's: one the
     candidate's code put in a plugin's namespace (a conftest's, as it
     imported the solution) runs as pytest's own would."""
     out = []
+    if _type(pm.hook) is not _hook_relay:
+        # (a stand-in that hides the hook callers from vars())
+        return ["the plugin manager's hooks were replaced (%s)" % _type(pm.hook).__name__]
     for name, caller in _list(_vars(pm.hook).items()):
         if not _isinstance(caller, _hook_caller):
             continue
@@ -282,6 +293,34 @@ def _findings(config, _s=_S, _foreign_hooks=_foreign_hooks, _identity=_identity,
     return found
 
 
+def _scalar(obj, _type=type, _str=str, _int=int, _bool=bool, _quote=json.encoder.encode_basestring_ascii):
+    t = _type(obj)
+    if t is _str:
+        return _quote(obj)
+    if t is _bool:
+        return "true" if obj else "false"
+    if t is _int:
+        return "%d" % obj
+    return "null"  # nothing the guard sends; never a call into the object
+
+
+def _encode(obj, _scalar=_scalar, _type=type, _list=list, _tuple=tuple, _dict=dict, _join=", ".join):
+    """JSON of the guard's message (a dict of strings, and of lists and dicts
+    of them), made with nothing looked up at call time: json.dumps reads the
+    json module's names (its default encoder) when called, which any code
+    can rebind."""
+    def one(x):
+        t = _type(x)
+        if t is _list or t is _tuple:
+            return "[" + _join([_scalar(y) for y in x]) + "]"
+        if t is _dict:
+            return "{" + _join([_scalar(k) + ": " + _scalar(v) for k, v in x.items()]) + "}"
+        return _scalar(x)
+    if _type(obj) is not _dict:
+        return _scalar(obj)
+    return "{" + _join([_scalar(k) + ": " + one(v) for k, v in obj.items()]) + "}"
+
+
 def _report_id(nodeid, _mangle=_pytest.junitxml.mangle_test_address):
     """A node id as the JUnit report names the test (classname::name,
     tests.visible.test_x.TestC::test_y[1]), the id the grader knows."""
@@ -289,7 +328,7 @@ def _report_id(nodeid, _mangle=_pytest.junitxml.mangle_test_address):
     return ".".join(names[:-1]) + "::" + names[-1]
 
 
-def _timings(_s=_S, _report_id=_report_id, _list=list, _len=len, _int=int, _dumps=json.dumps,
+def _timings(_s=_S, _report_id=_report_id, _list=list, _len=len, _int=int, _dumps=_encode,
              _exception=Exception, _most=_MAX_DURATIONS, _room=_MAX_TIMING_BYTES):
     durations, not_passed, room = {}, [], _room
     for nodeid, ns in _list(_s["durations"].items())[:_most]:
@@ -314,7 +353,7 @@ def _timings(_s=_S, _report_id=_report_id, _list=list, _len=len, _int=int, _dump
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_unconfigure(config, _s=_S, _findings=_findings, _timings=_timings, _write=os.write, _dumps=json.dumps,
+def pytest_unconfigure(config, _s=_S, _findings=_findings, _timings=_timings, _write=os.write, _dumps=_encode,
                        _os_error=OSError):
     durations, not_passed = _timings()
     msg = {"token": _s["token"], "findings": _findings(config)[:20], "tally": _s["tally"],

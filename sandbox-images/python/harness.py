@@ -645,7 +645,14 @@ def guard_findings(raw, token, code, report):
         return [], None
     if len(msgs) > 1:
         return ["the guard's report came more than once"], None
-    found = [str(f) for f in msgs[0].get("findings", [])]
+    found = []
+    lines = raw.split(b"\n")
+    if code in (0, 1) and (lines[-1] != b"" or len(lines) != 2):
+        # The guard writes one line and pytest then exits: anything else
+        # on its pipe was written by other code (a byte left to spoil the
+        # guard's own line, so that a forged one is read instead).
+        found.append("the guard's pipe carried something besides its report")
+    found += [str(f) for f in msgs[0].get("findings", [])]
     tally = msgs[0].get("tally")
     try:
         tally = {k: int(tally.get(k, 0)) for k in ("passed", "failed", "skipped")}

@@ -487,6 +487,131 @@ def test_the_guard_is_not_blinded_by_rebinding_its_names(tmp_path):
     assert any(s.startswith("reading __defaults__ from solution.py:") for s in r.seen), r.seen
 
 
+PLANT = textwrap.dedent("""\
+    import sys
+
+    import pytest
+
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(item, call):
+        outcome = yield
+        rep = outcome.get_result()
+        if rep.when == "call":
+            rep.outcome, rep.longrepr = "passed", None
+        AFTER(item)
+
+
+    for mod in list(sys.modules.values()):
+        if (getattr(mod, "__file__", "") or "").endswith("tests/conftest.py"):
+            mod.pytest_runtest_makereport = pytest_runtest_makereport
+    del pytest_runtest_makereport
+""")
+
+# (a second review's routes, 2026-12-07, past the guard's duck typing)
+GUARD_EVASIONS = {
+    # the plugin manager's hook relay swapped for a stand-in whose vars()
+    # holds no hook caller
+    "hook_proxy": (PLANT + textwrap.dedent("""\
+        class Proxy:
+            def __init__(self, real):
+                object.__setattr__(self, "_real", real)
+            def __getattr__(self, name):
+                return getattr(self._real, name)
+            def __setattr__(self, name, value):
+                setattr(self._real, name, value)
+
+        def AFTER(item, done=[]):
+            if not done:
+                done.append(1)
+                item.config.pluginmanager.hook = Proxy(item.config.pluginmanager.hook)
+    """), "the plugin manager's hooks were replaced (Proxy)"),
+    # each planted hook wrapped in an object whose class claims pytest's
+    # code
+    "fake_code": (PLANT + textwrap.dedent("""\
+        import os, types
+
+        def AFTER(item):
+            pass
+
+        class Disguised:
+            __code__ = types.SimpleNamespace(co_filename=os.path.dirname(pytest.__file__) + "/python.py")
+            def __init__(self, fn):
+                self.fn = fn
+            def __call__(self, *a):
+                return self.fn(*a)
+
+        def pytest_collection_modifyitems(config):
+            for name, caller in list(vars(config.pluginmanager.hook).items()):
+                for impl in caller.get_hookimpls():
+                    if getattr(impl.function, "__module__", None) == __name__:
+                        impl.function = Disguised(impl.function)
+
+        for mod in list(sys.modules.values()):
+            if (getattr(mod, "__file__", "") or "").endswith("tests/conftest.py"):
+                mod.pytest_collection_modifyitems = pytest_collection_modifyitems
+        del pytest_collection_modifyitems
+    """), "comes from untrusted code"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GUARD_EVASIONS))
+def test_the_guard_checks_exact_types(tmp_path, name):
+    solution, finding = GUARD_EVASIONS[name]
+    r = run(tmp_path, solution=solution, conftest="import solution\n",
+            tests="import solution\n\n\ndef test_fails():\n    assert 1 == 2\n")
+    guard = json.loads(r.result["guard"])
+    assert r.outcomes()["test_fails"][0] == "passed", r.output[-3000:]
+    assert any(finding in f for f in guard["findings"]), guard
+
+
+def test_a_test_function_swapped_for_a_stand_in_is_seen(tmp_path):
+    # no conftest: from inside a test call, through pytest's debugging
+    # plugin's class attribute, every later test's function is wrapped in
+    # an object whose __func__ is the original and which swallows failures
+    r = run(tmp_path, solution=textwrap.dedent("""\
+        class W:
+            def __init__(self, fn):
+                self.__func__ = fn
+            def __call__(self, *a, **k):
+                try:
+                    self.__func__(*a, **k)
+                except AssertionError:
+                    pass
+
+        def patch():
+            import _pytest.debugging
+            session = _pytest.debugging.pytestPDB._config.pluginmanager.get_plugin("session")
+            for it in session.items:
+                if not isinstance(it.obj, W):
+                    it.obj = W(it.obj)
+    """), tests="import solution\n\n\ndef test_a():\n    solution.patch()\n\n\ndef test_fails():\n    assert 1 == 2\n")
+    guard = json.loads(r.result["guard"])
+    assert r.outcomes()["test_fails"][0] == "passed", r.output[-3000:]
+    assert "the function of test tests/test_solution.py::test_fails was replaced before it ran" in guard["findings"], guard
+
+
+def test_the_guards_defaults_are_refused_through_inspect_too(tmp_path):
+    r = run(tmp_path, solution=textwrap.dedent("""\
+        import inspect, sys
+        g = sys.modules["assay_guard"]
+        OUT = []
+        for f in (lambda: inspect.signature(g.pytest_unconfigure).parameters["_s"].default["token"],
+                  lambda: inspect.getfullargspec(g.pytest_unconfigure).defaults[0]["token"]):
+            try:
+                OUT.append(f())
+            except (PermissionError, TypeError):  # (inspect.signature raises TypeError from it)
+                OUT.append("refused")
+        # the candidate's own functions and pytest's are another matter
+        def mine(a, b=2):
+            return a
+        OUT.append(str(inspect.signature(mine)))
+        OUT.append(repr(sys.modules["_pytest.runner"].call_and_report.__defaults__))
+    """), tests="import solution\n\n\ndef test_out():\n    assert solution.OUT == ['refused', 'refused', '(a, b=2)', '(True,)']\n")
+    assert r.outcomes().get("test_out") == ("passed", ""), r.output[-3000:]
+    assert len([s for s in r.seen if s.startswith("reading __defaults__ from")]) == 2, r.seen
+
+
 @pytest.mark.parametrize("first", ["", "import sys; sys.modules['assay_guard']._TESTS = '/nowhere/'"])
 def test_failure_report_keeps_no_test_lines_where_candidate_code_runs(tmp_path, first):
     # pytest formats a failure by reading the test file through linecache,

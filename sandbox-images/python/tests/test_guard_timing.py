@@ -12,6 +12,8 @@ import sys
 import textwrap
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from test_assay_audit import run
 
 MODULE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -149,3 +151,36 @@ def test_timings_never_push_the_guards_report_past_what_the_harness_reads():
     assert line, p.stdout + p.stderr
     got = json.loads(line[0][len("TIMINGS "):])
     assert 0 < got["n"] < 1200 and got["bytes"] < 300 << 10, got
+
+
+# ---- the guard's message as the harness reads it (harness.guard_findings) ----
+
+def message(token="t", findings=(), tally=None):
+    return json.dumps({"token": token, "findings": list(findings),
+                       "tally": tally or {"passed": 1, "failed": 0, "skipped": 0}}).encode() + b"\n"
+
+
+def test_one_message_is_read_as_sent():
+    assert harness.guard_findings(message(findings=["x"]), "t", 0, "<r/>") == (["x"], {"passed": 1, "failed": 0, "skipped": 0})
+
+
+@pytest.mark.parametrize("raw", [
+    message() + b"#",                           # a byte left to spoil the guard's own line
+    message() + b"#" + message(findings=["real"]),
+    b"noise\n" + message(),
+    message().rstrip(b"\n"),                    # no end of line after a normal exit
+])
+def test_anything_else_on_the_guards_pipe_is_a_finding(raw):
+    found, _ = harness.guard_findings(raw, "t", 0, "<r/>")
+    assert "the guard's pipe carried something besides its report" in found
+
+
+def test_a_killed_pytest_may_leave_a_partial_line():
+    # (killed mid-write: no exit status of its own, no finding for it)
+    found, tally = harness.guard_findings(message() + b'{"tok', "t", -1, None)
+    assert found == [] and tally["passed"] == 1
+
+
+def test_two_messages_or_none():
+    assert harness.guard_findings(message() + message(), "t", 0, "<r/>")[0] == ["the guard's report came more than once"]
+    assert harness.guard_findings(b"", "t", 0, "<r/>")[0] == ["pytest ended without its guard's report (was pytest's exit path changed?)"]
