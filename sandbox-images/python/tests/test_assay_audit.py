@@ -436,57 +436,6 @@ def test_programs_of_the_tests_themselves(tmp_path, trusted):
     assert r.seen == [], r.seen
 
 
-GUARD_BLINDED = textwrap.dedent("""\
-    import sys
-
-    import pytest
-
-    guard = sys.modules["assay" + "_guard"]
-    # every function and record of the guard's, by its module's names
-    for name in list(vars(guard)):
-        if name.startswith("_") and callable(getattr(guard, name)) and not name.startswith("__"):
-            setattr(guard, name, lambda *a, **k: [])
-    LEAKS = []
-    for fn in (guard.pytest_unconfigure, guard.pytest_runtest_logreport):
-        try:
-            LEAKS.append(repr(fn.__defaults__))
-        except PermissionError:
-            pass
-    LEAKS += [n for n in ("_TOKEN", "_out_fd", "_S", "_tally", "_found") if hasattr(guard, n)]
-
-
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_makereport(item, call):
-        outcome = yield
-        rep = outcome.get_result()
-        if rep.when == "call":
-            rep.outcome, rep.longrepr = "passed", None
-
-
-    # the conftest imports this module while pytest registers it as a plugin
-    for mod in list(sys.modules.values()):
-        if (getattr(mod, "__file__", "") or "").endswith("tests/conftest.py"):
-            mod.pytest_runtest_makereport = pytest_runtest_makereport
-    del pytest_runtest_makereport
-""")
-
-
-def test_the_guard_is_not_blinded_by_rebinding_its_names(tmp_path):
-    # (a red-team's route, 2026-12-07: the guard's check of hook
-    # implementations was a module name the candidate's code rebound, and
-    # its token a module name it read)
-    r = run(tmp_path, solution=GUARD_BLINDED,
-            conftest="import solution\n",
-            tests="import solution\n\n\ndef test_fails():\n    assert 1 == 2\n\n\n"
-                  "def test_no_leak():\n    assert solution.LEAKS == []\n")
-    guard = json.loads(r.result["guard"])
-    # the forged pass is there, and so is the evidence of it
-    assert r.outcomes()["test_fails"][0] == "passed", r.output[-3000:]
-    assert any("comes from untrusted code" in f and "solution.py" in f for f in guard["findings"]), guard
-    assert r.outcomes()["test_no_leak"] == ("passed", ""), r.outcomes()
-    assert any(s.startswith("reading __defaults__ from solution.py:") for s in r.seen), r.seen
-
-
 PLANT = textwrap.dedent("""\
     import sys
 
@@ -507,6 +456,42 @@ PLANT = textwrap.dedent("""\
             mod.pytest_runtest_makereport = pytest_runtest_makereport
     del pytest_runtest_makereport
 """)
+
+GUARD_BLINDED = PLANT + textwrap.dedent("""\
+    def AFTER(item):
+        pass
+
+
+    guard = sys.modules["assay" + "_guard"]
+    # every function and record of the guard's, by its module's names
+    for name in list(vars(guard)):
+        if name.startswith("_") and callable(getattr(guard, name)) and not name.startswith("__"):
+            setattr(guard, name, lambda *a, **k: [])
+    LEAKS = []
+    for fn in (guard.pytest_unconfigure, guard.pytest_runtest_logreport):
+        try:
+            LEAKS.append(repr(fn.__defaults__))
+        except PermissionError:
+            pass
+    LEAKS += [n for n in ("_TOKEN", "_out_fd", "_S", "_tally", "_found") if hasattr(guard, n)]
+""")
+
+
+def test_the_guard_is_not_blinded_by_rebinding_its_names(tmp_path):
+    # (a red-team's route, 2026-12-07: the guard's check of hook
+    # implementations was a module name the candidate's code rebound, and
+    # its token a module name it read)
+    r = run(tmp_path, solution=GUARD_BLINDED,
+            conftest="import solution\n",
+            tests="import solution\n\n\ndef test_fails():\n    assert 1 == 2\n\n\n"
+                  "def test_no_leak():\n    assert solution.LEAKS == []\n")
+    guard = json.loads(r.result["guard"])
+    # the forged pass is there, and so is the evidence of it
+    assert r.outcomes()["test_fails"][0] == "passed", r.output[-3000:]
+    assert any("comes from untrusted code" in f and "solution.py" in f for f in guard["findings"]), guard
+    assert r.outcomes()["test_no_leak"] == ("passed", ""), r.outcomes()
+    assert any(s.startswith("reading __defaults__ from solution.py:") for s in r.seen), r.seen
+
 
 # (a second review's routes, 2026-12-07, past the guard's duck typing)
 GUARD_EVASIONS = {
