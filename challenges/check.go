@@ -155,28 +155,34 @@ type PendingCheck struct {
 	rep     CheckReport
 	sb      runner.Sandbox
 	suite   runner.Suite
-	names   []string
-	files   []map[string][]byte
-	forged  []bool
+	left    []pendingSolution
 	results []*SolutionCheck
 }
 
+// pendingSolution is a solution a check has still to run.
+type pendingSolution struct {
+	name   string
+	files  map[string][]byte
+	forged bool // one of AdversarialSolutions
+}
+
 // Len is the number of solutions left to run.
-func (p *PendingCheck) Len() int { return len(p.names) }
+func (p *PendingCheck) Len() int { return len(p.left) }
 
 // Run runs the i-th solution left; a returned error is a system failure.
 func (p *PendingCheck) Run(ctx context.Context, i int) error {
-	sc, g, err := runSolution(ctx, p.sb, p.suite, p.names[i], p.files[i], runner.CanaryPolicy{CostMS: p.suite.ReferenceMS})
+	s := p.left[i]
+	sc, g, err := runSolution(ctx, p.sb, p.suite, s.name, s.files, runner.CanaryPolicy{CostMS: p.suite.ReferenceMS})
 	if err != nil {
 		return err
 	}
 	switch {
 	case g.Verdict != runner.VerdictPassed:
-	case p.forged[i]:
+	case s.forged:
 		sc.Problem = "a forged solution that knows nothing of this challenge passed every test: " +
 			"the tests must check what a forged value cannot fake (exact types, identities, side effects; " +
 			"see \"Tests that resist forged values\" in docs/CHALLENGES.md and challenges/" +
-			strings.ReplaceAll(p.names[i], "/", "_") + ".py)"
+			strings.ReplaceAll(s.name, "/", "_") + ".py)"
 	default:
 		sc.Problem = "must fail at least one test, but passed them all"
 	}
@@ -259,20 +265,14 @@ func StartCheck(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults,
 	}
 
 	p.suite = suite
-	p.names = append(p.names, "starter")
-	p.files = append(p.files, ch.Starter)
-	p.forged = append(p.forged, false)
+	p.left = append(p.left, pendingSolution{name: "starter", files: ch.Starter})
 	for _, name := range slices.Sorted(maps.Keys(ch.Bad)) {
-		p.names = append(p.names, "bad/"+name)
-		p.files = append(p.files, ch.Bad[name])
-		p.forged = append(p.forged, false)
+		p.left = append(p.left, pendingSolution{name: "bad/" + name, files: ch.Bad[name]})
 	}
 	for _, a := range AdversarialSolutions() {
-		p.names = append(p.names, a.Name)
-		p.files = append(p.files, a.Files(ch))
-		p.forged = append(p.forged, true)
+		p.left = append(p.left, pendingSolution{name: a.Name, files: a.Files(ch), forged: true})
 	}
-	p.results = make([]*SolutionCheck, len(p.names))
+	p.results = make([]*SolutionCheck, len(p.left))
 	rep.Stale = !ch.Fresh() || !sameTests(ch.Expected, rep.Expected.Tests) || !sameScoring(ch.Expected, rep.Expected.Tests)
 	return p, nil
 }
