@@ -58,9 +58,10 @@ const gvisorThreads = 256
 const gvisorMemoryHeadroom = 64 << 20
 
 // runcMemoryHeadroom is how far below the memory cgroup's limit the
-// harness stops a run under runc, measuring the cgroup's anonymous and
-// shared memory: a process that fills the cgroup with memory the kernel
-// cannot reclaim (there is no swap) can stall in reclaim, the kernel
+// harness stops a run under runc, measuring what the kernel cannot
+// reclaim (the cgroup's usage less its page cache: anonymous, shared and
+// kernel memory): a process that fills the cgroup with it (there is no
+// swap) can stall in reclaim, the kernel
 // evicting and refaulting the file pages it runs from, instead of being
 // OOM-killed (seen on a loaded host: a memory bomb inside bytearray()
 // until the 10 s wall, where alone it was killed in 1.6 s). The headroom

@@ -1346,22 +1346,25 @@ class MemoryWatch:
     - measure "cgroup" (runc): the memory cgroup's usage less its
       reclaimable page cache (cgroup_unreclaimable), what the kernel cannot
       reclaim without swap, the harness's own included, as the kernel
-      counts it. The limit given
-      is the cgroup's less some headroom: a process whose anonymous memory
-      fills the cgroup can stall in reclaim, evicting and refaulting file
-      pages, instead of being OOM-killed (seen on a loaded host: a memory
-      bomb inside bytearray() until the wall time). If the cgroup's
-      statistics cannot be read, the kernel's limit alone applies.
+      counts it. The limit given is the cgroup's less some headroom: a
+      process that fills the cgroup can stall in reclaim, evicting and
+      refaulting file pages, instead of being OOM-killed (seen on a loaded
+      host: a memory bomb inside bytearray() until the wall time). The
+      cgroup's files are found once (v1 or v2); where they cannot be read,
+      the kernel's limit alone applies.
 
     Off with a limit of 0. The allowance is memory of the harness's own (a
     later phase's waiting zygote) that is not counted against the run."""
 
     def __init__(self, limit, measure="meminfo"):
         self.measure = measure
-        if measure == "cgroup" and limit > 0 and cgroup_unreclaimable() is None:
-            print("assay harness: the memory cgroup cannot be read; the kernel's memory limit alone applies",
-                  file=sys.stderr, flush=True)
-            limit = 0
+        self.sources = ()
+        if measure == "cgroup" and limit > 0:
+            self.sources = tuple(s for s in CGROUP_MEMORY if cgroup_unreclaimable((s,)) is not None)[:1]
+            if not self.sources:
+                print("assay harness: the memory cgroup cannot be read; the kernel's memory limit alone applies",
+                      file=sys.stderr, flush=True)
+                limit = 0
         self.limit = limit
         self.tick = 0.01 if limit > 0 else None
         self.exceeded = False
@@ -1372,7 +1375,7 @@ class MemoryWatch:
         """The memory counted against the limit, in bytes."""
         if self.measure == "cgroup":
             # No allowance: the kernel's limit counts the harness's too.
-            return cgroup_unreclaimable() or 0
+            return cgroup_unreclaimable(self.sources) or 0
         total = available = None
         with open("/proc/meminfo", "rb") as f:
             for line in f:
@@ -1402,13 +1405,14 @@ CGROUP_MEMORY = (
 )
 
 
-def cgroup_unreclaimable():
+def cgroup_unreclaimable(sources=None):
     """The memory cgroup's usage as its limit counts it, less the page cache
     the kernel can reclaim (the file LRU lists): anonymous and shared (tmpfs,
     System V) memory and kernel memory (slab, pipes, page tables), which a
     process can fill with no memory of its own (mkdir in a loop). In bytes,
-    or None where it cannot be read."""
-    for usage_path, stat_path, keys in CGROUP_MEMORY:
+    from the first of sources (CGROUP_MEMORY's entries) that can be read, or
+    None."""
+    for usage_path, stat_path, keys in CGROUP_MEMORY if sources is None else sources:
         try:
             with open(usage_path, "rb") as f:
                 usage = int(f.read().strip())
