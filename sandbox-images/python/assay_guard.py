@@ -133,7 +133,6 @@ def _updatecache(filename, module_globals=None, _read=linecache.updatecache, _te
 linecache.updatecache = _updatecache
 
 
-
 # pluggy's hook caller class (its name changed in pluggy 1.1): its method
 # is taken now, so that one set on the class later does not reach the guard.
 _HOOK_CALLER = getattr(pluggy, "HookCaller", None) or pluggy._hooks._HookCaller
@@ -154,8 +153,8 @@ def _identity(_watched=_WATCHED, _id=id, _getattr=getattr):
 # the default arguments of the functions that use them, bound as each is
 # defined, as are the builtins and functions those call: the audit hook
 # refuses the candidate's code reading or setting the defaults of Assay's
-# functions, and setting any attribute of pytest's, pluggy's or Assay's
-# classes. The names are deleted at the end of this module.
+# functions. (A caller can still pass its own: docs/SECURITY.md.) The
+# names are deleted at the end of this module.
 _S = {
     "token": os.read(_token_fd, 256).decode(),
     "out": int(os.environ.pop("ASSAY_GUARD_OUT_FD")),
@@ -198,9 +197,9 @@ def _trusted_code(fn, _trusted=_TRUSTED, _type=type, _function_type=_FUNCTION, _
     return _type(fn) is _function_type and fn.__code__.co_filename.startswith(_trusted)
 
 
-def _foreign_hooks(pm, _trusted_code=_trusted_code, _vars=vars, _list=list, _getattr=getattr, _type=type,
-                   _isinstance=isinstance, _hook_caller=_HOOK_CALLER, _get_hookimpls=_HOOK_CALLER.get_hookimpls,
-                   _hook_relay=_HOOK_RELAY):
+def _foreign_hooks(pm, _trusted_code=_trusted_code, _function=_function, _function_type=_FUNCTION, _vars=vars,
+                   _list=list, _type=type, _isinstance=isinstance, _hook_caller=_HOOK_CALLER,
+                   _get_hookimpls=_HOOK_CALLER.get_hookimpls, _hook_relay=_HOOK_RELAY):
     """Hook implementations whose code is not trusted code's: one the
     candidate's code put in a plugin's namespace (a conftest's, as it
     imported the solution) runs as pytest's own would."""
@@ -213,8 +212,9 @@ def _foreign_hooks(pm, _trusted_code=_trusted_code, _vars=vars, _list=list, _get
             continue
         for impl in _get_hookimpls(caller):
             if not _trusted_code(impl.function):
-                out.append("a hook implementation of %s comes from untrusted code (%s)"
-                           % (name, _getattr(_getattr(impl.function, "__code__", None), "co_filename", _type(impl.function).__name__)))
+                fn = _function(impl.function)
+                where = fn.__code__.co_filename if _type(fn) is _function_type else _type(fn).__name__
+                out.append("a hook implementation of %s comes from untrusted code (%s)" % (name, where))
     return out
 
 
