@@ -64,9 +64,11 @@ WHAT IS REFUSED (when it is the candidate's doing, unless said otherwise):
 
 - frames and code: sys._getframe, sys._current_frames,
   sys._current_exceptions; reading tb_frame, f_code, gi_frame, cr_frame or
-  ag_frame; reading __code__, gi_code, cr_code or ag_code of code that is
-  not the candidate's own (its own is nothing it did not have: decorators
-  read fn.__code__.co_varnames); setting __code__;
+  ag_frame; reading __code__, gi_code, cr_code or ag_code of the tests',
+  the challenge's modules', pytest's, pluggy's or Assay's code (the
+  candidate's own and the stdlib's and dist-packages' are nothing it could
+  not read anyway: decorators read fn.__code__.co_varnames, mock's autospec
+  the __code__ of a library function it specs); setting __code__;
   setting __defaults__ / __kwdefaults__ of pytest's, pluggy's, Assay's or
   the tests' functions; setting __class__, __bases__, __module__,
   __name__ or __qualname__ where pytest's, pluggy's or Assay's classes
@@ -549,6 +551,24 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             if _len(fcache) < 100000:
                 fcache[fn] = r
         return r
+
+    # The public libraries' code (the stdlib, dist-packages): trusted
+    # directories outside the work directory and this module's. Their code
+    # objects hold nothing the candidate could not read in the library's
+    # source, and code is never run from them unless it is trusted
+    # (function(), exec, code.replace are refused for a trusted file name):
+    # reading them is not refused (mock's autospec reads the __code__ of
+    # the function it specs). The tests', the fixtures', the provided
+    # modules', Assay's, pytest's and pluggy's stay closed.
+    own_dir_slash = clean_dir(os.path.dirname(os.path.abspath(__file__))) + "/"
+    library_slash = _tuple(d for d in trusted_slash
+                           if not d.startswith(work_slash) and not own_dir_slash.startswith(d)
+                           and not d.startswith(own_dir_slash))
+
+    def library_file(fn):
+        if not trusted_file(fn) or any_in(fn, prot_code_parts):
+            return False
+        return (fn.startswith("<frozen ") and fn.endswith(">")) or fn.startswith(library_slash)
 
     def show_file(fn):
         if _type(fn) is not _str:
@@ -1435,7 +1455,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     code = _getattr(obj, name)
                 finally:
                     state[tid] = BUSY
-                if _type(code) is _CodeType and not trusted_file(code.co_filename):
+                if _type(code) is _CodeType and (not trusted_file(code.co_filename)
+                                                 or library_file(code.co_filename)):
                     return None
             c = blame(f, tid)
             if c is None:

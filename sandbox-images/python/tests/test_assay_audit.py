@@ -181,6 +181,8 @@ ALLOWED = {
     "attack_own_defaults_are_fine": "ok: 2",
     "attack_own_signal_handler_is_fine": "ok: [10]",
     "attack_read_own_code_is_fine": "ok: ('<lambda>', '<genexpr>')",
+    "attack_read_library_code_is_fine": "ok: ('dumps', 1)",
+    "attack_library_gi_code_is_fine": "ok: 'walk_stack'",
     "attack_pathlib_shutil_is_fine": "ok: 'hihi'",
     "attack_scratch_module_is_fine": "ok: 7",
     "attack_scratch_write_is_fine": "ok: 'x'",
@@ -645,6 +647,17 @@ def test_failure_report_keeps_no_test_lines_where_candidate_code_runs(tmp_path, 
     assert "solution.fail()" in outcomes["test_a_fails"][1], outcomes["test_a_fails"][1]
     assert "assert solution.seen() == [] and 1 == 2" in outcomes["test_b_fails_plainly"][1]
     assert outcomes["test_c_saw_nothing"][0] == "passed", outcomes["test_c_saw_nothing"]
+
+def test_autospec_of_a_test_function_is_refused(tmp_path):
+    # mock reads the __code__ of what it specs: a library's function is
+    # public (test_mock), a test's is not, and mock reading it for the
+    # candidate is the candidate's doing.
+    r = run(tmp_path, solution="from unittest import mock\n\ndef spec(fn):\n    return mock.create_autospec(fn)\n",
+            tests="import solution\n\ndef test_spec():\n    solution.spec(test_spec)\n")
+    outcome, message = r.outcomes()["test_spec"]
+    assert outcome == "failure" and "refused by the sandbox: reading __code__" in message, r.output[-3000:]
+    assert r.seen and all("reading __code__" in s for s in r.seen), r.seen
+
 
 def test_candidate_reaching_pytest_frames_fails_its_test(tmp_path):
     r = run(tmp_path, solution=textwrap.dedent("""\

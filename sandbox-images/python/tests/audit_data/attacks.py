@@ -124,8 +124,13 @@ def attack_gi_frame():
 
 
 def attack_gi_code():
-    """A trusted generator's code."""
-    return traceback.walk_stack(None).gi_code
+    """pytest's generator's code."""
+    return sys.modules["_pytest.pathlib"].visit(".", lambda entry: False).gi_code
+
+
+def attack_library_gi_code_is_fine():
+    """A library's generator's code: public, like its source."""
+    return traceback.walk_stack(None).gi_code.co_name
 
 
 def attack_cr_frame():
@@ -176,6 +181,19 @@ def attack_read_own_code_is_fine():
 
 def attack_read_pytest_code():
     return sys.modules["_pytest.runner"].call_and_report.__code__
+
+
+def attack_read_library_code_is_fine():
+    import json
+    return json.dumps.__code__.co_name, inspect.getsource(json.dumps).count("def dumps")
+
+
+def attack_read_guard_code():
+    return sys.modules["assay_guard"].pytest_unconfigure.__code__
+
+
+def attack_read_pluggy_code():
+    return sys.modules["pluggy"].PluginManager.register.__code__
 
 
 def attack_set_code():

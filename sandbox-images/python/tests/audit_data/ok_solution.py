@@ -564,7 +564,11 @@ def mocking():
     with mock.patch.object(Circle, "area", new_callable=mock.PropertyMock, return_value=1.0):
         area = Circle(5).area
     am = mock.AsyncMock(return_value=5)
-    return m(1), auto(1, 2), patched, area, asyncio.run(am()), m.call_count
+    # autospec reads the __code__ of what it specs: a library's function
+    lib = mock.create_autospec(json.loads, return_value=9)
+    with mock.patch.object(json, "dumps", autospec=True, return_value="spec") as dumps:
+        spec = json.dumps([1], indent=2)
+    return m(1), auto(1, 2), patched, area, asyncio.run(am()), m.call_count, lib("1"), spec, dumps.call_count
 
 
 def raises_deep(n):

@@ -140,7 +140,7 @@ def test_misc():
 
 
 def test_mock():
-    assert solution.mocking() == (3, 7, "patched", 1.0, 5, 1)
+    assert solution.mocking() == (3, 7, "patched", 1.0, 5, 1, 9, "spec", 1)
 
 
 @pytest.mark.parametrize("n,expected", [(0, 0), (1, 1), (10, 55)])
