@@ -142,3 +142,63 @@ def test_duplicate_provider_names_are_a_value_error(provider):
         RateAggregator([provider("bookly"), provider("staywise"), provider("bookly")])
     # The boundaries themselves are valid.
     RateAggregator([provider("bookly")], timeout=0.01, retries=0, backoff=0)
+
+
+# ---- results as literals ----------------------------------------------------
+# Worked out once from FakeProvider.quote: literal results are what the
+# run's canaries copy (docs/CHALLENGES.md, "Canaries"); the tests above
+# compare against values computed at run time.
+
+def test_a_single_provider_s_price_is_passed_through(provider):
+    rates = asyncio.run(RateAggregator([provider("bookly")]).get_rates("h21"))
+    same(rates.quotes["bookly"]["price_eur"], 99)
+
+
+def test_a_retried_provider_s_price_is_its_last_attempt_s(provider):
+    p = provider("staywise", outcomes=[ConnectionError])
+    rates = asyncio.run(RateAggregator([p], retries=1, backoff=0.01).get_rates("h22"))
+    same(rates.quotes["staywise"]["price_eur"], 93)
+
+
+def test_a_hung_attempt_then_a_price(provider):
+    p = provider("roomrack", outcomes=[HANG])
+    rates = asyncio.run(RateAggregator([p], timeout=0.1, retries=1, backoff=0.01).get_rates("h23"))
+    same(rates.quotes["roomrack"]["price_eur"], 187)
+
+
+def test_every_provider_s_price_for_one_hotel(provider):
+    agg = RateAggregator([provider("roomrack"), provider("bookly"), provider("staywise", outcomes=[ConnectionError])],
+                         retries=1, backoff=0.01)
+    rates = asyncio.run(agg.get_rates("h24"))
+    same(sorted(q["price_eur"] for q in rates.quotes.values()), [95, 102, 188])
+
+
+def test_prices_of_the_providers_that_answered(provider):
+    agg = RateAggregator([provider("staywise"), provider("bookly", outcomes=[PermissionError]),
+                          provider("roomrack")], retries=2, backoff=0.01)
+    rates = asyncio.run(agg.get_rates("h26"))
+    same(sorted(q["price_eur"] for q in rates.quotes.values()), [97, 190])
+
+
+def test_calls_of_a_provider_failing_twice(provider):
+    p = provider("bookly", outcomes=[ConnectionError, ConnectionResetError])
+    asyncio.run(RateAggregator([p], retries=4, backoff=0.01).get_rates("h25"))
+    same(len(p.calls), 3)
+
+
+def test_calls_of_a_provider_failing_once(provider):
+    p = provider("staywise", outcomes=[TimeoutError("gateway")])
+    asyncio.run(RateAggregator([p], retries=4, backoff=0.01).get_rates("h27"))
+    same(len(p.calls), 2)
+
+
+def test_calls_of_a_provider_that_hangs_every_time(provider):
+    p = provider("roomrack", outcomes=[HANG, HANG, HANG])
+    asyncio.run(RateAggregator([p], timeout=0.05, retries=2, backoff=0.01).get_rates("h28"))
+    same(len(p.calls), 3)
+
+
+def test_calls_of_a_provider_refusing_at_once(provider):
+    p = provider("bookly", outcomes=[ValueError("bad request"), None])
+    asyncio.run(RateAggregator([p], retries=3, backoff=0.01).get_rates("h29"))
+    same(len(p.calls), 1)
