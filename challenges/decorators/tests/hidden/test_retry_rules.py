@@ -213,3 +213,58 @@ def test_one_retry_decorator_can_decorate_two_functions(sleeps, script):
         wrapped_second()
     assert len(first.calls) == 2 and len(second.calls) == 2
     assert sleeps == pytest.approx([0.1, 0.1])
+
+
+# ---- results as literals ----------------------------------------------------
+# Worked out once from the rules: literal results are what the run's
+# canaries copy (docs/CHALLENGES.md, "Canaries"); the tests above compare
+# against values computed at run time.
+
+def test_the_last_exception_s_message_after_three_attempts(sleeps, script):
+    wrapped = retry(ConnectionError, attempts=3)(script(ConnectionError))
+    with pytest.raises(ConnectionError) as info:
+        wrapped()
+    same(str(info.value), "failure 3")
+
+
+def test_the_last_exception_s_message_after_two_retries_and_a_stop(sleeps, script):
+    wrapped = retry(KeyError, attempts=8)(script(KeyError, KeyError, LookupError))
+    with pytest.raises(LookupError) as info:
+        wrapped()
+    same(str(info.value), "failure 3")
+
+
+def test_calls_until_the_third_succeeds(sleeps, script):
+    work = script(OSError, OSError, "done")
+    retry(OSError, attempts=6)(work)()
+    same(len(work.calls), 3)
+
+
+def test_calls_until_the_second_succeeds(sleeps, script):
+    work = script(ConnectionResetError, None)
+    retry(ConnectionError, attempts=4)(work)()
+    same(len(work.calls), 2)
+
+
+def test_total_wait_of_four_attempts(sleeps, script):
+    with pytest.raises(OSError):
+        retry(OSError, attempts=4, delay=1.0, backoff=2.0)(script(OSError))()
+    same(sum(sleeps), 7.0)
+
+
+def test_total_wait_of_three_attempts(sleeps, script):
+    with pytest.raises(OSError):
+        retry(OSError, attempts=3, delay=0.5, backoff=6.0)(script(OSError))()
+    same(sum(sleeps), 3.5)
+
+
+def test_a_decorated_method_s_result(sleeps):
+    class Box:
+        def __init__(self, width):
+            self.width = width
+
+        @retry(ValueError, attempts=2)
+        def area(self, height):
+            return self.width * height
+
+    same(Box(6).area(7), 42)
