@@ -46,7 +46,11 @@ caller, so the walk goes through them to whoever called them):
   scope while the frame it gets is the candidate's own, numexpr's):
   allowed. Known by the identity of their code objects (or, for pandas and
   numexpr, imported later, by file and name: code with a trusted filename
-  is that file's own code, see below);
+  is that file's own code, see below), and only while the frame runs with
+  its module's own globals and the real builtins and every global or
+  builtin its code names is still what it was at install (a function made
+  of a library's readable code object with the candidate's globals, or
+  inspect.isframe rebound, would otherwise be handed what getfile reads);
 - a trusted module's body run by importlib (the candidate imported numpy,
   whose import-time code calls code.replace): that module's business,
   allowed (not for writes and programs);
@@ -158,7 +162,13 @@ WHAT STAYS OPEN:
   candidate registers as weakref callbacks, gc.callbacks, sys.path_hooks,
   codecs search functions or pytest hook implementations run when no
   candidate frame is on the stack and are blamed on the trusted code
-  running then; so is a second copy of a trusted module the candidate
+  running then. What they may do there is narrowed: taking a frame, walking
+  gc, compiling under a trusted name, exec or function() of trusted code,
+  code.replace, settrace / setprofile need the frame on top to name the
+  operation (trusted code that does it says so in its code), and a frame
+  inspect.currentframe / stack, logging's currentframe or traceback's
+  walk_stack takes must go to a caller that names that function; so an
+  attacker must make the collector fire inside such a frame; so is a second copy of a trusted module the candidate
   loads (module_from_spec + exec_module: genuine code, the candidate's
   globals) and patches into pytest;
 - numpy reads and writes arbitrary memory without ctypes
@@ -578,24 +588,59 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         return fn
 
     # ---- code identities: consumers, trampolines, importlib -------------------
+    code_globals = {}  # code -> the globals of the function it came from
+
     def code_of(obj):
         for _ in _range(5):
             f = _getattr(obj, "__func__", None) or _getattr(obj, "fget", None)
             if f is None:
                 break
             obj = f
-        return _getattr(obj, "__code__", None)
+        code = _getattr(obj, "__code__", None)
+        g = _getattr(obj, "__globals__", None)
+        if _type(code) is _CodeType and _type(g) is _dict:
+            code_globals[code] = g
+        return code
 
     CONSUMER, TRAMPOLINE = 1, 2
     special = {}  # co_qualname -> [(code or filename suffix, kind, condition)]
+    real_builtins = builtins.__dict__
+    MISSING = ["missing"]
+
+    def pinned(code, cond):
+        """cond, and the frame runs code as its module defined it: with the
+        module's own globals, the real builtins, and every global or
+        builtin its code names still the object it was at install. Code
+        objects of the libraries are readable (a function made of one with
+        other globals runs the same code with the candidate's names), and a
+        module's names can be rebound (inspect.isframe, which getfile
+        hands the frame it reads)."""
+        g0 = code_globals.get(code)
+        if g0 is None:
+            return cond
+        names = _tuple((n, g0[n]) for n in code.co_names if n in g0)
+        bnames = _tuple((n, real_builtins[n]) for n in code.co_names if n not in g0 and n in real_builtins)
+
+        def check(frame, args=None):
+            g = frame.f_globals
+            if g is not g0 or frame.f_builtins is not real_builtins:
+                return False
+            for n, orig in names:
+                if g.get(n, MISSING) is not orig:
+                    return False
+            for n, orig in bnames:
+                if g.get(n, MISSING) is not MISSING or real_builtins.get(n, MISSING) is not orig:
+                    return False
+            return cond is None or cond(frame, args)
+        return check
 
     def add(match, kind, cond=None, qualname=None):
         if _type(match) is _CodeType:
+            if kind == CONSUMER:
+                cond = pinned(match, cond)
             special.setdefault(match.co_qualname, []).append((match, kind, cond))
         elif _type(match) is _str and qualname:
             special.setdefault(qualname, []).append((match, kind, cond))
-
-    real_builtins = builtins.__dict__
 
     def intact(pairs=(), builtin_names=(), frame_names=()):
         """A condition: these entries of module (or class) dicts, of the
@@ -808,7 +853,30 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         "sys._getframe": ("_getframe",), "sys._current_frames": ("_current_frames",),
         "sys._current_exceptions": ("_current_exceptions",), "gc.get_objects": ("get_objects",),
         "gc.get_referrers": ("get_referrers",), "gc.get_referents": ("get_referents",),
+        # (numpy's import-time code.replace names it)
+        "code.__new__": ("replace", "CodeType"), "sys.addaudithook": ("addaudithook",),
+        "os.fwalk": ("fwalk",), "sqlite3.enable_load_extension": ("enable_load_extension",),
+        "sqlite3.load_extension": ("load_extension",),
+        "sys.settrace": ("settrace",), "sys.setprofile": ("setprofile",),
+        "compile": ("compile",), "exec": ("exec", "eval"), "function.__new__": ("FunctionType",),
     }
+
+    # Trusted functions that hand the frame they take back to their caller:
+    # a deferred call of one (a defaultdict's factory) passes the check
+    # above (its own code names _getframe) and gives the frame to C, to be
+    # read from the candidate's dict later. The caller of such a frame must
+    # name the function too (a deferred call's is whatever ran when C
+    # called it).
+    returners = {}
+
+    def returner(fn, names):
+        code = code_of(fn)
+        if _type(code) is _CodeType:
+            returners[code] = names
+    returner(inspect.currentframe, ("currentframe",))
+    returner(inspect.stack, ("stack",))
+    returner(traceback.walk_stack, ("walk_stack", "frame_gen"))
+    returner(logging.currentframe, ("currentframe",))
 
     def intends(f, names, tid):
         """Whether frame f's own code names one of names."""
@@ -1426,8 +1494,20 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             c = blame(f, tid, args=args)
             if c is None and kind == K_STACK:
                 names = intent_names.get(event)
-                if names is not None and not intends(f, names, tid):
+                if names is not None and not intends(f, names, tid) and not (
+                        # an extension module's init (Cython's modules make
+                        # code objects) run by importlib
+                        event == "code.__new__" and is_code(f, code_call_removed, tid)):
                     return ("%s from a deferred call" % event, f)
+                names = returners.get(codeof(f, tid))
+                if names is not None:
+                    state[tid] = f
+                    try:
+                        back = f.f_back
+                    finally:
+                        state[tid] = BUSY
+                    if back is None or not intends(back, names, tid):
+                        return ("%s from a deferred call" % event, f)
             return (event, c) if c is not None else None
 
         if kind == K_GETATTR:
@@ -1498,6 +1578,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     or _threading_dict.get("_profile_hook") is not None):
                 return (event + " (threading.settrace / setprofile)", "a new thread")
             c = blame(f, tid)
+            if c is None and not intends(f, intent_names[event], tid):
+                return ("%s from a deferred call" % event, f)
             return (event, c) if c is not None else None
 
         if kind == K_COMPILE:
@@ -1509,12 +1591,20 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 # code object it makes.
                 return None
             c = blame(f, tid)
+            importlib_compiles = (is_code(f, code_call_removed, tid) and is_code(f.f_back, code_source_to_code, tid)
+                                  and _type(args[0]) is _bytes)
+            caret = _type(args[0]) is _bytes and b"\n" not in args[0] and unreadable_path(fn) is None \
+                and (not args[0].strip() or file_holds(fn, args[0], tid))
             if c is None:
-                return None
+                # Trusted code compiling under a trusted name names compile
+                # (importlib's call passes it through a trampoline); a
+                # deferred call (partial(compile, ...) left for the
+                # collector) would mint code that passes for a library's.
+                if importlib_compiles or caret or intends(f, intent_names[event], tid):
+                    return None
+                return ("compiling code that claims to be %s from a deferred call" % fn, f)
             # importlib compiling the very bytes of that file
-            if (fn is not None and is_code(f, code_call_removed, tid)
-                    and is_code(f.f_back, code_source_to_code, tid)
-                    and _type(args[0]) is _bytes):
+            if importlib_compiles:
                 same = file_equals(fn, args[0], tid)
                 if same:
                     return None
@@ -1522,8 +1612,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     # It could not be checked (the run is at its limits):
                     # refused, but not evidence of anything.
                     return ("compiling %s unchecked" % fn, c, True)
-            if _type(args[0]) is _bytes and b"\n" not in args[0] and unreadable_path(fn) is None \
-                    and (not args[0].strip() or file_holds(fn, args[0], tid)):
+            if caret:
                 # The interpreter printing a traceback (an exception that
                 # hit the candidate's frame on its way, or one ignored in
                 # an at-fork or __del__ callback) parses a piece of the
@@ -1540,14 +1629,17 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             if _type(code) is not _CodeType or not trusted_file(code.co_filename):
                 return None
             c = blame(f, tid)
-            if c is None:
-                return None
             if kind == K_EXEC and (is_code(f, code_frozen_exec, tid) or (
                     is_code(f, code_call_removed, tid) and is_code(f.f_back, code_exec_module, tid)
                     and stock_loader(f.f_back.f_locals.get("self")))):
                 return None  # importlib executing a module
-            return ("%s of the code of %s" % ("exec" if kind == K_EXEC else "a function made",
-                                              code.co_filename), c)
+            what = "exec" if kind == K_EXEC else "a function made"
+            if c is None:
+                # (as for compile: trusted code doing it names it)
+                if intends(f, intent_names[event], tid):
+                    return None
+                return ("%s of the code of %s from a deferred call" % (what, code.co_filename), f)
+            return ("%s of the code of %s" % (what, code.co_filename), c)
 
         if kind == K_MARSHAL:
             if event == "marshal.loads" and is_code(f, code_compile_bytecode, tid):

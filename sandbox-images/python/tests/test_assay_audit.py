@@ -659,6 +659,32 @@ def test_autospec_of_a_test_function_is_refused(tmp_path):
     assert r.seen and all("reading __code__" in s for s in r.seen), r.seen
 
 
+DEFERRED_TESTS = """import solution
+
+
+def test_one():
+    assert solution.add(1, 2) == 3
+
+
+def test_two():
+    assert solution.add(1, 2) == 3
+    assert solution.add(1, 2) == 3
+"""
+
+
+@pytest.mark.parametrize("name", sorted(n[:-3] for n in os.listdir(os.path.join(DATA, "deferred")) if n.endswith(".py")))
+def test_trusted_code_doing_the_candidates_work(tmp_path, name):
+    # An eighth review's routes (audit_data/deferred/): trusted code
+    # running with the candidate's globals, handing what it reads to a
+    # rebound module name, or called from C by a weakref callback while
+    # only trusted frames run (compile, function(), currentframe). Each
+    # writes leak.json if it got what it was after.
+    r = run(tmp_path, solution=data(os.path.join("deferred", name + ".py")), tests=DEFERRED_TESTS)
+    assert not (tmp_path / "work" / "leak.json").exists(), (tmp_path / "work" / "leak.json").read_text()[:2000]
+    # (reported: a finding, whatever the tests did with the refusal)
+    assert r.seen, r.output[-3000:]
+
+
 def test_candidate_reaching_pytest_frames_fails_its_test(tmp_path):
     r = run(tmp_path, solution=textwrap.dedent("""\
         import sys, inspect, traceback
