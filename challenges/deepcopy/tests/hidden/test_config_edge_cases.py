@@ -179,3 +179,52 @@ def test_many_tenants_from_one_default_stay_independent(default, describe_config
     assert describe_config(default) == before
     same(shared_mutables(tenants[0], tenants[1]), [])
     assert len({id(t["billing"].client) for t in tenants} | {id(default["billing"].client)}) == 1
+
+
+# ---- results as literals ----------------------------------------------------
+# Worked out once from the rules: literal results are what the run's
+# canaries copy (docs/CHALLENGES.md, "Canaries"); the tests above compare
+# against values computed at run time.
+
+def test_a_tenant_s_total_limit():
+    default = {"limits": {"upload": 10, "download": 20, "api": 5}}
+    tenant = derive_tenant(default, {"limits": {"upload": 15, "api": REMOVE}})
+    same(sum(tenant["limits"].values()), 35)
+
+
+def test_a_tenant_s_number_of_keys_after_removals():
+    default = {"a": "x", "b": "y", "c": "z", "d": "w"}
+    same(len(derive_tenant(default, {"b": REMOVE, "e": "v", "c": REMOVE})), 3)
+
+
+def test_a_clone_s_list_grows_alone():
+    cfg = {"hosts": ["db-1"]}
+    clone = clone_config(cfg)
+    clone["hosts"].append("db-2")
+    clone_config(clone)["hosts"].append("db-3")
+    same(len(clone["hosts"]) + len(cfg["hosts"]), 3)
+
+
+def test_a_cloned_tuple_s_list_total():
+    clone = clone_config({"codes": (500, [502, 503])})
+    clone["codes"][1].append(504)
+    same(sum(clone["codes"][1]), 1509)
+
+
+def test_a_deep_copied_endpoint_s_repr():
+    ep = Endpoint("https://db.internal", ConnectionPool("db"), timeout=7.5)
+    dup = copy.deepcopy(ep)
+    dup.timeout *= 2
+    same(repr(dup), "Endpoint('https://db.internal', timeout=15.0)")
+
+
+def test_a_tenant_s_regions_replaced():
+    tenant = derive_tenant({"regions": ["eu"], "name": "d"}, {"regions": ["us", "ap"]})
+    same(",".join(tenant["regions"]), "us,ap")
+
+
+def test_a_shallow_copied_endpoint_s_headers():
+    ep = Endpoint("https://q", ConnectionPool("q"), headers={"A": "1"})
+    dup = copy.copy(ep)
+    dup.headers["B"] = "2"
+    same(sorted(dup.headers) + sorted(ep.headers), ["A", "B", "A"])
