@@ -187,3 +187,50 @@ def test_the_interpreter_is_written_with_match():
     assert ast.MatchClass in kinds, "no class pattern, e.g. case Move(steps=n)"
     assert ast.MatchMapping in kinds, 'no mapping pattern, e.g. case {"action": "move"}'
     assert ast.MatchSequence in kinds, 'no sequence pattern, e.g. case ["move", n]'
+
+
+# ---- results as literals ----------------------------------------------------
+# Worked out once from the rules: literal results are what the run's
+# canaries copy (docs/CHALLENGES.md, "Canaries"); the tests above compare
+# against values computed at run time.
+
+def run_program(commands, state=None):
+    state = state or State()
+    for command in commands:
+        state = execute(state, command)
+    return state
+
+
+def test_a_route_s_final_column():
+    end = run_program(["move 3", "turn right", "move 4", Turn("right"), Move(1), "turn left", "move 2"])
+    same(end.x, 6)
+
+
+def test_a_route_s_final_row():
+    end = run_program([{"action": "move", "steps": 6}, "turn right", "move 7", "right", Move(2)])
+    same(end.y, 4)
+
+
+def test_a_route_s_final_position():
+    end = run_program(["turn right", "move 8", "turn left", "move 3", "turn left", Move(5), "left", "move 1"])
+    same((end.x, end.y), (3, 2))
+
+
+def test_a_route_s_final_heading():
+    end = run_program(["left", "left", "turn around", "right", {"action": "turn", "direction": "left"}, "right", "right"])
+    same(end.heading, "S")
+
+
+def test_a_shift_s_cargo():
+    end = run_program(["pick crate-1", "pick tote", Pick("crate-2"), "drop crate-1", "pick box", Drop("tote")])
+    same("+".join(end.cargo), "crate-2+box")
+
+
+def test_a_shift_s_cargo_count_after_a_full_drop():
+    end = run_program(["pick a", "pick b", "drop", "pick c", Pick("d"), {"action": "drop", "item": "c"}])
+    same(len(end.cargo), 1)
+
+
+def test_a_long_route_s_distance_from_home():
+    end = run_program(["move 5", "right", "move 7", "right", "move 2", "left", "move 2"])
+    same(end.x + end.y, 12)
