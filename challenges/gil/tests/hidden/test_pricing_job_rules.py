@@ -160,3 +160,19 @@ def test_crunch_scores_instrument_zero_last():
 
 def test_crunch_takes_a_tuple():
     same(crunch_all((8,), workers=1), [1413115176])
+
+
+def test_crunch_scores_instrument_five():
+    same(crunch_all([5], workers=1)[0], 783234597)
+
+
+def test_crunch_scores_one_of_two_instruments():
+    same(crunch_all([77, 1], workers=2)[0], 867982957)
+
+
+def test_crunch_scores_two_neighbours():
+    same(crunch_all([1, 2], workers=2), [2090877473, 153354018])
+
+
+def test_crunch_scores_two_more_neighbours():
+    same(crunch_all([12, 13], workers=1), [105472300, 315432493])
