@@ -165,10 +165,13 @@ WHAT STAYS OPEN:
   running then. What they may do there is narrowed: taking a frame, walking
   gc, compiling under a trusted name, exec or function() of trusted code,
   code.replace, settrace / setprofile need the frame on top to name the
-  operation (trusted code that does it says so in its code), and a frame
-  inspect.currentframe / stack, logging's currentframe or traceback's
-  walk_stack takes must go to a caller that names that function; so an
-  attacker must make the collector fire inside such a frame; so is a second copy of a trusted module the candidate
+  operation (trusted code that does it says so in its code); a frame (or
+  a tracer) trusted code other than a consumer takes must go to a caller
+  that names that function; and none of them may have below it a trusted
+  frame that is only storing, deleting, popping or returning (such an
+  instruction runs no Python code: what runs above it runs because it
+  dropped an object). So an attacker must make the collector fire, inside
+  a call, in such a frame; so is a second copy of a trusted module the candidate
   loads (module_from_spec + exec_module: genuine code, the candidate's
   globals) and patches into pytest;
 - numpy reads and writes arbitrary memory without ctypes
@@ -388,6 +391,9 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     import unittest.mock as unittest_mock
     import weakref
     import asyncio.format_helpers as asyncio_format_helpers
+    import itertools
+    import linecache
+    import opcode as opcode_mod
 
     # ---- everything the hook calls, captured now ------------------------------
     _type = type
@@ -680,8 +686,13 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     # generator that reads tb_frame at each step, and whoever resumes it
     # is checked then; this frame only reads f_code, f_globals and line
     # numbers. With capture_locals it would hand f_locals on.
+    # (it hands the frames to collections.deque or itertools.islice when
+    # given a limit, and their globals to linecache: module attributes,
+    # which the pin of its own globals does not cover)
+    tb_helpers_intact = intact([(collections.__dict__, "deque"), (itertools.__dict__, "islice"),
+                                (linecache.__dict__, "lazycache"), (linecache.__dict__, "checkcache")])
     add(code_of(traceback.StackSummary._extract_from_extended_frame_gen), CONSUMER,
-        lambda frame, args=None: local_false(frame, "capture_locals"))
+        lambda frame, args=None: local_false(frame, "capture_locals") and tb_helpers_intact(frame, args))
     # Module-name lookups: sys._getframe(n).f_globals.get("__name__").
     add(code_of(typing.__dict__.get("_caller")), CONSUMER)
     add(code_of(collections.namedtuple), CONSUMER)
@@ -713,10 +724,13 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     # numexpr (pandas' engine for those, when installed) reads a flag in its
     # caller's globals, and the arguments by name from its caller's locals
     # unless it is given them.
-    add("/numexpr/necompiler.py", CONSUMER, qualname="getContext")
-    add("/numexpr/necompiler.py", CONSUMER,
-        lambda frame, args=None: returns_candidate_frame(frame, args)
-        or frame.f_locals.get("local_dict") is not None, qualname="getArguments")
+    # (only where it is installed: a consumer known by file and name can
+    # be forged by code that claims that file, which must not exist)
+    if any(os.path.isfile(d + "numexpr/necompiler.py") for d in trusted_slash):
+        add("/numexpr/necompiler.py", CONSUMER, qualname="getContext")
+        add("/numexpr/necompiler.py", CONSUMER,
+            lambda frame, args=None: returns_candidate_frame(frame, args)
+            or frame.f_locals.get("local_dict") is not None, qualname="getArguments")
 
     try:
         import pytest_timeout
@@ -858,7 +872,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         "os.fwalk": ("fwalk",), "sqlite3.enable_load_extension": ("enable_load_extension",),
         "sqlite3.load_extension": ("load_extension",),
         "sys.settrace": ("settrace",), "sys.setprofile": ("setprofile",),
-        "compile": ("compile",), "exec": ("exec", "eval"), "function.__new__": ("FunctionType",),
+        "compile": ("compile",), "exec": ("exec",), "function.__new__": ("FunctionType",),
     }
 
     # Trusted functions that hand the frame they take back to their caller:
@@ -877,6 +891,45 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     returner(inspect.stack, ("stack",))
     returner(traceback.walk_stack, ("walk_stack", "frame_gen"))
     returner(logging.currentframe, ("currentframe",))
+    frame_events = frozenset({"sys._getframe", "sys._current_frames", "sys._current_exceptions",
+                              "sys.settrace", "sys.setprofile"})
+
+    def consumer_frame(f, code, tid):
+        if code in own_consumers:
+            return True
+        for m, kind, cond in special.get(code.co_qualname, ()):
+            if kind == CONSUMER and (m is code or (_type(m) is _str and code.co_filename.endswith(m))):
+                state[tid] = BUSY
+                if cond is None or cond(f, None):
+                    return True
+        return False
+
+    def called_by_name(f, tid):
+        """Whether trusted code that takes a frame (or sets a tracer) was
+        called by code that names it, as a caller does: a deferred call of
+        it (traceback.extract_stack or a Bdb's set_trace as a
+        defaultdict's factory) runs above whatever ran when C called it.
+        Consumers (they hand nothing on) and generators (resumed by
+        whoever iterates) are not asked, but for walk_stack."""
+        code = codeof(f, tid)
+        names = returners.get(code)
+        if names is None:
+            if code.co_flags & GENERATOR_FLAGS or consumer_frame(f, code, tid):
+                return True
+            name = code.co_name
+            names = (name,)
+            if name[:2] == "__" and name[-2:] == "__":
+                # a constructor is called by its class's name (or
+                # super().__init__, which names __init__)
+                owner = code.co_qualname.rsplit(".", 2)
+                if _len(owner) > 1:
+                    names = (name, owner[-2])
+        state[tid] = f
+        try:
+            back = f.f_back
+        finally:
+            state[tid] = BUSY
+        return back is not None and intends(back, names, tid)
 
     def intends(f, names, tid):
         """Whether frame f's own code names one of names."""
@@ -890,6 +943,45 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
 
     def is_code(f, code, tid):
         return f is not None and code is not None and codeof(f, tid) is code
+
+    # A frame whose current instruction only stores, deletes, pops or
+    # returns calls no Python code: a frame above it runs because that
+    # instruction dropped the last reference to an object (a weakref
+    # callback, a __del__, a defaultdict's factory reached from one). So
+    # a sharp operation with only trusted frames below, one of them at
+    # such an instruction, is a deferred call's, whatever the frame on top
+    # names. (A collection run by an allocation inside a call is not told
+    # apart this way.)
+    rest_ops = frozenset(opcode_mod.opmap[n] for n in (
+        "STORE_FAST", "STORE_NAME", "STORE_GLOBAL", "STORE_DEREF", "DELETE_FAST", "DELETE_NAME",
+        "DELETE_GLOBAL", "DELETE_DEREF", "POP_TOP", "RETURN_VALUE") if n in opcode_mod.opmap)
+    own_consumers = set()  # this module's own stand-ins (logging's, pandas'): hand nothing on
+    code_bytes = {}
+
+    def rest_frame(f, tid):
+        """The trusted frame at such an instruction below f (down to the
+        first candidate frame or one of this module's stand-ins), or None."""
+        n = 0
+        try:
+            while f is not None and n < 256:
+                state[tid] = f
+                code = f.f_code
+                state[tid] = BUSY
+                if not trusted_file(code.co_filename) or code in own_consumers:
+                    return None
+                raw = code_bytes.get(code)
+                if raw is None:
+                    raw = code.co_code
+                    if _len(code_bytes) < 4096:
+                        code_bytes[code] = raw
+                i = f.f_lasti
+                if 0 <= i < _len(raw) and raw[i] in rest_ops:
+                    return f
+                f = f.f_back
+                n += 1
+        finally:
+            state[tid] = BUSY
+        return None
 
     # ---- paths -----------------------------------------------------------------
     def as_text(p):
@@ -1493,21 +1585,17 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         if kind == K_STACK or kind == K_CTYPES:
             c = blame(f, tid, args=args)
             if c is None and kind == K_STACK:
+                r = rest_frame(f, tid)
+                if r is not None:
+                    return ("%s from a deferred call" % event, r)
                 names = intent_names.get(event)
                 if names is not None and not intends(f, names, tid) and not (
                         # an extension module's init (Cython's modules make
                         # code objects) run by importlib
                         event == "code.__new__" and is_code(f, code_call_removed, tid)):
                     return ("%s from a deferred call" % event, f)
-                names = returners.get(codeof(f, tid))
-                if names is not None:
-                    state[tid] = f
-                    try:
-                        back = f.f_back
-                    finally:
-                        state[tid] = BUSY
-                    if back is None or not intends(back, names, tid):
-                        return ("%s from a deferred call" % event, f)
+                if event in frame_events and not called_by_name(f, tid):
+                    return ("%s from a deferred call" % event, f)
             return (event, c) if c is not None else None
 
         if kind == K_GETATTR:
@@ -1523,8 +1611,9 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 # is a consumer of frames, not of these) is refused too.
                 c = blame(f, tid, consumers=False)
                 if c is None:
-                    if not intends(f, (name,), tid):
-                        return ("reading %s from a deferred call" % name, f)
+                    r = rest_frame(f, tid)
+                    if r is not None or not intends(f, (name,), tid):
+                        return ("reading %s from a deferred call" % name, r or f)
                     return None
                 return ("reading %s" % name, c)
             if name in code_attrs and _type(obj) in code_owners:
@@ -1540,6 +1629,9 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     return None
             c = blame(f, tid)
             if c is None:
+                r = rest_frame(f, tid)
+                if r is not None:
+                    return ("reading %s from a deferred call" % (name if _type(name) is _str else "?"), r)
                 if _type(name) is _str and not intends(f, (name,), tid):
                     return ("reading %s from a deferred call" % name, f)
                 return None
@@ -1570,7 +1662,17 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             else:
                 return None
             c = blame(f, tid)
-            return ("setting %s" % name, c) if c is not None else None
+            if c is None:
+                r = rest_frame(f, tid)
+                if r is not None:
+                    return ("setting %s from a deferred call" % name, r)
+                if name == "__code__" and _len(args) > 2 and _type(args[2]) is _CodeType \
+                        and trusted_file(args[2].co_filename):
+                    # (code that claims a library's file, in a function of
+                    # any origin: nothing trusted does that but this hook)
+                    return ("setting __code__ to code of %s" % args[2].co_filename, f)
+                return None
+            return ("setting %s" % name, c)
 
         if kind == K_TRACE:
             if is_code(f, code_bootstrap_inner, tid) and (
@@ -1578,9 +1680,12 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     or _threading_dict.get("_profile_hook") is not None):
                 return (event + " (threading.settrace / setprofile)", "a new thread")
             c = blame(f, tid)
-            if c is None and not intends(f, intent_names[event], tid):
-                return ("%s from a deferred call" % event, f)
-            return (event, c) if c is not None else None
+            if c is None:
+                r = rest_frame(f, tid)
+                if r is not None or not intends(f, intent_names[event], tid) or not called_by_name(f, tid):
+                    return ("%s from a deferred call" % event, r or f)
+                return None
+            return (event, c)
 
         if kind == K_COMPILE:
             fn = as_text(args[1]) if _len(args) > 1 else None
@@ -1600,9 +1705,12 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 # (importlib's call passes it through a trampoline); a
                 # deferred call (partial(compile, ...) left for the
                 # collector) would mint code that passes for a library's.
-                if importlib_compiles or caret or intends(f, intent_names[event], tid):
+                if caret:
                     return None
-                return ("compiling code that claims to be %s from a deferred call" % fn, f)
+                r = rest_frame(f, tid)
+                if r is None and (importlib_compiles or intends(f, intent_names[event], tid)):
+                    return None
+                return ("compiling code that claims to be %s from a deferred call" % fn, r or f)
             # importlib compiling the very bytes of that file
             if importlib_compiles:
                 same = file_equals(fn, args[0], tid)
@@ -1636,9 +1744,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             what = "exec" if kind == K_EXEC else "a function made"
             if c is None:
                 # (as for compile: trusted code doing it names it)
-                if intends(f, intent_names[event], tid):
+                r = rest_frame(f, tid)
+                if r is None and intends(f, intent_names[event], tid):
                     return None
-                return ("%s of the code of %s from a deferred call" % (what, code.co_filename), f)
+                return ("%s of the code of %s from a deferred call" % (what, code.co_filename), r or f)
             return ("%s of the code of %s" % (what, code.co_filename), c)
 
         if kind == K_MARSHAL:
@@ -2260,6 +2369,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
 
     add(find_caller.__code__, CONSUMER)
     add(log_internal.__code__, CONSUMER)
+    own_consumers.update((find_caller.__code__, log_internal.__code__))
 
     # pandas' find_stack_level (the stacklevel of its warnings) hands
     # frames to inspect.getfile, a global: once pandas.util._exceptions is
@@ -2289,6 +2399,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         return n
 
     add(pandas_stack_level.__code__, CONSUMER)
+    own_consumers.add(pandas_stack_level.__code__)
 
     def patch_pandas(tid):
         mod = _sys_modules.get(pandas_target)
