@@ -213,10 +213,12 @@ WHAT STAYS OPEN:
   refusals.
 
 COMPATIBILITY: from the candidate's code, traceback.print_stack /
-extract_stack / format_stack (they hand the frame to a global), asyncio's
-debug-mode source tracebacks, dis on functions, inspect.getmembers of a
-function, types.coroutine and multiprocessing's Value / Array (ctypes) are
-refused; numpy's .ctypes and ctypeslib are unavailable; the candidate's
+extract_stack / format_stack (they hand the frame to a global),
+inspect.currentframe / stack, a task's get_stack, asyncio's debug-mode
+source tracebacks, dis on functions, inspect.getmembers of a function,
+mock's autospec of a function of the challenge's provided modules (the
+stdlib's and dist-packages' are fine), types.coroutine and
+multiprocessing's Value / Array (ctypes) are refused; numpy's .ctypes and ctypeslib are unavailable; the candidate's
 signal handlers get frame=None; without allow_processes, platform's
 processor name is blank (it runs `uname -p`: refused, quietly); while
 other threads run, reading a path with "..", a relative name that starts

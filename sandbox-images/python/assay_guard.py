@@ -153,8 +153,9 @@ def _identity(_watched=_WATCHED, _id=id, _getattr=getattr):
 # the default arguments of the functions that use them, bound as each is
 # defined, as are the builtins and functions those call: the audit hook
 # refuses the candidate's code reading or setting the defaults of Assay's
-# functions. (A caller can still pass its own: docs/SECURITY.md.) The
-# names are deleted at the end of this module.
+# functions. (A caller could pass its own: the hooks refuse to run under
+# the candidate's code, below.) The names are deleted at the end of this
+# module.
 _S = {
     "token": os.read(_token_fd, 256).decode(),
     "out": int(os.environ.pop("ASSAY_GUARD_OUT_FD")),
@@ -218,24 +219,43 @@ def _foreign_hooks(pm, _trusted_code=_trusted_code, _function=_function, _functi
     return out
 
 
+# Only pytest calls the guard's hooks, never with the candidate's code on
+# the stack below: each of those that keeps or sends the record starts by
+# reading a frame, `(_ for _ in ()).gi_frame`, an audited read made of
+# syntax alone (no name a caller could pass or rebind), which the audit
+# hook refuses and reports as the candidate's doing when a candidate frame
+# is below (code that calls a hook itself, directly with its own default
+# arguments to learn the token, or through pluggy with forged reports or
+# an early unconfigure). With nothing of the candidate's below, it reads
+# the frame of a generator that never ran.
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_sessionstart(session, _s=_S, _id=id, _get_plugins=pluggy.PluginManager.get_plugins):
+    (_ for _ in ()).gi_frame
     # trylast: after pytest's own plugins have registered theirs.
+    if _s["start"] is not None:
+        _s["found"].append("the session started twice")
     _s["start"] = {_id(p) for p in _get_plugins(session.config.pluginmanager)}
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_itemcollected(item, _s=_S, _function=_function, _getattr=getattr):
+    (_ for _ in ()).gi_frame
+    if item.nodeid in _s["tests"]:
+        _s["found"].append("test %s was collected twice" % item.nodeid)
     _s["tests"][item.nodeid] = _function(_getattr(item, "obj", None))
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_finish(session, _s=_S, _foreign_hooks=_foreign_hooks):
+    (_ for _ in ()).gi_frame
     _s["found"].extend(_foreign_hooks(session.config.pluginmanager))
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem, _s=_S, _function=_function, _trusted_code=_trusted_code):
+    (_ for _ in ()).gi_frame
     # Right before pytest calls the test: it must be the function that
     # collection found, from the challenge's tests.
     fn = _function(pyfuncitem.obj)
@@ -256,6 +276,7 @@ def pytest_runtest_call(item, _clock=time.perf_counter_ns, _durations=_S["durati
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_logreport(report, _s=_S):
+    (_ for _ in ()).gi_frame
     if report.when == "call" or report.outcome != "passed":
         _s["tally"][report.outcome] = _s["tally"].get(report.outcome, 0) + 1
     if report.when == "call" and report.outcome != "passed":
@@ -274,6 +295,7 @@ def pytest_runtest_logfinish(nodeid, location, _tests=_TESTS, _under_tests=_unde
 def _findings(config, _s=_S, _foreign_hooks=_foreign_hooks, _identity=_identity, _conftests=_CONFTESTS,
               _modules=sys.modules, _list=list, _id=id, _getattr=getattr, _type=type, _any=any,
               _get_plugins=pluggy.PluginManager.get_plugins, _get_plugin=pluggy.PluginManager.get_plugin):
+    (_ for _ in ()).gi_frame
     pm = config.pluginmanager
     found = _list(_s["found"]) + _foreign_hooks(pm)
     now = _identity()
@@ -330,6 +352,7 @@ def _report_id(nodeid, _mangle=_pytest.junitxml.mangle_test_address):
 
 def _timings(_s=_S, _report_id=_report_id, _list=list, _len=len, _int=int, _dumps=_encode,
              _exception=Exception, _most=_MAX_DURATIONS, _room=_MAX_TIMING_BYTES):
+    (_ for _ in ()).gi_frame
     durations, not_passed, room = {}, [], _room
     for nodeid, ns in _list(_s["durations"].items())[:_most]:
         try:
@@ -352,15 +375,26 @@ def _timings(_s=_S, _report_id=_report_id, _list=list, _len=len, _int=int, _dump
     return durations, not_passed
 
 
+# What the message is made and sent with sits in the record itself, beside
+# the token: a caller that passes its own record (a functools.partial
+# of this hook, which is C, puts no frame of the candidate's below) has
+# nothing of the real one, and there is no other argument to pass.
+_S["findings_of"] = _findings
+_S["timings_of"] = _timings
+_S["write"] = os.write
+_S["encode"] = _encode
+_S["os_error"] = OSError
+
+
 @pytest.hookimpl(trylast=True)
-def pytest_unconfigure(config, _s=_S, _findings=_findings, _timings=_timings, _write=os.write, _dumps=_encode,
-                       _os_error=OSError):
-    durations, not_passed = _timings()
-    msg = {"token": _s["token"], "findings": _findings(config)[:20], "tally": _s["tally"],
+def pytest_unconfigure(config, _s=_S):
+    (_ for _ in ()).gi_frame
+    durations, not_passed = _s["timings_of"](_s)
+    msg = {"token": _s["token"], "findings": _s["findings_of"](config, _s)[:20], "tally": _s["tally"],
            "durations": durations, "not_passed": not_passed}
     try:
-        _write(_s["out"], (_dumps(msg) + "\n").encode())
-    except _os_error:
+        _s["write"](_s["out"], (_s["encode"](msg) + "\n").encode())
+    except _s["os_error"]:
         pass
 
 

@@ -495,6 +495,53 @@ def test_the_guard_is_not_blinded_by_rebinding_its_names(tmp_path):
     assert any(s.startswith("reading __defaults__ from solution.py:") for s in r.seen), r.seen
 
 
+GUARD_CALLED = textwrap.dedent("""\
+    import sys
+
+    CONFIG = sys.modules["_pytest.debugging"].pytestPDB._config
+    GUARD = sys.modules["assay_guard"]
+    GOT = []
+
+    def spy(fd, data):
+        GOT.append(data)
+        return len(data)
+
+    def direct():
+        # (with its own default arguments, once: the guard's token went to
+        # spy; there is only the record to pass now)
+        GUARD.pytest_unconfigure(CONFIG)
+
+    def through_pluggy():
+        # a forged report counted by the guard's tally
+        report = sys.modules["_pytest.reports"].TestReport("tests/x.py::t", ("x", 1, "t"), {}, "passed", None, "call")
+        CONFIG.hook.pytest_runtest_logreport(report=report)
+
+    def early_unconfigure():
+        # the guard's report sent now, before anything is planted
+        CONFIG._ensure_unconfigure()
+""")
+
+
+@pytest.mark.parametrize("how", ["direct", "through_pluggy", "early_unconfigure"])
+def test_the_guards_hooks_refuse_to_run_under_the_candidates_code(tmp_path, how):
+    r = run(tmp_path, solution=GUARD_CALLED,
+            tests="import solution\n\n\ndef test_call():\n    solution.%s()\n\n\n"
+                  "def test_got_nothing():\n    assert solution.GOT == []\n" % how)
+    assert any(s.startswith("reading gi_frame from solution.py:") for s in r.seen), r.seen
+    if how == "early_unconfigure":
+        # pytest does not unconfigure twice, and the junit writer went with
+        # the early call: no guard report at all, which the harness takes
+        # as tampering (and no report to grade)
+        assert r.result["guard"] == "" and r.junit is None, (r.result, r.output[-2000:])
+        return
+    outcomes = r.outcomes()
+    assert outcomes["test_call"][0] == "failure" and "refused by the sandbox: reading gi_frame" in outcomes["test_call"][1], outcomes
+    assert outcomes["test_got_nothing"] == ("passed", ""), outcomes
+    # and the real report, at the real end, counts what really ran
+    guard = json.loads(r.result["guard"])
+    assert guard["tally"] == {"passed": 1, "failed": 1, "skipped": 0}, guard
+
+
 # (a second review's routes, 2026-12-07, past the guard's duck typing)
 GUARD_EVASIONS = {
     # the plugin manager's hook relay swapped for a stand-in whose vars()
