@@ -165,13 +165,14 @@ WHAT STAYS OPEN:
   running then. What they may do there is narrowed: taking a frame, walking
   gc, compiling under a trusted name, exec or function() of trusted code,
   code.replace, settrace / setprofile need the frame on top to name the
-  operation (trusted code that does it says so in its code); a frame (or
-  a tracer) trusted code other than a consumer takes must go to a caller
-  that names that function; and none of them may have below it a trusted
+  operation at that moment: its current instruction loads that attribute
+  or calls a callable loaded by that name; a frame (or a tracer) trusted
+  code other than a consumer takes must go to a caller that names (or
+  holds) that function; and none of them may have below it a trusted
   frame that is only storing, deleting, popping or returning (such an
   instruction runs no Python code: what runs above it runs because it
-  dropped an object). So an attacker must make the collector fire, inside
-  a call, in such a frame; so is a second copy of a trusted module the candidate
+  dropped an object). So an attacker must make the collector fire in a
+  frame at a plain call of the very operation; so is a second copy of a trusted module the candidate
   loads (module_from_spec + exec_module: genuine code, the candidate's
   globals) and patches into pytest;
 - numpy reads and writes arbitrary memory without ctypes
@@ -396,6 +397,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     import itertools
     import linecache
     import opcode as opcode_mod
+    import dis as dis_mod
 
     # ---- everything the hook calls, captured now ------------------------------
     _type = type
@@ -416,6 +418,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     _id = id
     _isinstance = isinstance
     _ValueError = ValueError
+    _enumerate = enumerate
     _KeyError = KeyError
     _RuntimeError = RuntimeError
     _StopIteration = StopIteration
@@ -429,6 +432,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     _BaseException = BaseException
     _CodeType = types.CodeType
     _FunctionType = types.FunctionType
+    _MethodType = types.MethodType
     _FrameType = types.FrameType
     _Namespace = types.SimpleNamespace
     _type_module = type.__dict__["__module__"].__get__
@@ -615,6 +619,14 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     real_builtins = builtins.__dict__
     MISSING = ["missing"]
 
+    # What the consumers' helpers (inspect.isframe, iscode, ...) hand what
+    # they are given to: the types module's classes (isinstance(x,
+    # types.FrameType): a class with a metaclass's __instancecheck__ gets
+    # the frame) and a few builtins.
+    types_dict = types.__dict__
+    helper_pins = _tuple((types_dict, n, v) for n, v in types_dict.items() if n[:1].isupper())
+    helper_builtins = frozenset({"isinstance", "issubclass", "getattr", "hasattr", "type", "callable"})
+
     def pinned(code, cond):
         """cond, and the frame runs code as its module defined it: with the
         module's own globals, the real builtins, and every global or
@@ -627,7 +639,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         if g0 is None:
             return cond
         names = _tuple((n, g0[n]) for n in code.co_names if n in g0)
-        bnames = _tuple((n, real_builtins[n]) for n in code.co_names if n not in g0 and n in real_builtins)
+        bnames = _tuple((n, real_builtins[n]) for n in code.co_names + _tuple(helper_builtins)
+                        if n not in g0 and n in real_builtins)
 
         def check(frame, args=None):
             g = frame.f_globals
@@ -638,6 +651,9 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     return False
             for n, orig in bnames:
                 if g.get(n, MISSING) is not MISSING or real_builtins.get(n, MISSING) is not orig:
+                    return False
+            for d, n, orig in helper_pins:
+                if d.get(n, MISSING) is not orig:
                     return False
             return cond is None or cond(frame, args)
         return check
@@ -744,8 +760,13 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         # the signal method it runs in the main thread, so only threads the
         # candidate started are dumped, whose frames lead nowhere.
         tb_dict = traceback.__dict__
+        # (and what format_stack hands the frame to, and how dump_stacks
+        # tells its own thread: a tenth review made it dump the main
+        # thread's stack into a StackSummary.extract of its own)
         pt_intact = intact([(tb_dict, n) for n in ("format_stack", "format_list", "extract_stack",
-                                                   "walk_stack", "StackSummary")],
+                                                   "walk_stack", "StackSummary")]
+                           + [(traceback.StackSummary.__dict__, n) for n in ("extract", "_extract_from_extended_frame_gen")]
+                           + [(threading.__dict__, n) for n in ("current_thread", "enumerate")],
                            frame_names=[("traceback", traceback), ("sys", _sys)])
         add(code_of(pytest_timeout.__dict__.get("dump_stacks")), CONSUMER, pt_intact)
 
@@ -931,7 +952,27 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             back = f.f_back
         finally:
             state[tid] = BUSY
-        return back is not None and intends(back, names, tid)
+        if back is None:
+            return False
+        if intends(back, names, tid):
+            return True
+        # Under another name (`from inspect import currentframe as here`,
+        # `caller_name = _caller_name`): a name the caller's code uses that
+        # holds this very function, in its locals, globals or builtins.
+        bcode = codeof(back, tid)
+        g = back.f_globals
+        local = back.f_locals if bcode.co_varnames or bcode.co_cellvars else {}
+        for n in bcode.co_names + bcode.co_varnames + bcode.co_cellvars + bcode.co_freevars:
+            obj = local.get(n, MISSING)
+            if obj is MISSING:
+                obj = g.get(n, MISSING) if _type(g) is _dict else MISSING
+            if obj is MISSING:
+                obj = real_builtins.get(n, MISSING)
+            if _type(obj) is _MethodType:
+                obj = obj.__func__
+            if _type(obj) is _FunctionType and codeof(obj, tid) is code:
+                return True
+        return False
 
     def intends(f, names, tid):
         """Whether frame f's own code names one of names."""
@@ -945,6 +986,155 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
 
     def is_code(f, code, tid):
         return f is not None and code is not None and codeof(f, tid) is code
+
+    # ---- what the frame on top is doing right now -------------------------------
+    # Names in a code object say what it may do, not what it is doing: a
+    # deferred call fires inside any instruction that frees an object or
+    # reads a property (namedtuple's isinstance() of the candidate's list,
+    # whose __class__ is a property that calls partial(sys._getframe)),
+    # and namedtuple's code names _getframe. The instruction the frame is
+    # at says which: an attribute load of that name, or a call of a
+    # callable loaded by that name.
+    op = opcode_mod.opmap
+    OP_PRECALL, OP_CALL, OP_CALL_EX = op.get("PRECALL"), op.get("CALL"), op.get("CALL_FUNCTION_EX")
+    OP_KW_NAMES = op.get("KW_NAMES")
+    OP_ATTR = frozenset(op[n] for n in ("LOAD_ATTR", "LOAD_METHOD") if n in op)
+    OP_LOADS = frozenset(op[n] for n in ("LOAD_GLOBAL", "LOAD_NAME", "LOAD_FAST", "LOAD_DEREF",
+                                          "LOAD_CLASSDEREF", "LOAD_ATTR", "LOAD_METHOD") if n in op)
+    OP_JUMPS = frozenset(opcode_mod.hasjrel) | frozenset(opcode_mod.hasjabs)
+    stack_effect = dis_mod.stack_effect
+    get_instructions = dis_mod.get_instructions
+    code_steps = {}  # code -> ({offset: index}, [(opcode, arg, argval, is_jump_target)])
+
+    def steps_of(code):
+        st = code_steps.get(code)
+        if st is None:
+            listed = _tuple(get_instructions(code))
+            instrs = _tuple((i.opcode, i.arg, i.argval, i.is_jump_target) for i in listed)
+            index = {i.offset: n for n, i in _enumerate(listed)}
+            st = (index, instrs)
+            if _len(code_steps) < 4096:
+                code_steps[code] = st
+        return st
+
+    # (pops, pushes) of the instructions a call's operands are made of
+    # (3.11); anything else makes the callee untold.
+    OPS_1 = frozenset(op[n] for n in ("LOAD_CONST", "LOAD_FAST", "LOAD_NAME", "LOAD_DEREF", "LOAD_CLASSDEREF",
+                                      "LOAD_CLOSURE", "PUSH_NULL", "LOAD_ASSERTION_ERROR") if n in op)
+    OPS_2_1 = frozenset(op[n] for n in ("BINARY_OP", "COMPARE_OP", "IS_OP", "CONTAINS_OP", "BINARY_SUBSCR")
+                        if n in op)
+    OPS_1_1 = frozenset(op[n] for n in ("UNARY_NEGATIVE", "UNARY_NOT", "UNARY_INVERT", "UNARY_POSITIVE",
+                                        "LOAD_ATTR", "GET_ITER") if n in op)
+    OPS_N_1 = frozenset(op[n] for n in ("BUILD_TUPLE", "BUILD_LIST", "BUILD_SET", "BUILD_STRING",
+                                        "BUILD_SLICE") if n in op)
+    OP_LOAD_GLOBAL, OP_LOAD_METHOD = op.get("LOAD_GLOBAL"), op.get("LOAD_METHOD")
+    OP_BUILD_MAP, OP_CONST_KEY_MAP = op.get("BUILD_MAP"), op.get("BUILD_CONST_KEY_MAP")
+    OP_FORMAT = op.get("FORMAT_VALUE")
+
+    def pops_pushes(opc, arg):
+        arg = arg or 0
+        if opc in OPS_1:
+            return 0, 1
+        if opc == OP_LOAD_GLOBAL:
+            return 0, 1 + (arg & 1)
+        if opc == OP_LOAD_METHOD:
+            return 1, 2
+        if opc in OPS_1_1:
+            return 1, 1
+        if opc in OPS_2_1:
+            return 2, 1
+        if opc in OPS_N_1:
+            return arg, 1
+        if opc == OP_BUILD_MAP:
+            return 2 * arg, 1
+        if opc == OP_CONST_KEY_MAP:
+            return arg + 1, 1
+        if opc == OP_FORMAT:
+            return 1 + ((arg & 4) >> 2), 1
+        if opc == OP_PRECALL or opc == OP_KW_NAMES:
+            return 0, 0
+        if opc == OP_CALL:
+            return arg + 2, 1
+        if opc == OP_CALL_EX:
+            return 3 + (arg & 1), 1
+        return None
+
+    OP_LOAD_CONST = op.get("LOAD_CONST")
+
+    def loaded_by(instrs, k, d, const=False):
+        """The name (or constant) the operand d places from the top was
+        loaded by, for the operands that end right below instruction k;
+        None if that cannot be told (a jump among them, an expression's
+        value)."""
+        j = k - 1
+        while j >= 0:
+            opc, arg, argval, target = instrs[j]
+            pp = pops_pushes(opc, arg)
+            if pp is None:
+                return None
+            pops, pushes = pp
+            if d <= pushes:
+                if const and opc != OP_LOAD_CONST:
+                    return None
+                if opc == OP_LOAD_GLOBAL or opc in OPS_1 or opc in OP_ATTR:
+                    return argval if _type(argval) is _str else None
+                return None
+            d += pops - pushes
+            if target:
+                return None
+            j -= 1
+        return None
+
+    def doing(f, names, tid):
+        """True if frame f is at an attribute load of one of names or a
+        call of a callable loaded by one of them, False if it is at
+        anything else, None if that cannot be told (the caller falls back
+        on the names its code holds)."""
+        state[tid] = f
+        try:
+            code = f.f_code
+            lasti = f.f_lasti
+        finally:
+            state[tid] = BUSY
+        try:
+            index, instrs = steps_of(code)
+        except _Exception:
+            return None
+        i = lasti
+        while i >= 0 and i not in index:
+            i -= 2  # a cache entry: its instruction is before it
+        if i < 0:
+            return None
+        k = index[i]
+        opc, arg, argval, _target = instrs[k]
+        if opc in OP_ATTR:
+            return argval in names
+        if (opc == OP_CALL and k > 0) or opc == OP_PRECALL:
+            # (a builtin is called by PRECALL itself once specialised)
+            pk = k - 1 if opc == OP_CALL else k
+            if instrs[pk][0] != OP_PRECALL:
+                return None
+            n = instrs[pk][1] or 0
+            start = pk
+            if start > 0 and instrs[start - 1][0] == OP_KW_NAMES:
+                start -= 1
+            name = loaded_by(instrs, start, n + 1)
+            if name == "getattr" or name == "hasattr":
+                # getattr(obj, "<name>"): the name is its second operand
+                name = loaded_by(instrs, start, n - 1, const=True) if n >= 2 else None
+        elif opc == OP_CALL_EX:
+            name = loaded_by(instrs, k, 2 + ((arg or 0) & 1))
+            if name == "getattr" or name == "hasattr":
+                return None
+        else:
+            return False
+        if name is None:
+            return None
+        return name in names
+
+    def intends_now(f, names, tid):
+        r = doing(f, names, tid)
+        return intends(f, names, tid) if r is None else r
 
     # A frame whose current instruction only stores, deletes, pops or
     # returns calls no Python code: a frame above it runs because that
@@ -1591,7 +1781,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 if r is not None:
                     return ("%s from a deferred call" % event, r)
                 names = intent_names.get(event)
-                if names is not None and not intends(f, names, tid) and not (
+                if names is not None and not intends_now(f, names, tid) and not (
                         # an extension module's init (Cython's modules make
                         # code objects) run by importlib
                         event == "code.__new__" and is_code(f, code_call_removed, tid)):
@@ -1614,7 +1804,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 c = blame(f, tid, consumers=False)
                 if c is None:
                     r = rest_frame(f, tid)
-                    if r is not None or not intends(f, (name,), tid):
+                    if r is not None or not intends_now(f, (name,), tid):
                         return ("reading %s from a deferred call" % name, r or f)
                     return None
                 return ("reading %s" % name, c)
@@ -1634,7 +1824,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 r = rest_frame(f, tid)
                 if r is not None:
                     return ("reading %s from a deferred call" % (name if _type(name) is _str else "?"), r)
-                if _type(name) is _str and not intends(f, (name,), tid):
+                if _type(name) is _str and not intends_now(f, (name,), tid):
                     return ("reading %s from a deferred call" % name, f)
                 return None
             return ("reading %s" % (name if _type(name) is _str else "?"), c)
@@ -1684,7 +1874,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             c = blame(f, tid)
             if c is None:
                 r = rest_frame(f, tid)
-                if r is not None or not intends(f, intent_names[event], tid) or not called_by_name(f, tid):
+                if r is not None or not intends_now(f, intent_names[event], tid) or not called_by_name(f, tid):
                     return ("%s from a deferred call" % event, r or f)
                 return None
             return (event, c)
@@ -1710,7 +1900,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 if caret:
                     return None
                 r = rest_frame(f, tid)
-                if r is None and (importlib_compiles or intends(f, intent_names[event], tid)):
+                if r is None and (importlib_compiles or intends_now(f, intent_names[event], tid)):
                     return None
                 return ("compiling code that claims to be %s from a deferred call" % fn, r or f)
             # importlib compiling the very bytes of that file
@@ -1747,7 +1937,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             if c is None:
                 # (as for compile: trusted code doing it names it)
                 r = rest_frame(f, tid)
-                if r is None and intends(f, intent_names[event], tid):
+                if r is None and intends_now(f, intent_names[event], tid):
                     return None
                 return ("%s of the code of %s from a deferred call" % (what, code.co_filename), r or f)
             return ("%s of the code of %s" % (what, code.co_filename), c)

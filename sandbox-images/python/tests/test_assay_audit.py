@@ -732,6 +732,23 @@ def test_trusted_code_doing_the_candidates_work(tmp_path, name):
     assert r.seen, r.output[-3000:]
 
 
+def test_pytest_timeouts_stack_dump_hands_no_frame_on(tmp_path):
+    # (a tenth review: dump_stacks took the main thread for another, and
+    # formatted it with a StackSummary.extract of the candidate's)
+    r = run(tmp_path, solution=data("timeout_dump_stacks.py"), tests=DEFERRED_TESTS, timeout=2)
+    leak = tmp_path / "work" / "leak.json"
+    assert not leak.exists() or json.loads(leak.read_text()) == [], leak.read_text()[:2000]
+    assert r.seen, r.output[-3000:]
+
+
+def test_tests_may_call_frame_takers_under_other_names(tmp_path):
+    # (a tenth review: `from inspect import currentframe as here` in a test
+    # was refused as a deferred call, a finding in an honest run)
+    r = run(tmp_path, solution="def add(a, b):\n    return a + b\n", tests=data("aliased_frame_takers_tests.py"))
+    assert r.seen == [], r.seen
+    assert r.outcomes() and all(o[0] == "passed" for o in r.outcomes().values()), r.outcomes()
+
+
 def test_candidate_reaching_pytest_frames_fails_its_test(tmp_path):
     r = run(tmp_path, solution=textwrap.dedent("""\
         import sys, inspect, traceback
