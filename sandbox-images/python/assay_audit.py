@@ -397,6 +397,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     import itertools
     import linecache
     import opcode as opcode_mod
+    import functools
     import dis as dis_mod
 
     # ---- everything the hook calls, captured now ------------------------------
@@ -939,6 +940,11 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         if names is None:
             if code.co_flags & GENERATOR_FLAGS or consumer_frame(f, code, tid):
                 return True
+            if not library_file(code.co_filename):
+                # the challenge's own tests and modules (a test that calls
+                # sys._getframe() itself, entered by pytest's call of a
+                # local): what a deferred call would pick is a library's
+                return True
             name = code.co_name
             names = (name,)
             if name[:2] == "__" and name[-2:] == "__":
@@ -954,25 +960,34 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             state[tid] = BUSY
         if back is None:
             return False
-        if intends(back, names, tid):
+        # The caller must be calling it now: a call of a callable loaded by
+        # its name (or its class's), or by another name that holds this
+        # very function (`from inspect import currentframe as here`); a
+        # caller at any other instruction (a comparison that called the
+        # candidate's __eq__, made of C parts) did not call it.
+        now = current_call(back, tid)
+        if now is None:
+            return intends(back, names, tid)
+        what, x = now
+        if what != "call":
+            return what == "attr" and x in names
+        if x is None:
+            return intends(back, names, tid)
+        if x[1] in names:
             return True
-        # Under another name (`from inspect import currentframe as here`,
-        # `caller_name = _caller_name`): a name the caller's code uses that
-        # holds this very function, in its locals, globals or builtins.
-        bcode = codeof(back, tid)
-        g = back.f_globals
-        local = back.f_locals if bcode.co_varnames or bcode.co_cellvars else {}
-        for n in bcode.co_names + bcode.co_varnames + bcode.co_cellvars + bcode.co_freevars:
-            obj = local.get(n, MISSING)
-            if obj is MISSING:
-                obj = g.get(n, MISSING) if _type(g) is _dict else MISSING
-            if obj is MISSING:
-                obj = real_builtins.get(n, MISSING)
-            if _type(obj) is _MethodType:
+        obj = held_by(back, x, tid)
+        for _ in _range(8):
+            if _type(obj) is _partial:
+                obj = obj.func  # (pytest's rewritten asserts keep a partial in a local)
+            elif _type(obj) is _MethodType:
                 obj = obj.__func__
-            if _type(obj) is _FunctionType and codeof(obj, tid) is code:
-                return True
-        return False
+            else:
+                break
+        if _type(obj) is _FunctionType:
+            return codeof(obj, tid) is code
+        # a callable of C parts other than these: what its caller's code
+        # names
+        return obj is not MISSING and intends(back, names, tid)
 
     def intends(f, names, tid):
         """Whether frame f's own code names one of names."""
@@ -1030,6 +1045,9 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     OP_LOAD_GLOBAL, OP_LOAD_METHOD = op.get("LOAD_GLOBAL"), op.get("LOAD_METHOD")
     OP_BUILD_MAP, OP_CONST_KEY_MAP = op.get("BUILD_MAP"), op.get("BUILD_CONST_KEY_MAP")
     OP_FORMAT = op.get("FORMAT_VALUE")
+    OPS_MERGE = frozenset(op[n] for n in ("DICT_MERGE", "DICT_UPDATE", "LIST_EXTEND", "SET_UPDATE", "LIST_APPEND",
+                                          "SET_ADD") if n in op)
+    OP_LIST_TO_TUPLE = op.get("LIST_TO_TUPLE")
 
     def pops_pushes(opc, arg):
         arg = arg or 0
@@ -1053,6 +1071,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             return 1 + ((arg & 4) >> 2), 1
         if opc == OP_PRECALL or opc == OP_KW_NAMES:
             return 0, 0
+        if opc in OPS_MERGE:
+            return 1, 0  # (into the collection below it)
+        if opc == OP_LIST_TO_TUPLE:
+            return 1, 1
         if opc == OP_CALL:
             return arg + 2, 1
         if opc == OP_CALL_EX:
@@ -1076,8 +1098,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             if d <= pushes:
                 if const and opc != OP_LOAD_CONST:
                     return None
-                if opc == OP_LOAD_GLOBAL or opc in OPS_1 or opc in OP_ATTR:
-                    return argval if _type(argval) is _str else None
+                if (opc == OP_LOAD_GLOBAL or opc in OPS_1 or opc in OP_ATTR) and _type(argval) is _str:
+                    return (opc, argval)
                 return None
             d += pops - pushes
             if target:
@@ -1085,11 +1107,16 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             j -= 1
         return None
 
-    def doing(f, names, tid):
-        """True if frame f is at an attribute load of one of names or a
-        call of a callable loaded by one of them, False if it is at
-        anything else, None if that cannot be told (the caller falls back
-        on the names its code holds)."""
+    OP_LOAD_FAST, OP_LOAD_NAME = op.get("LOAD_FAST"), op.get("LOAD_NAME")
+    OP_LOCALS = frozenset(op[n] for n in ("LOAD_FAST", "LOAD_DEREF", "LOAD_CLASSDEREF") if n in op)
+    _BuiltinType = types.BuiltinFunctionType
+    _partial = functools.partial
+
+    def current_call(f, tid):
+        """What frame f is doing: ("attr", name) an attribute load,
+        ("call", (opcode, name) or None) a call of a callable loaded so,
+        ("getattr", name or None) getattr / hasattr of a constant name,
+        ("other", None) anything else, or None if its code is unreadable."""
         state[tid] = f
         try:
             code = f.f_code
@@ -1108,29 +1135,114 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         k = index[i]
         opc, arg, argval, _target = instrs[k]
         if opc in OP_ATTR:
-            return argval in names
+            return ("attr", argval)
         if (opc == OP_CALL and k > 0) or opc == OP_PRECALL:
             # (a builtin is called by PRECALL itself once specialised)
             pk = k - 1 if opc == OP_CALL else k
             if instrs[pk][0] != OP_PRECALL:
-                return None
+                return ("call", None)
             n = instrs[pk][1] or 0
             start = pk
             if start > 0 and instrs[start - 1][0] == OP_KW_NAMES:
                 start -= 1
-            name = loaded_by(instrs, start, n + 1)
-            if name == "getattr" or name == "hasattr":
+            callee = loaded_by(instrs, start, n + 1)
+            if callee is not None and callee[1] in ("getattr", "hasattr"):
                 # getattr(obj, "<name>"): the name is its second operand
-                name = loaded_by(instrs, start, n - 1, const=True) if n >= 2 else None
-        elif opc == OP_CALL_EX:
-            name = loaded_by(instrs, k, 2 + ((arg or 0) & 1))
-            if name == "getattr" or name == "hasattr":
-                return None
-        else:
-            return False
-        if name is None:
+                attr = loaded_by(instrs, start, n - 1, const=True) if n >= 2 else None
+                return ("getattr", attr[1] if attr is not None else None)
+            return ("call", callee)
+        if opc == OP_CALL_EX:
+            callee = loaded_by(instrs, k, 2 + ((arg or 0) & 1))
+            if callee is not None and callee[1] in ("getattr", "hasattr"):
+                return ("getattr", None)
+            return ("call", callee)
+        return ("other", None)
+
+    def held_by(f, callee, tid):
+        """What the name a callable was loaded by holds in frame f now
+        (locals, globals, builtins), or MISSING."""
+        opc, name = callee
+        if opc in OP_LOCALS or opc == OP_LOAD_NAME:
+            v = f.f_locals.get(name, MISSING)
+            if v is not MISSING or opc != OP_LOAD_NAME:
+                return v
+        if opc == OP_LOAD_GLOBAL or opc == OP_LOAD_NAME:
+            g = f.f_globals
+            v = g.get(name, MISSING) if _type(g) is _dict else MISSING
+            if v is MISSING:
+                b = f.f_builtins
+                v = b.get(name, MISSING) if _type(b) is _dict else MISSING
+            return v
+        return MISSING
+
+    def doing(f, names, tid):
+        """True if frame f is at an attribute load of one of names or a
+        call of a callable loaded by one of them (or holding the builtin of
+        that name), False if it is at anything else, None if that cannot be
+        told (the caller falls back on the names its code holds)."""
+        now = current_call(f, tid)
+        if now is None:
             return None
-        return name in names
+        what, x = now
+        if what == "attr":
+            return x in names
+        if what == "getattr":
+            return None if x is None else x in names
+        if what == "other":
+            return False
+        if x is None:
+            return None
+        if x[1] in names:
+            return True
+        obj = held_by(f, x, tid)
+        if _type(obj) is _BuiltinType:
+            # sys._getframe under another name (`g = sys._getframe`); any
+            # other builtin (isinstance() of an object whose __class__ is a
+            # property made of C parts) did not mean it
+            return obj.__name__ in names
+        if _type(obj) is _FunctionType or _type(obj) is _MethodType:
+            return False  # (its own frame would be on top)
+        return None
+
+    # Where code may be compiled or run under a trusted file name with no
+    # candidate frame below (beside importlib, checked on its own): the
+    # trusted code that names compile or exec (codeop, code.InteractiveInterpreter)
+    # could be made to mint code passing for a library's by a deferred
+    # call, so only these call sites: pytest's assertion rewriter (its
+    # compile and its loader's exec, and this module's stand-in for the
+    # first), and ast.parse (an AST is not code: compiling it is checked
+    # again).
+    compile_sites = set()
+    exec_sites = set()
+    try:
+        import _pytest.assertion.rewrite as rewrite_early
+        compile_sites.add(code_of(rewrite_early._rewrite_test))
+        exec_sites.add(code_of(rewrite_early.AssertionRewritingHook.exec_module))
+    except (ImportError, AttributeError):
+        pass
+    import ast as ast_mod
+    compile_sites.add(code_of(ast_mod.parse))
+    # The defaults of Assay's functions hold the guard's record: read only
+    # by pluggy as it registers the guard, before any candidate code runs.
+    try:
+        import pluggy as pluggy_mod
+        code_register = code_of(pluggy_mod.PluginManager.register)
+    except (ImportError, AttributeError):
+        code_register = None
+
+    def under(f, code, tid):
+        """Whether a frame running code is on the stack from f down."""
+        n = 0
+        try:
+            while f is not None and n < 512:
+                state[tid] = f
+                if f.f_code is code:
+                    return True
+                f = f.f_back
+                n += 1
+        finally:
+            state[tid] = BUSY
+        return False
 
     def intends_now(f, names, tid):
         r = doing(f, names, tid)
@@ -1780,11 +1892,18 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 r = rest_frame(f, tid)
                 if r is not None:
                     return ("%s from a deferred call" % event, r)
+                if event == "code.__new__":
+                    # Code under another name is what the candidate may
+                    # compile anyway (numpy renames its dispatchers'); under
+                    # a trusted file name, only an extension module's init
+                    # run by importlib (Cython's modules make code objects).
+                    new_name = args[1] if _len(args) > 1 else None
+                    if not (_type(new_name) is _str and trusted_file(new_name)) \
+                            or is_code(f, code_call_removed, tid):
+                        return None
+                    return ("%s from a deferred call" % event, f)
                 names = intent_names.get(event)
-                if names is not None and not intends_now(f, names, tid) and not (
-                        # an extension module's init (Cython's modules make
-                        # code objects) run by importlib
-                        event == "code.__new__" and is_code(f, code_call_removed, tid)):
+                if names is not None and not intends_now(f, names, tid):
                     return ("%s from a deferred call" % event, f)
                 if event in frame_events and not called_by_name(f, tid):
                     return ("%s from a deferred call" % event, f)
@@ -1804,7 +1923,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 c = blame(f, tid, consumers=False)
                 if c is None:
                     r = rest_frame(f, tid)
-                    if r is not None or not intends_now(f, (name,), tid):
+                    if r is not None or not intends_now(f, (name,), tid) or code_register is None \
+                            or not under(f, code_register, tid):
                         return ("reading %s from a deferred call" % name, r or f)
                     return None
                 return ("reading %s" % name, c)
@@ -1900,7 +2020,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 if caret:
                     return None
                 r = rest_frame(f, tid)
-                if r is None and (importlib_compiles or intends_now(f, intent_names[event], tid)):
+                if r is None and (importlib_compiles or (codeof(f, tid) in compile_sites
+                                                         and intends_now(f, intent_names[event], tid))):
                     return None
                 return ("compiling code that claims to be %s from a deferred call" % fn, r or f)
             # importlib compiling the very bytes of that file
@@ -1937,7 +2058,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             if c is None:
                 # (as for compile: trusted code doing it names it)
                 r = rest_frame(f, tid)
-                if r is None and intends_now(f, intent_names[event], tid):
+                if r is None and kind == K_EXEC and codeof(f, tid) in exec_sites \
+                        and intends_now(f, intent_names[event], tid):
                     return None
                 return ("%s of the code of %s from a deferred call" % (what, code.co_filename), r or f)
             return ("%s of the code of %s" % (what, code.co_filename), c)
@@ -2672,6 +2794,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             tree = ast_parse(data, filename=name)
             rewrite_asserts(tree, data, name, config)
             return st, compile_(tree, name, "exec", dont_inherit=True)
+        compile_sites.add(rewrite_test.__code__)
 
         def read_pyc(source, pyc, trace=None):
             return None  # no cached rewrite is ever read (see marshal.load)

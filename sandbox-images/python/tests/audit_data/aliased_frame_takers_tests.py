@@ -17,3 +17,26 @@ def test_helper_alias():
 
 def test_partial():
     assert functools.partial(_caller_name, 0)() == "test_partial"
+
+
+from sys import _getframe as here_getframe
+
+
+def test_alias_getframe():
+    assert here_getframe(0).f_code.co_name == "test_alias_getframe"
+    assert solution.add(1, 2) == 3
+
+
+def test_local_alias():
+    g = sys._getframe
+    assert g(0).f_lineno > 0
+
+
+def test_direct_getframe():
+    assert sys._getframe(0).f_code.co_name == "test_direct_getframe"
+
+
+def test_code_via_attrgetter():
+    import operator
+    get = operator.attrgetter("__code__")
+    assert get(test_local_alias).co_name == "test_local_alias"
