@@ -741,6 +741,37 @@ def test_pytest_timeouts_stack_dump_hands_no_frame_on(tmp_path):
     assert r.seen, r.output[-3000:]
 
 
+HONEST_AT_A_STORE = """import asyncio
+
+
+async def bad():
+    raise ValueError("x")
+
+
+async def main():
+    asyncio.ensure_future(bad())  # never awaited: its error is logged as it dies
+    await asyncio.sleep(0.01)
+    return 1
+
+
+def fire_and_forget():
+    return asyncio.run(main())
+"""
+
+
+def test_honest_finalizers_and_the_tests_own_files(tmp_path):
+    # (a fifth review of this session's changes: a task that fails and is
+    # never awaited dies at a store in asyncio's loop, and its finalizer
+    # reprs the coroutine and formats the traceback through consumers; a
+    # test compiling and running a file of its own; both were findings)
+    tests = ("import os\nimport solution\n\n\ndef test_fire():\n    assert solution.fire_and_forget() == 1\n\n\n"
+             "def test_exec_own_file():\n    p = os.path.join(os.path.dirname(__file__), 'gen_data.py')\n"
+             "    ns = {}\n    exec(compile(open(p).read(), p, 'exec'), ns)\n    assert ns['VALUE'] == 3\n")
+    r = run(tmp_path, solution=HONEST_AT_A_STORE, tests=tests, files={"tests/gen_data.py": "VALUE = 3\n"})
+    assert r.seen == [], r.seen
+    assert r.outcomes() == {"test_fire": ("passed", ""), "test_exec_own_file": ("passed", "")}, r.outcomes()
+
+
 def test_tests_may_call_frame_takers_under_other_names(tmp_path):
     # (a tenth review: `from inspect import currentframe as here` in a test
     # was refused as a deferred call, a finding in an honest run)
