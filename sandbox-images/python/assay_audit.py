@@ -1229,6 +1229,20 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         code_register = code_of(pluggy_mod.PluginManager.register)
     except (ImportError, AttributeError):
         code_register = None
+    # Functions that read a function's __code__ and keep it in their own
+    # frame, handing on only what they computed from it: the guard's check
+    # of a hook implementation's file (a bool), inspect's signature (names
+    # and flags) and its flag test (a bool), which pytest and pluggy run on
+    # every test, fixture and hook implementation (over a thousand reads a
+    # run, each walked as any other read was: a tenth of a small run's
+    # latency). Whoever called them gets no code object: no walk.
+    code_readers = set()
+    guard_mod = _sys_modules.get("assay_guard")
+    for fn in (guard_mod.__dict__.get("_trusted_code") if guard_mod is not None else None,
+               inspect.__dict__.get("_signature_from_function"), inspect.__dict__.get("_has_code_flag")):
+        c = code_of(fn) if fn is not None else None
+        if _type(c) is _CodeType:
+            code_readers.add(c)
 
     def own_code(code):
         """The challenge's own code (its tests, conftest files, modules):
@@ -1269,16 +1283,34 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     own_consumers = set()  # this module's own stand-ins (logging's, pandas'): hand nothing on
     code_bytes = {}
 
+    # Frames known, at the instruction each was at, to have no such frame
+    # at or below them (down to the bottom or to a candidate frame) and no
+    # consumer: a walk went from them down and found none. While a function's frame stays on the stack
+    # the frames below it do not run, so while it is at that instruction
+    # the walk can stop there: pytest's outer frames are read once, not at
+    # every frame read pytest and the guard make (the walk to the bottom
+    # at every event was about a fifth of a small run's latency). As for
+    # pure: only a few outer frames are kept, never a generator's (its
+    # f_back changes at each resumption).
+    rested = {}
+    rested_get = rested.get
+
     def rest_frame(f, tid):
         """The trusted frame at such an instruction below f (down to the
         first candidate frame or one of this module's stand-ins), or None."""
         n = 0
+        visited = []
         try:
             while f is not None and n < 256:
+                at = rested_get(f)
+                if at is not None and at == f.f_lasti:
+                    break
                 state[tid] = f
                 code = f.f_code
                 state[tid] = BUSY
-                if not trusted_file(code.co_filename) or code in own_consumers:
+                if not trusted_file(code.co_filename):
+                    break  # (the walk's end: what is below is the candidate's)
+                if code in own_consumers:
                     return None
                 raw = code_bytes.get(code)
                 if raw is None:
@@ -1292,12 +1324,29 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     # what a consumer does it keeps: a finalizer run at a
                     # store that reprs a coroutine or formats a traceback
                     # (asyncio's "Task exception was never retrieved") is
-                    # no deferred grab (a fifth review's false positive)
+                    # no deferred grab (the twelfth review's false positive)
                     return None
+                if not code.co_flags & GENERATOR_FLAGS:
+                    visited.append(f)
                 f = f.f_back
                 n += 1
+            if n >= 256:
+                return None
         finally:
             state[tid] = BUSY
+        # Clean down to the bottom or to a candidate frame (or to a frame
+        # known clean): remember a few outer frames where they are now. (Not
+        # when a consumer ended the walk: whether it is one reads its
+        # module, which can change while it waits below.)
+        k = _len(visited)
+        if k > 4:
+            for i in (k - 1, (3 * k) // 4, k // 2):
+                rested[visited[i]] = visited[i].f_lasti
+            try:
+                while _len(rested) > PURE_MAX:
+                    del rested[_next(_iter(rested))]
+            except (_KeyError, _RuntimeError, _StopIteration):
+                pass  # another thread evicted it first
         return None
 
     # ---- paths -----------------------------------------------------------------
@@ -1925,6 +1974,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         if kind == K_GETATTR:
             name = args[1] if _len(args) > 1 else None
             obj = args[0] if args else None
+            if name == "__code__" and f is not None and codeof(f, tid) in code_readers:
+                return None
             if name in defaults_attrs:
                 # Assay's own functions keep what they must not share
                 # there, out of their module's reach (the guard's token,

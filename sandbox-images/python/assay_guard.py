@@ -276,10 +276,12 @@ def pytest_runtest_call(item, _clock=time.perf_counter_ns, _durations=_S["durati
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_logreport(report, _s=_S):
+    when, outcome = report.when, report.outcome
+    if when != "call" and outcome == "passed":
+        return  # (a passed setup or teardown: nothing kept, no check needed)
     (_ for _ in ()).gi_frame
-    if report.when == "call" or report.outcome != "passed":
-        _s["tally"][report.outcome] = _s["tally"].get(report.outcome, 0) + 1
-    if report.when == "call" and report.outcome != "passed":
+    _s["tally"][outcome] = _s["tally"].get(outcome, 0) + 1
+    if when == "call" and outcome != "passed":
         _s["not_passed"].append(report.nodeid)
 
 
