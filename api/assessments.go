@@ -180,6 +180,7 @@ func summarize(st runner.State) SubmissionSummary {
 	out := SubmissionSummary{ID: st.Submission.ID, Challenge: st.Submission.Challenge, Status: st.Status, CreatedAt: st.Submission.CreatedAt, Mode: st.Submission.Mode}
 	if r := st.Result; r != nil {
 		out.Verdict, out.Passed, out.Total, out.RunMS, out.Tampering = r.Verdict, r.Passed, r.Total, r.RunMS, r.Tampering
+		out.CanaryNearMisses = r.CanaryNearMisses
 	}
 	return out
 }
@@ -288,6 +289,10 @@ type ResultRow struct {
 	// Tampering is the evidence against each of them, oldest first.
 	Tampered  int                 `json:"tampered"`
 	Tampering []TamperingEvidence `json:"tampering"`
+	// CanaryNearMisses sums the attempts' canaries passed while their
+	// twins failed: honest near misses, or a forgery's wrong guesses
+	// before an attempt whose guesses were all right.
+	CanaryNearMisses int `json:"canary_near_misses"`
 	// BestScore is the candidate's score at the challenge (the best
 	// attempt's, 0-100), LatestScore the latest attempt's; null for none.
 	BestScore   *float64 `json:"best_score"`
@@ -308,7 +313,7 @@ func exportRows(rep AssessmentReport) []ResultRow {
 	for _, cand := range rep.Candidates {
 		for _, ch := range cand.Challenges {
 			row := ResultRow{Candidate: cand.Invitation.Candidate, Email: cand.Invitation.Email, Invitation: cand.Invitation.ID, Challenge: ch.Challenge, Attempts: ch.Attempts,
-				Tampered: ch.Tampered, Tampering: []TamperingEvidence{}}
+				Tampered: ch.Tampered, Tampering: []TamperingEvidence{}, CanaryNearMisses: ch.CanaryNearMisses}
 			for _, sub := range cand.Submissions {
 				if sub.Challenge != ch.Challenge || sub.Verdict != runner.VerdictTampered {
 					continue
@@ -358,12 +363,12 @@ func (s *server) exportResults(c *gin.Context) {
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Status(http.StatusOK)
 	w := csv.NewWriter(c.Writer)
-	_ = w.Write([]string{"candidate", "email", "invitation", "challenge", "attempts", "best_verdict", "best_passed", "best_total", "best_submission", "latest_verdict", "latest_passed", "latest_total", "latest_at", "latest_submission", "best_score", "latest_score", "best_score_tags", "tampered", "tampering"})
+	_ = w.Write([]string{"candidate", "email", "invitation", "challenge", "attempts", "best_verdict", "best_passed", "best_total", "best_submission", "latest_verdict", "latest_passed", "latest_total", "latest_at", "latest_submission", "best_score", "latest_score", "best_score_tags", "tampered", "tampering", "canary_near_misses"})
 	for _, r := range rows {
 		_ = w.Write([]string{csvSafe(r.Candidate), csvSafe(r.Email), r.Invitation, r.Challenge, strconv.Itoa(r.Attempts),
 			string(r.BestVerdict), strconv.Itoa(r.BestPassed), strconv.Itoa(r.BestTotal), r.BestSubmission,
 			string(r.LatestVerdict), strconv.Itoa(r.LatestPassed), strconv.Itoa(r.LatestTotal), r.LatestAt, r.LatestID,
-			scoreCell(r.BestScore), scoreCell(r.LatestScore), tagsCell(r.BestScoreTags), strconv.Itoa(r.Tampered), csvSafe(tamperingCell(r.Tampering))})
+			scoreCell(r.BestScore), scoreCell(r.LatestScore), tagsCell(r.BestScoreTags), strconv.Itoa(r.Tampered), csvSafe(tamperingCell(r.Tampering)), strconv.Itoa(r.CanaryNearMisses)})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {

@@ -571,6 +571,12 @@ type submissionView struct {
 	FormToken string
 	NoteError string
 	Files     []string
+
+	// NearMisses sums the attempts' canaries passed while their twins
+	// failed, in NearMissAttempts of them: a forgery that must guess which
+	// test of each pair is real leaves them on most attempts before the
+	// one whose guesses were all right.
+	NearMisses, NearMissAttempts int
 }
 
 // noteView is a note with the text of its line.
@@ -753,6 +759,10 @@ func (s *server) addAttempts(ctx context.Context, view *submissionView, sub runn
 			view.Against = prev
 		}
 		view.Attempts = append(view.Attempts, a)
+		if a.CanaryNearMisses > 0 {
+			view.NearMisses += a.CanaryNearMisses
+			view.NearMissAttempts++
+		}
 		prev = &rep.Submissions[i]
 	}
 	if against != "" {

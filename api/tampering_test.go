@@ -21,6 +21,7 @@ import (
 var staffOnly = []string{
 	"tampered", "tampering", "EVIDENCE_SEEN", "REASON_DETAIL", "HIDDEN_OUTPUT",
 	"hidden_output_truncated", "visible_run_ms", "FLAG_NAME", "SECRET", "tests.hidden", "reason_detail", "flags",
+	"canary_near_misses", "near miss",
 }
 
 // tamperedResult is a run caught interfering with its grading in the
@@ -289,14 +290,98 @@ func TestTamperingInReportsPagesAndExports(t *testing.T) {
 		t.Fatalf("csv: %v %q", err, rows)
 	}
 	head := rows[0]
-	if head[len(head)-2] != "tampered" || head[len(head)-1] != "tampering" {
+	if head[len(head)-3] != "tampered" || head[len(head)-2] != "tampering" || head[len(head)-1] != "canary_near_misses" {
 		t.Errorf("csv header %q", head)
 	}
 	want := second.ID + ": watcher (hidden): EVIDENCE_SEEN: tests/hidden/test_secret.py modified; guard (visible): EVIDENCE_SEEN: TestReport.from_item_and_call replaced; canary: =EVIDENCE_SEEN canary passed"
-	if a := rows[1]; a[len(a)-2] != "1" || a[len(a)-1] != want || a[5] != "failed" || a[9] != "tampered" {
+	if a := rows[1]; a[len(a)-3] != "1" || a[len(a)-2] != want || a[len(a)-1] != "0" || a[5] != "failed" || a[9] != "tampered" {
 		t.Errorf("csv row of A: %q\nwant tampering %q", a, want)
 	}
-	if b := rows[2]; b[len(b)-2] != "0" || b[len(b)-1] != "" {
+	if b := rows[2]; b[len(b)-3] != "0" || b[len(b)-2] != "" {
 		t.Errorf("csv row of B: %q", b)
+	}
+}
+
+// TestCanaryNearMissesAcrossAttempts: a canary passed while its twin
+// failed is no evidence in one run (an honest near miss fails that way),
+// but a forgery that must guess which test of each pair is real fails
+// that way on most attempts before the one whose guesses were all right.
+// So staff see the count on each attempt, summed over the candidate's
+// attempts at the challenge on the review page of every attempt (the
+// passed one included), and in the exports; the candidate sees none of it.
+func TestCanaryNearMissesAcrossAttempts(t *testing.T) {
+	s := newRealServer(t, api.RateLimit{})
+	f := s.fixture(t, `{"candidate":"NAME","challenges":["add"]}`)
+	ctx := context.Background()
+	now := time.Now()
+	ids := []string{f.subA}
+	for range 2 {
+		var next api.SubmissionAccepted
+		s.must(t, 202, f.a.Token, "POST", "/api/v1/submissions", `{"challenge":"add","files":{"solution.py":"x = 5\n"}}`, &next)
+		ids = append(ids, next.ID)
+	}
+	// Two wrong guesses (one with two pairs wrong), then every guess right.
+	results := []runner.Result{
+		{SubmissionID: ids[0], Verdict: runner.VerdictFailed, Reason: "1 of 3 tests did not pass", Passed: 2, Total: 3, CanaryNearMisses: 1,
+			Flags: []string{"a canary test passed while its twin failed: a near miss that computed the canary's value, or a guess"}, FinishedAt: now},
+		{SubmissionID: ids[1], Verdict: runner.VerdictFailed, Reason: "2 of 3 tests did not pass", Passed: 1, Total: 3, CanaryNearMisses: 2, FinishedAt: now},
+		{SubmissionID: ids[2], Verdict: runner.VerdictPassed, Reason: "all 3 tests passed", Passed: 3, Total: 3, FinishedAt: now},
+	}
+	for _, r := range results {
+		if _, err := s.broker.SaveResult(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// The passed attempt's page warns, with the sum over the attempts.
+	page := s.call(t, f.interviewer.Token, "GET", "/review/submissions/"+ids[2], "", nil).Body.String()
+	for _, want := range []string{`id="near-misses"`, "2 of this candidate's 3 attempts at this challenge passed a canary test while failing its twin (3 in all)", "1 canary near miss<", "2 canary near misses<"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the passed attempt's page lacks %q", want)
+		}
+	}
+	// Another candidate's attempts count for nothing here: B has none.
+	if pb := s.call(t, f.interviewer.Token, "GET", "/review/submissions/"+f.subB, "", nil).Body.String(); strings.Contains(pb, `id="near-misses"`) {
+		t.Errorf("B's page warns of A's near misses")
+	}
+
+	// Staff's API and exports carry the counts.
+	var rep api.AssessmentReport
+	s.must(t, 200, f.interviewer.Token, "GET", "/api/v1/assessments/"+f.assessment.ID, "", &rep)
+	if add := rep.Candidates[0].Challenges[0]; add.CanaryNearMisses != 3 || add.Best == nil || add.Best.ID != ids[2] {
+		t.Errorf("staff's standing: %+v", add)
+	}
+	var full runner.State
+	s.must(t, 200, f.interviewer.Token, "GET", "/api/v1/submissions/"+ids[1], "", &full)
+	if full.Result == nil || full.Result.CanaryNearMisses != 2 {
+		t.Errorf("staff's view of the second attempt: %+v", full.Result)
+	}
+	var out struct {
+		Results []api.ResultRow `json:"results"`
+	}
+	s.must(t, 200, f.interviewer.Token, "GET", "/api/v1/assessments/"+f.assessment.ID+"/results", "", &out)
+	if out.Results[0].CanaryNearMisses != 3 || out.Results[1].CanaryNearMisses != 0 {
+		t.Errorf("json export: %+v", out.Results)
+	}
+	csvRec := s.call(t, f.interviewer.Token, "GET", "/api/v1/assessments/"+f.assessment.ID+"/results?format=csv", "", nil)
+	rows, err := csv.NewReader(bytes.NewReader(csvRec.Body.Bytes())).ReadAll()
+	if err != nil || len(rows) != 3 {
+		t.Fatalf("csv: %v %q", err, rows)
+	}
+	if a := rows[1]; a[len(a)-1] != "3" {
+		t.Errorf("csv row of A: %q", a)
+	}
+
+	// The candidate: nothing of it, in any view.
+	for _, path := range []string{"/api/v1/invitations/" + f.a.ID, "/api/v1/submissions/" + ids[1]} {
+		body := s.call(t, f.a.Token, "GET", path, "", nil).Body.String()
+		for _, bad := range staffOnly {
+			if strings.Contains(body, bad) {
+				t.Errorf("the candidate's %s shows %q: %s", path, bad, body)
+			}
+		}
+	}
+	if cp := s.call(t, "", "GET", "/i/"+f.a.Token, "", nil).Body.String(); strings.Contains(cp, "canary") || strings.Contains(cp, "near miss") {
+		t.Errorf("the candidate's page mentions canaries")
 	}
 }

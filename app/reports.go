@@ -56,6 +56,9 @@ type ChallengeReport struct {
 	// Tampered counts the attempts graded tampered (staff's view only: a
 	// candidate's own report counts none, as it shows them as errors).
 	Tampered int `json:"tampered,omitempty"`
+	// CanaryNearMisses sums the attempts' canaries passed while their twins
+	// failed (staff only; see runner.Result.CanaryNearMisses).
+	CanaryNearMisses int `json:"canary_near_misses,omitempty"`
 	// Score is the candidate's score at the challenge: their best
 	// attempt's (Best, chosen by score first), 0-100; staff only.
 	Score *float64 `json:"score,omitempty"`
@@ -77,6 +80,9 @@ type SubmissionSummary struct {
 	RunMS     int64            `json:"run_ms,omitempty"`
 	CreatedAt time.Time        `json:"created_at"`
 	Tampering []runner.Finding `json:"tampering,omitempty"`
+	// CanaryNearMisses is the result's (staff only): canaries passed while
+	// their twins failed.
+	CanaryNearMisses int `json:"canary_near_misses,omitempty"`
 	// Mode is "run" for a Run.
 	Mode runner.Mode `json:"mode,omitempty"`
 	// Score is the submission's score, 0-100 (staff only; none for a Run,
@@ -177,6 +183,7 @@ func (ch *ChallengeReport) count(one SubmissionSummary) {
 	if one.Verdict == runner.VerdictTampered {
 		ch.Tampered++
 	}
+	ch.CanaryNearMisses += one.CanaryNearMisses
 	latest := one
 	ch.Latest = &latest
 	if ch.Best == nil || Better(one, *ch.Best) {

@@ -29,6 +29,10 @@ type Grading struct {
 	// Notes are for staff, never the verdict (a canary passed while its
 	// twin failed).
 	Notes []string
+	// NearMisses counts the canaries passed while their twins failed: an
+	// honest near miss, or a forgery that guessed wrong which test of a
+	// pair is real. Staff see it summed over a candidate's attempts.
+	NearMisses int
 }
 
 // Grade decides the verdict of a run from what the worker can trust: the
@@ -194,6 +198,7 @@ func Grade(expected []string, run RunResult) Grading {
 				g.Findings = append(g.Findings, Finding{Check: CheckCanary, Phase: ph.Name,
 					Seen: "a canary test and its twin both passed: they expect two different values of one call"})
 			} else {
+				g.NearMisses++
 				g.Notes = append(g.Notes, "a canary test passed while its twin failed: a near miss that computed the canary's value, or a guess")
 			}
 		}

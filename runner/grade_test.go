@@ -318,7 +318,7 @@ func TestGradeCanaryTwinsByParameters(t *testing.T) {
 		Twins:    map[string]string{"test_c0ffee": "test_sum"},
 	}
 	g := runner.Grade(expected, r)
-	if g.Verdict != runner.VerdictFailed || len(g.Findings) != 0 || len(g.Notes) != 1 || !strings.Contains(g.Notes[0], "its twin failed") {
+	if g.Verdict != runner.VerdictFailed || len(g.Findings) != 0 || len(g.Notes) != 1 || !strings.Contains(g.Notes[0], "its twin failed") || g.NearMisses != 1 {
 		t.Fatalf("each case against its own twin: %s %v %v", g.Verdict, g.Findings, g.Notes)
 	}
 	r.Phases[1].Report = junit("tests.hidden.test_b.TestX::test_9f2c[1-2]=passed", "tests.hidden.test_b.TestX::test_9f2c[3-4]=passed",

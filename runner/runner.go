@@ -192,6 +192,11 @@ type Result struct {
 	// Flags point interviewers at source that reaches for pytest's
 	// internals or the sandbox (see Flags); they never change the verdict.
 	Flags []string `json:"flags,omitempty"`
+	// CanaryNearMisses counts the canaries this run passed while their
+	// twins failed (Grading.NearMisses; staff only): each is an honest near
+	// miss or a forgery's wrong guess, and a forgery that guesses gets
+	// them on most of its attempts.
+	CanaryNearMisses int `json:"canary_near_misses,omitempty"`
 	// OutputTruncated is the visible phase's; HiddenOutputTruncated the
 	// hidden phase's (staff only: it varies with what the hidden tests did).
 	OutputTruncated       bool   `json:"output_truncated,omitempty"`

@@ -299,6 +299,7 @@ func (w *Worker) Process(ctx context.Context, job Job) error {
 	res.Mode = sub.Mode
 	res.Score = ScoreOf(&res, suite.Weights)
 	res.Flags = append(res.Flags, g.Notes...)
+	res.CanaryNearMisses = g.NearMisses
 	if g.Detail != g.Reason {
 		res.ReasonDetail = g.Detail
 	}

@@ -63,13 +63,16 @@ type Payload struct {
 	ChallengeVersion string         `json:"challenge_version"`
 	Verdict          runner.Verdict `json:"verdict"`
 	// Tampering is the evidence behind a "tampered" verdict.
-	Tampering  []runner.Finding `json:"tampering,omitempty"`
-	Passed     int              `json:"passed"`
-	Total      int              `json:"total"`
-	RunMS      int64            `json:"run_ms"`
-	QueuedMS   int64            `json:"queued_ms"`
-	FinishedAt time.Time        `json:"finished_at"`
-	ReviewURL  string           `json:"review_url,omitempty"`
+	Tampering []runner.Finding `json:"tampering,omitempty"`
+	// CanaryNearMisses counts the run's canaries passed while their twins
+	// failed (runner.Result.CanaryNearMisses).
+	CanaryNearMisses int       `json:"canary_near_misses,omitempty"`
+	Passed           int       `json:"passed"`
+	Total            int       `json:"total"`
+	RunMS            int64     `json:"run_ms"`
+	QueuedMS         int64     `json:"queued_ms"`
+	FinishedAt       time.Time `json:"finished_at"`
+	ReviewURL        string    `json:"review_url,omitempty"`
 	// Score is the submission's score (percent, points, per tag and
 	// group); absent for internal_error and rejected.
 	Score *runner.Score `json:"score,omitempty"`
@@ -237,7 +240,7 @@ func (n *Notifier) payload(st runner.State) Payload {
 		Event: "submission.finished", SubmissionID: st.Submission.ID, Candidate: st.Submission.Submitter,
 		Invitation: st.Submission.Invitation, Challenge: st.Submission.Challenge, ChallengeVersion: r.ChallengeVersion,
 		Verdict: r.Verdict, Tampering: r.Tampering, Passed: r.Passed, Total: r.Total, RunMS: r.RunMS, QueuedMS: r.QueuedMS, FinishedAt: r.FinishedAt,
-		Score: r.Score,
+		Score: r.Score, CanaryNearMisses: r.CanaryNearMisses,
 	}
 	if n.cfg.BaseURL != "" {
 		p.ReviewURL = n.cfg.BaseURL + "/review/submissions/" + st.Submission.ID

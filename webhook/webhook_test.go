@@ -169,7 +169,7 @@ func TestTamperedEventCarriesTheEvidence(t *testing.T) {
 		{Check: runner.CheckWatcher, Phase: "hidden", Seen: "tests/hidden/test_secret.py modified"},
 		{Check: runner.CheckGuard, Seen: "TestReport.from_item_and_call replaced"},
 	}
-	id := finishWith(t, b, "ada@example.com", runner.Result{Verdict: runner.VerdictTampered, Reason: "tampering detected", Passed: 3, Total: 3, RunMS: 900, VisibleRunMS: 300, Tampering: evidence})
+	id := finishWith(t, b, "ada@example.com", runner.Result{Verdict: runner.VerdictTampered, Reason: "tampering detected", Passed: 3, Total: 3, RunMS: 900, VisibleRunMS: 300, Tampering: evidence, CanaryNearMisses: 2})
 	var body []byte
 	select {
 	case body = <-bodies:
@@ -180,7 +180,7 @@ func TestTamperedEventCarriesTheEvidence(t *testing.T) {
 	if err := json.Unmarshal(body, &p); err != nil {
 		t.Fatal(err)
 	}
-	if p.SubmissionID != id || p.Verdict != runner.VerdictTampered || len(p.Tampering) != 2 || p.Tampering[0] != evidence[0] || p.Tampering[1] != evidence[1] {
+	if p.SubmissionID != id || p.Verdict != runner.VerdictTampered || len(p.Tampering) != 2 || p.Tampering[0] != evidence[0] || p.Tampering[1] != evidence[1] || p.CanaryNearMisses != 2 {
 		t.Errorf("payload %s", body)
 	}
 	if !strings.Contains(string(body), `"tampering":[{"check":"watcher","phase":"hidden","seen":"tests/hidden/test_secret.py modified"}`) {
