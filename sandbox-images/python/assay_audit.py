@@ -689,6 +689,14 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             return True
         return cond
 
+    def frame_local(frame, name, tid):
+        """The frame's local `name` (f_locals raises no audited event), or
+        a value no object is."""
+        try:
+            return frame.f_locals.get(name, frame_local)
+        except _Exception:
+            return frame_local
+
     def local_false(frame, name):
         """The consumer frame's local `name` is None, False or 0."""
         v = frame.f_locals.get(name)
@@ -1235,14 +1243,32 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     # and flags) and its flag test (a bool), which pytest and pluggy run on
     # every test, fixture and hook implementation (over a thousand reads a
     # run, each walked as any other read was: a tenth of a small run's
-    # latency). Whoever called them gets no code object: no walk.
+    # latency). Whoever called them gets no code object: no walk, when
+    # what they read is the function they hold (code_read_locals).
     code_readers = set()
+    # Where the trusted functions that read a __code__ (these and the
+    # consumers that do) hold the function they read it from. A read of
+    # another object's __code__ under them is a C getter's (a property
+    # made of C parts on an object that passes for a function, which
+    # hands the code object to the candidate: an attacker's review of the
+    # change above), never theirs: refused.
+    code_read_locals = {}
     guard_mod = _sys_modules.get("assay_guard")
-    for fn in (guard_mod.__dict__.get("_trusted_code") if guard_mod is not None else None,
-               inspect.__dict__.get("_signature_from_function"), inspect.__dict__.get("_has_code_flag")):
+    for fn, local, fast in (
+            (guard_mod.__dict__.get("_trusted_code") if guard_mod is not None else None, "fn", True),
+            (inspect.__dict__.get("_signature_from_function"), "func", True),
+            (inspect.__dict__.get("_has_code_flag"), "f", True),
+            (inspect.__dict__.get("_signature_is_functionlike"), "obj", False),
+            (inspect.getfile, "object", False), (inspect.findsource, "object", False),
+            (inspect.getclosurevars, "func", False), (typing.overload, "f", False),
+            (unittest_mock.__dict__.get("_is_async_func"), "func", False),
+            (unittest_mock.NonCallableMock._mock_add_spec, "spec", False),
+            (asyncio_format_helpers.__dict__.get("_get_function_source"), "func", False)):
         c = code_of(fn) if fn is not None else None
         if _type(c) is _CodeType:
-            code_readers.add(c)
+            code_read_locals[c] = local
+            if fast:
+                code_readers.add(c)
 
     def own_code(code):
         """The challenge's own code (its tests, conftest files, modules):
@@ -1974,8 +2000,16 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         if kind == K_GETATTR:
             name = args[1] if _len(args) > 1 else None
             obj = args[0] if args else None
-            if name == "__code__" and f is not None and codeof(f, tid) in code_readers:
-                return None
+            read_under = None
+            if name == "__code__" and f is not None:
+                fcode = codeof(f, tid)
+                local = code_read_locals.get(fcode)
+                if local is not None:
+                    if frame_local(f, local, tid) is obj:
+                        if fcode in code_readers:
+                            return None
+                    else:
+                        read_under = fcode
             if name in defaults_attrs:
                 # Assay's own functions keep what they must not share
                 # there, out of their module's reach (the guard's token,
@@ -2003,6 +2037,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 if _type(code) is _CodeType and (not trusted_file(code.co_filename)
                                                  or library_file(code.co_filename)):
                     return None
+            if read_under is not None:
+                return ("reading __code__ of another object than %s holds" % read_under.co_qualname, blame(f, tid, consumers=False) or f)
             c = blame(f, tid)
             if c is None:
                 r = rest_frame(f, tid)

@@ -275,10 +275,13 @@ def pytest_runtest_call(item, _clock=time.perf_counter_ns, _durations=_S["durati
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_runtest_logreport(report, _s=_S):
+def pytest_runtest_logreport(report, _s=_S, _type=type, _str=str):
     when, outcome = report.when, report.outcome
-    if when != "call" and outcome == "passed":
-        return  # (a passed setup or teardown: nothing kept, no check needed)
+    if _type(when) is _str and _type(outcome) is _str and when != "call" and outcome == "passed":
+        # A passed setup or teardown: nothing kept, no check needed (plain
+        # strings: one that compares as it likes could pass for "setup"
+        # here and "call" in the JUnit writer, an attacker's review found).
+        return
     (_ for _ in ()).gi_frame
     _s["tally"][outcome] = _s["tally"].get(outcome, 0) + 1
     if when == "call" and outcome != "passed":
