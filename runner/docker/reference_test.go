@@ -63,7 +63,8 @@ func TestRunTimesTestsAndTheReference(t *testing.T) {
 }
 
 // Without a reference the harness gets no fourth part, ends, and the run
-// has no reference timing.
+// has no reference timing; nor has a run that passed no test (there is
+// no ratio to show), though it was given the reference.
 func TestRunWithoutAReferenceHasNoTiming(t *testing.T) {
 	sb := newSandbox(t, "")
 	s := spec("timing-none", fastAdd, limits())
@@ -74,6 +75,25 @@ func TestRunWithoutAReferenceHasNoTiming(t *testing.T) {
 	bothPhasesPass(t, r)
 	if r.Reference != nil {
 		t.Errorf("a timing run without a reference: %+v", r.WaitReference(context.Background()))
+	}
+	assertGone(t, sb, s.ID)
+
+	s = spec("timing-nothing-passed", "def add(a, b):\n    return None\n", limits())
+	s.Reference = []runner.File{{Path: "solution.py", Data: []byte(fastAdd)}}
+	r, err = sb.Run(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := runner.Grade(nil, r); g.Verdict != runner.VerdictFailed || g.Passed != 0 || g.Total != 3 {
+		t.Fatalf("verdict %s, %d of %d passed: %s", g.Verdict, g.Passed, g.Total, g.Detail)
+	}
+	for _, ph := range r.Phases {
+		if ph.Tally == nil || ph.Tally.Passed != 0 || ph.Tally.Failed == 0 {
+			t.Errorf("%s phase's tally %+v; want failures and no pass", ph.Name, ph.Tally)
+		}
+	}
+	if r.Reference != nil {
+		t.Errorf("a timing run for a run that passed nothing: %+v", r.WaitReference(context.Background()))
 	}
 	assertGone(t, sb, s.ID)
 }

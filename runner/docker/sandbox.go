@@ -252,6 +252,22 @@ func (s *Sandbox) Run(ctx context.Context, spec runner.RunSpec) (runner.RunResul
 	return res, nil
 }
 
+// anyPassed reports whether the guard counted a passed test in some phase
+// of the run (or a phase has no count). The reference's timing run is for
+// the ratios of the candidate's passed tests to the reference's: a run
+// that passed none (a starter, code that does not import) has none to
+// compare, and its timing run would cost a container's worth of CPU for
+// nothing (a fifth of a small suite's submission: docs/PERFORMANCE.md).
+// A forged count only buys or skips a timing run, never a verdict.
+func anyPassed(res runner.RunResult) bool {
+	for _, ph := range res.Phases {
+		if ph.Tally == nil || ph.Tally.Passed > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // start creates, attaches and starts a sandbox container for runs with
 // limits l. The container is live (safe from Sweep) until removed; it may
 // wait up to idle for its request before its deadline label says it is a
@@ -524,7 +540,7 @@ func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, 
 		if complete {
 			stalledAtMemoryLimit(&res, spec.Limits.MemoryBytes, s.cfg.Runtime)
 			res.Diagnostics = string(c.stderr.Bytes())
-			if len(spec.Reference) > 0 && len(res.Phases) > 0 && res.Problem == "" {
+			if len(spec.Reference) > 0 && len(res.Phases) > 0 && res.Problem == "" && anyPassed(res) {
 				timing = func() *runner.ReferenceTiming { return s.timeReference(ctx, c, spec, nonce, written) }
 			}
 			return res, timing, nil
