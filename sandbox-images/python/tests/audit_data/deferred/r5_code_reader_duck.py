@@ -1,5 +1,5 @@
 """(A thirteenth review, of the change that let these reads skip the walk.)
-Three entries into the 'code reader' shortcut (assay_audit.py: a __code__
+Four entries into the 'code reader' shortcut (and a consumer) (assay_audit.py: a __code__
 read whose top frame runs _has_code_flag, _signature_from_function or the
 guard's _trusted_code is allowed with no walk). In each, the code reader's
 frame reads `X.__code__` of the candidate's object X; X's class makes
@@ -35,6 +35,12 @@ def via_has_code_flag(target):
     inspect._has_code_flag(duck(target), 0)
 
 
+def via_functionlike(target):
+    # a consumer that reads getattr(obj, "__code__") (open before the
+    # change too)
+    inspect._signature_is_functionlike(duck(target))
+
+
 def via_signature(target):
     # the public API: inspect.signature -> _signature_from_callable ->
     # _signature_from_function, whose frame reads func.__code__
@@ -61,7 +67,7 @@ def add(a, b):
         targets = [("hidden test", sys.modules["tests.test_solution"].test_two),
                    ("pytest", _pytest.python.pytest_pyfunc_call),
                    ("assay_guard", assay_guard.pytest_runtest_logreport)]
-        for how in (via_has_code_flag, via_signature, via_guard_trusted_code):
+        for how in (via_has_code_flag, via_functionlike, via_signature, via_guard_trusted_code):
             for label, fn in targets:
                 OUT.clear()
                 try:
