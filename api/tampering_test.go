@@ -340,9 +340,16 @@ func TestCanaryNearMissesAcrossAttempts(t *testing.T) {
 			t.Errorf("the passed attempt's page lacks %q", want)
 		}
 	}
-	// Another candidate's attempts count for nothing here: B has none.
+	// Another candidate's attempts count for nothing here: B has none, then
+	// one near miss in B's only attempt, which reads as one.
 	if pb := s.call(t, f.interviewer.Token, "GET", "/review/submissions/"+f.subB, "", nil).Body.String(); strings.Contains(pb, `id="near-misses"`) {
 		t.Errorf("B's page warns of A's near misses")
+	}
+	if _, err := s.broker.SaveResult(ctx, runner.Result{SubmissionID: f.subB, Verdict: runner.VerdictFailed, Passed: 2, Total: 3, CanaryNearMisses: 1, FinishedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	if pb := s.call(t, f.interviewer.Token, "GET", "/review/submissions/"+f.subB, "", nil).Body.String(); !strings.Contains(pb, "This candidate's only attempt at this challenge passed a canary test while failing its twin (1 in all)") {
+		t.Errorf("B's page does not warn of B's one near miss")
 	}
 
 	// Staff's API and exports carry the counts.
@@ -360,7 +367,7 @@ func TestCanaryNearMissesAcrossAttempts(t *testing.T) {
 		Results []api.ResultRow `json:"results"`
 	}
 	s.must(t, 200, f.interviewer.Token, "GET", "/api/v1/assessments/"+f.assessment.ID+"/results", "", &out)
-	if out.Results[0].CanaryNearMisses != 3 || out.Results[1].CanaryNearMisses != 0 {
+	if out.Results[0].CanaryNearMisses != 3 || out.Results[1].CanaryNearMisses != 1 {
 		t.Errorf("json export: %+v", out.Results)
 	}
 	csvRec := s.call(t, f.interviewer.Token, "GET", "/api/v1/assessments/"+f.assessment.ID+"/results?format=csv", "", nil)
