@@ -97,7 +97,7 @@ func TestBrowserSimilarityPair(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#new-assessment")))
 
 	do("the similarity page", chromedp.Navigate(app.base+"/review/assessments/"+asm.ID), chromedp.WaitVisible(chromedp.CSS("#similarity-link")),
-		chromedp.Click(chromedp.CSS("#similarity-link")), chromedp.WaitVisible(chromedp.CSS("#similar-pairs")))
+		chromedp.Click(chromedp.CSS("#similarity-link")), chromedp.WaitVisible(chromedp.CSS("#similar-pairs")), pageLoaded())
 	pairs := text("#similar-pairs tbody")
 	if rows := strings.Count(strings.TrimSpace(pairs), "\n") + 1; rows != 1 || !strings.Contains(pairs, "Alice") || !strings.Contains(pairs, "Mallory") {
 		t.Errorf("pairs (%d rows): %q, want Alice and Mallory only", rows, pairs)
@@ -107,7 +107,7 @@ func TestBrowserSimilarityPair(t *testing.T) {
 	}
 	screenshot(t, ctx, dir, "1-similarity")
 
-	do("the pair page", chromedp.Click(chromedp.CSS("a.pair-link")), chromedp.WaitVisible(chromedp.CSS(".sim-source mark")))
+	do("the pair page", chromedp.Click(chromedp.CSS("a.pair-link")), chromedp.WaitVisible(chromedp.CSS(".sim-source mark")), pageLoaded())
 	// Each side: how much of its source is highlighted, and whether the
 	// copied loop is.
 	type side struct {

@@ -89,6 +89,17 @@ func setText(ctx context.Context, file, text string) error {
 	return err
 }
 
+// pageLoaded waits for the current document to have loaded. After a click
+// that navigates (chromedp.Navigate waits by itself), an element of the
+// new page can be visible while the rest of it is still arriving: a
+// table's rows read then were once "" in CI.
+func pageLoaded() chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Poll[bool](`document.readyState === "complete"`)(ctx, t)
+		return err
+	})
+}
+
 // innerText reads an element's text as shown (no waiting): "" when it is
 // absent.
 func innerText(t *testing.T, ctx context.Context, sel string) string {
