@@ -335,6 +335,14 @@ func TestRedisCrashLosesNothing(t *testing.T) {
 		}
 	}
 
+	// Down until the worker has found the queue unavailable: a worker
+	// still running a job when Redis went (a loaded machine) comes back to
+	// the queue only once the job is done, and Redis must still be down
+	// then for the test to see it wait (in CI the three requests above
+	// once took less time than the job, and the outage went unseen).
+	waitFor(t, time.Minute, "the worker to find the queue unavailable", func() bool {
+		return strings.Contains(logs.String(), "queue unavailable; not taking jobs until it is back")
+	})
 	rp.Start()
 	// The connection pools notice within a second or two; until then the
 	// API still answers 503 with Retry-After, as a client would see.
