@@ -1244,7 +1244,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     # every test, fixture and hook implementation (over a thousand reads a
     # run, each walked as any other read was: a tenth of a small run's
     # latency). Whoever called them gets no code object: no walk, when
-    # what they read is the function they hold (code_read_locals).
+    # what they read is the function they hold (code_read_locals), at
+    # their own load of __code__ (not under a call they make).
     code_readers = set()
     # Where the trusted functions that read a __code__ (these and the
     # consumers that do) hold the function they read it from. A read of
@@ -1254,19 +1255,25 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     # change above), never theirs: refused.
     code_read_locals = {}
     guard_mod = _sys_modules.get("assay_guard")
-    for fn, local, fast in (
-            (guard_mod.__dict__.get("_trusted_code") if guard_mod is not None else None, "fn", True),
-            (inspect.__dict__.get("_signature_from_function"), "func", True),
-            (inspect.__dict__.get("_has_code_flag"), "f", True),
-            (inspect.__dict__.get("_signature_is_functionlike"), "obj", False),
-            (inspect.getfile, "object", False), (inspect.findsource, "object", False),
-            (inspect.getclosurevars, "func", False), (typing.overload, "f", False),
-            (unittest_mock.__dict__.get("_is_async_func"), "func", False),
-            (unittest_mock.NonCallableMock._mock_add_spec, "spec", False),
-            (asyncio_format_helpers.__dict__.get("_get_function_source"), "func", False)):
+    # (fn, its local, fast, strict): strict ones read __code__ only at an
+    # instruction of their own that names it (an attribute load, or a
+    # getattr with that constant), so a read anywhere else in their frame
+    # (under a call of a module attribute rebound to C parts,
+    # functools._unwrap_partial) is not theirs; mock's spec walk reads it
+    # by getattr with a variable name, which cannot be told.
+    for fn, local, fast, strict in (
+            (guard_mod.__dict__.get("_trusted_code") if guard_mod is not None else None, "fn", True, True),
+            (inspect.__dict__.get("_signature_from_function"), "func", True, True),
+            (inspect.__dict__.get("_has_code_flag"), "f", True, True),
+            (inspect.__dict__.get("_signature_is_functionlike"), "obj", False, True),
+            (inspect.getfile, "object", False, True), (inspect.findsource, "object", False, True),
+            (inspect.getclosurevars, "func", False, True), (typing.overload, "f", False, True),
+            (unittest_mock.__dict__.get("_is_async_func"), "func", False, True),
+            (unittest_mock.NonCallableMock._mock_add_spec, "spec", False, False),
+            (asyncio_format_helpers.__dict__.get("_get_function_source"), "func", False, True)):
         c = code_of(fn) if fn is not None else None
         if _type(c) is _CodeType:
-            code_read_locals[c] = local
+            code_read_locals[c] = (local, strict)
             if fast:
                 code_readers.add(c)
 
@@ -2003,10 +2010,14 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             read_under = None
             if name == "__code__" and f is not None:
                 fcode = codeof(f, tid)
-                local = code_read_locals.get(fcode)
-                if local is not None:
-                    if frame_local(f, local, tid) is obj:
-                        if fcode in code_readers:
+                code_reader = code_read_locals.get(fcode)
+                if code_reader is not None:
+                    # the function it holds, at its own load of that
+                    # attribute: a global it calls (inspect.isfunction
+                    # rebound to C parts) reads with the same frame on top
+                    own = doing(f, ("__code__",), tid)
+                    if frame_local(f, code_reader[0], tid) is obj and (own is True or (own is None and not code_reader[1])):
+                        if fcode in code_readers and own is True:
                             return None
                     else:
                         read_under = fcode
