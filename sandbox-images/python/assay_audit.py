@@ -831,6 +831,19 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     # are kept.
     pure = {}
     PURE_MAX = 48
+
+    def remember_outer(memo, visited, at_instruction):
+        """Keeps three of a walk's outer frames (visited, top first) in memo
+        (with the instruction each is at, or None), at most PURE_MAX."""
+        n = _len(visited)
+        if n > 4:
+            for i in (n - 1, (3 * n) // 4, n // 2):
+                memo[visited[i]] = visited[i].f_lasti if at_instruction else None
+            try:
+                while _len(memo) > PURE_MAX:
+                    del memo[_next(_iter(memo))]
+            except (_KeyError, _RuntimeError, _StopIteration):
+                pass  # another thread evicted it first
     GENERATOR_FLAGS = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR \
         | inspect.CO_ITERABLE_COROUTINE
 
@@ -876,15 +889,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         finally:
             state[tid] = BUSY
         # Nothing found down to the bottom: remember a few outer frames.
-        n = _len(visited)
-        if n > 4:
-            for i in (n - 1, (3 * n) // 4, n // 2):
-                pure[visited[i]] = None
-            try:
-                while _len(pure) > PURE_MAX:
-                    del pure[_next(_iter(pure))]
-            except (_KeyError, _RuntimeError, _StopIteration):
-                pass  # another thread evicted it first
+        remember_outer(pure, visited, False)
         return None
 
     # A deferred call (a callable made of trusted parts that the candidate
@@ -1371,15 +1376,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         # known clean): remember a few outer frames where they are now. (Not
         # when a consumer ended the walk: whether it is one reads its
         # module, which can change while it waits below.)
-        k = _len(visited)
-        if k > 4:
-            for i in (k - 1, (3 * k) // 4, k // 2):
-                rested[visited[i]] = visited[i].f_lasti
-            try:
-                while _len(rested) > PURE_MAX:
-                    del rested[_next(_iter(rested))]
-            except (_KeyError, _RuntimeError, _StopIteration):
-                pass  # another thread evicted it first
+        remember_outer(rested, visited, True)
         return None
 
     # ---- paths -----------------------------------------------------------------
