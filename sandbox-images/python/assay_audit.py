@@ -418,6 +418,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     _next = next
     _id = id
     _isinstance = isinstance
+    _callable = callable
     _ValueError = ValueError
     _enumerate = enumerate
     _KeyError = KeyError
@@ -642,6 +643,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         names = _tuple((n, g0[n]) for n in code.co_names if n in g0)
         bnames = _tuple((n, real_builtins[n]) for n in code.co_names + _tuple(helper_builtins)
                         if n not in g0 and n in real_builtins)
+        attrs = module_attrs(code, g0)
 
         def check(frame, args=None):
             g = frame.f_globals
@@ -656,8 +658,46 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             for d, n, orig in helper_pins:
                 if d.get(n, MISSING) is not orig:
                     return False
+            for d, n, orig in attrs:
+                if d.get(n, MISSING) is not orig:
+                    return False
             return cond is None or cond(frame, args)
         return check
+
+    def module_attrs(code, g0):
+        """(module dict, name, object) for every callable or module that a
+        module among code's globals (or a module under one: os.path) holds
+        under a name the code uses. A plain setattr on a module raises no
+        audit event: sys._getframe, sys._current_frames or
+        functools._unwrap_partial rebound to a callable of C parts
+        (functools.partial of reduce) runs with the consumer's frame on
+        top, at its own call by that name, and hands what it gets to the
+        candidate (an attacker's review). Data (sys.stdout, which pytest
+        swaps) is not pinned: a consumer hands it no frame."""
+        used = code.co_names
+        out, seen, todo = [], [], []
+        for n in used:
+            m = g0.get(n)
+            if _type(m) is types.ModuleType:
+                todo.append(m)
+        while todo:
+            m = todo.pop()
+            if _id(m) in seen or _len(seen) > 16:
+                continue
+            seen.append(_id(m))
+            d = types.ModuleType.__dict__["__dict__"].__get__(m)
+            if _type(d) is not _dict:
+                continue
+            for n in used:
+                v = d.get(n, MISSING)
+                if v is MISSING:
+                    continue
+                if _type(v) is types.ModuleType:
+                    todo.append(v)
+                    out.append((d, n, v))
+                elif _callable(v):
+                    out.append((d, n, v))
+        return _tuple(out)
 
     def add(match, kind, cond=None, qualname=None):
         if _type(match) is _CodeType:
@@ -859,6 +899,12 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         if f is base:
             return EXIT
         visited = []
+        # A consumer answers for what it does itself, and for the
+        # generators it resumes: not for a function it called, which may be
+        # one its caller chose (StackSummary's klass(), mock's dir(spec):
+        # functools.partial(dis.dis, a hidden test module) ran trusted and
+        # unblamed above the consumer, an attacker's review).
+        own = consumers
         try:
             while f is not None:
                 if f is base or f in pure:
@@ -867,6 +913,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 code = f.f_code
                 if not trusted_file(code.co_filename):
                     return f
+                generator = code.co_flags & GENERATOR_FLAGS
                 entries = special.get(code.co_qualname)
                 if entries is not None:
                     for m, kind, cond in entries:
@@ -874,14 +921,16 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                             if kind == TRAMPOLINE:
                                 return f
                             state[tid] = BUSY
-                            if consumers and (cond is None or cond(f, args)):
+                            if own and (cond is None or cond(f, args)):
                                 return None
+                if not generator:
+                    own = False
                 back = f.f_back
                 if imports and back is not None and code.co_name == "<module>" \
                         and f.f_builtins is real_builtins and is_code(back, code_call_removed, tid) \
                         and is_code(back.f_back, code_exec_module, tid):
                     return None
-                if not code.co_flags & GENERATOR_FLAGS:
+                if not generator:
                     # (a generator's frame gets a new f_back at every
                     # resumption: never remembered)
                     visited.append(f)
@@ -1188,6 +1237,114 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             return v
         return MISSING
 
+    def operand_at(instrs, k, d):
+        """The index of the instruction that placed operand d (from the
+        top) of the operands ending right below instruction k, or None
+        (as loaded_by)."""
+        j = k - 1
+        while j >= 0:
+            opc, arg, argval, target = instrs[j]
+            pp = pops_pushes(opc, arg)
+            if pp is None:
+                return None
+            pops, pushes = pp
+            if d <= pushes:
+                return j
+            d += pops - pushes
+            if target:
+                return None
+            j -= 1
+        return None
+
+    # What a frame, traceback or generator reached from one of those by
+    # these attributes is, whoever asks: their getters are C's, on types
+    # no one can change.
+    real_holders = frozenset({_FrameType, types.TracebackType, types.GeneratorType, types.CoroutineType,
+                              types.AsyncGeneratorType})
+    chain_attrs = frozenset({"tb_frame", "tb_next", "f_back", "gi_frame", "cr_frame", "ag_frame"})
+
+    def operand_value(f, instrs, j, tid, depth=0):
+        """What instruction j of frame f's code loaded: a local, or a chain
+        of the attributes above from a local holding one of those types;
+        MISSING if that cannot be told."""
+        opc, arg, argval, _t = instrs[j]
+        if opc in OP_LOCALS and _type(argval) is _str:
+            return frame_local(f, argval, tid)
+        if opc in OP_ATTR and argval in chain_attrs and depth < 4:
+            k = operand_at(instrs, j, 1)
+            if k is None:
+                return MISSING
+            base = operand_value(f, instrs, k, tid, depth + 1)
+            if _type(base) not in real_holders:
+                return MISSING
+            state[tid] = base
+            try:
+                return _getattr(base, argval)
+            finally:
+                state[tid] = BUSY
+        return MISSING
+
+    def reads_its_own(f, name, obj, tid):
+        """Whether frame f, at its own read of attribute `name` (an
+        attribute load, or getattr/hasattr with that constant), reads it
+        from obj: the object a local of its holds, or one reached from such
+        a local through frames and tracebacks."""
+        state[tid] = f
+        try:
+            code = f.f_code
+            lasti = f.f_lasti
+        finally:
+            state[tid] = BUSY
+        try:
+            index, instrs = steps_of(code)
+        except _Exception:
+            return False
+        i = lasti
+        while i >= 0 and i not in index:
+            i -= 2
+        if i < 0:
+            return False
+        k = index[i]
+        opc, arg, argval, _t = instrs[k]
+        if opc in OP_ATTR:
+            if argval != name:
+                return False
+            j = operand_at(instrs, k, 1)
+        elif opc == OP_CALL or opc == OP_PRECALL:
+            pk = k - 1 if opc == OP_CALL else k
+            if pk < 0 or instrs[pk][0] != OP_PRECALL:
+                return False
+            n = instrs[pk][1] or 0
+            start = pk - 1 if pk > 0 and instrs[pk - 1][0] == OP_KW_NAMES else pk
+            callee = loaded_by(instrs, start, n + 1)
+            attr = loaded_by(instrs, start, n - 1, const=True) if n >= 2 else None
+            if callee is None or callee[1] not in ("getattr", "hasattr") or attr is None or attr[1] != name:
+                return False
+            j = operand_at(instrs, start, n)
+        else:
+            return False
+        if j is None:
+            return False
+        return operand_value(f, instrs, j, tid) is obj
+
+    def under_consumer(f, tid):
+        """Whether frame f is a consumer's, or a generator's that a
+        consumer resumes (through generators)."""
+        for _ in _range(8):
+            if f is None:
+                return False
+            code = codeof(f, tid)
+            if consumer_frame(f, code, tid):
+                return True
+            if not code.co_flags & GENERATOR_FLAGS:
+                return False
+            state[tid] = f
+            try:
+                f = f.f_back
+            finally:
+                state[tid] = BUSY
+        return False
+
     def doing(f, names, tid):
         """True if frame f is at an attribute load of one of names or a
         call of a callable loaded by one of them (or holding the builtin of
@@ -1207,6 +1364,11 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             return None
         if x[1] in names:
             return True
+        if x[0] in OP_ATTR:
+            # a method of another name (namedtuple's field_names.replace,
+            # the candidate's string whose replace is a staticmethod made of
+            # C parts that calls sys._getframe): not what the code names
+            return False
         obj = held_by(f, x, tid)
         if _type(obj) is _BuiltinType:
             # sys._getframe under another name (`g = sys._getframe`); any
@@ -2054,6 +2216,13 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     return ("reading %s from a deferred call" % (name if _type(name) is _str else "?"), r)
                 if _type(name) is _str and not intends_now(f, (name,), tid):
                     return ("reading %s from a deferred call" % name, f)
+                if name in frame_attrs and under_consumer(f, tid) and not reads_its_own(f, name, obj, tid):
+                    # A consumer (or the generator it resumes) at its own
+                    # load of the name, from an object that passes for a
+                    # traceback, frame or generator: a property made of C
+                    # parts reads the real one's and hands it over (an
+                    # attacker's review). Its own read is of what it holds.
+                    return ("reading %s of another object than %s holds" % (name, codeof(f, tid).co_qualname), f)
                 return None
             return ("reading %s" % (name if _type(name) is _str else "?"), c)
 
