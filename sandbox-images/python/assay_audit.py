@@ -218,7 +218,8 @@ extract_stack / format_stack (they hand the frame to a global),
 inspect.currentframe / stack, a task's get_stack, asyncio's debug-mode
 source tracebacks, dis on functions, inspect.getmembers of a function,
 mock's autospec of a function of the challenge's provided modules (the
-stdlib's and dist-packages' are fine), types.coroutine and
+stdlib's and dist-packages' are fine), doctest's runner (it sets and
+restores a tracer), types.coroutine and
 multiprocessing's Value / Array (ctypes) are refused; numpy's .ctypes and ctypeslib are unavailable; the candidate's
 signal handlers get frame=None; without allow_processes, platform's
 processor name is blank (it runs `uname -p`: refused, quietly); while
@@ -760,6 +761,21 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                                 (linecache.__dict__, "lazycache"), (linecache.__dict__, "checkcache")])
     add(code_of(traceback.StackSummary._extract_from_extended_frame_gen), CONSUMER,
         lambda frame, args=None: local_false(frame, "capture_locals") and tb_helpers_intact(frame, args))
+    # The generators the traceback consumer resumes (and nothing between
+    # them and it): their module's names pinned as a consumer's are.
+    resumed_generators = {}
+    tb_gens = [code_of(traceback.walk_tb), code_of(traceback.walk_stack),
+               code_of(traceback.__dict__.get("_walk_tb_with_full_positions"))]
+    extract_code = code_of(traceback.StackSummary.extract)
+    for c in (extract_code.co_consts if _type(extract_code) is _CodeType else ()):
+        if _type(c) is _CodeType and c.co_flags & inspect.CO_GENERATOR:
+            code_globals[c] = traceback.__dict__
+            tb_gens.append(c)
+    for c in tb_gens:
+        if _type(c) is _CodeType and c.co_flags & inspect.CO_GENERATOR:
+            check = pinned(c, None)
+            if check is not None:
+                resumed_generators[c] = check
     # Module-name lookups: sys._getframe(n).f_globals.get("__name__").
     add(code_of(typing.__dict__.get("_caller")), CONSUMER)
     add(code_of(collections.namedtuple), CONSUMER)
@@ -923,9 +939,9 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                             state[tid] = BUSY
                             if own and (cond is None or cond(f, args)):
                                 return None
-                if not generator:
-                    own = False
                 back = f.f_back
+                if own and (not generator or not consumers_generator(f, code, back, tid)):
+                    own = False
                 if imports and back is not None and code.co_name == "<module>" \
                         and f.f_builtins is real_builtins and is_code(back, code_call_removed, tid) \
                         and is_code(back.f_back, code_exec_module, tid):
@@ -1173,6 +1189,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     OP_LOCALS = frozenset(op[n] for n in ("LOAD_FAST", "LOAD_DEREF", "LOAD_CLASSDEREF") if n in op)
     _BuiltinType = types.BuiltinFunctionType
     _partial = functools.partial
+    import operator as operator_mod
+    _attrgetter = operator_mod.attrgetter
 
     def current_call(f, tid):
         """What frame f is doing: ("attr", name) an attribute load,
@@ -1327,6 +1345,80 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             return False
         return operand_value(f, instrs, j, tid) is obj
 
+    OP_GET_ITER, OP_FOR_ITER = op.get("GET_ITER"), op.get("FOR_ITER")
+    _islice = itertools.islice
+
+    def resumes(c, g, tid):
+        """Whether frame c is resuming the generator whose frame is g
+        itself: at its own FOR_ITER over a local that holds that generator
+        (or an islice of it: a traceback's limit), or at its call of deque
+        over one (a negative limit). A C iterator between them (map, tee)
+        hands what the generator yields to someone else: the candidate's
+        function, or a copy the candidate reads later (an attacker's
+        review)."""
+        if c is None:
+            return False
+        state[tid] = c
+        try:
+            code = c.f_code
+            lasti = c.f_lasti
+        finally:
+            state[tid] = BUSY
+        try:
+            index, instrs = steps_of(code)
+        except _Exception:
+            return False
+        i = lasti
+        while i >= 0 and i not in index:
+            i -= 2
+        if i < 0:
+            return False
+        k = index[i]
+        opc = instrs[k][0]
+        if opc == OP_FOR_ITER:
+            if k == 0 or instrs[k - 1][0] != OP_GET_ITER:
+                return False
+            j = operand_at(instrs, k - 1, 1)
+        elif opc == OP_CALL or opc == OP_PRECALL:
+            pk = k - 1 if opc == OP_CALL else k
+            if pk < 0 or instrs[pk][0] != OP_PRECALL:
+                return False
+            n = instrs[pk][1] or 0
+            start = pk - 1 if pk > 0 and instrs[pk - 1][0] == OP_KW_NAMES else pk
+            callee = loaded_by(instrs, start, n + 1)
+            if n < 1 or callee is None or callee[1] != "deque":
+                return False
+            j = operand_at(instrs, start, n)  # (its first argument)
+        else:
+            return False
+        if j is None:
+            return False
+        v = operand_value(c, instrs, j, tid)
+        for _ in _range(3):
+            t = _type(v)
+            if t is types.GeneratorType:
+                state[tid] = v
+                try:
+                    return v.gi_frame is g
+                finally:
+                    state[tid] = BUSY
+            if t is not _islice:
+                return False
+            try:
+                v = v.__reduce__()[1][0]
+            except _Exception:
+                return False
+        return False
+
+    def consumers_generator(f, code, back, tid):
+        """Whether generator frame f (running code) does a consumer's work:
+        one of the generators consumers are known to resume, its module's
+        names and what they hold as they were (traceback's
+        _walk_tb_with_full_positions hands the code it reads to the module
+        global _get_code_position), resumed by frame back itself."""
+        check = resumed_generators.get(code)
+        return check is not None and check(f) and resumes(back, f, tid)
+
     def under_consumer(f, tid):
         """Whether frame f is a consumer's, or a generator's that a
         consumer resumes (through generators)."""
@@ -1340,9 +1432,12 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 return False
             state[tid] = f
             try:
-                f = f.f_back
+                back = f.f_back
             finally:
                 state[tid] = BUSY
+            if not consumers_generator(f, code, back, tid):
+                return False
+            f = back
         return False
 
     def doing(f, names, tid):
@@ -1370,14 +1465,32 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             # C parts that calls sys._getframe): not what the code names
             return False
         obj = held_by(f, x, tid)
+        if obj is MISSING:
+            return None
+        for _ in _range(8):
+            if _type(obj) is not _partial:
+                break
+            obj = obj.func
         if _type(obj) is _BuiltinType:
             # sys._getframe under another name (`g = sys._getframe`); any
             # other builtin (isinstance() of an object whose __class__ is a
             # property made of C parts) did not mean it
             return obj.__name__ in names
-        if _type(obj) is _FunctionType or _type(obj) is _MethodType:
-            return False  # (its own frame would be on top)
-        return None
+        if _type(obj) is _attrgetter:
+            # (a test's operator.attrgetter("__code__"))
+            try:
+                wanted = obj.__reduce__()[1]
+            except _Exception:
+                return False
+            for w in wanted:
+                if _type(w) is _str and w.rsplit(".", 1)[-1] in names:
+                    return True
+            return False
+        # A function's own frame would be on top; a class or any other
+        # callable it holds (namedtuple's list(map(str, field_names)), the
+        # candidate's __str__ a partial that calls sys._getframe: an
+        # attacker's review) is not the builtin its code names.
+        return False
 
     # Where code may be compiled or run under a trusted file name with no
     # candidate frame below (beside importlib, checked on its own): the
