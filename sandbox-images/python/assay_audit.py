@@ -903,9 +903,17 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     GENERATOR_FLAGS = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR \
         | inspect.CO_ITERABLE_COROUTINE
 
-    def blame(f, tid, imports=True, args=None, consumers=True):
+    def blame(f, tid, imports=True, args=None, consumers=False):
         """The candidate frame (or a description) responsible for an event
         raised while frame f ran, or None.
+
+        consumers: the event is one a consumer makes itself (taking a
+        frame, reading a frame's or function's attribute), which a
+        consumer on top answers for. No other: with its frame on top it
+        may be calling whatever its caller handed it (StackSummary's
+        klass(), the candidate's __gt__ under logging's stacklevel), made
+        of C parts (partial(io.open, "tests/x", "w"), os.system, setattr of
+        a __code__, sys.settrace: a sixteenth review).
 
         imports: a trusted module's body run by importlib (the candidate
         imported numpy, whose import-time code calls code.replace) is that
@@ -995,6 +1003,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     returner(logging.currentframe, ("currentframe",))
     frame_events = frozenset({"sys._getframe", "sys._current_frames", "sys._current_exceptions",
                               "sys.settrace", "sys.setprofile"})
+    consumer_events = frozenset({"sys._getframe", "sys._current_frames", "sys._current_exceptions"})
 
     def consumer_frame(f, code, tid):
         if code in own_consumers:
@@ -1451,14 +1460,20 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         what, x = now
         if what == "attr":
             return x in names
-        if what == "getattr":
-            return None if x is None else x in names
         if what == "other":
             return False
+        if x is not None and (x if what == "getattr" else x[1]) in names:
+            return True
+        if under_consumer(f, tid):
+            # A consumer calls what it names, by that name: its locals
+            # hold what its caller passed (klass = partial(sys._getframe, 0)
+            # is no call of _getframe), and a call it makes that cannot be
+            # told is not its own either (a sixteenth review).
+            return False
+        if what == "getattr":
+            return None if x is None else False
         if x is None:
             return None
-        if x[1] in names:
-            return True
         if x[0] in OP_ATTR:
             # a method of another name (namedtuple's field_names.replace,
             # the candidate's string whose replace is a staticmethod made of
@@ -2254,7 +2269,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     def decide(kind, event, args, f, tid):
         """(what, culprit) if the event is refused, else None."""
         if kind == K_STACK or kind == K_CTYPES:
-            c = blame(f, tid, args=args)
+            c = blame(f, tid, args=args, consumers=event in consumer_events)
             if c is None and kind == K_STACK:
                 r = rest_frame(f, tid)
                 if r is not None:
@@ -2301,7 +2316,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     return None
                 # Whoever reads them for the candidate (inspect.signature
                 # is a consumer of frames, not of these) is refused too.
-                c = blame(f, tid, consumers=False)
+                c = blame(f, tid)
                 if c is None:
                     r = rest_frame(f, tid)
                     if r is not None or not intends_now(f, (name,), tid) or code_register is None \
@@ -2321,8 +2336,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                                                  or library_file(code.co_filename)):
                     return None
             if read_under is not None:
-                return ("reading __code__ of another object than %s holds" % read_under.co_qualname, blame(f, tid, consumers=False) or f)
-            c = blame(f, tid)
+                return ("reading __code__ of another object than %s holds" % read_under.co_qualname, blame(f, tid) or f)
+            c = blame(f, tid, consumers=name in frame_attrs)
             if c is None:
                 r = rest_frame(f, tid)
                 if r is not None:
