@@ -164,8 +164,12 @@ WHAT STAYS OPEN:
   candidate frame is on the stack and are blamed on the trusted code
   running then. What they may do there is narrowed: taking a frame, walking
   gc, compiling under a trusted name, exec or function() of trusted code,
-  code.replace, settrace / setprofile need the frame on top to name the
-  operation at that moment: its current instruction loads that attribute
+  code.replace, settrace / setprofile, marshal.loads, setting a function's
+  __code__ or defaults, and (with no candidate frame below) writing,
+  chmod-ing, renaming or removing a protected path, reading a hidden
+  module and starting a program need the frame on top to name the
+  operation at that moment (or to be a function raising the event with
+  sys.audit that its caller calls by name): its current instruction loads that attribute
   or calls a callable loaded by that name; a frame (or a tracer) trusted
   code other than a consumer takes must go to a caller that names (or
   holds) that function; and none of them may have below it a trusted
@@ -369,6 +373,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         raise RuntimeError("assay_audit is already installed")
 
     import _imp
+    import gc as gc_mod
     import _signal
     import _thread
     import errno
@@ -1027,10 +1032,12 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         if names is None:
             if code.co_flags & GENERATOR_FLAGS or consumer_frame(f, code, tid):
                 return True
-            if not library_file(code.co_filename):
+            if own_code(code):
                 # the challenge's own tests and modules (a test that calls
                 # sys._getframe() itself, entered by pytest's call of a
-                # local): what a deferred call would pick is a library's
+                # local); pytest's own functions are asked like a library's
+                # (pytest.set_trace entered from a C slot, a seventeenth
+                # review, took the test's frame and set pdb's tracer)
                 return True
             name = code.co_name
             names = (name,)
@@ -1195,6 +1202,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         return None
 
     OP_LOAD_FAST, OP_LOAD_NAME = op.get("LOAD_FAST"), op.get("LOAD_NAME")
+    OP_STORE_ATTR = op.get("STORE_ATTR")
     OP_LOCALS = frozenset(op[n] for n in ("LOAD_FAST", "LOAD_DEREF", "LOAD_CLASSDEREF") if n in op)
     _BuiltinType = types.BuiltinFunctionType
     _partial = functools.partial
@@ -1223,7 +1231,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             return None
         k = index[i]
         opc, arg, argval, _target = instrs[k]
-        if opc in OP_ATTR:
+        if opc in OP_ATTR or opc == OP_STORE_ATTR:
             return ("attr", argval)
         if (opc == OP_CALL and k > 0) or opc == OP_PRECALL:
             # (a builtin is called by PRECALL itself once specialised)
@@ -1235,7 +1243,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             if start > 0 and instrs[start - 1][0] == OP_KW_NAMES:
                 start -= 1
             callee = loaded_by(instrs, start, n + 1)
-            if callee is not None and callee[1] in ("getattr", "hasattr"):
+            if callee is not None and callee[1] in ("getattr", "hasattr", "setattr"):
                 # getattr(obj, "<name>"): the name is its second operand
                 attr = loaded_by(instrs, start, n - 1, const=True) if n >= 2 else None
                 return ("getattr", attr[1] if attr is not None else None)
@@ -1668,6 +1676,131 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         # module, which can change while it waits below.)
         remember_outer(rested, visited, True)
         return None
+
+    # What trusted code that does these calls them (or the function that
+    # raises the event with sys.audit, called by its name): a write to a
+    # protected path or a program with no candidate frame below is a C
+    # slot's (the test's comparison calling the candidate's __eq__ made of
+    # partial(io.open, "tests/x", "w"), os.chmod, os.system: a seventeenth
+    # review) unless the frame on top is at such a call.
+    write_intents = {
+        "open": ("open", "open_code", "open_func", "_open", "fdopen", "FileIO"),
+        "os.remove": ("remove", "unlink"), "os.rename": ("rename", "replace", "renames"),
+        "os.mkdir": ("mkdir", "makedirs"), "os.exec": ("execv", "execve", "execl", "execle", "execlp",
+                                                       "execlpe", "execvp", "execvpe", "_execvpe"),
+        "os.posix_spawn": ("posix_spawn", "posix_spawnp"), "os.spawn": ("spawnv", "spawnve", "spawnl",
+                                                                       "spawnle", "_spawnvef"),
+        "os.truncate": ("truncate", "ftruncate"), "os.utime": ("utime", "touch"),
+    }
+
+    def deferred(f, tid, names):
+        """For an event no candidate frame is below: the frame to blame
+        if it is a deferred call's (a frame at a store below, or a frame on
+        top that is not at a call of one of names, nor at sys.audit in a
+        function its caller calls by name; or a library function on the
+        way down that its caller did not call by name), else None. This
+        module's stand-ins for builtins (os.open, fork_exec...) are looked
+        through: the frame that called one is the one asked."""
+        for _ in _range(6):
+            if f is None or codeof(f, tid).co_filename != own_file:
+                break
+            state[tid] = f
+            try:
+                f = f.f_back
+            finally:
+                state[tid] = BUSY
+        if f is None:
+            return None
+        r = rest_frame(f, tid)
+        if r is not None:
+            return r
+        if doing(f, ("audit",), tid) is True:
+            if not called_by_name(f, tid):
+                return f
+        elif not intends_now(f, names, tid):
+            return f
+        return entered_by_slot(f, tid)
+
+    def entered_by_slot(f, tid):
+        """The first library frame from f down that its caller did not
+        call (a C slot of the candidate's object entered it: the test's
+        comparison or truth test calling partial(shutil.copy, src,
+        "tests/x"), a map over pathlib's chmod consumed there: an
+        eighteenth review), down to the first frame of the challenge's,
+        pytest's, Assay's or importlib's code; or None. Its caller is at
+        an instruction that calls nothing by itself (a comparison, a jump,
+        a format), or at an attribute load of another name than a getter
+        of it would have."""
+        for _ in _range(48):
+            if f is None:
+                return None
+            code = codeof(f, tid)
+            fn = code.co_filename
+            if not library_file(fn) or fn.startswith("<frozen importlib"):
+                return None
+            state[tid] = f
+            try:
+                back = f.f_back
+            finally:
+                state[tid] = BUSY
+            if back is None:
+                return None
+            if not code.co_flags & GENERATOR_FLAGS:  # (resumed by whoever iterates)
+                now = current_call(back, tid)
+                if now is not None:
+                    what, x = now
+                    if what == "other":
+                        return f
+                    if what == "attr" and x != code.co_name and code.co_name not in getter_names:
+                        return f
+            f = back
+        return None
+
+    getter_names = frozenset({"__getattr__", "__getattribute__", "__get__"})
+
+    def slot_culprit(depth, names):
+        """culprit_at for a stand-in's caller, or the deferred call's frame
+        when no candidate frame is below."""
+        tid = _get_ident()
+        prev = state_get(tid)
+        state[tid] = BUSY
+        try:
+            f = getframe(depth + 1, tid)
+            c = blame(f, tid)
+            if c is None:
+                c = deferred(f, tid, names)
+            return c
+        finally:
+            if prev is None:
+                del state[tid]
+            else:
+                state[tid] = prev
+
+    def blame_write(f, tid, event):
+        c = blame(f, tid, imports=False)
+        if c is None:
+            c = deferred(f, tid, write_intents.get(event) or (event.rpartition(".")[2],))
+        return c
+
+    # pandas' check of a chained assignment (`s = df[df.a > 1]; s["c"] =
+    # ...`, its most common warning) asks the collector whether the frame
+    # the slice came from is still referred to, and keeps only the answer's
+    # truth. At its own call, with its module's gc the real one.
+    own_file = code_of(install).co_filename if _type(code_of(install)) is _CodeType else None
+    gc_dict = gc_mod.__dict__
+    real_get_referents = gc_dict.get("get_referents")
+
+    def pandas_copy_check(f, tid):
+        code = codeof(f, tid)
+        fn = code.co_filename
+        if code.co_qualname != "NDFrame._check_setitem_copy" or not fn.endswith("/pandas/core/generic.py") \
+                or not library_file(fn):
+            return False
+        g = f.f_globals
+        if _type(g) is not _dict or f.f_builtins is not real_builtins or g.get("gc") is not gc_mod \
+                or gc_dict.get("get_referents") is not real_get_referents:
+            return False
+        return doing(f, ("get_referents",), tid) is True
 
     # ---- paths -----------------------------------------------------------------
     def as_text(p):
@@ -2269,6 +2402,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     def decide(kind, event, args, f, tid):
         """(what, culprit) if the event is refused, else None."""
         if kind == K_STACK or kind == K_CTYPES:
+            if event == "gc.get_referents" and f is not None and pandas_copy_check(f, tid):
+                return None
             c = blame(f, tid, args=args, consumers=event in consumer_events)
             if c is None and kind == K_STACK:
                 r = rest_frame(f, tid)
@@ -2388,6 +2523,13 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     # (code that claims a library's file, in a function of
                     # any origin: nothing trusted does that but this hook)
                     return ("setting __code__ to code of %s" % args[2].co_filename, f)
+                if deferred(f, tid, (name,)) is not None:
+                    # A C slot (the test's comparison calling the
+                    # candidate's __eq__, partial(setattr, the guard's hook,
+                    # "__code__", ...)) swapping a trusted function's code
+                    # or defaults (a seventeenth review: the guard's record
+                    # handed to the candidate's code)
+                    return ("setting %s from a deferred call" % name, f)
                 return None
             return ("setting %s" % name, c)
 
@@ -2456,7 +2598,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             if _type(code) is not _CodeType or not trusted_file(code.co_filename):
                 return None
             c = blame(f, tid)
-            if kind == K_EXEC and (is_code(f, code_frozen_exec, tid) or (
+            if kind == K_EXEC and ((is_code(f, code_frozen_exec, tid) and code.co_filename.startswith("<frozen ")) or (
                     is_code(f, code_call_removed, tid) and is_code(f.f_back, code_exec_module, tid)
                     and stock_loader(f.f_back.f_locals.get("self")))):
                 return None  # importlib executing a module
@@ -2498,6 +2640,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             c = blame(f, tid)
             if c is None and event == "marshal.loads" and f is not None and codeof(f, tid).co_name == "_unmarshal_code":
                 c = "an import from a zip archive"
+            if c is None:
+                # (bytes made into code that claims any file: trusted code
+                # that does it names it)
+                c = deferred(f, tid, ("loads",))
             return (event, c) if c is not None else None
 
         if kind == K_IMPORT:
@@ -2566,6 +2712,11 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     x, moving = unreadable_name(p)
                     if x is not None:
                         c, quiet = reader(f, tid)
+                        if c is None:
+                            # (a C slot's io.open of a hidden module: the
+                            # kernel refuses it while its mode is 000, but
+                            # that is no reason to let it try)
+                            c = deferred(f, tid, write_intents["open"])
                         if c is not None:
                             return ("reading %s" % x, c, quiet or moving)
                 lk = proc_link(pt) if pt is not None else False
@@ -2593,7 +2744,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             why = check_path(p)
             if why is None:
                 return None
-            c = blame(f, tid, imports=False)
+            c = blame_write(f, tid, event)
             return ("writing %s" % why, c, _type(why) is QuietWhy) if c is not None else None
 
         if kind == K_FDPATH or kind == K_PATH or kind == K_MKTEMP:
@@ -2617,14 +2768,14 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                         return ("%s under a directory descriptor while other threads run" % event, c, True)
             if why is None:
                 return None
-            c = blame(f, tid, imports=False)
+            c = blame_write(f, tid, event)
             return ("%s on %s" % (event, why), c, _type(why) is QuietWhy) if c is not None else None
 
         if kind == K_RMTREE:
             why = check_path(args[0], last_int(args), anc=True, strict=False) if args else None
             if why is None:
                 return None
-            c = blame(f, tid, imports=False)
+            c = blame_write(f, tid, event)
             return ("%s on %s" % (event, why), c, _type(why) is QuietWhy) if c is not None else None
 
         if kind == K_MOVE or kind == K_COPY or kind == K_LINK:
@@ -2643,7 +2794,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 why = moved_symlink_bad(src, dst, sfd, dfd)
             if why is None:
                 return None
-            c = blame(f, tid, imports=False)
+            c = blame_write(f, tid, event)
             return ("%s on %s" % (event, why), c, _type(why) is QuietWhy) if c is not None else None
 
         if kind == K_SYMLINK:
@@ -2653,14 +2804,14 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             why = check_path(args[1], dfd) or symlink_target_bad(args[0], args[1], dfd)
             if why is None:
                 return None
-            c = blame(f, tid, imports=False)
+            c = blame_write(f, tid, event)
             return ("a symlink with %s" % why, c, _type(why) is QuietWhy) if c is not None else None
 
         if kind == K_PROC:
             # The candidate's; trusted code's too without trusted_programs
             # (with it, a "tests" challenge's hidden tests run the
             # candidate's tests in a program).
-            c = blame(f, tid, imports=False)
+            c = blame_write(f, tid, event)
             if c is None:
                 if trusted_programs:
                     return None
@@ -2743,6 +2894,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     setattr_names = frozenset({"__code__", "__defaults__", "__kwdefaults__", "__class__", "__bases__",
                                "__module__", "__name__", "__qualname__"})
     defaults_attrs = frozenset({"__defaults__", "__kwdefaults__"})
+    code_or_defaults = frozenset({"__code__", "__defaults__", "__kwdefaults__"})
     getattr_names = frame_attrs | defaults_attrs
     assay_code_parts = ("/assay_guard.py", "/assay_audit.py", "/assay_canary.py", "/harness.py")
 
@@ -2935,8 +3087,16 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     def call_signal(args, kwargs):
         if _len(args) == 2 and not kwargs:
             signum, handler = args
-            if not _issubclass(_type(handler), _int) and handler is not None and culprit_at(3) is not None:
-                handler = make_trampoline(handler)
+            if not _issubclass(_type(handler), _int) and handler is not None:
+                if culprit_at(3) is not None:
+                    handler = make_trampoline(handler)
+                else:
+                    c = slot_culprit(3, ("signal",))
+                    if c is not None:
+                        # (a C slot installing a raw handler, which would
+                        # get the frame a signal interrupts: an eighteenth
+                        # review)
+                        refuse("installing a signal handler from a deferred call", c)
             return orig_signal(signum, handler)
         return orig_signal(*args, **kwargs)
 
@@ -2947,7 +3107,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             code, path = args
             if _type(code) is _CodeType and _type(path) is _str and code.co_filename != path \
                     and trusted_file(path):
-                c = culprit_at(3)
+                c = slot_culprit(3, ("_fix_co_filename",))
                 if c is not None:
                     refuse("renaming code to %s" % path, c)
         return orig_fix(*args, **kwargs)
@@ -3001,7 +3161,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         # comes from this wrapper's frame (trusted), so a read that only a
         # candidate's frame below would refuse is judged here.
         dfd = kwargs.get("dir_fd")
-        if _type(dfd) is _int and args and _type(args[0]) in (_str, _bytes) and culprit_at(3) is not None:
+        if _type(dfd) is _int and args and _type(args[0]) in (_str, _bytes) \
+                and slot_culprit(3, ("open",)) is not None:
             # Another thread can point dir_fd elsewhere (os.dup2) between
             # any check and the open: the name is opened by the path the
             # directory has now, which the open event judges as it is.
@@ -3015,7 +3176,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             where_ = fd_path(fd) if _type(fd) is _int else None
             if where_ is None or unreadable_path(where_) is not None \
                     or (where_.endswith("/mem") and is_mem(where_)):
-                c = culprit_at(3)
+                c = slot_culprit(3, ("open",))
                 if c is not None:
                     _os_close(fd)
                     refuse("reading %s" % (where_ or "a file opened by descriptor"), c)
@@ -3030,7 +3191,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     orig_fork_exec = _getattr(_posixsubprocess, "fork_exec", None)
 
     def call_fork_exec(args, kwargs):
-        c = culprit_at(3)
+        c = slot_culprit(3, ("fork_exec", "_fork_exec"))
         if c is None and not trusted_programs:
             c = "a trusted frame or a deferred call"
         if c is not None:

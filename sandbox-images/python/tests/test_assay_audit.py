@@ -1291,3 +1291,15 @@ def test_a_planted_pyc_is_never_run_and_the_rewriter_holds_no_module(tmp_path):
             lock=["tests/test_locked.py"])
     assert r.outcomes() == {"test_first": ("passed", ""), "test_locked": ("passed", "")}, r.output[-3000:]
     assert not (tmp_path / "work" / "ran-as-trusted").exists()
+
+
+def test_a_test_helper_module_under_tests_imports(tmp_path):
+    # (the built-in challenges' tests import tests/strict.py: importlib
+    # reads it with io.open_code, which the check of a read of a hidden
+    # module with no candidate frame below first took for a C slot's)
+    tests = "from tests.strict_helper import same\nimport solution\n\n\ndef test_add():\n    assert same(solution.add(1, 2), 3)\n"
+    r = run(tmp_path, solution="def add(a, b):\n    return a + b\n", tests=tests,
+            files={"tests/strict_helper.py": "def same(a, b):\n    return type(a) is type(b) and a == b\n",
+                   "tests/__init__.py": ""})
+    assert r.seen == [], r.seen
+    assert r.outcomes() == {"test_add": ("passed", "")}, r.output[-3000:]

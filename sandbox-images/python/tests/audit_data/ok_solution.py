@@ -546,6 +546,17 @@ def pandas_query():
     return q["a"].tolist(), e["c"].tolist(), float(pd.eval("df.a.sum() * 2"))
 
 
+def pandas_chained_assignment():
+    # (a slice assigned to: pandas asks the collector whether the frame it
+    # came from is still referred to, gc.get_referents, and warns)
+    df = pd.DataFrame({"a": [1, 2, 3], "b": [4, 5, 6]})
+    s = df[df.a > 1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s["c"] = s["a"] * 2
+    return int(s["c"].sum())
+
+
 def pandas_warns():
     df = pd.DataFrame({"a": ["x", "x", "y"], "b": [1, 2, 3], "c": ["p", "q", "r"]})
     with warnings.catch_warnings(record=True) as caught:

@@ -176,6 +176,7 @@ def test_pandas(tmp_path):
     sums, warned_at = solution.pandas_warns()
     assert sums == {"x": 3, "y": 3} and warned_at and set(warned_at) == {"solution.py"}
     assert solution.pandas_query() == ([2], [5, 7, 9], 12.0)
+    assert solution.pandas_chained_assignment() == 10
 
 
 def test_pandas_in_work_dir():
