@@ -1319,11 +1319,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 state[tid] = BUSY
         return MISSING
 
-    def reads_its_own(f, name, obj, tid):
-        """Whether frame f, at its own read of attribute `name` (an
-        attribute load, or getattr/hasattr with that constant), reads it
-        from obj: the object a local of its holds, or one reached from such
-        a local through frames and tracebacks."""
+    def instruction_at(f, tid):
+        """(frame f's instructions, the index of the one it is at), or None."""
         state[tid] = f
         try:
             code = f.f_code
@@ -1333,24 +1330,43 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         try:
             index, instrs = steps_of(code)
         except _Exception:
-            return False
+            return None
         i = lasti
         while i >= 0 and i not in index:
-            i -= 2
+            i -= 2  # a cache entry: its instruction is before it
         if i < 0:
+            return None
+        return instrs, index[i]
+
+    def call_shape(instrs, k):
+        """(the index its operands end below, their number) for the call at
+        instruction k (CALL or PRECALL), or None."""
+        opc = instrs[k][0]
+        pk = k - 1 if opc == OP_CALL else k
+        if pk < 0 or instrs[pk][0] != OP_PRECALL:
+            return None
+        start = pk - 1 if pk > 0 and instrs[pk - 1][0] == OP_KW_NAMES else pk
+        return start, instrs[pk][1] or 0
+
+    def reads_its_own(f, name, obj, tid):
+        """Whether frame f, at its own read of attribute `name` (an
+        attribute load, or getattr/hasattr with that constant), reads it
+        from obj: the object a local of its holds, or one reached from such
+        a local through frames and tracebacks."""
+        at = instruction_at(f, tid)
+        if at is None:
             return False
-        k = index[i]
+        instrs, k = at
         opc, arg, argval, _t = instrs[k]
         if opc in OP_ATTR:
             if argval != name:
                 return False
             j = operand_at(instrs, k, 1)
         elif opc == OP_CALL or opc == OP_PRECALL:
-            pk = k - 1 if opc == OP_CALL else k
-            if pk < 0 or instrs[pk][0] != OP_PRECALL:
+            shape = call_shape(instrs, k)
+            if shape is None:
                 return False
-            n = instrs[pk][1] or 0
-            start = pk - 1 if pk > 0 and instrs[pk - 1][0] == OP_KW_NAMES else pk
+            start, n = shape
             callee = loaded_by(instrs, start, n + 1)
             attr = loaded_by(instrs, start, n - 1, const=True) if n >= 2 else None
             if callee is None or callee[1] not in ("getattr", "hasattr") or attr is None or attr[1] != name:
@@ -1375,33 +1391,20 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         review)."""
         if c is None:
             return False
-        state[tid] = c
-        try:
-            code = c.f_code
-            lasti = c.f_lasti
-        finally:
-            state[tid] = BUSY
-        try:
-            index, instrs = steps_of(code)
-        except _Exception:
+        at = instruction_at(c, tid)
+        if at is None:
             return False
-        i = lasti
-        while i >= 0 and i not in index:
-            i -= 2
-        if i < 0:
-            return False
-        k = index[i]
+        instrs, k = at
         opc = instrs[k][0]
         if opc == OP_FOR_ITER:
             if k == 0 or instrs[k - 1][0] != OP_GET_ITER:
                 return False
             j = operand_at(instrs, k - 1, 1)
         elif opc == OP_CALL or opc == OP_PRECALL:
-            pk = k - 1 if opc == OP_CALL else k
-            if pk < 0 or instrs[pk][0] != OP_PRECALL:
+            shape = call_shape(instrs, k)
+            if shape is None:
                 return False
-            n = instrs[pk][1] or 0
-            start = pk - 1 if pk > 0 and instrs[pk - 1][0] == OP_KW_NAMES else pk
+            start, n = shape
             callee = loaded_by(instrs, start, n + 1)
             if n < 1 or callee is None or callee[1] != "deque":
                 return False
@@ -1693,7 +1696,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         "os.truncate": ("truncate", "ftruncate"), "os.utime": ("utime", "touch"),
     }
 
-    def deferred(f, tid, names):
+    def deferred(f, tid, names, rest=True):
         """For an event no candidate frame is below: the frame to blame
         if it is a deferred call's (a frame at a store below, or a frame on
         top that is not at a call of one of names, nor at sys.audit in a
@@ -1711,14 +1714,19 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 state[tid] = BUSY
         if f is None:
             return None
-        r = rest_frame(f, tid)
-        if r is not None:
-            return r
+        if rest:
+            r = rest_frame(f, tid)
+            if r is not None:
+                return r
         if doing(f, ("audit",), tid) is True:
             if not called_by_name(f, tid):
                 return f
         elif not intends_now(f, names, tid):
-            return f
+            # (the challenge's own test at a call of list or any over
+            # map(os.remove, paths): its code names the operation)
+            now = current_call(f, tid)
+            if not (own_code(codeof(f, tid)) and now is not None and now[0] == "call" and intends(f, names, tid)):
+                return f
         return entered_by_slot(f, tid)
 
     def entered_by_slot(f, tid):
@@ -1749,7 +1757,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 now = current_call(back, tid)
                 if now is not None:
                     what, x = now
-                    if what == "other":
+                    if what == "other" and not protocol_call(back, code.co_name, tid):
                         return f
                     if what == "attr" and x != code.co_name and code.co_name not in getter_names:
                         return f
@@ -1757,6 +1765,36 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         return None
 
     getter_names = frozenset({"__getattr__", "__getattribute__", "__get__"})
+
+    # The method an instruction that calls no function by name runs: a
+    # with statement's __enter__ and __exit__ (also as it unwinds on a
+    # failing assert: a test's TemporaryDirectory under tests/), a for
+    # loop's __next__ (fileinput's in-place edit), a finalizer at a store
+    # or pop. A library function of any other name entered there was
+    # entered by the candidate's slot (partial(shutil.copy, ...) as a
+    # __bool__).
+    protocol_ops = {}
+    for opname, methods in (("BEFORE_WITH", ("__enter__",)), ("BEFORE_ASYNC_WITH", ("__aenter__",)),
+                            ("WITH_EXCEPT_START", ("__exit__", "__aexit__")), ("FOR_ITER", ("__next__",)),
+                            ("RETURN_VALUE", ("__del__",)), ("POP_TOP", ("__del__",)),
+                            ("STORE_FAST", ("__del__",)), ("STORE_NAME", ("__del__",)),
+                            ("STORE_GLOBAL", ("__del__",)), ("STORE_DEREF", ("__del__",)),
+                            ("STORE_ATTR", ("__del__",)), ("STORE_SUBSCR", ("__del__",)),
+                            ("DELETE_FAST", ("__del__",)), ("DELETE_NAME", ("__del__",)),
+                            ("DELETE_GLOBAL", ("__del__",)), ("DELETE_DEREF", ("__del__",)),
+                            ("DELETE_ATTR", ("__del__",)), ("DELETE_SUBSCR", ("__del__",))):
+        if opname in op:
+            protocol_ops[op[opname]] = frozenset(methods)
+
+    def protocol_call(f, name, tid):
+        """Whether frame f's current instruction runs a method named name
+        by itself (see protocol_ops)."""
+        at = instruction_at(f, tid)
+        if at is None:
+            return False
+        instrs, k = at
+        methods = protocol_ops.get(instrs[k][0])
+        return methods is not None and name in methods
 
     def slot_culprit(depth, names):
         """culprit_at for a stand-in's caller, or the deferred call's frame
@@ -1779,7 +1817,11 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     def blame_write(f, tid, event):
         c = blame(f, tid, imports=False)
         if c is None:
-            c = deferred(f, tid, write_intents.get(event) or (event.rpartition(".")[2],))
+            # (no walk for a store below: a finalizer that removes a test's
+            # own file, a NamedTemporaryFile dropped, is honest; a C
+            # slot's is at that store itself, or enters a library
+            # function there, which the checks above see)
+            c = deferred(f, tid, write_intents.get(event) or (event.rpartition(".")[2],), rest=False)
         return c
 
     # pandas' check of a chained assignment (`s = df[df.a > 1]; s["c"] =

@@ -192,3 +192,83 @@ def test_honest_code_through_the_consumers(tmp_path):
     r = run(tmp_path, solution=SOL, tests=TESTS)
     bad = {n: o for n, o in r.outcomes().items() if o[0] != "passed"}
     assert r.seen == [] and not bad, (r.seen, bad, r.output[-6000:])
+
+
+CLEANUP_TESTS = r'''
+import collections, contextlib, fileinput, os, pathlib, tempfile
+import solution
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def test_wrong_answer_in_with_blocks():
+    # the candidate is wrong: each block unwinds through its __exit__,
+    # which removes a file the test made under tests/
+    try:
+        with tempfile.TemporaryDirectory(dir=HERE) as d:
+            assert solution.add(1, 1) == 3
+    except AssertionError:
+        pass
+    try:
+        with tempfile.NamedTemporaryFile("w", dir=HERE) as f:
+            assert solution.add(1, 1) == 3
+    except AssertionError:
+        pass
+    p = os.path.join(HERE, "es")
+    open(p, "w").close()
+    try:
+        with contextlib.ExitStack() as st:
+            st.callback(os.remove, p)
+            assert solution.add(1, 1) == 3
+    except AssertionError:
+        pass
+    assert not os.path.exists(p)
+
+
+def test_removal_through_c_iteration():
+    paths = [os.path.join(HERE, n) for n in ("o1", "o2", "o3")]
+    for p in paths:
+        open(p, "w").close()
+    list(map(os.remove, paths[:1]))
+    any(map(os.remove, paths[1:2]))
+    collections.deque(map(os.unlink, paths[2:]), maxlen=0)
+    assert not any(os.path.exists(p) for p in paths)
+
+
+def test_fileinput_in_place():
+    p = pathlib.Path(HERE, "fi.txt")
+    p.write_text("a\nb\n")
+    for line in fileinput.input([str(p)], inplace=True):
+        print(line.upper(), end="")
+    assert p.read_text() == "A\nB\n"
+
+
+class Scratch:
+    def __init__(self, name):
+        self.p = os.path.join(HERE, name)
+        open(self.p, "w").close()
+
+    def __del__(self):
+        os.remove(self.p)
+
+
+def test_finalizers_remove_the_tests_own_files():
+    t = Scratch("dd")
+    p = t.p
+    del t
+    assert not os.path.exists(p)
+    f = tempfile.NamedTemporaryFile(dir=HERE)
+    f.write(b"x")
+    name = f.name
+    f = None
+    assert not os.path.exists(name)
+'''
+
+
+def test_honest_cleanup_under_tests(tmp_path):
+    # (the nineteenth review, of the checks for C slots with no candidate
+    # frame below: each of these was refused and reported, a failing
+    # candidate's run made `tampered`)
+    r = run(tmp_path, solution="def add(a, b):\n    return a + b\n", tests=CLEANUP_TESTS)
+    assert r.seen == [], r.seen
+    assert r.outcomes() and all(o[0] == "passed" for o in r.outcomes().values()), r.outcomes()
