@@ -1214,22 +1214,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         ("call", (opcode, name) or None) a call of a callable loaded so,
         ("getattr", name or None) getattr / hasattr of a constant name,
         ("other", None) anything else, or None if its code is unreadable."""
-        state[tid] = f
-        try:
-            code = f.f_code
-            lasti = f.f_lasti
-        finally:
-            state[tid] = BUSY
-        try:
-            index, instrs = steps_of(code)
-        except _Exception:
+        at = instruction_at(f, tid)
+        if at is None:
             return None
-        i = lasti
-        while i >= 0 and i not in index:
-            i -= 2  # a cache entry: its instruction is before it
-        if i < 0:
-            return None
-        k = index[i]
+        instrs, k = at
         opc, arg, argval, _target = instrs[k]
         if opc in OP_ATTR or opc == OP_STORE_ATTR:
             return ("attr", argval)
