@@ -1177,11 +1177,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
 
     OP_LOAD_CONST = op.get("LOAD_CONST")
 
-    def loaded_by(instrs, k, d, const=False):
-        """The name (or constant) the operand d places from the top was
-        loaded by, for the operands that end right below instruction k;
-        None if that cannot be told (a jump among them, an expression's
-        value)."""
+    def operand_at(instrs, k, d):
+        """The index of the instruction that placed operand d (from the
+        top) of the operands ending right below instruction k, or None
+        (as loaded_by)."""
         j = k - 1
         while j >= 0:
             opc, arg, argval, target = instrs[j]
@@ -1190,15 +1189,26 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 return None
             pops, pushes = pp
             if d <= pushes:
-                if const and opc != OP_LOAD_CONST:
-                    return None
-                if (opc == OP_LOAD_GLOBAL or opc in OPS_1 or opc in OP_ATTR) and _type(argval) is _str:
-                    return (opc, argval)
-                return None
+                return j
             d += pops - pushes
             if target:
                 return None
             j -= 1
+        return None
+
+    def loaded_by(instrs, k, d, const=False):
+        """The name (or constant) the operand d places from the top was
+        loaded by, for the operands that end right below instruction k;
+        None if that cannot be told (a jump among them, an expression's
+        value)."""
+        j = operand_at(instrs, k, d)
+        if j is None:
+            return None
+        opc, arg, argval, _target = instrs[j]
+        if const and opc != OP_LOAD_CONST:
+            return None
+        if (opc == OP_LOAD_GLOBAL or opc in OPS_1 or opc in OP_ATTR) and _type(argval) is _str:
+            return (opc, argval)
         return None
 
     OP_LOAD_FAST, OP_LOAD_NAME = op.get("LOAD_FAST"), op.get("LOAD_NAME")
@@ -1223,13 +1233,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             return ("attr", argval)
         if (opc == OP_CALL and k > 0) or opc == OP_PRECALL:
             # (a builtin is called by PRECALL itself once specialised)
-            pk = k - 1 if opc == OP_CALL else k
-            if instrs[pk][0] != OP_PRECALL:
+            shape = call_shape(instrs, k)
+            if shape is None:
                 return ("call", None)
-            n = instrs[pk][1] or 0
-            start = pk
-            if start > 0 and instrs[start - 1][0] == OP_KW_NAMES:
-                start -= 1
+            start, n = shape
             callee = loaded_by(instrs, start, n + 1)
             if callee is not None and callee[1] in ("getattr", "hasattr", "setattr"):
                 # getattr(obj, "<name>"): the name is its second operand
@@ -1259,25 +1266,6 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 v = b.get(name, MISSING) if _type(b) is _dict else MISSING
             return v
         return MISSING
-
-    def operand_at(instrs, k, d):
-        """The index of the instruction that placed operand d (from the
-        top) of the operands ending right below instruction k, or None
-        (as loaded_by)."""
-        j = k - 1
-        while j >= 0:
-            opc, arg, argval, target = instrs[j]
-            pp = pops_pushes(opc, arg)
-            if pp is None:
-                return None
-            pops, pushes = pp
-            if d <= pushes:
-                return j
-            d += pops - pushes
-            if target:
-                return None
-            j -= 1
-        return None
 
     # What a frame, traceback or generator reached from one of those by
     # these attributes is, whoever asks: their getters are C's, on types
@@ -1816,7 +1804,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     # ...`, its most common warning) asks the collector whether the frame
     # the slice came from is still referred to, and keeps only the answer's
     # truth. At its own call, with its module's gc the real one.
-    own_file = code_of(install).co_filename if _type(code_of(install)) is _CodeType else None
+    own_file = install.__code__.co_filename
     gc_dict = gc_mod.__dict__
     real_get_referents = gc_dict.get("get_referents")
 
@@ -2924,7 +2912,6 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     setattr_names = frozenset({"__code__", "__defaults__", "__kwdefaults__", "__class__", "__bases__",
                                "__module__", "__name__", "__qualname__"})
     defaults_attrs = frozenset({"__defaults__", "__kwdefaults__"})
-    code_or_defaults = frozenset({"__code__", "__defaults__", "__kwdefaults__"})
     getattr_names = frame_attrs | defaults_attrs
     assay_code_parts = ("/assay_guard.py", "/assay_audit.py", "/assay_canary.py", "/harness.py")
 
