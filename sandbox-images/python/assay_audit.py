@@ -424,6 +424,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     _next = next
     _id = id
     _isinstance = isinstance
+    _staticmethod = staticmethod
     _callable = callable
     _ValueError = ValueError
     _enumerate = enumerate
@@ -1672,7 +1673,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         "os.truncate": ("truncate", "ftruncate"), "os.utime": ("utime", "touch"),
     }
 
-    def deferred(f, tid, names, rest=True):
+    def deferred(f, tid, names, rest=True, protocol=True):
         """For an event no candidate frame is below: the frame to blame
         if it is a deferred call's (a frame at a store below, or a frame on
         top that is not at a call of one of names, nor at sys.audit in a
@@ -1700,12 +1701,17 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         elif not intends_now(f, names, tid):
             # (the challenge's own test at a call of list or any over
             # map(os.remove, paths): its code names the operation)
+            # (for writes only when they remove what trusted code made in
+            # this run: list(solution.items()) in a test that removes its
+            # own scratch file elsewhere, items a map(os.remove, [a hidden
+            # module]): a twentieth review)
             now = current_call(f, tid)
-            if not (own_code(codeof(f, tid)) and now is not None and now[0] == "call" and intends(f, names, tid)):
+            if not (protocol and own_code(codeof(f, tid)) and now is not None and now[0] == "call"
+                    and intends(f, names, tid)):
                 return f
-        return entered_by_slot(f, tid)
+        return entered_by_slot(f, tid, protocol)
 
-    def entered_by_slot(f, tid):
+    def entered_by_slot(f, tid, protocol=True):
         """The first library frame from f down that its caller did not
         call (a C slot of the candidate's object entered it: the test's
         comparison or truth test calling partial(shutil.copy, src,
@@ -1713,14 +1719,18 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         eighteenth review), down to the first frame of the challenge's,
         pytest's, Assay's or importlib's code; or None. Its caller is at
         an instruction that calls nothing by itself (a comparison, a jump,
-        a format), or at an attribute load of another name than a getter
-        of it would have."""
+        a format; without protocol, also a with statement's, a for loop's
+        or a finalizer's), at an attribute load of another name than a
+        getter of it would have, or at a call of something else than this
+        function (the test's `solution.add(1, 2)` where add is
+        partial(os.makedirs, "tests/x"), or Path("tests/x").touch: a
+        twentieth review)."""
         for _ in _range(48):
             if f is None:
                 return None
             code = codeof(f, tid)
             fn = code.co_filename
-            if not library_file(fn) or fn.startswith("<frozen importlib"):
+            if not library_file(fn):
                 return None
             state[tid] = f
             try:
@@ -1729,16 +1739,144 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 state[tid] = BUSY
             if back is None:
                 return None
+            if fn.startswith("<frozen importlib"):
+                # importlib's own frames: entered by an import statement
+                # (or __import__), by importlib itself (its C parts'
+                # __import__ included), or by a call that names them
+                # (importlib.import_module's _gcd_import)
+                if importing(back, tid):
+                    return None
+                if codeof(back, tid).co_filename.startswith("<frozen importlib"):
+                    f = back
+                    continue
+            elif code.co_name == "<module>" and codeof(back, tid).co_filename.startswith("<frozen importlib"):
+                f = back  # (a module's body, run by importlib's exec)
+                continue
             if not code.co_flags & GENERATOR_FLAGS:  # (resumed by whoever iterates)
                 now = current_call(back, tid)
                 if now is not None:
                     what, x = now
-                    if what == "other" and not protocol_call(back, code.co_name, tid):
+                    if what == "other" and not (protocol and protocol_call(back, code.co_name, tid)):
                         return f
-                    if what == "attr" and x != code.co_name and code.co_name not in getter_names:
+                    if what in ("attr", "getattr") and x != code.co_name and code.co_name not in getter_names \
+                            and not wraps_named(f, x, tid):
+                        return f
+                    if what == "call" and not calls_this(back, x, f, code, tid):
                         return f
             f = back
         return None
+
+    OP_IMPORT_NAME = op.get("IMPORT_NAME")
+
+    def importing(back, tid):
+        """Whether frame back is at an import statement or a call of
+        __import__."""
+        at = instruction_at(back, tid)
+        if at is None:
+            return False
+        instrs, k = at
+        if instrs[k][0] == OP_IMPORT_NAME:
+            return True
+        now = current_call(back, tid)
+        return now is not None and now[0] == "call" and now[1] is not None and now[1][1] == "__import__"
+
+    def calls_this(back, x, f, code, tid):
+        """Whether frame back, at a call of the callable loaded as x (see
+        current_call), called the function frame f runs: loaded by its
+        name (a method's, or a constructor's class's), by a name holding
+        that very function, or through a wrapper of a function of that
+        name (functools.wraps decorators). Not by a name holding a bound
+        method or a partial of it: those carry arguments, and whoever
+        made them chose them (the candidate's `__deepcopy__ = logger.log`
+        called by copy.deepcopy as `copier(memo)`). A library calling
+        what a call returned (a decorator made by a call: numpy's
+        dispatchers) is let be; the challenge's own code doing so must
+        name the function. A callable of C parts (sorted, map): what
+        back's own code names, never in the challenge's own code (the
+        test's list() of the candidate's map(partial(shutil.copy, src),
+        ...))."""
+        name = code.co_name
+        names = (name,)
+        if name[:2] == "__" and name[-2:] == "__":
+            owner = code.co_qualname.rsplit(".", 2)
+            if _len(owner) > 1:
+                names = (name, owner[-2])
+        own = own_code(codeof(back, tid))
+        if x is None:
+            return not own or intends(back, names, tid)
+        if x[1] in names or wraps_named(f, x[1], tid):
+            return True
+        obj = held_by(back, x, tid)
+        if _type(obj) is _FunctionType:
+            return codeof(obj, tid) is code
+        if hands_its_own(back, code, tid):
+            # a callable of C parts given a function of back's own (the
+            # opener NamedTemporaryFile hands io.open)
+            return True
+        if obj is MISSING or own or _type(obj) in (_partial, _MethodType):
+            return False
+        if _isinstance(obj, _type) and name in ("__init__", "__new__"):
+            # a subclass's call entering the constructor it inherits
+            return inherits(obj, name, code, tid)
+        return intends(back, names, tid)
+
+    def hands_its_own(back, code, tid):
+        """Whether a local of frame back is a function running code."""
+        state[tid] = back
+        try:
+            loc = back.f_locals
+        finally:
+            state[tid] = BUSY
+        if _type(loc) is not _dict:
+            return False
+        for v in loc.values():
+            if _type(v) is _FunctionType and codeof(v, tid) is code:
+                return True
+        return False
+
+    def wraps_named(f, attr, tid):
+        """Whether frame f is a wrapper (a closure) around a function named
+        attr, as functools.wraps decorators are (pandas' deprecation
+        wrappers): the name its caller loaded is the wrapped one's."""
+        if _type(attr) is not _str:
+            return False
+        code = codeof(f, tid)
+        free = code.co_freevars
+        if not free:
+            return False
+        state[tid] = f
+        try:
+            loc = f.f_locals
+        finally:
+            state[tid] = BUSY
+        for n in free:
+            v = loc.get(n, MISSING)
+            if _type(v) is _FunctionType and codeof(v, tid).co_name == attr:
+                return True
+        return False
+
+    def inherits(cls, name, code, tid):
+        """Whether class cls finds method name with this code (read through
+        type's own slots: the class may be the candidate's)."""
+        try:
+            mro = type_mro(cls)
+        except _Exception:
+            return False
+        for k in mro:
+            try:
+                d = type_dict(k)
+            except _Exception:
+                return False
+            v = d.get(name, MISSING)
+            if v is MISSING:
+                continue
+            if _type(v) is _staticmethod:
+                v = v.__func__
+            return _type(v) is _FunctionType and codeof(v, tid) is code
+        return False
+
+    type_mro = _type.__dict__["__mro__"].__get__
+    type_dict = _type.__dict__["__dict__"].__get__
 
     getter_names = frozenset({"__getattr__", "__getattribute__", "__get__"})
 
@@ -1790,15 +1928,56 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             else:
                 state[tid] = prev
 
-    def blame_write(f, tid, event):
+    def blame_write(f, tid, event, fresh=False):
+        """The frame to blame for a protected write, or None. fresh: it
+        removes what trusted code created in this run."""
         c = blame(f, tid, imports=False)
         if c is None:
             # (no walk for a store below: a finalizer that removes a test's
             # own file, a NamedTemporaryFile dropped, is honest; a C
             # slot's is at that store itself, or enters a library
-            # function there, which the checks above see)
-            c = deferred(f, tid, write_intents.get(event) or (event.rpartition(".")[2],), rest=False)
+            # function there, which the checks above see. A with
+            # statement's, a for loop's or a finalizer's library method
+            # may only remove what trusted code created in this run: the
+            # test's TemporaryDirectory cleaned up as a failing assert
+            # unwinds, not an ExitStack's shutil.copy callback nor a
+            # _TemporaryFileCloser of a hidden module the candidate's
+            # object held: a twentieth review)
+            c = deferred(f, tid, write_intents.get(event) or (event.rpartition(".")[2],), rest=False,
+                         protocol=fresh)
         return c
+
+    # What trusted code created under the protected directories in this
+    # run (resolved paths), which library cleanup may remove.
+    created = set()
+
+    def real_path(p, dir_fd=None):
+        if _type(p) is posix_path:
+            p = posix_text(p)
+        a = absolute(p, dir_fd)
+        if a is None:
+            return None
+        real, magic = walk(a)
+        return None if magic else normpath(real)
+
+    def note_created(p, dir_fd=None):
+        """Before an allowed creating write of p: remember it if it is new."""
+        r = real_path(p, dir_fd)
+        if r is None or _len(created) >= 100000:
+            return
+        try:
+            _lstat(r)
+        except _OSError:
+            created.add(r)
+
+    def fresh_path(p, dir_fd=None):
+        """Whether p is, or is under, a path created in this run."""
+        r = real_path(p, dir_fd)
+        while r:
+            if r in created:
+                return True
+            r = r[:r.rfind("/")]
+        return False
 
     # pandas' check of a chained assignment (`s = df[df.a > 1]; s["c"] =
     # ...`, its most common warning) asks the collector whether the frame
@@ -2763,6 +2942,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             if why is None:
                 return None
             c = blame_write(f, tid, event)
+            if c is None:
+                note_created(p)
             return ("writing %s" % why, c, _type(why) is QuietWhy) if c is not None else None
 
         if kind == K_FDPATH or kind == K_PATH or kind == K_MKTEMP:
@@ -2786,14 +2967,18 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                         return ("%s under a directory descriptor while other threads run" % event, c, True)
             if why is None:
                 return None
-            c = blame_write(f, tid, event)
+            dfd = last_int(args) if kind == K_PATH else None
+            removing = event == "os.remove" or event == "os.rmdir"
+            c = blame_write(f, tid, event, fresh=removing and _type(p) is not _int and fresh_path(p, dfd))
+            if c is None and event == "os.mkdir" and _type(p) is not _int:
+                note_created(p, dfd)
             return ("%s on %s" % (event, why), c, _type(why) is QuietWhy) if c is not None else None
 
         if kind == K_RMTREE:
             why = check_path(args[0], last_int(args), anc=True, strict=False) if args else None
             if why is None:
                 return None
-            c = blame_write(f, tid, event)
+            c = blame_write(f, tid, event, fresh=fresh_path(args[0], last_int(args)))
             return ("%s on %s" % (event, why), c, _type(why) is QuietWhy) if c is not None else None
 
         if kind == K_MOVE or kind == K_COPY or kind == K_LINK:

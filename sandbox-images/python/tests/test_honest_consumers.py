@@ -235,8 +235,10 @@ def test_removal_through_c_iteration():
     assert not any(os.path.exists(p) for p in paths)
 
 
-def test_fileinput_in_place():
-    p = pathlib.Path(HERE, "fi.txt")
+def test_fileinput_in_place(tmp_path):
+    # (under tests/ a for loop's library __next__ that renames and writes
+    # there is refused: see test_fileinput_in_place_under_tests_is_refused)
+    p = tmp_path / "fi.txt"
     p.write_text("a\nb\n")
     for line in fileinput.input([str(p)], inplace=True):
         print(line.upper(), end="")
@@ -272,3 +274,29 @@ def test_honest_cleanup_under_tests(tmp_path):
     r = run(tmp_path, solution="def add(a, b):\n    return a + b\n", tests=CLEANUP_TESTS)
     assert r.seen == [], r.seen
     assert r.outcomes() and all(o[0] == "passed" for o in r.outcomes().values()), r.outcomes()
+
+
+FILEINPUT_UNDER_TESTS = '''import fileinput, os, pathlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def test_fileinput_in_place():
+    p = pathlib.Path(HERE, "fi.txt")
+    p.write_text("a\\nb\\n")
+    for line in fileinput.input([str(p)], inplace=True):
+        print(line.upper(), end="")
+    assert p.read_text() == "A\\nB\\n"
+'''
+
+
+def test_fileinput_in_place_under_tests_is_refused(tmp_path):
+    # A for loop's (a with statement's, a finalizer's) library method may
+    # only remove, under tests/, what trusted code created in this run:
+    # the candidate's object can stand where the iterator is (a twentieth
+    # review: fileinput in place over a hidden module). A test editing its
+    # own files there in place is refused as well, whatever the candidate
+    # answers, so `assay challenges check` shows it to the author.
+    r = run(tmp_path, solution="def add(a, b):\n    return a + b\n", tests=FILEINPUT_UNDER_TESTS)
+    assert any(s.startswith("os.rename on ") and "fileinput.py" in s for s in r.seen), r.seen
+    assert r.outcomes()["test_fileinput_in_place"][0] == "failure", r.outcomes()

@@ -1,13 +1,9 @@
-"""OPEN, not collected (the name is not test_*.py): the twentieth attacker
-review's routes against f1aa241's relaxations and the CALL link of
-entered_by_slot. Each test asserts that the protected effect did NOT
-happen; eleven of its twelve fail on f1aa241 (the hook lets a C slot of
-the candidate's object write, remove or rename under tests/ through a
-library function the test's own call, with statement, for loop or
-store entered). In the sandbox the watcher sees such changes under
-tests/ (a finding); the hook does not refuse them. See docs/SECURITY.md
-(the twentieth review). Run from sandbox-images/python/tests:
-/usr/bin/python3 -m pytest -q -p no:cacheprovider audit_data/open/c_slot_writes_r11.py"""
+"""The twentieth attacker review's routes (against f1aa241): a C slot of
+the candidate's object writing, removing or renaming under tests/ through
+a library function the test's own call, with statement, for loop or store
+entered. Each test asserts that the protected effect did not happen;
+eleven of the twelve failed on f1aa241 (see docs/SECURITY.md, the
+twentieth review)."""
 import os
 import textwrap
 
