@@ -387,6 +387,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     import asyncio.coroutines
     import asyncio.events
     import collections
+    import copy
     import concurrent.futures.thread
     import enum
     import importlib._bootstrap as bootstrap
@@ -848,6 +849,14 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     add(code_of(asyncio.events.Handle._run), TRAMPOLINE)
     add(code_of(weakref.finalize.__call__), TRAMPOLINE)
     add(code_of(weakref.finalize._exitfunc), TRAMPOLINE)
+    # copy calls what the object copied says: its __deepcopy__ or
+    # __copy__, and the callable its __reduce_ex__ returns, with the
+    # arguments it returns (an honest test's copy.deepcopy(result), or
+    # dataclasses.asdict, ran the candidate's (os.remove, ("tests/x",))
+    # with only trusted frames on the stack: a twenty-first review)
+    add(code_of(copy.deepcopy), TRAMPOLINE)
+    add(code_of(copy.copy), TRAMPOLINE)
+    add(code_of(copy._reconstruct), TRAMPOLINE)
 
     code_call_removed = code_of(bootstrap._call_with_frames_removed)
     code_exec_module = code_of(bootstrap_external._LoaderBasics.exec_module)
@@ -1214,6 +1223,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
 
     OP_LOAD_FAST, OP_LOAD_NAME = op.get("LOAD_FAST"), op.get("LOAD_NAME")
     OP_STORE_ATTR = op.get("STORE_ATTR")
+    OP_STORE_FAST = op.get("STORE_FAST")
     OP_LOCALS = frozenset(op[n] for n in ("LOAD_FAST", "LOAD_DEREF", "LOAD_CLASSDEREF") if n in op)
     _BuiltinType = types.BuiltinFunctionType
     _partial = functools.partial
@@ -1756,12 +1766,13 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 now = current_call(back, tid)
                 if now is not None:
                     what, x = now
-                    if what == "other" and not (protocol and protocol_call(back, code.co_name, tid)):
+                    if what == "other" and not ((protocol or not own_code(codeof(back, tid)))
+                                                and protocol_call(back, code.co_name, tid)):
                         return f
                     if what in ("attr", "getattr") and x != code.co_name and code.co_name not in getter_names \
                             and not wraps_named(f, x, tid):
                         return f
-                    if what == "call" and not calls_this(back, x, f, code, tid):
+                    if what == "call" and not calls_this(back, x, f, code, tid, protocol):
                         return f
             f = back
         return None
@@ -1780,45 +1791,113 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         now = current_call(back, tid)
         return now is not None and now[0] == "call" and now[1] is not None and now[1][1] == "__import__"
 
-    def calls_this(back, x, f, code, tid):
+    def calls_this(back, x, f, code, tid, protocol=False):
         """Whether frame back, at a call of the callable loaded as x (see
-        current_call), called the function frame f runs: loaded by its
-        name (a method's, or a constructor's class's), by a name holding
-        that very function, or through a wrapper of a function of that
-        name (functools.wraps decorators). Not by a name holding a bound
-        method or a partial of it: those carry arguments, and whoever
-        made them chose them (the candidate's `__deepcopy__ = logger.log`
-        called by copy.deepcopy as `copier(memo)`). A library calling
-        what a call returned (a decorator made by a call: numpy's
-        dispatchers) is let be; the challenge's own code doing so must
-        name the function. A callable of C parts (sorted, map): what
-        back's own code names, never in the challenge's own code (the
-        test's list() of the candidate's map(partial(shutil.copy, src),
-        ...))."""
+        current_call), called the function frame f runs. A library's or
+        pytest's frame is taken at its word (the callbacks they hold,
+        ExitStack's, unittest's cleanups, are often bound methods; the
+        ones that call what the data says, copy's, are trampolines). The
+        challenge's own code must have loaded it by its name (a method's,
+        or a constructor's class's; also through the temporary pytest's
+        rewritten assert keeps it in), by a name holding that very plain
+        function, or through a functools.wraps wrapper of a function of
+        that name; or hand a function of its own to a callable of C parts.
+        Not by a name holding a bound method or partial of it, nor at a
+        call of list or sorted over what the candidate returned (those
+        carry the candidate's arguments: `add = Path("tests/x").touch`,
+        map(partial(shutil.copy, src), ...), a twentieth review)."""
+        if not own_code(codeof(back, tid)):
+            return True
         name = code.co_name
         names = (name,)
         if name[:2] == "__" and name[-2:] == "__":
             owner = code.co_qualname.rsplit(".", 2)
             if _len(owner) > 1:
                 names = (name, owner[-2])
-        own = own_code(codeof(back, tid))
         if x is None:
-            return not own or intends(back, names, tid)
+            return intends(back, names, tid)
         if x[1] in names or wraps_named(f, x[1], tid):
             return True
+        if x[0] in OP_LOCALS and x[1][:10] == "@py_assert":
+            loaded = assert_temp(back, x[1], tid)
+            if loaded is not None and (loaded in names or wraps_named(f, loaded, tid)):
+                return True
         obj = held_by(back, x, tid)
+        if obj is MISSING and x[0] in OP_ATTR:
+            obj = module_attr_callee(back, tid)
         if _type(obj) is _FunctionType:
             return codeof(obj, tid) is code
         if hands_its_own(back, code, tid):
-            # a callable of C parts given a function of back's own (the
-            # opener NamedTemporaryFile hands io.open)
+            # a callable of C parts given a function of back's own
             return True
-        if obj is MISSING or own or _type(obj) in (_partial, _MethodType):
-            return False
         if _isinstance(obj, _type) and name in ("__init__", "__new__"):
-            # a subclass's call entering the constructor it inherits
-            return inherits(obj, name, code, tid)
-        return intends(back, names, tid)
+            # a subclass's call entering the constructor it inherits, or
+            # the one of the subclass its __new__ chose (pd.ExcelWriter's
+            # engine's)
+            return inherits(obj, name, code, tid) or (name == "__init__" and made_by(f, obj, code, tid))
+        if obj is not MISSING and protocol and intends(back, names, tid):
+            # (removing what trusted code made in this run through a
+            # callable of C parts its code names: list(map(Path.unlink,
+            # paths)))
+            return True
+        return False
+
+    def module_attr_callee(back, tid):
+        """What frame back calls when it calls an attribute of a name
+        holding a module (`pd.ExcelWriter(...)`), read from the module's
+        dict, or MISSING."""
+        at = instruction_at(back, tid)
+        if at is None:
+            return MISSING
+        instrs, k = at
+        shape = call_shape(instrs, k)
+        if shape is None:
+            return MISSING
+        start, n = shape
+        j = operand_at(instrs, start, n + 1)
+        if j is None or instrs[j][0] not in OP_ATTR:
+            return MISSING
+        b = operand_at(instrs, j, 1)
+        if b is None:
+            return MISSING
+        bopc, _a, bname, _t = instrs[b]
+        if _type(bname) is not _str:
+            return MISSING
+        base = held_by(back, (bopc, bname), tid)
+        if _type(base) is not _ModuleType:
+            return MISSING
+        d = module_dict(base)
+        return d.get(instrs[j][2], MISSING) if _type(d) is _dict else MISSING
+
+    def made_by(f, cls, code, tid):
+        """Whether frame f, running the __init__ code, initialises an
+        instance of a subclass of cls (its first argument's type)."""
+        if code.co_argcount < 1:
+            return False
+        self_ = frame_local(f, code.co_varnames[0], tid)
+        try:
+            return cls in type_mro(_type(self_))
+        except _Exception:
+            return False
+
+    def assert_temp(back, temp, tid):
+        """The name whose value pytest's rewritten assert stored in the
+        temporary temp last before frame back's instruction (`@py_assert1
+        = p.read_text`), or None."""
+        at = instruction_at(back, tid)
+        if at is None:
+            return None
+        instrs, k = at
+        j = k - 1
+        while j > 0:
+            opc, _arg, argval, _t = instrs[j]
+            if opc == OP_STORE_FAST and argval == temp:
+                popc, _a, pval, _t2 = instrs[j - 1]
+                if (popc in OP_ATTR or popc in OP_LOADS) and _type(pval) is _str:
+                    return pval
+                return None
+            j -= 1
+        return None
 
     def hands_its_own(back, code, tid):
         """Whether a local of frame back is a function running code."""
@@ -1851,7 +1930,9 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             state[tid] = BUSY
         for n in free:
             v = loc.get(n, MISSING)
-            if _type(v) is _FunctionType and codeof(v, tid).co_name == attr:
+            # (__name__: functools.wraps gives a wrapper the wrapped one's
+            # name, as pandas' stacked deprecation wrappers have it)
+            if _type(v) is _FunctionType and (codeof(v, tid).co_name == attr or v.__name__ == attr):
                 return True
         return False
 
@@ -1876,6 +1957,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         return False
 
     type_mro = _type.__dict__["__mro__"].__get__
+    module_dict = types.ModuleType.__dict__["__dict__"].__get__
+    _ModuleType = types.ModuleType
     type_dict = _type.__dict__["__dict__"].__get__
 
     getter_names = frozenset({"__getattr__", "__getattribute__", "__get__"})
