@@ -3614,13 +3614,79 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 locked[normpath(p)] = data
         locked_pop = locked.pop
 
+        code_pt_exec, code_import_path, importers, pt_module_types, node_path = pt_import_codes
+
+        def pytest_imports(p, tid):
+            """Whether pytest's collection is importing p right now, as it
+            does: rewrite_test called by its exec_module by name, called by
+            import_path on the module it put in sys.modules, called by
+            _importtestmodule or _importconftest on p. (A gc callback made
+            of C parts calling rewrite_test, or pytest's exec_module with a
+            module of its own, got the hidden module's code: a
+            twenty-second review.)"""
+            state[tid] = BUSY
+            f = getframe(1, tid)
+            for _ in _range(8):
+                if f is None or codeof(f, tid) is code_rewrite_test:
+                    break
+                f = f.f_back
+            if f is None or codeof(f, tid) is not code_rewrite_test:
+                return False
+            e = f.f_back
+            if e is None or codeof(e, tid) is not code_pt_exec:
+                return False
+            now = current_call(e, tid)
+            if now is None or now[0] != "call" or now[1] is None or now[1][1] != "_rewrite_test":
+                return False
+            i = e.f_back
+            if i is None or codeof(i, tid) is not code_import_path:
+                return False
+            now = current_call(i, tid)
+            if now is None or now[0] != "call" or now[1] is None or now[1][1] != "exec_module":
+                return False
+            mod = frame_local(i, "mod", tid)
+            name = frame_local(i, "module_name", tid)
+            if mod is not frame_local(e, "module", tid) or _type(name) is not _str \
+                    or _sys_modules.get(name) is not mod or path_text(frame_local(i, "path", tid)) != p:
+                return False
+            b = i.f_back
+            arg = importers.get(codeof(b, tid)) if b is not None else None
+            if arg is None:
+                return False
+            now = current_call(b, tid)
+            if now is None or now[0] != "call" or now[1] is None or now[1][1] != "import_path":
+                return False
+            v = frame_local(b, arg, tid)
+            if arg == "self":
+                # (the slot's own getter: nothing the candidate can have
+                # put on the class runs)
+                if _type(v) not in pt_module_types:
+                    return False
+                v = node_path(v)
+            return path_text(v) == p
+
+        def path_text(v):
+            return posix_text(v) if _type(v) is posix_path else None
+
         def call_locked_source(args, kwargs):
-            # The bytes, once, for a caller with no candidate frame (or
-            # trampoline) below; a refusal for the candidate's.
+            # The bytes, once, for pytest's collection importing that very
+            # module (with no candidate frame or trampoline below); a
+            # refusal for anyone else.
             p = args[0] if args else None
             if _type(p) is not _str or p not in locked:
                 return None
             c = culprit_at(3)
+            if c is None:
+                tid = _get_ident()
+                prev = state_get(tid)
+                try:
+                    if not pytest_imports(p, tid):
+                        c = "a call not from pytest's import of it"
+                finally:
+                    if prev is None:
+                        state.pop(tid, None)
+                    else:
+                        state[tid] = prev
             if c is not None:
                 refuse("reading %s" % p, c)
                 return None
@@ -3648,6 +3714,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             rewrite_asserts(tree, data, name, config)
             return st, compile_(tree, name, "exec", dont_inherit=True)
         compile_sites.add(rewrite_test.__code__)
+        code_rewrite_test = rewrite_test.__code__
 
         def read_pyc(source, pyc, trace=None):
             return None  # no cached rewrite is ever read (see marshal.load)
@@ -3656,6 +3723,19 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         rewrite_mod._read_pyc = read_pyc
         sources.clear()  # (the caller's copy: locked holds them now)
 
+    def pytest_import_codes():
+        # (read before the hook is on: pytest's code is closed to readers)
+        import _pytest.assertion.rewrite as rewrite_mod
+        import _pytest.config as pytest_config
+        import _pytest.nodes as pytest_nodes
+        import _pytest.pathlib as pytest_pathlib
+        import _pytest.python as pytest_python
+        return (code_of(rewrite_mod.AssertionRewritingHook.exec_module), code_of(pytest_pathlib.import_path),
+                {code_of(pytest_python.Module._importtestmodule): "self",
+                 code_of(pytest_config.PytestPluginManager._importconftest): "conftestpath"},
+                (pytest_python.Module, pytest_python.Package), pytest_nodes.Node.__dict__["path"].__get__)
+
+    pt_import_codes = pytest_import_codes() if sources else None
     scrub_ctypes()
     # A forked child has only the forking thread, which was not in the hook.
     os.register_at_fork(after_in_child=state.clear)
