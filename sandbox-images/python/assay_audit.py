@@ -1871,14 +1871,20 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
 
     def made_by(f, cls, code, tid):
         """Whether frame f, running the __init__ code, initialises an
-        instance of a subclass of cls (its first argument's type)."""
+        instance of a subclass of cls (its first argument's type) whose
+        own __init__ is that plain function (not a partialmethod of it
+        binding the candidate's arguments: `class Cache(zipfile.ZipFile):
+        __init__ = partialmethod(ZipFile.__init__, "tests/x", "w")`, a
+        twenty-third review)."""
         if code.co_argcount < 1:
             return False
-        self_ = frame_local(f, code.co_varnames[0], tid)
+        t = _type(frame_local(f, code.co_varnames[0], tid))
         try:
-            return cls in type_mro(_type(self_))
+            if cls not in type_mro(t):
+                return False
         except _Exception:
             return False
+        return inherits(t, "__init__", code, tid)
 
     def assert_temp(back, temp, tid):
         """The name whose value pytest's rewritten assert stored in the
@@ -1957,7 +1963,6 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         return False
 
     type_mro = _type.__dict__["__mro__"].__get__
-    module_dict = types.ModuleType.__dict__["__dict__"].__get__
     _ModuleType = types.ModuleType
     type_dict = _type.__dict__["__dict__"].__get__
 
@@ -3608,17 +3613,14 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         import pathlib
         import _pytest.assertion.rewrite as rewrite_mod
 
-        locked = {}
-        for p, data in sources.items():
-            if _type(p) is _str and p.startswith("/") and _type(data) is _bytes:
-                locked[normpath(p)] = data
+        locked = precompiled
         locked_pop = locked.pop
 
         code_pt_exec, code_import_path, importers, pt_module_types, node_path = pt_import_codes
 
         def pytest_imports(p, tid):
-            """Whether pytest's collection is importing p right now, as it
-            does: rewrite_test called by its exec_module by name, called by
+            """The module pytest's collection is importing from p right
+            now, as it does, or None: rewrite_test called by its exec_module by name, called by
             import_path on the module it put in sys.modules, called by
             _importtestmodule or _importconftest on p. (A gc callback made
             of C parts calling rewrite_test, or pytest's exec_module with a
@@ -3631,39 +3633,39 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     break
                 f = f.f_back
             if f is None or codeof(f, tid) is not code_rewrite_test:
-                return False
+                return None
             e = f.f_back
             if e is None or codeof(e, tid) is not code_pt_exec:
-                return False
+                return None
             now = current_call(e, tid)
             if now is None or now[0] != "call" or now[1] is None or now[1][1] != "_rewrite_test":
-                return False
+                return None
             i = e.f_back
             if i is None or codeof(i, tid) is not code_import_path:
-                return False
+                return None
             now = current_call(i, tid)
             if now is None or now[0] != "call" or now[1] is None or now[1][1] != "exec_module":
-                return False
+                return None
             mod = frame_local(i, "mod", tid)
             name = frame_local(i, "module_name", tid)
             if mod is not frame_local(e, "module", tid) or _type(name) is not _str \
                     or _sys_modules.get(name) is not mod or path_text(frame_local(i, "path", tid)) != p:
-                return False
+                return None
             b = i.f_back
             arg = importers.get(codeof(b, tid)) if b is not None else None
             if arg is None:
-                return False
+                return None
             now = current_call(b, tid)
             if now is None or now[0] != "call" or now[1] is None or now[1][1] != "import_path":
-                return False
+                return None
             v = frame_local(b, arg, tid)
             if arg == "self":
                 # (the slot's own getter: nothing the candidate can have
                 # put on the class runs)
                 if _type(v) not in pt_module_types:
-                    return False
+                    return None
                 v = node_path(v)
-            return path_text(v) == p
+            return mod if path_text(v) == p else None
 
         def path_text(v):
             return posix_text(v) if _type(v) is posix_path else None
@@ -3676,11 +3678,13 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             if _type(p) is not _str or p not in locked:
                 return None
             c = culprit_at(3)
+            mod = None
             if c is None:
                 tid = _get_ident()
                 prev = state_get(tid)
                 try:
-                    if not pytest_imports(p, tid):
+                    mod = pytest_imports(p, tid)
+                    if mod is None:
                         c = "a call not from pytest's import of it"
                 finally:
                     if prev is None:
@@ -3690,30 +3694,39 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             if c is not None:
                 refuse("reading %s" % p, c)
                 return None
-            return locked_pop(p, None)
+            codes = locked_pop(p, None)
+            return None if codes is None else (codes[0], codes[1], mod)
 
         locked_source = sealed(call_locked_source)
         orig_rewrite = rewrite_mod._rewrite_test
-        rewrite_asserts = rewrite_mod.rewrite_asserts
-        ast_parse = ast.parse
-        compile_ = builtins.compile
         stat_ = os.stat
         fspath = os.fspath
         posix_path = pathlib.PosixPath
 
+        def make_run_module(exec):
+            def run_module(co, d):
+                exec(co, d)
+            return run_module
+
+        run_module = make_run_module(builtins.exec)
+        exec_sites.add(run_module.__code__)
+
         def rewrite_test(fn, config):
-            # pytest's _rewrite_test, reading the module from memory. (Its
-            # closure holds nothing of the modules: pytest's module holds
-            # it, and closures are plain attributes.)
+            # pytest's _rewrite_test for a locked module: runs the module's
+            # code (rewritten at install) in the module pytest is importing
+            # and hands pytest an empty module's code to run after it, so
+            # that nothing pytest looks up at run time (exec, _write_pyc)
+            # is given the module's code. (Its closure holds nothing of the
+            # modules: pytest's module holds it, and closures are plain
+            # attributes.)
             name = fspath(fn) if _type(fn) is posix_path else None
-            data = locked_source(name) if name is not None else None
-            if data is None:
+            got = locked_source(name) if name is not None else None
+            if got is None:
                 return orig_rewrite(fn, config)
+            co, empty, mod = got
             st = stat_(name)
-            tree = ast_parse(data, filename=name)
-            rewrite_asserts(tree, data, name, config)
-            return st, compile_(tree, name, "exec", dont_inherit=True)
-        compile_sites.add(rewrite_test.__code__)
+            run_module(co, module_dict(mod))
+            return st, empty
         code_rewrite_test = rewrite_test.__code__
 
         def read_pyc(source, pyc, trace=None):
@@ -3735,7 +3748,28 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                  code_of(pytest_config.PytestPluginManager._importconftest): "conftestpath"},
                 (pytest_python.Module, pytest_python.Package), pytest_nodes.Node.__dict__["path"].__get__)
 
+    def precompile(sources):
+        """{path: (its code with pytest's asserts rewritten, an empty
+        module's code)} for the locked modules, made before any candidate
+        code runs: what pytest's rewriting looks up at run time (its
+        AssertionRewriter, _write_pyc, exec: module globals anyone can
+        set) saw the source and the code of every hidden module but the
+        first, a twenty-third review. (config=None: the assertion pass
+        hook, which the harness does not enable, stays off.)"""
+        import ast
+        import _pytest.assertion.rewrite as rewrite_mod
+        out = {}
+        for p, data in sources.items():
+            if _type(p) is _str and p.startswith("/") and _type(data) is _bytes:
+                p = normpath(p)
+                tree = ast.parse(data, filename=p)
+                rewrite_mod.rewrite_asserts(tree, data, p, None)
+                out[p] = (builtins.compile(tree, p, "exec", dont_inherit=True),
+                          builtins.compile("", p, "exec", dont_inherit=True))
+        return out
+
     pt_import_codes = pytest_import_codes() if sources else None
+    precompiled = precompile(sources) if sources else None
     scrub_ctypes()
     # A forked child has only the forking thread, which was not in the hook.
     os.register_at_fork(after_in_child=state.clear)
