@@ -399,6 +399,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     import traceback
     import typing
     import unittest.mock as unittest_mock
+    import warnings as warnings_mod
     import weakref
     import asyncio.format_helpers as asyncio_format_helpers
     import itertools
@@ -426,6 +427,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     _id = id
     _isinstance = isinstance
     _staticmethod = staticmethod
+    _classmethod = classmethod
+    _ImportError = ImportError
+    _SyntaxError = SyntaxError
+    _UnicodeError = UnicodeError
     _callable = callable
     _ValueError = ValueError
     _enumerate = enumerate
@@ -3614,9 +3619,9 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         import _pytest.assertion.rewrite as rewrite_mod
 
         locked = precompiled
-        locked_pop = locked.pop
+        locked_get = locked.get
 
-        code_pt_exec, code_import_path, importers, pt_module_types, node_path = pt_import_codes
+        code_pt_exec, code_import_path, importers, pt_module_type, node_path = pt_import_codes
 
         def pytest_imports(p, tid):
             """The module pytest's collection is importing from p right
@@ -3641,6 +3646,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             if now is None or now[0] != "call" or now[1] is None or now[1][1] != "_rewrite_test":
                 return None
             i = e.f_back
+            if i is not None and codeof(i, tid).co_filename.startswith("<frozen importlib"):
+                return imported_by_tests(e, i, tid)
             if i is None or codeof(i, tid) is not code_import_path:
                 return None
             now = current_call(i, tid)
@@ -3662,10 +3669,44 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             if arg == "self":
                 # (the slot's own getter: nothing the candidate can have
                 # put on the class runs)
-                if _type(v) not in pt_module_types:
+                try:
+                    if pt_module_type not in type_mro(_type(v)):
+                        return None
+                except _Exception:
                     return None
                 v = node_path(v)
             return mod if path_text(v) == p else None
+
+        def imported_by_tests(e, i, tid):
+            """The module pytest's exec_module (frame e) runs when the
+            tests' own import statement imports a locked module (a hidden
+            test module importing a helper from another one): importlib's
+            frames from i down to the challenge's own code at an
+            IMPORT_NAME of that module or its package, the module the one
+            in sys.modules. Or None."""
+            mod = frame_local(e, "module", tid)
+            if _type(mod) is not _ModuleType:
+                return None
+            name = module_dict(mod).get("__name__")
+            if _type(name) is not _str or _sys_modules.get(name) is not mod:
+                return None
+            x = i
+            for _ in _range(16):
+                if x is None or not codeof(x, tid).co_filename.startswith("<frozen importlib"):
+                    break
+                state[tid] = x
+                x = x.f_back
+                state[tid] = BUSY
+            if x is None or not own_code(codeof(x, tid)):
+                return None
+            at = instruction_at(x, tid)
+            if at is None:
+                return None
+            instrs, k = at
+            opc, _a, imported, _t = instrs[k]
+            if opc != OP_IMPORT_NAME or _type(imported) is not _str:
+                return None
+            return mod if name == imported or name.startswith(imported + ".") else None
 
         def path_text(v):
             return posix_text(v) if _type(v) is posix_path else None
@@ -3694,17 +3735,22 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             if c is not None:
                 refuse("reading %s" % p, c)
                 return None
-            codes = locked_pop(p, None)
-            return None if codes is None else (codes[0], codes[1], mod)
+            # (not popped: each import is checked, and the code is run,
+            # never handed over; pytest's collection imports a module
+            # another hidden module imported before it again)
+            codes = locked_get(p)
+            return None if codes is None else (codes[0], codes[1], codes[2], codes[3], mod)
 
         locked_source = sealed(call_locked_source)
         orig_rewrite = rewrite_mod._rewrite_test
+        warn_explicit = warnings_mod.warn_explicit
         stat_ = os.stat
         fspath = os.fspath
         posix_path = pathlib.PosixPath
 
         def make_run_module(exec):
             def run_module(co, d):
+                __tracebackhide__ = True  # (pytest's reports show the module's lines only)
                 exec(co, d)
             return run_module
 
@@ -3723,10 +3769,52 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             got = locked_source(name) if name is not None else None
             if got is None:
                 return orig_rewrite(fn, config)
-            co, empty, mod = got
+            __tracebackhide__ = True
+            co, empty, error, caught, mod = got
+            for w in caught:
+                warn_explicit(w[0], w[1], w[2], w[3])
+            if error is not None:
+                # (what pytest's own compile of it raised, as it would)
+                raise error
             st = stat_(name)
-            run_module(co, module_dict(mod))
+            d = module_dict(mod)
+            run_module(co, d)
+            if not own_builtins(d, name):
+                # The candidate's code, run by the module's import of it,
+                # gave the module other builtins, which the functions
+                # defined after that keep (a `len` that is eval runs the
+                # candidate's string in the test's frame).
+                raise _ImportError("refused by the sandbox: %s ran with other builtins than Python's" % name)
             return st, empty
+
+        def own_builtins(d, name):
+            """Whether the module's globals and the functions and methods
+            its own code defined (not namedtuple's, made with no
+            builtins) have Python's builtins."""
+            if d.get("__builtins__") not in (real_builtins, builtins):
+                return False
+            tid = _get_ident()
+            for v in _list(d.values()):
+                fns = (v,) if _type(v) is _FunctionType else (
+                    _tuple(type_dict(v).values()) if _isinstance(v, _type) else ())
+                for fn in fns:
+                    if _type(fn) in (_staticmethod, _classmethod):
+                        fn = fn.__func__
+                    if _type(fn) is _FunctionType and fn.__builtins__ is not real_builtins \
+                            and code_file(fn, tid) == name:
+                        return False
+            return True
+
+        def code_file(fn, tid):
+            prev = state_get(tid)
+            state[tid] = fn  # (this read is the hook's own: see hook)
+            try:
+                return fn.__code__.co_filename
+            finally:
+                if prev is None:
+                    state.pop(tid, None)
+                else:
+                    state[tid] = prev
         code_rewrite_test = rewrite_test.__code__
 
         def read_pyc(source, pyc, trace=None):
@@ -3746,7 +3834,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         return (code_of(rewrite_mod.AssertionRewritingHook.exec_module), code_of(pytest_pathlib.import_path),
                 {code_of(pytest_python.Module._importtestmodule): "self",
                  code_of(pytest_config.PytestPluginManager._importconftest): "conftestpath"},
-                (pytest_python.Module, pytest_python.Package), pytest_nodes.Node.__dict__["path"].__get__)
+                pytest_python.Module, pytest_nodes.Node.__dict__["path"].__get__)
 
     def precompile(sources):
         """{path: (its code with pytest's asserts rewritten, an empty
@@ -3755,18 +3843,43 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         AssertionRewriter, _write_pyc, exec: module globals anyone can
         set) saw the source and the code of every hidden module but the
         first, a twenty-third review. (config=None: the assertion pass
-        hook, which the harness does not enable, stays off.)"""
+        hook, which the harness does not enable, stays off.) Their
+        functions' and classes' docstrings go: `__doc__` is a plain
+        attribute, and a test's docstring naming its expected value told
+        a canary from its twin (a twenty-fourth review)."""
         import ast
         import _pytest.assertion.rewrite as rewrite_mod
         out = {}
         for p, data in sources.items():
             if _type(p) is _str and p.startswith("/") and _type(data) is _bytes:
                 p = normpath(p)
-                tree = ast.parse(data, filename=p)
-                rewrite_mod.rewrite_asserts(tree, data, p, None)
-                out[p] = (builtins.compile(tree, p, "exec", dont_inherit=True),
-                          builtins.compile("", p, "exec", dont_inherit=True))
+                # A file that does not compile (or that pytest never
+                # imports: a sample named test_*.py a conftest ignores)
+                # raises at its import, as pytest's own compile would; the
+                # rewriter's warnings are given again there, where pytest
+                # collects them.
+                with warnings_mod.catch_warnings(record=True) as caught:
+                    warnings_mod.simplefilter("always")
+                    try:
+                        co, empty = compile_locked(ast, rewrite_mod, p, data)
+                        error = None
+                    except (_SyntaxError, _ValueError, _UnicodeError) as exc:
+                        co, empty, error = None, None, exc
+                out[p] = (co, empty, error, _tuple((w.message, w.category, w.filename, w.lineno) for w in caught))
         return out
+
+    def compile_locked(ast, rewrite_mod, p, data):
+        """(p's code with its asserts rewritten and its functions' and
+        classes' docstrings gone, an empty module's code)."""
+        tree = ast.parse(data, filename=p)
+        rewrite_mod.rewrite_asserts(tree, data, p, None)
+        for node in ast.walk(tree):
+            if _isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body \
+                    and _isinstance(node.body[0], ast.Expr) and _isinstance(node.body[0].value, ast.Constant) \
+                    and _isinstance(node.body[0].value.value, _str):
+                node.body[0] = ast.copy_location(ast.Pass(), node.body[0])
+        return (builtins.compile(tree, p, "exec", dont_inherit=True),
+                builtins.compile("", p, "exec", dont_inherit=True))
 
     pt_import_codes = pytest_import_codes() if sources else None
     precompiled = precompile(sources) if sources else None

@@ -1271,7 +1271,7 @@ def closure_bytes():
             out.append(x)
         elif type(x) in (dict, list, tuple, set, frozenset):
             todo.extend(x.values() if type(x) is dict else x)
-        elif callable(x):
+        elif callable(x) and not isinstance(x, type):
             for attr in ("__closure__", "__defaults__", "__kwdefaults__"):
                 try:
                     v = getattr(x, attr, None)
