@@ -3843,8 +3843,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         AssertionRewriter, _write_pyc, exec: module globals anyone can
         set) saw the source and the code of every hidden module but the
         first, a twenty-third review. (config=None: the assertion pass
-        hook, which the harness does not enable, stays off.) Their
-        functions' and classes' docstrings go: `__doc__` is a plain
+        hook, which the harness does not enable, stays off.) Their test
+        functions' and test classes' docstrings go: `__doc__` is a plain
         attribute, and a test's docstring naming its expected value told
         a canary from its twin (a twenty-fourth review)."""
         import ast
@@ -3869,14 +3869,21 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         return out
 
     def compile_locked(ast, rewrite_mod, p, data):
-        """(p's code with its asserts rewritten and its functions' and
-        classes' docstrings gone, an empty module's code)."""
+        """(p's code with its asserts rewritten and its test functions'
+        and test classes' docstrings gone, an empty module's code)."""
         tree = ast.parse(data, filename=p)
         rewrite_mod.rewrite_asserts(tree, data, p, None)
-        for node in ast.walk(tree):
-            if _isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body \
-                    and _isinstance(node.body[0], ast.Expr) and _isinstance(node.body[0].value, ast.Constant) \
-                    and _isinstance(node.body[0].value.value, _str):
+        # (only the tests' own: a helper's or a nested function's docstring
+        # is what a decorator challenge checks functools.wraps keeps)
+        todo = _list(tree.body)
+        while todo:
+            node = todo.pop()
+            test_fn = _isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test")
+            test_cls = _isinstance(node, ast.ClassDef) and node.name.startswith("Test")
+            if test_cls:
+                todo.extend(node.body)
+            if (test_fn or test_cls) and node.body and _isinstance(node.body[0], ast.Expr) \
+                    and _isinstance(node.body[0].value, ast.Constant) and _isinstance(node.body[0].value.value, _str):
                 node.body[0] = ast.copy_location(ast.Pass(), node.body[0])
         return (builtins.compile(tree, p, "exec", dont_inherit=True),
                 builtins.compile("", p, "exec", dont_inherit=True))

@@ -770,3 +770,44 @@ def test_ignored_unparsable_hidden_file(tmp_path):
     })
     assert summary(r) == {"test_real": "passed"}, r.output[-3000:]
     assert r.seen == []
+
+
+def test_docstrings_a_decorator_keeps(tmp_path):
+    # (test functions' docstrings are stripped at install; a helper's and
+    # a nested function's are what a decorator challenge checks)
+    r = go(tmp_path, {
+        "tests/test_doc.py": '''
+            import functools
+
+
+            def keep(fn):
+                @functools.wraps(fn)
+                def inner(*a, **k):
+                    return fn(*a, **k)
+                return inner
+
+
+            @keep
+            def helper():
+                """Helper's doc."""
+
+
+            def test_nested():
+                """The test's own doc."""
+                @keep
+                def inner_fn():
+                    """Nested doc."""
+                assert inner_fn.__doc__ == "Nested doc."
+                assert helper.__doc__ == "Helper's doc."
+                assert test_nested.__doc__ is None
+
+
+            class TestC:
+                """Class doc."""
+                def test_m(self):
+                    """Method doc."""
+                    assert TestC.__doc__ is None and self.test_m.__doc__ is None
+        ''',
+    })
+    assert summary(r) == {"test_nested": "passed", "test_m": "passed"}, r.output[-3000:]
+    assert r.seen == []
