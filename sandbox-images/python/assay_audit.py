@@ -3778,6 +3778,11 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 raise error
             st = stat_(name)
             d = module_dict(mod)
+            if _type(mod) is not _ModuleType or _type(d) is not _dict or not fresh_module(d, name):
+                # A module the candidate's finder or create_module made,
+                # with globals of its choosing (`len = eval`): a twenty-fifth
+                # review.
+                raise _ImportError("refused by the sandbox: %s imported into a module made elsewhere" % name)
             run_module(co, d)
             if not own_builtins(d, name):
                 # The candidate's code, run by the module's import of it,
@@ -3787,12 +3792,35 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 raise _ImportError("refused by the sandbox: %s ran with other builtins than Python's" % name)
             return st, empty
 
+        fresh_keys = {"__name__", "__doc__", "__package__", "__loader__", "__spec__", "__file__", "__cached__",
+                      "__builtins__"}
+
+        def fresh_module(d, name):
+            """Whether d is a module's dict as importlib's module_from_spec
+            makes it for the file name (its attributes only, of plain types,
+            the name that of the file under the work directory)."""
+            for k in _list(d):
+                if _type(k) is not _str or k not in fresh_keys:
+                    return False
+            n = d.get("__name__")
+            f = d.get("__file__")
+            if _type(n) is not _str or (f is not None and _type(f) is not _str):
+                return False
+            rel = name[_len(work_slash):] if name.startswith(work_slash) else None
+            if rel is None:
+                return False
+            base = rel[:-3] if rel.endswith(".py") else rel
+            if base.endswith("/__init__"):
+                base = base[:-9]
+            return n == base.replace("/", ".") or n.endswith("." + base.replace("/", "."))
+
         def own_builtins(d, name):
             """Whether the module's globals and the functions and methods
             its own code defined (not namedtuple's, made with no
             builtins) have Python's builtins."""
-            if d.get("__builtins__") not in (real_builtins, builtins):
-                return False
+            b = d.get("__builtins__")
+            if b is not real_builtins and b is not builtins:
+                return False  # (by identity: a dict subclass's __eq__ is the candidate's code)
             tid = _get_ident()
             for v in _list(d.values()):
                 fns = (v,) if _type(v) is _FunctionType else (

@@ -7,23 +7,15 @@ twentieth review)."""
 import os
 import textwrap
 
+from protected_paths import KEEP, check_kept, check_absent
 from test_assay_audit import run, DEFERRED_TESTS
 
-KEEP = "KEEP\n"
 
 
 def _setup(tmp_path):
     (tmp_path / "work" / "tests").mkdir(parents=True, exist_ok=True)
 
 
-def check_kept(tmp_path, r, name="keep.txt"):
-    p = tmp_path / "work" / "tests" / name
-    assert p.exists() and p.read_text() == KEEP, ("tampered", p.exists() and p.read_text(), r.seen, r.outcomes(), r.output[-3000:])
-
-
-def check_absent(tmp_path, r, name):
-    p = tmp_path / "work" / "tests" / name
-    assert not p.exists(), ("planted", name, r.seen, r.outcomes(), r.output[-3000:])
 
 
 # 1. __del__ of a library object (tempfile._TemporaryFileCloser) dropped at the

@@ -6,19 +6,11 @@ stack. Each asserts the protected effect did not happen; nine of the
 twelve failed before copy's functions were made trampolines."""
 import os
 
+from protected_paths import KEEP, check_kept, check_absent
 from test_assay_audit import run, DEFERRED_TESTS
 
-KEEP = "KEEP\n"
 
 
-def check_kept(tmp_path, r, name="keep.txt"):
-    p = tmp_path / "work" / "tests" / name
-    assert p.exists() and p.read_text() == KEEP, ("tampered", p.exists() and p.read_text(), r.seen, r.outcomes(), r.output[-3000:])
-
-
-def check_absent(tmp_path, r, name):
-    p = tmp_path / "work" / "tests" / name
-    assert not p.exists(), ("planted", name, r.seen, r.outcomes(), r.output[-3000:])
 
 
 DEEPCOPY_TESTS = '''import copy

@@ -8,31 +8,8 @@ import os
 
 from test_assay_audit import run, DEFERRED_TESTS
 
-KEEP = "KEEP\n"
 
 
-def check_kept(tmp_path, r, name="keep.txt"):
-    p = tmp_path / "work" / "tests" / name
-    assert p.exists() and p.read_text() == KEEP, ("tampered", p.exists() and p.read_text(), r.seen, r.outcomes(), r.output[-3000:])
-
-
-def check_absent(tmp_path, r, name):
-    p = tmp_path / "work" / "tests" / name
-    assert not p.exists(), ("planted", name, r.seen, r.outcomes(), r.output[-3000:])
-
-
-# Common pieces: a source file the candidate writes in its own directory,
-# and library callables (Python functions of the stdlib) that write.
-PRELUDE = '''
-import functools, os, pathlib, shutil
-HERE = os.getcwd()
-SRC = os.path.join(HERE, "planted_src.py")
-with open(SRC, "w") as f:
-    f.write("PLANTED = 1\\n")
-PLANT = functools.partial(shutil.copy, SRC, os.path.join(HERE, "tests", "conftest.py"))
-CLOBBER = functools.partial(shutil.copy, SRC, os.path.join(HERE, "tests", "keep.txt"))
-UNLINK = pathlib.Path(HERE, "tests", "keep.txt").unlink
-'''
 
 
 # 9. Reading a hidden test module: the hook's stand-in for pytest's

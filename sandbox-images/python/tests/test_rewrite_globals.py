@@ -11,6 +11,7 @@ sys.modules once pytest imported it (docs/SECURITY.md, "Calling the
 tests")."""
 import json
 
+from protected_paths import KEEP, check_kept, check_absent
 from test_assay_audit import run, DEFERRED_TESTS
 
 HIDDEN = '''import solution
@@ -156,18 +157,8 @@ def test_exec_global_gets_code(tmp_path):
 
 # ---- goal 2: writes under tests/ through the new relaxations ----------------
 
-KEEP = "KEEP\n"
 
 
-def check_absent(tmp_path, r, name):
-    p = tmp_path / "work" / "tests" / name
-    assert not p.exists(), ("planted", name, r.seen, {k: v[0] for k, v in r.outcomes().items()}, r.output[-1500:])
-
-
-def check_kept(tmp_path, r, name="keep.txt"):
-    p = tmp_path / "work" / "tests" / name
-    assert p.exists() and p.read_text() == KEEP, ("tampered", p.exists() and p.read_bytes()[:60], r.seen,
-                                                  {k: v[0] for k, v in r.outcomes().items()}, r.output[-1500:])
 
 
 # E. made_by: the test constructs the candidate's class by module attribute

@@ -13,19 +13,11 @@ twenty-second review. Run from sandbox-images/python/tests:
 /usr/bin/python3 -m pytest -q -p no:cacheprovider audit_data/open/library_dispatch_r22.py"""
 import os
 
+from protected_paths import KEEP, check_kept, check_absent
 from test_assay_audit import run, DEFERRED_TESTS
 
-KEEP = "KEEP\n"
 
 
-def check_kept(tmp_path, r, name="keep.txt"):
-    p = tmp_path / "work" / "tests" / name
-    assert p.exists() and p.read_text() == KEEP, ("tampered", p.exists() and p.read_text(), r.seen, r.outcomes(), r.output[-3000:])
-
-
-def check_absent(tmp_path, r, name):
-    p = tmp_path / "work" / "tests" / name
-    assert not p.exists(), ("planted", name, r.seen, r.outcomes(), r.output[-3000:])
 
 
 # Common pieces: a source file the candidate writes in its own directory,
