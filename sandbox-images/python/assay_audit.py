@@ -1054,14 +1054,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 # (pytest.set_trace entered from a C slot, a seventeenth
                 # review, took the test's frame and set pdb's tracer)
                 return True
-            name = code.co_name
-            names = (name,)
-            if name[:2] == "__" and name[-2:] == "__":
-                # a constructor is called by its class's name (or
-                # super().__init__, which names __init__)
-                owner = code.co_qualname.rsplit(".", 2)
-                if _len(owner) > 1:
-                    names = (name, owner[-2])
+            names = call_names(code)
         state[tid] = f
         try:
             back = f.f_back
@@ -1097,6 +1090,17 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         # a callable of C parts other than these: what its caller's code
         # names
         return obj is not MISSING and intends(back, names, tid)
+
+    def call_names(code):
+        """The names a caller calls code's function by: its own, and for a
+        dunder (a constructor) its class's too (super().__init__ names
+        __init__)."""
+        name = code.co_name
+        if name[:2] == "__" and name[-2:] == "__":
+            owner = code.co_qualname.rsplit(".", 2)
+            if _len(owner) > 1:
+                return (name, owner[-2])
+        return (name,)
 
     def intends(f, names, tid):
         """Whether frame f's own code names one of names."""
@@ -1814,11 +1818,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         if not own_code(codeof(back, tid)):
             return True
         name = code.co_name
-        names = (name,)
-        if name[:2] == "__" and name[-2:] == "__":
-            owner = code.co_qualname.rsplit(".", 2)
-            if _len(owner) > 1:
-                names = (name, owner[-2])
+        names = call_names(code)
         if x is None:
             return intends(back, names, tid)
         if x[1] in names or wraps_named(f, x[1], tid):
