@@ -195,9 +195,25 @@ func hostileRun(t *testing.T, rt, maxTime string, corpus []hostileCase, referenc
 		}
 		checkCandidateView(t, c, r, app.candidateView(t, token, ids[i]), secrets)
 	}
-	after := app.submitAs(t, token, "decorators", map[string]string{"solution.py": reference})
-	if r := app.result(t, after, time.Minute).Result; r.Verdict != runner.VerdictPassed {
-		t.Errorf("after the corpus, the reference got %s (%s)", r.Verdict, r.Reason)
+	// The reference afterwards must pass. A timeout is sent again, up to
+	// twice (as TestBuiltinChallengesEndToEnd does): the may-time-out
+	// server's 5 s limit is four times the reference's idle run, and in
+	// CI, beside runner/docker's tests and the gVisor servers, one such
+	// run passed 11 of 34 tests in its 5 s and the timing run in the same
+	// container, two seconds later, took 1.9 s. Whatever an attack leaves
+	// behind that fails the next run fails every try; a failed test, or
+	// any verdict but a timeout, is not sent again.
+	for try := 1; ; try++ {
+		after := app.submitAs(t, token, "decorators", map[string]string{"solution.py": reference})
+		r := app.result(t, after, time.Minute).Result
+		if r.Verdict == runner.VerdictPassed {
+			break
+		}
+		if r.Verdict != runner.VerdictTimeout || try == 3 {
+			t.Errorf("after the corpus, the reference got %s (%s), try %d", r.Verdict, r.Reason, try)
+			break
+		}
+		t.Logf("after the corpus, the reference got %s (%s) in %d ms, try %d of 3: sending it again", r.Verdict, r.Reason, r.RunMS, try)
 	}
 	resp, err := http.Get(app.base + "/readyz")
 	if err != nil {
