@@ -248,6 +248,7 @@ def _sealed_entry(lock, send):
     only reachable through gi_frame, which the hook refuses)."""
 
     def entry(*args, **kwargs):
+        __tracebackhide__ = True  # (pytest's reports show the builtin's caller)
         with lock:
             gen = send((args, kwargs))
         ok, value = gen.send(None)
@@ -256,6 +257,13 @@ def _sealed_entry(lock, send):
         raise value
 
     return entry
+
+
+def _no_pyc(source, pyc, trace=None):
+    """pytest's _read_pyc in the sandbox: no cached rewrite is ever read
+    (see marshal.load). (At module level: a function of install's making
+    reachable from pytest's module would be a way into install's scope.)"""
+    return None
 
 
 def _ctypes_stub_getattr(name):
@@ -428,6 +436,12 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     _isinstance = isinstance
     _staticmethod = staticmethod
     _classmethod = classmethod
+    _property = property
+    _bool = bool
+    _float = float
+    _NoneType = type(None)
+    _set = set
+    _frozenset = frozenset
     _ImportError = ImportError
     _SyntaxError = SyntaxError
     _UnicodeError = UnicodeError
@@ -439,6 +453,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     _StopIteration = StopIteration
     _OverflowError = OverflowError
     sealed_entry = _sealed_entry
+    no_pyc = _no_pyc
     _PermissionError = PermissionError
     _ModuleNotFoundError = ModuleNotFoundError
     _OSError = OSError
@@ -3325,15 +3340,21 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         "<assay signal trampoline>", "exec"), tramp_ns)
     make_trampoline = tramp_ns.pop("make")
 
-    def sealed(call):
+    def sealed(call, keep_tb=False):
         """A stand-in for a builtin: call(args, kwargs) runs inside a
-        single-use generator, made by a suspended one."""
+        single-use generator, made by a suspended one. An exception it
+        raises leaves without a traceback, or with keep_tb with what is
+        below call's own frame (the frames of the code call ran)."""
 
         def one(args, kwargs):
             try:
                 value = call(args, kwargs)
             except _BaseException as e:
-                e.__traceback__ = None
+                tb = e.__traceback__ if keep_tb else None
+                # (the first entries are this generator's and call's
+                # frames: tb_next does not reach back to them)
+                tb = tb.tb_next if tb is not None else None
+                e.__traceback__ = tb.tb_next if tb is not None else None
                 yield (False, e)
             else:
                 yield (True, value)
@@ -3625,21 +3646,16 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
 
         def pytest_imports(p, tid):
             """The module pytest's collection is importing from p right
-            now, as it does, or None: rewrite_test called by its exec_module by name, called by
-            import_path on the module it put in sys.modules, called by
-            _importtestmodule or _importconftest on p. (A gc callback made
-            of C parts calling rewrite_test, or pytest's exec_module with a
-            module of its own, got the hidden module's code: a
-            twenty-second review.)"""
+            now, as it does, or None: the _rewrite_test stand-in called by
+            its exec_module by name, called by import_path on the module it
+            put in sys.modules, called by _importtestmodule or
+            _importconftest on p. (A gc callback made of C parts calling
+            the stand-in, or pytest's exec_module with a module of its own,
+            got the hidden module's code: a twenty-second review.)"""
             state[tid] = BUSY
-            f = getframe(1, tid)
-            for _ in _range(8):
-                if f is None or codeof(f, tid) is code_rewrite_test:
-                    break
-                f = f.f_back
-            if f is None or codeof(f, tid) is not code_rewrite_test:
-                return None
-            e = f.f_back
+            # (frame 0 is this one, 1 call_rewrite, 2 the single-use
+            # generator, 3 the stand-in, 4 its caller)
+            e = getframe(4, tid)
             if e is None or codeof(e, tid) is not code_pt_exec:
                 return None
             now = current_call(e, tid)
@@ -3711,20 +3727,36 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         def path_text(v):
             return posix_text(v) if _type(v) is posix_path else None
 
-        def call_locked_source(args, kwargs):
-            # The bytes, once, for pytest's collection importing that very
-            # module (with no candidate frame or trampoline below); a
-            # refusal for anyone else.
-            p = args[0] if args else None
-            if _type(p) is not _str or p not in locked:
-                return None
+        orig_rewrite = rewrite_mod._rewrite_test
+        warn_explicit = warnings_mod.warn_explicit
+        stat_ = os.stat
+        fspath = os.fspath
+        posix_path = pathlib.PosixPath
+        exec = builtins.exec
+
+        def call_rewrite(args, kwargs):
+            # pytest's _rewrite_test (fn, config), sealed: for a locked
+            # module, and only for pytest's collection importing that very
+            # module (with no candidate frame or trampoline below), runs
+            # the module's code (rewritten at install) in the module
+            # pytest is importing and hands pytest an empty module's code
+            # to run after it, so that nothing pytest looks up at run time
+            # (exec, _write_pyc) is given the module's code. Sealed, as
+            # every stand-in: a plain function's closure is a plain
+            # attribute, and its cells are writable (this function's
+            # helpers, the hook's state among them, were reached so: a
+            # twenty-sixth review).
+            fn = args[0] if _len(args) == 2 and not kwargs else None
+            name = fspath(fn) if _type(fn) is posix_path else None
+            if name is None or name not in locked:
+                return orig_rewrite(*args, **kwargs)
             c = culprit_at(3)
             mod = None
             if c is None:
                 tid = _get_ident()
                 prev = state_get(tid)
                 try:
-                    mod = pytest_imports(p, tid)
+                    mod = pytest_imports(name, tid)
                     if mod is None:
                         c = "a call not from pytest's import of it"
                 finally:
@@ -3733,44 +3765,12 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     else:
                         state[tid] = prev
             if c is not None:
-                refuse("reading %s" % p, c)
-                return None
+                refuse("reading %s" % name, c)
+                return orig_rewrite(*args, **kwargs)
             # (not popped: each import is checked, and the code is run,
             # never handed over; pytest's collection imports a module
             # another hidden module imported before it again)
-            codes = locked_get(p)
-            return None if codes is None else (codes[0], codes[1], codes[2], codes[3], mod)
-
-        locked_source = sealed(call_locked_source)
-        orig_rewrite = rewrite_mod._rewrite_test
-        warn_explicit = warnings_mod.warn_explicit
-        stat_ = os.stat
-        fspath = os.fspath
-        posix_path = pathlib.PosixPath
-
-        def make_run_module(exec):
-            def run_module(co, d):
-                __tracebackhide__ = True  # (pytest's reports show the module's lines only)
-                exec(co, d)
-            return run_module
-
-        run_module = make_run_module(builtins.exec)
-        exec_sites.add(run_module.__code__)
-
-        def rewrite_test(fn, config):
-            # pytest's _rewrite_test for a locked module: runs the module's
-            # code (rewritten at install) in the module pytest is importing
-            # and hands pytest an empty module's code to run after it, so
-            # that nothing pytest looks up at run time (exec, _write_pyc)
-            # is given the module's code. (Its closure holds nothing of the
-            # modules: pytest's module holds it, and closures are plain
-            # attributes.)
-            name = fspath(fn) if _type(fn) is posix_path else None
-            got = locked_source(name) if name is not None else None
-            if got is None:
-                return orig_rewrite(fn, config)
-            __tracebackhide__ = True
-            co, empty, error, caught, mod = got
+            co, empty, error, caught = locked[name]
             for w in caught:
                 warn_explicit(w[0], w[1], w[2], w[3])
             if error is not None:
@@ -3780,8 +3780,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             d = module_dict(mod)
             if _type(mod) is not _ModuleType or _type(d) is not _dict or not fresh_module(d, name):
                 # A module the candidate's finder or create_module made,
-                # with globals of its choosing (`len = eval`): a twenty-fifth
-                # review.
+                # with globals of its choosing (`len = eval`, or a
+                # `__builtins__`): twenty-fifth and twenty-sixth reviews.
                 raise _ImportError("refused by the sandbox: %s imported into a module made elsewhere" % name)
             run_module(co, d)
             if not own_builtins(d, name):
@@ -3792,8 +3792,21 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 raise _ImportError("refused by the sandbox: %s ran with other builtins than Python's" % name)
             return st, empty
 
-        fresh_keys = {"__name__", "__doc__", "__package__", "__loader__", "__spec__", "__file__", "__cached__",
-                      "__builtins__"}
+        def run_module(co, d):
+            # (an exception from the module's code leaves with the frames
+            # below this one: sealed(keep_tb) drops the generator's and
+            # call_rewrite's, and this frame hides itself)
+            __tracebackhide__ = True
+            exec(co, d)
+
+        exec_sites.add(run_module.__code__)
+
+        # (no __builtins__: module_from_spec sets none, and one the
+        # candidate put there is the module frame's builtins: its
+        # __build_class__ and __import__ run at each class and import
+        # statement, a twenty-sixth review)
+        fresh_keys = _frozenset(("__name__", "__doc__", "__package__", "__loader__", "__spec__", "__file__",
+                                "__cached__"))
 
         def fresh_module(d, name):
             """Whether d is a module's dict as importlib's module_from_spec
@@ -3814,24 +3827,61 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 base = base[:-9]
             return n == base.replace("/", ".") or n.endswith("." + base.replace("/", "."))
 
+        function_dict = _FunctionType.__dict__["__dict__"].__get__
+
         def own_builtins(d, name):
-            """Whether the module's globals and the functions and methods
-            its own code defined (not namedtuple's, made with no
-            builtins) have Python's builtins."""
+            """Whether the module's globals, and the functions its own code
+            defined that its globals reach (as methods, inherited ones
+            included, properties, closures, defaults, in plain containers),
+            have Python's builtins. (Not namedtuple's: made with no
+            builtins, from another file name.) The walk runs no code of
+            anyone's: exact types, slots and identities only. A
+            twenty-sixth review built a class with such methods under
+            another name and gave the module a subclass of it with an
+            empty dict: its test methods were inherited."""
             b = d.get("__builtins__")
             if b is not real_builtins and b is not builtins:
                 return False  # (by identity: a dict subclass's __eq__ is the candidate's code)
             tid = _get_ident()
-            for v in _list(d.values()):
-                fns = (v,) if _type(v) is _FunctionType else (
-                    _tuple(type_dict(v).values()) if _isinstance(v, _type) else ())
-                for fn in fns:
-                    if _type(fn) in (_staticmethod, _classmethod):
-                        fn = fn.__func__
-                    if _type(fn) is _FunctionType and fn.__builtins__ is not real_builtins \
-                            and code_file(fn, tid) == name:
+            todo = _list(d.values())
+            seen = _set()
+            budget = 20000
+            while todo and budget > 0:
+                budget -= 1
+                v = todo.pop()
+                t = _type(v)
+                # (identities only: a metaclass's __eq__ or __hash__ is
+                # someone's code)
+                if t is _str or t is _int or t is _bool or t is _NoneType or t is _float or _id(v) in seen:
+                    continue
+                seen.add(_id(v))
+                if t is _FunctionType:
+                    if v.__builtins__ is not real_builtins and code_file(v, tid) == name:
                         return False
-            return True
+                    for cell in v.__closure__ or ():
+                        try:
+                            todo.append(cell.cell_contents)
+                        except _ValueError:
+                            pass  # (an empty cell)
+                    todo.extend(v.__defaults__ or ())
+                    kw = v.__kwdefaults__
+                    if _type(kw) is _dict:
+                        todo.extend(kw.values())
+                    fd = function_dict(v)
+                    if _type(fd) is _dict:
+                        todo.extend(fd.values())
+                elif t is _staticmethod or t is _classmethod:
+                    todo.append(v.__func__)
+                elif t is _property:
+                    todo.extend((v.fget, v.fset, v.fdel))
+                elif t is _list or t is _tuple or t is _set or t is _frozenset:
+                    todo.extend(v)
+                elif t is _dict:
+                    todo.extend(v.values())
+                elif _issubclass(t, _type):
+                    for k in type_mro(v):
+                        todo.extend(type_dict(k).values())
+            return budget > 0
 
         def code_file(fn, tid):
             prev = state_get(tid)
@@ -3843,13 +3893,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     state.pop(tid, None)
                 else:
                     state[tid] = prev
-        code_rewrite_test = rewrite_test.__code__
-
-        def read_pyc(source, pyc, trace=None):
-            return None  # no cached rewrite is ever read (see marshal.load)
-
-        rewrite_mod._rewrite_test = rewrite_test
-        rewrite_mod._read_pyc = read_pyc
+        rewrite_mod._rewrite_test = sealed(call_rewrite, keep_tb=True)
+        rewrite_mod._read_pyc = no_pyc
         sources.clear()  # (the caller's copy: locked holds them now)
 
     def pytest_import_codes():
