@@ -128,15 +128,19 @@ WHAT IS REFUSED (when it is the candidate's doing, unless said otherwise):
   subprocess, pty.spawn, os.forkpty) unless allow_processes: they run
   without the hook. Forking is fine: the child inherits it.
 
-Signal handlers the candidate installs get None for the interrupted frame
-(_signal.signal is wrapped). _imp._fix_co_filename, which renames code
+Signal handlers get None for the interrupted frame, whoever installs them
+(_signal.signal is wrapped: trusted code installs handlers it was handed). _imp._fix_co_filename, which renames code
 objects in place, is wrapped too, and _imp.create_builtin / exec_builtin
 refuse to make fresh copies of those two modules. The originals sit in
 suspended generators, whose frames only gi_frame (refused) reaches.
 
 THE HOOK'S OWN SAFETY. Its state lives in closures of functions nothing the
 candidate can reach refers to (the interpreter holds the hook; its frame is
-in a refusal's traceback, behind tb_frame). Everything it calls was
+in a refusal's traceback, behind tb_frame). What it puts where the
+candidate reaches (the stand-ins) is a bound method of a module-level
+function over a tuple, never a closure of install's: closures and their
+cells are readable and writable with no audit event, and a host test walks
+everything reachable to check it. Everything it calls was
 captured at install: replacing os.write, json.dumps, builtins or this
 module's globals changes nothing (a test checks that no function it runs
 looks up a global). It never runs the candidate's code on purpose (exact
@@ -240,23 +244,36 @@ import sys as _sys
 _installed = []
 
 
-def _sealed_entry(lock, send):
-    """The function that stands in for a wrapped builtin. Its closure holds
-    only a lock and the send method of a suspended generator, which makes
-    one single-use generator per call; that one runs the policy and the
+def _sealed_call(pair, *args, **kwargs):
+    """What stands in for a wrapped builtin, bound as a method to pair: a
+    lock and the send method of a suspended generator, which makes one
+    single-use generator per call; that one runs the policy and the
     original function, which thus stay out of reach (a generator's frame is
-    only reachable through gi_frame, which the hook refuses)."""
+    only reachable through gi_frame, which the hook refuses). A bound
+    method and a tuple, not a closure: a closure's cells are writable with
+    no audit event, and a send of the candidate's handed a generator it had
+    made ahead, with arguments of its choosing, to a trusted caller (a
+    twenty-seventh review). The single-use generator checks that it is run
+    by this very frame for this very pair."""
+    __tracebackhide__ = True  # (pytest's reports show the builtin's caller)
+    lock, send = pair
+    with lock:
+        gen = send((args, kwargs))
+    ok, value = gen.send(None)
+    if ok:
+        return value
+    raise value
 
-    def entry(*args, **kwargs):
-        __tracebackhide__ = True  # (pytest's reports show the builtin's caller)
-        with lock:
-            gen = send((args, kwargs))
-        ok, value = gen.send(None)
-        if ok:
-            return value
-        raise value
 
-    return entry
+def _method_entry(entry):
+    """A plain function calling entry (a stand-in), for a class attribute
+    that must bind as a method (Logger.findCaller)."""
+
+    def method(*args, **kwargs):
+        __tracebackhide__ = True
+        return entry(*args, **kwargs)
+
+    return method
 
 
 def _no_pyc(source, pyc, trace=None):
@@ -452,7 +469,9 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     _RuntimeError = RuntimeError
     _StopIteration = StopIteration
     _OverflowError = OverflowError
-    sealed_entry = _sealed_entry
+    sealed_call = _sealed_call
+    sealed_call_code = _sealed_call.__code__
+    method_entry = _method_entry
     no_pyc = _no_pyc
     _PermissionError = PermissionError
     _ModuleNotFoundError = ModuleNotFoundError
@@ -2093,6 +2112,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     # truth. At its own call, with its module's gc the real one.
     own_file = install.__code__.co_filename
     gc_dict = gc_mod.__dict__
+    gc_get_referrers = gc_mod.get_referrers
     real_get_referents = gc_dict.get("get_referents")
 
     def pandas_copy_check(f, tid):
@@ -3347,6 +3367,18 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         below call's own frame (the frames of the code call ran)."""
 
         def one(args, kwargs):
+            # (only as sealed_call's frame for this pair runs it: the pair's
+            # send is readable, and a candidate who drives the generator
+            # itself puts its own frame where each call_* skips the
+            # stand-in's, a twenty-seventh review)
+            f = run_by(pair)
+            if f is not None:
+                try:
+                    refuse("a stand-in's policy run around it", f)
+                except _BaseException as e:
+                    e.__traceback__ = None
+                    yield (False, e)
+                    return
             try:
                 value = call(args, kwargs)
             except _BaseException as e:
@@ -3366,7 +3398,26 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
 
         gen = maker()
         gen.send(None)
-        return sealed_entry(_allocate_lock(), gen.send)
+        pair = (_allocate_lock(), gen.send)
+        return _MethodType(sealed_call, pair)
+
+    def run_by(pair):
+        """None if the single-use generator calling this is run by
+        sealed_call's frame for pair, else the frame that runs it."""
+        tid = _get_ident()
+        prev = state_get(tid)
+        state[tid] = BUSY
+        try:
+            # (0 is this, 1 the single-use generator, 2 who sent it None)
+            f = getframe(2, tid)
+            if f is not None and codeof(f, tid) is sealed_call_code and frame_local(f, "pair", tid) is pair:
+                return None
+            return f if f is not None else "an unknown frame"
+        finally:
+            if prev is None:
+                del state[tid]
+            else:
+                state[tid] = prev
 
     # In call_*: frame 0 is call_*, 1 the single-use generator, 2 the
     # stand-in, 3 whoever called the stand-in.
@@ -3404,15 +3455,21 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         if _len(args) == 2 and not kwargs:
             signum, handler = args
             if not _issubclass(_type(handler), _int) and handler is not None:
-                if culprit_at(3) is not None:
-                    handler = make_trampoline(handler)
-                else:
+                # Every handler, whoever installs it: the frame a signal
+                # interrupts may be the hook's own. Deciding by the
+                # installer let a handler through that trusted code
+                # installed from the candidate's data (pytest-timeout's
+                # call through signal's _enum_to_int, a module global: a
+                # twenty-seventh review), and a builtin handler such as a
+                # dict's setdefault keeps the frame too. No honest handler
+                # in the sandbox reads its frame.
+                if culprit_at(3) is None:
                     c = slot_culprit(3, ("signal",))
                     if c is not None:
-                        # (a C slot installing a raw handler, which would
-                        # get the frame a signal interrupts: an eighteenth
-                        # review)
+                        # (a C slot installing a handler: an eighteenth
+                        # review; a finding, as before)
                         refuse("installing a signal handler from a deferred call", c)
+                handler = make_trampoline(handler)
             return orig_signal(signum, handler)
         return orig_signal(*args, **kwargs)
 
@@ -3770,7 +3827,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             # (not popped: each import is checked, and the code is run,
             # never handed over; pytest's collection imports a module
             # another hidden module imported before it again)
-            co, empty, error, caught = locked[name]
+            co, empty, error, caught, codes = locked[name]
             for w in caught:
                 warn_explicit(w[0], w[1], w[2], w[3])
             if error is not None:
@@ -3784,7 +3841,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 # `__builtins__`): twenty-fifth and twenty-sixth reviews.
                 raise _ImportError("refused by the sandbox: %s imported into a module made elsewhere" % name)
             run_module(co, d)
-            if not own_builtins(d, name):
+            if not own_builtins(d, codes):
                 # The candidate's code, run by the module's import of it,
                 # gave the module other builtins, which the functions
                 # defined after that keep (a `len` that is eval runs the
@@ -3829,70 +3886,39 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
 
         function_dict = _FunctionType.__dict__["__dict__"].__get__
 
-        def own_builtins(d, name):
-            """Whether the module's globals, and the functions its own code
-            defined that its globals reach (as methods, inherited ones
-            included, properties, closures, defaults, in plain containers),
-            have Python's builtins. (Not namedtuple's: made with no
-            builtins, from another file name.) The walk runs no code of
-            anyone's: exact types, slots and identities only. A
-            twenty-sixth review built a class with such methods under
-            another name and gave the module a subclass of it with an
-            empty dict: its test methods were inherited."""
+        def own_builtins(d, codes):
+            """Whether the module's globals, and every function made from
+            the module's code (codes: the module's and every code object
+            in it) that exists now, wherever it is held, have Python's
+            builtins. (Found by the garbage collector's referrers of the
+            code objects: a walk from the globals missed an empty
+            subclass's inherited methods, a twenty-sixth review, and a
+            functools.partial holding the test, a twenty-seventh.) Runs
+            no code of anyone's: the keys must be exact strings before any
+            lookup (a str subclass key hashed as "__builtins__" has its
+            __eq__ run by the lookup), then types and identities only."""
+            for k in _list(d):
+                if _type(k) is not _str:
+                    return False
             b = d.get("__builtins__")
             if b is not real_builtins and b is not builtins:
                 return False  # (by identity: a dict subclass's __eq__ is the candidate's code)
             tid = _get_ident()
-            todo = _list(d.values())
-            seen = _set()
-            budget = 20000
-            while todo and budget > 0:
-                budget -= 1
-                v = todo.pop()
-                t = _type(v)
-                # (identities only: a metaclass's __eq__ or __hash__ is
-                # someone's code)
-                if t is _str or t is _int or t is _bool or t is _NoneType or t is _float or _id(v) in seen:
-                    continue
-                seen.add(_id(v))
-                if t is _FunctionType:
-                    if v.__builtins__ is not real_builtins and code_file(v, tid) == name:
-                        return False
-                    for cell in v.__closure__ or ():
-                        try:
-                            todo.append(cell.cell_contents)
-                        except _ValueError:
-                            pass  # (an empty cell)
-                    todo.extend(v.__defaults__ or ())
-                    kw = v.__kwdefaults__
-                    if _type(kw) is _dict:
-                        todo.extend(kw.values())
-                    fd = function_dict(v)
-                    if _type(fd) is _dict:
-                        todo.extend(fd.values())
-                elif t is _staticmethod or t is _classmethod:
-                    todo.append(v.__func__)
-                elif t is _property:
-                    todo.extend((v.fget, v.fset, v.fdel))
-                elif t is _list or t is _tuple or t is _set or t is _frozenset:
-                    todo.extend(v)
-                elif t is _dict:
-                    todo.extend(v.values())
-                elif _issubclass(t, _type):
-                    for k in type_mro(v):
-                        todo.extend(type_dict(k).values())
-            return budget > 0
-
-        def code_file(fn, tid):
             prev = state_get(tid)
-            state[tid] = fn  # (this read is the hook's own: see hook)
+            state[tid] = BUSY
             try:
-                return fn.__code__.co_filename
+                state[tid] = codes  # (this call is the hook's own: see hook)
+                made = gc_get_referrers(*codes)
             finally:
                 if prev is None:
-                    state.pop(tid, None)
+                    del state[tid]
                 else:
                     state[tid] = prev
+            for fn in made:
+                if _type(fn) is _FunctionType and fn.__builtins__ is not real_builtins:
+                    return False
+            return True
+
         rewrite_mod._rewrite_test = sealed(call_rewrite, keep_tb=True)
         rewrite_mod._read_pyc = no_pyc
         sources.clear()  # (the caller's copy: locked holds them now)
@@ -3938,7 +3964,14 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                         error = None
                     except (_SyntaxError, _ValueError, _UnicodeError) as exc:
                         co, empty, error = None, None, exc
-                out[p] = (co, empty, error, _tuple((w.message, w.category, w.filename, w.lineno) for w in caught))
+                codes = []
+                todo = [co] if co is not None else []
+                while todo:
+                    c = todo.pop()
+                    codes.append(c)
+                    todo.extend(k for k in c.co_consts if _type(k) is _CodeType)
+                out[p] = (co, empty, error, _tuple((w.message, w.category, w.filename, w.lineno) for w in caught),
+                          _tuple(codes))
         return out
 
     def compile_locked(ast, rewrite_mod, p, data):
@@ -3967,7 +4000,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     # A forked child has only the forking thread, which was not in the hook.
     os.register_at_fork(after_in_child=state.clear)
     _sys.addaudithook(hook)
-    logging.Logger.findCaller = sealed(find_caller)
+    logging.Logger.findCaller = method_entry(sealed(find_caller))
     _signal.signal = sealed(call_signal)
     _imp._fix_co_filename = sealed(call_fix)
     _imp.create_builtin = sealed(call_create)

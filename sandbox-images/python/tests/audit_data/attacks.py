@@ -307,11 +307,11 @@ def attack_reimport_signal():
 
 
 def attack_wrapper_closure():
-    """The stand-ins' closures hold a lock and a generator's send: calling
-    send runs the same policy."""
+    """The stand-ins are bound to a lock and a generator's send: calling
+    send and running what it makes is refused (the single-use generator
+    runs only for the stand-in's own frame)."""
     import _imp
-    cells = [c.cell_contents for c in _imp._fix_co_filename.__closure__]
-    send = [c for c in cells if callable(c)][0]
+    send = _imp._fix_co_filename.__self__[1]
     gen = send(((compile("1", "x.py", "exec"), PYTEST_RUNNER), {}))
     ok, value = gen.send(None)
     if ok:
