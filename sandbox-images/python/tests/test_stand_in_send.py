@@ -3,7 +3,7 @@ frame, which then stands where the stand-in's frame should be.
 
 A stand-in's entry closed over `send`, the bound send of its suspended
 maker generator (`entry.__closure__[i].cell_contents`: no audit event;
-now `stand_in.__self__[1]`, as readable).
+now `stand_in.__self__[-1]`, as readable).
 Called directly, `send((args, kwargs))` returns the single-use generator,
 and its `.send(None)` runs the policy (`call_*`) and the original builtin.
 Every `call_*` counts frames: 0 itself, 1 the generator, 2 "the stand-in",
@@ -31,7 +31,7 @@ import _signal
 _entry = _signal.signal
 # (the review's spelling took it from the entry's closure; stand-ins are
 # bound methods of a (lock, send) pair now, and the send is still readable)
-_send = _entry.__self__[1]
+_send = _entry.__self__[-1]
 
 
 def _my_signal(signum, handler):

@@ -311,7 +311,7 @@ def attack_wrapper_closure():
     send and running what it makes is refused (the single-use generator
     runs only for the stand-in's own frame)."""
     import _imp
-    send = _imp._fix_co_filename.__self__[1]
+    send = _imp._fix_co_filename.__self__[-1]
     gen = send(((compile("1", "x.py", "exec"), PYTEST_RUNNER), {}))
     ok, value = gen.send(None)
     if ok:
