@@ -141,9 +141,9 @@ candidate reaches (the stand-ins) is a bound method of a module-level
 function over a tuple, never a closure of install's: closures and their
 cells are readable and writable with no audit event, and a host test walks
 everything reachable to check it. Signal handlers and the collector's
-finalizers run at any bytecode boundary, the hook's included: a counter
-they tick tells the hook's reads of objects others hold whether anyone
-else ran in the window (see mark_window). Everything it calls was
+finalizers run at any bytecode boundary, the hook's included: the hook
+takes an event on an object others may hold as its own read only when its
+reader's frame raised it (see hook and marked_read). Everything it calls was
 captured at install: replacing os.write, json.dumps, builtins or this
 module's globals changes nothing (a test checks that no function it runs
 looks up a global). It never runs the candidate's code on purpose (exact
@@ -490,6 +490,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     _FunctionType = types.FunctionType
     _MethodType = types.MethodType
     _FrameType = types.FrameType
+    _TracebackType = types.TracebackType
     _Namespace = types.SimpleNamespace
     _type_module = type.__dict__["__module__"].__get__
     ctypes_keys = _ctypes_keys
@@ -2115,7 +2116,6 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     # truth. At its own call, with its module's gc the real one.
     own_file = install.__code__.co_filename
     gc_dict = gc_mod.__dict__
-    gc_get_referrers = gc_mod.get_referrers
     real_get_referents = gc_dict.get("get_referents")
 
     def pandas_copy_check(f, tid):
@@ -3299,12 +3299,27 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         if st is not None:
             # Raised while this thread is in the hook.
             if st is not BUSY and args and args[0] is st:
-                if marked_get(tid) is st and marks_get(tid) != count_mark():
-                    # (a handler or a collection ran in the window: not the
-                    # hook's read, or not only; marked_read reads again)
-                    raise _PermissionError("refused by the sandbox: %s while the audit hook runs" % event)
+                # The hook's own read of st, once, and only the read it
+                # makes: a signal handler or a collection's finalizer can
+                # run inside the hook and raise an event on the same object
+                # first (twenty-eighth and twenty-ninth reviews). Frames,
+                # tracebacks and path strings the hook reads are its own
+                # (no one can get them without an event, refused here): the
+                # event and attribute must be the hook's. Anything else (a
+                # function, a generator: marked_read, or pandas' patch)
+                # must be read by the hook's own reader's frame.
+                t = _type(st)
                 state[tid] = BUSY  # (once)
-                return
+                if t is _FrameType or t is _TracebackType:
+                    if event == "object.__getattr__" and _len(args) > 1 \
+                            and args[1] == ("f_code" if t is _FrameType else "tb_frame"):
+                        return
+                elif t is _str:
+                    if event == "open":
+                        return
+                elif own_reader(tid):
+                    return
+                raise _PermissionError("refused by the sandbox: %s while the audit hook runs" % event)
             raise _PermissionError("refused by the sandbox: %s while the audit hook runs" % event)
         what = judge(kind, event, args, 1, tid)
         if what is not None and enforce:
@@ -3359,47 +3374,21 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     # trampoline is compiled under a name outside the trusted directories,
     # so that a builtin handler (dict.__setitem__) still has a candidate
     # frame under it.
-    # A handler runs at whatever bytecode boundary the signal finds, the
-    # hook's own included, and so does a garbage collection's finalizer:
-    # there, while the hook has told itself that its next audited event on
-    # an object is its own read, the same event from a handler passed as
-    # the hook's (the hidden tests' code read or replaced, the hook's state
-    # taken through a generator's frame: a twenty-eighth review, the signal
-    # timed by setitimer). So every handler (the trampoline) and every
-    # collection (a gc callback kept first in gc.callbacks) ticks a counter
-    # that only counts up, and the hook's read of an object someone else
-    # may hold (marked_read) passes only if the counter has not moved since
-    # it marked the window; else it reads again. The trampoline and the
-    # callback are bound methods over tuples, as the stand-ins:
-    # signal.getsignal and gc.callbacks hand them out. A candidate who
-    # ticks the counter itself only fails the hook's reads, which is a
-    # finding.
+    # Signal handlers run through a trampoline that gives them no frame. A
+    # bound method over a tuple, as the stand-ins: signal.getsignal hands
+    # it out.
     tramp_ns = {"__builtins__": builtins.__dict__}
     exec(compile(
         "def trampoline(held, signum, frame):\n"
         "    __tracebackhide__ = True\n"
-        "    held[1]()\n"
-        "    return held[0](signum, None)\n"
-        "\n"
-        "\n"
-        "def gc_tick(held, phase, info):\n"
-        "    held[0]()\n",
+        "    return held[0](signum, None)\n",
         "<assay signal trampoline>", "exec"), tramp_ns)
     trampoline_fn = tramp_ns.pop("trampoline")
-    window_counter = itertools.count()
-    tick = window_counter.__next__
-    count_mark = window_counter.__repr__
-    gc_cb = _MethodType(tramp_ns.pop("gc_tick"), (tick,))
-    gc_callbacks = gc_mod.callbacks  # (the collector's own list: rebinding gc.callbacks changes nothing)
-    marked = {}
-    marks = {}
-    marked_get = marked.get
-    marks_get = marks.get
 
     def make_trampoline(handler):
         if _type(handler) is _MethodType and handler.__func__ is trampoline_fn:
             return handler  # (one of ours, handed back by getsignal's caller: as it is)
-        return _MethodType(trampoline_fn, (handler, tick))
+        return _MethodType(trampoline_fn, (handler,))
 
     def tramp_unwrap(h):
         """The handler a trampoline of ours runs, or h."""
@@ -3407,37 +3396,21 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             return h.__self__[0]
         return h
 
-    def mark_window(obj, tid):
-        """Before state[tid] = obj, for an object someone else may hold."""
-        cbs = gc_callbacks
-        if not cbs or cbs[0] is not gc_cb:
-            cbs.insert(0, gc_cb)
-        marked[tid] = obj
-        marks[tid] = count_mark()
-
     def marked_read(obj, name, tid):
         """getattr(obj, name) as the hook's own read, for an object someone
-        else may hold: again if a handler or a collection ran in the window
-        (five times at most: a candidate ticking the counter in a loop gets
-        the hook's failure, a finding)."""
+        else may hold (a function, a generator): the hook lets the event
+        through only from this function's frame (see hook). A signal
+        handler or a collection's finalizer runs at any bytecode boundary,
+        the hook's own included, and there raised the same event on the
+        same object first, which passed as the hook's: the hidden tests'
+        code read or replaced, the hook's state through a generator's
+        frame (a twenty-eighth review); a handler's sys._getframe of a
+        frame the hook was reading passed the same way (a twenty-ninth)."""
+        state[tid] = obj
         try:
-            for _ in _range(4):
-                mark_window(obj, tid)
-                state[tid] = obj
-                try:
-                    return _getattr(obj, name)
-                except _PermissionError:
-                    pass
-                finally:
-                    state[tid] = BUSY
-            mark_window(obj, tid)
-            state[tid] = obj
-            try:
-                return _getattr(obj, name)
-            finally:
-                state[tid] = BUSY
+            return _getattr(obj, name)
         finally:
-            marked[tid] = None  # (holds nothing alive past the read)
+            state[tid] = BUSY
 
     def sealed(call, keep_tb=False):
         """A stand-in for a builtin: call(args, kwargs) runs inside a
@@ -3757,17 +3730,12 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         pkg_dir = fn[:-_len("/util/_exceptions.py")]
         pandas_dirs.append((pkg_dir + "/", pkg_dir + "/tests/"))
         try:
-            # (at pandas' import, once: a window someone else's handler
-            # could use fails the patch, and pandas keeps its own)
-            mark_window(func, tid)
             state[tid] = func
             func.__code__ = pandas_repl_code
-            mark_window(func, tid)
             state[tid] = func
             func.__defaults__ = (sealed(pandas_stack_level),)
         finally:
             state[tid] = BUSY
-            marked[tid] = None
 
     # ---- test modules this process cannot read ---------------------------------
     # The harness makes the hidden test modules unreadable to the sandbox
@@ -3919,7 +3887,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             # (not popped: each import is checked, and the code is run,
             # never handed over; pytest's collection imports a module
             # another hidden module imported before it again)
-            co, empty, error, caught, codes = locked[name]
+            co, empty, error, caught = locked[name]
             for w in caught:
                 warn_explicit(w[0], w[1], w[2], w[3])
             if error is not None:
@@ -3933,7 +3901,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 # `__builtins__`): twenty-fifth and twenty-sixth reviews.
                 raise _ImportError("refused by the sandbox: %s imported into a module made elsewhere" % name)
             run_module(co, d)
-            if not own_builtins(d, codes):
+            if not own_builtins(d, name):
                 # The candidate's code, run by the module's import of it,
                 # gave the module other builtins, which the functions
                 # defined after that keep (a `len` that is eval runs the
@@ -3978,17 +3946,26 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
 
         function_dict = _FunctionType.__dict__["__dict__"].__get__
 
-        def own_builtins(d, codes):
-            """Whether the module's globals, and every function made from
-            the module's code (codes: the module's and every code object
-            in it) that exists now, wherever it is held, have Python's
-            builtins. (Found by the garbage collector's referrers of the
-            code objects: a walk from the globals missed an empty
-            subclass's inherited methods, a twenty-sixth review, and a
-            functools.partial holding the test, a twenty-seventh.) Runs
-            no code of anyone's: the keys must be exact strings before any
+        def own_builtins(d, name):
+            """Whether the module's globals, and the functions its own code
+            defined that its globals reach (as methods, inherited ones
+            included, properties, closures, defaults, partials, bound
+            methods, in plain containers), have Python's builtins. (Not
+            namedtuple's: made with no builtins, from another file name.)
+            The walk runs no code of anyone's: exact types, slots and
+            identities only, and the keys must be exact strings before any
             lookup (a str subclass key hashed as "__builtins__" has its
-            __eq__ run by the lookup), then types and identities only."""
+            __eq__ run by the lookup: a twenty-seventh review). A
+            twenty-sixth review built a class with such methods under
+            another name and gave the module a subclass of it with an empty
+            dict (inherited test methods); the twenty-seventh held them in
+            functools.partial objects, which pytest collects. Asking the
+            collector for every function made from the module's code
+            objects finds them wherever held, but its scan of the whole
+            heap at each hidden module's import cost about 8% of a run's
+            latency, and what such a function gives away, the test's
+            locals, the candidate also gets through the hidden module's
+            globals at test time, which stay open (docs/SECURITY.md)."""
             for k in _list(d):
                 if _type(k) is not _str:
                     return False
@@ -3996,20 +3973,61 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             if b is not real_builtins and b is not builtins:
                 return False  # (by identity: a dict subclass's __eq__ is the candidate's code)
             tid = _get_ident()
+            todo = _list(d.values())
+            seen = _set()
+            budget = 20000
+            while todo and budget > 0:
+                budget -= 1
+                v = todo.pop()
+                t = _type(v)
+                # (identities only: a metaclass's __eq__ or __hash__ is
+                # someone's code)
+                if t is _str or t is _int or t is _bool or t is _NoneType or t is _float or _id(v) in seen:
+                    continue
+                seen.add(_id(v))
+                if t is _FunctionType:
+                    if v.__builtins__ is not real_builtins and code_file(v, tid) == name:
+                        return False
+                    for cell in v.__closure__ or ():
+                        try:
+                            todo.append(cell.cell_contents)
+                        except _ValueError:
+                            pass  # (an empty cell)
+                    todo.extend(v.__defaults__ or ())
+                    kw = v.__kwdefaults__
+                    if _type(kw) is _dict:
+                        todo.extend(kw.values())
+                    fd = function_dict(v)
+                    if _type(fd) is _dict:
+                        todo.extend(fd.values())
+                elif t is _staticmethod or t is _classmethod or t is _MethodType:
+                    todo.append(v.__func__)
+                elif t is _partial:
+                    todo.append(v.func)
+                    todo.extend(v.args)
+                    kw = v.keywords
+                    if _type(kw) is _dict:
+                        todo.extend(kw.values())
+                elif t is _property:
+                    todo.extend((v.fget, v.fset, v.fdel))
+                elif t is _list or t is _tuple or t is _set or t is _frozenset:
+                    todo.extend(v)
+                elif t is _dict:
+                    todo.extend(v.values())
+                elif _issubclass(t, _type):
+                    for k in type_mro(v):
+                        todo.extend(type_dict(k).values())
+            return budget > 0
+
+        def code_file(fn, tid):
             prev = state_get(tid)
-            state[tid] = BUSY
             try:
-                state[tid] = codes  # (this call is the hook's own: see hook)
-                made = gc_get_referrers(*codes)
+                return codeof(fn, tid).co_filename
             finally:
                 if prev is None:
-                    del state[tid]
+                    state.pop(tid, None)
                 else:
                     state[tid] = prev
-            for fn in made:
-                if _type(fn) is _FunctionType and fn.__builtins__ is not real_builtins:
-                    return False
-            return True
 
         rewrite_mod._rewrite_test = sealed(call_rewrite, keep_tb=True)
         rewrite_mod._read_pyc = no_pyc
@@ -4056,14 +4074,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                         error = None
                     except (_SyntaxError, _ValueError, _UnicodeError) as exc:
                         co, empty, error = None, None, exc
-                codes = []
-                todo = [co] if co is not None else []
-                while todo:
-                    c = todo.pop()
-                    codes.append(c)
-                    todo.extend(k for k in c.co_consts if _type(k) is _CodeType)
-                out[p] = (co, empty, error, _tuple((w.message, w.category, w.filename, w.lineno) for w in caught),
-                          _tuple(codes))
+                out[p] = (co, empty, error, _tuple((w.message, w.category, w.filename, w.lineno) for w in caught))
         return out
 
     def compile_locked(ast, rewrite_mod, p, data):
@@ -4091,11 +4102,22 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     scrub_ctypes()
     # A forked child has only the forking thread, which was not in the hook.
     os.register_at_fork(after_in_child=state.clear)
+    own_reader_codes = (marked_read.__code__, patch_pandas.__code__)
+
+    def own_reader(tid):
+        """Whether the frame that raised the event the hook is deciding
+        is one of the hook's readers of objects others may hold."""
+        # (0 is this, 1 hook, 2 the frame that raised the event)
+        f = getframe(2, tid)
+        if f is None:
+            return False
+        c = codeof(f, tid)
+        return c is own_reader_codes[0] or c is own_reader_codes[1]
+
     _sys.addaudithook(hook)
     logging.Logger.findCaller = method_entry(sealed(find_caller))
     _signal.signal = sealed(call_signal)
     _signal.getsignal = sealed(call_getsignal)
-    gc_callbacks.insert(0, gc_cb)
     _imp._fix_co_filename = sealed(call_fix)
     _imp.create_builtin = sealed(call_create)
     _imp.exec_builtin = sealed(call_exec_builtin)
