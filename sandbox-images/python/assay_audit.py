@@ -1414,7 +1414,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             return False
         if j is None:
             return False
-        return operand_value(f, instrs, j, tid) is obj
+        v = operand_value(f, instrs, j, tid)
+        # (a bound method's attribute is its function's: mock's
+        # _is_async_func reading a stand-in's __code__)
+        return v is obj or (_type(v) is _MethodType and v.__func__ is obj)
 
     OP_GET_ITER, OP_FOR_ITER = op.get("GET_ITER"), op.get("FOR_ITER")
     _islice = itertools.islice
@@ -2766,7 +2769,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     # attribute: a global it calls (inspect.isfunction
                     # rebound to C parts) reads with the same frame on top
                     own = doing(f, ("__code__",), tid)
-                    if frame_local(f, code_reader[0], tid) is obj and (own is True or (own is None and not code_reader[1])):
+                    held = frame_local(f, code_reader[0], tid)
+                    if _type(held) is _MethodType:
+                        held = held.__func__  # (a bound method's __code__ is its function's: a stand-in's)
+                    if held is obj and (own is True or (own is None and not code_reader[1])):
                         if fcode in code_readers and own is True:
                             return None
                     else:
@@ -2775,7 +2781,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 # Assay's own functions keep what they must not share
                 # there, out of their module's reach (the guard's token,
                 # its record of the session): plain values elsewhere.
-                if _type(obj) is not _FunctionType or not any_in(codeof(obj, tid).co_filename, assay_code_parts):
+                if _type(obj) is not _FunctionType or obj is sealed_call or obj is no_pyc \
+                        or not any_in(codeof(obj, tid).co_filename, assay_code_parts):
+                    # (the stand-ins' function and _read_pyc's hold nothing:
+                    # inspect.signature(os.open), mock's autospec of it)
                     return None
                 # Whoever reads them for the candidate (inspect.signature
                 # is a consumer of frames, not of these) is refused too.

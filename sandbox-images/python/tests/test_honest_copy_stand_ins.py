@@ -67,3 +67,37 @@ def test_copying_data_that_holds_os_open(tmp_path):
     r = run(tmp_path, solution=SOL, tests=TESTS)
     bad = {n: o[1].strip().splitlines()[-1:] for n, o in r.outcomes().items() if o[0] != "passed"}
     assert not bad and r.seen == [], (bad, r.seen)
+
+
+SIGNATURE_SOL = r'''
+import inspect, os
+from unittest import mock
+
+
+def opener_params():
+    return list(inspect.signature(os.open).parameters)
+
+
+def autospec_open():
+    with mock.patch("os.open", autospec=True) as m:
+        m.return_value = 7
+        return os.open("x", os.O_RDONLY)
+'''
+
+SIGNATURE_TESTS = r'''
+import solution
+
+def test_signature():
+    assert solution.opener_params() == ["args", "kwargs"]
+
+def test_autospec():
+    assert solution.autospec_open() == 7
+'''
+
+
+def test_introspecting_a_stand_in(tmp_path):
+    # (inspect.signature reads the stand-in's function's __defaults__: the
+    # hook refused it as an Assay function's, a finding, before)
+    r = run(tmp_path, solution=SIGNATURE_SOL, tests=SIGNATURE_TESTS)
+    bad = {n: o[1].strip().splitlines()[-1:] for n, o in r.outcomes().items() if o[0] != "passed"}
+    assert not bad and r.seen == [], (bad, r.seen)

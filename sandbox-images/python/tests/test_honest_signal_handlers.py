@@ -62,8 +62,12 @@ def outcomes(tmp_path, tests, **kw):
 
 def test_asyncio_run_twice_with_ctrl_c_shutdown(tmp_path):
     tests = r'''
-import asyncio
+import asyncio, signal
 import solution
+
+# (as Python sets it at start unless SIGINT is ignored, as it is for a job
+# a shell started in the background: CI's may be one)
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 def test_first_stop():
     log = []
@@ -88,6 +92,8 @@ def test_after():
 def test_unittest_catch_break(tmp_path):
     tests = r'''
 import os, signal, time, unittest
+
+signal.signal(signal.SIGINT, signal.default_int_handler)  # (see above)
 
 def test_catch_break():
     class T(unittest.TestCase):
