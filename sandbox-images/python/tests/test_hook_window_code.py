@@ -81,19 +81,7 @@ def _window(fn):
 def _hidden_tests():
     m = [m for n, m in list(sys.modules.items()) if "zhidden" in n][0]
     return [(k, v) for k, v in list(vars(m).items()) if isinstance(v, types.FunctionType) and k.startswith("test")]
-
-
-def consts(co, out):
-    todo = [co]
-    while todo:
-        c = todo.pop()
-        for k in c.co_consts:
-            if isinstance(k, types.CodeType):
-                todo.append(k)
-            elif isinstance(k, (int, str)) and not isinstance(k, bool):
-                out.append(k)
-    return out
-'''
+''' + sc.CONSTS_FN
 
 READ_SOL = SIG + r'''
 

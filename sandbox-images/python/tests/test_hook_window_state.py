@@ -90,35 +90,7 @@ def _find_state():
         if type(cell.cell_contents) is dict:
             _GOT["state"] = cell.cell_contents
     return _GOT.get("state")
-
-
-STATE = None
-
-
-def peek(obj, attr):
-    """getattr(obj, attr) with the hook told it is its own read."""
-    global STATE
-    if STATE is None:
-        STATE = _find_state()
-    tid = threading.get_ident()
-    STATE[tid] = obj
-    try:
-        return getattr(obj, attr)
-    finally:
-        STATE.pop(tid, None)
-
-
-def consts(co, out):
-    todo = [co]
-    while todo:
-        c = todo.pop()
-        for k in c.co_consts:
-            if isinstance(k, types.CodeType):
-                todo.append(k)
-            elif isinstance(k, (int, str)) and not isinstance(k, bool):
-                out.append(k)
-    return out
-'''
+''' + sc.PEEK_CONSTS
 
 assert sc.FIND_STATE in sc.CONSTS_SOL and sc.FIND_STATE in sc.FORGE_SOL and sc.FIND_STATE in sc.WRITE_SOL
 CONSTS_SOL = sc.CONSTS_SOL.replace(sc.FIND_STATE, GRAB)

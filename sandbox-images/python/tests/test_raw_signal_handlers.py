@@ -26,6 +26,7 @@ state are test_stand_in_closures.py's B and C; here the handler's frame
 is what must not be had.)
 """
 from protected_paths import check_kept
+import test_stand_in_closures as sc
 from test_assay_audit import run
 
 GRAB = r'''
@@ -77,47 +78,10 @@ def _find_state():
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
     return GOT.get("state")
-
-
-STATE = None
-
-
-def peek(obj, attr):
-    """getattr(obj, attr) with the hook told it is its own read."""
-    global STATE
-    if STATE is None:
-        STATE = _find_state()
-    tid = threading.get_ident()
-    STATE[tid] = obj
-    try:
-        return getattr(obj, attr)
-    finally:
-        STATE.pop(tid, None)
-
-
-def consts(co, out):
-    todo = [co]
-    while todo:
-        c = todo.pop()
-        for k in c.co_consts:
-            if isinstance(k, types.CodeType):
-                todo.append(k)
-            elif isinstance(k, (int, str)) and not isinstance(k, bool):
-                out.append(k)
-    return out
-'''
+''' + sc.PEEK_CONSTS
 
 # A. Constants of every hidden test function (the expected values).
-CONSTS_HIDDEN = '''import solution
-
-
-def test_hidden_expected():
-    assert solution.add(40, 2) == 4242
-
-
-def test_dump():
-    assert solution.dump() == 1
-'''
+CONSTS_HIDDEN = sc.CONSTS_HIDDEN
 
 CONSTS_SOL = GRAB + r'''
 
@@ -143,13 +107,7 @@ def dump():
 '''
 
 
-def leaked(tmp_path):
-    p = tmp_path / "work" / "leak.json"
-    return p.read_text() if p.exists() else ""
-
-
-def outcomes(r):
-    return {k: v[0] for k, v in r.outcomes().items()} if r.junit else r.output[-3000:]
+leaked, outcomes = sc.leaked, sc.outcomes
 
 
 def test_raw_handler_reads_hidden_test_code(tmp_path):

@@ -140,7 +140,24 @@ def _find_state():
                     and type(getattr(v, "__self__", None)) is dict and fn.__name__ == "code_file":
                 return v.__self__
     return None
+'''
 
+# (shared with the other reviews' reproducers: what a solution does once it
+# has the hook's state)
+CONSTS_FN = r'''
+
+def consts(co, out):
+    todo = [co]
+    while todo:
+        c = todo.pop()
+        for k in c.co_consts:
+            if isinstance(k, types.CodeType):
+                todo.append(k)
+            elif isinstance(k, (int, str)) and not isinstance(k, bool):
+                out.append(k)
+    return out
+'''
+PEEK_CONSTS = r'''
 
 STATE = None
 
@@ -156,19 +173,8 @@ def peek(obj, attr):
         return getattr(obj, attr)
     finally:
         STATE.pop(tid, None)
-
-
-def consts(co, out):
-    todo = [co]
-    while todo:
-        c = todo.pop()
-        for k in c.co_consts:
-            if isinstance(k, types.CodeType):
-                todo.append(k)
-            elif isinstance(k, (int, str)) and not isinstance(k, bool):
-                out.append(k)
-    return out
-'''
+''' + CONSTS_FN
+FIND_STATE += PEEK_CONSTS
 
 # A. Constants of every hidden test function (the expected values).
 CONSTS_HIDDEN = '''import solution
