@@ -1386,6 +1386,25 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         start = pk - 1 if pk > 0 and instrs[pk - 1][0] == OP_KW_NAMES else pk
         return start, instrs[pk][1] or 0
 
+    consumer_last = {}
+
+    def first_at(f, obj, tid):
+        """Whether a consumer's read of obj, allowed at frame f's current
+        instruction, is the first there: a garbage collection started by
+        the allocation of the read's own audit arguments ran a callback
+        made of C parts (attrgetter("__code__") over a hidden test) with
+        the consumer's frame on top, at its own instruction, on the object
+        it holds, and the read passed as the consumer's (a thirtieth
+        review). Such a read comes first; the consumer's own is then
+        refused, a finding. (The frame and the object are held until the
+        next such read, so that neither's id is reused meanwhile.)"""
+        lasti = f.f_lasti
+        last = consumer_last.get(tid)
+        if last is not None and last[0] is f and last[1] == lasti and last[2] is obj:
+            return False
+        consumer_last[tid] = (f, lasti, obj)
+        return True
+
     def reads_its_own(f, name, obj, tid):
         """Whether frame f, at its own read of attribute `name` (an
         attribute load, or getattr/hasattr with that constant), reads it
@@ -2774,6 +2793,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                         held = held.__func__  # (a bound method's __code__ is its function's: a stand-in's)
                     if held is obj and (own is True or (own is None and not code_reader[1])):
                         if fcode in code_readers and own is True:
+                            if not first_at(f, obj, tid):
+                                return ("reading __code__ twice at one instruction of %s" % fcode.co_qualname, f)
                             return None
                     else:
                         read_under = fcode
@@ -2819,6 +2840,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     # parts reads the real one's and hands it over (an
                     # attacker's review). Its own read is of what it holds.
                     return ("reading %s of another object than %s holds" % (name, codeof(f, tid).co_qualname), f)
+                if name in frame_attrs and under_consumer(f, tid) and not first_at(f, obj, tid):
+                    return ("reading %s twice at one instruction of %s" % (name, codeof(f, tid).co_qualname), f)
                 return None
             return ("reading %s" % (name if _type(name) is _str else "?"), c)
 
@@ -3536,6 +3559,19 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         return tramp_unwrap(orig_signal(*args, **kwargs))
 
     orig_getsignal = _signal.getsignal
+    orig_set_debug = gc_mod.set_debug
+    gc_saveall = gc_mod.DEBUG_SAVEALL
+
+    def call_set_debug(args, kwargs):
+        # DEBUG_SAVEALL keeps every collected object in gc.garbage, a plain
+        # list: a dead frame (a function that kept its own exception in a
+        # local) came back that way with no event, and its f_back and
+        # f_locals, which raise none either, led through the live stack to
+        # the hook's frames (a thirtieth review).
+        flags = args[0] if _len(args) == 1 and not kwargs else None
+        if _type(flags) is not _int or flags & gc_saveall:
+            refuse("gc.set_debug with DEBUG_SAVEALL", culprit_at(3) or "a trusted frame")
+        return orig_set_debug(*args, **kwargs)
 
     def call_getsignal(args, kwargs):
         # (the handler installed, not our trampoline: asyncio.Runner and
@@ -3563,7 +3599,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         name = _getattr(spec, "name", None)
         # A fresh copy of a loaded builtin module holds its functions
         # unsealed (posix.open, _posixsubprocess.fork_exec...).
-        if _type(name) is not _str or name in ("_imp", "_signal", "posix", "_posixsubprocess") \
+        if _type(name) is not _str or name in ("_imp", "_signal", "posix", "_posixsubprocess", "gc") \
                 or name in _sys_modules:
             refuse("a second %s module" % (name if _type(name) is _str else "builtin"),
                    culprit_at(3) or "a trusted frame")
@@ -4127,6 +4163,9 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     logging.Logger.findCaller = method_entry(sealed(find_caller))
     _signal.signal = sealed(call_signal)
     _signal.getsignal = sealed(call_getsignal)
+    gc_mod.set_debug(0)
+    del gc_mod.garbage[:]
+    gc_mod.set_debug = sealed(call_set_debug)
     _imp._fix_co_filename = sealed(call_fix)
     _imp.create_builtin = sealed(call_create)
     _imp.exec_builtin = sealed(call_exec_builtin)
