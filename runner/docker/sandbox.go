@@ -616,7 +616,12 @@ func (s *Sandbox) execute(ctx context.Context, c *started, spec runner.RunSpec, 
 	stalledAtMemoryLimit(&res, spec.Limits.MemoryBytes, s.cfg.Runtime)
 	res.Diagnostics = string(c.stderr.Bytes())
 	if len(res.Phases) == 0 {
-		s.cfg.Logger.Warn("harness sent no result", slog.String("submission", spec.ID), slog.String("stderr", res.Diagnostics))
+		exit := -1
+		if info.State != nil {
+			exit = info.State.ExitCode
+		}
+		s.cfg.Logger.Warn("harness sent no result", slog.String("submission", spec.ID), slog.String("stderr", res.Diagnostics),
+			slog.Int("exit_code", exit), slog.Bool("oom_killed", res.OOMKilled), slog.Duration("ran", res.Duration))
 	}
 	return res, nil, nil
 }
