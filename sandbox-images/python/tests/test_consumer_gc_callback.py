@@ -33,17 +33,7 @@ def _hidden_tests():
     m = [m for n, m in list(sys.modules.items()) if "zhidden" in n or "zforged" in n][0]
     return [(k, v) for k, v in list(vars(m).items()) if isinstance(v, types.FunctionType) and k.startswith("test")]
 
-
-def consts(co, out):
-    todo = [co]
-    while todo:
-        c = todo.pop()
-        for k in c.co_consts:
-            if isinstance(k, types.CodeType):
-                todo.append(k)
-            elif isinstance(k, (int, str)) and not isinstance(k, bool):
-                out.append(k)
-    return out
+''' + sc.CONSTS_FN + r'''
 
 
 def steal(F):
@@ -96,16 +86,7 @@ def test_c_parts_gc_callback_at_a_consumers_read(tmp_path):
     assert "4242" not in text or any(TWICE in x for x in r.seen), ("LEAKED", sc.outcomes(r), r.seen, text[:1500])
 
 
-FORGE_HIDDEN = """import solution
-
-
-def test_forged_a():
-    assert solution.add(2, 2) == 5
-
-
-def test_forged_b():
-    assert solution.add(1, 1) == 77
-"""
+FORGE_HIDDEN = sc.FORGE_CONST_HIDDEN
 
 FORGE_SOL = STEAL + r'''
 

@@ -25,17 +25,7 @@ HERE = os.getcwd()
 _LEAK = {"codes": [], "state": False, "frames": 0}
 _STATE = []
 
-
-def consts(co, out):
-    todo = [co]
-    while todo:
-        c = todo.pop()
-        for k in c.co_consts:
-            if isinstance(k, types.CodeType):
-                todo.append(k)
-            elif isinstance(k, (int, str)) and not isinstance(k, bool):
-                out.append(k)
-    return out
+''' + sc.CONSTS_FN + r'''
 
 
 class _M(types.ModuleType):
@@ -104,46 +94,14 @@ def test_handle_error_frame_reads_hidden_code(tmp_path):
     assert "4242" not in text and '"state": true' not in text, ("LEAKED", sc.outcomes(r), r.seen, text[:1500])
 
 
-FORGE_HIDDEN = """import solution
-
-
-def test_forged_a():
-    assert solution.add(2, 2) == 5
-
-
-def test_forged_b():
-    assert solution.add(1, 1) == 77
-"""
+FORGE_HIDDEN = sc.FORGE_CONST_HIDDEN
 
 # A forged pass: with the hook's state (taken at the hidden module's import
 # as above), add() takes its own frame (tb_frame, told to the hook as its
 # own read), the test's frame (f_back) and its code (f_code, likewise), and
 # returns the constant the test compares with.
 FORGE_SOL = GRAB + r'''
-
-def add(a, b):
-    if not _STATE:
-        return a + b
-    st = _STATE[0]
-    tid = threading.get_ident()
-    try:
-        raise ZeroDivisionError
-    except ZeroDivisionError as e:
-        tb = e.__traceback__
-    st[tid] = tb
-    try:
-        me = tb.tb_frame
-    finally:
-        st.pop(tid, None)
-    test = me.f_back
-    st[tid] = test
-    try:
-        co = test.f_code
-    finally:
-        st.pop(tid, None)
-    want = [k for k in co.co_consts if isinstance(k, int) and not isinstance(k, bool) and k not in (a, b)]
-    return want[-1] if want else a + b
-'''
+''' + sc.FORGE_ADD_FROM_STATE
 
 
 def test_handle_error_frame_forges_a_pass(tmp_path):

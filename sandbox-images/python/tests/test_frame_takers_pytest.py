@@ -18,24 +18,14 @@ hook's state); test_frame_takers_logging.py forges.
 import test_stand_in_closures as sc
 from test_assay_audit import run
 
-SOL = r'''
+SOL = sc.FORGE_FN + r'''
 import json, os, sys, threading, types
 import _pytest._code.code as _ccode
 HERE = os.getcwd()
 R = sys.__dict__.setdefault("_r31", {"n": 0, "state": [], "codes": []})
 R["n"] += 1
 
-
-def consts(co, out):
-    todo = [co]
-    while todo:
-        c = todo.pop()
-        for k in c.co_consts:
-            if isinstance(k, types.CodeType):
-                todo.append(k)
-            elif isinstance(k, (int, str)) and not isinstance(k, bool):
-                out.append(k)
-    return out
+''' + sc.CONSTS_FN + r'''
 
 
 if R["n"] == 1:
@@ -63,24 +53,7 @@ def add(a, b):
     if not R["state"]:
         return a + b
     st = R["state"][0]
-    tid = threading.get_ident()
-    try:
-        raise ZeroDivisionError
-    except ZeroDivisionError as e:
-        tb = e.__traceback__
-    st[tid] = tb
-    try:
-        me = tb.tb_frame
-    finally:
-        st.pop(tid, None)
-    test = me.f_back
-    st[tid] = test
-    try:
-        co = test.f_code
-    finally:
-        st.pop(tid, None)
-    want = [k for k in co.co_consts if isinstance(k, int) and not isinstance(k, bool) and k not in (a, b)]
-    return want[-1] if want else a + b
+    return _forge(a, b, st)
 '''
 
 FIRST = """import solution

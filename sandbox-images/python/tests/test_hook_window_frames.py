@@ -115,22 +115,13 @@ def test_frame_window_gives_state_and_hidden_code(tmp_path):
     assert "4242" not in text, ("LEAKED", sc.outcomes(r), r.seen, text[:1500])
 
 
-FORGE_HIDDEN = """import solution
-
-
-def test_forged_a():
-    assert solution.add(2, 2) == 5
-
-
-def test_forged_b():
-    assert solution.add(1, 1) == 77
-"""
+FORGE_HIDDEN = sc.FORGE_CONST_HIDDEN
 
 # B. A forged pass: with state, the candidate's add() takes its own frame
 # (its exception's tb_frame, told to the hook as its own read), the test's
 # frame below it (f_back: no event) and the test's code (f_code, told
 # likewise), and returns the constant the test compares with.
-FORGE_SOL = SIG + r'''
+FORGE_SOL = SIG + sc.FORGE_FN + r'''
 
 def add(a, b):
     if "state" not in _GOT:
@@ -138,24 +129,7 @@ def add(a, b):
     st = _GOT.get("state")
     if st is None:
         return a + b
-    tid = threading.get_ident()
-    try:
-        raise ZeroDivisionError
-    except ZeroDivisionError as e:
-        tb = e.__traceback__
-    st[tid] = tb
-    try:
-        me = tb.tb_frame
-    finally:
-        st.pop(tid, None)
-    test = me.f_back
-    st[tid] = test
-    try:
-        co = test.f_code
-    finally:
-        st.pop(tid, None)
-    want = [k for k in co.co_consts if isinstance(k, int) and not isinstance(k, bool) and k not in (a, b)]
-    return want[-1] if want else a + b
+    return _forge(a, b, st)
 '''
 
 

@@ -59,17 +59,7 @@ _Spec.loader = property(operator.methodcaller("grab"))
 __spec__.__class__ = _Spec
 del _TB
 
-
-def consts(co, out):
-    todo = [co]
-    while todo:
-        c = todo.pop()
-        for k in c.co_consts:
-            if isinstance(k, types.CodeType):
-                todo.append(k)
-            elif isinstance(k, (int, str)) and not isinstance(k, bool):
-                out.append(k)
-    return out
+''' + sc.CONSTS_FN + r'''
 
 
 def _first_frame(x, depth=0):
@@ -127,44 +117,18 @@ def test_frame_taker_run_from_c_reads_hidden_code(tmp_path, how):
     assert "4242" not in text and '"state": true' not in text, ("LEAKED", sc.outcomes(r), r.seen, text[:1500])
 
 
-FORGE_HIDDEN = """import solution
-
-
-def test_forged_a():
-    assert solution.add(2, 2) == 5
-
-
-def test_forged_b():
-    assert solution.add(1, 1) == 77
-"""
+FORGE_HIDDEN = sc.FORGE_CONST_HIDDEN
 
 # With the hook's state: add() takes the test's frame and code (told to
 # the hook as its own reads) and returns the constant the test compares with.
-FORGE_SOL = GRAB + r'''
+FORGE_SOL = GRAB + sc.FORGE_FN + r'''
 
 def add(a, b):
     _walk()
     if not _STATE:
         return a + b
     st = _STATE[0]
-    tid = threading.get_ident()
-    try:
-        raise ZeroDivisionError
-    except ZeroDivisionError as e:
-        tb = e.__traceback__
-    st[tid] = tb
-    try:
-        me = tb.tb_frame
-    finally:
-        st.pop(tid, None)
-    test = me.f_back
-    st[tid] = test
-    try:
-        co = test.f_code
-    finally:
-        st.pop(tid, None)
-    want = [k for k in co.co_consts if isinstance(k, int) and not isinstance(k, bool) and k not in (a, b)]
-    return want[-1] if want else a + b
+    return _forge(a, b, st)
 '''
 
 

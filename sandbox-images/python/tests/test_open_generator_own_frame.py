@@ -31,17 +31,7 @@ _STATE = []
 _LEAK = {"codes": [], "state": False, "resumed": 0}
 _REAL_SPEC = __spec__
 
-
-def consts(co, out):
-    todo = [co]
-    while todo:
-        c = todo.pop()
-        for k in c.co_consts:
-            if isinstance(k, types.CodeType):
-                todo.append(k)
-            elif isinstance(k, (int, str)) and not isinstance(k, bool):
-                out.append(k)
-    return out
+''' + sc.CONSTS_FN + r'''
 
 
 def _viewer():
@@ -88,30 +78,7 @@ del _TB
 _M.__spec__ = property(functools.partial(next, _G))
 sys.modules[__name__].__class__ = _M
 
-
-def add(a, b):
-    if not _STATE:
-        return a + b
-    st = _STATE[0]
-    tid = threading.get_ident()
-    try:
-        raise ZeroDivisionError
-    except ZeroDivisionError as e:
-        tb = e.__traceback__
-    st[tid] = tb
-    try:
-        me = tb.tb_frame
-    finally:
-        st.pop(tid, None)
-    test = me.f_back
-    st[tid] = test
-    try:
-        co = test.f_code
-    finally:
-        st.pop(tid, None)
-    want = [k for k in co.co_consts if isinstance(k, int) and not isinstance(k, bool) and k not in (a, b)]
-    return want[-1] if want else a + b
-'''
+''' + sc.FORGE_ADD_FROM_STATE
 
 CONFTEST = "import solution  # (the challenge's conftest imports the solution first)\n"
 
@@ -122,16 +89,7 @@ def test_visible():
     assert solution.add(1, 1) == 2
 """
 
-FORGE_HIDDEN = """import solution
-
-
-def test_forged_a():
-    assert solution.add(2, 2) == 5
-
-
-def test_forged_b():
-    assert solution.add(1, 1) == 77
-"""
+FORGE_HIDDEN = sc.FORGE_CONST_HIDDEN
 
 
 def test_generator_own_frame_forges_a_pass(tmp_path):

@@ -239,6 +239,56 @@ def test_forged_b():
     assert solution.add(1, 1) == expected
 '''
 
+# (shared with later reviews' reproducers: two hidden tests whose expected
+# values are constants, and an add() that, given the hook's state in a
+# module global _STATE, reads the test's frame and returns that constant)
+FORGE_CONST_HIDDEN = """import solution
+
+
+def test_forged_a():
+    assert solution.add(2, 2) == 5
+
+
+def test_forged_b():
+    assert solution.add(1, 1) == 77
+"""
+
+FORGE_FN = r'''
+import threading as _threading
+
+
+def _forge(a, b, st):
+    """The constant the test calling add compares its result with, its
+    frame and code read with the hook's state st (told they are the
+    hook's own reads): a forged pass."""
+    tid = _threading.get_ident()
+    try:
+        raise ZeroDivisionError
+    except ZeroDivisionError as e:
+        tb = e.__traceback__
+    st[tid] = tb
+    try:
+        me = tb.tb_frame
+    finally:
+        st.pop(tid, None)
+    test = me.f_back.f_back  # (this, add, the test)
+    st[tid] = test
+    try:
+        co = test.f_code
+    finally:
+        st.pop(tid, None)
+    want = [k for k in co.co_consts if isinstance(k, int) and not isinstance(k, bool) and k not in (a, b)]
+    return want[-1] if want else a + b
+'''
+
+FORGE_ADD_FROM_STATE = FORGE_FN + r'''
+
+def add(a, b):
+    if not _STATE:
+        return a + b
+    return _forge(a, b, _STATE[0])
+'''
+
 FORGE_SOL = FIND_STATE + r'''
 import dis
 
