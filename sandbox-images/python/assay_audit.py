@@ -261,11 +261,10 @@ def _sealed_call(pair, *args, **kwargs):
     by this very frame for this very pair."""
     __tracebackhide__ = True  # (pytest's reports show the builtin's caller)
     acquire, release, send = pair
-    acquire()
-    try:
+    # (with, not acquire then try: a signal's handler raising right after
+    # acquire returned left the lock held, and every later call hung)
+    with acquire.__self__:
         gen = send((args, kwargs))
-    finally:
-        release()
     ok, value = gen.send(None)
     if ok:
         return value
@@ -473,6 +472,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     _ValueError = ValueError
     _enumerate = enumerate
     _KeyError = KeyError
+    _IndexError = IndexError
     _RuntimeError = RuntimeError
     _StopIteration = StopIteration
     _OverflowError = OverflowError
@@ -580,6 +580,27 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     state = {}
     state_get = state.get
     BUSY = ["busy"]
+    # Signals whose Python handler arrived while its thread was in the hook
+    # (see signal_gate): raised again as the thread leaves it.
+    pending_signals = []
+    _raise_signal = _signal.raise_signal
+
+    def leave(tid, prev):
+        """Puts back what state held for tid before the hook took it; if
+        that was nothing, the thread is out of the hook, and the signals
+        deferred meanwhile are raised again (their handlers run here; an
+        exception of theirs leaves from here)."""
+        __tracebackhide__ = True
+        if prev is not None:
+            state[tid] = prev
+            return
+        state.pop(tid, None)
+        while pending_signals:
+            try:
+                signum = pending_signals.pop(0)
+            except _IndexError:
+                break
+            _raise_signal(signum)
 
     class Probe(Exception):
         pass
@@ -2120,10 +2141,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 c = deferred(f, tid, names)
             return c
         finally:
-            if prev is None:
-                del state[tid]
-            else:
-                state[tid] = prev
+            leave(tid, prev)
 
     def blame_write(f, tid, event, fresh=False):
         """The frame to blame for a protected write, or None. fresh: it
@@ -3307,6 +3325,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 raise
         finally:
             del state[tid]
+            if pending_signals:
+                leave(tid, None)
 
     frame_attrs = frozenset({"tb_frame", "f_code", "gi_frame", "gi_code", "cr_frame", "cr_code",
                              "ag_frame", "ag_code", "__code__"})
@@ -3356,7 +3376,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     except _Exception:
                         pass
                     finally:
-                        del state[tid]
+                        leave(tid, None)
             if _len(args) > 1 and args[1] is None:
                 name = args[0]
                 if _type(name) is _str and name not in ctypes_names and name not in banned_modules \
@@ -3461,10 +3481,19 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     # Signal handlers run through a trampoline that gives them no frame. A
     # bound method over a tuple, as the stand-ins: signal.getsignal hands
     # it out.
+    # A handler also waits while its thread is in the hook (signal_gate):
+    # run there, one that raises (pytest-timeout's Failed, the
+    # KeyboardInterrupt of the harness's SIGINT at the wall-time limit)
+    # aborted the hook's decision, an event it could not check, and an
+    # honest run that timed out was graded tampered; and the candidate's
+    # code ran inside the hook's window.
     tramp_ns = {"__builtins__": builtins.__dict__}
     exec(compile(
         "def trampoline(held, signum, frame):\n"
         "    __tracebackhide__ = True\n"
+        "    frame = None\n"
+        "    if held[1](signum):\n"
+        "        return None\n"
         "    return held[0](signum, None)\n",
         "<assay signal trampoline>", "exec"), tramp_ns)
     trampoline_fn = tramp_ns.pop("trampoline")
@@ -3472,7 +3501,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     def make_trampoline(handler):
         if _type(handler) is _MethodType and handler.__func__ is trampoline_fn:
             return handler  # (one of ours, handed back by getsignal's caller: as it is)
-        return _MethodType(trampoline_fn, (handler,))
+        return _MethodType(trampoline_fn, (handler, signal_gate))
 
     def tramp_unwrap(h):
         """The handler a trampoline of ours runs, or h."""
@@ -3527,16 +3556,49 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             else:
                 yield (True, value)
 
+        def failed(e):
+            e.__traceback__ = None
+            yield (False, e)
+
         def maker():
-            request = yield None
+            # (an exception raised inside it, a signal's handler that
+            # raised at the resume or at the loop's jump back, is handed to
+            # the caller, and the maker lives on: one that ended left the
+            # stand-in broken for the rest of the run. The inner loop is
+            # inside the try: its jump back is a point where handlers run.
+            # Only a second signal inside the except clause still ends it.)
+            out = None
             while True:
-                request = yield one(request[0], request[1])
+                try:
+                    while True:
+                        request = yield out
+                        out = one(request[0], request[1])
+                except _BaseException as e:
+                    out = failed(e)
 
         gen = maker()
         gen.send(None)
         lock = _allocate_lock()
         pair = (lock.acquire, lock.release, gen.send)
         return _MethodType(sealed_call, pair)
+
+    n_signals = _signal.NSIG
+
+    def call_gate(args, kwargs):
+        """True, and the signal raised again when the thread leaves the
+        hook (leave), if the thread is in the hook; else False. Sealed:
+        its closure holds the hook's state."""
+        tid = _get_ident()
+        if state_get(tid) is None:
+            return False
+        signum = args[0] if _len(args) == 1 and not kwargs else None
+        if _type(signum) is not _int or not 0 < signum < n_signals:
+            return False
+        if signum not in pending_signals:
+            pending_signals.append(signum)
+        return True
+
+    signal_gate = sealed(call_gate)
 
     def run_by(pair):
         """None if the single-use generator calling this is run by
@@ -3551,10 +3613,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 return None
             return f if f is not None else "an unknown frame"
         finally:
-            if prev is None:
-                del state[tid]
-            else:
-                state[tid] = prev
+            leave(tid, prev)
 
     # In call_*: frame 0 is call_*, 1 the single-use generator, 2 the
     # stand-in, 3 whoever called the stand-in.
@@ -3565,10 +3624,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         try:
             return blame(getframe(depth + 1, tid), tid)
         finally:
-            if prev is None:
-                del state[tid]
-            else:
-                state[tid] = prev
+            leave(tid, prev)
 
     def refuse(what, culprit):
         if _type(culprit) is not _str:
@@ -3578,10 +3634,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             try:
                 culprit = where(culprit, tid)
             finally:
-                if prev is None:
-                    del state[tid]
-                else:
-                    state[tid] = prev
+                leave(tid, prev)
         emit("%s from %s" % (what, culprit))
         if enforce:
             raise _PermissionError("refused by the sandbox: %s" % what)
@@ -3974,10 +4027,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     if mod is None:
                         c = "a call not from pytest's import of it"
                 finally:
-                    if prev is None:
-                        state.pop(tid, None)
-                    else:
-                        state[tid] = prev
+                    leave(tid, prev)
             if c is not None:
                 refuse("reading %s" % name, c)
                 return orig_rewrite(*args, **kwargs)
@@ -4121,10 +4171,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             try:
                 return codeof(fn, tid).co_filename
             finally:
-                if prev is None:
-                    state.pop(tid, None)
-                else:
-                    state[tid] = prev
+                leave(tid, prev)
 
         rewrite_mod._rewrite_test = sealed(call_rewrite, keep_tb=True)
         rewrite_mod._read_pyc = no_pyc
@@ -4199,6 +4246,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     scrub_ctypes()
     # A forked child has only the forking thread, which was not in the hook.
     os.register_at_fork(after_in_child=state.clear)
+    os.register_at_fork(after_in_child=pending_signals.clear)
     own_reader_codes = (marked_read.__code__, patch_pandas.__code__)
 
     def own_reader(tid):
@@ -4215,6 +4263,15 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     logging.Logger.findCaller = method_entry(sealed(find_caller))
     _signal.signal = sealed(call_signal)
     _signal.getsignal = sealed(call_getsignal)
+    # Handlers installed before the hook (the harness's SIGINT: Python's
+    # default_int_handler) wait for the thread to leave the hook too.
+    for signum in _signal.valid_signals():
+        h = orig_getsignal(signum)
+        if _callable(h) and not _isinstance(h, _int):
+            try:
+                orig_signal(signum, make_trampoline(h))
+            except _ValueError:
+                break  # (not the main thread: handlers cannot be set here)
     gc_mod.set_debug(0)
     del gc_mod.garbage[:]
     gc_mod.set_debug = sealed(call_set_debug)

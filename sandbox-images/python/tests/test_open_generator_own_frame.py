@@ -47,9 +47,9 @@ def _viewer():
             for k, v in list(f.f_locals.items()):
                 if type(v) is types.CodeType and "zhidden" in v.co_filename:
                     _LEAK["codes"].append(consts(v, []))
-                if k == "state" and type(v) is dict and not _STATE:
+                if state_of(k, v) is not None and not _STATE:
                     _LEAK["state"] = True
-                    _STATE.append(v)
+                    _STATE.append(state_of(k, v))
             f = f.f_back
         if _LEAK["codes"] or _STATE:
             with open(os.path.join(HERE, "leak.json"), "w") as fh:

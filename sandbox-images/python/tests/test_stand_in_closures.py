@@ -156,6 +156,19 @@ def consts(co, out):
             elif isinstance(k, (int, str)) and not isinstance(k, bool):
                 out.append(k)
     return out
+
+
+def state_of(k, v):
+    """The hook's state if a frame's local k = v is it, or is the hook's
+    leave (whose one dict cell is the state): frames of the hook's
+    functions hold the one or the other as a free variable."""
+    if k == "state" and type(v) is dict:
+        return v
+    if k == "leave" and type(v) is types.FunctionType:
+        for cell in v.__closure__ or ():
+            if type(cell.cell_contents) is dict:
+                return cell.cell_contents
+    return None
 '''
 PEEK_CONSTS = r'''
 

@@ -12,6 +12,7 @@ report_dir/junit.xml and (attacks mode) the results to report_dir/attacks.json.
 
 import json
 import os
+import signal
 import site
 import sys
 import sysconfig
@@ -98,6 +99,12 @@ def locked_sources():
 
 def main(known):
     sources = locked_sources()
+    # As the harness's zygote before install: Python's own SIGINT handler
+    # (a job started in the background has SIGINT ignored), and any the
+    # case names (a C handler, installed before the hook is on).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for name, handler in cfg.get("pre_signals", {}).items():
+        signal.signal(getattr(signal, name), getattr(signal, handler))
     plugins = [importlib.import_module("assay_guard"), importlib.import_module("pytest_timeout")]
     if cfg.get("hook", True):
         assay_audit.install(work=work, candidate_files=cfg.get("candidate_files", []),
