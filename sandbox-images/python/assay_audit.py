@@ -490,6 +490,9 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     _FunctionType = types.FunctionType
     _MethodType = types.MethodType
     _FrameType = types.FrameType
+    # A module's own dict, never a lazy module's __getattr__ or a
+    # subclass's property.
+    module_dict = types.ModuleType.__dict__["__dict__"].__get__
     _TracebackType = types.TracebackType
     _Namespace = types.SimpleNamespace
     _type_module = type.__dict__["__module__"].__get__
@@ -584,6 +587,13 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     # (see signal_gate): raised again as the thread leaves it.
     pending_signals = []
     _raise_signal = _signal.raise_signal
+
+    def enter(tid):
+        """Marks tid as in the hook; returns what state held for it, for
+        leave."""
+        prev = state_get(tid)
+        state[tid] = BUSY
+        return prev
 
     def leave(tid, prev):
         """Puts back what state held for tid before the hook took it; if
@@ -765,7 +775,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             if _id(m) in seen or _len(seen) > 16:
                 continue
             seen.append(_id(m))
-            d = types.ModuleType.__dict__["__dict__"].__get__(m)
+            d = module_dict(m)
             if _type(d) is not _dict:
                 continue
             for n in used:
@@ -1413,7 +1423,6 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     def snapshot_names():
         """At the end of install: every loaded module's callables and
         modules by name, for names_as_installed."""
-        module_dict = types.ModuleType.__dict__["__dict__"].__get__
         for m in _list(_sys_modules.values()):
             if _type(m) is not types.ModuleType:
                 continue
@@ -1435,23 +1444,25 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         held = snap[1]
         for n in names:
             orig = held.get(n, MISSING)
-            if orig is MISSING or not (_type(orig) is types.ModuleType or _callable(orig)):
+            if not code_like(orig):
                 continue  # (data, which pytest swaps: sys.stdout)
             if g.get(n, MISSING) is not orig:
                 return False
             if _type(orig) is types.ModuleType:
-                sub = installed_names.get(_id(module_dict_of(orig)))
+                sub = installed_names.get(_id(module_dict(orig)))
                 if sub is None:
                     continue
                 d2, held2 = sub
                 for n2 in names:
                     o2 = held2.get(n2, MISSING)
-                    if o2 is not MISSING and (_type(o2) is types.ModuleType or _callable(o2)) \
-                            and d2.get(n2, MISSING) is not o2:
+                    if code_like(o2) and d2.get(n2, MISSING) is not o2:
                         return False
         return True
 
-    module_dict_of = types.ModuleType.__dict__["__dict__"].__get__
+    def code_like(v):
+        """A name's value that names_as_installed pins: a module or a
+        callable (not MISSING, not data)."""
+        return v is not MISSING and (_type(v) is types.ModuleType or _callable(v))
 
     def first_at(f, obj, tid):
         """Whether a consumer's read of obj, allowed at frame f's current
@@ -2132,8 +2143,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         """culprit_at for a stand-in's caller, or the deferred call's frame
         when no candidate frame is below."""
         tid = _get_ident()
-        prev = state_get(tid)
-        state[tid] = BUSY
+        prev = enter(tid)
         try:
             f = getframe(depth + 1, tid)
             c = blame(f, tid)
@@ -3456,7 +3466,6 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             return
         gone_ids = {_id(m) for m in gone}
         known = ctypes_known if _type(ctypes_known) is _dict else {}
-        module_dict = types.ModuleType.__dict__["__dict__"].__get__  # no lazy module's __getattr__
         # The module of a class, of a function, or of an object's class.
         for name, mod in _list(_sys_modules.items()):
             if not _isinstance(mod, types.ModuleType):
@@ -3604,8 +3613,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         """None if the single-use generator calling this is run by
         sealed_call's frame for pair, else the frame that runs it."""
         tid = _get_ident()
-        prev = state_get(tid)
-        state[tid] = BUSY
+        prev = enter(tid)
         try:
             # (0 is this, 1 the single-use generator, 2 who sent it None)
             f = getframe(2, tid)
@@ -3619,8 +3627,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     # stand-in, 3 whoever called the stand-in.
     def culprit_at(depth):
         tid = _get_ident()
-        prev = state_get(tid)
-        state[tid] = BUSY
+        prev = enter(tid)
         try:
             return blame(getframe(depth + 1, tid), tid)
         finally:
@@ -3629,8 +3636,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     def refuse(what, culprit):
         if _type(culprit) is not _str:
             tid = _get_ident()
-            prev = state_get(tid)
-            state[tid] = BUSY
+            prev = enter(tid)
             try:
                 culprit = where(culprit, tid)
             finally:
@@ -4286,7 +4292,6 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     # fork_exec by name, os and posix hold open): where the harness's list
     # says, for modules unchanged since, else found by a scan.
     known = ctypes_known if _type(ctypes_known) is _dict else {}
-    module_dict = types.ModuleType.__dict__["__dict__"].__get__
     for name, mod in _list(_sys_modules.items()):
         if not _isinstance(mod, types.ModuleType):
             continue
