@@ -583,10 +583,27 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     state = {}
     state_get = state.get
     BUSY = ["busy"]
-    # Signals whose Python handler arrived while its thread was in the hook
-    # (see signal_gate): raised again as the thread leaves it.
+    # Signals whose Python handler arrived while its thread was deciding
+    # an event (tid in judging; see the trampoline): raised again by judge
+    # before it decides, never between a decision and the operation.
     pending_signals = []
+    judging = {}
     _raise_signal = _signal.raise_signal
+    n_signals = _signal.NSIG
+    judging_has = judging.__contains__
+    pending_add = pending_signals.append
+
+    def flush_signals():
+        """Raises the deferred signals again: their handlers run here (an
+        exception of theirs leaves from here)."""
+        __tracebackhide__ = True
+        while pending_signals:
+            try:
+                signum = pending_signals.pop(0)
+            except _IndexError:
+                break
+            if _type(signum) is _int and 0 < signum < n_signals:
+                _raise_signal(signum)
 
     def enter(tid):
         """Marks tid as in the hook; returns what state held for it, for
@@ -596,21 +613,11 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         return prev
 
     def leave(tid, prev):
-        """Puts back what state held for tid before the hook took it; if
-        that was nothing, the thread is out of the hook, and the signals
-        deferred meanwhile are raised again (their handlers run here; an
-        exception of theirs leaves from here)."""
-        __tracebackhide__ = True
-        if prev is not None:
+        """Puts back what state held for tid before enter."""
+        if prev is None:
+            state.pop(tid, None)
+        else:
             state[tid] = prev
-            return
-        state.pop(tid, None)
-        while pending_signals:
-            try:
-                signum = pending_signals.pop(0)
-            except _IndexError:
-                break
-            _raise_signal(signum)
 
     class Probe(Exception):
         pass
@@ -3311,7 +3318,30 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     def judge(kind, event, args, depth, tid):
         """Runs decide for an event raised `depth` frames above the
         caller, in thread tid, which is not in the hook; returns the
-        refusal text, or None."""
+        refusal text, or None.
+
+        A signal's handler does not run while the event is decided (the
+        trampoline defers it while tid is in judging): one that raised
+        there aborted the decision, which was reported as an event the
+        sandbox could not check (pytest-timeout's Failed, the harness's
+        KeyboardInterrupt at the wall-time limit: honest timeouts graded
+        tampered). Deferred handlers run before a decision, never between
+        a decision and the operation: run there, a handler changed what
+        had been decided on (a chdir after a relative path was judged:
+        a thirty-third review). So after they run the event is decided
+        again; handlers deferred by that second decision wait for the
+        next event's."""
+        if pending_signals:
+            flush_signals()
+        what = judge_once(kind, event, args, depth + 1, tid)
+        if pending_signals:
+            flush_signals()
+            if what is None:
+                what = judge_once(kind, event, args, depth + 1, tid)
+        return what
+
+    def judge_once(kind, event, args, depth, tid):
+        judging[tid] = True
         state[tid] = BUSY
         try:
             try:
@@ -3334,9 +3364,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 emit("%s (the sandbox could not check it)" % event)
                 raise
         finally:
+            # (no call between these and the return: a call's end is where
+            # a handler would run, after the decision)
             del state[tid]
-            if pending_signals:
-                leave(tid, None)
+            del judging[tid]
 
     frame_attrs = frozenset({"tb_frame", "f_code", "gi_frame", "gi_code", "cr_frame", "cr_code",
                              "ag_frame", "ag_code", "__code__"})
@@ -3490,18 +3521,14 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     # Signal handlers run through a trampoline that gives them no frame. A
     # bound method over a tuple, as the stand-ins: signal.getsignal hands
     # it out.
-    # A handler also waits while its thread is in the hook (signal_gate):
-    # run there, one that raises (pytest-timeout's Failed, the
-    # KeyboardInterrupt of the harness's SIGINT at the wall-time limit)
-    # aborted the hook's decision, an event it could not check, and an
-    # honest run that timed out was graded tampered; and the candidate's
-    # code ran inside the hook's window.
+    # A handler also waits while its thread decides an event (see judge).
     tramp_ns = {"__builtins__": builtins.__dict__}
     exec(compile(
         "def trampoline(held, signum, frame):\n"
         "    __tracebackhide__ = True\n"
         "    frame = None\n"
-        "    if held[1](signum):\n"
+        "    if held[1](held[2]()):\n"
+        "        held[3](signum)\n"
         "        return None\n"
         "    return held[0](signum, None)\n",
         "<assay signal trampoline>", "exec"), tramp_ns)
@@ -3510,7 +3537,11 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     def make_trampoline(handler):
         if _type(handler) is _MethodType and handler.__func__ is trampoline_fn:
             return handler  # (one of ours, handed back by getsignal's caller: as it is)
-        return _MethodType(trampoline_fn, (handler, signal_gate))
+        # (builtins over judging and pending_signals, which hold nothing
+        # the hook trusts: a handler's cost stays a few microseconds, and
+        # whoever reaches them can only defer its own handlers or raise
+        # signals at the next decision's start, as raise_signal does)
+        return _MethodType(trampoline_fn, (handler, judging_has, _get_ident, pending_add))
 
     def tramp_unwrap(h):
         """The handler a trampoline of ours runs, or h."""
@@ -3590,24 +3621,6 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         lock = _allocate_lock()
         pair = (lock.acquire, lock.release, gen.send)
         return _MethodType(sealed_call, pair)
-
-    n_signals = _signal.NSIG
-
-    def call_gate(args, kwargs):
-        """True, and the signal raised again when the thread leaves the
-        hook (leave), if the thread is in the hook; else False. Sealed:
-        its closure holds the hook's state."""
-        tid = _get_ident()
-        if state_get(tid) is None:
-            return False
-        signum = args[0] if _len(args) == 1 and not kwargs else None
-        if _type(signum) is not _int or not 0 < signum < n_signals:
-            return False
-        if signum not in pending_signals:
-            pending_signals.append(signum)
-        return True
-
-    signal_gate = sealed(call_gate)
 
     def run_by(pair):
         """None if the single-use generator calling this is run by
@@ -4253,6 +4266,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     # A forked child has only the forking thread, which was not in the hook.
     os.register_at_fork(after_in_child=state.clear)
     os.register_at_fork(after_in_child=pending_signals.clear)
+    os.register_at_fork(after_in_child=judging.clear)
     own_reader_codes = (marked_read.__code__, patch_pandas.__code__)
 
     def own_reader(tid):
