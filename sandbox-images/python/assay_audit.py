@@ -584,10 +584,12 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     state_get = state.get
     BUSY = ["busy"]
     # Signals whose Python handler arrived while its thread was deciding
-    # an event (tid in judging; see the trampoline): raised again by judge
-    # before it decides, never between a decision and the operation.
+    # an event or inside a stand-in (tid in judging, a depth; see the
+    # trampoline): raised again by judge before it decides, or as the
+    # outermost stand-in ends, never between a decision and the operation.
     pending_signals = []
     judging = {}
+    judging_get = judging.get
     _raise_signal = _signal.raise_signal
     n_signals = _signal.NSIG
     judging_has = judging.__contains__
@@ -595,7 +597,9 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
 
     def flush_signals():
         """Raises the deferred signals again: their handlers run here (an
-        exception of theirs leaves from here)."""
+        exception of theirs leaves from here). One whose handler is no
+        longer Python's (SIG_DFL, SIG_IGN) is dropped, as the interpreter
+        drops it: raised, it would end the process."""
         __tracebackhide__ = True
         while pending_signals:
             try:
@@ -603,7 +607,17 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             except _IndexError:
                 break
             if _type(signum) is _int and 0 < signum < n_signals:
-                _raise_signal(signum)
+                h = orig_getsignal(signum)
+                if _type(h) is _MethodType and h.__func__ is trampoline_fn:
+                    _raise_signal(signum)
+
+    def unmark(tid):
+        """The end of a window where tid's handlers wait (judging)."""
+        n = judging_get(tid, 1)  # (a call: a handler's boundary, tid still marked)
+        if n > 1:
+            judging[tid] = n - 1
+        else:
+            del judging[tid]
 
     def enter(tid):
         """Marks tid as in the hook; returns what state held for it, for
@@ -3331,17 +3345,26 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         a thirty-third review). So after they run the event is decided
         again; handlers deferred by that second decision wait for the
         next event's."""
-        if pending_signals:
+        outer = tid not in judging  # (inside a stand-in: it raises them as it ends)
+        if pending_signals and outer:
             flush_signals()
+        last, cwd_was = consumer_last.get(tid, MISSING), (cwd_next[0], cwd_moves[0])
         what = judge_once(kind, event, args, depth + 1, tid)
-        if pending_signals:
+        if pending_signals and outer:
             flush_signals()
             if what is None:
+                # (decided as the first time: first_at took the first
+                # decision's read as one already made, a finding)
+                if last is MISSING:
+                    consumer_last.pop(tid, None)
+                else:
+                    consumer_last[tid] = last
+                cwd_next[0], cwd_moves[0] = cwd_was
                 what = judge_once(kind, event, args, depth + 1, tid)
         return what
 
     def judge_once(kind, event, args, depth, tid):
-        judging[tid] = True
+        judging[tid] = judging_get(tid, 0) + 1
         state[tid] = BUSY
         try:
             try:
@@ -3364,10 +3387,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 emit("%s (the sandbox could not check it)" % event)
                 raise
         finally:
-            # (no call between these and the return: a call's end is where
-            # a handler would run, after the decision)
+            # (no call after unmark's and before the return: a call's end
+            # is where a handler would run, after the decision)
             del state[tid]
-            del judging[tid]
+            unmark(tid)
 
     frame_attrs = frozenset({"tb_frame", "f_code", "gi_frame", "gi_code", "cr_frame", "cr_code",
                              "ag_frame", "ag_code", "__code__"})
@@ -3565,36 +3588,60 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         finally:
             state[tid] = BUSY
 
-    def sealed(call, keep_tb=False):
+    def sealed(call, keep_tb=False, waits=True):
         """A stand-in for a builtin: call(args, kwargs) runs inside a
         single-use generator, made by a suspended one. An exception it
         raises leaves without a traceback, or with keep_tb with what is
-        below call's own frame (the frames of the code call ran)."""
+        below call's own frame (the frames of the code call ran).
+
+        waits: signal handlers wait while the policy and the call run, and
+        run as the outermost stand-in ends: run inside, one that raised
+        skipped the check after a call (os.open's descriptor, opened
+        through a relative name another handler had moved, stayed open)
+        or a refusal's report (a thirty-fourth review). Not for a call that
+        runs the candidate's code for long (_rewrite_test: a hidden
+        module's import), whose handlers must still run."""
 
         def one(args, kwargs):
-            # (only as sealed_call's frame for this pair runs it: the pair's
-            # send is readable, and a candidate who drives the generator
-            # itself puts its own frame where each call_* skips the
-            # stand-in's, a twenty-seventh review)
-            f = run_by(pair)
-            if f is not None:
+            tid = _get_ident()
+            if waits:
+                judging[tid] = judging_get(tid, 0) + 1
+            out = None
+            try:
+                # (only as sealed_call's frame for this pair runs it: the
+                # pair's send is readable, and a candidate who drives the
+                # generator itself puts its own frame where each call_*
+                # skips the stand-in's, a twenty-seventh review)
+                f = run_by(pair)
+                if f is not None:
+                    try:
+                        refuse("a stand-in's policy run around it", f)
+                    except _BaseException as e:
+                        e.__traceback__ = None
+                        out = (False, e)
+                if out is None:
+                    try:
+                        value = call(args, kwargs)
+                    except _BaseException as e:
+                        tb = e.__traceback__ if keep_tb else None
+                        # (the first entries are this generator's and
+                        # call's frames: tb_next does not reach back to
+                        # them)
+                        tb = tb.tb_next if tb is not None else None
+                        e.__traceback__ = tb.tb_next if tb is not None else None
+                        out = (False, e)
+                    else:
+                        out = (True, value)
+            finally:
+                if waits:
+                    unmark(tid)
+            if pending_signals and tid not in judging:
                 try:
-                    refuse("a stand-in's policy run around it", f)
+                    flush_signals()
                 except _BaseException as e:
                     e.__traceback__ = None
-                    yield (False, e)
-                    return
-            try:
-                value = call(args, kwargs)
-            except _BaseException as e:
-                tb = e.__traceback__ if keep_tb else None
-                # (the first entries are this generator's and call's
-                # frames: tb_next does not reach back to them)
-                tb = tb.tb_next if tb is not None else None
-                e.__traceback__ = tb.tb_next if tb is not None else None
-                yield (False, e)
-            else:
-                yield (True, value)
+                    out = (False, e)
+            yield out
 
         def failed(e):
             e.__traceback__ = None
@@ -4192,7 +4239,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             finally:
                 leave(tid, prev)
 
-        rewrite_mod._rewrite_test = sealed(call_rewrite, keep_tb=True)
+        rewrite_mod._rewrite_test = sealed(call_rewrite, keep_tb=True, waits=False)
         rewrite_mod._read_pyc = no_pyc
         sources.clear()  # (the caller's copy: locked holds them now)
 
@@ -4299,7 +4346,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     _imp.create_builtin = sealed(call_create)
     _imp.exec_builtin = sealed(call_exec_builtin)
     _imp.create_dynamic = sealed(call_create_dynamic)
-    swaps = {_id(orig_os_open): sealed(call_os_open)}
+    swaps = {_id(orig_os_open): sealed(call_os_open, waits=False)}
     if not allow_processes and orig_fork_exec is not None:
         swaps[_id(orig_fork_exec)] = sealed(call_fork_exec)
     # Everywhere a loaded module holds them (subprocess imported
