@@ -611,14 +611,6 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 if _type(h) is _MethodType and h.__func__ is trampoline_fn:
                     _raise_signal(signum)
 
-    def unmark(tid):
-        """The end of a window where tid's handlers wait (judging)."""
-        n = judging_get(tid, 1)  # (a call: a handler's boundary, tid still marked)
-        if n > 1:
-            judging[tid] = n - 1
-        else:
-            del judging[tid]
-
     def enter(tid):
         """Marks tid as in the hook; returns what state held for it, for
         leave."""
@@ -3387,10 +3379,19 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 emit("%s (the sandbox could not check it)" % event)
                 raise
         finally:
-            # (no call after unmark's and before the return: a call's end
-            # is where a handler would run, after the decision)
+            # (no call here, nor after it before the return: a call's end
+            # is where a handler would run, after the decision, and at the
+            # recursion limit a call raised before judging went back down,
+            # which then held every later signal: a thirty-fifth review)
             del state[tid]
-            unmark(tid)
+            try:
+                n = judging[tid]
+            except _KeyError:  # (a child forked inside: cleared)
+                n = 0
+            if n > 1:
+                judging[tid] = n - 1
+            elif n:
+                del judging[tid]
 
     frame_attrs = frozenset({"tb_frame", "f_code", "gi_frame", "gi_code", "cr_frame", "cr_code",
                              "ag_frame", "ag_code", "__code__"})
@@ -3634,7 +3635,15 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                         out = (True, value)
             finally:
                 if waits:
-                    unmark(tid)
+                    # (no call: see judge_once)
+                    try:
+                        n = judging[tid]
+                    except _KeyError:
+                        n = 0
+                    if n > 1:
+                        judging[tid] = n - 1
+                    elif n:
+                        del judging[tid]
             if pending_signals and tid not in judging:
                 try:
                     flush_signals()
