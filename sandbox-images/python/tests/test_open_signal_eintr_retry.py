@@ -19,7 +19,7 @@ uid and a write under tests/ is the watcher's finding. See docs/SECURITY.md.
 """
 import pytest
 
-from test_assay_audit import run
+from test_signal_after_decision import leak, run_locked
 
 pytestmark = pytest.mark.xfail(strict=True, reason="open: a handler run by a blocking open's EINTR retry, as another thread")
 
@@ -103,33 +103,17 @@ def dump():
     return 1
 '''
 
-HIDDEN = '''import solution
-
-
-def test_hidden_expected():
-    assert solution.add(40, 2) == 42
-
-
-def test_dump():
-    assert solution.dump() == 1
-'''
-
-
-def _leak(tmp_path):
-    p = tmp_path / "work" / "leak.json"
-    return p.read_text() if p.exists() else ""
-
 
 def test_eintr_retry_reads_a_hidden_test_module(tmp_path):
-    r = run(tmp_path, solution=SOL.replace("@MODES@", repr(("read",))), files={"tests/test_zhidden.py": HIDDEN}, lock=["tests/test_zhidden.py"])
-    text = _leak(tmp_path)
+    r = run_locked(tmp_path, SOL.replace("@MODES@", repr(("read",))))
+    text = leak(tmp_path)
     assert text, r.output[-3000:]
     # (on the host the locked module's disk copy is the runner's decoy)
     assert "read from disk" not in text or r.seen, ("LEAKED, unreported", text[:800], r.output[-2000:])
 
 
 def test_eintr_retry_writes_under_tests(tmp_path):
-    r = run(tmp_path, solution=SOL.replace("@MODES@", repr(("write",))), files={"tests/test_zhidden.py": HIDDEN}, lock=["tests/test_zhidden.py"])
+    r = run_locked(tmp_path, SOL.replace("@MODES@", repr(("write",))))
     written = tmp_path / "work" / "tests" / "r34_written.txt"
-    assert not written.exists() or r.seen, ("WROTE under tests/, unreported", _leak(tmp_path)[:800],
+    assert not written.exists() or r.seen, ("WROTE under tests/, unreported", leak(tmp_path)[:800],
                                             r.output[-2000:])

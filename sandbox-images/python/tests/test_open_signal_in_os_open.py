@@ -25,7 +25,7 @@ modules are mode 000, /proc/self/mem is root's (not dumpable).
 """
 import pytest
 
-from test_assay_audit import run
+from test_signal_after_decision import leak, run_locked
 
 pytestmark = pytest.mark.xfail(strict=True, reason="open: os.open's stand-in does not hold handlers back (a blocking open would never end)")
 
@@ -114,22 +114,10 @@ def dump():
     return 1
 '''
 
-HIDDEN = '''import solution
-
-
-def test_hidden_expected():
-    assert solution.add(40, 2) == 42
-
-
-def test_dump():
-    assert solution.dump() == 1
-'''
-
 
 def test_handler_raising_in_os_open_stand_in_leaks_the_descriptor(tmp_path):
-    r = run(tmp_path, solution=SOL, files={"tests/test_zhidden.py": HIDDEN}, lock=["tests/test_zhidden.py"])
-    p = tmp_path / "work" / "leak.json"
-    text = p.read_text() if p.exists() else ""
+    r = run_locked(tmp_path, SOL)
+    text = leak(tmp_path)
     assert text, r.output[-3000:]
     # (on the host the locked module's disk copy is the runner's decoy)
     assert "read from disk" not in text or r.seen, ("LEAKED, unreported", text[:800], r.output[-2000:])

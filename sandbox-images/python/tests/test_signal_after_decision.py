@@ -22,17 +22,11 @@ decided again), never between a decision and its call.
 """
 from test_assay_audit import run
 
-SOL = r'''
-import gc, json, os, signal
-
-HERE = os.getcwd()                      # the work directory
-ANC = os.path.dirname(HERE)             # its parent: ANC/<work>/tests/... is the real thing
-D = os.path.join(HERE, "d")             # a decoy: D/<work>/tests/... does not exist
-REL = os.path.basename(HERE) + "/tests/"
-ARMED = [False]
-SENT = [False]
-MOVED = [False]
-
+# (shared with test_signal_stand_in_refusal: a gc callback that raises
+# SIGUSR1 only from inside the hook's decision, where the audited read of
+# its own function's __code__ is refused, quietly; raise_signal raises no
+# event)
+PROBE = r'''
 
 def _own():
     pass
@@ -47,8 +41,21 @@ def _cb(phase, info):
     except PermissionError:    # refused, quietly: we are inside the hook's decision
         pass
     SENT[0] = True
-    signal.raise_signal(signal.SIGUSR1)   # kept pending by the gate
+    signal.raise_signal(signal.SIGUSR1)
+'''
 
+SOL = r'''
+import gc, json, os, signal
+
+HERE = os.getcwd()                      # the work directory
+ANC = os.path.dirname(HERE)             # its parent: ANC/<work>/tests/... is the real thing
+D = os.path.join(HERE, "d")             # a decoy: D/<work>/tests/... does not exist
+REL = os.path.basename(HERE) + "/tests/"
+ARMED = [False]
+SENT = [False]
+MOVED = [False]
+
+''' + PROBE + r'''
 
 def _handler(signum, frame):
     # run by leave() in judge's finally: the event was judged from D
@@ -113,6 +120,7 @@ def dump():
     return 1
 '''
 
+# (shared with the other hidden-module reproducers of reviews 33 and 34)
 HIDDEN = '''import solution
 
 
@@ -125,26 +133,31 @@ def test_dump():
 '''
 
 
-def _leak(tmp_path):
+def leak(tmp_path):
     p = tmp_path / "work" / "leak.json"
     return p.read_text() if p.exists() else ""
 
 
+def run_locked(tmp_path, solution):
+    """solution run with HIDDEN as a locked (hidden) module."""
+    return run(tmp_path, solution=solution, files={"tests/test_zhidden.py": HIDDEN}, lock=["tests/test_zhidden.py"])
+
+
 def test_deferred_handler_reads_a_hidden_test_module(tmp_path):
-    r = run(tmp_path, solution=SOL, files={"tests/test_zhidden.py": HIDDEN}, lock=["tests/test_zhidden.py"])
-    text = _leak(tmp_path)
+    r = run_locked(tmp_path, SOL)
+    text = leak(tmp_path)
     # (on the host the locked module's disk copy is the runner's decoy)
     assert "read from disk" not in text or r.seen, ("LEAKED, unreported", text[:800], r.output[-2000:])
 
 
 def test_deferred_handler_writes_under_tests(tmp_path):
-    r = run(tmp_path, solution=SOL, files={"tests/test_zhidden.py": HIDDEN}, lock=["tests/test_zhidden.py"])
+    r = run_locked(tmp_path, SOL)
     written = tmp_path / "work" / "tests" / "r33_written.txt"
-    assert not written.exists() or r.seen, ("WROTE under tests/, unreported", _leak(tmp_path)[:800],
+    assert not written.exists() or r.seen, ("WROTE under tests/, unreported", leak(tmp_path)[:800],
                                             r.output[-2000:])
 
 
 def test_deferred_handler_chmods_a_hidden_test_module(tmp_path):
-    r = run(tmp_path, solution=SOL, files={"tests/test_zhidden.py": HIDDEN}, lock=["tests/test_zhidden.py"])
+    r = run_locked(tmp_path, SOL)
     mode = (tmp_path / "work" / "tests" / "test_zhidden.py").stat().st_mode & 0o777
-    assert mode == 0 or r.seen, ("CHMOD of a hidden module, unreported", oct(mode), _leak(tmp_path)[:800])
+    assert mode == 0 or r.seen, ("CHMOD of a hidden module, unreported", oct(mode), leak(tmp_path)[:800])

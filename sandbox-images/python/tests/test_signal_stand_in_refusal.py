@@ -13,6 +13,7 @@ Fixed: only judge defers handlers, and runs them before a decision; a
 stand-in's helpers (leave) raise nothing.
 """
 from test_assay_audit import run
+from test_signal_after_decision import PROBE
 
 SOL = r'''
 import gc, json, os, signal
@@ -25,22 +26,7 @@ SENT = [False]
 class Boom(Exception):
     pass
 
-
-def _own():
-    pass
-
-
-def _cb(phase, info):
-    if phase != "start" or not ARMED[0] or SENT[0]:
-        return
-    try:
-        _own.__code__
-        return
-    except PermissionError:
-        pass
-    SENT[0] = True
-    signal.raise_signal(signal.SIGUSR1)
-
+''' + PROBE + r'''
 
 def _handler(signum, frame):
     if ARMED[0]:

@@ -21,7 +21,18 @@ import os
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def churn(catch, arm, n):
+def read_one(p):
+    with open(p) as f:
+        f.read(1)
+
+
+def open_one(p):
+    # (os.open: a stand-in of the hook's, a lock and a generator of its
+    # own, which a handler raising inside it must leave working)
+    os.close(os.open(p, os.O_RDONLY))
+
+
+def churn(catch, arm, n, step=read_one):
     """Opens a file of the work directory until n signals have raised catch
     in it; arm starts a one-shot timer, so each raises once, inside the try."""
     caught = 0
@@ -30,28 +41,18 @@ def churn(catch, arm, n):
         try:
             arm()
             while True:
-                with open(p) as f:
-                    f.read(1)
-        except catch:
-            caught += 1
-    return caught
-
-
-def churn_os_open(catch, arm, n):
-    """As churn, through os.open: a stand-in of the hook's (a lock and a
-    generator of its own), which a handler raising inside it must leave
-    working."""
-    caught = 0
-    p = os.path.join(HERE, "helpers.py")
-    while caught < n:
-        try:
-            arm()
-            while True:
-                os.close(os.open(p, os.O_RDONLY))
+                step(p)
         except catch:
             caught += 1
     return caught
 '''
+
+def passed_unreported(r, name):
+    """The run's one test, name, passed and the hook reported nothing."""
+    assert r.junit is not None, r.output[-3000:]
+    assert r.outcomes() == {name: ("passed", "")}, (r.outcomes(), r.output[-3000:])
+    assert r.seen == [], r.seen
+
 
 # (a CPU-time timer: pytest-timeout owns SIGALRM)
 ARM = '''
@@ -79,9 +80,7 @@ def test_ticks():
         signal.signal(signal.SIGPROF, signal.SIG_DFL)
 '''
     r = run(tmp_path, solution=SOL, tests=tests)
-    assert r.junit is not None, r.output[-3000:]
-    assert r.outcomes() == {"test_ticks": ("passed", "")}, (r.outcomes(), r.output[-3000:])
-    assert r.seen == [], r.seen
+    passed_unreported(r, "test_ticks")
 
 
 def test_a_stand_in_outlives_a_handler_raising_inside_it(tmp_path):
@@ -91,15 +90,13 @@ def test_a_stand_in_outlives_a_handler_raising_inside_it(tmp_path):
     tests = "import os, signal\nimport solution\n" + ARM + '''
 
 def test_os_open():
-    assert solution.churn_os_open(KeyboardInterrupt, arm, 300) == 300
+    assert solution.churn(KeyboardInterrupt, arm, 300, solution.open_one) == 300
     fd = os.open(solution.__file__, os.O_RDONLY)
     os.close(fd)
 '''
     r = run(tmp_path, solution=SOL, tests=tests, pre_signals={"SIGPROF": "default_int_handler"},
             proc_timeout=60)
-    assert r.junit is not None, r.output[-3000:]
-    assert r.outcomes() == {"test_os_open": ("passed", "")}, (r.outcomes(), r.output[-3000:])
-    assert r.seen == [], r.seen
+    passed_unreported(r, "test_os_open")
 
 
 def test_a_c_handler_installed_before_the_hook(tmp_path):
@@ -111,9 +108,7 @@ def test_interrupts():
     assert solution.churn(KeyboardInterrupt, arm, 300) == 300
 '''
     r = run(tmp_path, solution=SOL, tests=tests, pre_signals={"SIGPROF": "default_int_handler"})
-    assert r.junit is not None, r.output[-3000:]
-    assert r.outcomes() == {"test_interrupts": ("passed", "")}, (r.outcomes(), r.output[-3000:])
-    assert r.seen == [], r.seen
+    passed_unreported(r, "test_interrupts")
 
 
 def test_pytest_timeout_inside_the_hook(tmp_path):
