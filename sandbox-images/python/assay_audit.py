@@ -590,16 +590,18 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     pending_signals = []
     judging = {}
     judging_get = judging.get
-    _raise_signal = _signal.raise_signal
     n_signals = _signal.NSIG
     judging_has = judging.__contains__
     pending_add = pending_signals.append
 
     def flush_signals():
-        """Raises the deferred signals again: their handlers run here (an
-        exception of theirs leaves from here). One whose handler is no
+        """Runs the handlers of the held signals, in order (an exception of
+        one leaves from here; the rest stay held). Called directly, not
+        raised again: raise_signal ran the C handler a second time, which
+        wrote the signal to set_wakeup_fd's descriptor twice (asyncio's
+        add_signal_handler callbacks ran twice). One whose handler is no
         longer Python's (SIG_DFL, SIG_IGN) is dropped, as the interpreter
-        drops it: raised, it would end the process."""
+        drops it."""
         __tracebackhide__ = True
         while pending_signals:
             try:
@@ -609,21 +611,17 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             if _type(signum) is _int and 0 < signum < n_signals:
                 h = orig_getsignal(signum)
                 if _type(h) is _MethodType and h.__func__ is trampoline_fn:
-                    _raise_signal(signum)
+                    h.__self__[0](signum, None)
 
     def enter(tid):
-        """Marks tid as in the hook; returns what state held for it, for
-        leave."""
+        """Marks tid as in the hook; returns what state held for it. (Put
+        back inline, never by a call: a call's start is where a signal's
+        handler runs, and one that raised there left the thread marked,
+        every later event refused.)"""
         prev = state_get(tid)
         state[tid] = BUSY
         return prev
 
-    def leave(tid, prev):
-        """Puts back what state held for tid before enter."""
-        if prev is None:
-            state.pop(tid, None)
-        else:
-            state[tid] = prev
 
     class Probe(Exception):
         pass
@@ -2164,7 +2162,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 c = deferred(f, tid, names)
             return c
         finally:
-            leave(tid, prev)
+            if prev is None:  # (inline: see enter)
+                state.pop(tid, None)
+            else:
+                state[tid] = prev
 
     def blame_write(f, tid, event, fresh=False):
         """The frame to blame for a protected write, or None. fresh: it
@@ -3342,18 +3343,31 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             flush_signals()
         last, cwd_was = consumer_last.get(tid, MISSING), (cwd_next[0], cwd_moves[0])
         what = judge_once(kind, event, args, depth + 1, tid)
+        # (twice at most, unrolled: a loop's jump back is a boundary where
+        # a handler runs, after the decision; what is held after the third
+        # waits for the next signal, event or stand-in)
         if pending_signals and outer:
             flush_signals()
             if what is None:
-                # (decided as the first time: first_at took the first
-                # decision's read as one already made, a finding)
-                if last is MISSING:
-                    consumer_last.pop(tid, None)
-                else:
-                    consumer_last[tid] = last
-                cwd_next[0], cwd_moves[0] = cwd_was
+                redecide(last, cwd_was, tid)
                 what = judge_once(kind, event, args, depth + 1, tid)
+                if pending_signals:
+                    flush_signals()
+                    if what is None:
+                        redecide(last, cwd_was, tid)
+                        what = judge_once(kind, event, args, depth + 1, tid)
         return what
+
+    def redecide(last, cwd_was, tid):
+        """Puts back what a decision records (first_at's last read, the
+        working directory's), so that the next decides as the first did:
+        first_at took the first decision's read as one already made, a
+        finding (a thirty-fourth review)."""
+        if last is MISSING:
+            consumer_last.pop(tid, None)
+        else:
+            consumer_last[tid] = last
+        cwd_next[0], cwd_moves[0] = cwd_was
 
     def judge_once(kind, event, args, depth, tid):
         judging[tid] = judging_get(tid, 0) + 1
@@ -3441,7 +3455,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     except _Exception:
                         pass
                     finally:
-                        leave(tid, None)
+                        state.pop(tid, None)  # (inline: see enter)
             if _len(args) > 1 and args[1] is None:
                 name = args[0]
                 if _type(name) is _str and name not in ctypes_names and name not in banned_modules \
@@ -3551,21 +3565,24 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         "def trampoline(held, signum, frame):\n"
         "    __tracebackhide__ = True\n"
         "    frame = None\n"
-        "    if held[1](held[2]()):\n"
-        "        held[3](signum)\n"
-        "        return None\n"
-        "    return held[0](signum, None)\n",
+        "    held[3](signum)\n"
+        "    if not held[1](held[2]()):\n"
+        "        held[4]()\n",
         "<assay signal trampoline>", "exec"), tramp_ns)
     trampoline_fn = tramp_ns.pop("trampoline")
 
     def make_trampoline(handler):
         if _type(handler) is _MethodType and handler.__func__ is trampoline_fn:
             return handler  # (one of ours, handed back by getsignal's caller: as it is)
-        # (builtins over judging and pending_signals, which hold nothing
-        # the hook trusts: a handler's cost stays a few microseconds, and
-        # whoever reaches them can only defer its own handlers or raise
-        # signals at the next decision's start, as raise_signal does)
-        return _MethodType(trampoline_fn, (handler, judging_has, _get_ident, pending_add))
+        # (builtins over judging and pending_signals, and flush_signals,
+        # which hold nothing the hook trusts: a handler's cost stays a few
+        # microseconds, and whoever reaches them can only hold its own
+        # handlers back or queue signals for the next flush, what
+        # raise_signal does anyway. Every signal is queued, and outside a
+        # window every held one runs, in order: one held in a decision
+        # that found another held waits for the next signal at most, not
+        # for the next event, a thirty-sixth review)
+        return _MethodType(trampoline_fn, (handler, judging_has, _get_ident, pending_add, flush_signals))
 
     def tramp_unwrap(h):
         """The handler a trampoline of ours runs, or h."""
@@ -3690,7 +3707,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 return None
             return f if f is not None else "an unknown frame"
         finally:
-            leave(tid, prev)
+            if prev is None:  # (inline: see enter)
+                state.pop(tid, None)
+            else:
+                state[tid] = prev
 
     # In call_*: frame 0 is call_*, 1 the single-use generator, 2 the
     # stand-in, 3 whoever called the stand-in.
@@ -3700,7 +3720,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         try:
             return blame(getframe(depth + 1, tid), tid)
         finally:
-            leave(tid, prev)
+            if prev is None:  # (inline: see enter)
+                state.pop(tid, None)
+            else:
+                state[tid] = prev
 
     def refuse(what, culprit):
         if _type(culprit) is not _str:
@@ -3709,7 +3732,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             try:
                 culprit = where(culprit, tid)
             finally:
-                leave(tid, prev)
+                if prev is None:  # (inline: see enter)
+                    state.pop(tid, None)
+                else:
+                    state[tid] = prev
         emit("%s from %s" % (what, culprit))
         if enforce:
             raise _PermissionError("refused by the sandbox: %s" % what)
@@ -4102,7 +4128,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     if mod is None:
                         c = "a call not from pytest's import of it"
                 finally:
-                    leave(tid, prev)
+                    if prev is None:  # (inline: see enter)
+                        state.pop(tid, None)
+                    else:
+                        state[tid] = prev
             if c is not None:
                 refuse("reading %s" % name, c)
                 return orig_rewrite(*args, **kwargs)
@@ -4246,7 +4275,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             try:
                 return codeof(fn, tid).co_filename
             finally:
-                leave(tid, prev)
+                if prev is None:  # (inline: see enter)
+                    state.pop(tid, None)
+                else:
+                    state[tid] = prev
 
         rewrite_mod._rewrite_test = sealed(call_rewrite, keep_tb=True, waits=False)
         rewrite_mod._read_pyc = no_pyc
