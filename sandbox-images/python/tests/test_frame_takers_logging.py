@@ -39,15 +39,7 @@ def _print_stack(f=None, limit=None, file=None):
     """Handed a live frame by logging.Handler.handleError."""
     if type(f) is not types.FrameType:
         return _orig_print_stack(f, limit, file)
-    while f is not None:
-        _LEAK["frames"] += 1
-        for k, v in list(f.f_locals.items()):
-            if type(v) is types.CodeType and "zhidden" in v.co_filename:
-                _LEAK["codes"].append(consts(v, []))
-            if state_of(k, v) is not None and not _STATE:  # (call_rewrite's cell: the hook's state)
-                _LEAK["state"] = True
-                _STATE.append(state_of(k, v))
-        f = f.f_back
+    scan_frames(f, _LEAK, _STATE)  # (call_rewrite's frame: the hook's state)
     # (disarmed: the module's own __spec__ again; handleError goes on to
     # repr the record's arguments, the module among them)
     traceback.print_stack = _orig_print_stack

@@ -83,15 +83,7 @@ def _walk():
         pass
     leak = {"codes": [], "state": False, "frames": 0}
     f = _first_frame(SINK)
-    while f is not None:
-        leak["frames"] += 1
-        for k, v in list(f.f_locals.items()):
-            if type(v) is types.CodeType and "zhidden" in v.co_filename:
-                leak["codes"].append(consts(v, []))
-            if state_of(k, v) is not None and not _STATE:
-                leak["state"] = True
-                _STATE.append(state_of(k, v))
-        f = f.f_back
+    scan_frames(f, leak, _STATE)
     with open(os.path.join(HERE, "leak.json"), "w") as fh:
         json.dump(leak, fh)
 '''

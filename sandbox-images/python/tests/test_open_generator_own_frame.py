@@ -43,14 +43,7 @@ def _viewer():
         _LEAK["resumed"] += 1
         me = SINK[0][0] if SINK else None
         f = me.f_back if me is not None else None   # whoever resumed us, live
-        while f is not None:
-            for k, v in list(f.f_locals.items()):
-                if type(v) is types.CodeType and "zhidden" in v.co_filename:
-                    _LEAK["codes"].append(consts(v, []))
-                if state_of(k, v) is not None and not _STATE:
-                    _LEAK["state"] = True
-                    _STATE.append(state_of(k, v))
-            f = f.f_back
+        scan_frames(f, _LEAK, _STATE)
         if _LEAK["codes"] or _STATE:
             with open(os.path.join(HERE, "leak.json"), "w") as fh:
                 json.dump(_LEAK, fh)

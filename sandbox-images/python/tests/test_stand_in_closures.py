@@ -169,6 +169,22 @@ def state_of(k, v):
             if type(cell.cell_contents) is dict:
                 return cell.cell_contents
     return None
+
+
+def scan_frames(f, leak, found):
+    """Down f_back from frame f: the constants of the hidden modules' code
+    objects the frames' locals hold, into leak["codes"], and the hook's
+    state (state_of), into found, once; leak["frames"] counts them."""
+    while f is not None:
+        leak["frames"] = leak.get("frames", 0) + 1
+        for k, v in list(f.f_locals.items()):
+            if type(v) is types.CodeType and "zhidden" in v.co_filename:
+                leak["codes"].append(consts(v, []))
+            st = state_of(k, v)
+            if st is not None and not found:
+                leak["state"] = True
+                found.append(st)
+        f = f.f_back
 '''
 PEEK_CONSTS = r'''
 
