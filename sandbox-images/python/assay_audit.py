@@ -585,8 +585,9 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     BUSY = ["busy"]
     # Signals whose Python handler arrived while its thread was deciding
     # an event or inside a stand-in (tid in judging, a depth; see the
-    # trampoline): raised again by judge before it decides, or as the
-    # outermost stand-in ends, never between a decision and the operation.
+    # trampoline): their handlers run (flush_signals) before judge decides,
+    # as the outermost stand-in ends, or at the next signal outside a
+    # window, never between a decision and the operation.
     pending_signals = []
     judging = {}
     judging_get = judging.get
@@ -3336,8 +3337,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         a decision and the operation: run there, a handler changed what
         had been decided on (a chdir after a relative path was judged:
         a thirty-third review). So after they run the event is decided
-        again; handlers deferred by that second decision wait for the
-        next event's."""
+        again (three decisions at most)."""
         outer = tid not in judging  # (inside a stand-in: it raises them as it ends)
         if pending_signals and outer:
             flush_signals()
@@ -3559,7 +3559,8 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     # Signal handlers run through a trampoline that gives them no frame. A
     # bound method over a tuple, as the stand-ins: signal.getsignal hands
     # it out.
-    # A handler also waits while its thread decides an event (see judge).
+    # A handler also waits while its thread decides an event or runs a
+    # stand-in (see judge and sealed).
     tramp_ns = {"__builtins__": builtins.__dict__}
     exec(compile(
         "def trampoline(held, signum, frame):\n"
@@ -4372,7 +4373,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     _signal.signal = sealed(call_signal)
     _signal.getsignal = sealed(call_getsignal)
     # Handlers installed before the hook (the harness's SIGINT: Python's
-    # default_int_handler) wait for the thread to leave the hook too.
+    # default_int_handler) go through the trampoline too, and so wait.
     for signum in _signal.valid_signals():
         h = orig_getsignal(signum)
         if _callable(h) and not _isinstance(h, _int):
