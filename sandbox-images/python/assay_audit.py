@@ -470,6 +470,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     _UnicodeError = UnicodeError
     _callable = callable
     _ValueError = ValueError
+    _TypeError = TypeError
     _enumerate = enumerate
     _KeyError = KeyError
     _IndexError = IndexError
@@ -3746,7 +3747,15 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     def call_signal(args, kwargs):
         if _len(args) == 2 and not kwargs:
             signum, handler = args
-            if not _issubclass(_type(handler), _int) and handler is not None:
+            if _type(handler) is not _int:
+                # Only an exact int is not a handler (C compares it with
+                # SIG_DFL and SIG_IGN, or refuses it). Anything else C
+                # calls if it is callable, an int subclass with __call__
+                # included: raw, it was handed the interrupted frame (a
+                # thirty-seventh review). Refused here as C refuses it, so
+                # that a type made callable afterwards is still wrapped.
+                if not _callable(handler):
+                    raise _TypeError("signal handler must be signal.SIG_IGN, signal.SIG_DFL, or a callable object")
                 # Every handler, whoever installs it: the frame a signal
                 # interrupts may be the hook's own. Deciding by the
                 # installer let a handler through that trusted code
@@ -4376,7 +4385,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     # default_int_handler) go through the trampoline too, and so wait.
     for signum in _signal.valid_signals():
         h = orig_getsignal(signum)
-        if _callable(h) and not _isinstance(h, _int):
+        if _type(h) is not _int and _callable(h):
             try:
                 orig_signal(signum, make_trampoline(h))
             except _ValueError:
