@@ -105,13 +105,14 @@ func (r CheckReport) OK() bool {
 }
 
 // CheckAlso runs the check of ch again in each of others (sandboxes of
-// other container runtimes) and adds each outcome to rep.Others, so that
-// a challenge is published only when it behaves under every runtime that
+// other container runtimes), without the adversarial solutions (see
+// StartCheckAgain), and adds each outcome to rep.Others, so that a
+// challenge is published only when it behaves under every runtime that
 // may grade it. A reference that reports other tests than under rep's
 // runtime is a problem too: the expected tests must hold everywhere.
 func CheckAlso(ctx context.Context, rep *CheckReport, ch *Challenge, others []runner.Sandbox, defaults, ceiling runner.Limits) error {
 	for i, sb := range others {
-		r, err := Check(ctx, ch, sb, defaults, ceiling)
+		r, err := check(ctx, ch, sb, defaults, ceiling, false)
 		if err != nil {
 			return fmt.Errorf("check under runtime %d of %d: %w", i+2, len(others)+1, err)
 		}
@@ -134,7 +135,11 @@ func CheckAlso(ctx context.Context, rep *CheckReport, ch *Challenge, others []ru
 // a report that is not OK. The solutions run one at a time (see
 // StartCheck to run them side by side).
 func Check(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceiling runner.Limits) (CheckReport, error) {
-	p, err := StartCheck(ctx, ch, sb, defaults, ceiling)
+	return check(ctx, ch, sb, defaults, ceiling, true)
+}
+
+func check(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceiling runner.Limits, adversarial bool) (CheckReport, error) {
+	p, err := startCheck(ctx, ch, sb, defaults, ceiling, adversarial)
 	if err != nil {
 		return p.Report(), err
 	}
@@ -206,6 +211,22 @@ func (p *PendingCheck) Report() CheckReport {
 // StartCheck runs the reference of Check and returns what is left to run
 // (nothing when the reference or the scoring already failed the check).
 func StartCheck(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceiling runner.Limits) (*PendingCheck, error) {
+	return startCheck(ctx, ch, sb, defaults, ceiling, true)
+}
+
+// StartCheckAgain is StartCheck under one more container runtime, once
+// the check has passed under a first: the reference, the starter and the
+// known-bad solutions, not the adversarial ones. Those are the same Python
+// against the same tests and the same in-process defences under every
+// runtime (what a runtime changes, the kernel's part and the timings, the
+// hostile corpus covers under each, and a slower runtime only fails a
+// forgery's timed tests sooner); under a second runtime they were about
+// half the runs of a check for nothing it does not know already.
+func StartCheckAgain(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceiling runner.Limits) (*PendingCheck, error) {
+	return startCheck(ctx, ch, sb, defaults, ceiling, false)
+}
+
+func startCheck(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults, ceiling runner.Limits, adversarial bool) (*PendingCheck, error) {
 	p := &PendingCheck{sb: sb}
 	p.rep = CheckReport{Slug: ch.Slug, Version: ch.Version}
 	rep := &p.rep
@@ -269,8 +290,10 @@ func StartCheck(ctx context.Context, ch *Challenge, sb runner.Sandbox, defaults,
 	for _, name := range slices.Sorted(maps.Keys(ch.Bad)) {
 		p.left = append(p.left, pendingSolution{name: "bad/" + name, files: ch.Bad[name]})
 	}
-	for _, a := range AdversarialSolutions() {
-		p.left = append(p.left, pendingSolution{name: a.Name, files: a.Files(ch), forged: true})
+	if adversarial {
+		for _, a := range AdversarialSolutions() {
+			p.left = append(p.left, pendingSolution{name: a.Name, files: a.Files(ch), forged: true})
+		}
 	}
 	p.results = make([]*SolutionCheck, len(p.left))
 	rep.Stale = !ch.Fresh() || !sameTests(ch.Expected, rep.Expected.Tests) || !sameScoring(ch.Expected, rep.Expected.Tests)

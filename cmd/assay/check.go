@@ -23,13 +23,14 @@ func checkCommand(ctx context.Context, args []string, getenv func(string) string
 	write := fs.Bool("write", false, "record the reference's tests in each folder's expected.json")
 	image := fs.String("image", envOr(getenv, "ASSAY_IMAGE", "assay/python:latest"), "sandbox image ($ASSAY_IMAGE)")
 	rt := fs.String("runtime", getenv("ASSAY_RUNTIME"), "container runtime ($ASSAY_RUNTIME)")
+	adversarial := fs.Bool("adversarial", true, "run the built-in adversarial solutions too (false: the check of another runtime, once they have run under a first; see StartCheckAgain)")
 	parallel := fs.Int("parallel", 4, "solutions run at a time once the references have run (the references run two at a time)")
 	fs.String("image-scientific", envOr(getenv, "ASSAY_IMAGE_SCIENTIFIC", "assay/python-scientific:latest"), "sandbox image for `image: scientific` ($ASSAY_IMAGE_SCIENTIFIC)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return errors.New("usage: assay challenges check [--write] [--parallel N] DIR...")
+		return errors.New("usage: assay challenges check [--write] [--parallel N] [--adversarial=false] DIR...")
 	}
 	if *parallel < 1 {
 		return fmt.Errorf("--parallel %d: want at least 1", *parallel)
@@ -86,7 +87,11 @@ func checkCommand(ctx context.Context, args []string, getenv func(string) string
 				outcomes[i].loadErr = err
 				return
 			}
-			outcomes[i].pending, outcomes[i].runErr = challenges.StartCheck(ctx, ch, sb, defaults, ceiling)
+			start := challenges.StartCheck
+			if !*adversarial {
+				start = challenges.StartCheckAgain
+			}
+			outcomes[i].pending, outcomes[i].runErr = start(ctx, ch, sb, defaults, ceiling)
 		})
 	}
 	each(2, references)

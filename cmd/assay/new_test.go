@@ -79,11 +79,15 @@ func TestScaffoldPassesTheRealCheck(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
+	// As a second runtime's check: no forgery (the next check runs them).
 	var out bytes.Buffer
-	err = run(ctx, []string{"challenges", "check", filepath.Join(dir, "word-count")}, getenv, &out, io.Discard)
+	err = run(ctx, []string{"challenges", "check", "--adversarial=false", filepath.Join(dir, "word-count")}, getenv, &out, io.Discard)
 	t.Log(out.String())
 	if err != nil {
 		t.Fatal(err)
+	}
+	if text := out.String(); strings.Contains(text, "adversarial/") || !strings.Contains(text, "starter") {
+		t.Errorf("--adversarial=false: want the starter and no forgery:\n%s", text)
 	}
 
 	out.Reset()
