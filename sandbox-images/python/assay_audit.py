@@ -436,12 +436,18 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     import itertools
     import linecache
     import opcode as opcode_mod
+    import operator
     import functools
     import dis as dis_mod
 
     # ---- everything the hook calls, captured now ------------------------------
     _type = type
     _str = str
+    _str_str = str.__str__
+    _bytes_bytes = bytes.__bytes__
+    _fspath = os.fspath
+    _index = operator.index
+    _str_ne = str.__ne__
     _bytes = bytes
     _int = int
     _tuple = tuple
@@ -3131,17 +3137,26 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             if not writing and _type(mode) is _str:
                 writing = "w" in mode or "a" in mode or "x" in mode or "+" in mode
             pt = as_text(p)
+            pathlike = None
             if pt is None and p is not None and _type(p) is not _int:
                 # io.FileIO takes a path-like as it is: read as a string
                 # (pathlib's, from its slots), or refused to the candidate.
                 pt = posix_text(p) if _type(p) is posix_path else None
+                c = blame(f, tid)
                 if pt is None:
-                    c = blame(f, tid)
                     if c is not None:
                         # (quietly: an honest program may hand it a PurePath)
                         return ("opening a path of another type than str or bytes", c, True)
                     return None
                 p = pt
+                # C converted it (__fspath__, a class attribute anyone
+                # may replace) before the event, and the slots read here
+                # may have changed since (a finalizer, a handler, another
+                # thread): what the slots say is reported below if it is
+                # refused, but the open is refused to the candidate either
+                # way (a thirty-eighth review read tests/ and wrote
+                # fixtures/ through a patched PurePath.__fspath__)
+                pathlike = c
             if pt is not None and pt.endswith("mem"):
                 hit, quiet = mem_name(pt)
                 if hit and not quiet:
@@ -3192,9 +3207,13 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     c, quiet = reader(f, tid)
                     if c is not None:
                         return ("reading %s while other threads run" % pt, c, True)
+                if pathlike is not None:
+                    return ("opening a path-like with io.FileIO", pathlike, True)
                 return None
             why = check_path(p)
             if why is None:
+                if pathlike is not None:
+                    return ("opening a path-like with io.FileIO", pathlike, True)
                 return None
             c = blame_write(f, tid, event)
             if c is None:
@@ -3799,11 +3818,18 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     def call_fix(args, kwargs):
         if _len(args) == 2 and not kwargs:
             code, path = args
-            if _type(code) is _CodeType and _type(path) is _str and code.co_filename != path \
-                    and trusted_file(path):
-                c = slot_culprit(3, ("_fix_co_filename",))
-                if c is not None:
-                    refuse("renaming code to %s" % path, c)
+            if _type(code) is _CodeType and _issubclass(_type(path), _str):
+                # As C sees them: C takes any str (a subclass included),
+                # compares by value and stores the object it was given. A
+                # subclass's own __ne__ (a review-38 rename: first to a
+                # subclass, then to a trusted name the subclass said it
+                # already was) never decides; C gets an exact copy.
+                path = _str_str(path)
+                if _str_ne(code.co_filename, path) and trusted_file(path):
+                    c = slot_culprit(3, ("_fix_co_filename",))
+                    if c is not None:
+                        refuse("renaming code to %s" % path, c)
+                return orig_fix(code, path)
         return orig_fix(*args, **kwargs)
 
     sealed_modules = (_imp, _signal)
@@ -3848,32 +3874,74 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     # where it really is, under d.
     orig_os_open = os.open
 
+    def os_open_args(args, kwargs):
+        """os.open's (path, flags, mode, dir_fd) as C will read them, each
+        read once here (os.fspath, operator.index) and handed to C as read:
+        deciding by Python's view (an exact int dir_fd, a str or bytes
+        name) let an __index__ dir_fd or a path-like name through
+        unrewritten, judged against the working directory while C opened
+        it under the descriptor (a thirty-eighth review). None: a call C
+        refuses (its TypeError)."""
+        a = _list(args)
+        kw = _dict(kwargs)
+        for i, n in _enumerate(("path", "flags", "mode")):
+            if i < _len(a):
+                continue
+            if n not in kw:
+                break
+            a.append(kw.pop(n))
+        dfd = kw.pop("dir_fd", None)
+        if kw or _len(a) < 2 or _len(a) > 3:
+            return None
+        path = a[0]
+        if _type(path) is not _str and _type(path) is not _bytes:
+            path = _fspath(path)  # (a str or bytes, or its TypeError)
+            path = _str_str(path) if _issubclass(_type(path), _str) else _bytes_bytes(path)
+        flags = _index(a[1])
+        mode = _index(a[2]) if _len(a) > 2 else 0o777
+        if dfd is not None:
+            dfd = _index(dfd)
+        return path, flags, mode, dfd
+
     def call_os_open(args, kwargs):
         # Checked after the real open, on the descriptor's own path: a name
         # under dir_fd, a path-like, a link, whatever spelling (and no race
         # between a check and the open). The "open" event the call raises
         # comes from this wrapper's frame (trusted), so a read that only a
         # candidate's frame below would refuse is judged here.
-        dfd = kwargs.get("dir_fd")
-        if _type(dfd) is _int and args and _type(args[0]) in (_str, _bytes) \
-                and slot_culprit(3, ("open",)) is not None:
-            # Another thread can point dir_fd elsewhere (os.dup2) between
-            # any check and the open: the name is opened by the path the
-            # directory has now, which the open event judges as it is.
-            base, name = fd_path(dfd), as_text(args[0])
-            if base is not None and base[:1] == "/" and name is not None and name[:1] != "/" \
-                    and _len(base) + _len(name) < 4000:  # (deeper: by dir_fd, and the check after)
-                kwargs = {k: v for k, v in kwargs.items() if k != "dir_fd"}
-                args = (base + "/" + name,) + _tuple(args[1:])
-        fd = orig_os_open(*args, **kwargs)
-        if unread:
+        parsed = os_open_args(args, kwargs)
+        if parsed is None:
+            return orig_os_open(*args, **kwargs)  # (C's TypeError)
+        path, flags, mode, dfd = parsed
+        kwargs = {}
+        if dfd is not None:
+            kwargs["dir_fd"] = dfd
+            name = as_text(path)
+            culprit = slot_culprit(3, ("open",)) if name is not None and name[:1] != "/" else None
+            if culprit is not None:
+                # Another thread can point dir_fd elsewhere (os.dup2) between
+                # any check and the open: the name is opened by the path the
+                # directory has now, which the open event judges as it is.
+                base = fd_path(dfd) if dfd >= 0 else None
+                if base is not None and base[:1] == "/" and _len(base) + _len(name) < 4000:
+                    kwargs = {}
+                    path = base + "/" + name
+                elif flags & _WRITE_FLAGS:
+                    # (a write the event would judge against the working
+                    # directory: refused, not checked after the damage)
+                    refuse("writing %s under a directory descriptor it cannot judge" % name, culprit)
+        fd = orig_os_open(path, flags, mode, **kwargs)
+        if unread or flags & _WRITE_FLAGS:
             where_ = fd_path(fd) if _type(fd) is _int else None
-            if where_ is None or unreadable_path(where_) is not None \
-                    or (where_.endswith("/mem") and is_mem(where_)):
+            bad = where_ is None or (unread and unreadable_path(where_) is not None) \
+                or (where_.endswith("/mem") and is_mem(where_)) \
+                or (flags & _WRITE_FLAGS and check_path(where_) is not None)
+            if bad:
                 c = slot_culprit(3, ("open",))
                 if c is not None:
                     _os_close(fd)
-                    refuse("reading %s" % (where_ or "a file opened by descriptor"), c)
+                    refuse("%s %s" % ("writing" if flags & _WRITE_FLAGS else "reading",
+                                      where_ or "a file opened by descriptor"), c)
         return fd
 
     # _posixsubprocess.fork_exec starts a program without an audited event

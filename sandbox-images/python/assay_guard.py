@@ -82,13 +82,16 @@ _WATCHED = (
 _TESTS = os.path.join(os.path.realpath(os.getcwd()), "tests", "")
 
 
-def _under_tests(filename, _tests=_TESTS):
+def _under_tests(filename, _tests=_TESTS, _type=type, _issubclass=issubclass, _str=str, _str_str=str.__str__):
     # Every spelling ("/work/./tests", a relative name, /proc/self/cwd):
     # resolved. A plain absolute path without "tests" in it cannot lead
     # there (the audit hook refuses links to the tests), and is most of
     # them: no lookup for those.
-    if not isinstance(filename, str):
+    if not _issubclass(_type(filename), _str):
         return False
+    # (its value, not a subclass's own startswith or rpartition: a
+    # thirty-eighth review's lying file name)
+    filename = _str_str(filename)
     if filename.startswith(_tests):
         return True
     if filename[:1] == "/" and "tests" not in filename and "/proc" not in filename \
@@ -193,9 +196,15 @@ def _function(obj, _type=type, _method=types.MethodType):
     return obj.__func__ if _type(obj) is _method else obj
 
 
-def _trusted_code(fn, _trusted=_TRUSTED, _type=type, _function_type=_FUNCTION, _function=_function):
+def _trusted_code(fn, _trusted=_TRUSTED, _type=type, _function_type=_FUNCTION, _function=_function,
+                  _str=str, _startswith=str.startswith):
     fn = _function(fn)  # (a plugin object's hooks are its bound methods)
-    return _type(fn) is _function_type and fn.__code__.co_filename.startswith(_trusted)
+    if _type(fn) is not _function_type:
+        return False
+    # (an exact str: compile() keeps a str subclass as the file name, whose
+    # own startswith says what it likes, a thirty-eighth review)
+    name = fn.__code__.co_filename
+    return _type(name) is _str and _startswith(name, _trusted)
 
 
 def _foreign_hooks(pm, _trusted_code=_trusted_code, _function=_function, _function_type=_FUNCTION, _vars=vars,
