@@ -2098,7 +2098,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             v = loc.get(n, MISSING)
             # (__name__: functools.wraps gives a wrapper the wrapped one's
             # name, as pandas' stacked deprecation wrappers have it)
-            if _type(v) is _FunctionType and (codeof(v, tid).co_name == attr or v.__name__ == attr):
+            # (an exact str only: a str subclass's own __eq__ would run,
+            # and answer, inside the decision; a thirty-eighth review)
+            if _type(v) is _FunctionType and (codeof(v, tid).co_name == attr
+                                              or (_type(v.__name__) is _str and v.__name__ == attr)):
                 return True
         return False
 
@@ -3005,6 +3008,13 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             return (event, c)
 
         if kind == K_COMPILE:
+            if _len(args) > 1 and _type(args[1]) is not _str and _issubclass(_type(args[1]), _str):
+                # compile() keeps a str subclass as the code's co_filename,
+                # whose own methods (startswith, __eq__) whoever checks a
+                # code's file name would call: the guard took one's word
+                # that a report-rewriting hook was pytest's (a
+                # thirty-eighth review). No honest code names its code so.
+                return ("compiling code under a file name of a str subclass", blame(f, tid) or f or "a trusted frame")
             fn = as_text(args[1]) if _len(args) > 1 else None
             if f is None or fn is None or not trusted_file(fn):
                 # No frame: the interpreter printing a traceback's carets.

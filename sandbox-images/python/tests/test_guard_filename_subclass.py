@@ -18,11 +18,9 @@ namespace while it imports the solution), compiled under such a name,
 passes the guard's check of hook implementations: a failing test passes
 and the guard reports nothing (the canaries are all that is left).
 
-The fix: the guard checks the name's type exactly, as the hook does
-(`_type(co_filename) is _str and _str.startswith(co_filename,
-_trusted)`), and _under_tests likewise (`_type(filename) is not str`:
-not a test file, or refused); the audit hook might also refuse compiling
-under a file name that is not an exact str or bytes.
+Now both hold: the audit hook refuses (and reports) compiling under a
+file name that is a str subclass, and the guard, checked here without the
+hook too, judges a file name by its value and only an exact str.
 """
 import json
 import textwrap
@@ -64,8 +62,16 @@ SOL = textwrap.dedent('''\
 ''')
 
 
-def test_a_hook_compiled_under_a_str_subclass_name_is_seen(tmp_path):
+def test_compiling_under_a_str_subclass_name_is_refused(tmp_path):
     r = run(tmp_path, solution=SOL, conftest="import solution\n",
+            tests="import solution\n\n\ndef test_fails():\n    assert 1 == 2\n")
+    assert any("file name of a str subclass" in s for s in r.seen), (r.seen, r.output[-3000:])
+    assert r.junit is None or r.outcomes().get("test_fails", ("missing",))[0] != "passed", r.output[-3000:]
+
+
+def test_the_guard_alone_sees_a_hook_compiled_under_a_str_subclass_name(tmp_path):
+    # (no audit hook: the guard's own check)
+    r = run(tmp_path, solution=SOL, conftest="import solution\n", hook=False,
             tests="import solution\n\n\ndef test_fails():\n    assert 1 == 2\n")
     guard = json.loads(r.result["guard"])
     assert r.outcomes()["test_fails"][0] == "passed", r.output[-3000:]  # (the forgery works)
