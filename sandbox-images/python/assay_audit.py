@@ -685,6 +685,12 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 fcache[fn] = r
         return r
 
+    def frozen_importlib(code):
+        """Whether code is importlib's (its file name an exact str: no str
+        subclass's own startswith answers)."""
+        fn = code.co_filename
+        return _type(fn) is _str and fn.startswith("<frozen importlib")
+
     # The public libraries' code (the stdlib, dist-packages): trusted
     # directories outside the work directory and this module's. Their code
     # objects hold nothing the candidate could not read in the library's
@@ -1920,10 +1926,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 # (importlib.import_module's _gcd_import)
                 if importing(back, tid):
                     return None
-                if codeof(back, tid).co_filename.startswith("<frozen importlib"):
+                if frozen_importlib(codeof(back, tid)):
                     f = back
                     continue
-            elif code.co_name == "<module>" and codeof(back, tid).co_filename.startswith("<frozen importlib"):
+            elif code.co_name == "<module>" and frozen_importlib(codeof(back, tid)):
                 f = back  # (a module's body, run by importlib's exec)
                 continue
             if not code.co_flags & GENERATOR_FLAGS:  # (resumed by whoever iterates)
@@ -3153,6 +3159,12 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 # (pathlib's, from its slots), or refused to the candidate.
                 pt = posix_text(p) if _type(p) is posix_path else None
                 c = blame(f, tid)
+                if c is None:
+                    # (with no candidate frame below, a C slot's FileIO of
+                    # a path whose __fspath__ was replaced: asked like any
+                    # deferred open, not judged by the slots, a
+                    # thirty-ninth review)
+                    c = deferred(f, tid, write_intents["open"])
                 if pt is None:
                     if c is not None:
                         # (quietly: an honest program may hand it a PurePath)
@@ -3893,7 +3905,19 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         it under the descriptor (a thirty-eighth review). None: a call C
         refuses (its TypeError)."""
         a = _list(args)
-        kw = _dict(kwargs)
+        # Keyword names by value, as C's argument parser matches them
+        # (find_keyword: _PyUnicode_EQ): a str subclass's own __hash__ or
+        # __eq__ made this dict's pops miss a name C then read (a
+        # thirty-ninth review: dir_fd given as K("dir_fd"), the call handed
+        # to C as given, unrewritten and unchecked).
+        kw = {}
+        for k, v in kwargs.items():
+            if not _issubclass(_type(k), _str):
+                return None
+            k = _str_str(k)
+            if k in kw:
+                return None
+            kw[k] = v
         for i, n in _enumerate(("path", "flags", "mode")):
             if i < _len(a):
                 continue
@@ -3921,7 +3945,19 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         # candidate's frame below would refuse is judged here.
         parsed = os_open_args(args, kwargs)
         if parsed is None:
-            return orig_os_open(*args, **kwargs)  # (C's TypeError)
+            # Never C with what was not read here: C's TypeError for a
+            # call whose every keyword name is an exact str (the lookups
+            # above then agree with C's), else this one.
+            for k in kwargs:
+                if _type(k) is not _str:
+                    # (no honest call names an argument so: evidence)
+                    refuse("os.open with a keyword name of a str subclass",
+                           slot_culprit(3, ("open",)) or "a trusted frame")
+                    raise _TypeError("open() got keyword arguments it cannot take")
+            fd = orig_os_open(*args, **kwargs)
+            if _type(fd) is _int:
+                _os_close(fd)
+            raise _TypeError("open() got arguments the sandbox cannot read")
         path, flags, mode, dfd = parsed
         kwargs = {}
         if dfd is not None:
@@ -4118,7 +4154,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             if now is None or now[0] != "call" or now[1] is None or now[1][1] != "_rewrite_test":
                 return None
             i = e.f_back
-            if i is not None and codeof(i, tid).co_filename.startswith("<frozen importlib"):
+            if i is not None and frozen_importlib(codeof(i, tid)):
                 return imported_by_tests(e, i, tid)
             if i is None or codeof(i, tid) is not code_import_path:
                 return None
@@ -4164,7 +4200,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 return None
             x = i
             for _ in _range(16):
-                if x is None or not codeof(x, tid).co_filename.startswith("<frozen importlib"):
+                if x is None or not frozen_importlib(codeof(x, tid)):
                     break
                 state[tid] = x
                 x = x.f_back
