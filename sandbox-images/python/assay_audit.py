@@ -2838,6 +2838,21 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     def last_int(args):
         return args[-1] if _len(args) > 1 and _type(args[-1]) is _int else None
 
+    # Where an event's dir_fd is, as C raises it: os.truncate's event is
+    # (path, length) and os.setxattr's (path, attribute, value, flags),
+    # whose last int is no descriptor (a fortieth review: a relative name
+    # judged under the descriptor numbered by the length, /dev/null for 0,
+    # and truncated in the working directory).
+    dir_fd_at = {"os.chmod": 2, "os.chown": 3, "os.utime": 3, "os.remove": 1, "os.rmdir": 1,
+                 "os.mkdir": 2}
+
+    def dir_fd_of(event, args):
+        i = dir_fd_at.get(event)
+        if i is None or _len(args) <= i:
+            return None
+        d = args[i]
+        return d if _type(d) is _int else None
+
     def module_of_type(t):
         try:
             m = _type_module(t)
@@ -3069,6 +3084,11 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
 
         if kind == K_EXEC or kind == K_FUNC:
             code = args[0] if args else None
+            if _type(code) is _CodeType and _type(code.co_filename) is not _str:
+                # (compiled from an AST, whose compile event names no file:
+                # a str subclass as co_filename, whose own methods would
+                # answer whoever checks the name; a fortieth review)
+                return ("running code under a file name of a str subclass", blame(f, tid) or f or "a trusted frame")
             if _type(code) is not _CodeType or not trusted_file(code.co_filename):
                 return None
             c = blame(f, tid)
@@ -3250,10 +3270,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 a = fd_path(p)
                 why = check_path(a) if a is not None else None
             else:
-                why = check_path(p, last_int(args) if kind != K_MKTEMP else None,
+                why = check_path(p, dir_fd_of(event, args),
                                  anc=event in ancestor_events, strict=not event.startswith("shutil."))
             if why is None and kind == K_FDPATH:
-                dfd = last_int(args)
+                dfd = dir_fd_of(event, args)
                 if dfd is not None and dfd >= 0 and thread_count() > 0:
                     # (another thread can point dir_fd elsewhere, os.dup2,
                     # between this check and the call: chmod-ing a hidden
@@ -3263,7 +3283,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                         return ("%s under a directory descriptor while other threads run" % event, c, True)
             if why is None:
                 return None
-            dfd = last_int(args) if kind == K_PATH else None
+            dfd = dir_fd_of(event, args) if kind == K_PATH else None
             removing = event == "os.remove" or event == "os.rmdir"
             c = blame_write(f, tid, event, fresh=removing and _type(p) is not _int and fresh_path(p, dfd))
             if c is None and event == "os.mkdir" and _type(p) is not _int:
@@ -3505,7 +3525,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                     return
         elif kind == K_EXEC or kind == K_FUNC:
             code = args[0] if args else None
-            if _type(code) is _CodeType and not trusted_file(code.co_filename):
+            if _type(code) is _CodeType and _type(code.co_filename) is _str and not trusted_file(code.co_filename):
                 return
         elif kind == K_COMPILE:
             fn = args[1] if _len(args) > 1 else None
@@ -4220,6 +4240,10 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             return posix_text(v) if _type(v) is posix_path else None
 
         orig_rewrite = rewrite_mod._rewrite_test
+        ast_parse = ast.parse
+        rewrite_asserts = rewrite_mod.rewrite_asserts
+        compile_ = builtins.compile
+        _os_fstat = os.fstat
         warn_explicit = warnings_mod.warn_explicit
         stat_ = os.stat
         fspath = os.fspath
@@ -4239,9 +4263,22 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             # helpers, the hook's state among them, were reached so: a
             # twenty-sixth review).
             fn = args[0] if _len(args) == 2 and not kwargs else None
-            name = fspath(fn) if _type(fn) is posix_path else None
-            if name is None or name not in locked:
+            # The path's own name, from its slots: os.fspath(fn) runs
+            # PurePath.__fspath__, a class attribute the candidate's code
+            # may replace, and pytest's rewriter reads the file through it
+            # (fn.read_bytes, io.open) but names the code str(fn): a
+            # hidden module's path answering with the candidate's file
+            # missed `locked` and the candidate's code was compiled and run
+            # as that hidden module, trusted (a fortieth review).
+            name = path_text(fn)
+            if name is not None:
+                name = normpath(name)
+            if name is None:
                 return orig_rewrite(*args, **kwargs)
+            if name not in locked:
+                # (not pytest's reader: the bytes of the file its name
+                # says, read and rewritten by what was taken at install)
+                return rewrite_unlocked(name, args[1])
             c = culprit_at(3)
             mod = None
             if c is None:
@@ -4283,6 +4320,33 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 # candidate's string in the test's frame).
                 raise _ImportError("refused by the sandbox: %s ran with other builtins than Python's" % name)
             return st, empty
+
+        def rewrite_unlocked(name, config):
+            tid = _get_ident()
+            prev = state_get(tid)
+            path = (name + "/")[:-1]  # (a new object, which nobody else holds: see hook)
+            state[tid] = path
+            try:
+                fdr = _os_open(path, _O_RDONLY)
+            finally:
+                if prev is None:  # (inline: see enter)
+                    state.pop(tid, None)
+                else:
+                    state[tid] = prev
+            try:
+                chunks = []
+                while True:
+                    b = _os_read(fdr, 1 << 20)
+                    if not b:
+                        break
+                    chunks.append(b)
+                st = _os_fstat(fdr)
+            finally:
+                _os_close(fdr)
+            data = b"".join(chunks)
+            tree = ast_parse(data, filename=name)
+            rewrite_asserts(tree, data, name, config)
+            return st, compile_(tree, name, "exec", dont_inherit=True)
 
         def run_module(co, d):
             # (an exception from the module's code leaves with the frames
