@@ -475,6 +475,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
     _SyntaxError = SyntaxError
     _UnicodeError = UnicodeError
     _callable = callable
+    _exec = exec
     _ValueError = ValueError
     _TypeError = TypeError
     _enumerate = enumerate
@@ -4244,6 +4245,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
         rewrite_asserts = rewrite_mod.rewrite_asserts
         compile_ = builtins.compile
         _os_fstat = os.fstat
+        orig_write_pyc = rewrite_mod._write_pyc
         warn_explicit = warnings_mod.warn_explicit
         stat_ = os.stat
         fspath = os.fspath
@@ -4278,7 +4280,33 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             if name not in locked:
                 # (not pytest's reader: the bytes of the file its name
                 # says, read and rewritten by what was taken at install)
-                return rewrite_unlocked(name, args[1])
+                if not trusted_file(name):
+                    # (the candidate's own module, or a name that is no
+                    # trusted file's: tests/x.py relative, /proc/self/cwd/...,
+                    # a link; read as whoever called, judged)
+                    return rewrite_unlocked(name, args[1], False)
+                # A hidden module that is not locked (a plugin a conftest
+                # names, a register_assert_rewrite helper): read as the
+                # hook's own only for pytest's loader with no candidate
+                # frame below (the candidate's own call of this stand-in
+                # read any file under tests/ unjudged: a forty-first
+                # review).
+                c = culprit_at(3)
+                if c is None:
+                    tid = _get_ident()
+                    prev = state_get(tid)
+                    try:
+                        if not pytest_loads(tid):
+                            c = "a call not from pytest's loader"
+                    finally:
+                        if prev is None:  # (inline: see enter)
+                            state.pop(tid, None)
+                        else:
+                            state[tid] = prev
+                if c is not None:
+                    refuse("reading %s" % name, c)
+                    raise _ImportError("refused by the sandbox: reading %s" % name)
+                return rewrite_unlocked(name, args[1], True)
             c = culprit_at(3)
             mod = None
             if c is None:
@@ -4321,18 +4349,31 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 raise _ImportError("refused by the sandbox: %s ran with other builtins than Python's" % name)
             return st, empty
 
-        def rewrite_unlocked(name, config):
+        def pytest_loads(tid):
+            """Whether the stand-in's caller is pytest's loader, at its call
+            of _rewrite_test (frames as in pytest_imports)."""
+            state[tid] = BUSY
+            e = getframe(4, tid)
+            if e is None or codeof(e, tid) is not code_pt_exec:
+                return False
+            now = current_call(e, tid)
+            return now is not None and now[0] == "call" and now[1] is not None and now[1][1] == "_rewrite_test"
+
+        def rewrite_unlocked(name, config, trusted):
             tid = _get_ident()
-            prev = state_get(tid)
-            path = (name + "/")[:-1]  # (a new object, which nobody else holds: see hook)
-            state[tid] = path
-            try:
-                fdr = _os_open(path, _O_RDONLY)
-            finally:
-                if prev is None:  # (inline: see enter)
-                    state.pop(tid, None)
-                else:
-                    state[tid] = prev
+            if trusted:
+                prev = state_get(tid)
+                path = (name + "/")[:-1]  # (a new object, which nobody else holds: see hook)
+                state[tid] = path
+                try:
+                    fdr = _os_open(path, _O_RDONLY)
+                finally:
+                    if prev is None:  # (inline: see enter)
+                        state.pop(tid, None)
+                    else:
+                        state[tid] = prev
+            else:
+                fdr = _os_open(name, _O_RDONLY)
             try:
                 chunks = []
                 while True:
@@ -4344,9 +4385,29 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
             finally:
                 _os_close(fdr)
             data = b"".join(chunks)
+            if trusted:
+                # Rewritten at install (helpers_pre), or its bytes compiled
+                # as they are, asserts not rewritten: pytest's rewriter (AssertionRewriter, its methods, ast's
+                # helpers, ast.parse's `compile`) is looked up as the
+                # candidate's code left it, which added its own statements
+                # to the tree, run as the hidden module (a forty-first
+                # review). And pytest's loader hands the code to
+                # `_write_pyc` and `exec` looked up in its module's
+                # globals: handed over only while they are pytest's and
+                # Python's.
+                g = module_dict(rewrite_mod)
+                if "exec" in g or g.get("_write_pyc") is not orig_write_pyc or builtins.exec is not _exec:
+                    refuse("importing %s with pytest's loader replaced" % name, "a trusted frame")
+                    raise _ImportError("refused by the sandbox: %s with pytest's loader replaced" % name)
+                pre = helpers_pre.get(name)
+                if pre is not None and pre[0] == data:
+                    return st, pre[1]
+                return st, compile_(data, name, "exec", dont_inherit=True)
             tree = ast_parse(data, filename=name)
             rewrite_asserts(tree, data, name, config)
             return st, compile_(tree, name, "exec", dont_inherit=True)
+
+        compile_sites.add(rewrite_unlocked.__code__)
 
         def run_module(co, d):
             # (an exception from the module's code leaves with the frames
@@ -4516,6 +4577,41 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
                 out[p] = (co, empty, error, _tuple((w.message, w.category, w.filename, w.lineno) for w in caught))
         return out
 
+    def precompile_helpers(locked):
+        """{path: (its bytes, its code with pytest's asserts rewritten)}
+        for the other .py files under the tests directory (hidden plugins,
+        register_assert_rewrite helpers), made before any candidate code
+        runs: rewritten later, pytest's rewriter (AssertionRewriter, its
+        methods, ast's helpers, ast.parse's `compile`) would be what the
+        candidate's code left it (a forty-first review)."""
+        import ast
+        import _pytest.assertion.rewrite as rewrite_mod
+        out = {}
+        top = work_slash + "tests"
+        n = 0
+        for d, _dirs, files in os.walk(top):
+            for fn in files:
+                if not fn.endswith(".py") or n >= 200:
+                    continue
+                p = normpath(os.path.join(d, fn))
+                if p in locked:
+                    continue
+                try:
+                    fdr = _os_open(p, _O_RDONLY)
+                    try:
+                        data = _os_read(fdr, 1 << 20)
+                    finally:
+                        _os_close(fdr)
+                    tree = ast.parse(data, filename=p)
+                    with warnings_mod.catch_warnings():
+                        warnings_mod.simplefilter("ignore")
+                        rewrite_mod.rewrite_asserts(tree, data, p, None)
+                    out[p] = (data, builtins.compile(tree, p, "exec", dont_inherit=True))
+                    n += 1
+                except (_OSError, _SyntaxError, _ValueError, _UnicodeError):
+                    continue
+        return out
+
     def compile_locked(ast, rewrite_mod, p, data):
         """(p's code with its asserts rewritten and its test functions'
         and test classes' docstrings gone, an empty module's code)."""
@@ -4538,6 +4634,7 @@ def install(work="/work", candidate_files=(), trusted_dirs=(), protected=(), rep
 
     pt_import_codes = pytest_import_codes() if sources else None
     precompiled = precompile(sources) if sources else None
+    helpers_pre = precompile_helpers(precompiled) if sources else None
     scrub_ctypes()
     # A forked child has only the forking thread, which was not in the hook.
     os.register_at_fork(after_in_child=state.clear)
